@@ -1,0 +1,26 @@
+/**
+ * The one catalogue of error codes. Each domain keeps its codes in its own file under ./codes so
+ * that features can add codes without touching each other. Codes are stable: clients and scripts
+ * match on them. docs/errors.md must list every code (test: src/errors/catalogue.test.ts).
+ */
+import { COMMON_ERRORS } from './codes/common';
+import { AUTH_ERRORS } from './codes/auth';
+import { QR_ERRORS } from './codes/qr';
+import { DEVICE_ERRORS } from './codes/device';
+import { ONBOARDING_ERRORS } from './codes/onboarding';
+
+export interface CatalogueEntry {
+  status: number;
+  message: string;
+  hint: string;
+}
+
+export const CATALOGUE = {
+  ...COMMON_ERRORS,
+  ...AUTH_ERRORS,
+  ...QR_ERRORS,
+  ...DEVICE_ERRORS,
+  ...ONBOARDING_ERRORS,
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof CATALOGUE;
