@@ -1,4 +1,24 @@
-// Devices and the device client (issue 4). Add codes here; keep docs/errors.md in step.
+// Devices and the device client (issue 4). Add codes here; keep docs/errors/device.md in step.
+// ISAPI ResponseStatus and transport failures are mapped into these in one place:
+// src/devices/device-errors.ts.
 export const DEVICE_ERRORS = {
   DEVICE_OFFLINE: { status: 502, message: 'The device is offline.', hint: 'Check that the device is powered and connected to the network, then try again.' },
+  DEVICE_TIMEOUT: { status: 504, message: 'The device did not answer in time.', hint: 'The device or its network may be slow or overloaded; try again in a moment.' },
+  DEVICE_AUTH_FAILED: { status: 401, message: 'The device rejected the user name or password.', hint: 'Check the device credentials; repeated failures lock the account on the device for a while.' },
+  DEVICE_LOCKED: { status: 423, message: 'The device has locked this user after too many failed logins.', hint: 'Wait until the lock expires (see details.unlockAt), then log in with the correct password.' },
+  DEVICE_PROTOCOL_ERROR: { status: 502, message: 'The device sent an answer that could not be understood.', hint: 'The device firmware may not support this operation; check for a firmware update or report the model and firmware version.' },
+  DEVICE_NOT_ACTIVATED: { status: 409, message: 'The device is not activated yet.', hint: 'Activate the device first by setting an admin password.' },
+  DEVICE_ALREADY_ACTIVATED: { status: 409, message: 'The device is already activated.', hint: 'Log in with the existing admin password instead, or factory-reset the device.' },
+  DEVICE_PASSWORD_RISKY: { status: 422, message: 'The device rejected the password as too weak.', hint: 'Use 8–16 characters with at least two kinds of digits, lower case, upper case and symbols, not containing the user name.' },
+  VERIFICATION_CODE_INVALID: { status: 422, message: 'The verification code is not valid for this device.', hint: 'Use the 6–12 character verification code printed on the device label.' },
+  DEVICE_BUSY: { status: 503, message: 'The device is busy.', hint: 'The device may be upgrading or rebooting; try again in a minute.' },
+  DEVICE_NOT_FOUND: { status: 404, message: 'No such device was found.', hint: 'Check the serial number or address, and that the device is connected to the network or the device cloud.' },
+  DEVICE_UNSUPPORTED: { status: 422, message: 'The device does not support this operation.', hint: 'Check the device type and firmware version; an update may add support.' },
+  DEVICE_REJECTED: { status: 422, message: 'The device rejected the request.', hint: 'Check the values sent; details.subStatusCode says what the device objected to.' },
+  DEVICE_REBOOT_REQUIRED: { status: 202, message: 'The device accepted the change and needs a reboot to apply it.', hint: 'Reboot the device (the platform may do this for you); it can take a few minutes to come back.' },
+  DEVICE_FIRMWARE_REJECTED: { status: 422, message: 'The device rejected the firmware package.', hint: 'Use a firmware package made for this exact model and hardware platform.' },
+  DEVICE_UPGRADE_FAILED: { status: 502, message: 'The firmware upgrade failed on the device.', hint: 'Wait for the device to come back, check its firmware version, and retry the upgrade.' },
+  DEVICE_BODY_TOO_LARGE: { status: 413, message: 'The data is too large to send to the device through this connection.', hint: 'Send it over a direct LAN connection, or use a smaller file.' },
+  AGENT_OFFLINE: { status: 503, message: 'The site agent is offline.', hint: 'Check that `sitekeeper agent` is running on the site network and can reach the platform.' },
+  AGENT_AUTH_FAILED: { status: 401, message: 'The site agent token was not accepted.', hint: 'Create a new agent token for the site and restart the agent with it.' },
 } as const;

@@ -1,0 +1,184 @@
+/**
+ * Composition root: `buildApp(config)` opens storage, runs migrations, starts the broker and job
+ * queue, wires services into routes, and returns a Fastify instance that is not yet listening.
+ * `app.close()` shuts everything down in order (see main.ts for SIGTERM).
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import client from 'prom-client';
+import pino, { type Logger } from 'pino';
+import type { MqttClient } from 'mqtt';
+import type { Config } from './config';
+import { openDatabase, type DatabaseHandle } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work';
+import { systemClock, type Clock } from './lib/clock';
+import { SecretBox } from './security/secret-box';
+import { loadSecretKey } from './security/secret-key';
+import { AuthService } from './auth/auth.service';
+import { InstallerService } from './installers/installer.service';
+import { SiteService } from './sites/site.service';
+import { access } from './http/access';
+import { errors } from './http/errors';
+import { ErrorResponse } from './http/common.schema';
+import type { App } from './http/types';
+import { authRoutes } from './auth/auth.routes';
+import { installerRoutes } from './installers/installer.routes';
+import { siteRoutes } from './sites/site.routes';
+import { auditRoutes } from './audit/audit.routes';
+import { systemRoutes } from './system/system.routes';
+import { JobQueue } from './jobs/job-queue';
+import { createJobHandlers } from './jobs/handlers';
+import { connectMqtt, startEmbeddedBroker, type EmbeddedBroker } from './broker/index';
+import { webRoutes } from './web/web.routes';
+
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+export interface Platform {
+  config: Readonly<Config>;
+  database: DatabaseHandle;
+  uow: UnitOfWork;
+  jobs: JobQueue;
+  mqtt: MqttClient;
+  mqttUrl: string;
+  secrets: SecretBox;
+  clock: Clock;
+  auth: AuthService;
+  logger: Logger;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    platform: Platform;
+  }
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', '*.password', '*.currentPassword', '*.newPassword', '*.token', '*.adminPassword', '*.verificationCode'];
+
+export async function buildApp(config: Readonly<Config>, options: BuildOptions = {}): Promise<App> {
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACT });
+  const clock = options.clock ?? systemClock;
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
+    cleanups.length = 0;
+  };
+
+  try {
+    let database: DatabaseHandle;
+    try {
+      database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPgPort });
+      cleanups.push(() => database.close());
+      await migrateToLatest(database.db);
+    } catch (err) {
+      const where = config.databaseUrl ? `the PostgreSQL server at DATABASE_URL (${redactUrl(config.databaseUrl)})` : `the embedded database in ${config.dataDir}`;
+      throw new StartupError(`Cannot open ${where}: ${err instanceof Error ? err.message : String(err)}. Check that the server is running and the URL is right.`, { cause: err });
+    }
+
+    let broker: EmbeddedBroker | undefined;
+    let mqttUrl = config.mqttUrl;
+    if (!mqttUrl) {
+      try {
+        broker = await startEmbeddedBroker({ host: '127.0.0.1', port: config.embeddedMqttPort });
+      } catch (err) {
+        throw new StartupError(`Cannot start the embedded MQTT broker on port ${config.embeddedMqttPort}: ${err instanceof Error ? err.message : String(err)}. Set EMBEDDED_MQTT_PORT to a free port (0 picks one).`, { cause: err });
+      }
+      cleanups.push(() => broker!.close());
+      mqttUrl = broker.url;
+    }
+    let mqtt: MqttClient;
+    try {
+      mqtt = await connectMqtt(mqttUrl, { clientId: `sk-api-${randomUUID()}`, connectTimeoutMs: 10_000 });
+    } catch (err) {
+      throw new StartupError(`Cannot connect to the MQTT broker at ${redactUrl(mqttUrl)}: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
+    }
+    cleanups.push(() => mqtt.endAsync().then(() => undefined));
+
+    const secrets = new SecretBox(await loadSecretKey(config));
+    const uow = createUnitOfWork(database.db);
+    const auth = new AuthService(uow, clock, secrets, config);
+    const installers = new InstallerService(uow, clock, config);
+    const sites = new SiteService(uow, clock);
+
+    const jobs = new JobQueue({ connectionString: database.url, poolMax: database.embedded ? 3 : 5, pollingIntervalSeconds: 0.5, logger });
+    await jobs.start(createJobHandlers({ uow }));
+    cleanups.push(() => jobs.stop());
+
+    const app = Fastify({
+      loggerInstance: logger as FastifyBaseLogger,
+      bodyLimit: config.bodyLimitBytes,
+      trustProxy: config.trustProxy,
+      requestIdHeader: 'x-request-id',
+      genReqId: () => randomUUID(),
+      ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+      return503OnClosing: true,
+    }).withTypeProvider<TypeBoxTypeProvider>();
+
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger };
+    app.decorate('platform', platform);
+    app.addHook('onClose', async () => cleanup());
+    app.addHook('onSend', async (req, reply) => {
+      void reply.header('x-correlation-id', req.id);
+    });
+
+    const registry = new client.Registry();
+    client.collectDefaultMetrics({ register: registry });
+    const httpDuration = new client.Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'], registers: [registry] });
+    app.addHook('onResponse', async (req, reply) => {
+      httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    });
+
+    app.addSchema(ErrorResponse);
+    await app.register(errors);
+    await app.register(swagger, {
+      openapi: { info: { title: 'Sitekeeper API', version: '0.1.0', description: 'Add devices by QR and keep them healthy.' } },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    await app.register(cookie);
+    await app.register(rateLimit, { global: false });
+    await app.register(access, { auth });
+
+    systemRoutes(app, {
+      registry,
+      checks: [
+        { name: 'database', check: () => database.ping() },
+        { name: 'broker', check: async () => mqtt.connected },
+      ],
+    });
+    authRoutes(app, { auth, loginRateLimitPerMinute: 30 });
+    installerRoutes(app, { installers, auth, rateLimitPerMinute: 30 });
+    siteRoutes(app, { sites });
+    auditRoutes(app, { uow });
+    await webRoutes(app);
+
+    return app;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,58 @@
+import { Type } from 'typebox';
+import type { App } from '../http/types';
+import { DateTime, errorResponses, Page, PageQuery, Uuid } from '../http/common.schema';
+import { requireActor } from '../http/access';
+import type { UnitOfWork } from '../db/unit-of-work';
+
+const AuditItem = Type.Object({
+  id: Type.Integer(),
+  at: DateTime,
+  actorId: Type.Union([Uuid, Type.Null()]),
+  actorEmail: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  targetType: Type.String(),
+  targetId: Type.Union([Type.String(), Type.Null()]),
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  correlationId: Type.Union([Type.String(), Type.Null()]),
+});
+
+export function auditRoutes(app: App, deps: { uow: UnitOfWork }): void {
+  app.get('/api/audit', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['audit'],
+      summary: 'The audit log of your company, newest first',
+      querystring: Type.Object(
+        {
+          actorId: Type.Optional(Uuid),
+          action: Type.Optional(Type.String({ maxLength: 100 })),
+          targetType: Type.Optional(Type.String({ maxLength: 100 })),
+          targetId: Type.Optional(Type.String({ maxLength: 100 })),
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+          ...PageQuery,
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Page(AuditItem), ...errorResponses },
+    },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const q = req.query;
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 50;
+    const r = await deps.uow.read.audit.list({
+      companyId: actor.companyId,
+      ...(q.actorId ? { actorId: q.actorId } : {}),
+      ...(q.action ? { action: q.action } : {}),
+      ...(q.targetType ? { targetType: q.targetType } : {}),
+      ...(q.targetId ? { targetId: q.targetId } : {}),
+      ...(q.from ? { from: new Date(q.from) } : {}),
+      ...(q.to ? { to: new Date(q.to) } : {}),
+      page,
+      pageSize,
+    });
+    return { ...r, page, pageSize };
+  });
+}

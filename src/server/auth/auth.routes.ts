@@ -1,0 +1,72 @@
+import { Type } from 'typebox';
+import type { App } from '../http/types';
+import { meta, setSessionCookie } from '../http/types';
+import { errorResponses } from '../http/common.schema';
+import { requireActor } from '../http/access';
+import type { AuthService } from './auth.service';
+import { ApiTokenBody, ChangePasswordBody, LoginBody, SessionResponse, SetupBody } from './auth.schema';
+
+export function authRoutes(app: App, deps: { auth: AuthService; loginRateLimitPerMinute: number }): void {
+  const { auth } = deps;
+
+  app.get('/api/setup/status', {
+    config: { access: 'public' },
+    schema: { tags: ['auth'], summary: 'Whether the first-run setup is still to be done', response: { 200: Type.Object({ needsSetup: Type.Boolean() }) } },
+  }, async () => ({ needsSetup: await auth.needsSetup() }));
+
+  app.post('/api/setup', {
+    config: { access: 'public', rateLimit: { max: deps.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    schema: { tags: ['auth'], summary: 'Create the company and its installer admin (once)', body: SetupBody, response: { 201: SessionResponse, ...errorResponses } },
+  }, async (req, reply) => {
+    const s = await auth.setup(req.body, meta(req));
+    setSessionCookie(req, reply, s.sessionToken, s.expiresAt);
+    return reply.status(201).send({ user: s.user, csrfToken: s.csrfToken });
+  });
+
+  app.post('/api/auth/login', {
+    config: { access: 'public', rateLimit: { max: deps.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    schema: { tags: ['auth'], summary: 'Sign in', body: LoginBody, response: { 200: SessionResponse, ...errorResponses } },
+  }, async (req, reply) => {
+    const s = await auth.login(req.body.email, req.body.password, meta(req));
+    setSessionCookie(req, reply, s.sessionToken, s.expiresAt);
+    return { user: s.user, csrfToken: s.csrfToken };
+  });
+
+  app.post('/api/auth/logout', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['auth'], summary: 'Sign out', response: { 204: Type.Null(), ...errorResponses } },
+  }, async (req, reply) => {
+    const actor = requireActor(req);
+    if (req.sessionId) await auth.logout(req.sessionId, actor, meta(req));
+    void reply.clearCookie('sk_session', { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/auth/me', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: SessionResponse, ...errorResponses } },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const token = req.cookies.sk_session;
+    const s = token ? await auth.resolveSession(token) : undefined;
+    return { user: actor, csrfToken: s?.csrfToken ?? '' };
+  });
+
+  app.post('/api/auth/password', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['auth'], summary: 'Change your own password (ends your other sessions)', body: ChangePasswordBody, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (req, reply) => {
+    await auth.changePassword(requireActor(req), req.sessionId ?? undefined, req.body.currentPassword, req.body.newPassword, meta(req));
+    return reply.status(204).send(null);
+  });
+
+  app.post('/api/auth/tokens', {
+    config: { access: 'authenticated' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Create an API token for scripts (shown once; stored hashed)',
+      body: ApiTokenBody,
+      response: { 201: Type.Object({ id: Type.String(), token: Type.String() }), ...errorResponses },
+    },
+  }, async (req, reply) => reply.status(201).send(await auth.createApiToken(requireActor(req), req.body.name, meta(req))));
+}

@@ -1,0 +1,29 @@
+import { Type, type Static } from 'typebox';
+import { Email, Password, Permission, Role, Uuid } from '../http/common.schema';
+
+export const UserSchema = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  name: Type.String(),
+  role: Role,
+  permission: Type.Union([Permission, Type.Null()]),
+  companyId: Uuid,
+  companyName: Type.String(),
+});
+export type UserDto = Static<typeof UserSchema>;
+
+export const SessionResponse = Type.Object({ user: UserSchema, csrfToken: Type.String() });
+
+export const LoginBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
+export const SetupBody = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    companyName: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Email,
+    password: Password,
+  },
+  { additionalProperties: false },
+);
+export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false });
+export const ApiTokenBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });

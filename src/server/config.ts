@@ -1,0 +1,109 @@
+/**
+ * Configuration is read once at boot from the environment, validated into a frozen typed object,
+ * and fails with a list of every problem. Every variable is documented in .env.example.
+ */
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Bool = Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')]);
+
+const EnvSchema = Type.Object({
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
+  PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  EMBEDDED_PG_PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+  MQTT_URL: Type.Optional(Type.String({ pattern: '^mqtts?://' })),
+  EMBEDDED_MQTT_PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+  MQTT_TOPIC_PREFIX: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_/-]+/$' })),
+  SECRET_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+  LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
+  SESSION_TTL_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  INVITATION_TTL_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  LOGIN_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  LOGIN_LOCKOUT_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  UPLOAD_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  TRUST_PROXY: Type.Optional(Bool),
+  DEMO_FLEET: Type.Optional(Bool),
+  DEMO_FLEET_COUNT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  /** Unset: embedded PGlite under dataDir. */
+  databaseUrl: string | undefined;
+  embeddedPgPort: number;
+  /** Unset: embedded Aedes broker on embeddedMqttPort. */
+  mqttUrl: string | undefined;
+  embeddedMqttPort: number;
+  mqttTopicPrefix: string;
+  /** 32-byte key (hex) for secrets at rest; unset: generated once and kept in dataDir. */
+  secretKeyHex: string | undefined;
+  logLevel: string;
+  sessionTtlHours: number;
+  invitationTtlHours: number;
+  loginMaxAttempts: number;
+  loginLockoutMinutes: number;
+  bodyLimitBytes: number;
+  uploadLimitBytes: number;
+  trustProxy: boolean;
+  demoFleet: boolean;
+  demoFleetCount: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') relevant[key] = v;
+  }
+  const problems = [...Value.Errors(EnvSchema, relevant)].map((e) => {
+    const path = (e as { instancePath?: string }).instancePath ?? '';
+    return `${path.replace(/^\//, '') || 'environment'}: ${e.message}`;
+  });
+  const e = relevant as Static<typeof EnvSchema>;
+  const int = (v: string | undefined, dflt: number) => (v === undefined ? dflt : Number.parseInt(v, 10));
+  const bool = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === 'true' || v === '1');
+  const port = int(e.PORT, 8080);
+  if (port > 65535) problems.push('PORT: must be at most 65535');
+  const mqttPort = int(e.EMBEDDED_MQTT_PORT, 18830);
+  if (mqttPort === 1883) problems.push('EMBEDDED_MQTT_PORT: 1883 is reserved for an external broker; pick another port');
+  const pgPort = int(e.EMBEDDED_PG_PORT, 0);
+  if (pgPort === 5432) problems.push('EMBEDDED_PG_PORT: 5432 is reserved for a real PostgreSQL; pick another port or 0');
+  if (problems.length > 0) throw new ConfigError(problems);
+  const host = e.HOST ?? '127.0.0.1';
+  return Object.freeze({
+    host,
+    port,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    dataDir: e.DATA_DIR ?? './data',
+    databaseUrl: e.DATABASE_URL,
+    embeddedPgPort: pgPort,
+    mqttUrl: e.MQTT_URL,
+    embeddedMqttPort: mqttPort,
+    mqttTopicPrefix: e.MQTT_TOPIC_PREFIX ?? 'sk/',
+    secretKeyHex: e.SECRET_KEY,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    sessionTtlHours: int(e.SESSION_TTL_HOURS, 168),
+    invitationTtlHours: int(e.INVITATION_TTL_HOURS, 72),
+    loginMaxAttempts: int(e.LOGIN_MAX_ATTEMPTS, 5),
+    loginLockoutMinutes: int(e.LOGIN_LOCKOUT_MINUTES, 15),
+    bodyLimitBytes: int(e.BODY_LIMIT_BYTES, 1024 * 1024),
+    uploadLimitBytes: int(e.UPLOAD_LIMIT_BYTES, 10 * 1024 * 1024),
+    trustProxy: bool(e.TRUST_PROXY, false),
+    demoFleet: bool(e.DEMO_FLEET, true),
+    demoFleetCount: int(e.DEMO_FLEET_COUNT, 8),
+  });
+}

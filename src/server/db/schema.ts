@@ -1,0 +1,134 @@
+/**
+ * Kysely table types. Keep in step with the migrations in ./migrations (one source of truth for
+ * the shape of each table is the migration; these types mirror it).
+ */
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type Role = 'installer_admin' | 'installer' | 'end_user';
+export type Permission = 'manage_all' | 'manage_assigned';
+
+export interface CompaniesTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  company_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  permission: Permission | null;
+  password_hash: string;
+  disabled: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  password_changed_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  id: string; // sha256 of the cookie token
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  company_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  permission: Permission | null;
+  token_hash: string;
+  created_by: string | null;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface SitesTable {
+  id: Generated<string>;
+  company_id: string;
+  name: string;
+  address: string;
+  time_zone: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SiteInstallersTable {
+  site_id: string;
+  user_id: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  company_id: string | null;
+  at: CreatedAt;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  outcome: 'success' | 'failure';
+  details: JSONColumnType<Record<string, unknown>>;
+  correlation_id: string | null;
+}
+
+export interface DomainEventsTable {
+  id: Generated<number>;
+  company_id: string | null;
+  type: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface PendingSecretsTable {
+  user_id: string;
+  purpose: string;
+  ciphertext: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface LoginThrottleTable {
+  email: string;
+  failed: Generated<number>;
+  locked_until: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface DB {
+  companies: CompaniesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  invitations: InvitationsTable;
+  sites: SitesTable;
+  site_installers: SiteInstallersTable;
+  audit_log: AuditLogTable;
+  domain_events: DomainEventsTable;
+  pending_secrets: PendingSecretsTable;
+  settings: SettingsTable;
+  login_throttle: LoginThrottleTable;
+}

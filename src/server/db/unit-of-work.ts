@@ -1,0 +1,34 @@
+/**
+ * Services run each change in one transaction through a UnitOfWork, which hands them repositories
+ * bound to that transaction: a change and its audit row commit together or not at all.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from './schema';
+import type { Executor } from './executor';
+import { AuditRepository } from '../audit/audit.repository';
+import { UserRepository } from '../auth/user.repository';
+import { SiteRepository } from '../sites/site.repository';
+
+export interface Repos {
+  users: UserRepository;
+  sites: SiteRepository;
+  audit: AuditRepository;
+}
+
+export function reposFor(db: Executor): Repos {
+  return { users: new UserRepository(db), sites: new SiteRepository(db), audit: new AuditRepository(db) };
+}
+
+export interface UnitOfWork {
+  /** Run `fn` in a transaction. */
+  tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  /** Repositories on the pool, for reads that need no transaction. */
+  readonly read: Repos;
+}
+
+export function createUnitOfWork(db: Kysely<DB>): UnitOfWork {
+  return {
+    tx: (fn) => db.transaction().execute((trx) => fn(reposFor(trx))),
+    read: reposFor(db),
+  };
+}

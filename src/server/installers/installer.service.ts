@@ -1,0 +1,105 @@
+/**
+ * Installer admin manages installers: invitations (expiring links), permissions, disable, remove.
+ */
+import { AppError } from '../../errors/app-error';
+import type { Clock } from '../lib/clock';
+import type { UnitOfWork } from '../db/unit-of-work';
+import type { Permission } from '../db/schema';
+import { hashPassword } from '../security/password-hash';
+import { hashToken, newToken } from '../security/secret-box';
+import { checkLoginPassword } from '../auth/password-rules';
+import type { Actor, RequestMeta } from '../auth/actor';
+import type { UserRecord } from '../auth/user.repository';
+
+export interface InstallerView {
+  id: string;
+  email: string;
+  name: string;
+  permission: Permission;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+function view(u: UserRecord): InstallerView {
+  return { id: u.id, email: u.email, name: u.name, permission: u.permission ?? 'manage_assigned', disabled: u.disabled, createdAt: u.createdAt };
+}
+
+export class InstallerService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly opts: { invitationTtlHours: number; publicUrl: string },
+  ) {}
+
+  async list(actor: Actor): Promise<InstallerView[]> {
+    return (await this.uow.read.users.listInstallers(actor.companyId)).map(view);
+  }
+
+  async invite(actor: Actor, input: { email: string; name: string; permission: Permission }, meta: RequestMeta) {
+    const email = input.email.trim();
+    const token = newToken();
+    const expiresAt = new Date(this.clock.now().getTime() + this.opts.invitationTtlHours * 3_600_000);
+    const id = await this.uow.tx(async (r) => {
+      if (await r.users.emailTaken(email)) throw new AppError('EMAIL_TAKEN');
+      const iid = await r.users.createInvitation({ companyId: actor.companyId, email, name: input.name.trim(), role: 'installer', permission: input.permission, tokenHash: hashToken(token), createdBy: actor.id, expiresAt });
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.invite', targetType: 'invitation', targetId: iid, outcome: 'success', details: { email, permission: input.permission }, correlationId: meta.correlationId });
+      return iid;
+    });
+    return { invitation: { id, email, permission: input.permission, expiresAt }, inviteUrl: `${this.opts.publicUrl}/invite?token=${token}` };
+  }
+
+  private async usableInvitation(token: string, forUpdate: boolean, users: UnitOfWork['read']['users']) {
+    const inv = await users.findInvitationByTokenHash(hashToken(token), forUpdate);
+    if (!inv) throw new AppError('INVITATION_NOT_FOUND');
+    if (inv.acceptedAt) throw new AppError('INVITATION_USED');
+    if (inv.expiresAt <= this.clock.now()) throw new AppError('INVITATION_EXPIRED');
+    return inv;
+  }
+
+  async describeInvitation(token: string) {
+    const inv = await this.usableInvitation(token, false, this.uow.read.users);
+    return { email: inv.email, name: inv.name, companyName: inv.companyName, expiresAt: inv.expiresAt };
+  }
+
+  async accept(token: string, input: { name: string; password: string }, meta: RequestMeta): Promise<string> {
+    const pre = await this.usableInvitation(token, false, this.uow.read.users);
+    checkLoginPassword(input.password, pre.email);
+    const passwordHash = await hashPassword(input.password);
+    return this.uow.tx(async (r) => {
+      const inv = await this.usableInvitation(token, true, r.users);
+      if (await r.users.emailTaken(inv.email)) throw new AppError('EMAIL_TAKEN');
+      if (!(await r.users.markInvitationAccepted(inv.id, this.clock.now()))) throw new AppError('INVITATION_USED');
+      const userId = await r.users.createUser({ companyId: inv.companyId, email: inv.email, name: input.name.trim() || inv.name, role: inv.role, permission: inv.permission, passwordHash });
+      await r.audit.record({ companyId: inv.companyId, actorId: userId, actorEmail: inv.email, action: 'installer.invitation.accept', targetType: 'user', targetId: userId, outcome: 'success', details: { invitationId: inv.id }, correlationId: meta.correlationId });
+      return userId;
+    });
+  }
+
+  private async ownInstaller(actor: Actor, id: string, users: UnitOfWork['read']['users']): Promise<UserRecord> {
+    const u = await users.findById(id);
+    // Another company's user does not exist as far as this actor can tell.
+    if (!u || u.companyId !== actor.companyId || u.role !== 'installer') throw new AppError('INSTALLER_NOT_FOUND');
+    return u;
+  }
+
+  async update(actor: Actor, id: string, patch: { permission?: Permission; disabled?: boolean }, meta: RequestMeta): Promise<InstallerView> {
+    return this.uow.tx(async (r) => {
+      const before = await this.ownInstaller(actor, id, r.users);
+      await r.users.updateInstaller(id, patch);
+      if (patch.disabled) await r.users.deleteSessionsOfUser(id);
+      await r.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.update', targetType: 'user', targetId: id, outcome: 'success',
+        details: { before: { permission: before.permission, disabled: before.disabled }, after: patch }, correlationId: meta.correlationId,
+      });
+      return view((await r.users.findById(id))!);
+    });
+  }
+
+  async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+    await this.uow.tx(async (r) => {
+      const u = await this.ownInstaller(actor, id, r.users);
+      await r.users.deleteUser(id);
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.remove', targetType: 'user', targetId: id, outcome: 'success', details: { email: u.email }, correlationId: meta.correlationId });
+    });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Durable jobs on PostgreSQL through pg-boss (same database, same code path on PGlite and on a real
+ * server). Handlers are idempotent: a crash mid-job means the job runs again.
+ */
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { JOB_NAMES, type JobHandlers, type JobName, type JobPayloads } from './job-types';
+
+export interface JobQueueOptions {
+  connectionString: string;
+  /** pg-boss pool size; small on the embedded database. */
+  poolMax: number;
+  pollingIntervalSeconds: number;
+  logger: Logger;
+}
+
+export interface SendOptions {
+  /** Only one queued job with this key at a time (idempotent enqueue). */
+  singletonKey?: string;
+  startAfterSeconds?: number;
+  retryLimit?: number;
+}
+
+export class JobQueue {
+  readonly #boss: PgBoss;
+  readonly #opts: JobQueueOptions;
+  #started = false;
+
+  constructor(opts: JobQueueOptions) {
+    this.#opts = opts;
+    this.#boss = new PgBoss({ connectionString: opts.connectionString, max: opts.poolMax, schema: 'pgboss', supervise: true, maintenanceIntervalSeconds: 120 });
+    this.#boss.on('error', (err: Error) => opts.logger.error({ err }, 'job queue error'));
+  }
+
+  /** Starts the queue and its workers; refuses to start unless every job has exactly one handler. */
+  async start(handlers: JobHandlers): Promise<void> {
+    checkHandlers(handlers);
+    await this.#boss.start();
+    this.#started = true;
+    for (const name of JOB_NAMES) {
+      await this.#boss.createQueue(name);
+      const handler = handlers[name] as (data: unknown, ctx: { jobId: string }) => Promise<void>;
+      await this.#boss.work<unknown>(name, { batchSize: 4, pollingIntervalSeconds: this.#opts.pollingIntervalSeconds }, async (jobs) => {
+        for (const job of jobs) await handler(job.data, { jobId: job.id });
+      });
+    }
+  }
+
+  async send<N extends JobName>(name: N, data: JobPayloads[N], opts: SendOptions = {}): Promise<string | null> {
+    return this.#boss.send(name, data as object, {
+      ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+      ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+      retryLimit: opts.retryLimit ?? 3,
+      retryBackoff: true,
+    });
+  }
+
+  async getState(name: JobName, id: string): Promise<string | undefined> {
+    const job = await this.#boss.getJobById(name, id);
+    return job?.state;
+  }
+
+  /** Stop taking jobs and wait (bounded) for running ones to finish. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+  }
+}
+
+export function checkHandlers(handlers: Partial<Record<string, unknown>>): void {
+  const missing = JOB_NAMES.filter((n) => typeof handlers[n] !== 'function');
+  const unknown = Object.keys(handlers).filter((n) => !(JOB_NAMES as readonly string[]).includes(n));
+  const duplicates = JOB_NAMES.filter((n, i) => JOB_NAMES.indexOf(n) !== i);
+  const problems = [
+    ...missing.map((n) => `no handler for job "${n}"`),
+    ...unknown.map((n) => `handler for unknown job "${n}"`),
+    ...duplicates.map((n) => `job "${n}" is registered twice`),
+  ];
+  if (problems.length > 0) throw new Error(`Job registry is inconsistent: ${problems.join('; ')}`);
+}

@@ -1,0 +1,64 @@
+/**
+ * `npm start`: the platform on embedded defaults (PGlite + Aedes + demo fleet) or on DATABASE_URL /
+ * MQTT_URL. SIGTERM/SIGINT: stop accepting, finish in-flight requests and jobs, close storage.
+ */
+import { buildApp, StartupError } from './app';
+import { ConfigError, loadConfig } from './config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  let app;
+  try {
+    app = await buildApp(config);
+  } catch (err) {
+    if (err instanceof StartupError) {
+      process.stderr.write(`Sitekeeper could not start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const platform = app.platform;
+  await app.listen({ host: config.host, port: config.port });
+  const setupToken = await platform.auth.issueSetupToken();
+  const lines = [
+    '',
+    `  Sitekeeper is running at ${config.publicUrl}`,
+    `  API docs:   ${config.publicUrl}/docs`,
+    `  Storage:    ${platform.database.embedded ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL'}`,
+    `  Broker:     ${config.mqttUrl ? 'MQTT_URL' : `embedded MQTT on ${platform.mqttUrl}`}`,
+  ];
+  if (setupToken) lines.push('', `  First start: create the installer admin at ${config.publicUrl}/setup?token=${setupToken}`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Sitekeeper crashed while starting: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

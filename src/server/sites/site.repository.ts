@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/executor';
+
+export interface SiteRecord {
+  id: string;
+  companyId: string;
+  name: string;
+  address: string;
+  timeZone: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SiteListFilter {
+  companyId: string;
+  /** Only sites assigned to this installer (manage-assigned permission). */
+  assignedTo?: string;
+  search?: string;
+  page: number;
+  pageSize: number;
+}
+
+const COLUMNS = ['s.id', 's.company_id as companyId', 's.name', 's.address', 's.time_zone as timeZone', 's.created_at as createdAt', 's.updated_at as updatedAt'] as const;
+
+export class SiteRepository {
+  constructor(private readonly db: Executor) {}
+
+  async find(id: string): Promise<SiteRecord | undefined> {
+    return this.db.selectFrom('sites as s').select(COLUMNS).where('s.id', '=', id).executeTakeFirst();
+  }
+
+  async findForUpdate(id: string): Promise<SiteRecord | undefined> {
+    return this.db.selectFrom('sites as s').select(COLUMNS).where('s.id', '=', id).forUpdate().executeTakeFirst();
+  }
+
+  async list(f: SiteListFilter): Promise<{ items: SiteRecord[]; total: number }> {
+    let q = this.db.selectFrom('sites as s').where('s.company_id', '=', f.companyId);
+    if (f.assignedTo) {
+      const uid = f.assignedTo;
+      q = q.where((eb) => eb.exists(eb.selectFrom('site_installers as si').select('si.site_id').whereRef('si.site_id', '=', 's.id').where('si.user_id', '=', uid)));
+    }
+    if (f.search) {
+      const pattern = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) => eb.or([eb('s.name', 'ilike', pattern), eb('s.address', 'ilike', pattern)]));
+    }
+    const { total } = await q.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
+    const items = await q
+      .select(COLUMNS)
+      .orderBy('s.name')
+      .orderBy('s.id')
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize)
+      .execute();
+    return { items, total };
+  }
+
+  async create(s: { companyId: string; name: string; address: string; timeZone: string; now: Date }): Promise<SiteRecord> {
+    const r = await this.db
+      .insertInto('sites')
+      .values({ company_id: s.companyId, name: s.name, address: s.address, time_zone: s.timeZone, created_at: s.now, updated_at: s.now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return (await this.find(r.id))!;
+  }
+
+  async update(id: string, patch: { name?: string; address?: string; timeZone?: string }, now: Date): Promise<void> {
+    await this.db
+      .updateTable('sites')
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.address !== undefined ? { address: patch.address } : {}),
+        ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('sites').where('id', '=', id).execute();
+  }
+
+  async isAssigned(siteId: string, userId: string): Promise<boolean> {
+    const r = await this.db.selectFrom('site_installers').select('site_id').where('site_id', '=', siteId).where('user_id', '=', userId).executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async listInstallerIds(siteId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('site_installers').select('user_id').where('site_id', '=', siteId).execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  async setInstallers(siteId: string, userIds: string[]): Promise<void> {
+    await this.db.deleteFrom('site_installers').where('site_id', '=', siteId).execute();
+    if (userIds.length > 0) {
+      await this.db.insertInto('site_installers').values(userIds.map((u) => ({ site_id: siteId, user_id: u }))).execute();
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { AppError } from '../../errors/app-error';
+import type { Clock } from '../lib/clock';
+import type { UnitOfWork } from '../db/unit-of-work';
+import type { Actor, RequestMeta } from '../auth/actor';
+import type { SiteRecord } from './site.repository';
+import { requireSiteAccess, seesAllSites } from './site-access';
+
+export interface SiteView {
+  id: string;
+  name: string;
+  address: string;
+  timeZone: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const view = (s: SiteRecord): SiteView => ({ id: s.id, name: s.name, address: s.address, timeZone: s.timeZone, createdAt: s.createdAt, updatedAt: s.updatedAt });
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkTimeZone(tz: string | undefined): void {
+  if (tz !== undefined && !isValidTimeZone(tz)) {
+    throw new AppError('VALIDATION_FAILED', `"${tz}" is not a time zone.`, { hint: 'Use an IANA time zone name such as Europe/Paris or America/New_York.', details: { field: 'timeZone' } });
+  }
+}
+
+export class SiteService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(actor: Actor, q: { search?: string; page: number; pageSize: number }) {
+    if (actor.role === 'end_user') throw new AppError('FORBIDDEN');
+    const r = await this.uow.read.sites.list({ companyId: actor.companyId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
+    return { items: r.items.map(view), total: r.total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async get(actor: Actor, id: string): Promise<SiteView> {
+    return view(await requireSiteAccess(actor, id, this.uow.read.sites));
+  }
+
+  async create(actor: Actor, input: { name: string; address?: string; timeZone?: string }, meta: RequestMeta): Promise<SiteView> {
+    if (!seesAllSites(actor)) throw new AppError('FORBIDDEN', 'Only the installer admin and installers who manage all sites can create sites.');
+    checkTimeZone(input.timeZone);
+    return this.uow.tx(async (r) => {
+      const site = await r.sites.create({ companyId: actor.companyId, name: input.name.trim(), address: input.address?.trim() ?? '', timeZone: input.timeZone ?? 'UTC', now: this.clock.now() });
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.create', targetType: 'site', targetId: site.id, outcome: 'success', details: { name: site.name }, correlationId: meta.correlationId });
+      return view(site);
+    });
+  }
+
+  async update(actor: Actor, id: string, patch: { name?: string; address?: string; timeZone?: string }, meta: RequestMeta): Promise<SiteView> {
+    checkTimeZone(patch.timeZone);
+    return this.uow.tx(async (r) => {
+      const before = await requireSiteAccess(actor, id, r.sites, true);
+      await r.sites.update(id, { ...patch, ...(patch.name !== undefined ? { name: patch.name.trim() } : {}) }, this.clock.now());
+      const after = (await r.sites.find(id))!;
+      await r.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.update', targetType: 'site', targetId: id, outcome: 'success',
+        details: { before: { name: before.name, address: before.address, timeZone: before.timeZone }, after: patch }, correlationId: meta.correlationId,
+      });
+      return view(after);
+    });
+  }
+
+  async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+    if (!seesAllSites(actor)) {
+      // Assigned installers may see the site but not delete it.
+      await requireSiteAccess(actor, id, this.uow.read.sites);
+      throw new AppError('FORBIDDEN', 'Only the installer admin and installers who manage all sites can delete sites.');
+    }
+    await this.uow.tx(async (r) => {
+      const site = await requireSiteAccess(actor, id, r.sites, true);
+      await r.sites.delete(id);
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.delete', targetType: 'site', targetId: id, outcome: 'success', details: { name: site.name }, correlationId: meta.correlationId });
+    });
+  }
+
+  async listInstallers(actor: Actor, id: string) {
+    await requireSiteAccess(actor, id, this.uow.read.sites);
+    const ids = new Set(await this.uow.read.sites.listInstallerIds(id));
+    const all = await this.uow.read.users.listInstallers(actor.companyId);
+    return all.filter((u) => ids.has(u.id)).map((u) => ({ id: u.id, email: u.email, name: u.name, permission: u.permission ?? 'manage_assigned', disabled: u.disabled, createdAt: u.createdAt }));
+  }
+
+  async assignInstallers(actor: Actor, id: string, installerIds: string[], meta: RequestMeta) {
+    if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN', 'Only the installer admin can assign installers to sites.');
+    await this.uow.tx(async (r) => {
+      await requireSiteAccess(actor, id, r.sites, true);
+      const installers = new Set((await r.users.listInstallers(actor.companyId)).map((u) => u.id));
+      const unknown = installerIds.filter((i) => !installers.has(i));
+      if (unknown.length > 0) throw new AppError('INSTALLER_NOT_FOUND', undefined, { details: { installerIds: unknown } });
+      const before = await r.sites.listInstallerIds(id);
+      await r.sites.setInstallers(id, [...new Set(installerIds)]);
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.installers.set', targetType: 'site', targetId: id, outcome: 'success', details: { before, after: installerIds }, correlationId: meta.correlationId });
+    });
+    return this.listInstallers(actor, id);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Serves the built web app (dist/web) with SPA fallback: unknown GETs that want HTML get
+ * index.html; /api and other non-HTML requests keep their JSON 404.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { App } from '../http/types';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
+
+export async function webRoutes(app: App, dir = WEB_DIST): Promise<void> {
+  if (!existsSync(path.join(dir, 'index.html'))) {
+    app.log.warn(`Web app not built (${dir} missing): run "npm run build:web". The API works without it.`);
+    return;
+  }
+  await app.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'GET' || req.url.startsWith('/api') || req.url.startsWith('/docs')) return;
+    if (req.routeOptions.url !== undefined) return; // a real route matched
+    if (!(req.headers.accept ?? '').includes('text/html')) return;
+    return reply.sendFile('index.html');
+  });
+}
