@@ -1,0 +1,29 @@
+/**
+ * Cloud tunnel transport: ISAPI to a device registered with the device cloud, by serial, through
+ * the platform's broker (DeviceGateway.request). Works from any API node.
+ */
+import type { IsapiRequest, IsapiResponse, IsapiTransport } from './transport';
+
+/** The part of DeviceGateway this transport uses (a fake in unit tests). */
+export interface CloudRouter {
+  request(serial: string, req: IsapiRequest): Promise<IsapiResponse>;
+}
+
+export class CloudTransport implements IsapiTransport {
+  readonly target: string;
+  readonly deviceKey: string;
+
+  constructor(
+    private readonly router: CloudRouter,
+    private readonly serial: string,
+    private readonly opts: { timeoutMs?: number } = {},
+  ) {
+    this.target = `cloud:${serial}`;
+    this.deviceKey = `serial:${serial}`;
+  }
+
+  request(req: IsapiRequest): Promise<IsapiResponse> {
+    const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
+    return this.router.request(this.serial, timeoutMs === undefined ? req : { ...req, timeoutMs });
+  }
+}

@@ -1,0 +1,489 @@
+/**
+ * DeviceClient: typed ISAPI operations over any IsapiTransport (direct HTTP, cloud tunnel, site
+ * agent). Every call has a timeout; calls to one device are bounded (real devices allow few
+ * sessions); only idempotent reads are retried; every device answer goes through the one error
+ * mapping in device-errors.ts.
+ */
+import { AppError, isAppError } from '../errors/app-error';
+import { decryptChallenge, encryptActivationPassword, generateActivationKeyPair } from '../protocol/isapi/activation-crypto';
+import { errorFromResponse, isTransientDeviceError, readResponseStatus, STATUS_REBOOT_REQUIRED } from './device-errors';
+import { bool, buildIsapiXml, child, int, list, looksLikeXml, parseIsapiXml, requireText, text, type ParsedXml, type XmlObject } from './isapi-xml';
+import { DEFAULT_TIMEOUT_MS, type IsapiRequest, type IsapiResponse, type IsapiTransport } from './transport';
+
+// ---- result types -------------------------------------------------------------------------------
+
+export interface DeviceInfo {
+  deviceName: string;
+  model: string;
+  serialNumber: string;
+  macAddress: string;
+  firmwareVersion: string;
+  firmwareReleasedDate: string;
+  deviceType: string;
+  deviceID?: string;
+  hardwareVersion?: string;
+}
+
+export interface CloudConfig {
+  enabled: boolean;
+  registerStatus: boolean;
+  bindStatus?: string;
+  serverHost?: string;
+  /** Present only when the device returns it (some firmware masks it). */
+  verificationCode?: string;
+}
+
+export interface NetworkConfig {
+  addressingType: 'static' | 'dynamic' | string;
+  ipAddress?: string;
+  subnetMask?: string;
+  gateway?: string;
+  primaryDns?: string;
+}
+
+export interface WriteResult {
+  /** The device accepted the change and needs a reboot (statusCode 7). */
+  rebootRequired: boolean;
+}
+
+export interface Hdd {
+  id: number;
+  name: string;
+  type?: string;
+  status: string;
+  capacityMB: number;
+  freeSpaceMB: number;
+  property?: string;
+  smartStatus?: string;
+}
+
+export interface Storage {
+  hdds: Hdd[];
+  /** Recording overwrites the oldest footage when disks are full. */
+  overwrite?: boolean;
+}
+
+export interface Channel {
+  id: number;
+  name?: string;
+  online?: boolean;
+  videoLoss?: boolean;
+  recording?: boolean;
+}
+
+export interface DeviceUser {
+  id: number;
+  userName: string;
+  userLevel: string;
+}
+
+export interface UpgradeStatus {
+  upgrading: boolean;
+  percent: number;
+  reboot?: boolean;
+  stage?: string;
+}
+
+export type AxProZone = Record<string, unknown> & { id: number; name?: string; status?: string };
+
+// ---- concurrency --------------------------------------------------------------------------------
+
+/** Bounds concurrent calls per device key, across every DeviceClient sharing it. */
+export class DeviceConcurrency {
+  readonly #active = new Map<string, { running: number; queue: (() => void)[] }>();
+  constructor(readonly maxPerDevice = 2) {}
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let slot = this.#active.get(key);
+    if (!slot) {
+      slot = { running: 0, queue: [] };
+      this.#active.set(key, slot);
+    }
+    const s = slot;
+    if (s.running >= this.maxPerDevice) await new Promise<void>((resolve) => s.queue.push(resolve));
+    else s.running++;
+    try {
+      return await fn();
+    } finally {
+      const next = s.queue.shift();
+      if (next) next();
+      else {
+        s.running--;
+        if (s.running === 0) this.#active.delete(key);
+      }
+    }
+  }
+
+  /** Calls running or waiting for a device (for tests and metrics). */
+  load(key: string): { running: number; waiting: number } {
+    const s = this.#active.get(key);
+    return { running: s?.running ?? 0, waiting: s?.queue.length ?? 0 };
+  }
+}
+
+const defaultConcurrency = new DeviceConcurrency(2);
+
+export interface DeviceClientOptions {
+  timeoutMs?: number;
+  /** Retries of idempotent reads after a transient failure (offline, timeout, busy). */
+  readRetries?: number;
+  retryDelayMs?: number;
+  concurrency?: DeviceConcurrency;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+// ---- the client ---------------------------------------------------------------------------------
+
+export class DeviceClient {
+  readonly #t: IsapiTransport;
+  readonly #timeoutMs: number;
+  readonly #readRetries: number;
+  readonly #retryDelayMs: number;
+  readonly #concurrency: DeviceConcurrency;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #now: () => number;
+
+  constructor(transport: IsapiTransport, opts: DeviceClientOptions = {}) {
+    this.#t = transport;
+    this.#timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#readRetries = opts.readRetries ?? 1;
+    this.#retryDelayMs = opts.retryDelayMs ?? 300;
+    this.#concurrency = opts.concurrency ?? defaultConcurrency;
+    this.#sleep = opts.sleep ?? realSleep;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  get target(): string {
+    return this.#t.target;
+  }
+
+  // -- plumbing --
+
+  /** One request, bounded and timed out; reads (GET) are retried on transient failures. */
+  async #send(req: IsapiRequest): Promise<IsapiResponse> {
+    const full: IsapiRequest = { ...req, timeoutMs: req.timeoutMs ?? this.#timeoutMs };
+    const attempts = req.method === 'GET' ? 1 + this.#readRetries : 1;
+    let lastErr: unknown;
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) await this.#sleep(this.#retryDelayMs * 2 ** (i - 1));
+      try {
+        const res = await this.#concurrency.run(this.#t.deviceKey, () => this.#t.request(full));
+        const err = errorFromResponse(res, this.#now);
+        if (err) {
+          if (err.code === 'DEVICE_BUSY' && i + 1 < attempts) {
+            lastErr = err;
+            continue;
+          }
+          throw err;
+        }
+        return res;
+      } catch (e) {
+        lastErr = e;
+        if (!(i + 1 < attempts && isTransientDeviceError(e))) throw this.#annotate(e);
+      }
+    }
+    throw this.#annotate(lastErr);
+  }
+
+  #annotate(e: unknown): unknown {
+    if (isAppError(e) && e.details?.target === undefined) {
+      return new AppError(e.code, e.message, { hint: e.hint, details: { ...(e.details ?? {}), target: this.#t.target }, cause: e.cause });
+    }
+    return e;
+  }
+
+  async #xml(method: IsapiRequest['method'], path: string, expectRoot?: string | string[], body?: string, timeoutMs?: number): Promise<ParsedXml> {
+    const res = await this.#send({ method, path, ...(body !== undefined ? { body } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+    if (!looksLikeXml(res.body)) throw new AppError('DEVICE_PROTOCOL_ERROR', `The device did not answer ${path} with XML.`, { details: { target: this.#t.target, path } });
+    const doc = parseIsapiXml(res.body);
+    const roots = expectRoot === undefined ? undefined : Array.isArray(expectRoot) ? expectRoot : [expectRoot];
+    if (roots && !roots.includes(doc.root)) {
+      throw new AppError('DEVICE_PROTOCOL_ERROR', `The device answered ${path} with <${doc.root}> instead of <${roots.join('|')}>.`, { details: { target: this.#t.target, path, root: doc.root } });
+    }
+    return doc;
+  }
+
+  async #json(method: IsapiRequest['method'], path: string, body?: unknown, timeoutMs?: number): Promise<Record<string, unknown>> {
+    const res = await this.#send({
+      method, path,
+      ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    try {
+      const v: unknown = JSON.parse(res.body.toString('utf8'));
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    } catch {
+      // fall through
+    }
+    throw new AppError('DEVICE_PROTOCOL_ERROR', `The device did not answer ${path} with a JSON object.`, { details: { target: this.#t.target, path } });
+  }
+
+  /** A write answered by a ResponseStatus: success, or reboot required. */
+  async #write(method: IsapiRequest['method'], path: string, body?: string | Buffer, opts: { timeoutMs?: number; contentType?: string } = {}): Promise<WriteResult> {
+    const res = await this.#send({
+      method, path,
+      ...(body !== undefined ? { body } : {}),
+      ...(opts.contentType ? { headers: { 'content-type': opts.contentType } } : {}),
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    });
+    const rs = res.body.length > 0 ? readResponseStatus(res.body) : null;
+    return { rebootRequired: rs?.statusCode === STATUS_REBOOT_REQUIRED };
+  }
+
+  // -- system --
+
+  async deviceInfo(): Promise<DeviceInfo> {
+    const { root, node } = await this.#xml('GET', '/ISAPI/System/deviceInfo', 'DeviceInfo');
+    const info: DeviceInfo = {
+      deviceName: text(node, 'deviceName') ?? '',
+      model: requireText(node, 'model', root),
+      serialNumber: requireText(node, 'serialNumber', root),
+      macAddress: text(node, 'macAddress') ?? '',
+      firmwareVersion: requireText(node, 'firmwareVersion', root),
+      firmwareReleasedDate: text(node, 'firmwareReleasedDate') ?? '',
+      deviceType: text(node, 'deviceType') ?? '',
+    };
+    const id = text(node, 'deviceID');
+    if (id) info.deviceID = id;
+    const hw = text(node, 'hardwareVersion');
+    if (hw) info.hardwareVersion = hw;
+    return info;
+  }
+
+  /** `GET /SDK/activateStatus` (no authentication needed). */
+  async activationStatus(): Promise<{ activated: boolean }> {
+    const { node } = await this.#xml('GET', '/SDK/activateStatus');
+    const v = text(node, 'Activated') ?? text(node, 'activated');
+    if (v === undefined) throw new AppError('DEVICE_PROTOCOL_ERROR', 'The device did not say whether it is activated.', { details: { target: this.#t.target } });
+    return { activated: bool(node, 'Activated') ?? bool(node, 'activated') ?? false };
+  }
+
+  /**
+   * Activate a factory-new device: RSA-1024 challenge, then the password AES-128-ECB encrypted
+   * under the device's random string. Never retried (the challenge is single use).
+   */
+  async activate(password: string): Promise<void> {
+    const pair = generateActivationKeyPair();
+    const challenge = await this.#xml('POST', '/ISAPI/Security/challenge', undefined, buildIsapiXml('PublicKey', { key: pair.challengeKey }));
+    const encrypted = text(challenge.node, 'key');
+    if (!encrypted) throw new AppError('DEVICE_PROTOCOL_ERROR', 'The device answered the activation challenge without a key.', { details: { target: this.#t.target } });
+    let random: string;
+    try {
+      random = decryptChallenge(pair.privateKey, encrypted);
+    } catch (e) {
+      throw new AppError('DEVICE_PROTOCOL_ERROR', 'The device answered the activation challenge with a key that cannot be decrypted.', { details: { target: this.#t.target }, cause: e });
+    }
+    await this.#write('PUT', '/ISAPI/System/activate', buildIsapiXml('ActivateInfo', { password: encryptActivationPassword(random, password) }));
+  }
+
+  async reboot(): Promise<void> {
+    await this.#write('PUT', '/ISAPI/System/reboot');
+  }
+
+  // -- cloud service --
+
+  async getCloudConfig(): Promise<CloudConfig> {
+    const { node } = await this.#xml('GET', '/ISAPI/System/Network/EZVIZ', 'EZVIZ');
+    const cfg: CloudConfig = { enabled: bool(node, 'enabled') ?? false, registerStatus: bool(node, 'registerStatus') ?? false };
+    const bind = text(node, 'bindStatus');
+    if (bind) cfg.bindStatus = bind;
+    const host = text(child(node, 'serverAddress'), 'hostName');
+    if (host) cfg.serverHost = host;
+    const code = text(node, 'verificationCode');
+    if (code) cfg.verificationCode = code;
+    return cfg;
+  }
+
+  /**
+   * Enable the cloud service with a verification code (6–12 characters). With
+   * `waitForRegistrationMs`, polls until `registerStatus` is true (or fails with DEVICE_TIMEOUT).
+   */
+  async enableCloud(verificationCode: string, opts: { waitForRegistrationMs?: number; pollMs?: number } = {}): Promise<CloudConfig> {
+    if (!/^[\x21-\x7e]{6,12}$/.test(verificationCode)) throw new AppError('VERIFICATION_CODE_INVALID', undefined, { details: { reason: 'length' } });
+    await this.#write('PUT', '/ISAPI/System/Network/EZVIZ', buildIsapiXml('EZVIZ', { enabled: true, verificationCode }));
+    if (!opts.waitForRegistrationMs) return this.getCloudConfig();
+    const deadline = this.#now() + opts.waitForRegistrationMs;
+    for (;;) {
+      const cfg = await this.getCloudConfig();
+      if (cfg.registerStatus) return cfg;
+      if (this.#now() >= deadline) throw new AppError('DEVICE_TIMEOUT', 'The device did not register with the device cloud in time.', { details: { target: this.#t.target, waitedMs: opts.waitForRegistrationMs } });
+      await this.#sleep(opts.pollMs ?? 1000);
+    }
+  }
+
+  async disableCloud(): Promise<void> {
+    await this.#write('PUT', '/ISAPI/System/Network/EZVIZ', buildIsapiXml('EZVIZ', { enabled: false }));
+  }
+
+  // -- network --
+
+  async getNetwork(): Promise<NetworkConfig> {
+    const { node } = await this.#xml('GET', '/ISAPI/System/Network/interfaces/1/ipAddress', 'IPAddress');
+    const cfg: NetworkConfig = { addressingType: text(node, 'addressingType') ?? 'static' };
+    const ip = text(node, 'ipAddress');
+    if (ip) cfg.ipAddress = ip;
+    const mask = text(node, 'subnetMask');
+    if (mask) cfg.subnetMask = mask;
+    const gw = text(child(node, 'DefaultGateway'), 'ipAddress');
+    if (gw) cfg.gateway = gw;
+    const dns = text(child(node, 'PrimaryDNS'), 'ipAddress');
+    if (dns) cfg.primaryDns = dns;
+    return cfg;
+  }
+
+  /** Switch interface 1 to DHCP. The device may need a reboot (result.rebootRequired). */
+  async setDhcp(): Promise<WriteResult> {
+    return this.#write('PUT', '/ISAPI/System/Network/interfaces/1/ipAddress', buildIsapiXml('IPAddress', { ipVersion: 'v4', addressingType: 'dynamic' }));
+  }
+
+  // -- storage and channels --
+
+  async storage(): Promise<Storage> {
+    const { node } = await this.#xml('GET', '/ISAPI/ContentMgmt/Storage', 'storage');
+    const hdds = list(child(node, 'hddList'), 'hdd').map((h): Hdd => {
+      const hdd: Hdd = {
+        id: int(h, 'id') ?? 0,
+        name: text(h, 'hddName') ?? '',
+        status: text(h, 'status') ?? 'unknown',
+        capacityMB: int(h, 'capacity') ?? 0,
+        freeSpaceMB: int(h, 'freeSpace') ?? 0,
+      };
+      const type = text(h, 'hddType');
+      if (type) hdd.type = type;
+      const prop = text(h, 'property');
+      if (prop) hdd.property = prop;
+      const smart = text(h, 'smartStatus') ?? text(h, 'SMARTStatus');
+      if (smart) hdd.smartStatus = smart;
+      return hdd;
+    });
+    const result: Storage = { hdds };
+    const overwrite = bool(node, 'isOverwrite') ?? bool(child(node, 'workMode'), 'overwrite');
+    if (overwrite !== undefined) result.overwrite = overwrite;
+    return result;
+  }
+
+  /** S.M.A.R.T. status of one disk: the raw `SMARTTest/status` fields. */
+  async hddSmart(id: number): Promise<Record<string, string>> {
+    const { node } = await this.#xml('GET', `/ISAPI/ContentMgmt/Storage/hdd/${id}/SMARTTest/status`);
+    const out: Record<string, string> = {};
+    for (const k of Object.keys(node)) {
+      if (k.startsWith('@_')) continue;
+      const v = text(node, k);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+
+  /** Video channels with their state (IP channels on NVRs, the sensor on cameras). */
+  async channels(): Promise<Channel[]> {
+    const { root, node } = await this.#xml('GET', '/ISAPI/ContentMgmt/InputProxy/channels/status');
+    const items = list(node, 'InputProxyChannelStatus').length ? list(node, 'InputProxyChannelStatus') : list(node, 'VideoInputChannel');
+    if (root !== 'InputProxyChannelStatusList' && root !== 'VideoInputChannelList') {
+      throw new AppError('DEVICE_PROTOCOL_ERROR', `Unexpected channel list <${root}>.`, { details: { target: this.#t.target } });
+    }
+    return items.map((c) => {
+      const ch: Channel = { id: int(c, 'id') ?? 0 };
+      const name = text(c, 'name');
+      if (name) ch.name = name;
+      const online = bool(c, 'online');
+      if (online !== undefined) ch.online = online;
+      const loss = bool(c, 'videoLoss');
+      if (loss !== undefined) ch.videoLoss = loss;
+      const rec = bool(c, 'recording');
+      if (rec !== undefined) ch.recording = rec;
+      return ch;
+    });
+  }
+
+  // -- users --
+
+  async users(): Promise<DeviceUser[]> {
+    const { node } = await this.#xml('GET', '/ISAPI/Security/users', 'UserList');
+    return list(node, 'User').map((u) => ({ id: int(u, 'id') ?? 0, userName: text(u, 'userName') ?? '', userLevel: text(u, 'userLevel') ?? '' }));
+  }
+
+  /** Add a user; `loginPassword` is the current password of the admin making the change. */
+  async addUser(user: { userName: string; password: string; userLevel: string }, loginPassword: string): Promise<void> {
+    await this.#write('POST', '/ISAPI/Security/users', buildIsapiXml('User', { userName: user.userName, password: user.password, userLevel: user.userLevel, loginPassword }));
+  }
+
+  async modifyUser(id: number, change: { userName?: string; password?: string; userLevel?: string }, loginPassword: string): Promise<void> {
+    const content: XmlObject = { id };
+    if (change.userName !== undefined) content.userName = change.userName;
+    if (change.password !== undefined) content.password = change.password;
+    if (change.userLevel !== undefined) content.userLevel = change.userLevel;
+    content.loginPassword = loginPassword;
+    await this.#write('PUT', `/ISAPI/Security/users/${id}`, buildIsapiXml('User', content));
+  }
+
+  async deleteUser(id: number, loginPassword: string): Promise<void> {
+    await this.#write('DELETE', `/ISAPI/Security/users/${id}?loginPassword=${encodeURIComponent(loginPassword)}`);
+  }
+
+  // -- firmware --
+
+  /** Upload a firmware package. The device then upgrades (watch upgradeStatus) and reboots. */
+  async upgradeFirmware(pkg: Buffer, opts: { timeoutMs?: number } = {}): Promise<void> {
+    await this.#write('PUT', '/ISAPI/System/updateFirmware', pkg, { contentType: 'application/octet-stream', timeoutMs: opts.timeoutMs ?? 120_000 });
+  }
+
+  async upgradeStatus(): Promise<UpgradeStatus> {
+    const { node } = await this.#xml('GET', '/ISAPI/System/upgradeStatus', 'upgradeStatus');
+    const s: UpgradeStatus = { upgrading: bool(node, 'upgrading') ?? false, percent: int(node, 'percent') ?? 0 };
+    const reboot = bool(node, 'reboot');
+    if (reboot !== undefined) s.reboot = reboot;
+    const stage = text(node, 'upgradeStage');
+    if (stage) s.stage = stage;
+    return s;
+  }
+
+  // -- AX Pro (JSON) --
+
+  async axproZones(): Promise<AxProZone[]> {
+    const json = await this.#json('GET', '/ISAPI/SecurityCP/status/zones?format=json');
+    const zones = json.ZoneList;
+    if (!Array.isArray(zones)) throw new AppError('DEVICE_PROTOCOL_ERROR', 'The alarm hub sent a zone list without ZoneList.', { details: { target: this.#t.target } });
+    return zones.map((z) => {
+      const zone = (z as { Zone?: Record<string, unknown> }).Zone ?? {};
+      return { ...zone, id: typeof zone.id === 'number' ? zone.id : Number(zone.id ?? 0) } as AxProZone;
+    });
+  }
+
+  /** Hub status: mains, battery, tamper and arm state as the hub reports them. */
+  async axproHostStatus(): Promise<Record<string, unknown>> {
+    const json = await this.#json('GET', '/ISAPI/SecurityCP/status/host?format=json');
+    const hs = json.HostStatus;
+    return hs !== null && typeof hs === 'object' ? (hs as Record<string, unknown>) : json;
+  }
+
+  async axproSubSystems(): Promise<Record<string, unknown>[]> {
+    const json = await this.#json('GET', '/ISAPI/SecurityCP/status/subSystems?format=json');
+    const list = json.SubSysList;
+    return Array.isArray(list) ? list.map((s) => ((s as { SubSys?: Record<string, unknown> }).SubSys ?? {})) : [];
+  }
+
+  /** AX Pro accounts (installer / administrator / operator). */
+  async axproUsers(): Promise<Record<string, unknown>[]> {
+    const json = await this.#json('GET', '/ISAPI/Security/users?format=json');
+    const list = (json.UserList as { User?: unknown } | undefined)?.User ?? json.UserList ?? json.List;
+    if (!Array.isArray(list)) return [];
+    return list.map((u) => ((u as { User?: Record<string, unknown> }).User ?? (u as Record<string, unknown>)));
+  }
+
+  // -- passthrough --
+
+  /**
+   * Raw ISAPI request. Errors in the answer are mapped like any other call unless
+   * `throwOnDeviceError: false`, in which case the answer is returned as is.
+   */
+  async raw(req: IsapiRequest, opts: { throwOnDeviceError?: boolean } = {}): Promise<IsapiResponse> {
+    if (opts.throwOnDeviceError === false) {
+      const full: IsapiRequest = { ...req, timeoutMs: req.timeoutMs ?? this.#timeoutMs };
+      return this.#concurrency.run(this.#t.deviceKey, () => this.#t.request(full));
+    }
+    return this.#send(req);
+  }
+}

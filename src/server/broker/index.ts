@@ -1,0 +1,109 @@
+/**
+ * The platform's MQTT broker: embedded Aedes by default, an external broker (Mosquitto, EMQX) when
+ * MQTT_URL is set. Aedes 1.2 speaks MQTT 3.1.1 (not 5), so every client here uses protocol
+ * version 4 and the tunnel carries reply topics in its own envelope (src/devices/tunnel/protocol.ts).
+ */
+import { createServer, type Server } from 'node:net';
+import { Aedes, type AedesOptions } from 'aedes';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+export type BrokerAuthenticate = (clientId: string, username: string | undefined, password: Buffer | undefined) => boolean | Promise<boolean>;
+
+export interface EmbeddedBrokerOptions {
+  host?: string;
+  /** 0 = random. Never 1883 by default: that is where a machine's own Mosquitto lives. */
+  port?: number;
+  /** Broker-level authentication hook (e.g. device proofs, agent tokens); absent = anonymous. */
+  authenticate?: BrokerAuthenticate;
+}
+
+export interface EmbeddedBroker {
+  url: string;
+  /** Connected MQTT clients right now. */
+  connectedClients(): number;
+  close(): Promise<void>;
+}
+
+/** Port the server uses for its embedded broker unless configured otherwise. */
+export const DEFAULT_EMBEDDED_BROKER_PORT = 18830;
+
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
+  const host = opts.host ?? '127.0.0.1';
+  const options: AedesOptions = { heartbeatInterval: 60_000, connectTimeout: 30_000 };
+  const authenticate = opts.authenticate;
+  if (authenticate) {
+    options.authenticate = (client, username, password, done) => {
+      Promise.resolve(authenticate(client.id, username ?? undefined, password ?? undefined)).then(
+        (ok) => {
+          if (ok) done(null, true);
+          else done(Object.assign(new Error('not authorized'), { returnCode: 4 as const }), false);
+        },
+        () => done(Object.assign(new Error('authentication failed'), { returnCode: 3 as const }), false),
+      );
+    };
+  }
+  const broker = await Aedes.createBroker(options);
+  const server: Server = createServer(broker.handle);
+  server.maxConnections = 100_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closed = false;
+  return {
+    url: `mqtt://${urlHost}:${port}`,
+    connectedClients: () => broker.connectedClients,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Connections still open after broker.close() (half-closed sockets) must not hold close().
+        setTimeout(resolve, 2000).unref();
+      });
+    },
+  };
+}
+
+export interface ConnectMqttOptions extends Omit<IClientOptions, 'protocolVersion'> {
+  /** Give up the first connection after this long (later reconnects keep going). */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Connect an MQTT client and wait for the first CONNACK. Protocol 3.1.1 (works with Aedes and
+ * Mosquitto). Rejects with the broker's refusal or a timeout; the client is ended on failure.
+ */
+export async function connectMqtt(url: string, opts: ConnectMqttOptions = {}): Promise<MqttClient> {
+  const { connectTimeoutMs = 10_000, ...rest } = opts;
+  const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: connectTimeoutMs, ...rest });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`MQTT connect to ${url} timed out`)), connectTimeoutMs);
+      timer.unref();
+      const onError = (err: Error) => {
+        clearTimeout(timer);
+        client.off('connect', onConnect);
+        reject(err);
+      };
+      const onConnect = () => {
+        clearTimeout(timer);
+        client.off('error', onError);
+        resolve();
+      };
+      client.once('connect', onConnect);
+      client.once('error', onError);
+    });
+  } catch (err) {
+    await client.endAsync(true).catch(() => undefined);
+    throw err;
+  }
+  return client;
+}

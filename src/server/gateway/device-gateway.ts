@@ -1,0 +1,312 @@
+/**
+ * The server side of the device cloud. Devices connect out to the broker and say hello with a
+ * proof of their verification code; the gateway registers them (serial → key, model, type,
+ * firmware), tracks presence from retained online messages and Last Wills (written to the store
+ * in batches, never one write per message), and routes ISAPI requests from any API node to any
+ * device through the broker: each node listens on its own reply topic.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { AppError } from '../../errors/app-error';
+import { connectMqtt } from '../broker';
+import {
+  MAX_TUNNEL_BODY_BYTES, decodeEnvelope, deriveDeviceKey, encodeEnvelope, helloProof, isSafeTopicId, newNonce, presenceProof, safeEqualHex,
+  signEnvelope, topics, unsealKey, verifyEnvelope, type DeviceHello, type HelloAck, type Presence, type RequestHeader, type Topics,
+} from '../../devices/tunnel/protocol';
+import type { IsapiRequest, IsapiResponse } from '../../devices/transport';
+import { DEFAULT_TIMEOUT_MS } from '../../devices/transport';
+import type { DeviceRegistration, GatewayStore, PresenceUpdate } from './gateway.types';
+
+export interface DeviceGatewayOptions {
+  mqttUrl: string;
+  store: GatewayStore;
+  /** Topic prefix shared by the platform and its devices, e.g. `sk/` (unique per test run). */
+  topicPrefix?: string;
+  /** This API node's id (its reply topic); random by default. */
+  nodeId?: string;
+  /**
+   * Writer nodes handle hellos and write registrations and presence. Every node routes requests;
+   * run one writer (or a few: their writes are idempotent).
+   */
+  writer?: boolean;
+  /** Accept a device's first registration (trust on first use). Off when registrations are provisioned. */
+  allowFirstRegistration?: boolean;
+  presenceFlushMs?: number;
+  requestTimeoutMs?: number;
+  /** Hellos older or newer than this are refused (replay protection). */
+  maxClockSkewMs?: number;
+  now?: () => number;
+  mqttUsername?: string;
+  mqttPassword?: string;
+}
+
+export interface DeviceEvent {
+  serial: string;
+  event: Record<string, unknown>;
+}
+
+interface Pending {
+  serial: string;
+  key: Buffer;
+  resolve: (r: IsapiResponse) => void;
+  reject: (e: AppError) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class DeviceGateway extends EventEmitter {
+  readonly nodeId: string;
+  readonly #opts: Required<Pick<DeviceGatewayOptions, 'writer' | 'allowFirstRegistration' | 'presenceFlushMs' | 'requestTimeoutMs' | 'maxClockSkewMs'>> & DeviceGatewayOptions;
+  readonly #t: Topics;
+  readonly #now: () => number;
+  #client: MqttClient | undefined;
+  readonly #keys = new Map<string, Buffer>();
+  readonly #online = new Map<string, { online: boolean; session: string }>();
+  #batch = new Map<string, PresenceUpdate>();
+  #flushTimer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  readonly #pending = new Map<string, Pending>();
+  #closed = false;
+
+  private constructor(opts: DeviceGatewayOptions) {
+    super();
+    this.#opts = {
+      writer: true, allowFirstRegistration: true, presenceFlushMs: 1000, requestTimeoutMs: DEFAULT_TIMEOUT_MS, maxClockSkewMs: 300_000, ...opts,
+    };
+    this.#t = topics(opts.topicPrefix ?? 'sk/');
+    this.#now = opts.now ?? Date.now;
+    this.nodeId = opts.nodeId ?? `node-${randomBytes(6).toString('hex')}`;
+    if (!isSafeTopicId(this.nodeId)) throw new Error('nodeId must be [A-Za-z0-9._-]{1,64}');
+  }
+
+  static async start(opts: DeviceGatewayOptions): Promise<DeviceGateway> {
+    const gw = new DeviceGateway(opts);
+    await gw.#connect();
+    return gw;
+  }
+
+  async #connect(): Promise<void> {
+    const client = await connectMqtt(this.#opts.mqttUrl, {
+      clientId: `sk-gw-${this.nodeId}`.slice(0, 64),
+      clean: true,
+      keepalive: 30,
+      ...(this.#opts.mqttUsername ? { username: this.#opts.mqttUsername, password: this.#opts.mqttPassword } : {}),
+    });
+    this.#client = client;
+    client.on('message', (topic, payload) => this.#onMessage(topic, payload));
+    client.on('error', (err) => this.emit('warn', err));
+    const subs = [this.#t.nodeReplies(this.nodeId), this.#t.allDevicePresence];
+    if (this.#opts.writer) subs.push(this.#t.allDeviceHellos, this.#t.allDeviceEvents);
+    await client.subscribeAsync(subs, { qos: 1 });
+    this.#flushTimer = setInterval(() => void this.flushPresence(), this.#opts.presenceFlushMs);
+    this.#flushTimer.unref();
+  }
+
+  // ---- inbound ---------------------------------------------------------------------------------
+
+  #onMessage(topic: string, payload: Buffer): void {
+    const t = this.#t;
+    if (topic === t.nodeReplies(this.nodeId)) return this.#onReply(payload);
+    const serial = t.idOf(topic);
+    if (!serial || !isSafeTopicId(serial)) return;
+    if (topic === t.devicePresence(serial)) return void this.#onPresence(serial, payload).catch((e: unknown) => this.emit('warn', e));
+    if (topic === t.deviceHello(serial)) return void this.#onHello(serial, payload).catch((e: unknown) => this.emit('warn', e));
+    if (topic === t.deviceEvent(serial)) return void this.#onEvent(serial, payload).catch((e: unknown) => this.emit('warn', e));
+  }
+
+  async #keyFor(serial: string): Promise<Buffer | null> {
+    const cached = this.#keys.get(serial);
+    if (cached) return cached;
+    const reg = await this.#opts.store.getRegistration(serial);
+    if (!reg) return null;
+    const key = Buffer.from(reg.keyHex, 'hex');
+    this.#keys.set(serial, key);
+    return key;
+  }
+
+  async #onHello(serial: string, payload: Buffer): Promise<void> {
+    let h: DeviceHello;
+    try {
+      h = JSON.parse(payload.toString('utf8')) as DeviceHello;
+    } catch {
+      return;
+    }
+    if (!h || h.serial !== serial || typeof h.ts !== 'number' || typeof h.nonce !== 'string' || typeof h.proof !== 'string') return;
+    const ack = (a: Omit<HelloAck, 'nonce'>) => this.#publish(this.#t.deviceAck(serial), JSON.stringify({ ...a, nonce: h.nonce }));
+    if (Math.abs(this.#now() - h.ts) > this.#opts.maxClockSkewMs) return ack({ ok: false, reason: 'clock-skew' });
+    const fields = { model: String(h.model ?? ''), type: String(h.type ?? ''), firmware: String(h.firmware ?? '') };
+    const reg = await this.#opts.store.getRegistration(serial);
+    let key: Buffer | null = reg ? Buffer.from(reg.keyHex, 'hex') : null;
+    const proofOk = (k: Buffer) => safeEqualHex(h.proof, helloProof(k, { serial, ts: h.ts, nonce: h.nonce, ...fields }));
+    let changedKey = false;
+    if (!key) {
+      if (!this.#opts.allowFirstRegistration) return ack({ ok: false, reason: 'unknown-device' });
+      if (!h.register?.key) return ack({ ok: false, need: 'register' });
+      key = Buffer.from(h.register.key, 'hex');
+      if (key.length !== 32) return ack({ ok: false, reason: 'bad-key' });
+      changedKey = true;
+    } else if (!proofOk(key)) {
+      if (!h.rotate?.sealed) return ack({ ok: false, need: 'rotate' });
+      const next = unsealKey(key, h.rotate.sealed);
+      if (!next) return ack({ ok: false, reason: 'rejected' });
+      key = next;
+      changedKey = true;
+    }
+    if (!proofOk(key)) return ack({ ok: false, reason: 'rejected' });
+    const now = new Date(this.#now());
+    const same = reg && !changedKey && reg.model === fields.model && reg.type === fields.type && reg.firmware === fields.firmware;
+    if (!same) {
+      const next: DeviceRegistration = { serial, keyHex: key.toString('hex'), ...fields, registeredAt: reg?.registeredAt ?? now, updatedAt: now };
+      await this.#opts.store.upsertRegistration(next);
+    }
+    this.#keys.set(serial, key);
+    this.emit('registered', { serial, ...fields });
+    return ack({ ok: true });
+  }
+
+  async #onPresence(serial: string, payload: Buffer): Promise<void> {
+    if (payload.length === 0) return;
+    let p: Presence;
+    try {
+      p = JSON.parse(payload.toString('utf8')) as Presence;
+    } catch {
+      return;
+    }
+    if (typeof p.online !== 'boolean' || typeof p.session !== 'string' || typeof p.ts !== 'number' || typeof p.proof !== 'string') return;
+    const key = await this.#keyFor(serial);
+    if (!key || !safeEqualHex(p.proof, presenceProof(key, serial, p))) return;
+    const prev = this.#online.get(serial);
+    // A Last Will from an older session must not mark a reconnected device offline.
+    if (!p.online && prev?.online && prev.session !== p.session) return;
+    this.#online.set(serial, { online: p.online, session: p.session });
+    if (prev?.online === p.online) return;
+    this.emit('presence', { serial, online: p.online });
+    if (this.#opts.writer) this.#batch.set(serial, { serial, online: p.online, at: new Date(this.#now()) });
+  }
+
+  async #onEvent(serial: string, payload: Buffer): Promise<void> {
+    let env;
+    try {
+      env = decodeEnvelope(payload);
+    } catch {
+      return;
+    }
+    const key = await this.#keyFor(serial);
+    if (!key || !verifyEnvelope(key, env.header, env.body)) return;
+    let event: unknown;
+    try {
+      event = JSON.parse(env.body.toString('utf8'));
+    } catch {
+      return;
+    }
+    if (event && typeof event === 'object') this.emit('device-event', { serial, event: event as Record<string, unknown> } satisfies DeviceEvent);
+  }
+
+  #onReply(payload: Buffer): void {
+    let env;
+    try {
+      env = decodeEnvelope(payload);
+    } catch {
+      return;
+    }
+    const { header, body } = env;
+    const pending = this.#pending.get(header.id);
+    if (!pending || header.t !== 'res') return;
+    if (!verifyEnvelope(pending.key, header, body)) return; // forged: ignore, let the real answer or the timeout decide
+    this.#pending.delete(header.id);
+    clearTimeout(pending.timer);
+    if (header.error) {
+      pending.reject(new AppError('DEVICE_PROTOCOL_ERROR', `The device could not handle the request: ${header.error.message}`, { details: { serial: pending.serial } }));
+      return;
+    }
+    pending.resolve({ status: header.status ?? 502, headers: header.headers ?? {}, body });
+  }
+
+  // ---- presence batching -----------------------------------------------------------------------
+
+  /** Write pending presence changes in one batch. Called on a timer and on close. */
+  async flushPresence(): Promise<void> {
+    const run = async () => {
+      if (this.#batch.size === 0) return;
+      const batch = [...this.#batch.values()];
+      this.#batch = new Map();
+      try {
+        await this.#opts.store.applyPresence(batch);
+      } catch (err) {
+        // Keep the changes for the next flush unless newer ones arrived meanwhile.
+        for (const u of batch) if (!this.#batch.has(u.serial)) this.#batch.set(u.serial, u);
+        this.emit('warn', err);
+      }
+    };
+    this.#flushing = this.#flushing.then(run, run);
+    return this.#flushing;
+  }
+
+  // ---- outbound --------------------------------------------------------------------------------
+
+  #publish(topic: string, payload: string | Buffer, retain = false): void {
+    this.#client?.publish(topic, payload, { qos: 1, retain }, (err) => {
+      if (err) this.emit('warn', err);
+    });
+  }
+
+  /** Presence as last seen by this node: true, false, or undefined when never seen. */
+  isOnline(serial: string): boolean | undefined {
+    return this.#online.get(serial)?.online;
+  }
+
+  /** Does the user-entered code match the one the device registered with? Constant-time. */
+  async verifyCode(serial: string, code: string): Promise<boolean> {
+    const reg = await this.#opts.store.getRegistration(serial);
+    if (!reg) return false;
+    const expected = Buffer.from(reg.keyHex, 'hex');
+    const got = deriveDeviceKey(serial, code.trim());
+    return expected.length === got.length && timingSafeEqual(expected, got);
+  }
+
+  async getRegistration(serial: string): Promise<DeviceRegistration | null> {
+    return this.#opts.store.getRegistration(serial);
+  }
+
+  /** Send one ISAPI request to a cloud-connected device and wait for its answer. */
+  async request(serial: string, req: IsapiRequest): Promise<IsapiResponse> {
+    if (this.#closed || !this.#client) throw new AppError('SERVICE_UNAVAILABLE');
+    if (!isSafeTopicId(serial)) throw new AppError('DEVICE_NOT_FOUND', undefined, { details: { serial } });
+    const key = await this.#keyFor(serial);
+    if (!key) throw new AppError('DEVICE_NOT_FOUND', 'No device with this serial number is registered with the device cloud.', { details: { serial } });
+    if (this.isOnline(serial) === false) throw new AppError('DEVICE_OFFLINE', undefined, { details: { serial, via: 'cloud' } });
+    const body = req.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
+    if (body.length > MAX_TUNNEL_BODY_BYTES) throw new AppError('DEVICE_BODY_TOO_LARGE', undefined, { details: { maxBytes: MAX_TUNNEL_BODY_BYTES } });
+    const timeoutMs = req.timeoutMs ?? this.#opts.requestTimeoutMs;
+    const id = newNonce();
+    const header: RequestHeader = {
+      t: 'req', id, replyTo: this.#t.nodeReplies(this.nodeId), ts: this.#now(), op: 'isapi',
+      method: req.method, path: req.path, headers: req.headers ?? {}, timeoutMs,
+    };
+    const payload = encodeEnvelope(signEnvelope(key, header, body), body);
+    return new Promise<IsapiResponse>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        // A device we have never heard from is more likely offline than slow.
+        const code = this.isOnline(serial) === true ? 'DEVICE_TIMEOUT' : 'DEVICE_OFFLINE';
+        reject(new AppError(code, undefined, { details: { serial, via: 'cloud', timeoutMs } }));
+      }, timeoutMs);
+      timer.unref();
+      this.#pending.set(id, { serial, key, resolve, reject, timer });
+      this.#publish(this.#t.deviceRequest(serial), payload);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#flushTimer) clearInterval(this.#flushTimer);
+    for (const [id, p] of this.#pending) {
+      clearTimeout(p.timer);
+      p.reject(new AppError('SERVICE_UNAVAILABLE'));
+      this.#pending.delete(id);
+    }
+    await this.flushPresence();
+    await this.#client?.endAsync().catch(() => undefined);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Storage the device gateway needs. The PostgreSQL implementation lives with the database code;
+ * memory-store.ts is the in-memory one for tests and single-process demos.
+ */
+
+/** What a device reported when it registered with the device cloud. */
+export interface DeviceRegistration {
+  serial: string;
+  /** SHA-256 key derived from serial + verification code (hex); never the code itself. */
+  keyHex: string;
+  model: string;
+  type: string;
+  firmware: string;
+  registeredAt: Date;
+  updatedAt: Date;
+}
+
+/** One presence change; a batch holds at most one entry per serial (the latest). */
+export interface PresenceUpdate {
+  serial: string;
+  online: boolean;
+  /** When the gateway saw the change. */
+  at: Date;
+  /** Firmware as reported at connect time (online updates only). */
+  firmware?: string;
+}
+
+export interface GatewayStore {
+  /** Insert or replace the registration for `reg.serial`. */
+  upsertRegistration(reg: DeviceRegistration): Promise<void>;
+  getRegistration(serial: string): Promise<DeviceRegistration | null>;
+  /** Apply many presence changes in one write (one statement / transaction, not one per device). */
+  applyPresence(batch: PresenceUpdate[]): Promise<void>;
+}
+
+export interface DevicePresenceState {
+  online: boolean;
+  since: Date;
+}
