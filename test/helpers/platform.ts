@@ -1,0 +1,54 @@
+/**
+ * The real platform for tests: buildApp on a fresh database (PGlite in memory, or a new database
+ * on DATABASE_URL), the embedded broker on a random port (or MQTT_URL with a unique topic prefix).
+ */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { buildApp } from '../../src/server/app';
+import { loadConfig, type Config } from '../../src/server/config';
+import type { App } from '../../src/server/http/types';
+import type { Clock } from '../../src/server/lib/clock';
+import { createTestDatabase } from './database';
+
+export interface TestPlatform {
+  app: App;
+  config: Readonly<Config>;
+  /** Set when started with listen: true. */
+  baseUrl: string;
+  setupToken: string;
+  close(): Promise<void>;
+}
+
+export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock; config?: Partial<Config> } = {}): Promise<TestPlatform> {
+  const testDb = await createTestDatabase();
+  const base = loadConfig({
+    DATA_DIR: 'memory://',
+    ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
+    ...(process.env.MQTT_URL ? { MQTT_URL: process.env.MQTT_URL } : {}),
+    EMBEDDED_MQTT_PORT: '0',
+    MQTT_TOPIC_PREFIX: `sk-test-${randomBytes(4).toString('hex')}/`,
+    LOG_LEVEL: 'silent',
+    DEMO_FLEET: 'false',
+  });
+  const config = Object.freeze({ ...base, ...opts.config });
+  let app: App;
+  try {
+    app = await buildApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...(opts.clock ? { clock: opts.clock } : {}) });
+  } catch (err) {
+    await testDb.drop();
+    throw err;
+  }
+  let baseUrl = '';
+  if (opts.listen) baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const setupToken = (await app.platform.auth.issueSetupToken()) ?? '';
+  return {
+    app,
+    config,
+    baseUrl,
+    setupToken,
+    async close() {
+      await app.close();
+      await testDb.drop();
+    },
+  };
+}
