@@ -1,0 +1,14 @@
+import { createElement } from 'react';
+import type { FeatureModule } from '../types';
+import { InvitationPage, PasswordPage, SetupPage, SignInPage } from './pages';
+
+export const authFeature: FeatureModule = {
+  id: 'auth',
+  routes: [
+    { path: '/sign-in', element: () => createElement(SignInPage), face: 'portal', public: true },
+    { path: '/setup', element: () => createElement(SetupPage), face: 'portal', public: true },
+    { path: '/invite/:token', element: () => createElement(InvitationPage), face: 'portal', public: true },
+    { path: '/invitations/:token', element: () => createElement(InvitationPage), face: 'portal', public: true },
+    { path: '/account/password', element: () => createElement(PasswordPage), face: 'portal' },
+  ],
+};

@@ -1,0 +1,237 @@
+import { useState, type FormEvent } from 'react';
+import { toApiError, type ApiError } from '../../api/client';
+import { authApi, invitationsApi, setupApi } from '../../api/endpoints';
+import { navigate, useLocation, useParams } from '../../app/router';
+import { useSession } from '../../app/session';
+import { useAsync } from '../../ui/async';
+import { ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
+import { accountPasswordRules } from '../../ui/password';
+import { RuleList } from '../../ui/rules';
+
+/** Only same-origin paths are followed after sign-in (no open redirect). */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next;
+}
+
+function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>();
+  const run = (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    work().then(
+      () => setBusy(false),
+      (e: unknown) => {
+        setBusy(false);
+        setError(toApiError(e));
+      },
+    );
+  };
+  return { busy, error, run };
+}
+
+export function SignInPage() {
+  const { search } = useLocation();
+  const session = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const form = useSubmit();
+  const setup = useAsync(() => setupApi.status(), []);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    form.run(async () => {
+      const s = await authApi.login(email.trim(), password);
+      session.signedIn(s);
+      navigate(safeNext(search.get('next')), { replace: true });
+    });
+  };
+
+  return (
+    <div className="auth-card">
+      <PageHeader title="Sign in" />
+      {setup.data?.needsSetup && (
+        <p className="notice notice-info">
+          Sitekeeper is not set up yet. Open the setup link printed on the server console (it looks like /setup?token=…).
+        </p>
+      )}
+      <form onSubmit={submit}>
+        <Field label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <ErrorNotice error={form.error} />
+        <button type="submit" className="btn btn-primary btn-big" disabled={form.busy || !email || !password}>
+          {form.busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+export function SetupPage() {
+  const { search } = useLocation();
+  const session = useSession();
+  const [token, setToken] = useState(search.get('token') ?? '');
+  const [companyName, setCompanyName] = useState('');
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const form = useSubmit();
+  const status = useAsync(() => setupApi.status(), []);
+  const rules = accountPasswordRules(password);
+
+  if (status.data && !status.data.needsSetup) {
+    return (
+      <div className="auth-card">
+        <PageHeader title="Already set up" />
+        <p>This Sitekeeper already has an installer admin. Sign in instead.</p>
+        <button type="button" className="btn btn-primary" onClick={() => navigate('/sign-in')}>
+          Go to sign-in
+        </button>
+      </div>
+    );
+  }
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    form.run(async () => {
+      const res = await setupApi.create({ token: token.trim(), companyName, name, email: email.trim(), password });
+      session.signedIn(res);
+      session.refresh();
+      navigate('/sites', { replace: true });
+    });
+  };
+  return (
+    <div className="auth-card">
+      <PageHeader title="Set up Sitekeeper" />
+      <p>Create your installer company and its first admin account.</p>
+      {status.loading && <Loading />}
+      <ErrorNotice error={status.error} />
+      <form onSubmit={submit}>
+        <Field label="Setup token" required value={token} onChange={(e) => setToken(e.target.value)} hint="Printed on the server console at first start." />
+        <Field label="Company name" required autoComplete="organization" value={companyName} onChange={(e) => setCompanyName(e.target.value)} />
+        <Field label="Your name" required autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+        <Field label="Email" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field
+          label="Password"
+          type="password"
+          required
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          hint={<RuleList rules={rules} />}
+        />
+        <ErrorNotice error={form.error} />
+        <button
+          type="submit"
+          className="btn btn-primary btn-big"
+          disabled={form.busy || !token || !companyName || !name || !email || !rules.every((r) => r.ok)}
+        >
+          {form.busy ? 'Setting up…' : 'Create admin account'}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+export function InvitationPage() {
+  const { token = '' } = useParams();
+  const session = useSession();
+  const info = useAsync(() => invitationsApi.get(token), [token]);
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const form = useSubmit();
+  const rules = accountPasswordRules(password);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    form.run(async () => {
+      const s = await invitationsApi.accept(token, { name: name || info.data?.name || '', password });
+      session.signedIn(s);
+      navigate('/sites', { replace: true });
+    });
+  };
+  return (
+    <div className="auth-card">
+      <PageHeader title="Join your team" />
+      {info.loading && <Loading />}
+      <ErrorNotice error={info.error} />
+      {info.data && (
+        <>
+          <p>
+            {info.data.companyName} invited <strong>{info.data.email}</strong> to Sitekeeper. The invitation expires{' '}
+            {formatDate(info.data.expiresAt)}.
+          </p>
+          <form onSubmit={submit}>
+            <Field label="Your name" autoComplete="name" required value={name || info.data.name} onChange={(e) => setName(e.target.value)} />
+            <Field
+              label="Choose a password"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              hint={<RuleList rules={rules} />}
+            />
+            <ErrorNotice error={form.error} />
+            <button type="submit" className="btn btn-primary btn-big" disabled={form.busy || !rules.every((r) => r.ok)}>
+              {form.busy ? 'Joining…' : 'Accept invitation'}
+            </button>
+          </form>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function PasswordPage() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [done, setDone] = useState(false);
+  const form = useSubmit();
+  const rules = accountPasswordRules(next);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    form.run(async () => {
+      await authApi.changePassword(current, next);
+      setDone(true);
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+    });
+  };
+  return (
+    <div className="auth-card">
+      <PageHeader title="Change password" />
+      {done && (
+        <p className="notice notice-success" role="status">
+          Your password was changed.
+        </p>
+      )}
+      <form onSubmit={submit}>
+        <Field label="Current password" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+        <Field
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          hint={<RuleList rules={rules} />}
+        />
+        <Field
+          label="Confirm new password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={confirm && confirm !== next ? 'The two passwords differ.' : undefined}
+        />
+        <ErrorNotice error={form.error} />
+        <button type="submit" className="btn btn-primary" disabled={form.busy || !current || next !== confirm || !rules.every((r) => r.ok)}>
+          Change password
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { useEffect } from 'react';
+import { devicesApi } from '../../api/endpoints';
+import { Link, useParams } from '../../app/router';
+import { useAsync } from '../../ui/async';
+import { ErrorNotice, formatDate, Loading, PageHeader, StatusBadge } from '../../ui/components';
+
+const REFRESH_MS = 5000;
+
+/** What the platform knows of one device; refreshed while the page is open. */
+export function DevicePage() {
+  const { deviceId = '' } = useParams();
+  const device = useAsync((signal) => devicesApi.get(deviceId, signal), [deviceId]);
+  const { reload } = device;
+  useEffect(() => {
+    const t = setInterval(() => {
+      if (document.visibilityState === 'visible') reload();
+    }, REFRESH_MS);
+    return () => clearInterval(t);
+  }, [reload]);
+
+  const d = device.data;
+  return (
+    <div>
+      <PageHeader title={d ? d.name || d.serial : 'Device'} />
+      {!d && device.loading && <Loading />}
+      <ErrorNotice error={device.error} onRetry={device.reload} />
+      {d && (
+        <section className="card">
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd data-testid="device-status">
+              <StatusBadge status={d.status} />
+            </dd>
+            <dt>Type</dt>
+            <dd>{d.type ?? 'Unknown'}</dd>
+            <dt>Model</dt>
+            <dd>{d.model ?? '—'}</dd>
+            <dt>Serial</dt>
+            <dd>{d.serial}</dd>
+            <dt>Firmware</dt>
+            <dd>{d.firmwareVersion ?? '—'}</dd>
+            <dt>Added via</dt>
+            <dd>{d.addedVia ?? '—'}</dd>
+            <dt>Last seen</dt>
+            <dd>{formatDate(d.lastSeenAt)}</dd>
+            <dt>Added</dt>
+            <dd>{formatDate(d.createdAt)}</dd>
+            <dt>Site</dt>
+            <dd>
+              <Link to={`/sites/${encodeURIComponent(d.siteId)}/devices`}>{d.siteName ?? 'Open the site'}</Link>
+            </dd>
+          </dl>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+/**
+ * Every feature of the web app, in one list. A new feature (health, exceptions, firmware, site
+ * handover, AX Pro accounts…) adds a folder exporting a FeatureModule and one line here.
+ */
+import { auditFeature } from './audit';
+import { authFeature } from './auth';
+import { devicesFeature } from './devices';
+import { installersFeature } from './installers';
+import { scanFeature } from './scan';
+import { sitesFeature } from './sites';
+import type { FeatureModule } from './types';
+
+export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, devicesFeature, installersFeature, auditFeature];

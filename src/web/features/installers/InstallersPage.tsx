@@ -1,0 +1,160 @@
+import { useState, type FormEvent } from 'react';
+import { toApiError, type ApiError } from '../../api/client';
+import { installersApi } from '../../api/endpoints';
+import type { Installer, Permission } from '../../api/types';
+import { useAsync } from '../../ui/async';
+import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
+
+const PERMISSION_LABEL: Record<Permission, string> = {
+  manage_all: 'All sites',
+  manage_assigned: 'Assigned sites only',
+};
+
+function InviteForm({ onInvited }: { onInvited: () => void }) {
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [permission, setPermission] = useState<Permission>('manage_assigned');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>();
+  const [link, setLink] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    installersApi.invite({ email: email.trim(), name: name.trim(), permission }).then(
+      (res) => {
+        setBusy(false);
+        setLink(res.inviteUrl);
+        setEmail('');
+        setName('');
+        onInvited();
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(toApiError(err));
+      },
+    );
+  };
+  return (
+    <section className="card" aria-labelledby="invite-title">
+      <h2 id="invite-title">Invite an installer</h2>
+      <form onSubmit={submit}>
+        <Field label="Email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field label="Name" required value={name} onChange={(e) => setName(e.target.value)} />
+        <div className="field">
+          <label htmlFor="invite-permission">Can manage</label>
+          <select id="invite-permission" value={permission} onChange={(e) => setPermission(e.target.value as Permission)}>
+            <option value="manage_assigned">{PERMISSION_LABEL.manage_assigned}</option>
+            <option value="manage_all">{PERMISSION_LABEL.manage_all}</option>
+          </select>
+        </div>
+        <ErrorNotice error={error} />
+        <button type="submit" className="btn btn-primary" disabled={busy || !email || !name}>
+          {busy ? 'Inviting…' : 'Send invitation'}
+        </button>
+      </form>
+      {link && (
+        <div className="notice notice-success" role="status">
+          <p className="notice-message">Invitation created. Send this link to the installer:</p>
+          <p>
+            <code data-testid="invite-url" className="break">
+              {link}
+            </code>
+          </p>
+          <button type="button" className="btn btn-secondary" onClick={() => void navigator.clipboard?.writeText(link)}>
+            Copy link
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function InstallerRow({ installer, onChanged }: { installer: Installer; onChanged: () => void }) {
+  const [error, setError] = useState<ApiError | undefined>();
+  const act = (p: Promise<unknown>) =>
+    p.then(
+      () => onChanged(),
+      (e: unknown) => setError(toApiError(e)),
+    );
+  return (
+    <tr>
+      <td>
+        {installer.name}
+        <br />
+        <span className="muted">{installer.email}</span>
+        {error && <ErrorNotice error={error} />}
+      </td>
+      <td>
+        <label className="sr-only" htmlFor={`perm-${installer.id}`}>
+          Permission of {installer.name}
+        </label>
+        <select
+          id={`perm-${installer.id}`}
+          value={installer.permission}
+          onChange={(e) => void act(installersApi.update(installer.id, { permission: e.target.value as Permission }))}
+        >
+          <option value="manage_assigned">{PERMISSION_LABEL.manage_assigned}</option>
+          <option value="manage_all">{PERMISSION_LABEL.manage_all}</option>
+        </select>
+      </td>
+      <td>{installer.disabled ? 'Disabled' : 'Active'}</td>
+      <td>{formatDate(installer.createdAt)}</td>
+      <td className="row-actions">
+        <button type="button" className="btn btn-secondary" onClick={() => void act(installersApi.update(installer.id, { disabled: !installer.disabled }))}>
+          {installer.disabled ? 'Enable' : 'Disable'}
+        </button>
+        <button
+          type="button"
+          className="btn btn-danger"
+          onClick={() => {
+            if (window.confirm(`Remove ${installer.name}? They lose access at once.`)) void act(installersApi.remove(installer.id));
+          }}
+        >
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+export function InstallersPage() {
+  const list = useAsync(() => installersApi.list(), []);
+  return (
+    <div>
+      <PageHeader title="Installers" />
+      <div className="grid-2">
+        <section className="card" aria-labelledby="team-title">
+          <h2 id="team-title">Team</h2>
+          <ErrorNotice error={list.error} onRetry={list.reload} />
+          {list.loading && !list.data && <Loading />}
+          {list.data && list.data.items.length === 0 && <Empty title="No installers yet">Invite your first installer.</Empty>}
+          {list.data && list.data.items.length > 0 && (
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="sr-only">Installers</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Installer</th>
+                    <th scope="col">Can manage</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Since</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.data.items.map((i) => (
+                    <InstallerRow key={i.id} installer={i} onChanged={list.reload} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <InviteForm onInvited={list.reload} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import { Link } from '../../app/router';
+import { Empty, ErrorNotice, PageHeader } from '../../ui/components';
+import { useAddFlow } from './add-flow';
+import { CandidateCard } from './CandidateCard';
+import { selectable, useScanFlow } from './store';
+
+const ACTION_LABEL: Record<string, string> = {
+  add: 'Add device',
+  activate: 'Activate and add',
+  enable_cloud: 'Enable cloud service and add',
+  enter_verification_code: 'Enter verification code',
+  enter_password: 'Enter admin password',
+  connect_to_network: 'Add when it comes online',
+};
+
+/** One device from the code: show what we know and the one action it needs. */
+export function ConfirmPage() {
+  const flow = useScanFlow();
+  const add = useAddFlow(flow);
+  const c = flow?.scan.candidates[0];
+  if (!flow || !c) {
+    return (
+      <Empty title="Nothing scanned yet">
+        <Link to="/m/scan">Scan a label</Link>
+      </Empty>
+    );
+  }
+  return (
+    <div>
+      <PageHeader title="Add this device?" />
+      <CandidateCard c={c} />
+      <ErrorNotice error={add.error} />
+      {c.nextAction === 'connect_to_network' && (
+        <p className="notice notice-info">The device is not online yet. You can add it now; Sitekeeper finishes as soon as it connects.</p>
+      )}
+      <div className="sticky-actions">
+        {selectable(c) ? (
+          <button type="button" className="btn btn-primary btn-big" disabled={add.busy} onClick={() => add.start([c.id])}>
+            {add.busy ? 'Starting…' : (ACTION_LABEL[c.nextAction] ?? 'Add device')}
+          </button>
+        ) : (
+          <Link to={`/m/devices?site=${encodeURIComponent(flow.siteId)}`} className="btn btn-primary btn-big">
+            Show the site's devices
+          </Link>
+        )}
+        <Link to={`/m/scan?site=${encodeURIComponent(flow.siteId)}`} className="btn btn-secondary btn-big">
+          Scan another
+        </Link>
+      </div>
+      {add.dialogs}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'react';
+import { toApiError, type ApiError } from '../../api/client';
+import { onboardingApi } from '../../api/endpoints';
+import type { ScanResult } from '../../api/types';
+import { Link, navigate, useLocation } from '../../app/router';
+import { Scanner } from '../../scan/Scanner';
+import { ErrorNotice, Loading, PageHeader } from '../../ui/components';
+import { rememberedSiteId, setScanFlow } from './store';
+
+/** Where a scan leads: the manual page for a bare serial, selection for several, else confirm. */
+export function nextPageFor(result: ScanResult, siteId: string): string {
+  const first = result.candidates[0];
+  const site = `site=${encodeURIComponent(siteId)}`;
+  if (result.classified.kind === 'serial' && result.candidates.length <= 1 && first?.nextAction === 'enter_verification_code') {
+    return `/m/manual?${site}&serial=${encodeURIComponent(first.serial)}`;
+  }
+  if (result.candidates.length > 1) return `/m/select?${site}`;
+  return `/m/confirm?${site}`;
+}
+
+export function ScanPage() {
+  const { search } = useLocation();
+  const siteId = search.get('site') ?? rememberedSiteId();
+  const [text, setText] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>();
+  const [round, setRound] = useState(0);
+
+  useEffect(() => {
+    if (!siteId) navigate('/m', { replace: true });
+  }, [siteId]);
+  if (!siteId) return null;
+
+  const handle = (request: Promise<ScanResult>, decoded: string | undefined) => {
+    setBusy(true);
+    setError(undefined);
+    request.then(
+      (scan) => {
+        setScanFlow({ siteId, scan, text: decoded, selected: [] });
+        navigate(nextPageFor(scan, siteId));
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(toApiError(e));
+      },
+    );
+  };
+
+  const again = () => {
+    setText(null);
+    setError(undefined);
+    setBusy(false);
+    setRound((r) => r + 1);
+  };
+
+  const manualHref = `/m/manual?site=${encodeURIComponent(siteId)}`;
+  return (
+    <div className="scan-page">
+      <PageHeader title="Scan the device label" />
+      {text === null && !busy && !error ? (
+        <Scanner
+          key={round}
+          manualHref={manualHref}
+          onText={(t) => {
+            setText(t);
+            handle(onboardingApi.scanText(siteId, t), t);
+          }}
+          onUndecodedPhoto={(photo) => {
+            setText('');
+            handle(onboardingApi.scanImage(siteId, photo), undefined);
+          }}
+        />
+      ) : (
+        <div className="scan-result">
+          {text ? (
+            <p>
+              Read from the code: <code data-testid="decoded-text">{text}</code>
+            </p>
+          ) : (
+            <p>Photo sent to the server for a closer look.</p>
+          )}
+          {busy && <Loading label="Looking up the device…" />}
+          <ErrorNotice error={error} />
+          {error && (
+            <div className="stack">
+              <button type="button" className="btn btn-primary btn-big" onClick={again}>
+                Scan again
+              </button>
+              <Link to={manualHref} className="btn btn-secondary btn-big">
+                Enter manually
+              </Link>
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

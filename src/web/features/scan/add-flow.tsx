@@ -1,0 +1,95 @@
+/**
+ * Collects what the chosen devices need (admin password for activation, current password,
+ * verification code), one dialog at a time, then starts the add and opens its progress page.
+ */
+import { useState } from 'react';
+import { toApiError, type ApiError } from '../../api/client';
+import { onboardingApi } from '../../api/endpoints';
+import type { AddRequest, Candidate } from '../../api/types';
+import { navigate } from '../../app/router';
+import { ActivationDialog, CloudDialog, PasswordDialog } from './dialogs';
+import { newIdempotencyKey, updateScanFlow, type ScanFlow } from './store';
+
+type Need = 'activate' | 'password' | 'cloud' | 'code';
+
+export function needsOf(candidates: Candidate[]): Need[] {
+  const needs: Need[] = [];
+  const actions = new Set(candidates.map((c) => c.nextAction));
+  if (actions.has('activate')) needs.push('activate');
+  if (actions.has('enter_password')) needs.push('password');
+  if (actions.has('enable_cloud')) needs.push('cloud');
+  else if (actions.has('enter_verification_code')) needs.push('code');
+  return needs;
+}
+
+export function useAddFlow(flow: ScanFlow | null) {
+  const [pending, setPending] = useState<{ ids: string[]; needs: Need[]; secrets: Partial<AddRequest> } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>();
+
+  const submit = (ids: string[], secrets: Partial<AddRequest>) => {
+    if (!flow) return;
+    setBusy(true);
+    setError(undefined);
+    const chosen = flow.scan.candidates.filter((c) => ids.includes(c.id));
+    onboardingApi.add(flow.scan.scanId, { candidateIds: ids, idempotencyKey: newIdempotencyKey(), ...secrets }).then(
+      ({ batchId }) => {
+        setBusy(false);
+        updateScanFlow({ selected: ids, batchId });
+        const offline = chosen.length === 1 && chosen[0]?.nextAction === 'connect_to_network';
+        navigate(offline ? `/m/offline/${encodeURIComponent(batchId)}` : `/m/progress/${encodeURIComponent(batchId)}`);
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(toApiError(e));
+      },
+    );
+  };
+
+  const advance = (ids: string[], needs: Need[], secrets: Partial<AddRequest>) => {
+    if (needs.length === 0) {
+      setPending(null);
+      submit(ids, secrets);
+    } else setPending({ ids, needs, secrets });
+  };
+
+  const start = (ids: string[]) => {
+    if (!flow || ids.length === 0) return;
+    const chosen = flow.scan.candidates.filter((c) => ids.includes(c.id));
+    advance(ids, needsOf(chosen), {});
+  };
+
+  const current = pending?.needs[0];
+  const countFor = (pred: (c: Candidate) => boolean) =>
+    flow?.scan.candidates.filter((c) => pending?.ids.includes(c.id) && pred(c)).length ?? 0;
+  const next = (patch: Partial<AddRequest>) => {
+    if (pending) advance(pending.ids, pending.needs.slice(1), { ...pending.secrets, ...patch });
+  };
+  const cancel = () => setPending(null);
+
+  const dialogs = (
+    <>
+      <ActivationDialog
+        open={current === 'activate'}
+        count={countFor((c) => c.nextAction === 'activate')}
+        onCancel={cancel}
+        onSubmit={(adminPassword) => next({ adminPassword })}
+      />
+      <PasswordDialog
+        open={current === 'password'}
+        count={countFor((c) => c.nextAction === 'enter_password')}
+        onCancel={cancel}
+        onSubmit={(adminPassword) => next({ adminPassword })}
+      />
+      <CloudDialog
+        open={current === 'cloud' || current === 'code'}
+        enable={current === 'cloud'}
+        count={countFor((c) => c.nextAction === 'enable_cloud' || c.nextAction === 'enter_verification_code')}
+        onCancel={cancel}
+        onSubmit={(verificationCode) => next({ verificationCode })}
+      />
+    </>
+  );
+
+  return { start, dialogs, busy, error };
+}

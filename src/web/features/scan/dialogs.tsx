@@ -1,0 +1,132 @@
+/** The dialogs of the scan flow: activation, device password, verification code. */
+import { useState, type FormEvent } from 'react';
+import { Dialog, Field } from '../../ui/components';
+import { devicePasswordRules, passwordStrength, verificationCodeRules } from '../../ui/password';
+import { RuleList, StrengthMeter } from '../../ui/rules';
+
+interface DialogProps<T> {
+  open: boolean;
+  onCancel: () => void;
+  onSubmit: (value: T) => void;
+  /** How many devices the value applies to, for the wording. */
+  count: number;
+}
+
+export function ActivationDialog({ open, onCancel, onSubmit, count }: DialogProps<string>) {
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [touched, setTouched] = useState(false);
+  const rules = devicePasswordRules(password);
+  const strength = passwordStrength(password);
+  const rulesOk = rules.every((r) => r.ok);
+  const match = password === confirm;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (rulesOk && match) onSubmit(password);
+  };
+  return (
+    <Dialog open={open} title="Activate the device" onClose={onCancel}>
+      <form onSubmit={submit} noValidate>
+        <p>
+          {count > 1 ? `${count} devices are` : 'This device is'} factory new. Choose the admin password{' '}
+          {count > 1 ? 'they' : 'it'} will use. Keep it: you need it to reach the device without Sitekeeper.
+        </p>
+        <Field
+          label="New admin password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          hint={
+            <>
+              <StrengthMeter strength={strength} />
+              <RuleList rules={rules} />
+            </>
+          }
+        />
+        <Field
+          label="Confirm password"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={touched && !match ? 'The two passwords differ.' : confirm.length > 0 && !match ? 'Not the same yet.' : undefined}
+        />
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-secondary" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={!rulesOk || !match}>
+            Activate
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function PasswordDialog({ open, onCancel, onSubmit, count }: DialogProps<string>) {
+  const [password, setPassword] = useState('');
+  return (
+    <Dialog open={open} title="Device admin password" onClose={onCancel}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (password) onSubmit(password);
+        }}
+      >
+        <p>Enter the current admin password of {count > 1 ? `these ${count} devices` : 'this device'}.</p>
+        <Field label="Admin password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-secondary" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={!password}>
+            Continue
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function CloudDialog({ open, onCancel, onSubmit, count, enable }: DialogProps<string> & { enable: boolean }) {
+  const [code, setCode] = useState('');
+  const rules = verificationCodeRules(code);
+  const ok = rules.every((r) => r.ok);
+  return (
+    <Dialog open={open} title={enable ? 'Enable the cloud service' : 'Verification code'} onClose={onCancel}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ok) onSubmit(code);
+        }}
+        noValidate
+      >
+        <p>
+          {enable
+            ? `The cloud service of ${count > 1 ? `${count} devices is` : 'this device is'} off. Sitekeeper will switch it on with this verification code, which lets the device connect to the platform.`
+            : 'Enter the verification code printed on the device label (6 capital letters on most labels).'}
+        </p>
+        <Field
+          label="Verification code"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          value={code}
+          onChange={(e) => setCode(e.target.value.trim())}
+          hint={<RuleList rules={rules} />}
+        />
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-secondary" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={!ok}>
+            {enable ? 'Enable' : 'Continue'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,221 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { toApiError, type ApiError } from '../../api/client';
+import { installersApi, sitesApi } from '../../api/endpoints';
+import type { Site } from '../../api/types';
+import { Link, navigate, useParams } from '../../app/router';
+import { useSession } from '../../app/session';
+import { useAsync } from '../../ui/async';
+import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
+
+const PAGE_SIZE = 25;
+
+export function SitesPage() {
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(1);
+  const list = useAsync((signal) => sitesApi.list({ search, page, pageSize: PAGE_SIZE }, signal), [search, page]);
+  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1;
+  return (
+    <div>
+      <PageHeader title="Sites">
+        <Link to="/sites/new" className="btn btn-primary">
+          New site
+        </Link>
+      </PageHeader>
+      <div className="filters" role="search">
+        <div className="field">
+          <label htmlFor="site-filter">Search sites</label>
+          <input
+            id="site-filter"
+            type="search"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setPage(1);
+            }}
+          />
+        </div>
+      </div>
+      <ErrorNotice error={list.error} onRetry={list.reload} />
+      {list.loading && !list.data && <Loading label="Loading sites…" />}
+      {list.data && list.data.items.length === 0 && (
+        <Empty title={search ? 'No site matches' : 'No sites yet'}>
+          {!search && <p>Create the first customer site, then add its devices by scanning their labels.</p>}
+        </Empty>
+      )}
+      {list.data && list.data.items.length > 0 && (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="sr-only">Sites</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Address</th>
+                <th scope="col">Devices</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    <Link to={`/sites/${encodeURIComponent(s.id)}`}>{s.name}</Link>
+                  </td>
+                  <td>{s.address ?? '—'}</td>
+                  <td>
+                    <Link to={`/sites/${encodeURIComponent(s.id)}/devices`}>{s.deviceCount}</Link>
+                  </td>
+                  <td>{formatDate(s.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {pages > 1 && (
+        <nav className="pager" aria-label="Pages">
+          <button type="button" className="btn btn-secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            Previous
+          </button>
+          <span>
+            Page {page} of {pages}
+          </span>
+          <button type="button" className="btn btn-secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+            Next
+          </button>
+        </nav>
+      )}
+    </div>
+  );
+}
+
+function SiteForm({ site, onSaved }: { site?: Site; onSaved: (s: Site) => void }) {
+  const [name, setName] = useState(site?.name ?? '');
+  const [address, setAddress] = useState(site?.address ?? '');
+  const [timeZone, setTimeZone] = useState(site?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const body = { name: name.trim(), address: address.trim() || undefined, timeZone: timeZone || undefined };
+    (site ? sitesApi.update(site.id, body) : sitesApi.create(body)).then(
+      (s) => {
+        setBusy(false);
+        onSaved(s);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(toApiError(err));
+      },
+    );
+  };
+  return (
+    <form onSubmit={submit} className="card">
+      <Field label="Site name" required value={name} onChange={(e) => setName(e.target.value)} maxLength={120} />
+      <Field label="Address" value={address} onChange={(e) => setAddress(e.target.value)} maxLength={300} autoComplete="street-address" />
+      <Field label="Time zone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} hint="For example Europe/Paris." />
+      <ErrorNotice error={error} />
+      <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
+        {busy ? 'Saving…' : site ? 'Save changes' : 'Create site'}
+      </button>
+    </form>
+  );
+}
+
+export function NewSitePage() {
+  return (
+    <div>
+      <PageHeader title="New site" />
+      <SiteForm onSaved={(s) => navigate(`/sites/${encodeURIComponent(s.id)}`)} />
+    </div>
+  );
+}
+
+function SiteInstallers({ siteId }: { siteId: string }) {
+  const all = useAsync(() => installersApi.list(), []);
+  const assigned = useAsync(() => sitesApi.installers(siteId), [siteId]);
+  const [chosen, setChosen] = useState<Set<string> | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>();
+  useEffect(() => {
+    if (assigned.data) setChosen(new Set(assigned.data.items.map((i) => i.id)));
+  }, [assigned.data]);
+  const candidates = (all.data?.items ?? []).filter((i) => i.permission === 'manage_assigned' && !i.disabled);
+  const save = () => {
+    if (!chosen) return;
+    setSaved(false);
+    setError(undefined);
+    sitesApi.setInstallers(siteId, [...chosen]).then(
+      () => setSaved(true),
+      (e: unknown) => setError(toApiError(e)),
+    );
+  };
+  return (
+    <section className="card" aria-labelledby="site-installers">
+      <h2 id="site-installers">Installers on this site</h2>
+      <p className="muted">Installers who manage all sites always have access; tick the others who should.</p>
+      <ErrorNotice error={all.error ?? assigned.error} />
+      {(all.loading || assigned.loading) && <Loading />}
+      {all.data && candidates.length === 0 && <Empty title="No installer limited to assigned sites" />}
+      {chosen && candidates.length > 0 && (
+        <fieldset>
+          <legend className="sr-only">Assigned installers</legend>
+          {candidates.map((i) => (
+            <label key={i.id} className="check">
+              <input
+                type="checkbox"
+                checked={chosen.has(i.id)}
+                onChange={() => {
+                  const n = new Set(chosen);
+                  if (n.has(i.id)) n.delete(i.id);
+                  else n.add(i.id);
+                  setChosen(n);
+                  setSaved(false);
+                }}
+              />
+              {i.name} <span className="muted">({i.email})</span>
+            </label>
+          ))}
+          <button type="button" className="btn btn-secondary" onClick={save}>
+            Save assignments
+          </button>
+          {saved && <span role="status"> Saved.</span>}
+        </fieldset>
+      )}
+      <ErrorNotice error={error} />
+    </section>
+  );
+}
+
+export function SitePage() {
+  const { siteId = '' } = useParams();
+  const session = useSession();
+  const site = useAsync(() => sitesApi.get(siteId), [siteId]);
+  const [saved, setSaved] = useState(false);
+  return (
+    <div>
+      <PageHeader title={site.data?.name ?? 'Site'}>
+        <Link to={`/sites/${encodeURIComponent(siteId)}/devices`} className="btn btn-secondary">
+          Devices
+        </Link>
+        <Link to={`/m/scan?site=${encodeURIComponent(siteId)}`} className="btn btn-primary">
+          Add device
+        </Link>
+      </PageHeader>
+      {site.loading && !site.data && <Loading />}
+      <ErrorNotice error={site.error} onRetry={site.reload} />
+      {saved && (
+        <p className="notice notice-success" role="status">
+          Saved.
+        </p>
+      )}
+      {site.data && (
+        <div className="grid-2">
+          <SiteForm key={site.data.id} site={site.data} onSaved={() => setSaved(true)} />
+          {session.user?.role === 'installer_admin' && <SiteInstallers siteId={siteId} />}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * Rows fetched from the server one page at a time as they scroll into view, so a 10,000-row
+ * table costs a handful of requests and only renders what is visible.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { toApiError, type ApiError } from '../api/client';
+import type { Page } from '../api/types';
+
+export interface PagedRows<T> {
+  total: number | undefined;
+  row: (index: number) => T | undefined;
+  /** Ask for the rows in [start, end); fetches the missing pages. */
+  ensure: (start: number, end: number) => void;
+  error: ApiError | undefined;
+  loading: boolean;
+  reload: () => void;
+}
+
+export function usePagedRows<T>(
+  fetchPage: (page: number, pageSize: number, signal: AbortSignal) => Promise<Page<T>>,
+  deps: unknown[],
+  pageSize = 100,
+): PagedRows<T> {
+  const pages = useRef(new Map<number, T[]>());
+  const inflight = useRef(new Set<number>());
+  const ctrl = useRef<AbortController | null>(null);
+  const fetchRef = useRef(fetchPage);
+  fetchRef.current = fetchPage;
+  const [total, setTotal] = useState<number | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+  const [, setVersion] = useState(0);
+  const [generation, setGeneration] = useState(0);
+
+  const load = useCallback(
+    (page: number) => {
+      if (pages.current.has(page) || inflight.current.has(page) || !ctrl.current) return;
+      inflight.current.add(page);
+      const signal = ctrl.current.signal;
+      fetchRef.current(page, pageSize, signal).then(
+        (res) => {
+          if (signal.aborted) return;
+          inflight.current.delete(page);
+          pages.current.set(page, res.items);
+          setTotal(res.total);
+          setVersion((v) => v + 1);
+        },
+        (e: unknown) => {
+          if (signal.aborted) return;
+          inflight.current.delete(page);
+          setError(toApiError(e));
+        },
+      );
+    },
+    [pageSize],
+  );
+
+  useEffect(() => {
+    ctrl.current?.abort();
+    ctrl.current = new AbortController();
+    pages.current = new Map();
+    inflight.current = new Set();
+    setTotal(undefined);
+    setError(undefined);
+    load(1);
+    return () => ctrl.current?.abort();
+    // deps are the caller's filters; a change starts over from page 1.
+  }, [...deps, generation, load]);
+
+  const ensure = useCallback(
+    (start: number, end: number) => {
+      const first = Math.floor(Math.max(0, start) / pageSize) + 1;
+      const last = Math.floor(Math.max(0, end - 1) / pageSize) + 1;
+      for (let p = first; p <= last; p++) load(p);
+    },
+    [load, pageSize],
+  );
+
+  const row = useCallback(
+    (index: number) => pages.current.get(Math.floor(index / pageSize) + 1)?.[index % pageSize],
+    [pageSize],
+  );
+
+  return {
+    total,
+    row,
+    ensure,
+    error,
+    loading: total === undefined && !error,
+    reload: () => setGeneration((g) => g + 1),
+  };
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { accountPasswordRules, devicePasswordRules, passwordStrength, verificationCodeRules } from './password';
+
+const failed = (rules: { id: string; ok: boolean }[]) => rules.filter((r) => !r.ok).map((r) => r.id);
+
+describe('device password rules', () => {
+  it('flags each broken rule', () => {
+    expect(failed(devicePasswordRules('short'))).toEqual(['length', 'kinds']);
+    expect(failed(devicePasswordRules('admin12345'))).toEqual(['user']);
+    expect(failed(devicePasswordRules('nimda12345'))).toEqual(['user']);
+    expect(failed(devicePasswordRules('has space 12'))).toEqual(['printable']);
+    expect(failed(devicePasswordRules('abcdefghijklmnopq1'))).toEqual(['length']);
+    expect(failed(devicePasswordRules('Ladder2024'))).toEqual([]);
+  });
+
+  it('grades strength like the device', () => {
+    expect(passwordStrength('')).toBe('empty');
+    expect(passwordStrength('admin123')).toBe('risky');
+    expect(passwordStrength('abcd1234')).toBe('weak');
+    expect(passwordStrength('Abcd1234')).toBe('medium');
+    expect(passwordStrength('Abcd1234!x')).toBe('strong');
+  });
+});
+
+describe('verification code and account rules', () => {
+  it('checks verification codes', () => {
+    expect(failed(verificationCodeRules('ABCDEF'))).toEqual([]);
+    expect(failed(verificationCodeRules('ABC'))).toEqual(['length']);
+    expect(failed(verificationCodeRules('ABC-DEF'))).toEqual(['charset']);
+  });
+
+  it('checks account passwords', () => {
+    expect(failed(accountPasswordRules('short1'))).toEqual(['length']);
+    expect(failed(accountPasswordRules('onlylowercaseletters'))).toEqual(['kinds']);
+    expect(failed(accountPasswordRules('Installer-2026'))).toEqual([]);
+  });
+});

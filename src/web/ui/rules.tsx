@@ -1,0 +1,25 @@
+import type { Rule, Strength } from './password';
+
+export function RuleList({ rules, id }: { rules: Rule[]; id?: string }) {
+  return (
+    <ul className="rules" id={id} aria-live="polite">
+      {rules.map((r) => (
+        <li key={r.id} className={r.ok ? 'rule-ok' : 'rule-todo'}>
+          <span aria-hidden="true">{r.ok ? '✓' : '•'}</span> {r.label}
+          <span className="sr-only">{r.ok ? ' (met)' : ' (not met yet)'}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const LEVEL: Record<Strength, number> = { empty: 0, risky: 1, weak: 2, medium: 3, strong: 4 };
+
+export function StrengthMeter({ strength }: { strength: Strength }) {
+  return (
+    <div className="strength">
+      <meter min={0} max={4} low={2} high={3} optimum={4} value={LEVEL[strength]} aria-label="Password strength" />
+      <span className={`strength-label strength-${strength}`}>{strength === 'empty' ? 'Enter a password' : `Strength: ${strength}`}</span>
+    </div>
+  );
+}
