@@ -47,6 +47,8 @@ export function topics(prefix: string) {
     agentPresence: (agentId: string) => `${p}a/${agentId}/presence`,
     agentAck: (agentId: string) => `${p}a/${agentId}/ack`,
     agentRequest: (agentId: string) => `${p}a/${agentId}/req`,
+    /** Hubs announce themselves here at start; agents answer with a fresh hello. */
+    hubAnnounce: `${p}hub/announce`,
     /** Wildcard subscriptions for the gateway. */
     allDeviceHellos: `${p}d/+/hello`,
     allDevicePresence: `${p}d/+/presence`,
@@ -223,4 +225,37 @@ export function signEnvelope<T extends EnvelopeHeader>(key: Buffer, header: T, b
 
 export function verifyEnvelope(key: Buffer, header: EnvelopeHeader, body: Buffer): boolean {
   return typeof header.sig === 'string' && safeEqualHex(header.sig, hmacHex(key, canonical(header), body));
+}
+
+// ---- site agents -------------------------------------------------------------------------------
+
+/** An agent's id follows from its token, so the platform can find the agent for a token it issued. */
+export function agentIdForToken(token: string): string {
+  return `ag-${createHash('sha256').update(`sitekeeper-agent-id\0${token}`).digest('hex').slice(0, 16)}`;
+}
+
+/** Key that signs requests to and answers from an agent. */
+export function deriveAgentKey(agentId: string, token: string): Buffer {
+  return createHash('sha256').update(`sitekeeper-agent-v1\0${agentId}\0${token}`).digest();
+}
+
+export interface AgentHello {
+  v: 1;
+  agentId: string;
+  ts: number;
+  nonce: string;
+  /** The site token (see decision 0002: needs TLS and broker ACLs on an external broker). */
+  token: string;
+  version: string;
+}
+
+export interface AgentPresence {
+  online: boolean;
+  session: string;
+  ts: number;
+  proof: string;
+}
+
+export function agentPresenceProof(key: Buffer, agentId: string, p: Pick<AgentPresence, 'online' | 'session' | 'ts'>): string {
+  return hmacHex(key, 'agent-presence', agentId, p.online ? '1' : '0', p.session, String(p.ts));
 }
