@@ -145,13 +145,13 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     app.addSchema(ErrorResponse);
     await app.register(errors);
+    await app.register(cookie);
+    await app.register(access, { auth });
     await app.register(swagger, {
       openapi: { info: { title: 'Sitekeeper API', version: '0.1.0', description: 'Add devices by QR and keep them healthy.' } },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
-    await app.register(cookie);
     await app.register(rateLimit, { global: false });
-    await app.register(access, { auth });
 
     systemRoutes(app, {
       registry,

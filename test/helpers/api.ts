@@ -32,6 +32,15 @@ export class ApiClient {
     return { status: res.statusCode, body: parsed as T, headers: res.headers as Record<string, string> };
   }
 
+  /** A copy with the same session, so a call that signs in as someone else leaves this one alone. */
+  clone(): ApiClient {
+    const c = new ApiClient(this.app);
+    c.cookie = this.cookie;
+    c.csrfToken = this.csrfToken;
+    c.bearer = this.bearer;
+    return c;
+  }
+
   get<T = any>(url: string) {
     return this.request<T>('GET', url);
   }

@@ -20,6 +20,16 @@ declare module 'fastify' {
     actor: Actor | null;
     sessionId: string | null;
   }
+  interface FastifyInstance {
+    /** Every route with its access rule, in registration order (read by the RBAC matrix test). */
+    routeTable: RouteEntry[];
+  }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: AccessRule;
 }
 
 export const SESSION_COOKIE = 'sk_session';
@@ -37,11 +47,16 @@ export function requireActor(req: FastifyRequest): Actor {
 async function accessPlugin(app: FastifyInstance, opts: { auth: AuthService }) {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionId', null);
+  const table: RouteEntry[] = [];
+  app.decorate('routeTable', table);
 
   app.addHook('onRoute', (route) => {
     const access = (route.config as { access?: AccessRule } | undefined)?.access;
     if (!access && route.url.startsWith('/api')) {
       throw new Error(`Route ${String(route.method)} ${route.url} has no access rule (config.access)`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') table.push({ method, url: route.url, access: access ?? 'public' });
     }
   });
 

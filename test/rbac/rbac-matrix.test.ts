@@ -1,0 +1,160 @@
+/**
+ * RBAC matrix, generated from the route table: every /api route × every kind of caller, with the
+ * expected outcome. A route without an entry here fails the suite, so a new route cannot ship
+ * without a rule. Outcomes: ok (the handler ran: 2xx or a domain answer such as 409), unauth (401),
+ * forbidden (403), hidden (404: another tenant's object does not exist for you).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { ApiClient } from '../helpers/api';
+import { buildEndUser, buildInstaller, buildOtherCompany, buildSite, setupCompany, TEST_PASSWORD, type TestCompany } from '../helpers/factories';
+
+type Caller = 'admin' | 'manageAll' | 'assigned' | 'unassigned' | 'endUser' | 'otherCompany' | 'anonymous';
+type Outcome = 'ok' | 'unauth' | 'forbidden' | 'hidden';
+const CALLERS: Caller[] = ['admin', 'manageAll', 'assigned', 'unassigned', 'endUser', 'otherCompany', 'anonymous'];
+
+interface Fixture {
+  company: TestCompany;
+  siteId: string;
+  installerId: string;
+  clients: Record<Caller, ApiClient>;
+  emails: Record<Caller, string>;
+}
+
+interface Case {
+  /** Builds a fresh request for one call (mutations get their own targets). */
+  request: (fx: Fixture, caller: Caller) => Promise<{ url: string; body?: unknown }>;
+  expect: Record<Caller, Outcome>;
+}
+
+const all = (o: Outcome): Record<Caller, Outcome> => Object.fromEntries(CALLERS.map((c) => [c, o])) as Record<Caller, Outcome>;
+const signedIn = { ...all('ok'), anonymous: 'unauth' } as Record<Caller, Outcome>;
+const adminOnly: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'forbidden', assigned: 'forbidden', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'ok', anonymous: 'unauth' };
+const adminOnlyOwnTarget: Record<Caller, Outcome> = { ...adminOnly, otherCompany: 'hidden' };
+const installersOnly: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'ok', assigned: 'ok', unassigned: 'ok', endUser: 'forbidden', otherCompany: 'ok', anonymous: 'unauth' };
+/** Reading or editing the fixture site. */
+const siteRead: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'ok', assigned: 'ok', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'hidden', anonymous: 'unauth' };
+const siteAdmin: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'forbidden', assigned: 'forbidden', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'hidden', anonymous: 'unauth' };
+const siteCreateDelete: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'ok', assigned: 'forbidden', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'hidden', anonymous: 'unauth' };
+
+async function freshInvitationToken(fx: Fixture): Promise<string> {
+  const r = await fx.company.admin.post('/api/installers/invitations', { email: `rbac-${Math.random().toString(36).slice(2)}@example.test`, name: 'R', permission: 'manage_all' });
+  return new URL(r.body.inviteUrl).searchParams.get('token')!;
+}
+
+async function freshSite(fx: Fixture, caller: Caller): Promise<string> {
+  const s = await buildSite(fx.company);
+  // The assigned installer is assigned to every site made for the matrix.
+  if (caller === 'assigned') await fx.company.admin.put(`/api/sites/${s.id}/installers`, { installerIds: [fx.installerId] });
+  return s.id;
+}
+
+const CASES: Record<string, Case> = {
+  'GET /api/setup/status': { request: async () => ({ url: '/api/setup/status' }), expect: all('ok') },
+  'POST /api/setup': {
+    request: async () => ({ url: '/api/setup', body: { token: 'x', companyName: 'x', name: 'x', email: 'x@example.test', password: TEST_PASSWORD } }),
+    expect: all('ok'), // 409 SETUP_ALREADY_DONE for everybody: setup is public but once
+  },
+  'POST /api/auth/login': { request: async (fx, c) => ({ url: '/api/auth/login', body: { email: fx.emails[c] || 'nobody@example.test', password: TEST_PASSWORD } }), expect: { ...all('ok'), anonymous: 'unauth' } },
+  'POST /api/auth/logout': { request: async () => ({ url: '/api/auth/logout' }), expect: signedIn },
+  'GET /api/auth/me': { request: async () => ({ url: '/api/auth/me' }), expect: signedIn },
+  'POST /api/auth/password': { request: async () => ({ url: '/api/auth/password', body: { currentPassword: 'wrong-wrong-1', newPassword: 'N3w-Password-ok' } }), expect: signedIn },
+  'POST /api/auth/tokens': { request: async () => ({ url: '/api/auth/tokens', body: { name: 'rbac' } }), expect: signedIn },
+  'GET /api/installers': { request: async () => ({ url: '/api/installers' }), expect: adminOnly },
+  'POST /api/installers/invitations': {
+    request: async () => ({ url: '/api/installers/invitations', body: { email: `m-${Math.random().toString(36).slice(2)}@example.test`, name: 'M', permission: 'manage_all' } }),
+    expect: adminOnly,
+  },
+  'GET /api/invitations/:token': { request: async (fx) => ({ url: `/api/invitations/${await freshInvitationToken(fx)}` }), expect: all('ok') },
+  'POST /api/invitations/:token/accept': {
+    request: async (fx) => ({ url: `/api/invitations/${await freshInvitationToken(fx)}/accept`, body: { name: 'A', password: TEST_PASSWORD } }),
+    expect: all('ok'),
+  },
+  'PATCH /api/installers/:id': { request: async (fx) => ({ url: `/api/installers/${fx.installerId}`, body: { permission: 'manage_assigned' } }), expect: adminOnlyOwnTarget },
+  'DELETE /api/installers/:id': {
+    request: async (fx) => {
+      const victim = await buildInstaller(APP, fx.company, 'manage_assigned');
+      return { url: `/api/installers/${victim.id}` };
+    },
+    expect: adminOnlyOwnTarget,
+  },
+  'GET /api/sites': { request: async () => ({ url: '/api/sites' }), expect: installersOnly },
+  'POST /api/sites': { request: async () => ({ url: '/api/sites', body: { name: 'RBAC site' } }), expect: { ...siteCreateDelete, otherCompany: 'ok' } },
+  'GET /api/sites/:id': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}` }), expect: siteRead },
+  'PATCH /api/sites/:id': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}`, body: { address: 'Matrix Rd' } }), expect: siteRead },
+  'DELETE /api/sites/:id': { request: async (fx, c) => ({ url: `/api/sites/${await freshSite(fx, c)}` }), expect: siteCreateDelete },
+  'GET /api/sites/:id/installers': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/installers` }), expect: siteRead },
+  'PUT /api/sites/:id/installers': { request: async (fx, c) => ({ url: `/api/sites/${await freshSite(fx, c)}/installers`, body: { installerIds: [fx.installerId] } }), expect: siteAdmin },
+  'GET /api/audit': { request: async () => ({ url: '/api/audit' }), expect: adminOnly },
+};
+
+let p: TestPlatform;
+let APP: TestPlatform['app'];
+let fx: Fixture;
+
+beforeAll(async () => {
+  p = await startTestPlatform();
+  APP = p.app;
+  const company = await setupCompany(p.app, p.setupToken);
+  const site = await buildSite(company);
+  const manageAll = await buildInstaller(p.app, company, 'manage_all');
+  const assigned = await buildInstaller(p.app, company, 'manage_assigned');
+  const unassigned = await buildInstaller(p.app, company, 'manage_assigned');
+  await company.admin.put(`/api/sites/${site.id}/installers`, { installerIds: [assigned.id] });
+  const endUser = await buildEndUser(p.app, company);
+  const other = await buildOtherCompany(p.app);
+  fx = {
+    company,
+    siteId: site.id,
+    installerId: assigned.id,
+    clients: { admin: company.admin, manageAll: manageAll.client, assigned: assigned.client, unassigned: unassigned.client, endUser: endUser.client, otherCompany: other.admin, anonymous: new ApiClient(p.app) },
+    emails: { admin: company.adminEmail, manageAll: manageAll.email, assigned: assigned.email, unassigned: unassigned.email, endUser: endUser.email, otherCompany: other.adminEmail, anonymous: '' },
+  };
+});
+afterAll(async () => p?.close());
+
+function classify(status: number): Outcome | 'error' {
+  if (status === 401) return 'unauth';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'hidden';
+  if (status >= 500) return 'error';
+  return 'ok';
+}
+
+describe('RBAC matrix', () => {
+  it('has a rule for every /api route, and no rule for a route that does not exist', () => {
+    const keys = p.app.routeTable.filter((r) => r.url.startsWith('/api')).map((r) => `${r.method} ${r.url}`);
+    const missing = keys.filter((k) => !(k in CASES));
+    expect(missing, `routes without an RBAC matrix entry: ${missing.join(', ')}`).toEqual([]);
+    expect(Object.keys(CASES).filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it('every route outside /api is public (docs, health, metrics, web app)', () => {
+    const nonApi = p.app.routeTable.filter((r) => !r.url.startsWith('/api'));
+    expect(nonApi.length).toBeGreaterThan(3);
+    expect(nonApi.filter((r) => r.access !== 'public')).toEqual([]);
+  });
+
+  for (const [key, c] of Object.entries(CASES)) {
+    it(key, async () => {
+      const [method, ...rest] = key.split(' ');
+      expect(rest.join(' ')).toMatch(/^\/api/);
+      const got: Record<string, string> = {};
+      for (const caller of CALLERS) {
+        // Sign-out ends the session: give that caller a fresh one so later cases still have it.
+        const client = key === 'POST /api/auth/logout' && caller !== 'anonymous' ? await relogin(fx, caller) : fx.clients[caller].clone();
+        const req = await c.request(fx, caller);
+        const res = await client.request(method!, req.url, req.body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
+        got[caller] = classify(res.status);
+        if (got[caller] === 'error') got[caller] = `error ${res.status} ${JSON.stringify(res.body)}`;
+      }
+      expect(got).toEqual(c.expect);
+    });
+  }
+});
+
+async function relogin(f: Fixture, caller: Caller): Promise<ApiClient> {
+  const c = new ApiClient(APP);
+  await c.post('/api/auth/login', { email: f.emails[caller], password: TEST_PASSWORD });
+  return c;
+}
