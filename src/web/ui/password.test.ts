@@ -33,5 +33,7 @@ describe('verification code and account rules', () => {
     expect(failed(accountPasswordRules('short1'))).toEqual(['length']);
     expect(failed(accountPasswordRules('onlylowercaseletters'))).toEqual(['kinds']);
     expect(failed(accountPasswordRules('Installer-2026'))).toEqual([]);
+    expect(failed(accountPasswordRules('Installer-2026', 'installer@example.test'))).toEqual(['email']);
+    expect(failed(accountPasswordRules('Ladder-2026', 'installer@example.test'))).toEqual([]);
   });
 });

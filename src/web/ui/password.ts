@@ -53,10 +53,15 @@ export function verificationCodeRules(code: string): Rule[] {
   ];
 }
 
-/** Platform account passwords (sign-in, setup, invitation). */
-export function accountPasswordRules(password: string): Rule[] {
-  return [
-    { id: 'length', label: 'At least 10 characters', ok: password.length >= 10 },
+/** Platform account passwords (setup, invitation, change); mirrors the server's check. */
+export function accountPasswordRules(password: string, email?: string): Rule[] {
+  const rules: Rule[] = [
+    { id: 'length', label: '10 to 128 characters', ok: password.length >= 10 && password.length <= 128 },
     { id: 'kinds', label: 'At least two of: lowercase, uppercase, digits, symbols', ok: kinds(password) >= 2 },
   ];
+  const local = email?.split('@')[0]?.toLowerCase() ?? '';
+  if (local.length >= 3) {
+    rules.push({ id: 'email', label: 'Does not contain your e-mail name', ok: password.length > 0 && !password.toLowerCase().includes(local) });
+  }
+  return rules;
 }

@@ -7,6 +7,7 @@ export const authFeature: FeatureModule = {
   routes: [
     { path: '/sign-in', element: () => createElement(SignInPage), face: 'portal', public: true },
     { path: '/setup', element: () => createElement(SetupPage), face: 'portal', public: true },
+    { path: '/invite', element: () => createElement(InvitationPage), face: 'portal', public: true },
     { path: '/invite/:token', element: () => createElement(InvitationPage), face: 'portal', public: true },
     { path: '/invitations/:token', element: () => createElement(InvitationPage), face: 'portal', public: true },
     { path: '/account/password', element: () => createElement(PasswordPage), face: 'portal' },

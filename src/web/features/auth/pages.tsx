@@ -78,7 +78,7 @@ export function SetupPage() {
   const [password, setPassword] = useState('');
   const form = useSubmit();
   const status = useAsync(() => setupApi.status(), []);
-  const rules = accountPasswordRules(password);
+  const rules = accountPasswordRules(password, email);
 
   if (status.data && !status.data.needsSetup) {
     return (
@@ -134,13 +134,15 @@ export function SetupPage() {
 }
 
 export function InvitationPage() {
-  const { token = '' } = useParams();
+  const params = useParams();
+  const { search } = useLocation();
+  const token = params.token ?? search.get('token') ?? '';
   const session = useSession();
   const info = useAsync(() => invitationsApi.get(token), [token]);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const form = useSubmit();
-  const rules = accountPasswordRules(password);
+  const rules = accountPasswordRules(password, info.data?.email);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     form.run(async () => {
@@ -188,7 +190,8 @@ export function PasswordPage() {
   const [confirm, setConfirm] = useState('');
   const [done, setDone] = useState(false);
   const form = useSubmit();
-  const rules = accountPasswordRules(next);
+  const { user } = useSession();
+  const rules = accountPasswordRules(next, user?.email);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     form.run(async () => {

@@ -1,0 +1,53 @@
+/**
+ * Builds the web app (dist/web) when it is missing or older than its sources, once per run:
+ * tests start from a clean clone. A lock directory keeps two test workers from building at once.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const WEB_DIST = path.join(ROOT, 'dist/web');
+const SOURCES = [path.join(ROOT, 'src/web'), path.join(ROOT, 'vite.config.ts')];
+const LOCK = path.join(ROOT, 'dist/.web-build.lock');
+
+function newestMtime(p: string): number {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+export function webBuildIsFresh(): boolean {
+  const index = path.join(WEB_DIST, 'index.html');
+  if (!existsSync(index)) return false;
+  const built = statSync(index).mtimeMs;
+  return SOURCES.every((s) => !existsSync(s) || newestMtime(s) <= built);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function ensureWebBuild(): Promise<void> {
+  if (webBuildIsFresh()) return;
+  mkdirSync(path.dirname(LOCK), { recursive: true });
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      // Someone else is building; a lock older than 3 minutes is from a crashed run.
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 180_000) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error('Timed out waiting for another web build');
+      await sleep(250);
+    }
+  }
+  try {
+    if (webBuildIsFresh()) return;
+    const { build } = await import('vite');
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
