@@ -27,16 +27,18 @@ async function main(): Promise<void> {
     throw err;
   }
   const platform = app.platform;
-  await app.listen({ host: config.host, port: config.port });
+  const address = await app.listen({ host: config.host, port: config.port });
+  // PORT=0 picks a free port: show the real one.
+  const publicUrl = config.port === 0 ? address.replace('127.0.0.1', 'localhost') : config.publicUrl;
   const setupToken = await platform.auth.issueSetupToken();
   const lines = [
     '',
-    `  Sitekeeper is running at ${config.publicUrl}`,
-    `  API docs:   ${config.publicUrl}/docs`,
+    `  Sitekeeper is running at ${publicUrl}`,
+    `  API docs:   ${publicUrl}/docs`,
     `  Storage:    ${platform.database.embedded ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL'}`,
     `  Broker:     ${config.mqttUrl ? 'MQTT_URL' : `embedded MQTT on ${platform.mqttUrl}`}`,
   ];
-  if (setupToken) lines.push('', `  First start: create the installer admin at ${config.publicUrl}/setup?token=${setupToken}`);
+  if (setupToken) lines.push('', `  First start: create the installer admin at ${publicUrl}/setup?token=${setupToken}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
   let stopping = false;

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE } from './catalogue';
+import { renderErrorsDoc } from './render-doc';
+import { AppError } from './app-error';
+
+describe('error catalogue', () => {
+  it('docs/errors.md is up to date (run `npm run docs:errors`)', () => {
+    expect(readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8')).toBe(renderErrorsDoc());
+  });
+
+  it('every entry has a valid status, a message and a hint', () => {
+    for (const [code, e] of Object.entries(CATALOGUE)) {
+      expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+      expect(e.status, code).toBeGreaterThanOrEqual(400);
+      expect(e.status, code).toBeLessThan(600);
+      expect(e.message.length, code).toBeGreaterThan(5);
+      expect(e.hint.length, code).toBeGreaterThan(5);
+    }
+  });
+
+  it('AppError carries the catalogue status and hint unless overridden', () => {
+    const e = new AppError('SITE_NOT_FOUND');
+    expect(e.status).toBe(404);
+    expect(e.toJSON()).toEqual({ code: 'SITE_NOT_FOUND', message: CATALOGUE.SITE_NOT_FOUND.message, hint: CATALOGUE.SITE_NOT_FOUND.hint });
+    expect(new AppError('SITE_NOT_FOUND', 'Gone.', { hint: 'Look elsewhere.' }).hint).toBe('Look elsewhere.');
+  });
+});

@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
+import { startTcpProxy, type TcpProxy } from '../../../test/helpers/tcp-proxy';
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database';
+import { buildApp, StartupError } from '../app';
+import { loadConfig } from '../config';
+import { openDatabase, type DatabaseHandle } from '../db/database';
+import { setupCompany } from '../../../test/helpers/factories';
+
+describe('health, readiness, metrics, docs, jobs', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startTestPlatform();
+  });
+  afterAll(async () => p?.close());
+
+  it('/healthz and /readyz report up', async () => {
+    expect((await p.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    const r = await p.app.inject('/readyz');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ status: 'ready', checks: { database: true, broker: true } });
+  });
+
+  it('/metrics exposes Prometheus metrics including request durations', async () => {
+    await p.app.inject('/healthz');
+    const r = await p.app.inject('/metrics');
+    expect(r.headers['content-type']).toContain('text/plain');
+    expect(r.body).toContain('http_request_duration_seconds_bucket');
+    expect(r.body).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('serves OpenAPI with response schemas for every /api route, and a docs page', async () => {
+    const spec = (await p.app.inject('/docs/json')).json();
+    const apiRoutes = p.app.routeTable.filter((r) => r.url.startsWith('/api'));
+    for (const r of apiRoutes) {
+      const path = r.url.replace(/:(\w+)/g, '{$1}');
+      const op = spec.paths[path]?.[r.method.toLowerCase()];
+      expect(op, `${r.method} ${r.url} in OpenAPI`).toBeDefined();
+      expect(Object.keys(op.responses ?? {}).length, `${r.method} ${r.url} responses`).toBeGreaterThan(0);
+    }
+    const page = await p.app.inject('/docs');
+    expect([200, 302]).toContain(page.statusCode);
+  });
+
+  it('runs a job through the queue on this backend', async () => {
+    const nonce = `n-${Date.now()}`;
+    const id = await p.app.platform.jobs.send('system.ping', { nonce });
+    expect(id).toBeTruthy();
+    let value: string | undefined;
+    for (let i = 0; i < 100 && value !== nonce; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      value = await p.app.platform.uow.read.users.getSetting('jobs.last_ping');
+    }
+    expect(value).toBe(nonce);
+  });
+});
+
+describe('database outage', () => {
+  // The platform talks to its database through a proxy the test can cut.
+  let dbHandle: DatabaseHandle | undefined;
+  let testDb: TestDatabase;
+  let proxy: TcpProxy;
+  let p: TestPlatform;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    let target: URL;
+    if (testDb.url) {
+      target = new URL(testDb.url);
+    } else {
+      dbHandle = await openDatabase({ databaseUrl: undefined, dataDir: 'memory://' });
+      target = new URL(dbHandle.url);
+    }
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const via = new URL(target.toString());
+    via.port = String(proxy.port);
+    p = await startTestPlatform({ config: { databaseUrl: via.toString() } });
+  });
+  afterAll(async () => {
+    await p?.close();
+    await proxy?.close();
+    await dbHandle?.close();
+    await testDb?.drop();
+  });
+
+  it('readiness fails and requests get 503 while it is down, and both recover when it returns', async () => {
+    const company = await setupCompany(p.app, p.setupToken);
+    await proxy.cut();
+    const ready = await p.app.inject('/readyz');
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().checks.database).toBe(false);
+    const r = await company.admin.get('/api/sites');
+    expect(r.status).toBe(503);
+    expect(r.body.error.code).toBe('SERVICE_UNAVAILABLE');
+
+    await proxy.restore();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (await p.app.inject('/readyz')).statusCode;
+      if (status !== 200) await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(status).toBe(200);
+    expect((await company.admin.get('/api/sites')).status).toBe(200);
+  });
+});
+
+describe('startup', () => {
+  it('a database that is down at start gives a clear StartupError', async () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nope', EMBEDDED_MQTT_PORT: '0', LOG_LEVEL: 'silent' });
+    await expect(buildApp(config)).rejects.toThrow(StartupError);
+    await expect(buildApp(config)).rejects.toThrow(/Cannot open the PostgreSQL server at DATABASE_URL/);
+  });
+
+  it('`npm start` with a database that is down exits non-zero with the message', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: { ...process.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nope', PORT: '0', EMBEDDED_MQTT_PORT: '0', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('Sitekeeper could not start');
+    expect(stderr).toContain('DATABASE_URL');
+  });
+
+  it('SIGTERM shuts the server down cleanly (exit 0)', async () => {
+    const testDb = await createTestDatabase();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: {
+        ...process.env,
+        ...(testDb.url ? { DATABASE_URL: testDb.url } : { DATA_DIR: `/tmp/sk-sigterm-${process.pid}-${Date.now()}` }),
+        PORT: '0',
+        EMBEDDED_MQTT_PORT: '0',
+        LOG_LEVEL: 'silent',
+        DEMO_FLEET: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const t = setInterval(() => {
+        if (out.includes('Sitekeeper is running')) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 100);
+      child.on('exit', (c) => {
+        clearInterval(t);
+        reject(new Error(`exited early with ${String(c)}`));
+      });
+    });
+    expect(out).toContain('First start: create the installer admin at');
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    await testDb.drop();
+  }, 150_000);
+});
