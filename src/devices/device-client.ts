@@ -34,7 +34,8 @@ export interface CloudConfig {
 }
 
 export interface NetworkConfig {
-  addressingType: 'static' | 'dynamic' | string;
+  /** `static` or `dynamic` (DHCP); other values as the device sends them. */
+  addressingType: string;
   ipAddress?: string;
   subnetMask?: string;
   gateway?: string;
@@ -133,7 +134,8 @@ export interface DeviceClientOptions {
   now?: () => number;
 }
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+// Not unref()ed: a CLI awaiting a retry must not exit in the middle of it.
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // ---- the client ---------------------------------------------------------------------------------
 
@@ -448,7 +450,8 @@ export class DeviceClient {
     if (!Array.isArray(zones)) throw new AppError('DEVICE_PROTOCOL_ERROR', 'The alarm hub sent a zone list without ZoneList.', { details: { target: this.#t.target } });
     return zones.map((z) => {
       const zone = (z as { Zone?: Record<string, unknown> }).Zone ?? {};
-      return { ...zone, id: typeof zone.id === 'number' ? zone.id : Number(zone.id ?? 0) } as AxProZone;
+      const zoneOut: AxProZone = { ...zone, id: typeof zone.id === 'number' ? zone.id : Number(zone.id ?? 0) };
+      return zoneOut;
     });
   }
 
@@ -471,6 +474,27 @@ export class DeviceClient {
     const list = (json.UserList as { User?: unknown } | undefined)?.User ?? json.UserList ?? json.List;
     if (!Array.isArray(list)) return [];
     return list.map((u) => ((u as { User?: Record<string, unknown> }).User ?? (u as Record<string, unknown>)));
+  }
+
+  /** AX Pro levels: `installer`, `administrator`, `operator`. */
+  async axproAddUser(user: { userName: string; password: string; userLevel: string }, loginPassword: string): Promise<void> {
+    await this.#json('POST', '/ISAPI/Security/users?format=json', { User: { ...user, loginPassword } });
+  }
+
+  async axproModifyUser(id: number, change: { userName?: string; password?: string; userLevel?: string }, loginPassword: string): Promise<void> {
+    await this.#json('PUT', `/ISAPI/Security/users/${id}?format=json`, { User: { ...change, loginPassword } });
+  }
+
+  async axproDeleteUser(id: number, loginPassword: string): Promise<void> {
+    await this.#json('DELETE', `/ISAPI/Security/users/${id}?format=json&loginPassword=${encodeURIComponent(loginPassword)}`);
+  }
+
+  async axproArm(subSystem: number, ways: 'away' | 'stay'): Promise<void> {
+    await this.#json('PUT', `/ISAPI/SecurityCP/control/arm/${subSystem}?ways=${ways}&format=json`);
+  }
+
+  async axproDisarm(subSystem: number): Promise<void> {
+    await this.#json('PUT', `/ISAPI/SecurityCP/control/disarm/${subSystem}?format=json`);
   }
 
   // -- passthrough --

@@ -87,8 +87,8 @@ export class HttpTransport implements IsapiTransport {
         socketErrorRetry: 0,
         followRedirect: false,
       });
-      const body = await readCapped(res.res as unknown as Readable, this.#maxResponseBytes, this.target);
-      return { status: res.status, headers: normalizeHeaders(res.headers as Record<string, string | string[] | undefined>), body };
+      const body = await readCapped(res.res, this.#maxResponseBytes, this.target);
+      return { status: res.status, headers: normalizeHeaders(res.headers), body };
     } catch (err) {
       throw errorFromTransport(signal.aborted ? Object.assign(new Error('deadline exceeded'), { code: 'ETIMEDOUT' }) : err, this.target);
     }

@@ -135,5 +135,5 @@ function escapeTree(v: XmlValue | undefined): XmlValue | undefined {
 /** Build an ISAPI request body: `<Root version="2.0" xmlns="…isapi.org…">…</Root>` with CRLF-free compact XML. */
 export function buildIsapiXml(root: string, content: XmlObject): string {
   const tree = { [root]: { '@_version': '2.0', '@_xmlns': ISAPI_NAMESPACE, ...(escapeTree(content) as XmlObject) } };
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(tree) as string}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(tree)}`;
 }

@@ -13,6 +13,7 @@ import {
   signEnvelope, topics, verifyEnvelope, type DeviceHello, type HelloAck, type Presence, type RequestHeader, type ResponseHeader,
 } from '../devices/tunnel/protocol';
 import type { EmulatedDevice } from './types';
+import { isAppError } from '../errors/app-error';
 
 export interface CloudAgentOptions {
   mqttUrl: string;
@@ -127,7 +128,9 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
         res = { t: 'res', id: header.id, ts: Date.now(), status: r.status, headers: r.headers };
         resBody = r.body;
       } catch (err) {
-        res = { t: 'res', id: header.id, ts: Date.now(), error: { code: 'DEVICE_ERROR', message: err instanceof Error ? err.message.slice(0, 200) : 'device error' } };
+        // A device that is powered off mid-request answers nothing the platform could use.
+        const code = isAppError(err) ? err.code : 'DEVICE_ERROR';
+        res = { t: 'res', id: header.id, ts: Date.now(), error: { code, message: err instanceof Error ? err.message.slice(0, 200) : 'device error' } };
       }
     }
     if (client !== c) return; // disconnected meanwhile: the platform times out, as with a real device

@@ -216,7 +216,12 @@ export class DeviceGateway extends EventEmitter {
     this.#pending.delete(header.id);
     clearTimeout(pending.timer);
     if (header.error) {
-      pending.reject(new AppError('DEVICE_PROTOCOL_ERROR', `The device could not handle the request: ${header.error.message}`, { details: { serial: pending.serial } }));
+      const known = header.error.code === 'DEVICE_OFFLINE' || header.error.code === 'DEVICE_BUSY' || header.error.code === 'DEVICE_TIMEOUT';
+      pending.reject(
+        known
+          ? new AppError(header.error.code as 'DEVICE_OFFLINE' | 'DEVICE_BUSY' | 'DEVICE_TIMEOUT', undefined, { details: { serial: pending.serial, via: 'cloud' } })
+          : new AppError('DEVICE_PROTOCOL_ERROR', `The device could not handle the request: ${header.error.message}`, { details: { serial: pending.serial } }),
+      );
       return;
     }
     pending.resolve({ status: header.status ?? 502, headers: header.headers ?? {}, body });
