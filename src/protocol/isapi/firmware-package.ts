@@ -68,7 +68,7 @@ export function parseFirmwarePackage(data: Buffer | Uint8Array): FirmwarePackage
   }
   const payload = buf.subarray(9 + n);
   if (createHash('sha256').update(payload).digest('hex') !== h.payloadSha256) throw bad('Firmware package is corrupted (checksum mismatch).');
-  return { models: models as string[], version: h.version, build: h.build, payloadSha256: h.payloadSha256, payload };
+  return { models, version: h.version, build: h.build, payloadSha256: h.payloadSha256, payload };
 }
 
 export function firmwareFitsModel(pkg: FirmwareHeader, model: string): boolean {

@@ -239,14 +239,17 @@ export interface Hdd {
   /** MB. */
   freeSpace: number;
   property: string;
+  /** Emulator addition: the disk's S.M.A.R.T. verdict inline (the real place is SMARTTest/status). */
+  smartStatus?: SmartStatus | (string & {});
 }
 
 function hddElement(h: Hdd): XmlElement {
-  return { id: h.id, hddName: h.hddName, hddPath: '', hddType: h.hddType, status: h.status, capacity: h.capacity, freeSpace: h.freeSpace, property: h.property };
+  return { id: h.id, hddName: h.hddName, hddPath: '', hddType: h.hddType, status: h.status, capacity: h.capacity, freeSpace: h.freeSpace, property: h.property, smartStatus: h.smartStatus };
 }
 
-export function storageXml(hdds: Hdd[], ns?: string): string {
-  return buildXml('storage', { hddList: { hdd: hdds.map(hddElement) }, nasList: null }, ns ? { ns } : {});
+/** `<storage>` with the HDD list and (emulator addition) the recording overwrite setting. */
+export function storageXml(hdds: Hdd[], ns?: string, overwrite?: boolean): string {
+  return buildXml('storage', { hddList: { hdd: hdds.map(hddElement) }, nasList: null, isOverwrite: overwrite }, ns ? { ns } : {});
 }
 
 export function hddListXml(hdds: Hdd[], ns?: string): string {
@@ -266,6 +269,7 @@ export function parseHddList(body: string | Buffer): Hdd[] {
     capacity: xmlInt(h, 'capacity') ?? 0,
     freeSpace: xmlInt(h, 'freeSpace') ?? 0,
     property: str(h, 'property'),
+    ...(xmlText(h, 'smartStatus') !== undefined ? { smartStatus: str(h, 'smartStatus') } : {}),
   }));
 }
 
@@ -321,9 +325,12 @@ export function parseVideoInputChannels(body: string | Buffer): VideoChannel[] {
 
 export interface ChannelStatus {
   id: number;
+  name: string;
   online: boolean;
   /** `connect`, `videoloss` or `notConnect`. */
   chanDetectResult: string;
+  /** True while the channel reports video loss. */
+  videoLoss: boolean;
   /** Emulator addition (no public sample): the channel is recording right now. */
   recording: boolean;
 }
@@ -331,7 +338,16 @@ export interface ChannelStatus {
 export function channelStatusXml(chs: ChannelStatus[], ns?: string): string {
   return buildXml(
     'InputProxyChannelStatusList',
-    { InputProxyChannelStatus: chs.map((c) => ({ id: c.id, online: c.online, chanDetectResult: c.chanDetectResult, recording: c.recording })) },
+    {
+      InputProxyChannelStatus: chs.map((c) => ({
+        id: c.id,
+        name: c.name,
+        online: c.online,
+        chanDetectResult: c.chanDetectResult,
+        videoLoss: c.videoLoss,
+        recording: c.recording,
+      })),
+    },
     ns ? { ns } : {},
   );
 }
@@ -340,8 +356,10 @@ export function parseChannelStatus(body: string | Buffer): ChannelStatus[] {
   const d = expectRoot(body, 'InputProxyChannelStatusList');
   return xmlList(d, 'InputProxyChannelStatus').map((c) => ({
     id: xmlInt(c, 'id') ?? 0,
+    name: str(c, 'name'),
     online: xmlBool(c, 'online') ?? false,
     chanDetectResult: str(c, 'chanDetectResult'),
+    videoLoss: xmlBool(c, 'videoLoss') ?? str(c, 'chanDetectResult') === 'videoloss',
     recording: xmlBool(c, 'recording') ?? false,
   }));
 }

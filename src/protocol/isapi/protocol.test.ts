@@ -95,7 +95,7 @@ describe('firmware package', () => {
     expect(firmwareFitsModel(p, 'ds-2cd2143g2-i')).toBe(true);
     expect(firmwareFitsModel(p, 'DS-7608NI-K2')).toBe(false);
     const bad = Buffer.from(pkg);
-    bad[bad.length - 1] ^= 0xff;
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
     expect(() => parseFirmwarePackage(bad)).toThrow(/checksum/);
     expect(() => parseFirmwarePackage(Buffer.from('MZ\x90\x00 not a package'))).toThrow(/magic/);
   });

@@ -152,7 +152,7 @@ export function parseResponseStatus(body: string | Buffer | Uint8Array): Respons
         statusCode,
         statusString: typeof o.statusString === 'string' ? o.statusString : (STATUS_STRINGS[statusCode] ?? ''),
         subStatusCode: typeof o.subStatusCode === 'string' ? o.subStatusCode : '',
-        ...(o.errorCode !== undefined ? { errorCode: parseErrorCode(String(o.errorCode)) } : {}),
+        ...(typeof o.errorCode === 'number' || typeof o.errorCode === 'string' ? { errorCode: parseErrorCode(String(o.errorCode)) } : {}),
         ...(typeof o.errorMsg === 'string' ? { errorMsg: o.errorMsg } : {}),
         ...(typeof o.description === 'string' ? { description: o.description } : {}),
       };

@@ -175,9 +175,9 @@ export function xmlText(node: unknown, name?: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'object') {
     const t = (v as Record<string, unknown>)['#text'];
-    return t === undefined ? '' : decodeXmlEntities(String(t));
+    return typeof t === 'string' || typeof t === 'number' || typeof t === 'boolean' ? decodeXmlEntities(String(t)) : '';
   }
-  return decodeXmlEntities(String(v));
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? decodeXmlEntities(String(v)) : undefined;
 }
 
 export function xmlBool(node: unknown, name: string): boolean | undefined {

@@ -1,0 +1,204 @@
+/**
+ * The persistent state of one emulated device (what a state file stores) and how a fresh one is
+ * made from a spec. Plain JSON-able data: the fleet writes it to `--state` and reads it back.
+ */
+import { INCOMPATIBLE_FIRMWARE, generateDeviceId, generateMac, generatePassword, generateSerial, generateShortSerial, generateVerificationCode, modelInfo } from './catalog';
+import type { EmulatedDeviceType } from './types';
+
+export interface StoredUser {
+  id: number;
+  userName: string;
+  /** Kept in clear: the emulator must answer digest challenges and show credentials on its index page. */
+  password: string;
+  /** Cameras/NVRs: Administrator | Operator | Viewer. AX Pro: installer | administrator | operator. */
+  userLevel: string;
+}
+
+export interface HddState {
+  id: number;
+  capacityMb: number;
+  freeMb: number;
+  status: 'ok' | 'error' | 'unformatted';
+  smart: 'ok' | 'warning' | 'failed';
+}
+
+export interface ChannelState {
+  id: number;
+  name: string;
+  online: boolean;
+  videoLoss: boolean;
+  recording: boolean;
+}
+
+export type ZoneCondition = 'normal' | 'open' | 'fault' | 'tamper';
+
+export interface ZoneState {
+  id: number;
+  name: string;
+  kind: 'wiredMagnetic' | 'wirelessMagnetic' | 'wiredPir' | 'wirelessPir';
+  condition: ZoneCondition;
+  bypassed: boolean;
+  subSystemNo: number;
+}
+
+export interface SubSystemState {
+  id: number;
+  name: string;
+  arming: 'disarm' | 'away' | 'stay';
+  alarm: boolean;
+}
+
+export interface AxProState {
+  zones: ZoneState[];
+  subSystems: SubSystemState[];
+  batteryPercent: number;
+  mainsConnected: boolean;
+  tamper: boolean;
+}
+
+export interface FaultState {
+  power: 'on' | 'off';
+  cloudLink: 'up' | 'down';
+  /** `down`: connections refused; `blackhole`: accepted but never answered (timeouts). */
+  lan: 'up' | 'down' | 'blackhole';
+  latencyMs: number;
+  resetConnections: boolean;
+  firmwareIncompatible: boolean;
+  /** Percent at which the next firmware upgrade fails (null: it succeeds). */
+  upgradeFailsAt: number | null;
+}
+
+export interface DeviceState {
+  type: EmulatedDeviceType;
+  model: string;
+  serial: string;
+  mac: string;
+  deviceId: string;
+  deviceName: string;
+  /** The code printed on the label (factory default). */
+  labelVerificationCode: string;
+  verificationCode: string;
+  activated: boolean;
+  cloudEnabled: boolean;
+  firmwareVersion: string;
+  firmwareBuild: string;
+  /** The version before the `firmwareIncompatible` fault, restored when it is cleared. */
+  firmwareBeforeFault?: { version: string; build: string };
+  users: StoredUser[];
+  network: { addressingType: 'static' | 'dynamic'; subnetMask: string; gateway: string; dns: string };
+  time: { timeMode: string; timeZone: string };
+  hdds: HddState[];
+  overwrite: boolean;
+  channels: ChannelState[];
+  axpro?: AxProState;
+  faults: FaultState;
+  /** Last HTTP port, reused after a restart when free. */
+  httpPort?: number;
+  host?: string;
+}
+
+export interface DeviceSpec {
+  type: EmulatedDeviceType;
+  model?: string;
+  /** Full serial; generated when absent. */
+  serial?: string;
+  mac?: string;
+  verificationCode?: string;
+  /** Default true. Factory-new devices (false) have no users and the cloud service off. */
+  activated?: boolean;
+  adminUser?: string;
+  adminPassword?: string;
+  /** Default: true when activated. */
+  cloudEnabled?: boolean;
+  /** Default true; false starts the device powered off. */
+  powered?: boolean;
+  /** NVR channels (4–64), default 4. */
+  channels?: number;
+  /** NVR disks (1–8), default 2. */
+  hdds?: number;
+  firmwareVersion?: string;
+  firmwareBuild?: string;
+  host?: string;
+  httpPort?: number;
+}
+
+export function defaultFaults(): FaultState {
+  return { power: 'on', cloudLink: 'up', lan: 'up', latencyMs: 0, resetConnections: false, firmwareIncompatible: false, upgradeFailsAt: null };
+}
+
+function defaultAxPro(): AxProState {
+  return {
+    zones: [
+      // AX Pro zone ids are 0-based in its JSON (see the samples).
+      { id: 0, name: 'Front door', kind: 'wiredMagnetic', condition: 'normal', bypassed: false, subSystemNo: 1 },
+      { id: 1, name: 'Back door', kind: 'wirelessMagnetic', condition: 'normal', bypassed: false, subSystemNo: 1 },
+      { id: 2, name: 'Hall PIR', kind: 'wiredPir', condition: 'normal', bypassed: false, subSystemNo: 1 },
+      { id: 3, name: 'Living room PIR', kind: 'wirelessPir', condition: 'normal', bypassed: false, subSystemNo: 1 },
+    ],
+    subSystems: [{ id: 1, name: 'Area 1', arming: 'disarm', alarm: false }],
+    batteryPercent: 100,
+    mainsConnected: true,
+    tamper: false,
+  };
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, Math.floor(n)));
+}
+
+export function adminLevel(type: EmulatedDeviceType): string {
+  return type === 'axpro' ? 'administrator' : 'Administrator';
+}
+
+export function initialState(spec: DeviceSpec): DeviceState {
+  const info = modelInfo(spec.type, spec.model);
+  const serial = spec.serial ?? generateSerial(info, generateShortSerial());
+  const activated = spec.activated ?? true;
+  const code = spec.verificationCode ?? generateVerificationCode();
+  const channelCount = spec.type === 'nvr' ? clamp(spec.channels ?? 4, 4, 64) : spec.type === 'camera' ? 1 : 0;
+  const hddCount = spec.type === 'nvr' ? clamp(spec.hdds ?? 2, 1, 8) : 0;
+  const state: DeviceState = {
+    type: spec.type,
+    model: info.model,
+    serial,
+    mac: spec.mac ?? generateMac(),
+    deviceId: generateDeviceId(),
+    deviceName: spec.type === 'camera' ? 'IP CAMERA' : spec.type === 'nvr' ? 'Network Video Recorder' : spec.type === 'axpro' ? 'AX PRO' : 'Embedded Net VIS',
+    labelVerificationCode: code,
+    verificationCode: code,
+    activated,
+    cloudEnabled: activated ? (spec.cloudEnabled ?? true) : false,
+    firmwareVersion: spec.firmwareVersion ?? info.firmwareVersion,
+    firmwareBuild: spec.firmwareBuild ?? info.firmwareBuild,
+    users: activated ? [{ id: 1, userName: spec.adminUser ?? 'admin', password: spec.adminPassword ?? generatePassword(), userLevel: adminLevel(spec.type) }] : [],
+    network: { addressingType: 'static', subnetMask: '255.0.0.0', gateway: '127.0.0.1', dns: '127.0.0.1' },
+    time: { timeMode: 'NTP', timeZone: 'CST+0:00:00' },
+    hdds: Array.from({ length: hddCount }, (_, i) => ({ id: i + 1, capacityMb: 3_815_447, freeMb: 1_204_736 - i * 1024, status: 'ok' as const, smart: 'ok' as const })),
+    overwrite: true,
+    channels: Array.from({ length: channelCount }, (_, i) => ({ id: i + 1, name: spec.type === 'camera' ? 'Camera 01' : `IPCamera ${String(i + 1).padStart(2, '0')}`, online: true, videoLoss: false, recording: true })),
+    faults: { ...defaultFaults(), power: spec.powered === false ? 'off' : 'on' },
+  };
+  if (spec.type === 'axpro') state.axpro = defaultAxPro();
+  if (spec.host) state.host = spec.host;
+  if (spec.httpPort) state.httpPort = spec.httpPort;
+  return state;
+}
+
+/** Back to factory state (activation, users, cloud, network), keeping identity and hardware. */
+export function factoryResetState(s: DeviceState): void {
+  s.activated = false;
+  s.users = [];
+  s.cloudEnabled = false;
+  s.verificationCode = s.labelVerificationCode;
+  s.network = { addressingType: 'static', subnetMask: '255.0.0.0', gateway: '127.0.0.1', dns: '127.0.0.1' };
+  s.overwrite = true;
+  if (s.axpro) {
+    for (const z of s.axpro.zones) z.bypassed = false;
+    for (const ss of s.axpro.subSystems) {
+      ss.arming = 'disarm';
+      ss.alarm = false;
+    }
+  }
+}
+
+export { INCOMPATIBLE_FIRMWARE };
