@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import {
-  MAX_REQUEST_AGE_MS, decodeEnvelope, deriveDeviceKey, encodeEnvelope, helloProof, newNonce, normalizePrefix, presenceProof, sealKey,
+  DEVICE_USER_PREFIX, MAX_REQUEST_AGE_MS, decodeEnvelope, deviceConnectProof, deriveDeviceKey, encodeEnvelope, helloProof, newNonce, normalizePrefix, presenceProof, sealKey,
   signEnvelope, topics, verifyEnvelope, type DeviceHello, type HelloAck, type Presence, type RequestHeader, type ResponseHeader,
 } from '../devices/tunnel/protocol';
 import type { EmulatedDevice } from './types';
@@ -87,6 +87,8 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
     helloDelayMs = helloRetryMs;
     if (ack.ok) {
       registeredKey = key;
+      // Later reconnects authenticate with the key the platform now holds.
+      client.options.password = deviceConnectProof(key, serial);
       client.publish(t.devicePresence(serial), presence(true), { qos: 1, retain: true });
       setRegistered(true);
     } else if (ack.need === 'register') {
@@ -173,6 +175,9 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
       reconnectPeriod: 2000 + Math.floor(Math.random() * 2000),
       connectTimeout: 15_000,
       will: { topic: t.devicePresence(serial), payload: Buffer.from(presence(false)), qos: 1, retain: true },
+      // Broker credentials (checked by the embedded broker's hook; ignored by an anonymous one).
+      username: `${DEVICE_USER_PREFIX}${serial}`,
+      password: deviceConnectProof(registeredKey ?? key, serial),
     });
     client = c;
     c.on('connect', () => {

@@ -463,6 +463,7 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
           ...(s.type === 'nvr' ? { analogChannelNum: 0, digitalChannelNum: s.channels.length } : {}),
         },
         this.ns,
+        s.type === 'camera' ? { firmwareVersionInfo: 'B-R-G1-0' } : s.type === 'unknown' ? { alarmOutNum: 0, alarmInNum: 1, RS485Num: 0, customizedInfo: '' } : s.type === 'axpro' ? { alarmOutNum: 1, alarmInNum: 8 } : {},
       ),
     );
   }
@@ -602,7 +603,11 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
               DefaultGateway: { ipAddress: n.gateway },
               PrimaryDNS: { ipAddress: n.dns },
               SecondaryDNS: { ipAddress: '0.0.0.0' },
+              ipv6Address: '::',
+              bitMask: '0',
+              ipV6AddressingType: 'ra',
             },
+            Discovery: { UPnP: { enabled: false }, Zeroconf: { enabled: false } },
             Link: { MACAddress: this.state.mac, autoNegotiation: true, speed: 0, duplex: 'full', MTU: { '@': { min: 500, max: 9676 }, '#': 1500 } },
           },
         },

@@ -37,7 +37,8 @@ export interface DeviceInfo {
   digitalChannelNum?: number;
 }
 
-export function deviceInfoXml(d: DeviceInfo, ns?: string): string {
+/** `extra`: further elements some firmware adds (e.g. `firmwareVersionInfo`, `alarmInNum`). */
+export function deviceInfoXml(d: DeviceInfo, ns?: string, extra: XmlElement = {}): string {
   const el: XmlElement = {
     deviceName: d.deviceName,
     deviceID: d.deviceID,
@@ -61,6 +62,7 @@ export function deviceInfoXml(d: DeviceInfo, ns?: string): string {
     supportVideoLoss: d.deviceType !== 'AXPro',
     ...(d.analogChannelNum !== undefined ? { analogChannelNum: d.analogChannelNum } : {}),
     ...(d.digitalChannelNum !== undefined ? { digitalChannelNum: d.digitalChannelNum } : {}),
+    ...extra,
   };
   return buildXml('DeviceInfo', el, ns ? { ns } : {});
 }
