@@ -12,7 +12,7 @@ import { errorFromTransport } from '../devices/device-errors';
 import { HttpTransport } from '../devices/http-transport';
 import { discoverDevices, type SadpTarget } from '../devices/sadp-discovery';
 import {
-  MAX_REQUEST_AGE_MS, agentIdForToken, agentPresenceProof, decodeEnvelope, deriveAgentKey, encodeEnvelope, newNonce, normalizePrefix,
+  AGENT_USER_PREFIX, MAX_REQUEST_AGE_MS, agentIdForToken, agentPresenceProof, decodeEnvelope, deriveAgentKey, encodeEnvelope, newNonce, normalizePrefix,
   signEnvelope, topics, verifyEnvelope, type AgentHello, type RequestHeader, type ResponseHeader,
 } from '../devices/tunnel/protocol';
 
@@ -86,7 +86,9 @@ export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent>
     reconnectPeriod: 2000,
     connectTimeout: 15_000,
     will: { topic: t.agentPresence(agentId), payload: Buffer.from(presence(false)), qos: 1, retain: true },
-    ...(opts.mqttUsername ? { username: opts.mqttUsername, password: opts.mqttPassword } : {}),
+    // Broker credentials: the embedded broker's hook checks the token; opts override for other brokers.
+    username: opts.mqttUsername ?? `${AGENT_USER_PREFIX}${agentId}`,
+    password: opts.mqttPassword ?? opts.token,
   });
 
   const sendHello = () => {

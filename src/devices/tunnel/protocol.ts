@@ -259,3 +259,14 @@ export interface AgentPresence {
 export function agentPresenceProof(key: Buffer, agentId: string, p: Pick<AgentPresence, 'online' | 'session' | 'ts'>): string {
   return hmacHex(key, 'agent-presence', agentId, p.online ? '1' : '0', p.session, String(p.ts));
 }
+
+// ---- broker credentials --------------------------------------------------------------------------
+
+/** MQTT user names by role: the broker's authenticate hook tells devices, agents and nodes apart. */
+export const DEVICE_USER_PREFIX = 'dev:';
+export const AGENT_USER_PREFIX = 'agent:';
+
+/** The MQTT password of a device: proves the key without revealing it (static, like any password). */
+export function deviceConnectProof(key: Buffer, serial: string): string {
+  return hmacHex(key, 'connect', serial);
+}

@@ -1,0 +1,50 @@
+/**
+ * The embedded broker's authenticate hook (decision 0002): devices connect as `dev:<serial>` with
+ * an HMAC proof of their key, agents as `agent:<agentId>` with their site token, platform nodes
+ * with the platform's own credentials. Anything else is refused. An external broker needs the
+ * equivalent (e.g. EMQX HTTP auth pointing at the platform); message signatures still protect
+ * everything on an anonymous one.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { BrokerAuthenticate } from '../broker';
+import { AGENT_USER_PREFIX, DEVICE_USER_PREFIX, agentIdForToken, deviceConnectProof, isSafeTopicId, safeEqualHex } from '../../devices/tunnel/protocol';
+import type { GatewayStore } from './gateway.types';
+
+export interface BrokerAuthOptions {
+  store: Pick<GatewayStore, 'getRegistration'>;
+  /** Credentials of the platform's own nodes (gateway, agent hub). */
+  platformUsername: string;
+  platformPassword: string;
+  /** Let unknown serials connect so they can register (trust on first use). */
+  allowFirstRegistration?: boolean;
+  verifyAgentToken?: (token: string) => Promise<unknown> | unknown;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function createBrokerAuthenticator(opts: BrokerAuthOptions): BrokerAuthenticate {
+  return async (_clientId, username, password) => {
+    if (!username || !password) return false;
+    const secret = password.toString('utf8');
+    if (username === opts.platformUsername) return sameSecret(secret, opts.platformPassword);
+    if (username.startsWith(DEVICE_USER_PREFIX)) {
+      const serial = username.slice(DEVICE_USER_PREFIX.length);
+      if (!isSafeTopicId(serial)) return false;
+      const reg = await opts.store.getRegistration(serial);
+      // Unknown device: it may connect to register; the hello protocol decides what it gets.
+      if (!reg) return opts.allowFirstRegistration !== false;
+      // After a code change the device still proves the registered (old) key until it has rotated.
+      return safeEqualHex(secret, deviceConnectProof(Buffer.from(reg.keyHex, 'hex'), serial));
+    }
+    if (username.startsWith(AGENT_USER_PREFIX) && opts.verifyAgentToken) {
+      const agentId = username.slice(AGENT_USER_PREFIX.length);
+      if (agentIdForToken(secret) !== agentId) return false;
+      return Boolean(await opts.verifyAgentToken(secret));
+    }
+    return false;
+  };
+}
