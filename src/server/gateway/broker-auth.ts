@@ -17,7 +17,8 @@ export interface BrokerAuthOptions {
   platformPassword: string;
   /** Let unknown serials connect so they can register (trust on first use). */
   allowFirstRegistration?: boolean;
-  verifyAgentToken?: (token: string) => Promise<unknown> | unknown;
+  /** Truthy when the token is valid (e.g. AgentHub's verifyToken). */
+  verifyAgentToken?: (token: string) => unknown;
 }
 
 function sameSecret(a: string, b: string): boolean {
