@@ -57,7 +57,8 @@ export interface Site {
   address: string | null;
   timeZone: string | null;
   createdAt: string;
-  deviceCount: number;
+  /** Not served yet by the sites API; shown when present. */
+  deviceCount?: number;
 }
 
 export interface AuditEntry {

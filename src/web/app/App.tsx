@@ -100,7 +100,7 @@ function Layout({ face, bare, children }: { face: Face; bare?: boolean; children
                 Portal
               </Link>
             )}
-            <Link to="/account/password" className="btn btn-ghost" title={session.user.email}>
+            <Link to="/account/password" className="btn btn-ghost user-name" title={`${session.user.email}: change password`}>
               {session.user.name || session.user.email}
             </Link>
             <button

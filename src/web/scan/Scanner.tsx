@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { Link } from '../app/router';
+import { FlashlightIcon, ImageIcon, KeyboardIcon } from '../ui/icons';
 import { CAMERA_HELP, classifyCameraError, openRearCamera, stopStream, type CameraProblem } from './camera';
 import { QrDecoder } from './decoder';
 import { setTorch, torchSupported } from './torch';
@@ -190,14 +191,15 @@ export function Scanner({ onText, onUndecodedPhoto, manualHref, disabled }: Scan
               onClick={toggleTorch}
               aria-label={torchOn ? 'Turn flashlight off' : 'Turn flashlight on'}
             >
-              <span aria-hidden="true">{torchOn ? '🔦' : '💡'}</span>
+              <FlashlightIcon on={torchOn} />
             </button>
           )}
         </div>
       )}
       <div className="scanner-actions">
         <button type="button" className="btn btn-secondary btn-big" onClick={() => fileRef.current?.click()} disabled={albumBusy}>
-          <span aria-hidden="true">🖼️ </span>Album
+          <ImageIcon />
+          Album
         </button>
         <input
           ref={fileRef}
@@ -210,7 +212,8 @@ export function Scanner({ onText, onUndecodedPhoto, manualHref, disabled }: Scan
           onChange={onFile}
         />
         <Link to={manualHref} className="btn btn-secondary btn-big">
-          <span aria-hidden="true">⌨️ </span>Enter manually
+          <KeyboardIcon />
+          Enter manually
         </Link>
       </div>
       {albumMessage && (

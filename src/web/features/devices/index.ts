@@ -13,7 +13,7 @@ export const devicesFeature: FeatureModule = {
     { path: '/m/devices', element: () => createElement(MobileDevicesPage), face: 'mobile' },
   ],
   nav: [
-    { label: 'Devices', path: '/devices', face: 'portal', order: 20, icon: '📷' },
-    { label: 'Devices', path: '/m/devices', face: 'mobile', order: 20, icon: '📷' },
+    { label: 'Devices', path: '/devices', face: 'portal', order: 20 },
+    { label: 'Devices', path: '/m/devices', face: 'mobile', order: 20 },
   ],
 };

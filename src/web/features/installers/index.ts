@@ -5,5 +5,5 @@ import { InstallersPage } from './InstallersPage';
 export const installersFeature: FeatureModule = {
   id: 'installers',
   routes: [{ path: '/installers', element: () => createElement(InstallersPage), face: 'portal', roles: ['installer_admin'] }],
-  nav: { label: 'Installers', path: '/installers', face: 'portal', order: 30, icon: '👷', roles: ['installer_admin'] },
+  nav: { label: 'Installers', path: '/installers', face: 'portal', order: 30, roles: ['installer_admin'] },
 };

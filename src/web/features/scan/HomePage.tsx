@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { sitesApi } from '../../api/endpoints';
 import { Link } from '../../app/router';
+import { PlusIcon } from '../../ui/icons';
 import { useAsync } from '../../ui/async';
 import { Empty, ErrorNotice, Loading, PageHeader } from '../../ui/components';
 import { rememberedSiteId, rememberSiteId } from './store';
@@ -46,8 +47,9 @@ export function HomePage() {
               />
               <span className="site-name">{s.name}</span>
               <span className="site-meta">
-                {s.address ? `${s.address} · ` : ''}
-                {s.deviceCount} device{s.deviceCount === 1 ? '' : 's'}
+                {[s.address, s.deviceCount === undefined ? null : `${s.deviceCount} device${s.deviceCount === 1 ? '' : 's'}`]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
             </label>
           ))}
@@ -57,7 +59,8 @@ export function HomePage() {
         {chosen ? (
           <>
             <Link to={`/m/scan?site=${encodeURIComponent(chosen.id)}`} className="btn btn-primary btn-big">
-              <span aria-hidden="true">＋ </span>Add device to {chosen.name}
+              <PlusIcon />
+              Add device to {chosen.name}
             </Link>
             <Link to={`/m/devices?site=${encodeURIComponent(chosen.id)}`} className="btn btn-secondary btn-big">
               Devices on this site

@@ -19,5 +19,5 @@ export const scanFeature: FeatureModule = {
     { path: '/m/progress/:batchId', element: () => createElement(ProgressPage), face: 'mobile' },
     { path: '/m/offline/:batchId', element: () => createElement(OfflinePage), face: 'mobile' },
   ],
-  nav: { label: 'Add', path: '/m', face: 'mobile', order: 10, icon: '＋' },
+  nav: { label: 'Add', path: '/m', face: 'mobile', order: 10 },
 };

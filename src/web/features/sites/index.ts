@@ -9,5 +9,5 @@ export const sitesFeature: FeatureModule = {
     { path: '/sites/new', element: () => createElement(NewSitePage), face: 'portal' },
     { path: '/sites/:siteId', element: () => createElement(SitePage), face: 'portal' },
   ],
-  nav: { label: 'Sites', path: '/sites', face: 'portal', order: 10, icon: '🏢' },
+  nav: { label: 'Sites', path: '/sites', face: 'portal', order: 10 },
 };

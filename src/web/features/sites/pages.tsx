@@ -62,7 +62,10 @@ export function SitesPage() {
                   </td>
                   <td>{s.address ?? '—'}</td>
                   <td>
-                    <Link to={`/sites/${encodeURIComponent(s.id)}/devices`}>{s.deviceCount}</Link>
+                    <Link to={`/sites/${encodeURIComponent(s.id)}/devices`}>
+                      {s.deviceCount ?? 'Show'}
+                      <span className="sr-only"> devices of {s.name}</span>
+                    </Link>
                   </td>
                   <td>{formatDate(s.createdAt)}</td>
                 </tr>

@@ -1,0 +1,238 @@
+/**
+ * The installer portal in Chromium against the real server: first-run setup, sign-in, sites,
+ * installer invitation and acceptance, audit log; the 10,000-device table (device endpoints are
+ * stubbed until the onboarding issue lands); accessibility and the 360 px / 1440 px layouts.
+ */
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { seriousA11yViolations } from './support/axe';
+import { ensureWebBuild } from './support/build';
+import { describeBrowser, launchChromium } from './support/chromium';
+import { screenshot } from './support/screens';
+import { ADMIN } from './support/session';
+
+const WIDE = { width: 1440, height: 900 };
+const NARROW = { width: 360, height: 740 };
+
+describeBrowser('installer portal (Chromium, real server)', () => {
+  let platform: TestPlatform;
+  let launched: Awaited<ReturnType<typeof launchChromium>>;
+  let browser: Browser;
+  let admin: BrowserContext;
+  let page: Page;
+  let siteId = '';
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    platform = await startTestPlatform({ listen: true });
+    launched = await launchChromium();
+    browser = launched.browser;
+    admin = await browser.newContext({ baseURL: platform.baseUrl, viewport: WIDE });
+    admin.setDefaultTimeout(10_000);
+    page = await admin.newPage();
+  });
+
+  afterAll(async () => {
+    await launched?.close();
+    await platform?.close();
+  });
+
+  async function noHorizontalScroll(p: Page): Promise<boolean> {
+    const wide = await p.evaluate(() =>
+      document.documentElement.scrollWidth <= window.innerWidth
+        ? []
+        : [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(0, 5)
+            .map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().left)}-${Math.round(el.getBoundingClientRect().right)} ${el.textContent?.slice(0, 30)}`),
+    );
+    if (wide.length) console.warn('wider than the viewport:', wide);
+    return wide.length === 0;
+  }
+
+  it('runs first-run setup from the setup link, then signs out and back in', async () => {
+    await page.goto('/sites');
+    await page.waitForURL(/\/sign-in\?next=/);
+    await page.getByText('Sitekeeper is not set up yet.', { exact: false }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.goto(`/setup?token=${encodeURIComponent(platform.setupToken)}`);
+    await page.getByLabel('Company name').fill(ADMIN.companyName);
+    await page.getByLabel('Your name').fill(ADMIN.name);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill('short');
+    expect(await page.getByRole('button', { name: 'Create admin account' }).isDisabled()).toBe(true);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await screenshot(page, 'portal-setup');
+    await page.getByRole('button', { name: 'Create admin account' }).click();
+    await page.waitForURL(/\/sites$/);
+    await page.getByText('No sites yet').waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill('Wrong-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The server's message is shown as it is.
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.textContent())?.length).toBeGreaterThan(10);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await screenshot(page, 'portal-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/sites$/);
+  });
+
+  it('creates a site and edits it', async () => {
+    await page.getByRole('link', { name: 'New site' }).click();
+    await page.getByLabel('Site name').fill('Harbour Office');
+    await page.getByLabel('Address').fill('1 Harbour Road');
+    await page.getByRole('button', { name: 'Create site' }).click();
+    await page.waitForURL(/\/sites\/[0-9a-f-]{36}$/);
+    siteId = page.url().split('/').at(-1) ?? '';
+    await page.getByRole('heading', { name: 'Harbour Office' }).waitFor();
+    await page.getByLabel('Address').fill('2 Harbour Road');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved.', { exact: true }).first().waitFor();
+    await page.getByRole('link', { name: 'Sites', exact: true }).click();
+    await page.getByRole('cell', { name: '2 Harbour Road' }).waitFor();
+    await screenshot(page, 'portal-sites');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('invites an installer who accepts and signs in; the audit log shows it', async () => {
+    await page.getByRole('link', { name: 'Installers' }).click();
+    await page.getByText('Invite an installer').waitFor();
+    await page.getByLabel('Email').fill('ivan@acme-security.test');
+    await page.getByLabel('Name', { exact: true }).fill('Ivan Installer');
+    await page.getByLabel('Can manage').selectOption('manage_assigned');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    const url = await page.getByTestId('invite-url').textContent();
+    expect(url).toMatch(/\/invite\?token=/);
+    await screenshot(page, 'portal-installers');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    const invitee = await browser.newContext({ baseURL: platform.baseUrl, viewport: NARROW, isMobile: true, hasTouch: true });
+    invitee.setDefaultTimeout(10_000);
+    try {
+      const p = await invitee.newPage();
+      const invitePath = new URL(url ?? '', platform.baseUrl);
+      await p.goto(invitePath.pathname + invitePath.search);
+      await p.getByText('invited', { exact: false }).waitFor();
+      await p.getByText('ivan@acme-security.test').waitFor();
+      await p.getByLabel('Choose a password').fill('Ladder-Safe-77');
+      await p.getByRole('button', { name: 'Accept invitation' }).click();
+      await p.waitForURL(/\/sites$/);
+      // An installer limited to assigned sites sees no site yet, and no admin pages.
+      await p.getByText('No sites yet').waitFor();
+      expect(await p.getByRole('link', { name: 'Installers' }).count()).toBe(0);
+      expect(await noHorizontalScroll(p)).toBe(true);
+    } finally {
+      await invitee.close();
+    }
+
+    await page.goto('/installers');
+    await page.getByRole('cell', { name: /Ivan Installer ivan@/ }).waitFor();
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('table', { name: 'Audit log' }).waitFor();
+    expect(await page.getByRole('row').count()).toBeGreaterThan(2);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('keeps a 10,000-device table fast: few rows in the DOM, pages fetched on demand', async () => {
+    const TOTAL = 10_000;
+    const requested: number[] = [];
+    const ctx = await browser.newContext({ baseURL: platform.baseUrl, viewport: WIDE, storageState: await admin.storageState() });
+    ctx.setDefaultTimeout(10_000);
+    try {
+      await ctx.route(/\/api\/devices(\?.*)?$/, async (route, req: Request) => {
+        const u = new URL(req.url());
+        const pageNo = Number(u.searchParams.get('page'));
+        const size = Number(u.searchParams.get('pageSize'));
+        const status = u.searchParams.get('status');
+        const total = status === 'offline' ? 0 : TOTAL;
+        requested.push(pageNo);
+        const items = Array.from({ length: Math.max(0, Math.min(size, total - (pageNo - 1) * size)) }, (_, i) => {
+          const n = (pageNo - 1) * size + i;
+          return {
+            id: `d${n}`,
+            siteId,
+            siteName: 'Harbour Office',
+            serial: `E${String(n).padStart(8, '0')}`,
+            name: `Camera ${n}`,
+            type: 'camera',
+            model: 'DS-2CD2043G2-I',
+            firmwareVersion: 'V5.7.3',
+            addedVia: 'qr',
+            status: n % 7 === 0 ? 'offline' : 'online',
+            lastSeenAt: null,
+            createdAt: new Date(0).toISOString(),
+          };
+        });
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items, total, page: pageNo, pageSize: size }) });
+      });
+      let wentOffline = false;
+      await ctx.route(/\/api\/devices\/d42$/, async (route) => {
+        await route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            id: 'd42', siteId, siteName: 'Harbour Office', serial: 'E00000042', name: 'Camera 42', type: 'camera', model: 'DS-2CD2043G2-I',
+            firmwareVersion: 'V5.7.3', addedVia: 'qr', status: wentOffline ? 'offline' : 'online', lastSeenAt: null, createdAt: new Date(0).toISOString(),
+          }),
+        });
+      });
+      const p = await ctx.newPage();
+      await p.goto('/devices');
+      const grid = p.getByRole('grid', { name: 'Devices' });
+      await grid.waitFor();
+      expect(await grid.getAttribute('aria-rowcount')).toBe(String(TOTAL + 1));
+      await p.getByText('Camera 0', { exact: true }).waitFor();
+      const rendered = await p.locator('.vbody [role="row"]').count();
+      expect(rendered).toBeLessThan(60);
+      await screenshot(p, 'portal-devices');
+      expect(await seriousA11yViolations(p)).toEqual([]);
+
+      // Jump to the end: only the pages in view are fetched, not the 98 in between.
+      await p.locator('.vbody').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await p.getByText('Camera 9999', { exact: true }).waitFor();
+      expect(new Set(requested).size).toBeLessThan(6);
+      expect(await p.locator('.vbody [role="row"]').count()).toBeLessThan(60);
+
+      await p.getByLabel('Status').selectOption('offline');
+      await p.getByText('No device matches these filters').waitFor();
+      await p.getByLabel('Status').selectOption('');
+
+      // The device page refreshes by itself.
+      await p.goto('/devices/d42');
+      await p.getByTestId('device-status').getByText('online').waitFor();
+      wentOffline = true;
+      await p.getByTestId('device-status').getByText('offline').waitFor({ timeout: 15_000 });
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('lays out at 360 px and 1440 px without horizontal scrolling, keyboard first', async () => {
+    await page.setViewportSize(NARROW);
+    await page.goto('/sites');
+    await page.getByRole('cell', { name: '2 Harbour Road' }).waitFor();
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await screenshot(page, 'portal-sites-360');
+    await page.goto(`/sites/${siteId}`);
+    await page.getByRole('heading', { name: 'Harbour Office' }).waitFor();
+    expect(await noHorizontalScroll(page)).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.setViewportSize(WIDE);
+    await page.goto('/sites');
+    await page.getByRole('cell', { name: '2 Harbour Road' }).waitFor();
+    expect(await noHorizontalScroll(page)).toBe(true);
+    // The first Tab lands on the skip link, which moves focus to the content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+});
