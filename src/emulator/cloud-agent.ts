@@ -13,6 +13,7 @@ import {
   signEnvelope, topics, verifyEnvelope, type DeviceHello, type HelloAck, type Presence, type RequestHeader, type ResponseHeader,
 } from '../devices/tunnel/protocol';
 import type { EmulatedDevice } from './types';
+import { disableNagle } from '../server/broker';
 import { isAppError } from '../errors/app-error';
 
 export interface CloudAgentOptions {
@@ -180,6 +181,7 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
       password: deviceConnectProof(registeredKey ?? key, serial),
     });
     client = c;
+    disableNagle(c);
     c.on('connect', () => {
       if (client !== c) return;
       c.subscribe([t.deviceAck(serial), t.deviceRequest(serial)], { qos: 1 }, (err) => {
