@@ -89,6 +89,8 @@ async function start(o: StartOptions): Promise<void> {
       process.stdout.write(`  ${x.shortSerial}  ${x.type.padEnd(7)} ${x.model.padEnd(16)} ${`${x.host}:${x.httpPort}`.padEnd(22)} code ${x.verificationCode}  ${state}${x.adminUser ? `  ${x.adminUser}/${x.adminPassword ?? ''}` : ''}\n`);
     }
     if (fleet.devices.length > 50) process.stdout.write(`  … and ${fleet.devices.length - 50} more (see the index page)\n`);
+    const cloudOnly = fleet.devices.filter((d) => !d.isLanAttached).length;
+    if (cloudOnly > 0) process.stdout.write(`  ${cloudOnly} devices have no HTTP listener (file descriptor budget; raise --max-http if ulimit -n allows)\n`);
   }
   const f = fleet;
   await new Promise<void>((resolve) => {
