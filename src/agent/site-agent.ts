@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import type { MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import { isAppError } from '../errors/app-error';
+import { disableNagle } from '../server/broker';
 import { errorFromTransport } from '../devices/device-errors';
 import { HttpTransport } from '../devices/http-transport';
 import { discoverDevices, type SadpTarget } from '../devices/sadp-discovery';
@@ -90,6 +91,8 @@ export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent>
     username: opts.mqttUsername ?? `${AGENT_USER_PREFIX}${agentId}`,
     password: opts.mqttPassword ?? opts.token,
   });
+
+  disableNagle(client);
 
   const sendHello = () => {
     const hello: AgentHello = { v: 1, agentId, ts: Date.now(), nonce: newNonce(), token: opts.token, version: AGENT_VERSION };

@@ -43,7 +43,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
     };
   }
   const broker = await Aedes.createBroker(options);
-  const server: Server = createServer(broker.handle);
+  // No Nagle: small request/response messages otherwise wait for delayed ACKs (~40 ms each way).
+  const server: Server = createServer((socket) => {
+    socket.setNoDelay(true);
+    broker.handle(socket);
+  });
   server.maxConnections = 100_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,6 +76,17 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
   };
 }
 
+/**
+ * Turn off Nagle's algorithm on the client's socket (again after each reconnect): tunnelled
+ * request/response round trips otherwise pay ~40 ms of delayed-ACK wait on each side.
+ */
+export function disableNagle(client: MqttClient): void {
+  client.on('connect', () => {
+    const s = client.stream as { setNoDelay?: (v: boolean) => void } | undefined;
+    s?.setNoDelay?.(true);
+  });
+}
+
 export interface ConnectMqttOptions extends Omit<IClientOptions, 'protocolVersion'> {
   /** Give up the first connection after this long (later reconnects keep going). */
   connectTimeoutMs?: number;
@@ -84,6 +99,7 @@ export interface ConnectMqttOptions extends Omit<IClientOptions, 'protocolVersio
 export async function connectMqtt(url: string, opts: ConnectMqttOptions = {}): Promise<MqttClient> {
   const { connectTimeoutMs = 10_000, ...rest } = opts;
   const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: connectTimeoutMs, ...rest });
+  disableNagle(client);
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`MQTT connect to ${url} timed out`)), connectTimeoutMs);
