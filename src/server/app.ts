@@ -36,6 +36,19 @@ import { JobQueue } from './jobs/job-queue';
 import { createJobHandlers } from './jobs/handlers';
 import { connectMqtt, startEmbeddedBroker, type EmbeddedBroker } from './broker/index';
 import { webRoutes } from './web/web.routes';
+import { DeviceGateway } from './gateway/device-gateway';
+import { AgentHub } from './gateway/agent-hub';
+import { PgGatewayStore } from './gateway/gateway.repository';
+import { startSiteAgent, type SiteAgent } from '../agent/site-agent';
+import type { SadpTarget } from '../devices/sadp-discovery';
+import { hashToken, newToken } from './security/secret-box';
+import { PlatformDeviceReach } from './onboarding/device-reach';
+import { OnboardingService } from './onboarding/onboarding.service';
+import { OnboardingRepository } from './onboarding/onboarding.repository';
+import { onboardingRoutes } from './onboarding/onboarding.routes';
+import { DeviceService } from './devices/device.service';
+import { deviceRoutes } from './devices/device.routes';
+import multipart from '@fastify/multipart';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -55,6 +68,13 @@ export interface Platform {
   clock: Clock;
   auth: AuthService;
   logger: Logger;
+  gateway: DeviceGateway;
+  agentHub: AgentHub;
+  /** The server's own site agent (LAN work on the server's network). */
+  agent: SiteAgent;
+  /** Where the embedded agent probes for devices (SADP); add the demo fleet's responder here. */
+  sadpTargets: SadpTarget[] | undefined;
+  onboarding: OnboardingService;
 }
 
 declare module 'fastify' {
@@ -115,9 +135,63 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const installers = new InstallerService(uow, clock, config);
     const sites = new SiteService(uow, clock);
 
+    // Device cloud gateway, the hub for site agents, and the server's own agent for its LAN.
+    const topicPrefix = config.mqttTopicPrefix;
+    const gateway = await DeviceGateway.start({ mqttUrl, topicPrefix, store: new PgGatewayStore(database.db), writer: true, allowFirstRegistration: true, requestTimeoutMs: config.deviceTimeoutMs });
+    cleanups.push(() => gateway.close());
+    gateway.on('warn', (err: unknown) => logger.warn({ err }, 'device gateway'));
+    const onboardingRepo = new OnboardingRepository(database.db);
+    const agentHub = await AgentHub.start({
+      mqttUrl,
+      topicPrefix,
+      requestTimeoutMs: config.deviceTimeoutMs + 5000,
+      verifyToken: async (token) => {
+        const t = await onboardingRepo.findAgentToken(hashToken(token));
+        return t ? { ...(t.siteId ? { siteId: t.siteId } : {}) } : null;
+      },
+    });
+    cleanups.push(() => agentHub.close());
+    agentHub.on('warn', (err: unknown) => logger.warn({ err }, 'agent hub'));
+    const agentToken = newToken();
+    await onboardingRepo.createAgentToken(hashToken(agentToken), null);
+    const sadpTargets = config.sadpTargets === 'multicast' ? undefined : [...config.sadpTargets];
+    const agent = await startSiteAgent({ mqttUrl, token: agentToken, topicPrefix, ...(sadpTargets ? { sadpTargets } : {}), onLog: (msg) => logger.debug({ agent: 'embedded' }, msg) });
+    cleanups.push(() => agent.close());
+    await agent.ready();
+
+    const reach = new PlatformDeviceReach({ gateway, hub: agentHub, agentId: () => agent.agentId, db: database.db, timeoutMs: config.deviceTimeoutMs, discoverTimeoutMs: 1500 });
+    const onboarding = new OnboardingService(uow, database.db, reach, secrets, clock, {
+      probeConcurrency: 32,
+      pendingTtlMs: config.pendingTtlMinutes * 60_000,
+      cloudRegisterTimeoutMs: config.cloudRegisterTimeoutSeconds * 1000,
+      followTimeoutMs: 60_000,
+      leaseMs: 15_000,
+      pollMs: 250,
+    });
+    const devices = new DeviceService(uow, database.db);
+
     const jobs = new JobQueue({ connectionString: database.url, poolMax: database.embedded ? 3 : 5, pollingIntervalSeconds: 0.5, logger });
-    await jobs.start(createJobHandlers({ uow }));
+    onboarding.enqueue = async (itemId) => {
+      await jobs.send('onboarding.device', { itemId }, { retryLimit: 2 });
+    };
+    await jobs.start(createJobHandlers({ uow, onboarding }));
     cleanups.push(() => jobs.stop());
+
+    // Continue adds that were interrupted (crash, restart) or wait for offline devices.
+    const sweep = async () => {
+      try {
+        await onboarding.resumeAll();
+      } catch (err) {
+        logger.warn({ err }, 'onboarding sweep failed');
+      }
+    };
+    await sweep();
+    const sweepTimer = setInterval(() => void sweep(), config.onboardingRetrySeconds * 1000);
+    sweepTimer.unref();
+    cleanups.push(async () => clearInterval(sweepTimer));
+    gateway.on('presence', (p: { serial: string; online: boolean }) => {
+      if (p.online) void onboarding.deviceOnline(p.serial).catch((err: unknown) => logger.warn({ err }, 'continuing pending adds failed'));
+    });
 
     const app = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
@@ -129,7 +203,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       return503OnClosing: true,
     }).withTypeProvider<TypeBoxTypeProvider>();
 
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding };
     app.decorate('platform', platform);
     app.addHook('onClose', async () => cleanup());
     app.addHook('onSend', async (req, reply) => {
@@ -152,6 +226,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
     await app.register(rateLimit, { global: false });
+    await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 5, fieldSize: 1024 } });
 
     systemRoutes(app, {
       registry,
@@ -164,6 +239,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     installerRoutes(app, { installers, auth, rateLimitPerMinute: 30 });
     siteRoutes(app, { sites });
     auditRoutes(app, { uow });
+    onboardingRoutes(app, { onboarding, repo: onboardingRepo, pollMs: 300 });
+    deviceRoutes(app, { devices });
     await webRoutes(app);
 
     return app;

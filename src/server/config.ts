@@ -28,6 +28,11 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.Optional(Bool),
   DEMO_FLEET: Type.Optional(Bool),
   DEMO_FLEET_COUNT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  SADP_TARGETS: Type.Optional(Type.String({ pattern: '^(multicast|none|[0-9.]+:[0-9]{1,5}(,[0-9.]+:[0-9]{1,5})*)$' })),
+  DEVICE_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PENDING_TTL_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  CLOUD_REGISTER_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  ONBOARDING_RETRY_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
 
 export interface Config {
@@ -54,6 +59,12 @@ export interface Config {
   trustProxy: boolean;
   demoFleet: boolean;
   demoFleetCount: number;
+  /** Where the embedded site agent sends SADP probes: the multicast group, none, or host:port list. */
+  sadpTargets: 'multicast' | Array<{ address: string; port: number }>;
+  deviceTimeoutMs: number;
+  pendingTtlMinutes: number;
+  cloudRegisterTimeoutSeconds: number;
+  onboardingRetrySeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +116,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: bool(e.TRUST_PROXY, false),
     demoFleet: bool(e.DEMO_FLEET, true),
     demoFleetCount: int(e.DEMO_FLEET_COUNT, 8),
+    sadpTargets: parseSadpTargets(e.SADP_TARGETS),
+    deviceTimeoutMs: int(e.DEVICE_TIMEOUT_MS, 8000),
+    pendingTtlMinutes: int(e.PENDING_TTL_MINUTES, 24 * 60),
+    cloudRegisterTimeoutSeconds: int(e.CLOUD_REGISTER_TIMEOUT_SECONDS, 90),
+    onboardingRetrySeconds: int(e.ONBOARDING_RETRY_SECONDS, 15),
+  });
+}
+
+function parseSadpTargets(v: string | undefined): Config['sadpTargets'] {
+  if (v === undefined || v === 'multicast') return 'multicast';
+  if (v === 'none') return [];
+  return v.split(',').map((t) => {
+    const [address, port] = t.split(':') as [string, string];
+    return { address, port: Number(port) };
   });
 }

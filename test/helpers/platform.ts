@@ -29,6 +29,11 @@ export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock;
     MQTT_TOPIC_PREFIX: `sk-test-${randomBytes(4).toString('hex')}/`,
     LOG_LEVEL: 'silent',
     DEMO_FLEET: 'false',
+    // Tests never send SADP multicast: a test with a fleet adds its responder to platform.sadpTargets.
+    SADP_TARGETS: 'none',
+    DEVICE_TIMEOUT_MS: '4000',
+    CLOUD_REGISTER_TIMEOUT_SECONDS: '15',
+    ONBOARDING_RETRY_SECONDS: '1',
   });
   const config = Object.freeze({ ...base, ...opts.config });
   let app: App;

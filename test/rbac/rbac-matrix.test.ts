@@ -17,6 +17,10 @@ interface Fixture {
   company: TestCompany;
   siteId: string;
   installerId: string;
+  scanId: string;
+  candidateId: string;
+  batchId: string;
+  deviceId: string;
   clients: Record<Caller, ApiClient>;
   emails: Record<Caller, string>;
 }
@@ -86,7 +90,29 @@ const CASES: Record<string, Case> = {
   'GET /api/sites/:id/installers': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/installers` }), expect: siteRead },
   'PUT /api/sites/:id/installers': { request: async (fx, c) => ({ url: `/api/sites/${await freshSite(fx, c)}/installers`, body: { installerIds: [fx.installerId] } }), expect: siteAdmin },
   'GET /api/audit': { request: async () => ({ url: '/api/audit' }), expect: adminOnly },
+  'POST /api/sites/:id/scans': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/scans`, body: { text: 'RBAC12345' } }), expect: siteRead },
+  'GET /api/scans/:id': { request: async (fx) => ({ url: `/api/scans/${fx.scanId}` }), expect: siteRead },
+  'POST /api/scans/:id/add': {
+    request: async (fx) => ({ url: `/api/scans/${fx.scanId}/add`, body: { candidateIds: [fx.candidateId], idempotencyKey: `rbac-${Math.random().toString(36).slice(2)}` } }),
+    expect: siteRead,
+  },
+  'GET /api/batches/:id': { request: async (fx) => ({ url: `/api/batches/${fx.batchId}` }), expect: siteRead },
+  'GET /api/batches/:id/events': { request: async (fx) => ({ url: `/api/batches/${fx.batchId}/events` }), expect: siteRead },
+  'GET /api/sites/:id/devices': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/devices` }), expect: siteRead },
+  'GET /api/devices': { request: async () => ({ url: '/api/devices' }), expect: installersOnly },
+  'GET /api/devices/:id': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}` }), expect: siteRead },
+  'DELETE /api/devices/:id': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}` }), expect: siteRead },
 };
+
+async function freshDevice(fx: Fixture): Promise<string> {
+  const serial = `DS-RBAC${Math.random().toString(36).slice(2, 11).toUpperCase()}`;
+  const r = await APP.platform.database.db
+    .insertInto('devices')
+    .values({ company_id: fx.company.companyId, site_id: fx.siteId, serial, name: 'RBAC cam', type: 'camera', model: 'DS-2CD', added_via: 'direct', host: '127.0.0.1', port: 1, credentials_sealed: null, verification_code_sealed: null, added_by: null, firmware_compatible: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
 
 let p: TestPlatform;
 let APP: TestPlatform['app'];
@@ -103,13 +129,21 @@ beforeAll(async () => {
   await company.admin.put(`/api/sites/${site.id}/installers`, { installerIds: [assigned.id] });
   const endUser = await buildEndUser(p.app, company);
   const other = await buildOtherCompany(p.app);
+  const scan = await company.admin.post(`/api/sites/${site.id}/scans`, { text: 'FIXTURE01' });
+  if (scan.status !== 201) throw new Error(`scan failed: ${JSON.stringify(scan.body)}`);
+  const batch = await company.admin.post(`/api/scans/${scan.body.scanId}/add`, { candidateIds: [scan.body.candidates[0].id], idempotencyKey: 'rbac-fixture-batch' });
   fx = {
     company,
     siteId: site.id,
     installerId: assigned.id,
+    scanId: scan.body.scanId,
+    candidateId: scan.body.candidates[0].id,
+    batchId: batch.body.batchId,
+    deviceId: '',
     clients: { admin: company.admin, manageAll: manageAll.client, assigned: assigned.client, unassigned: unassigned.client, endUser: endUser.client, otherCompany: other.admin, anonymous: new ApiClient(p.app) },
     emails: { admin: company.adminEmail, manageAll: manageAll.email, assigned: assigned.email, unassigned: unassigned.email, endUser: endUser.email, otherCompany: other.adminEmail, anonymous: '' },
   };
+  fx.deviceId = await freshDevice(fx);
 });
 afterAll(async () => p?.close());
 

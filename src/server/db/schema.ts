@@ -118,6 +118,105 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface CloudRegistrationsTable {
+  serial: string;
+  key_hex: string;
+  model: string;
+  type: string;
+  firmware: string;
+  registered_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DevicePresenceTable {
+  serial: string;
+  online: boolean;
+  at: Timestamp;
+  firmware: string | null;
+}
+
+export type DeviceAddedVia = 'cloud' | 'direct' | 'agent';
+
+export interface DevicesTable {
+  id: Generated<string>;
+  company_id: string;
+  site_id: string;
+  serial: string;
+  name: string;
+  type: string;
+  model: string;
+  firmware_version: Generated<string>;
+  firmware_compatible: boolean | null;
+  added_via: DeviceAddedVia;
+  host: string | null;
+  port: number | null;
+  credentials_sealed: string | null;
+  verification_code_sealed: string | null;
+  health_monitoring: Generated<boolean>;
+  status: Generated<string>;
+  added_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ScansTable {
+  id: Generated<string>;
+  company_id: string;
+  site_id: string;
+  created_by: string | null;
+  kind: string;
+  summary: JSONColumnType<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface ScanCandidatesTable {
+  id: Generated<string>;
+  scan_id: string;
+  position: number;
+  serial: string | null;
+  name: string;
+  host: string | null;
+  port: number | null;
+  secrets_sealed: string | null;
+  probe: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface OnboardingBatchesTable {
+  id: Generated<string>;
+  company_id: string;
+  site_id: string;
+  scan_id: string;
+  idempotency_key: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface OnboardingItemsTable {
+  id: Generated<string>;
+  batch_id: string;
+  candidate_id: string;
+  site_id: string;
+  serial: string | null;
+  state: string;
+  step: Generated<string>;
+  secrets_sealed: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  error_hint: string | null;
+  device_id: string | null;
+  pending_until: Date | null;
+  attempts: Generated<number>;
+  lease_until: Date | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AgentTokensTable {
+  id: Generated<string>;
+  site_id: string | null;
+  token_hash: string;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   companies: CompaniesTable;
   users: UsersTable;
@@ -131,4 +230,12 @@ export interface DB {
   pending_secrets: PendingSecretsTable;
   settings: SettingsTable;
   login_throttle: LoginThrottleTable;
+  cloud_registrations: CloudRegistrationsTable;
+  device_presence: DevicePresenceTable;
+  devices: DevicesTable;
+  scans: ScansTable;
+  scan_candidates: ScanCandidatesTable;
+  onboarding_batches: OnboardingBatchesTable;
+  onboarding_items: OnboardingItemsTable;
+  agent_tokens: AgentTokensTable;
 }

@@ -4,7 +4,7 @@
  */
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import { JOB_NAMES, type JobHandlers, type JobName, type JobPayloads } from './job-types';
+import { JOB_CONCURRENCY, JOB_NAMES, type JobHandlers, type JobName, type JobPayloads } from './job-types';
 
 export interface JobQueueOptions {
   connectionString: string;
@@ -40,9 +40,16 @@ export class JobQueue {
     for (const name of JOB_NAMES) {
       await this.#boss.createQueue(name);
       const handler = handlers[name] as (data: unknown, ctx: { jobId: string }) => Promise<void>;
-      await this.#boss.work<unknown>(name, { batchSize: 4, pollingIntervalSeconds: this.#opts.pollingIntervalSeconds }, async (jobs) => {
-        for (const job of jobs) await handler(job.data, { jobId: job.id });
-      });
+      // Several pollers, each running its fetched batch concurrently: bounded parallelism per node.
+      const workers = Math.max(1, Math.ceil(JOB_CONCURRENCY[name] / 8));
+      const batchSize = Math.min(8, JOB_CONCURRENCY[name]);
+      for (let w = 0; w < workers; w++) {
+        await this.#boss.work<unknown>(name, { batchSize, pollingIntervalSeconds: this.#opts.pollingIntervalSeconds }, async (jobs) => {
+          const results = await Promise.allSettled(jobs.map((job) => handler(job.data, { jobId: job.id })));
+          const failed = results.find((r) => r.status === 'rejected');
+          if (failed) throw (failed as PromiseRejectedResult).reason;
+        });
+      }
     }
   }
 

@@ -1,0 +1,63 @@
+import { Type } from 'typebox';
+import type { App } from '../http/types';
+import { meta } from '../http/types';
+import { DateTime, errorResponses, IdParams, Page, PageQuery, Uuid } from '../http/common.schema';
+import { requireActor } from '../http/access';
+import type { DeviceService } from './device.service';
+
+export const DeviceSchema = Type.Object({
+  id: Uuid,
+  siteId: Uuid,
+  siteName: Type.String(),
+  serial: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  model: Type.String(),
+  firmwareVersion: Type.String(),
+  firmwareCompatible: Type.Union([Type.Boolean(), Type.Null()]),
+  addedVia: Type.String(),
+  host: Type.Union([Type.String(), Type.Null()]),
+  port: Type.Union([Type.Integer(), Type.Null()]),
+  healthMonitoring: Type.Boolean(),
+  status: Type.String(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+const ListQuery = Type.Object(
+  { search: Type.Optional(Type.String({ maxLength: 200 })), status: Type.Optional(Type.String({ maxLength: 20 })), ...PageQuery },
+  { additionalProperties: false },
+);
+
+export function deviceRoutes(app: App, deps: { devices: DeviceService }): void {
+  const { devices } = deps;
+  const q = (x: { search?: string; status?: string; page?: number; pageSize?: number }) => ({
+    ...(x.search ? { search: x.search } : {}),
+    ...(x.status ? { status: x.status } : {}),
+    page: x.page ?? 1,
+    pageSize: x.pageSize ?? 50,
+  });
+
+  app.get('/api/sites/:id/devices', {
+    config: { access: 'installer' },
+    schema: { tags: ['devices'], summary: "A site's devices (server-side paging and filters)", params: IdParams, querystring: ListQuery, response: { 200: Page(DeviceSchema), ...errorResponses } },
+  }, async (req) => devices.listForSite(requireActor(req), req.params.id, q(req.query)));
+
+  app.get('/api/devices', {
+    config: { access: 'installer' },
+    schema: { tags: ['devices'], summary: 'Devices on every site you may see', querystring: ListQuery, response: { 200: Page(DeviceSchema), ...errorResponses } },
+  }, async (req) => devices.listAll(requireActor(req), q(req.query)));
+
+  app.get('/api/devices/:id', {
+    config: { access: 'installer' },
+    schema: { tags: ['devices'], summary: 'One device', params: IdParams, response: { 200: DeviceSchema, ...errorResponses } },
+  }, async (req) => devices.get(requireActor(req), req.params.id));
+
+  app.delete('/api/devices/:id', {
+    config: { access: 'installer' },
+    schema: { tags: ['devices'], summary: 'Delete a device from its site (releases it for adding elsewhere)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (req, reply) => {
+    await devices.remove(requireActor(req), req.params.id, meta(req));
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * How onboarding reaches devices: the device cloud (by serial, through the gateway), the LAN (SADP
+ * and ISAPI through a site agent), or directly by host and port. Services see only this interface.
+ */
+import { DeviceClient, type DeviceConcurrency } from '../../devices/device-client';
+import { CloudTransport } from '../../devices/cloud-transport';
+import { AgentTransport } from '../../devices/agent-transport';
+import { HttpTransport } from '../../devices/http-transport';
+import type { DiscoveredDevice } from '../../devices/sadp-discovery';
+import type { DeviceGateway } from '../gateway/device-gateway';
+import type { AgentHub } from '../gateway/agent-hub';
+import type { Executor } from '../db/executor';
+import { serialMatches } from './candidates';
+
+export interface CloudStatus {
+  serial: string;
+  model: string;
+  type: string;
+  firmware: string;
+  online: boolean;
+}
+
+export interface Credentials {
+  user: string;
+  password: string;
+}
+
+export interface DeviceReach {
+  /** The device-cloud registration for a full or short serial, with its presence. */
+  cloudStatus(serial: string): Promise<CloudStatus | null>;
+  verifyCloudCode(fullSerial: string, code: string): Promise<boolean>;
+  cloudClient(fullSerial: string): DeviceClient;
+  /** SADP through the site's agent; null when no agent is available. */
+  discoverLan(): Promise<DiscoveredDevice[] | null>;
+  lanClient(host: string, port: number, creds?: Credentials): DeviceClient;
+  directClient(host: string, port: number, creds: Credentials): DeviceClient;
+}
+
+export interface PlatformReachOptions {
+  gateway: DeviceGateway;
+  hub: AgentHub;
+  /** The agent that serves LAN work (the server's embedded agent). */
+  agentId: () => string | undefined;
+  db: Executor;
+  timeoutMs: number;
+  discoverTimeoutMs: number;
+  concurrency?: DeviceConcurrency;
+}
+
+export class PlatformDeviceReach implements DeviceReach {
+  constructor(private readonly o: PlatformReachOptions) {}
+
+  async cloudStatus(serial: string): Promise<CloudStatus | null> {
+    const s = serial.toUpperCase();
+    const rows = await this.o.db
+      .selectFrom('cloud_registrations as r')
+      .leftJoin('device_presence as p', 'p.serial', 'r.serial')
+      .select(['r.serial', 'r.model', 'r.type', 'r.firmware', 'p.online', 'p.firmware as presenceFirmware'])
+      .where((eb) => eb.or([eb('r.serial', '=', s), eb('r.serial', 'like', `%${s.replace(/[\\%_]/g, '')}`)]))
+      .limit(5)
+      .execute();
+    const r = rows.find((x) => serialMatches(x.serial, s));
+    if (!r) return null;
+    const live = this.o.gateway.isOnline(r.serial);
+    return { serial: r.serial, model: r.model, type: r.type, firmware: r.presenceFirmware ?? r.firmware, online: live ?? r.online ?? false };
+  }
+
+  verifyCloudCode(fullSerial: string, code: string): Promise<boolean> {
+    return this.o.gateway.verifyCode(fullSerial, code);
+  }
+
+  cloudClient(fullSerial: string): DeviceClient {
+    return new DeviceClient(new CloudTransport(this.o.gateway, fullSerial), this.clientOpts());
+  }
+
+  async discoverLan(): Promise<DiscoveredDevice[] | null> {
+    const agentId = this.o.agentId();
+    if (!agentId || !this.o.hub.isOnline(agentId)) return null;
+    return this.o.hub.discover(agentId, { timeoutMs: this.o.discoverTimeoutMs });
+  }
+
+  lanClient(host: string, port: number, creds?: Credentials): DeviceClient {
+    const agentId = this.o.agentId() ?? 'none';
+    return new DeviceClient(new AgentTransport(this.o.hub, agentId, { host, port, ...(creds ? { username: creds.user, password: creds.password } : {}) }), this.clientOpts());
+  }
+
+  directClient(host: string, port: number, creds: Credentials): DeviceClient {
+    return new DeviceClient(new HttpTransport({ host, port, username: creds.user, password: creds.password }), this.clientOpts());
+  }
+
+  private clientOpts() {
+    return { timeoutMs: this.o.timeoutMs, ...(this.o.concurrency ? { concurrency: this.o.concurrency } : {}) };
+  }
+}

@@ -1,0 +1,221 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/executor';
+import type { DeviceAddedVia } from '../db/schema';
+import type { Probe } from './probe';
+
+export type ItemState = 'queued' | 'running' | 'added' | 'already_added' | 'failed' | 'needs_action' | 'pending';
+export const TERMINAL_STATES: ItemState[] = ['added', 'already_added', 'failed', 'needs_action'];
+
+export interface CandidateRow {
+  id: string;
+  scanId: string;
+  position: number;
+  serial: string | null;
+  name: string;
+  host: string | null;
+  port: number | null;
+  secretsSealed: string | null;
+  probe: Probe;
+}
+
+export interface ItemRow {
+  id: string;
+  batchId: string;
+  candidateId: string;
+  siteId: string;
+  serial: string | null;
+  state: ItemState;
+  step: string;
+  secretsSealed: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  errorHint: string | null;
+  deviceId: string | null;
+  pendingUntil: Date | null;
+  updatedAt: Date;
+}
+
+export interface ItemOutcome {
+  state: ItemState;
+  step: string;
+  error?: { code: string; message: string; hint: string } | null;
+  deviceId?: string | null;
+  pendingUntil?: Date | null;
+  serial?: string | null;
+}
+
+const ITEM_COLUMNS = [
+  'i.id', 'i.batch_id as batchId', 'i.candidate_id as candidateId', 'i.site_id as siteId', 'i.serial', 'i.state', 'i.step', 'i.secrets_sealed as secretsSealed',
+  'i.error_code as errorCode', 'i.error_message as errorMessage', 'i.error_hint as errorHint', 'i.device_id as deviceId', 'i.pending_until as pendingUntil', 'i.updated_at as updatedAt',
+] as const;
+
+export class OnboardingRepository {
+  constructor(private readonly db: Executor) {}
+
+  async createScan(s: { id: string; companyId: string; siteId: string; createdBy: string; kind: string; summary: Record<string, unknown> }): Promise<void> {
+    await this.db.insertInto('scans').values({ id: s.id, company_id: s.companyId, site_id: s.siteId, created_by: s.createdBy, kind: s.kind, summary: JSON.stringify(s.summary) }).execute();
+  }
+
+  async addCandidates(rows: Array<Omit<CandidateRow, 'scanId'> & { scanId: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .insertInto('scan_candidates')
+      .values(rows.map((r) => ({ id: r.id, scan_id: r.scanId, position: r.position, serial: r.serial, name: r.name, host: r.host, port: r.port, secrets_sealed: r.secretsSealed, probe: JSON.stringify(r.probe) })))
+      .execute();
+  }
+
+  async findScan(id: string): Promise<{ id: string; companyId: string; siteId: string; kind: string; summary: Record<string, unknown>; createdAt: Date } | undefined> {
+    return this.db.selectFrom('scans').select(['id', 'company_id as companyId', 'site_id as siteId', 'kind', 'summary', 'created_at as createdAt']).where('id', '=', id).executeTakeFirst();
+  }
+
+  async candidates(scanId: string): Promise<CandidateRow[]> {
+    const rows = await this.db.selectFrom('scan_candidates').selectAll().where('scan_id', '=', scanId).orderBy('position').execute();
+    return rows.map((r) => ({ id: r.id, scanId: r.scan_id, position: r.position, serial: r.serial, name: r.name, host: r.host, port: r.port, secretsSealed: r.secrets_sealed, probe: r.probe as unknown as Probe }));
+  }
+
+  async candidate(id: string): Promise<CandidateRow | undefined> {
+    const r = await this.db.selectFrom('scan_candidates').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? { id: r.id, scanId: r.scan_id, position: r.position, serial: r.serial, name: r.name, host: r.host, port: r.port, secretsSealed: r.secrets_sealed, probe: r.probe as unknown as Probe } : undefined;
+  }
+
+  async findBatchByKey(companyId: string, key: string): Promise<{ id: string; scanId: string } | undefined> {
+    return this.db.selectFrom('onboarding_batches').select(['id', 'scan_id as scanId']).where('company_id', '=', companyId).where('idempotency_key', '=', key).executeTakeFirst();
+  }
+
+  /** Insert the batch unless one with this idempotency key exists; returns the id either way. */
+  async createBatch(b: { id: string; companyId: string; siteId: string; scanId: string; key: string; createdBy: string }): Promise<{ id: string; created: boolean }> {
+    const r = await this.db
+      .insertInto('onboarding_batches')
+      .values({ id: b.id, company_id: b.companyId, site_id: b.siteId, scan_id: b.scanId, idempotency_key: b.key, created_by: b.createdBy })
+      .onConflict((oc) => oc.columns(['company_id', 'idempotency_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (r) return { id: r.id, created: true };
+    const existing = await this.findBatchByKey(b.companyId, b.key);
+    return { id: existing!.id, created: false };
+  }
+
+  async addItems(rows: Array<{ id: string; batchId: string; candidateId: string; siteId: string; serial: string | null; secretsSealed: string | null }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .insertInto('onboarding_items')
+      .values(rows.map((r) => ({ id: r.id, batch_id: r.batchId, candidate_id: r.candidateId, site_id: r.siteId, serial: r.serial, state: 'queued', secrets_sealed: r.secretsSealed })))
+      .execute();
+  }
+
+  async findBatch(id: string): Promise<{ id: string; companyId: string; siteId: string; scanId: string; createdBy: string | null; createdAt: Date } | undefined> {
+    return this.db
+      .selectFrom('onboarding_batches')
+      .select(['id', 'company_id as companyId', 'site_id as siteId', 'scan_id as scanId', 'created_by as createdBy', 'created_at as createdAt'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async items(batchId: string): Promise<ItemRow[]> {
+    return (await this.db.selectFrom('onboarding_items as i').select(ITEM_COLUMNS).where('i.batch_id', '=', batchId).orderBy('i.id').execute()) as ItemRow[];
+  }
+
+  async item(id: string): Promise<ItemRow | undefined> {
+    return (await this.db.selectFrom('onboarding_items as i').select(ITEM_COLUMNS).where('i.id', '=', id).executeTakeFirst()) as ItemRow | undefined;
+  }
+
+  /**
+   * Take the item for processing: queued or pending items, or running ones whose holder's lease
+   * ran out (its node died). Exactly one worker wins.
+   */
+  async claim(id: string, now: Date, leaseUntil: Date): Promise<ItemRow | undefined> {
+    const r = await this.db
+      .updateTable('onboarding_items')
+      .set({ state: 'running', lease_until: leaseUntil, attempts: sql`attempts + 1`, updated_at: now })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('state', 'in', ['queued', 'pending']), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]))
+      .returning('id')
+      .executeTakeFirst();
+    return r ? this.item(id) : undefined;
+  }
+
+  async renewLease(id: string, leaseUntil: Date, step: string): Promise<void> {
+    await this.db.updateTable('onboarding_items').set({ lease_until: leaseUntil, step, updated_at: sql`now()` }).where('id', '=', id).where('state', '=', 'running').execute();
+  }
+
+  async finish(id: string, o: ItemOutcome, now: Date): Promise<void> {
+    await this.db
+      .updateTable('onboarding_items')
+      .set({
+        state: o.state,
+        step: o.step,
+        error_code: o.error?.code ?? null,
+        error_message: o.error?.message ?? null,
+        error_hint: o.error?.hint ?? null,
+        lease_until: null,
+        updated_at: now,
+        ...(o.deviceId !== undefined ? { device_id: o.deviceId } : {}),
+        ...(o.pendingUntil !== undefined ? { pending_until: o.pendingUntil } : {}),
+        ...(o.serial ? { serial: o.serial } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Items to (re)start: queued, pending, or running with an expired lease. */
+  async resumable(now: Date, limit = 500): Promise<Array<{ id: string; state: string }>> {
+    return this.db
+      .selectFrom('onboarding_items')
+      .select(['id', 'state'])
+      .where((eb) => eb.or([eb('state', 'in', ['queued', 'pending']), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]))
+      .orderBy('updated_at')
+      .limit(limit)
+      .execute();
+  }
+
+  async pendingForSerial(serial: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('onboarding_items').select('id').where('state', '=', 'pending').where('serial', '=', serial).execute();
+    return rows.map((r) => r.id);
+  }
+
+  // Devices
+  async placement(serial: string): Promise<{ siteId: string; companyId: string } | null> {
+    const s = serial.toUpperCase();
+    const rows = await this.db
+      .selectFrom('devices')
+      .select(['site_id as siteId', 'company_id as companyId', 'serial'])
+      .where((eb) => eb.or([eb('serial', '=', s), eb('serial', 'like', `%${s.replace(/[\\%_]/g, '')}`)]))
+      .limit(5)
+      .execute();
+    const r = rows.find((x) => x.serial === s || (s.length >= 9 && x.serial.endsWith(s)));
+    return r ? { siteId: r.siteId, companyId: r.companyId } : null;
+  }
+
+  async insertDevice(d: {
+    companyId: string; siteId: string; serial: string; name: string; type: string; model: string; firmwareVersion: string; firmwareCompatible: boolean | null;
+    addedVia: DeviceAddedVia; host: string | null; port: number | null; credentialsSealed: string | null; verificationCodeSealed: string | null; addedBy: string | null; status: string;
+  }): Promise<string | undefined> {
+    const r = await this.db
+      .insertInto('devices')
+      .values({
+        company_id: d.companyId, site_id: d.siteId, serial: d.serial, name: d.name, type: d.type, model: d.model, firmware_version: d.firmwareVersion,
+        firmware_compatible: d.firmwareCompatible, added_via: d.addedVia, host: d.host, port: d.port, credentials_sealed: d.credentialsSealed,
+        verification_code_sealed: d.verificationCodeSealed, added_by: d.addedBy, status: d.status,
+      })
+      .onConflict((oc) => oc.column('serial').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return r?.id;
+  }
+
+  async deviceBySerial(serial: string): Promise<{ id: string; siteId: string; companyId: string } | undefined> {
+    return this.db.selectFrom('devices').select(['id', 'site_id as siteId', 'company_id as companyId']).where('serial', '=', serial).executeTakeFirst();
+  }
+
+  async siteExists(siteId: string): Promise<boolean> {
+    return (await this.db.selectFrom('sites').select('id').where('id', '=', siteId).forShare().executeTakeFirst()) !== undefined;
+  }
+
+  async createAgentToken(tokenHash: string, siteId: string | null): Promise<void> {
+    await this.db.insertInto('agent_tokens').values({ token_hash: tokenHash, site_id: siteId }).execute();
+  }
+
+  async findAgentToken(tokenHash: string): Promise<{ siteId: string | null } | undefined> {
+    return this.db.selectFrom('agent_tokens').select('site_id as siteId').where('token_hash', '=', tokenHash).executeTakeFirst();
+  }
+}

@@ -1,0 +1,176 @@
+import '@fastify/multipart';
+import { Type } from 'typebox';
+import type { App } from '../http/types';
+import { meta } from '../http/types';
+import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema';
+import { requireActor } from '../http/access';
+import { AppError } from '../../errors/app-error';
+import type { OnboardingService } from './onboarding.service';
+import type { OnboardingRepository } from './onboarding.repository';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String(), hint: Type.String() }));
+const NextAction = Type.Union([
+  Type.Literal('add'), Type.Literal('activate'), Type.Literal('enable_cloud'), Type.Literal('enter_verification_code'),
+  Type.Literal('enter_password'), Type.Literal('connect_to_network'), Type.Literal('none'),
+]);
+
+export const CandidateSchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  serial: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  type: Nullable(Type.String()),
+  host: Nullable(Type.String()),
+  port: Nullable(Type.Integer()),
+  reachableVia: Nullable(Type.Union([Type.Literal('cloud'), Type.Literal('lan'), Type.Literal('direct')])),
+  online: Type.Boolean(),
+  activated: Nullable(Type.Boolean()),
+  cloudEnabled: Nullable(Type.Boolean()),
+  cloudRegistered: Type.Boolean(),
+  alreadyAdded: Nullable(Type.Union([Type.Literal('this_site'), Type.Literal('other_site'), Type.Literal('elsewhere')])),
+  nextAction: NextAction,
+  firmware: Type.Object({ version: Nullable(Type.String()), compatible: Nullable(Type.Boolean()), minimum: Nullable(Type.String()) }),
+  error: ErrorInfo,
+  guidance: Type.Array(Type.String()),
+});
+
+const ScanResponse = Type.Object({
+  scanId: Uuid,
+  classified: Type.Record(Type.String(), Type.Unknown()),
+  candidates: Type.Array(CandidateSchema),
+});
+
+const BatchResponse = Type.Object({
+  batchId: Uuid,
+  siteId: Uuid,
+  settled: Type.Boolean(),
+  done: Type.Boolean(),
+  counts: Type.Record(Type.String(), Type.Integer()),
+  items: Type.Array(
+    Type.Object({
+      id: Uuid,
+      candidateId: Uuid,
+      serial: Nullable(Type.String()),
+      state: Type.String(),
+      step: Type.String(),
+      deviceId: Nullable(Uuid),
+      error: ErrorInfo,
+      pendingUntil: Nullable(DateTime),
+      guidance: Type.Array(Type.String()),
+    }),
+  ),
+});
+
+export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService; repo: OnboardingRepository; pollMs: number; decodeImage?: (buf: Buffer) => Promise<string[]> }): void {
+  const { onboarding } = deps;
+
+  app.post('/api/sites/:id/scans', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['onboarding'],
+      summary: 'Scan a device QR code for a site: classify it and probe every device it names',
+      description: 'Send the QR text as JSON `{ text }`, or a photo as multipart/form-data (field `image`, optional field `qrPassword`) to decode on the server.',
+      params: IdParams,
+      body: Type.Optional(Type.Object({ text: Type.String({ minLength: 1, maxLength: 8192 }), qrPassword: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false })),
+      response: { 201: ScanResponse, ...errorResponses, 422: Type.Ref('ErrorResponse'), 502: Type.Ref('ErrorResponse') },
+    },
+  }, async (req, reply) => {
+    const actor = requireActor(req);
+    let text: string | undefined = req.body?.text;
+    let qrPassword = req.body?.qrPassword;
+    if (req.isMultipart()) {
+      if (!deps.decodeImage) throw new AppError('QR_DECODER_UNAVAILABLE');
+      for await (const part of req.parts()) {
+        if (part.type === 'file' && part.fieldname === 'image') {
+          const codes = await deps.decodeImage(await part.toBuffer());
+          if (codes.length === 0) throw new AppError('QR_NOT_FOUND');
+          text = codes[0];
+        } else if (part.type === 'field' && part.fieldname === 'qrPassword') {
+          qrPassword = String(part.value);
+        }
+      }
+    }
+    if (!text) throw new AppError('VALIDATION_FAILED', 'Send the QR text as { "text": … } or a photo in the multipart field "image".');
+    return reply.status(201).send(await onboarding.scan(actor, req.params.id, { text, ...(qrPassword ? { qrPassword } : {}) }, meta(req)));
+  });
+
+  app.get('/api/scans/:id', {
+    config: { access: 'installer' },
+    schema: { tags: ['onboarding'], summary: 'A scan and its candidates', params: IdParams, response: { 200: Type.Intersect([ScanResponse, Type.Object({ siteId: Uuid })]), ...errorResponses } },
+  }, async (req) => onboarding.getScan(requireActor(req), req.params.id));
+
+  app.post('/api/scans/:id/add', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['onboarding'],
+      summary: 'Add the chosen devices of a scan to its site (durable, idempotent jobs)',
+      params: IdParams,
+      body: Type.Object(
+        {
+          candidateIds: Type.Array(Uuid, { minItems: 1, maxItems: 1000 }),
+          idempotencyKey: Type.String({ minLength: 8, maxLength: 100 }),
+          verificationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+          adminPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          devicePassword: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 202: Type.Object({ batchId: Uuid, created: Type.Boolean() }), ...errorResponses, 422: Type.Ref('ErrorResponse') },
+    },
+  }, async (req, reply) => reply.status(202).send(await onboarding.add(requireActor(req), req.params.id, req.body, meta(req))));
+
+  app.get('/api/batches/:id', {
+    config: { access: 'installer' },
+    schema: { tags: ['onboarding'], summary: 'Progress of an onboarding batch, per device', params: IdParams, response: { 200: BatchResponse, ...errorResponses } },
+  }, async (req) => onboarding.batchStatus(requireActor(req), req.params.id));
+
+  app.get('/api/batches/:id/events', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['onboarding'],
+      summary: 'Progress as Server-Sent Events: `item` per change, `batch` with the totals, `settled` when nothing is running',
+      description: 'The stream ends when the batch has settled (pending offline devices wait on their own). With `follow=true` it stays open until every device is finished, so a page can show an offline device being added when it comes online.',
+      params: IdParams,
+      querystring: Type.Object({ follow: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const actor = requireActor(req);
+    let last = await onboarding.batchStatus(actor, req.params.id);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-correlation-id': req.id });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const seen = new Map<string, string>();
+    const emit = (view: typeof last) => {
+      for (const it of view.items) {
+        const sig = `${it.state}|${it.step}|${it.error?.code ?? ''}`;
+        if (seen.get(it.id) !== sig) {
+          seen.set(it.id, sig);
+          send('item', it);
+        }
+      }
+      send('batch', { batchId: view.batchId, counts: view.counts, settled: view.settled, done: view.done });
+      if (view.settled) send('settled', { batchId: view.batchId, counts: view.counts, done: view.done });
+    };
+    emit(last);
+    let closed = false;
+    req.raw.on('close', () => (closed = true));
+    // Poll the database so progress made by any node reaches this stream.
+    const deadline = Date.now() + 30 * 60_000;
+    const follow = req.query.follow === true;
+    while (!closed && !last.done && !(last.settled && !follow) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, deps.pollMs));
+      try {
+        const next = await onboarding.batchStatus(actor, req.params.id);
+        const changed = JSON.stringify(next.items) !== JSON.stringify(last.items);
+        last = next;
+        if (changed) emit(next);
+      } catch {
+        break;
+      }
+    }
+    res.end();
+  });
+}

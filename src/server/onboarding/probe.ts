@@ -1,0 +1,131 @@
+/**
+ * Probing one candidate: where the device is (cloud, LAN via the site agent, direct host:port),
+ * what state it is in, whether it is already added, and the next action the user must take.
+ */
+import { isAppError } from '../../errors/app-error';
+import type { DiscoveredDevice } from '../../devices/sadp-discovery';
+import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
+import { serialMatches, type CandidateSpec } from './candidates';
+import type { DeviceReach } from './device-reach';
+
+export type NextAction = 'add' | 'activate' | 'enable_cloud' | 'enter_verification_code' | 'enter_password' | 'connect_to_network' | 'none';
+export type ReachableVia = 'cloud' | 'lan' | 'direct';
+export type AlreadyAdded = 'this_site' | 'other_site' | 'elsewhere';
+
+export interface Probe {
+  serial: string | null;
+  model: string | null;
+  deviceType: string | null;
+  family: string | null;
+  firmware: { version: string | null; compatible: boolean | null; minimum: string | null };
+  reachableVia: ReachableVia | null;
+  host: string | null;
+  port: number | null;
+  online: boolean;
+  activated: boolean | null;
+  cloudEnabled: boolean | null;
+  cloudRegistered: boolean;
+  alreadyAdded: AlreadyAdded | null;
+  nextAction: NextAction;
+  error: { code: string; message: string; hint: string } | null;
+}
+
+export interface ProbeContext {
+  reach: DeviceReach;
+  /** One SADP discovery shared by all candidates of a scan (lazy). */
+  lan(): Promise<DiscoveredDevice[] | null>;
+  /** Where a device with this serial already is, if anywhere. */
+  placement(serial: string): Promise<{ siteId: string; companyId: string } | null>;
+  siteId: string;
+  companyId: string;
+}
+
+export const OFFLINE_GUIDANCE = [
+  'Wired: connect the device to the router or PoE switch with a network cable and check that the link light is on.',
+  'Wi-Fi: put the device in Wi-Fi setup mode (see its quick-start guide) and connect it to the site network.',
+  'Make sure the device is powered and that the network gives it internet access (DHCP, gateway, DNS).',
+  'Sitekeeper keeps the device pending and finishes adding it as soon as it comes online.',
+];
+
+function blank(): Probe {
+  return {
+    serial: null, model: null, deviceType: null, family: null, firmware: { version: null, compatible: null, minimum: null },
+    reachableVia: null, host: null, port: null, online: false, activated: null, cloudEnabled: null, cloudRegistered: false,
+    alreadyAdded: null, nextAction: 'connect_to_network', error: null,
+  };
+}
+
+function withFirmware(p: Probe, version: string | null, deviceType: string | null, model: string | null): Probe {
+  if (!version) return p;
+  const fam = deviceFamily(deviceType ?? '', model ?? '');
+  const v = firmwareVerdict(version, fam);
+  return { ...p, family: fam, firmware: { version, compatible: v.compatible, minimum: v.minimum } };
+}
+
+function errorOf(e: unknown): Probe['error'] {
+  if (isAppError(e)) return { code: e.code, message: e.message, hint: e.hint };
+  return { code: 'DEVICE_PROTOCOL_ERROR', message: 'The device gave an answer Sitekeeper could not read.', hint: 'Try again; if it persists, check the device firmware.' };
+}
+
+async function placementOf(ctx: ProbeContext, serial: string | null): Promise<AlreadyAdded | null> {
+  if (!serial) return null;
+  const p = await ctx.placement(serial);
+  if (!p) return null;
+  if (p.companyId !== ctx.companyId) return 'elsewhere';
+  return p.siteId === ctx.siteId ? 'this_site' : 'other_site';
+}
+
+export async function probeCandidate(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> {
+  const p = c.host ? await probeDirect(c, ctx) : await probeBySerial(c, ctx);
+  const alreadyAdded = await placementOf(ctx, p.serial ?? c.serial ?? null);
+  return alreadyAdded ? { ...p, alreadyAdded, nextAction: 'none' } : p;
+}
+
+async function probeDirect(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> {
+  const base: Probe = { ...blank(), reachableVia: 'direct', host: c.host!, port: c.port ?? 80 };
+  if (!c.user || !c.password) return { ...base, online: false, nextAction: 'enter_password' };
+  try {
+    const info = await ctx.reach.directClient(c.host!, c.port ?? 80, { user: c.user, password: c.password }).deviceInfo();
+    return withFirmware({ ...base, serial: info.serialNumber, model: info.model, deviceType: info.deviceType, online: true, activated: true, nextAction: 'add' }, info.firmwareVersion, info.deviceType, info.model);
+  } catch (e) {
+    const error = errorOf(e);
+    switch (error?.code) {
+      case 'DEVICE_AUTH_FAILED':
+      case 'DEVICE_LOCKED':
+        return { ...base, online: true, activated: true, nextAction: 'enter_password', error };
+      case 'DEVICE_NOT_ACTIVATED':
+        return { ...base, online: true, activated: false, nextAction: 'activate', error };
+      default:
+        return { ...base, online: false, nextAction: 'connect_to_network', error };
+    }
+  }
+}
+
+async function probeBySerial(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> {
+  const serial = c.serial!;
+  const cloud = await ctx.reach.cloudStatus(serial);
+  if (cloud?.online) {
+    const p: Probe = {
+      ...blank(), serial: cloud.serial, model: cloud.model, deviceType: cloud.type, reachableVia: 'cloud', online: true, activated: true,
+      cloudEnabled: true, cloudRegistered: true, nextAction: c.verificationCode ? 'add' : 'enter_verification_code',
+    };
+    return withFirmware(p, cloud.firmware, cloud.type, cloud.model);
+  }
+  let lan: DiscoveredDevice[] | null = null;
+  try {
+    lan = await ctx.lan();
+  } catch {
+    lan = null;
+  }
+  const found = lan?.find((d) => serialMatches(d.serial, serial));
+  if (found) {
+    const p: Probe = {
+      ...blank(), serial: found.serial, model: found.model, reachableVia: 'lan', host: found.ipv4Address, port: found.httpPort, online: true,
+      activated: found.activated, cloudEnabled: found.cloudEnabled, cloudRegistered: cloud !== null,
+      nextAction: !found.activated ? 'activate' : !found.cloudEnabled ? 'enable_cloud' : c.verificationCode ? 'add' : 'enter_verification_code',
+    };
+    return withFirmware(p, found.softwareVersion, null, found.model);
+  }
+  // Registered once but not connected now, or never seen: the device is offline for us.
+  return { ...blank(), serial: cloud?.serial ?? null, model: cloud?.model ?? c.model ?? null, deviceType: cloud?.type ?? null, cloudRegistered: cloud !== null, nextAction: 'connect_to_network' };
+}
