@@ -754,12 +754,14 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
       return this.rs(c, 'badUpgradePackage', { description: e instanceof Error ? e.message : 'bad package' });
     }
     if (!firmwareFitsModel(pkg, this.model)) return this.rs(c, 'devicePlatformMismatch', { description: `The package is for ${pkg.models.join(', ')}, not ${this.model}.` });
-    this.upgrade = { percent: 0, version: pkg.version, build: pkg.build, failed: false, reboot: false };
+    const started = { percent: 0, version: pkg.version, build: pkg.build, failed: false, reboot: false };
+    this.upgrade = started;
     const failAt = this.state.faults.upgradeFailsAt;
     const stepMs = Math.max(10, Math.floor(this.opts.upgradeMs / 20));
     const tick = (): void => {
       const u = this.upgrade;
-      if (!u || u.failed) return;
+      // A power cut or a newer upgrade ends this one.
+      if (!u || u !== started || u.failed) return;
       u.percent = Math.min(100, u.percent + 5);
       if (failAt !== null && u.percent >= failAt && failAt < 100) {
         u.failed = true;

@@ -9,13 +9,16 @@ import { buildProbe, parseProbeMatch, type SadpProbeMatch } from '../protocol/sa
 import { tryParseLabel } from '../protocol/qr/label';
 import { DigestClient, postFaults, rawRequest } from './testing';
 
-async function probe(port: number, uuid = 'TEST-UUID', waitMs = 300): Promise<SadpProbeMatch[]> {
+/** Sends one inquiry and collects answers until `expected` arrived (plus a short grace for extras). */
+async function probe(port: number, expected: number, uuid = 'TEST-UUID'): Promise<SadpProbeMatch[]> {
   const sock = createSocket('udp4');
   const got: SadpProbeMatch[] = [];
   sock.on('message', (m) => got.push(parseProbeMatch(m)));
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
   sock.send(buildProbe({ uuid, types: 'inquiry' }), port, '127.0.0.1');
-  await new Promise((r) => setTimeout(r, waitMs));
+  const end = Date.now() + 5000;
+  while (got.length < expected && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 150));
   await new Promise<void>((r) => sock.close(() => r()));
   return got;
 }
@@ -60,15 +63,15 @@ describe('fleet', () => {
   });
 
   it('answers SADP inquiry probes on loopback with one ProbeMatch per reachable device', async () => {
-    const matches = await probe(fleet.sadpPort);
     const online = fleet.devices.filter((d) => d.lanReachable);
+    const matches = await probe(fleet.sadpPort, online.length);
     expect(matches).toHaveLength(online.length);
     const m = matches.find((x) => x.deviceSN === online[0]?.serial);
     expect(m).toMatchObject({ uuid: 'TEST-UUID', types: 'inquiry', ipv4Address: '127.0.0.1', httpPort: online[0]?.httpPort, activated: true, hcPlatformEnable: true });
     expect(m?.mac).toMatch(/^([0-9a-f]{2}-){5}[0-9a-f]{2}$/);
     expect(matches.find((x) => x.deviceSN === fleet.devices[1]?.serial)?.activated).toBe(false);
     await postFaults(fleet.controlUrl, online[0]?.serial ?? '', { lan: 'down' });
-    expect(await probe(fleet.sadpPort)).toHaveLength(online.length - 1);
+    expect(await probe(fleet.sadpPort, online.length - 1)).toHaveLength(online.length - 1);
     await postFaults(fleet.controlUrl, online[0]?.serial ?? '', { lan: 'up' });
   });
 

@@ -29,6 +29,8 @@ export interface FleetOptions {
   statePath?: string;
   /** Connect cloud-enabled devices to the platform's MQTT device gateway. */
   cloudMqttUrl?: string;
+  /** Topic prefix of the platform's device gateway (default `sk/`). */
+  cloudTopicPrefix?: string;
   /** First device address (e.g. `127.1.0.1`); devices get consecutive loopback addresses. Default: all on 127.0.0.1. */
   hostBase?: string;
   /** Control server port (default 0: any free port). */
@@ -230,7 +232,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       if (closing || agents.has(d) || !d.cloudEnabled) return;
       agents.set(
         d,
-        startCloudAgent(d, { mqttUrl }).catch((e: unknown) => {
+        startCloudAgent(d, { mqttUrl, ...(opts.cloudTopicPrefix ? { topicPrefix: opts.cloudTopicPrefix } : {}) }).catch((e: unknown) => {
           process.emitWarning(`cloud agent of ${d.serial} failed to start: ${e instanceof Error ? e.message : String(e)}`);
           return undefined;
         }),
@@ -259,8 +261,9 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     save,
     async close() {
       closing = true;
-      await new Promise<void>((resolve) => control.close(() => resolve()));
+      const controlClosed = new Promise<void>((resolve) => control.close(() => resolve()));
       control.closeAllConnections();
+      await controlClosed;
       const handles = await Promise.all(agents.values());
       await Promise.all(handles.filter((h): h is CloudAgentHandle => h !== undefined).map((h) => h.close().catch(() => undefined)));
       await sadp?.close();

@@ -59,7 +59,8 @@ export class SadpResponder {
   }
 
   async start(): Promise<number> {
-    const socket = createSocket({ type: 'udp4', reuseAddr: true });
+    // Address reuse only for multicast: on unicast it would let a second fleet silently steal the port.
+    const socket = createSocket({ type: 'udp4', reuseAddr: !!this.opts.multicast });
     this.socket = socket;
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo.address, rinfo.port));
     socket.on('error', () => undefined);
