@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { seriousA11yViolations } from './support/axe';
 import { ensureWebBuild } from './support/build';
-import { describeBrowser, launchChromium } from './support/chromium';
+import { describeBrowser, launchChromium, SETUP_TIMEOUT_MS, STEP_TIMEOUT_MS } from './support/chromium';
 import { screenshot } from './support/screens';
 import { ADMIN } from './support/session';
 
@@ -29,9 +29,9 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     launched = await launchChromium();
     browser = launched.browser;
     admin = await browser.newContext({ baseURL: platform.baseUrl, viewport: WIDE });
-    admin.setDefaultTimeout(10_000);
+    admin.setDefaultTimeout(STEP_TIMEOUT_MS);
     page = await admin.newPage();
-  });
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await launched?.close();
@@ -114,7 +114,7 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     const invitee = await browser.newContext({ baseURL: platform.baseUrl, viewport: NARROW, isMobile: true, hasTouch: true });
-    invitee.setDefaultTimeout(10_000);
+    invitee.setDefaultTimeout(STEP_TIMEOUT_MS);
     try {
       const p = await invitee.newPage();
       const invitePath = new URL(url ?? '', platform.baseUrl);
@@ -144,7 +144,7 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     const TOTAL = 10_000;
     const requested: number[] = [];
     const ctx = await browser.newContext({ baseURL: platform.baseUrl, viewport: WIDE, storageState: await admin.storageState() });
-    ctx.setDefaultTimeout(10_000);
+    ctx.setDefaultTimeout(STEP_TIMEOUT_MS);
     try {
       await ctx.route(/\/api\/devices(\?.*)?$/, async (route, req: Request) => {
         const u = new URL(req.url());
@@ -208,7 +208,7 @@ describeBrowser('installer portal (Chromium, real server)', () => {
       await p.goto('/devices/d42');
       await p.getByTestId('device-status').getByText('online').waitFor();
       wentOffline = true;
-      await p.getByTestId('device-status').getByText('offline').waitFor({ timeout: 15_000 });
+      await p.getByTestId('device-status').getByText('offline').waitFor({ timeout: STEP_TIMEOUT_MS });
     } finally {
       await ctx.close();
     }

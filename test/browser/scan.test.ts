@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { seriousA11yViolations } from './support/axe';
 import { ensureWebBuild } from './support/build';
-import { describeBrowser, launchChromium } from './support/chromium';
+import { describeBrowser, launchChromium, SETUP_TIMEOUT_MS, STEP_TIMEOUT_MS } from './support/chromium';
 import { labelPhoto, writeQrY4m } from './support/media';
 import { installOnboardingStub, type StubState } from './support/onboarding-stub';
 import { screenshot } from './support/screens';
@@ -37,7 +37,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
     const s = await setupAdmin(ctx, platform.baseUrl, platform.setupToken);
     site = await createSite(ctx, platform.baseUrl, s, 'Harbour Office');
     await ctx.close();
-  });
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await launched?.close();
@@ -71,6 +71,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
         };
       });
     }
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
     const stub = await installOnboardingStub(context);
     await signInApi(context, platform.baseUrl);
     const page = await context.newPage();
@@ -88,7 +89,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
       await page.getByRole('radio', { name: /Harbour Office/ }).check();
       await screenshot(page, 'mobile-home');
       await page.getByRole('link', { name: /Add device to Harbour Office/ }).click();
-      await page.waitForURL(/\/m\/confirm/, { timeout: 20_000 });
+      await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
       expect(stub.scans).toEqual([{ siteId: site.id, text: CAMERA_LABEL, multipart: false }]);
       await expect.poll(() => page.getByTestId('candidate-status').textContent()).toBe('Ready to add');
       await screenshot(page, 'mobile-confirm');
@@ -139,13 +140,13 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
     try {
       await openScan(page);
       await page.getByTestId('album-input').setInputFiles({ name: 'label.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto(PHOTO_LABEL) });
-      await page.waitForURL(/\/m\/confirm/, { timeout: 20_000 });
+      await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
       expect(stub.scans.at(-1)).toEqual({ siteId: site.id, text: PHOTO_LABEL, multipart: false });
 
       await openScan(page);
       await page.getByTestId('album-input').setInputFiles({ name: 'blank.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto(null) });
       // The server's error is shown with its hint.
-      await page.getByText('No QR code was found in the photo.').waitFor({ timeout: 20_000 });
+      await page.getByText('No QR code was found in the photo.').waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.getByText('Take the photo closer to the label, in good light.').waitFor();
       expect(stub.scans.at(-1)).toEqual({ siteId: site.id, text: undefined, multipart: true });
     } finally {
@@ -182,7 +183,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
       await openScan(page);
       // Paste-free path: the decoded text reaches the same page whatever its source.
       await page.getByTestId('album-input').setInputFiles({ name: 'multi.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto('MULTI') });
-      await page.waitForURL(/\/m\/select/, { timeout: 20_000 });
+      await page.waitForURL(/\/m\/select/, { timeout: STEP_TIMEOUT_MS });
       const boxes = page.getByRole('checkbox');
       expect(await boxes.count()).toBe(5); // select all + four devices
       expect(await page.getByRole('checkbox', { name: /Old NVR/ }).isDisabled()).toBe(true);
@@ -214,7 +215,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
         mimeType: 'image/jpeg',
         buffer: await labelPhoto('www.hik-connect.com\nNEW000001\nABCDEF\nDS-2CD2043G2-I\n'),
       });
-      await page.waitForURL(/\/m\/confirm/, { timeout: 20_000 });
+      await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
       await page.getByRole('button', { name: 'Activate and add' }).click();
       const dialog = page.getByRole('dialog', { name: 'Activate the device' });
       await dialog.waitFor();
@@ -247,7 +248,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
         mimeType: 'image/jpeg',
         buffer: await labelPhoto('www.hik-connect.com\nCLOUD0001\nABCDEF\nDS-2CD2043G2-I\n'),
       });
-      await page.waitForURL(/\/m\/confirm/, { timeout: 20_000 });
+      await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
       await page.getByRole('button', { name: 'Enable cloud service and add' }).click();
       const dialog = page.getByRole('dialog', { name: 'Enable the cloud service' });
       await dialog.getByLabel('Verification code').fill('AB-12');
@@ -271,7 +272,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
         mimeType: 'image/jpeg',
         buffer: await labelPhoto('www.hik-connect.com\nOFF000001\nABCDEF\nDS-2CD2043G2-I\n'),
       });
-      await page.waitForURL(/\/m\/confirm/, { timeout: 20_000 });
+      await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
       await page.getByRole('button', { name: 'Add when it comes online' }).click();
       await page.waitForURL(/\/m\/offline\//);
       await page.getByText('Status: Waiting for the device to come online').waitFor();
@@ -281,7 +282,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
       const before = stub.eventRequests;
       stub.offlineDeviceOnline = true;
       // No click: the page reconnects to the event stream and moves on by itself.
-      await page.waitForURL(/\/m\/devices\?.*added=OFF000001/, { timeout: 20_000 });
+      await page.waitForURL(/\/m\/devices\?.*added=OFF000001/, { timeout: STEP_TIMEOUT_MS });
       expect(stub.eventRequests).toBeGreaterThan(before);
       await page.getByText('Device OFF000001 was added.').waitFor();
     } finally {

@@ -132,7 +132,8 @@ export interface Device {
   model: string | null;
   firmwareVersion: string | null;
   addedVia: string | null;
-  status: 'online' | 'offline' | 'pending' | string;
+  /** 'online' | 'offline' | 'pending', or a state added later. */
+  status: string;
   lastSeenAt: string | null;
   createdAt: string;
 }

@@ -29,7 +29,7 @@ export class QrDecoder {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id } as DecodeRequest, transfer);
+      this.worker.postMessage({ ...req, id }, transfer);
     });
   }
 

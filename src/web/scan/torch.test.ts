@@ -4,7 +4,7 @@ import { setTorch, torchSupported, type TorchTrack } from './torch';
 function stubTrack(caps: Record<string, unknown> | (() => never) | undefined) {
   const applied: MediaTrackConstraints[] = [];
   const track: TorchTrack = {
-    getCapabilities: caps === undefined ? undefined : typeof caps === 'function' ? caps : () => caps as MediaTrackCapabilities,
+    getCapabilities: caps === undefined ? undefined : typeof caps === 'function' ? caps : () => caps,
     applyConstraints: async (c) => {
       applied.push(c);
     },

@@ -12,11 +12,16 @@ import { describe, it } from 'vitest';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
 const IN_CI = process.env.CI === 'true';
+export const TEST_TIMEOUT_MS = 120_000;
+export const SETUP_TIMEOUT_MS = 240_000;
+/** Playwright's wait per step; generous because CI shares its cores with other suites. */
+export const STEP_TIMEOUT_MS = 30_000;
 
 /** describe() that runs with a browser, skips loudly without one, and fails under CI without one. */
 export function describeBrowser(name: string, body: () => void): void {
   if (HAVE_CHROMIUM) {
-    describe(name, body);
+    // A real browser on two shared cores: allow for a busy machine.
+    describe(name, { timeout: TEST_TIMEOUT_MS }, body);
     return;
   }
   if (IN_CI) {
