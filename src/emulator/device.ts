@@ -387,6 +387,8 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
     ['PUT', /^\/isapi\/contentmgmt\/storage\/extension$/, (c) => this.handlePutOverwrite(c)],
     ['GET', /^\/isapi\/system\/video\/inputs\/channels$/, () => this.videoInputsRes()],
     ['GET', /^\/isapi\/contentmgmt\/inputproxy\/channels\/status$/, () => this.channelStatusRes()],
+    ['GET', /^\/isapi\/streaming\/channels$/, () => this.streamingChannelsRes()],
+    ['GET', /^\/isapi\/event\/notification\/httphosts$/, () => this.httpHostsRes()],
   ];
 
   private async route(c: Ctx): Promise<IsapiResponse> {
@@ -847,6 +849,42 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
         this.ns,
       ),
     );
+  }
+
+  /** Main (x01) and sub (x02) stream of every channel, in the shape of the real capture. */
+  private streamingChannelsRes(): IsapiResponse {
+    const stream = (ch: number, sub: boolean) => ({
+      id: ch * 100 + (sub ? 2 : 1),
+      channelName: this.state.channels.find((c) => c.id === ch)?.name ?? `Camera ${String(ch).padStart(2, '0')}`,
+      enabled: true,
+      Transport: { ControlProtocolList: { ControlProtocol: [{ streamingTransport: 'RTSP' }, { streamingTransport: 'HTTP' }] }, Security: { enabled: true } },
+      Video: {
+        enabled: true,
+        videoInputChannelID: ch,
+        videoCodecType: sub ? 'H.264' : 'H.265',
+        videoScanType: 'progressive',
+        videoResolutionWidth: sub ? 640 : 2560,
+        videoResolutionHeight: sub ? 360 : 1440,
+        videoQualityControlType: 'VBR',
+        constantBitRate: sub ? 512 : 4096,
+        fixedQuality: 60,
+        vbrUpperCap: sub ? 512 : 4096,
+        vbrLowerCap: 32,
+        maxFrameRate: 2500,
+        keyFrameInterval: 2000,
+        snapShotImageType: 'JPEG',
+        GovLength: 50,
+      },
+      Audio: { enabled: !sub, audioInputChannelID: 1, audioCompressionType: 'G.711ulaw' },
+    });
+    const list = this.state.channels.flatMap((c) => [stream(c.id, false), stream(c.id, true)]);
+    return this.xml(200, buildXml('StreamingChannelList', { StreamingChannel: list }, { ns: this.ns }));
+  }
+
+  /** The factory-blank single slot of the real capture (alarm push is not emulated). */
+  private httpHostsRes(): IsapiResponse {
+    const slot = { '@': { version: '2.0', xmlns: this.ns }, '#': { id: 1, url: null, protocolType: 'HTTP', parameterFormatType: 'XML', addressingFormatType: 'ipaddress', ipAddress: '0.0.0.0', portNo: 0, httpAuthenticationMethod: 'none' } };
+    return this.xml(200, buildXml('HttpHostNotificationList', { HttpHostNotification: slot }, { ns: this.ns }));
   }
 
   // ------------------------------------------------------------------ fault switchboard

@@ -74,6 +74,11 @@ describe.skipIf(!have)('emulator conformance with real ISAPI samples', () => {
     expectSameShape((await cloudGet(other, '/ISAPI/System/deviceInfo')).body, 'GET_ISAPI_System_deviceInfo.ds-kb8113-ime1b.v2.2.60.xml');
   });
 
+  it('streaming channels and the httpHosts slot match the captures (isapi.org family)', async () => {
+    expectSameShape((await cloudGet(nvr, '/ISAPI/Streaming/channels')).body, 'GET_ISAPI_Streaming_channels.ds-kb8113-ime1b.v2.2.60.xml');
+    expectSameShape((await cloudGet(nvr, '/ISAPI/Event/notification/httpHosts')).body, 'GET_ISAPI_Event_notification_httpHosts.ds-kb8113-ime1b.v2.2.60.xml');
+  });
+
   it('System/status matches the camera capture (CPU and memory lists)', async () => {
     expectSameShape((await cloudGet(cam, '/ISAPI/System/status')).body, 'GET_ISAPI_System_status.ds-2cd2155fwd-i.v5.4.5.xml');
   });
