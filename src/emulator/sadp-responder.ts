@@ -88,7 +88,12 @@ export class SadpResponder {
     }
     const reachable = [...this.devices()].filter((d) => d.lanReachable);
     if (probe.types === 'inquiry') {
-      for (const d of reachable) this.send(buildProbeMatch(probeMatchFor(d, probe)), address, port);
+      // Paced in batches so a large fleet does not overflow the prober's receive buffer at once.
+      const batch = (from: number): void => {
+        for (const d of reachable.slice(from, from + 64)) this.send(buildProbeMatch(probeMatchFor(d, probe)), address, port);
+        if (from + 64 < reachable.length) setTimeout(() => batch(from + 64), 5).unref();
+      };
+      batch(0);
       return;
     }
     // Other probes name one device by MAC.
