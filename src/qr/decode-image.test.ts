@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error';
 import { centroid, decodeRgba, readQrCodes } from './decoder-core';
@@ -19,7 +19,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 }
 
 /** A W×H grey canvas with the QR PNG pasted at (left, top). */
-async function scene(qrPng: Buffer, W: number, H: number, left: number, top: number): Promise<sharp.Sharp> {
+async function scene(qrPng: Buffer, W: number, H: number, left: number, top: number): Promise<Sharp> {
   return sharp({ create: { width: W, height: H, channels: 3, background: { r: 200, g: 200, b: 200 } } }).composite([{ input: qrPng, left, top }]);
 }
 
