@@ -4,6 +4,8 @@
  * state must always come from the server.
  */
 
+import { isCacheable } from './cache-policy';
+
 interface FetchEventLike extends Event {
   request: Request;
   respondWith(response: Promise<Response> | Response): void;
@@ -20,11 +22,6 @@ interface SwScope {
 const sw = self as unknown as SwScope;
 const CACHE = 'sitekeeper-shell-v1';
 const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png'];
-
-export function isCacheable(url: URL, origin: string): boolean {
-  if (url.origin !== origin) return false;
-  return !(url.pathname.startsWith('/api/') || url.pathname === '/api' || url.pathname.startsWith('/docs'));
-}
 
 sw.addEventListener('install', (e) => {
   e.waitUntil(

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { Candidate, ScanResult } from '../../api/types';
+import { needsOf } from './add-flow';
+import { nextPageFor } from './ScanPage';
+import { candidateStatus, selectable } from './store';
+
+const c = (over: Partial<Candidate> = {}): Candidate => ({
+  id: 'c1',
+  serial: 'E1',
+  name: null,
+  model: null,
+  type: 'camera',
+  host: null,
+  port: null,
+  reachableVia: 'cloud',
+  online: true,
+  activated: true,
+  cloudEnabled: true,
+  alreadyAdded: null,
+  nextAction: 'add',
+  firmware: null,
+  ...over,
+});
+const scan = (kind: string, candidates: Candidate[]): ScanResult => ({ scanId: 's', classified: { kind }, candidates });
+
+describe('scan flow decisions', () => {
+  it('routes a scan to manual entry, selection or confirmation', () => {
+    expect(nextPageFor(scan('serial', [c({ nextAction: 'enter_verification_code', serial: 'E9' })]), 'site 1')).toBe('/m/manual?site=site%201&serial=E9');
+    expect(nextPageFor(scan('device-list', [c(), c({ id: 'c2' })]), 's1')).toBe('/m/select?site=s1');
+    expect(nextPageFor(scan('label', [c()]), 's1')).toBe('/m/confirm?site=s1');
+    expect(nextPageFor(scan('serial', [c()]), 's1')).toBe('/m/confirm?site=s1');
+  });
+
+  it('asks each secret once for the chosen devices', () => {
+    expect(needsOf([c()])).toEqual([]);
+    expect(needsOf([c({ nextAction: 'activate' }), c({ nextAction: 'activate' }), c({ nextAction: 'enable_cloud' })])).toEqual(['activate', 'cloud']);
+    expect(needsOf([c({ nextAction: 'enter_password' }), c({ nextAction: 'enter_verification_code' })])).toEqual(['password', 'code']);
+    expect(needsOf([c({ nextAction: 'enable_cloud' }), c({ nextAction: 'enter_verification_code' })])).toEqual(['cloud']);
+  });
+
+  it('disables devices already here or owned elsewhere, and says why', () => {
+    expect(selectable(c())).toBe(true);
+    expect(selectable(c({ alreadyAdded: 'other_site' }))).toBe(true);
+    expect(selectable(c({ alreadyAdded: 'this_site' }))).toBe(false);
+    expect(selectable(c({ alreadyAdded: 'elsewhere' }))).toBe(false);
+    expect(candidateStatus(c({ alreadyAdded: 'this_site' }))).toBe('Already on this site');
+    expect(candidateStatus(c({ firmware: { version: 'V4.0', compatible: false } }))).toBe('Firmware V4.0 not supported');
+    expect(candidateStatus(c({ online: false }))).toBe('Ready to add (offline)');
+    expect(candidateStatus(c({ nextAction: 'activate' }))).toBe('Factory new: needs activation');
+  });
+});
