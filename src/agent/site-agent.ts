@@ -24,7 +24,7 @@ export interface SiteAgentOptions {
   token: string;
   topicPrefix?: string;
   /** Where SADP probes go (default: the multicast group). */
-  sadpTargets?: SadpTarget[];
+  sadpTargets?: readonly SadpTarget[];
   sadpBindAddress?: string;
   /**
    * Which hosts the agent may send ISAPI to. Default: private, loopback and link-local IP

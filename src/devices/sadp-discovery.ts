@@ -30,8 +30,8 @@ export interface DiscoveredDevice {
 }
 
 export interface DiscoverOptions {
-  /** Where to send probes; default the SADP multicast group. */
-  targets?: SadpTarget[];
+  /** Where to send probes; default the SADP multicast group plus this machine's loopback (the emulator). */
+  targets?: readonly SadpTarget[];
   /** Listen this long for answers. */
   timeoutMs?: number;
   /** Local address to bind (e.g. 127.0.0.1 in tests). */
@@ -43,6 +43,12 @@ export interface DiscoverOptions {
   onDevice?: (d: DiscoveredDevice) => void;
   signal?: AbortSignal;
 }
+
+/** Real devices answer the multicast group; the emulator listens on loopback. */
+export const DEFAULT_SADP_TARGETS: readonly SadpTarget[] = [
+  { address: SADP_MULTICAST_ADDRESS, port: SADP_PORT },
+  { address: '127.0.0.1', port: SADP_PORT },
+];
 
 /** Parse `host:port,host:port` (e.g. from SADP_TARGETS) into targets. */
 export function parseSadpTargets(spec: string): SadpTarget[] {
@@ -79,7 +85,7 @@ function toDiscovered(m: SadpProbeMatch, sourceAddress: string): DiscoveredDevic
 
 /** Discover devices; resolves with every distinct device (by serial) that answered in time. */
 export async function discoverDevices(opts: DiscoverOptions = {}): Promise<DiscoveredDevice[]> {
-  const targets = opts.targets?.length ? opts.targets : [{ address: SADP_MULTICAST_ADDRESS, port: SADP_PORT }];
+  const targets = opts.targets?.length ? opts.targets : DEFAULT_SADP_TARGETS;
   const timeoutMs = opts.timeoutMs ?? 3000;
   const repeats = Math.max(1, opts.repeats ?? 2);
   const uuid = randomUUID().toUpperCase();

@@ -4,6 +4,7 @@
  * version 4 and the tunnel carries reply topics in its own envelope (src/devices/tunnel/protocol.ts).
  */
 import { createServer, type Server } from 'node:net';
+import { Readable } from 'node:stream';
 import { Aedes, type AedesOptions } from 'aedes';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
@@ -43,6 +44,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
     };
   }
   const broker = await Aedes.createBroker(options);
+  indexRetainedByTopic(broker);
   // No Nagle: small request/response messages otherwise wait for delayed ACKs (~40 ms each way).
   const server: Server = createServer((socket) => {
     socket.setNoDelay(true);
@@ -85,6 +87,36 @@ export function disableNagle(client: MqttClient): void {
     const s = client.stream as { setNoDelay?: (v: boolean) => void } | undefined;
     s?.setNoDelay?.(true);
   });
+}
+
+interface RetainedPersistence {
+  storeRetained(packet: { topic: string; payload: Buffer }, cb?: (err: Error | null) => void): unknown;
+  createRetainedStreamCombi(patterns: string[]): Readable;
+  createRetainedStream(pattern: string): Readable;
+}
+
+/**
+ * Aedes' memory persistence answers every SUBSCRIBE by testing the pattern against *all* retained
+ * messages, so N devices each subscribing while N retained presence messages exist costs O(N²)
+ * (5,000 devices took minutes to connect). Devices subscribe to exact topics only; for those, a
+ * topic-indexed copy of the retained messages answers in O(1). Wildcard patterns (the gateway's)
+ * still go to Aedes' own scan.
+ */
+function indexRetainedByTopic(broker: Aedes): void {
+  const p = (broker as unknown as { persistence: RetainedPersistence }).persistence;
+  const retained = new Map<string, { topic: string; payload: Buffer }>();
+  const store = p.storeRetained.bind(p);
+  const combi = p.createRetainedStreamCombi.bind(p);
+  const single = p.createRetainedStream.bind(p);
+  const exact = (t: string) => !t.includes('+') && !t.includes('#');
+  p.storeRetained = (packet, cb) => {
+    if (packet.payload.length === 0) retained.delete(packet.topic);
+    else retained.set(packet.topic, { ...packet });
+    return store(packet, cb);
+  };
+  p.createRetainedStreamCombi = (patterns) =>
+    patterns.every(exact) ? Readable.from(patterns.flatMap((t) => (retained.has(t) ? [retained.get(t)!] : []))) : combi(patterns);
+  p.createRetainedStream = (pattern) => (exact(pattern) ? Readable.from(retained.has(pattern) ? [retained.get(pattern)!] : []) : single(pattern));
 }
 
 export interface ConnectMqttOptions extends Omit<IClientOptions, 'protocolVersion'> {
