@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
+import { keepExtendedQueryExchangesTogether } from './pglite-socket-fix';
 
 export interface DatabaseHandle {
   /** Connection string usable by any PostgreSQL client (pg-boss shares it). */
@@ -79,6 +80,7 @@ async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ u
   }
   const pglite = await PGlite.create(dir);
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections: 16 });
+  keepExtendedQueryExchangesTogether(server);
   await server.start();
   const conn = server.getServerConn();
   const actualPort = Number(conn.split(':').pop());
