@@ -195,6 +195,9 @@ export function encodeDeviceListQr(devices: ListedDevice[], opts: EncodeDeviceLi
   if (devices.length > MAX_DEVICES) throw new AppError('QR_ENCODE_INVALID', `At most ${MAX_DEVICES} devices fit in one export.`);
   const body = devices
     .map((d) => {
+      if (typeof d !== 'object' || d === null || ![d.name, d.host, d.user, d.password].every((v) => typeof v === 'string')) {
+        throw new AppError('QR_ENCODE_INVALID', 'Each device needs name, host, user and password as text, and a port.');
+      }
       if (!Number.isInteger(d.port) || d.port < 0 || d.port > 65535) throw new AppError('QR_ENCODE_INVALID', `The port of "${d.name}" is not valid.`);
       return [b64encode(encoder.encode(d.name)), '0', b64encode(encoder.encode(d.host)), String(d.port), '', encryptField(d.user), encryptField(d.password)].join('&');
     })
