@@ -12,7 +12,7 @@ import { seriousA11yViolations } from './support/axe';
 import { ensureWebBuild } from './support/build';
 import { describeBrowser, launchChromium, SETUP_TIMEOUT_MS, STEP_TIMEOUT_MS } from './support/chromium';
 import { labelPhoto, writeQrY4m } from './support/media';
-import { installOnboardingStub, type StubState } from './support/onboarding-stub';
+import { installOnboardingStub, LOCKED_QR_PASSWORD, type StubState } from './support/onboarding-stub';
 import { screenshot } from './support/screens';
 import { createSite, setupAdmin, signInApi } from './support/session';
 
@@ -201,6 +201,27 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
       expect(await page.getByTestId('progress-c2').getAttribute('data-state')).toBe('failed');
       expect(stub.adds.at(-1)?.body).toMatchObject({ candidateIds: ['c1', 'c2', 'c3'] });
       await screenshot(page, 'mobile-progress');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('unlocks a password-protected multi-device code before the selection', async () => {
+    const { context, page, stub } = await phone({ camera: false });
+    try {
+      await openScan(page);
+      await page.getByTestId('album-input').setInputFiles({ name: 'locked.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto('LOCKED-LIST') });
+      const dialog = page.getByRole('dialog', { name: 'This code is locked' });
+      await dialog.getByLabel('QR code password').fill('wrong-one');
+      await dialog.getByRole('button', { name: 'Unlock' }).click();
+      await dialog.getByText('That password does not unlock this code.', { exact: false }).waitFor();
+      await dialog.getByLabel('QR code password').fill(LOCKED_QR_PASSWORD);
+      await dialog.getByRole('button', { name: 'Unlock' }).click();
+      await page.waitForURL(/\/m\/select/);
+      expect(stub.scans.slice(-3).map((s) => s.qrPassword)).toEqual([undefined, 'wrong-one', LOCKED_QR_PASSWORD]);
+      await page.getByRole('button', { name: 'OK, add 3 devices' }).click();
+      await page.waitForURL(/\/m\/progress\//);
+      expect(stub.adds.at(-1)?.body).toMatchObject({ qrPassword: LOCKED_QR_PASSWORD });
     } finally {
       await context.close();
     }

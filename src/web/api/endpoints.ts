@@ -105,7 +105,9 @@ export const devicesApi = {
 };
 
 export const onboardingApi = {
-  scanText: (siteId: string, text: string) => api.post<ScanResult>(`/api/sites/${enc(siteId)}/scans`, { text }),
+  /** `qrPassword` unlocks a password-protected multi-device code (proposed contract addition). */
+  scanText: (siteId: string, text: string, qrPassword?: string) =>
+    api.post<ScanResult>(`/api/sites/${enc(siteId)}/scans`, qrPassword === undefined ? { text } : { text, qrPassword }),
   scanImage: (siteId: string, image: Blob) => {
     const form = new FormData();
     form.append('image', image, 'label.jpg');

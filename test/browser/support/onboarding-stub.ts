@@ -7,6 +7,7 @@
  *   READY…  online, activated, cloud on → add           NEW…  factory new → activate
  *   CLOUD…  cloud service off → enable_cloud            OFF…  offline → connect_to_network
  *   a bare serial (no newline) → enter_verification_code  MULTI → four devices, one fails.
+ *   LOCKED… → a password-protected device list, unlocked by LOCKED_QR_PASSWORD into MULTI's four.
  */
 import type { BrowserContext, Request, Route } from 'playwright-core';
 
@@ -28,7 +29,7 @@ interface Candidate {
 }
 
 export interface StubState {
-  scans: { siteId: string; text?: string; multipart: boolean }[];
+  scans: { siteId: string; text?: string; multipart: boolean; qrPassword?: string }[];
   adds: { scanId: string; body: Record<string, unknown> }[];
   devices: { id: string; siteId: string; serial: string; name: string; type: string; model: string; status: string }[];
   /** Flip to true to let an offline device "come online": its batch then completes. */
@@ -56,7 +57,13 @@ function candidate(id: string, serial: string, over: Partial<Candidate> = {}): C
   };
 }
 
-function classify(text: string): { kind: string; candidates: Candidate[] } {
+export const LOCKED_QR_PASSWORD = '12Qweq24';
+
+function classify(text: string, qrPassword?: string): { kind: string; locked?: boolean; candidates: Candidate[] } {
+  if (text.startsWith('LOCKED')) {
+    if (qrPassword !== LOCKED_QR_PASSWORD) return { kind: 'device-list', locked: true, candidates: [] };
+    return classify('MULTI');
+  }
   if (text.startsWith('MULTI')) {
     return {
       kind: 'device-list',
@@ -90,17 +97,18 @@ export async function installOnboardingStub(context: BrowserContext): Promise<St
     const siteId = decodeURIComponent(new URL(req.url()).pathname.split('/')[3] ?? '');
     const multipart = (req.headers()['content-type'] ?? '').startsWith('multipart/');
     let text: string | undefined;
-    if (!multipart) text = (req.postDataJSON() as { text: string }).text;
-    state.scans.push({ siteId, text, multipart });
+    let qrPassword: string | undefined;
+    if (!multipart) ({ text, qrPassword } = req.postDataJSON() as { text: string; qrPassword?: string });
+    state.scans.push({ siteId, text, multipart, ...(qrPassword === undefined ? {} : { qrPassword }) });
     if (multipart) {
       return json(route, 422, {
         error: { code: 'QR_NOT_FOUND', message: 'No QR code was found in the photo.', hint: 'Take the photo closer to the label, in good light.', correlationId: 'stub-1' },
       });
     }
-    const c = classify(text ?? '');
+    const c = classify(text ?? '', qrPassword);
     const scanId = `scan-${++seq}`;
     scans.set(scanId, { siteId, candidates: c.candidates });
-    return json(route, 201, { scanId, classified: { kind: c.kind }, candidates: c.candidates });
+    return json(route, 201, { scanId, classified: { kind: c.kind, ...(c.locked ? { locked: true } : {}) }, candidates: c.candidates });
   });
 
   await context.route(/\/api\/scans\/[^/]+\/add$/, async (route: Route, req: Request) => {

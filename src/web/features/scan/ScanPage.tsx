@@ -5,7 +5,13 @@ import type { ScanResult } from '../../api/types';
 import { Link, navigate, useLocation } from '../../app/router';
 import { Scanner } from '../../scan/Scanner';
 import { ErrorNotice, Loading, PageHeader } from '../../ui/components';
+import { QrPasswordDialog } from './dialogs';
 import { rememberedSiteId, setScanFlow } from './store';
+
+/** A protected multi-device code comes back locked until its password is given. */
+export function isLocked(result: ScanResult): boolean {
+  return result.classified.locked === true && result.candidates.length === 0;
+}
 
 /** Where a scan leads: the manual page for a bare serial, selection for several, else confirm. */
 export function nextPageFor(result: ScanResult, siteId: string): string {
@@ -25,18 +31,25 @@ export function ScanPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
   const [round, setRound] = useState(0);
+  const [locked, setLocked] = useState<{ text: string; wrong: boolean } | null>(null);
 
   useEffect(() => {
     if (!siteId) navigate('/m', { replace: true });
   }, [siteId]);
   if (!siteId) return null;
 
-  const handle = (request: Promise<ScanResult>, decoded: string | undefined) => {
+  const handle = (request: Promise<ScanResult>, decoded: string | undefined, qrPassword?: string) => {
     setBusy(true);
     setError(undefined);
     request.then(
       (scan) => {
-        setScanFlow({ siteId, scan, text: decoded, selected: [] });
+        if (isLocked(scan) && decoded) {
+          setBusy(false);
+          setLocked({ text: decoded, wrong: qrPassword !== undefined });
+          return;
+        }
+        setLocked(null);
+        setScanFlow({ siteId, scan, text: decoded, selected: [], ...(qrPassword ? { qrPassword } : {}) });
         navigate(nextPageFor(scan, siteId));
       },
       (e: unknown) => {
@@ -47,6 +60,7 @@ export function ScanPage() {
   };
 
   const again = () => {
+    setLocked(null);
     setText(null);
     setError(undefined);
     setBusy(false);
@@ -80,6 +94,15 @@ export function ScanPage() {
             <p>Photo sent to the server for a closer look.</p>
           )}
           {busy && <Loading label="Looking up the device…" />}
+          <QrPasswordDialog
+            key={locked ? `${locked.wrong}` : 'closed'}
+            open={locked !== null}
+            wrong={locked?.wrong ?? false}
+            onCancel={again}
+            onSubmit={(pw) => {
+              if (locked) handle(onboardingApi.scanText(siteId, locked.text, pw), locked.text, pw);
+            }}
+          />
           <ErrorNotice error={error} />
           {error && (
             <div className="stack">

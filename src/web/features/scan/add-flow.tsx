@@ -32,7 +32,8 @@ export function useAddFlow(flow: ScanFlow | null) {
     setBusy(true);
     setError(undefined);
     const chosen = flow.scan.candidates.filter((c) => ids.includes(c.id));
-    onboardingApi.add(flow.scan.scanId, { candidateIds: ids, idempotencyKey: newIdempotencyKey(), ...secrets }).then(
+    const qr = flow.qrPassword ? { qrPassword: flow.qrPassword } : {};
+    onboardingApi.add(flow.scan.scanId, { candidateIds: ids, idempotencyKey: newIdempotencyKey(), ...qr, ...secrets }).then(
       ({ batchId }) => {
         setBusy(false);
         updateScanFlow({ selected: ids, batchId });

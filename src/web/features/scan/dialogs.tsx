@@ -130,3 +130,35 @@ export function CloudDialog({ open, onCancel, onSubmit, count, enable }: DialogP
     </Dialog>
   );
 }
+
+export function QrPasswordDialog({ open, onCancel, onSubmit, wrong }: { open: boolean; onCancel: () => void; onSubmit: (password: string) => void; wrong: boolean }) {
+  const [password, setPassword] = useState('');
+  return (
+    <Dialog open={open} title="This code is locked" onClose={onCancel}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (password) onSubmit(password);
+        }}
+      >
+        <p>The device list in this QR code is protected by a password. It was chosen when the code was exported (from the recorder or the vendor app).</p>
+        <Field
+          label="QR code password"
+          type="password"
+          autoComplete="off"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={wrong ? 'That password does not unlock this code. Try again.' : undefined}
+        />
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-secondary" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={!password}>
+            Unlock
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -12,6 +12,8 @@ export interface ScanFlow {
   text?: string;
   selected: string[];
   batchId?: string;
+  /** The password that unlocked a protected multi-device code; sent again with the add. */
+  qrPassword?: string;
 }
 
 const KEY = 'sk.scanFlow';
