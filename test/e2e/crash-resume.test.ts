@@ -1,0 +1,145 @@
+/**
+ * Crash and resume: the server is killed (SIGKILL) in the middle of a bulk add, started again on
+ * the same database, and finishes the batch without losing or doubling a device.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet } from '../../src/emulator';
+import { encodeDeviceListQr } from '../../src/protocol/qr';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { eventually } from '../helpers/fleet';
+import { TEST_PASSWORD } from '../helpers/factories';
+
+const DEVICES = 16;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; stdout: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const t = setInterval(() => {
+      if (out.includes('Sitekeeper is running')) {
+        clearInterval(t);
+        resolve({ child, stdout: () => out });
+      }
+    }, 100);
+    child.on('exit', (code) => {
+      clearInterval(t);
+      reject(new Error(`server exited with ${String(code)}: ${out}`));
+    });
+  });
+}
+
+class Http {
+  cookie = '';
+  csrf = '';
+  constructor(private readonly base: string) {}
+  async call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.base}${url}`, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0]!;
+    const json = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
+    if (json && typeof json === 'object' && 'csrfToken' in json) this.csrf = (json as { csrfToken: string }).csrfToken;
+    return { status: res.status, body: json };
+  }
+}
+
+let fleet: Fleet | undefined;
+let server: ChildProcess | undefined;
+let dataDir: string | undefined;
+let testDb: TestDatabase | undefined;
+
+afterAll(async () => {
+  server?.kill('SIGKILL');
+  await fleet?.close();
+  await testDb?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('crash and resume', () => {
+  it('a server killed mid-bulk finishes the batch after restart: nothing lost, nothing doubled', async () => {
+    fleet = await startFleet({ count: DEVICES, specs: Array.from({ length: DEVICES }, () => ({ type: 'camera' as const })), sadpPort: false });
+    // Slow, staggered devices so that the kill lands in the middle of the batch.
+    for (const [i, d] of fleet.devices.entries()) await fleet.applyFaults(d.serial, { latencyMs: 100 + i * 150 });
+    testDb = await createTestDatabase();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'sk-crash-'));
+    const port = await freePort();
+    const env = {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
+      EMBEDDED_MQTT_PORT: '0',
+      MQTT_TOPIC_PREFIX: `sk-crash-${process.pid}/`,
+      SADP_TARGETS: 'none',
+      DEMO_FLEET: 'false',
+      LOG_LEVEL: 'silent',
+      ONBOARDING_RETRY_SECONDS: '1',
+    };
+    const first = await startServer(env);
+    server = first.child;
+    const base = `http://127.0.0.1:${port}`;
+    const token = /setup\?token=(\S+)/.exec(first.stdout())![1]!;
+    const api = new Http(base);
+    expect((await api.call('POST', '/api/setup', { token, companyName: 'Crash Co', name: 'Admin', email: 'crash@example.test', password: TEST_PASSWORD })).status).toBe(201);
+    const site = (await api.call('POST', '/api/sites', { name: 'Crash site' })).body;
+    const text = encodeDeviceListQr(
+      fleet.devices.map((d, i) => {
+        const x = fleet!.describe(d);
+        return { name: `cam-${i}`, host: x.host, port: x.httpPort, user: x.adminUser!, password: x.adminPassword! };
+      }),
+    );
+    const scan = await api.call('POST', `/api/sites/${site.id}/scans`, { text });
+    expect(scan.status).toBe(201);
+    const add = await api.call('POST', `/api/scans/${scan.body.scanId}/add`, { candidateIds: scan.body.candidates.map((c: { id: string }) => c.id), idempotencyKey: 'crash-batch-1' });
+    expect(add.status).toBe(202);
+    const batchId = add.body.batchId as string;
+
+    // Kill it as soon as the first devices are in, with others still running or queued.
+    const snapshot = await eventually(async () => {
+      const b = await api.call('GET', `/api/batches/${batchId}`);
+      return (b.body.counts.added ?? 0) >= 1 ? b.body : undefined;
+    }, 'first device added', 60_000);
+    server.kill('SIGKILL');
+    await new Promise((r) => server!.once('exit', r));
+    const before = await fetch(`${base}/healthz`).catch(() => null);
+    expect(before).toBeNull();
+
+    const second = await startServer(env);
+    server = second.child;
+    const api2 = new Http(base);
+    await api2.call('POST', '/api/auth/login', { email: 'crash@example.test', password: TEST_PASSWORD });
+    expect(snapshot.counts.added, 'the kill landed mid-batch').toBeLessThan(DEVICES);
+    const done = await eventually(async () => {
+      const b = await api2.call('GET', `/api/batches/${batchId}`);
+      return b.body.done ? b.body : undefined;
+    }, 'batch finished after restart', 90_000);
+    expect(done.counts).toEqual({ added: DEVICES });
+    const devices = await api2.call('GET', `/api/sites/${site.id}/devices?pageSize=200`);
+    expect(devices.body.total).toBe(DEVICES);
+    expect(new Set(devices.body.items.map((d: { serial: string }) => d.serial)).size).toBe(DEVICES);
+    // Submitting the same batch again changes nothing.
+    const again = await api2.call('POST', `/api/scans/${scan.body.scanId}/add`, { candidateIds: scan.body.candidates.map((c: { id: string }) => c.id), idempotencyKey: 'crash-batch-1' });
+    expect(again.body).toEqual({ batchId, created: false });
+    server.kill('SIGTERM');
+    await new Promise((r) => server!.once('exit', r));
+    server = undefined;
+  }, 240_000);
+});
