@@ -260,6 +260,30 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
     }
   });
 
+  it('asks each secret once, in turn, when the chosen devices need different things', async () => {
+    const { context, page, stub } = await phone({ camera: false });
+    try {
+      await openScan(page);
+      await page.getByTestId('album-input').setInputFiles({ name: 'mixed.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto('MIXED') });
+      await page.waitForURL(/\/m\/select/);
+      await page.getByText('Factory new: needs activation').waitFor();
+      await page.getByText('Cloud service off: needs enabling').waitFor();
+      await page.getByRole('button', { name: 'OK, add 2 devices' }).click();
+      const activation = page.getByRole('dialog', { name: 'Activate the device' });
+      await activation.getByLabel('New admin password').fill('Ladder-2026x');
+      await activation.getByLabel('Confirm password').fill('Ladder-2026x');
+      await activation.getByRole('button', { name: 'Activate' }).click();
+      const cloud = page.getByRole('dialog', { name: 'Enable the cloud service' });
+      await cloud.getByLabel('Verification code').fill('Hik12345');
+      await cloud.getByRole('button', { name: 'Enable' }).click();
+      await page.waitForURL(/\/m\/progress\//);
+      expect(stub.adds.at(-1)?.body).toMatchObject({ candidateIds: ['c1', 'c2'], adminPassword: 'Ladder-2026x', verificationCode: 'Hik12345' });
+      await page.getByText('2 added of 2').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('enables the cloud service with a verification code', async () => {
     const { context, page, stub } = await phone({ camera: false });
     try {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, api, buildUrl, setCsrfToken } from './client';
+import { ApiError, api, buildUrl, setCsrfToken, setUnauthorizedHandler } from './client';
 
 type Call = { url: string; init: RequestInit };
 
@@ -16,6 +16,7 @@ function stubFetch(respond: (call: Call) => Response | Promise<Response>): Call[
 afterEach(() => {
   vi.unstubAllGlobals();
   setCsrfToken(null);
+  setUnauthorizedHandler(null);
 });
 
 describe('api client', () => {
@@ -62,5 +63,15 @@ describe('api client', () => {
   it('returns undefined for 204', async () => {
     stubFetch(() => new Response(null, { status: 204 }));
     expect(await api.del('/api/sites/1')).toBeUndefined();
+  });
+
+  it('reports an ended session (401) except from the auth endpoints themselves', async () => {
+    const seen: string[] = [];
+    setUnauthorizedHandler(() => seen.push('401'));
+    stubFetch(() => new Response(JSON.stringify({ error: { code: 'AUTH_REQUIRED', message: 'Sign in first.' } }), { status: 401 }));
+    await api.get('/api/auth/me').catch(() => undefined);
+    expect(seen).toEqual([]);
+    await api.get('/api/sites').catch(() => undefined);
+    expect(seen).toEqual(['401']);
   });
 });

@@ -49,6 +49,12 @@ export function toApiError(e: unknown): ApiError {
 }
 
 let csrfToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+/** Called when any API call (other than /api/auth/*) answers 401. */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
 
 /** Remembered from sign-in / me / setup responses; sent as x-csrf-token on every mutation. */
 export function setCsrfToken(token: string | null): void {
@@ -125,7 +131,12 @@ export async function request<T>(method: Method, path: string, options: RequestO
     }
     throw toApiError(e);
   }
-  if (!res.ok) throw await parseError(res);
+  if (!res.ok) {
+    const err = await parseError(res);
+    // A session that ended (expired, password changed elsewhere) sends the user to sign-in.
+    if (res.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized?.();
+    throw err;
+  }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, setCsrfToken, toApiError } from '../api/client';
+import { ApiError, setCsrfToken, setUnauthorizedHandler, toApiError } from '../api/client';
 import { authApi } from '../api/endpoints';
 import type { Session, User } from '../api/types';
 
@@ -37,6 +37,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       live = false;
     };
   }, [tick]);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCsrfToken(null);
+      setState({ status: 'signed_out', user: null });
+    });
+    return () => setUnauthorizedHandler(null);
+  }, []);
 
   const signedIn = useCallback((s: { user: User; csrfToken?: string }) => {
     if (s.csrfToken) setCsrfToken(s.csrfToken);

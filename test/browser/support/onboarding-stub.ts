@@ -7,6 +7,7 @@
  *   READY…  online, activated, cloud on → add           NEW…  factory new → activate
  *   CLOUD…  cloud service off → enable_cloud            OFF…  offline → connect_to_network
  *   a bare serial (no newline) → enter_verification_code  MULTI → four devices, one fails.
+ *   MIXED → two devices, one factory new and one with its cloud service off.
  *   LOCKED… → a password-protected device list, unlocked by LOCKED_QR_PASSWORD into MULTI's four.
  */
 import type { BrowserContext, Request, Route } from 'playwright-core';
@@ -63,6 +64,15 @@ function classify(text: string, qrPassword?: string): { kind: string; locked?: b
   if (text.startsWith('LOCKED')) {
     if (qrPassword !== LOCKED_QR_PASSWORD) return { kind: 'device-list', locked: true, candidates: [] };
     return classify('MULTI');
+  }
+  if (text.startsWith('MIXED')) {
+    return {
+      kind: 'device-list',
+      candidates: [
+        candidate('c1', 'MIXED0001', { name: 'New camera', activated: false, nextAction: 'activate', reachableVia: 'agent' }),
+        candidate('c2', 'MIXED0002', { name: 'Cloud-off camera', cloudEnabled: false, nextAction: 'enable_cloud', reachableVia: 'agent' }),
+      ],
+    };
   }
   if (text.startsWith('MULTI')) {
     return {
