@@ -49,6 +49,7 @@ import { onboardingRoutes } from './onboarding/onboarding.routes';
 import { DeviceService } from './devices/device.service';
 import { deviceRoutes } from './devices/device.routes';
 import multipart from '@fastify/multipart';
+import { decodeImageBuffer } from '../qr/decode-image';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -239,7 +240,12 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     installerRoutes(app, { installers, auth, rateLimitPerMinute: 30 });
     siteRoutes(app, { sites });
     auditRoutes(app, { uow });
-    onboardingRoutes(app, { onboarding, repo: onboardingRepo, pollMs: 300 });
+    onboardingRoutes(app, {
+      onboarding,
+      repo: onboardingRepo,
+      pollMs: 300,
+      decodeImage: async (buf) => (await decodeImageBuffer(buf, { maxBytes: config.uploadLimitBytes })).codes.map((c) => c.text),
+    });
     deviceRoutes(app, { devices });
     await webRoutes(app);
 

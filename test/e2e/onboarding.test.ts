@@ -254,3 +254,38 @@ describe('durability and concurrency', () => {
     expect(r.body.error.hint).toMatch(/assign/i);
   });
 });
+
+describe('scan a photo', () => {
+  it('decodes an uploaded label photo on the server and probes the device', async () => {
+    const site = await buildSite(company);
+    const { labelPng } = await import('../../src/emulator');
+    const png = await labelPng(dev.ready.state);
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'label.png');
+    const res = await p.app.inject({
+      method: 'POST',
+      url: `/api/sites/${site.id}/scans`,
+      headers: { cookie: company.admin.cookie!, 'x-csrf-token': company.admin.csrfToken! },
+      payload: form,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().candidates[0].serial).toBe(dev.ready.serial);
+  });
+
+  it('a photo without a QR code gets QR_NOT_FOUND; an oversize upload gets 413', async () => {
+    const site = await buildSite(company);
+    const sharp = (await import('sharp')).default;
+    const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#888' } }).png().toBuffer();
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(blank)], { type: 'image/png' }), 'blank.png');
+    const headers = { cookie: company.admin.cookie!, 'x-csrf-token': company.admin.csrfToken! };
+    const r = await p.app.inject({ method: 'POST', url: `/api/sites/${site.id}/scans`, headers, payload: form });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().error.code).toBe('QR_NOT_FOUND');
+    const big = new FormData();
+    big.append('image', new Blob([new Uint8Array(p.config.uploadLimitBytes + 1024)], { type: 'image/png' }), 'big.png');
+    const r2 = await p.app.inject({ method: 'POST', url: `/api/sites/${site.id}/scans`, headers, payload: big });
+    expect(r2.statusCode).toBe(413);
+    expect(r2.json().error.code).toBe('BODY_TOO_LARGE');
+  });
+});

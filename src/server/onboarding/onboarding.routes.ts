@@ -1,5 +1,5 @@
 import '@fastify/multipart';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { App } from '../http/types';
 import { meta } from '../http/types';
 import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema';
@@ -34,6 +34,8 @@ export const CandidateSchema = Type.Object({
   error: ErrorInfo,
   guidance: Type.Array(Type.String()),
 });
+
+const ScanTextBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 8192 }), qrPassword: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false });
 
 const ScanResponse = Type.Object({
   scanId: Uuid,
@@ -72,13 +74,20 @@ export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService
       summary: 'Scan a device QR code for a site: classify it and probe every device it names',
       description: 'Send the QR text as JSON `{ text }`, or a photo as multipart/form-data (field `image`, optional field `qrPassword`) to decode on the server.',
       params: IdParams,
-      body: Type.Optional(Type.Object({ text: Type.String({ minLength: 1, maxLength: 8192 }), qrPassword: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false })),
+      // JSON with the text, or a photo as multipart (validated by the multipart limits and the decoder).
+      body: {
+        content: {
+          'application/json': { schema: ScanTextBody },
+          'multipart/form-data': { schema: Type.Unknown() },
+        },
+      } as unknown as typeof ScanTextBody,
       response: { 201: ScanResponse, ...errorResponses, 422: Type.Ref('ErrorResponse'), 502: Type.Ref('ErrorResponse') },
     },
   }, async (req, reply) => {
     const actor = requireActor(req);
-    let text: string | undefined = req.body?.text;
-    let qrPassword = req.body?.qrPassword;
+    const json = req.isMultipart() ? undefined : (req.body as Static<typeof ScanTextBody> | undefined);
+    let text: string | undefined = json?.text;
+    let qrPassword = json?.qrPassword;
     if (req.isMultipart()) {
       if (!deps.decodeImage) throw new AppError('QR_DECODER_UNAVAILABLE');
       for await (const part of req.parts()) {
