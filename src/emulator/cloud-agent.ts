@@ -64,7 +64,7 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
 
   const sendHello = (extra: Pick<DeviceHello, 'register' | 'rotate'> = {}) => {
     if (!client || !key) return;
-    const base = { serial, model: device.model, type: device.type, firmware: device.firmwareVersion, ts: Date.now(), nonce: newNonce() };
+    const base = { serial, model: device.model, type: device.type, firmware: device.firmwareVersion, ts: Date.now(), nonce: newNonce(), session };
     const hello: DeviceHello = { v: 1, ...base, proof: helloProof(key, base), ...extra };
     lastHelloNonce = hello.nonce;
     client.publish(t.deviceHello(serial), JSON.stringify(hello), { qos: 1 });

@@ -120,7 +120,9 @@ export interface DeviceHello {
   firmware: string;
   ts: number;
   nonce: string;
-  /** hmac(key, 'hello', serial, ts, nonce, model, type, firmware) */
+  /** The connection's session (the one its Last Will names): an accepted hello means online. */
+  session: string;
+  /** hmac(key, 'hello', serial, ts, nonce, session, model, type, firmware) */
   proof: string;
   /** First registration (trust on first use): the derived key itself. Sent only when asked. */
   register?: { key: string };
@@ -128,8 +130,8 @@ export interface DeviceHello {
   rotate?: { sealed: string };
 }
 
-export function helloProof(key: Buffer, h: Pick<DeviceHello, 'serial' | 'ts' | 'nonce' | 'model' | 'type' | 'firmware'>): string {
-  return hmacHex(key, 'hello', h.serial, String(h.ts), h.nonce, h.model, h.type, h.firmware);
+export function helloProof(key: Buffer, h: Pick<DeviceHello, 'serial' | 'ts' | 'nonce' | 'session' | 'model' | 'type' | 'firmware'>): string {
+  return hmacHex(key, 'hello', h.serial, String(h.ts), h.nonce, h.session, h.model, h.type, h.firmware);
 }
 
 export interface HelloAck {

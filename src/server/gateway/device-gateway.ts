@@ -131,13 +131,13 @@ export class DeviceGateway extends EventEmitter {
     } catch {
       return;
     }
-    if (!h || h.serial !== serial || typeof h.ts !== 'number' || typeof h.nonce !== 'string' || typeof h.proof !== 'string') return;
+    if (!h || h.serial !== serial || typeof h.ts !== 'number' || typeof h.nonce !== 'string' || typeof h.session !== 'string' || typeof h.proof !== 'string') return;
     const ack = (a: Omit<HelloAck, 'nonce'>) => this.#publish(this.#t.deviceAck(serial), JSON.stringify({ ...a, nonce: h.nonce }));
     if (Math.abs(this.#now() - h.ts) > this.#opts.maxClockSkewMs) return ack({ ok: false, reason: 'clock-skew' });
     const fields = { model: String(h.model ?? ''), type: String(h.type ?? ''), firmware: String(h.firmware ?? '') };
     const reg = await this.#opts.store.getRegistration(serial);
     let key: Buffer | null = reg ? Buffer.from(reg.keyHex, 'hex') : null;
-    const proofOk = (k: Buffer) => safeEqualHex(h.proof, helloProof(k, { serial, ts: h.ts, nonce: h.nonce, ...fields }));
+    const proofOk = (k: Buffer) => safeEqualHex(h.proof, helloProof(k, { serial, ts: h.ts, nonce: h.nonce, session: h.session, ...fields }));
     let changedKey = false;
     if (!key) {
       if (!this.#opts.allowFirstRegistration) return ack({ ok: false, reason: 'unknown-device' });
@@ -161,6 +161,9 @@ export class DeviceGateway extends EventEmitter {
     }
     this.#keys.set(serial, key);
     this.emit('registered', { serial, ...fields });
+    // An accepted hello is proof enough that the device is online now: do not depend on its
+    // retained presence message alone (one lost message must not leave a device offline).
+    this.#setPresence(serial, true, h.session);
     return ack({ ok: true });
   }
 
@@ -175,13 +178,17 @@ export class DeviceGateway extends EventEmitter {
     if (typeof p.online !== 'boolean' || typeof p.session !== 'string' || typeof p.ts !== 'number' || typeof p.proof !== 'string') return;
     const key = await this.#keyFor(serial);
     if (!key || !safeEqualHex(p.proof, presenceProof(key, serial, p))) return;
+    this.#setPresence(serial, p.online, p.session);
+  }
+
+  #setPresence(serial: string, online: boolean, session: string): void {
     const prev = this.#online.get(serial);
     // A Last Will from an older session must not mark a reconnected device offline.
-    if (!p.online && prev?.online && prev.session !== p.session) return;
-    this.#online.set(serial, { online: p.online, session: p.session });
-    if (prev?.online === p.online) return;
-    this.emit('presence', { serial, online: p.online });
-    if (this.#opts.writer) this.#batch.set(serial, { serial, online: p.online, at: new Date(this.#now()) });
+    if (!online && prev?.online && prev.session !== session) return;
+    this.#online.set(serial, { online, session });
+    if (prev?.online === online) return;
+    this.emit('presence', { serial, online });
+    if (this.#opts.writer) this.#batch.set(serial, { serial, online, at: new Date(this.#now()) });
   }
 
   async #onEvent(serial: string, payload: Buffer): Promise<void> {
