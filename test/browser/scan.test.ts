@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startFleet, type Fleet } from '../../src/emulator/fleet';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { seriousA11yViolations } from './support/axe';
 import { ensureWebBuild } from './support/build';
@@ -16,18 +17,25 @@ import { installOnboardingStub, LOCKED_QR_PASSWORD, type StubState } from './sup
 import { screenshot } from './support/screens';
 import { createSite, setupAdmin, signInApi } from './support/session';
 
-// A Hikvision-style label QR: domain, serial, verification code, model.
-const CAMERA_LABEL = 'www.hik-connect.com\nREADY1234\nABCDEF\nDS-2CD2043G2-I\n';
-const PHOTO_LABEL = 'www.hik-connect.com\nREADY5678\nQWERTY\nDS-2CD2143G2-IS\n';
+// The label QRs of two emulated cameras (domain, short serial, verification code, model).
+let CAMERA_LABEL = '';
+let PHOTO_LABEL = '';
+let CAMERA_SERIAL = '';
 
 describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
   let platform: TestPlatform;
   let launched: Awaited<ReturnType<typeof launchChromium>>;
   let workDir: string;
   let site: { id: string; name: string };
+  let fleet: Fleet | undefined;
 
   beforeAll(async () => {
     await ensureWebBuild();
+    fleet = await startFleet({ count: 2, specs: [{ type: 'camera' }, { type: 'camera' }], sadpPort: false, controlHost: '127.0.0.1' });
+    const [first, second] = fleet.devices.map((d) => fleet!.describe(d));
+    CAMERA_LABEL = first?.label ?? '';
+    CAMERA_SERIAL = first?.shortSerial ?? '';
+    PHOTO_LABEL = second?.label ?? '';
     workDir = mkdtempSync(path.join(tmpdir(), 'sk-scan-'));
     const video = path.join(workDir, 'label.y4m');
     writeQrY4m(video, CAMERA_LABEL);
@@ -42,6 +50,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
   afterAll(async () => {
     await launched?.close();
     await platform?.close();
+    await fleet?.close();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -99,7 +108,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
       expect(stub.adds[0]?.body).toMatchObject({ candidateIds: ['c1'] });
       expect(typeof stub.adds[0]?.body.idempotencyKey).toBe('string');
       await page.getByRole('link', { name: "Show the site's devices" }).click();
-      await page.getByTestId('device-list').getByText('READY1234').first().waitFor();
+      await page.getByTestId('device-list').getByText(CAMERA_SERIAL).first().waitFor();
     } finally {
       await context.close();
     }
