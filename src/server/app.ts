@@ -40,7 +40,7 @@ import { DeviceGateway } from './gateway/device-gateway';
 import { AgentHub } from './gateway/agent-hub';
 import { PgGatewayStore } from './gateway/gateway.repository';
 import { startSiteAgent, type SiteAgent } from '../agent/site-agent';
-import type { SadpTarget } from '../devices/sadp-discovery';
+import { DEFAULT_SADP_TARGETS, type SadpTarget } from '../devices/sadp-discovery';
 import { hashToken, newToken } from './security/secret-box';
 import { PlatformDeviceReach } from './onboarding/device-reach';
 import { OnboardingService } from './onboarding/onboarding.service';
@@ -74,7 +74,7 @@ export interface Platform {
   /** The server's own site agent (LAN work on the server's network). */
   agent: SiteAgent;
   /** Where the embedded agent probes for devices (SADP); add the demo fleet's responder here. */
-  sadpTargets: SadpTarget[] | undefined;
+  sadpTargets: SadpTarget[];
   onboarding: OnboardingService;
 }
 
@@ -155,12 +155,13 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     agentHub.on('warn', (err: unknown) => logger.warn({ err }, 'agent hub'));
     const agentToken = newToken();
     await onboardingRepo.createAgentToken(hashToken(agentToken), null);
-    const sadpTargets = config.sadpTargets === 'multicast' ? undefined : [...config.sadpTargets];
-    const agent = await startSiteAgent({ mqttUrl, token: agentToken, topicPrefix, ...(sadpTargets ? { sadpTargets } : {}), onLog: (msg) => logger.debug({ agent: 'embedded' }, msg) });
+    // Explicit list, shared with the agent by reference (the demo fleet adds its responder to it).
+    const sadpTargets: SadpTarget[] = config.sadpTargets === 'multicast' ? [...DEFAULT_SADP_TARGETS] : [...config.sadpTargets];
+    const agent = await startSiteAgent({ mqttUrl, token: agentToken, topicPrefix, sadpTargets, onLog: (msg) => logger.debug({ agent: 'embedded' }, msg) });
     cleanups.push(() => agent.close());
     await agent.ready();
 
-    const reach = new PlatformDeviceReach({ gateway, hub: agentHub, agentId: () => agent.agentId, db: database.db, timeoutMs: config.deviceTimeoutMs, discoverTimeoutMs: 1500 });
+    const reach = new PlatformDeviceReach({ gateway, hub: agentHub, agentId: () => agent.agentId, canDiscover: () => sadpTargets.length > 0, db: database.db, timeoutMs: config.deviceTimeoutMs, discoverTimeoutMs: 1500 });
     const onboarding = new OnboardingService(uow, database.db, reach, secrets, clock, {
       probeConcurrency: 32,
       pendingTtlMs: config.pendingTtlMinutes * 60_000,

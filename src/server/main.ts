@@ -3,7 +3,28 @@
  * MQTT_URL. SIGTERM/SIGINT: stop accepting, finish in-flight requests and jobs, close storage.
  */
 import { buildApp, StartupError } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
+import type { Platform } from './app';
+
+/**
+ * The demo fleet of `npm start`: emulated devices in every state an installer meets, connected to
+ * this platform's device cloud and answering its site agent's SADP probes. Kept in DATA_DIR so
+ * the same devices come back after a restart.
+ */
+async function startDemoFleet(config: Readonly<Config>, platform: Platform) {
+  const { startFleet } = await import('../emulator');
+  const path = await import('node:path');
+  const fleet = await startFleet({
+    count: config.demoFleetCount,
+    statePath: path.resolve(config.dataDir, 'demo-fleet.json'),
+    cloudMqttUrl: platform.mqttUrl,
+    cloudTopicPrefix: config.mqttTopicPrefix,
+    sadpPort: 0,
+    sadpAddress: '127.0.0.1',
+  });
+  platform.sadpTargets.push({ address: '127.0.0.1', port: fleet.sadpPort });
+  return fleet;
+}
 
 async function main(): Promise<void> {
   let config;
@@ -38,6 +59,15 @@ async function main(): Promise<void> {
     `  Storage:    ${platform.database.embedded ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL'}`,
     `  Broker:     ${config.mqttUrl ? 'MQTT_URL' : `embedded MQTT on ${platform.mqttUrl}`}`,
   ];
+  let demo: Awaited<ReturnType<typeof startDemoFleet>> | undefined;
+  if (config.demoFleet) {
+    try {
+      demo = await startDemoFleet(config, platform);
+      lines.push(`  Demo fleet: ${demo.devices.length} emulated devices; labels, QR codes and passwords at ${demo.controlUrl}/`);
+    } catch (err) {
+      lines.push(`  Demo fleet: not started (${err instanceof Error ? err.message : String(err)}); set DEMO_FLEET=false to silence this.`);
+    }
+  }
   if (setupToken) lines.push('', `  First start: create the installer admin at ${publicUrl}/setup?token=${setupToken}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
@@ -48,7 +78,9 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
-    app.close().then(
+    Promise.resolve(demo?.close())
+      .then(() => app.close())
+      .then(
       () => process.exit(0),
       (err: unknown) => {
         app.log.error({ err }, 'shutdown failed');

@@ -16,7 +16,7 @@ export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[]): Promi
     sadpAddress: '127.0.0.1',
     device: { rebootMs: 300 },
   });
-  p.app.platform.sadpTargets?.push({ address: '127.0.0.1', port: fleet.sadpPort });
+  p.app.platform.sadpTargets.push({ address: '127.0.0.1', port: fleet.sadpPort });
   return fleet;
 }
 

@@ -41,6 +41,8 @@ export interface PlatformReachOptions {
   hub: AgentHub;
   /** The agent that serves LAN work (the server's embedded agent). */
   agentId: () => string | undefined;
+  /** False when LAN discovery has nowhere to probe (SADP_TARGETS=none): never fall back to multicast. */
+  canDiscover: () => boolean;
   db: Executor;
   timeoutMs: number;
   discoverTimeoutMs: number;
@@ -75,7 +77,7 @@ export class PlatformDeviceReach implements DeviceReach {
 
   async discoverLan(): Promise<DiscoveredDevice[] | null> {
     const agentId = this.o.agentId();
-    if (!agentId || !this.o.hub.isOnline(agentId)) return null;
+    if (!agentId || !this.o.canDiscover() || !this.o.hub.isOnline(agentId)) return null;
     return this.o.hub.discover(agentId, { timeoutMs: this.o.discoverTimeoutMs });
   }
 
