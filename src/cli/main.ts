@@ -8,6 +8,7 @@ import { register as registerEmulator } from './commands/emulator';
 import { register as registerDevice } from './commands/device';
 import { register as registerAgent } from './commands/agent';
 import { register as registerServer } from './commands/server';
+import { register as registerAdd } from './commands/add';
 
 const program = new Command();
 program.name('sitekeeper').description('Sitekeeper: add devices by QR and keep them healthy.').showHelpAfterError();
@@ -17,6 +18,7 @@ registerQr(program);
 registerEmulator(program);
 registerDevice(program);
 registerAgent(program);
+registerAdd(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string; hint?: string };
