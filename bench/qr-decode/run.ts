@@ -224,11 +224,11 @@ function machine(): string {
   } catch {
     // lscpu missing: keep Node's view of the CPU.
   }
-  let load = '';
+  let load = 'n/a';
   try {
     load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   } catch {
-    load = 'n/a';
+    // Not Linux: no load average.
   }
   return `${cpus().length} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${process.platform} ${process.arch}, Node ${process.version}; load average at start ${load}`;
 }
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
   lines.push('## QR decode\n');
   lines.push(`Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npx tsx bench/qr-decode/run.ts\`. Machine: ${machine()}. zxing-wasm ${pkg('zxing-wasm')}, jsqr ${pkg('jsqr')}, sharp ${pkg('sharp')}.\n`);
   lines.push('Decoders, all on the same RGBA pixels (stored, no EXIF rotation), timing the decode call only after one warm-up call:\n');
-  lines.push('* **ours** — `decodePhotoRgba` (src/qr/decode-image.ts): zxing-wasm with tryHarder/tryRotate/tryInvert/tryDownscale + **tryDenoise**; when that finds nothing, fallback passes (2× upscale, then CLAHE local contrast) until one finds a code.');
+  lines.push('* **ours** — `decodePhotoRgba` (src/qr/decode-image.ts): zxing-wasm with tryHarder/tryRotate/tryInvert/tryDownscale + **tryDenoise**; when that finds nothing and the photo is small (≤ 2.56 MP), one fallback pass on a cubic upscale (up to 2×, ≤ 4 MP) without denoise.');
   lines.push('* **zxing-default** — `readBarcodes(rgba, { formats: ["QRCode"] })`, the reader defaults.');
   lines.push('* **zxing+denoise** — the same plus `tryDenoise: true` (reference for the goal).');
   lines.push('* **jsQR** — `jsQR(data, width, height)` with its defaults (one code per image at most).\n');

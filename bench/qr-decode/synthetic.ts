@@ -145,11 +145,11 @@ export async function generateSyntheticSet(perCategory = 8, seed = 5): Promise<S
         const scale = hard < 0.3 ? 3 : hard < 0.7 ? 2 : 1;
         const code = await codeImage(payload, scale);
         const meta = await sharp(code).metadata();
-        img = await scene(code, W, H, Math.floor(r() * (W - meta.width!)), Math.floor(r() * (H - meta.height!)));
+        img = await scene(code, W, H, Math.floor(r() * (W - meta.width)), Math.floor(r() * (H - meta.height)));
         img = await toRaw(sharpOf(img).blur(0.3 + 0.5 * hard));
       } else {
         const code = await codeImage(payload, 5);
-        const side = (await sharp(code).metadata()).width!;
+        const side = (await sharp(code).metadata()).width;
         const s = Math.min(side, 600);
         const resized = await sharp(code).resize(s, s, { kernel: 'nearest' }).png().toBuffer();
         const left = Math.floor((W - s) * (0.2 + 0.6 * r()));

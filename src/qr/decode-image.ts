@@ -15,8 +15,10 @@ import { loadZxingForNode } from './zxing-node';
 
 export const DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024;
 export const DEFAULT_MAX_IMAGE_PIXELS = 50_000_000;
-/** Fallback passes never work on more pixels than this (bounded time and memory). */
-const MAX_PASS_PIXELS = 16_000_000;
+/** The upscale fallback never works on more pixels than this (bounded time and memory). */
+const MAX_UPSCALED_PIXELS = 4_000_000;
+/** Upscaling by less than this does not give zxing the extra pixels per module it needs. */
+const MIN_USEFUL_UPSCALE = 1.25;
 const FORMATS = new Set(['jpeg', 'png', 'webp']);
 
 export interface DecodeImageOptions {
@@ -53,21 +55,31 @@ function sharpFromRgba(img: RgbaImage): Sharp {
 
 interface FallbackPass {
   name: string;
-  /** Scale factor relative to the input, from its size. */
+  /** Scale factor relative to the input, from its size; 0 skips the pass. */
   scale: (w: number, h: number) => number;
   prepare?: (s: Sharp) => Sharp;
 }
 
 /**
  * Passes tried in order when the first pass finds no code; each is kept only because the
- * benchmark showed it finding codes the first pass missed (see bench/RESULTS.md).
+ * benchmark showed it finding codes the first pass missed (bench/RESULTS.md, "## QR decode").
+ * Tried on the photo set and dropped: normalise, gamma, sharpen, median, blur, ½ and ¼ downscale,
+ * GlobalHistogram binarizer (no extra code); CLAHE found 1 more code (a sheet where zxing already
+ * read 2 of 3) but only when run on every photo, at ~1.9 s median per photo.
  */
 export const FALLBACK_PASSES: FallbackPass[] = [
-  // Small or far-away codes: zxing needs ~3 px per module; upscaling gives it that.
-  { name: 'upscale', scale: (w, h) => Math.min(2, Math.sqrt(MAX_PASS_PIXELS / (w * h))) },
-  // Uneven light (bright spots, shadows, glare): local contrast equalisation.
-  { name: 'clahe', scale: (w, h) => Math.min(1, 1600 / Math.max(w, h)), prepare: (s) => s.clahe({ width: 32, height: 32, maxSlope: 4 }) },
+  // Small or far-away codes in small photos: zxing needs ~3 px per module; upscaling gives it that.
+  {
+    name: 'upscale',
+    scale: (w, h) => {
+      const f = Math.min(2, Math.sqrt(MAX_UPSCALED_PIXELS / (w * h)));
+      return f >= MIN_USEFUL_UPSCALE ? f : 0;
+    },
+  },
 ];
+
+/** Fallback passes skip denoise: it found nothing more there and costs 2–5× the time. */
+const FALLBACK_READER_OPTIONS = { ...PRIMARY_READER_OPTIONS, tryDenoise: false };
 
 async function runPass(img: RgbaImage, pass: FallbackPass): Promise<DecodedQr[]> {
   const f = pass.scale(img.width, img.height);
@@ -80,7 +92,7 @@ async function runPass(img: RgbaImage, pass: FallbackPass): Promise<DecodedQr[]>
   const scaled = await rawOf(s);
   const sx = img.width / scaled.width;
   const sy = img.height / scaled.height;
-  const found = await readQrCodes(scaled, PRIMARY_READER_OPTIONS);
+  const found = await readQrCodes(scaled, FALLBACK_READER_OPTIONS);
   return found.map((r) => ({ ...r, position: mapPosition(r.position, (p) => ({ x: p.x * sx, y: p.y * sy })) }));
 }
 
