@@ -1,16 +1,14 @@
 /**
- * QR decoding off the main thread, so the camera preview stays smooth. zxing-wasm's reader with
- * its .wasm served from our own origin (never fetched from a CDN).
+ * QR decoding off the main thread, so the camera preview stays smooth. Uses the shared decoding
+ * core (src/qr/decoder-core: zxing-wasm with the same reader options as the server and the CLI),
+ * with the .wasm served from our own origin (never fetched from a CDN).
  */
-import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
+import { decodeRgba, useZxingWasmUrl } from '../../qr/decoder-core';
 import type { DecodeRequest, DecodeResponse } from './decode-protocol';
 
-prepareZXingModule({ overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) } });
-
-const FRAME_OPTIONS: ReaderOptions = { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 1 };
-// Album photos are taken once: spend more effort on them (denoise, inverted labels).
-const PHOTO_OPTIONS: ReaderOptions = { formats: ['QRCode'], tryHarder: true, tryInvert: true, tryDenoise: true, maxNumberOfSymbols: 4 };
+// Starts fetching and compiling the .wasm now, before the first frame arrives.
+const ready = useZxingWasmUrl(wasmUrl);
 
 /** Photos straight off a phone are 12+ megapixels; scale them down before decoding. */
 const MAX_PHOTO_SIDE = 2000;
@@ -35,14 +33,12 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 async function handle(req: DecodeRequest): Promise<string[]> {
-  if (req.kind === 'warmup') {
-    // Load and compile the .wasm before the first frame arrives.
-    await readBarcodes(new ImageData(1, 1), FRAME_OPTIONS);
-    return [];
-  }
+  await ready;
+  if (req.kind === 'warmup') return [];
+  // Camera frames: one fast pass (the next frame is a retry). Album photos: every pass that helps.
   const image = req.kind === 'frame' ? req.image : await blobToImageData(req.blob);
-  const results = await readBarcodes(image, req.kind === 'frame' ? FRAME_OPTIONS : PHOTO_OPTIONS);
-  return results.filter((r) => r.isValid && r.text.length > 0).map((r) => r.text);
+  const results = await decodeRgba(image, req.kind === 'frame' ? 'frame' : 'photo');
+  return results.map((r) => r.text);
 }
 
 scope.addEventListener('message', (e) => {

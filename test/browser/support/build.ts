@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const WEB_DIST = path.join(ROOT, 'dist/web');
-const SOURCES = [path.join(ROOT, 'src/web'), path.join(ROOT, 'vite.config.ts')];
+// The app and what its bundle imports from outside src/web (the QR decoding core and errors).
+const SOURCES = ['src/web', 'src/qr/decoder-core.ts', 'src/errors', 'vite.config.ts'].map((p) => path.join(ROOT, p));
 const LOCK = path.join(ROOT, 'dist/.web-build.lock');
 
 function newestMtime(p: string): number {
