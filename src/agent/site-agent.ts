@@ -127,6 +127,7 @@ export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent>
           host,
           ...(typeof a.port === 'number' ? { port: a.port } : {}),
           https: a.https === true,
+          acceptSelfSignedCert: a.acceptSelfSignedCert === true,
           ...(typeof a.username === 'string' ? { username: a.username, password: typeof a.password === 'string' ? a.password : '' } : {}),
         });
         const method = header.method as 'GET' | 'PUT' | 'POST' | 'DELETE';

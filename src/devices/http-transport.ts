@@ -15,6 +15,11 @@ export interface HttpTarget {
   https?: boolean;
   username?: string;
   password?: string;
+  /**
+   * Accept the device's self-signed HTTPS certificate (real devices ship one; there is no CA to
+   * check it against). Only meaningful with `https`.
+   */
+  acceptSelfSignedCert?: boolean;
 }
 
 export interface HttpTransportOptions {
@@ -25,7 +30,12 @@ export interface HttpTransportOptions {
 }
 
 let sharedClient: HttpClient | undefined;
-function defaultClient(): HttpClient {
+let selfSignedClient: HttpClient | undefined;
+function defaultClient(acceptSelfSigned: boolean): HttpClient {
+  if (acceptSelfSigned) {
+    selfSignedClient ??= new HttpClient({ defaultArgs: { keepAliveTimeout: 4000 }, connect: { rejectUnauthorized: false } });
+    return selfSignedClient;
+  }
   sharedClient ??= new HttpClient({ defaultArgs: { keepAliveTimeout: 4000 } });
   return sharedClient;
 }
@@ -64,7 +74,7 @@ export class HttpTransport implements IsapiTransport {
     this.#auth = target.username !== undefined ? `${target.username}:${target.password ?? ''}` : undefined;
     this.#timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxResponseBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-    this.#client = opts.client ?? defaultClient();
+    this.#client = opts.client ?? defaultClient(target.https === true && target.acceptSelfSignedCert === true);
   }
 
   async request(req: IsapiRequest): Promise<IsapiResponse> {

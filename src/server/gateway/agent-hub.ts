@@ -204,7 +204,7 @@ export class AgentHub extends EventEmitter {
     const timeoutMs = req.timeoutMs ?? this.#opts.requestTimeoutMs ?? 10_000;
     const res = await this.#call(agentId, {
       op: 'isapi', method: req.method, path: req.path, headers: req.headers ?? {}, timeoutMs,
-      args: { host: target.host, port: target.port, https: target.https ?? false, username: target.username, password: target.password },
+      args: { host: target.host, port: target.port, https: target.https ?? false, acceptSelfSignedCert: target.acceptSelfSignedCert ?? false, username: target.username, password: target.password },
     }, body, timeoutMs);
     return { status: res.header.status ?? 502, headers: res.header.headers ?? {}, body: res.body };
   }
