@@ -23,11 +23,11 @@ async function main(): Promise<void> {
     else if (m.type === 'report') send({ type: 'report', marks });
     else if (m.type === 'go') {
       void (async () => {
-        // Stagger connection attempts (200 per 20 ms) so the listen backlog is not flooded.
-        for (let i = 0; i < devices.length; i += 200) {
-          const batch = devices.slice(i, i + 200);
+        // Ramp up (100 per 50 ms, 2,000/s) so neither the listen backlog nor the CPU is flooded.
+        for (let i = 0; i < devices.length; i += 100) {
+          const batch = devices.slice(i, i + 100);
           agents.push(...(await Promise.all(batch.map((d) => startCloudAgent(d, { mqttUrl: url, topicPrefix, keepaliveSeconds: 60 })))));
-          await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, 50));
         }
         send({ type: 'started', at: Date.now() });
       })();

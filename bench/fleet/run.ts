@@ -47,6 +47,14 @@ class Child {
       this.#waiters.push({ type, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
   }
+  kill(): void {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null || !this.proc.pid) return;
+    try {
+      process.kill(this.proc.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   send(m: Msg): void {
     if (this.proc.connected) this.proc.send(m);
   }
@@ -54,7 +62,7 @@ class Child {
     if (this.proc.exitCode !== null) return;
     const exited = new Promise<void>((r) => this.proc.once('exit', () => r()));
     this.send({ type: 'exit' });
-    const timer = setTimeout(() => this.proc.pid && process.kill(this.proc.pid, 'SIGKILL'), 60_000);
+    const timer = setTimeout(() => this.kill(), 60_000);
     await exited;
     clearTimeout(timer);
   }
@@ -112,7 +120,7 @@ async function runOne(brokerName: string, brokerArg: string, n: number): Promise
   let emulator: Child | undefined;
   const hardStop = setTimeout(() => {
     process.stderr.write(`\n  ${brokerName} ${n}: run timeout, stopping\n`);
-    for (const c of [server, emulator]) if (c?.proc.pid && c.proc.exitCode === null) process.kill(c.proc.pid, 'SIGKILL');
+    for (const c of [server, emulator]) c?.kill();
   }, RUN_TIMEOUT_MS);
   try {
     const ready = await server.wait('ready', 30_000);
@@ -156,18 +164,20 @@ async function main(): Promise<void> {
     if (await reachable('127.0.0.1', 1883)) brokers.push(['Mosquitto 127.0.0.1:1883', 'mqtt://127.0.0.1:1883']);
     else process.stderr.write('Mosquitto on 127.0.0.1:1883 not reachable: skipped\n');
   }
-  const results: Result[] = [];
-  for (const [name, b] of brokers) for (const n of SIZES) results.push(await runOne(name, b, n));
   const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
   if (MARKDOWN) {
     process.stdout.write('| broker | devices | connect time (s) | server RSS (MB) | server CPU connecting / steady | emulator RSS (MB) | emulator CPU connecting / steady | presence writes |\n|---|---|---|---|---|---|---|---|\n');
-    for (const r of results) {
-      process.stdout.write(
-        `| ${r.broker} | ${r.devices}${r.error ? ` (${r.online} online: ${r.error})` : ''} | ${f(r.connectSeconds, 1)} | ${f(r.server.steady.rssMB)} | ${f(r.server.connect.cpuPercent)} % / ${f(r.server.steady.cpuPercent, 1)} % | ${f(r.emulator.steady.rssMB)} | ${f(r.emulator.connect.cpuPercent)} % / ${f(r.emulator.steady.cpuPercent, 1)} % | ${r.presenceWrites} |\n`,
-      );
+  }
+  // One line per run as soon as it is done: a later run that fails keeps the earlier results.
+  for (const [name, b] of brokers) {
+    for (const n of SIZES) {
+      const r = await runOne(name, b, n);
+      if (MARKDOWN) {
+        process.stdout.write(
+          `| ${r.broker} | ${r.devices}${r.error ? ` (${r.online} online at the end: ${r.error})` : ''} | ${f(r.connectSeconds, 1)} | ${f(r.server.steady.rssMB)} | ${f(r.server.connect.cpuPercent)} % / ${f(r.server.steady.cpuPercent, 1)} % | ${f(r.emulator.steady.rssMB)} | ${f(r.emulator.connect.cpuPercent)} % / ${f(r.emulator.steady.cpuPercent, 1)} % | ${r.presenceWrites} |\n`,
+        );
+      } else process.stdout.write(`${JSON.stringify(r)}\n`);
     }
-  } else {
-    for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
   }
 }
 

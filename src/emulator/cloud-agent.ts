@@ -174,7 +174,8 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
       clean: true,
       keepalive: opts.keepaliveSeconds ?? 30,
       reconnectPeriod: 2000 + Math.floor(Math.random() * 2000),
-      connectTimeout: 15_000,
+      // Generous: a loaded broker (or a fleet of thousands starting at once) answers CONNECT late.
+      connectTimeout: 30_000,
       will: { topic: t.devicePresence(serial), payload: Buffer.from(presence(false)), qos: 1, retain: true },
       // Broker credentials (checked by the embedded broker's hook; ignored by an anonymous one).
       username: `${DEVICE_USER_PREFIX}${serial}`,
