@@ -128,6 +128,15 @@ describeBrowser('installer portal (Chromium, real server)', () => {
       await p.getByText('No sites yet').waitFor();
       expect(await p.getByRole('link', { name: 'Installers' }).count()).toBe(0);
       expect(await noHorizontalScroll(p)).toBe(true);
+
+      // The admin assigns Ivan to the site; he then sees it.
+      await page.goto(`/sites/${siteId}`);
+      await page.getByRole('checkbox', { name: /Ivan Installer/ }).check();
+      await page.getByRole('button', { name: 'Save assignments' }).click();
+      await page.getByText('Saved.', { exact: true }).waitFor();
+      await screenshot(page, 'portal-site');
+      await p.reload();
+      await p.getByRole('link', { name: 'Harbour Office', exact: true }).waitFor();
     } finally {
       await invitee.close();
     }
