@@ -200,10 +200,7 @@ export class OnboardingService {
       if (!b.created) return b;
       const sealed = Object.keys(decisions).length > 0 ? this.secrets.seal(JSON.stringify(decisions), `batch:${batchId}`) : null;
       await r.addItems(ids.map((cid) => ({ id: randomUUID(), batchId, candidateId: cid, siteId: scan.siteId, serial: byId.get(cid)!.serial, secretsSealed: sealed })));
-      await trx
-        .insertInto('audit_log')
-        .values({ company_id: actor.companyId, actor_id: actor.id, actor_email: actor.email, action: 'onboarding.add', target_type: 'site', target_id: scan.siteId, outcome: 'success', details: JSON.stringify({ batchId, scanId, devices: ids.length }), correlation_id: meta.correlationId })
-        .execute();
+      await new AuditRepository(trx).record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'onboarding.add', targetType: 'site', targetId: scan.siteId, outcome: 'success', details: { batchId, scanId, devices: ids.length }, correlationId: meta.correlationId });
       return b;
     });
     if (result.created) for (const it of await repo.items(result.id)) await this.enqueue(it.id);
@@ -322,7 +319,7 @@ export class OnboardingService {
         await setStep('enabling_dhcp');
         await this.reach.lanClient(p.host!, p.port!, creds).setDhcp();
         await setStep('following');
-        p = await this.follow(serial!, p, ctx);
+        p = await this.follow(serial!, p);
       } else {
         const pw = decisions.devicePassword ?? decisions.adminPassword;
         if (pw) creds = { user: 'admin', password: pw };
@@ -384,7 +381,7 @@ export class OnboardingService {
     return rows.find((r) => serialMatches(r.serial, serial));
   }
 
-  private async follow(serial: string, before: Probe, ctx: ProbeContext): Promise<Probe> {
+  private async follow(serial: string, before: Probe): Promise<Probe> {
     const deadline = this.clock.now().getTime() + this.settings.followTimeoutMs;
     while (this.clock.now().getTime() < deadline) {
       const lan = await this.reach.discoverLan().catch(() => null);
@@ -392,7 +389,6 @@ export class OnboardingService {
       if (d) return { ...before, host: d.ipv4Address, port: d.httpPort, activated: true, cloudEnabled: d.cloudEnabled, online: true };
       await new Promise((r) => setTimeout(r, this.settings.pollMs));
     }
-    void ctx;
     throw new AppError('DEVICE_OFFLINE', 'The device was activated but did not come back on the network after switching to DHCP.', { hint: 'Check that the network has a DHCP server, then scan the device again.' });
   }
 
@@ -439,10 +435,7 @@ export class OnboardingService {
       });
       if (!id) return null; // someone else added it first: report what is there
       await trx.updateTable('onboarding_items').set({ device_id: id }).where('id', '=', item.id).execute();
-      await trx
-        .insertInto('audit_log')
-        .values({ company_id: batch.companyId, actor_id: batch.createdBy, actor_email: null, action: 'device.add', target_type: 'device', target_id: id, outcome: 'success', details: JSON.stringify({ serial, via, siteId: batch.siteId, batchId: item.batchId }), correlation_id: null })
-        .execute();
+      await new AuditRepository(trx).record({ companyId: batch.companyId, actorId: batch.createdBy, actorEmail: null, action: 'device.add', targetType: 'device', targetId: id, outcome: 'success', details: { serial, via, siteId: batch.siteId, batchId: item.batchId } });
       await trx
         .insertInto('domain_events')
         .values({ company_id: batch.companyId, type: 'device.added', payload: JSON.stringify({ deviceId: id, siteId: batch.siteId, family, firmwareCompatible: verdict?.compatible ?? null, wasPending: item.pendingUntil !== null, notifyUserId: batch.createdBy }) })
