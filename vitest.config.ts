@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     dangerouslyIgnoreUnhandledErrors: false,
+    // Builds the web app once (no-op when dist/web is fresh) before the browser tests use it.
+    globalSetup: ['test/browser/global-setup.ts'],
   },
 });
