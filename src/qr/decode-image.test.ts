@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import fc from 'fast-check';
 import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error';
@@ -109,5 +110,20 @@ describe('QR decoding', () => {
     const t = performance.now();
     expect(await codeOf(decodeImageBuffer(png))).toBe('IMAGE_TOO_LARGE');
     expect(performance.now() - t).toBeLessThan(5000);
+  });
+
+  it('only ever fails with typed errors on mutated image files (fuzz)', async () => {
+    const png = await renderQrPng('E12345678', { scale: 3 });
+    const jpeg = await sharp(png).jpeg().toBuffer();
+    const webp = await sharp(png).webp().toBuffer();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(png, jpeg, webp), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }), fc.nat(), async (file, flips, cut) => {
+        const b = Buffer.from(file.subarray(0, Math.max(8, file.length - (cut % file.length))));
+        for (const [at, v] of flips) b[at % b.length] = v;
+        const outcome = await codeOf(decodeImageBuffer(b));
+        expect(['no error', 'IMAGE_UNREADABLE', 'IMAGE_TOO_LARGE']).toContain(outcome);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
