@@ -76,8 +76,12 @@ export const PRIMARY_READER_OPTIONS: ReaderOptions = {
   maxNumberOfSymbols: 255,
 };
 
-/** Camera frames: no denoise, fewer symbols; a missed frame is followed by the next one. */
-export const FRAME_READER_OPTIONS: ReaderOptions = { ...PRIMARY_READER_OPTIONS, tryDenoise: false, maxNumberOfSymbols: 8 };
+/**
+ * Camera frames: no denoise (a missed frame is followed by the next one) and stop at the first
+ * code, which saves ~40 % of the time per 1280×720 frame (bench/qr-decode). Pass `maxCodes` to
+ * `decodeRgba` when a frame may hold several codes that all matter.
+ */
+export const FRAME_READER_OPTIONS: ReaderOptions = { ...PRIMARY_READER_OPTIONS, tryDenoise: false, maxNumberOfSymbols: 1 };
 
 function toDecoded(r: ReadResult): DecodedQr {
   const p = r.position;
@@ -145,6 +149,8 @@ export function mapPosition(p: QrPosition, f: (pt: QrPoint) => QrPoint): QrPosit
  * Decodes a camera frame or any RGBA image in one zxing pass (the browser worker's entry point).
  * Album photos on the server get further passes in ./decode-image.
  */
-export async function decodeRgba(image: RgbaImage, mode: DecodeMode = 'photo'): Promise<DecodedQr[]> {
-  return readQrCodes(image, mode === 'frame' ? FRAME_READER_OPTIONS : PRIMARY_READER_OPTIONS);
+export async function decodeRgba(image: RgbaImage, mode: DecodeMode = 'photo', opts: { maxCodes?: number } = {}): Promise<DecodedQr[]> {
+  const base = mode === 'frame' ? FRAME_READER_OPTIONS : PRIMARY_READER_OPTIONS;
+  const maxCodes = opts.maxCodes === undefined ? undefined : Math.max(1, Math.min(255, Math.floor(opts.maxCodes)));
+  return readQrCodes(image, maxCodes === undefined ? base : { ...base, maxNumberOfSymbols: maxCodes });
 }
