@@ -6,6 +6,7 @@ import { api, setCsrfToken } from './client';
 import type {
   AddRequest,
   AuditEntry,
+  BatchView,
   Device,
   Installer,
   Invitation,
@@ -105,7 +106,10 @@ export const devicesApi = {
 };
 
 export const onboardingApi = {
-  /** `qrPassword` unlocks a password-protected multi-device code (proposed contract addition). */
+  /**
+   * A password-protected multi-device code answers 422 QR_PASSWORD_REQUIRED; send it again with
+   * `qrPassword` (a wrong one answers QR_PASSWORD_WRONG).
+   */
   scanText: (siteId: string, text: string, qrPassword?: string) =>
     api.post<ScanResult>(`/api/sites/${enc(siteId)}/scans`, qrPassword === undefined ? { text } : { text, qrPassword }),
   scanImage: (siteId: string, image: Blob) => {
@@ -113,7 +117,12 @@ export const onboardingApi = {
     form.append('image', image, 'label.jpg');
     return api.post<ScanResult>(`/api/sites/${enc(siteId)}/scans`, form, { timeoutMs: 60_000 });
   },
-  add: (scanId: string, body: AddRequest) => api.post<{ batchId: string }>(`/api/scans/${enc(scanId)}/add`, body),
-  /** Server-sent events of a batch; the EventSource sends the session cookie itself. */
-  batchEventsUrl: (batchId: string) => `/api/batches/${enc(batchId)}/events`,
+  /** 202 with the batch; per-device problems come back per item, request-level ones as 4xx. */
+  add: (scanId: string, body: AddRequest) => api.post<{ batchId: string; created: boolean }>(`/api/scans/${enc(scanId)}/add`, body),
+  batch: (batchId: string, signal?: AbortSignal) => api.get<BatchView>(`/api/batches/${enc(batchId)}`, { signal }),
+  /**
+   * Server-sent events of a batch (`item`, `batch`, `settled`); the EventSource sends the session
+   * cookie itself. With `follow` the stream stays open until every device is finished.
+   */
+  batchEventsUrl: (batchId: string, follow = false) => `/api/batches/${enc(batchId)}/events${follow ? '?follow=true' : ''}`,
 };

@@ -57,8 +57,7 @@ export interface Site {
   address: string | null;
   timeZone: string | null;
   createdAt: string;
-  /** Not served yet by the sites API; shown when present. */
-  deviceCount?: number;
+  updatedAt?: string;
 }
 
 export interface AuditEntry {
@@ -82,21 +81,33 @@ export type NextAction =
   | 'connect_to_network'
   | 'none';
 
+/** `{ code, message, hint }` as the server reports a per-device problem. */
+export interface ItemError {
+  code: string;
+  message: string;
+  hint: string;
+}
+
+/** CandidateSchema in src/server/onboarding/onboarding.routes.ts. */
 export interface Candidate {
   id: string;
-  serial: string;
-  name: string | null;
+  name: string;
+  serial: string | null;
   model: string | null;
   type: string | null;
   host: string | null;
   port: number | null;
-  reachableVia: string | null;
+  reachableVia: 'cloud' | 'lan' | 'direct' | null;
   online: boolean;
   activated: boolean | null;
   cloudEnabled: boolean | null;
+  cloudRegistered: boolean;
   alreadyAdded: 'this_site' | 'other_site' | 'elsewhere' | null;
   nextAction: NextAction;
-  firmware: { version: string | null; compatible: boolean | null } | null;
+  firmware: { version: string | null; compatible: boolean | null; minimum: string | null };
+  error: ItemError | null;
+  /** Offline guidance lines (nextAction connect_to_network). */
+  guidance: string[];
 }
 
 export interface ScanResult {
@@ -107,33 +118,60 @@ export interface ScanResult {
 
 export interface AddRequest {
   candidateIds: string[];
-  adminPassword?: string;
-  verificationCode?: string;
-  qrPassword?: string;
   idempotencyKey: string;
+  /** Verification code for the cloud (6–12 letters or digits). */
+  verificationCode?: string;
+  /** New admin password of factory-new devices (activation). */
+  adminPassword?: string;
+  /** Current admin password: devices whose cloud service is to be enabled, IP devices asking for it. */
+  devicePassword?: string;
 }
 
-export interface BatchEvent {
+export type ItemState = 'queued' | 'running' | 'added' | 'already_added' | 'failed' | 'needs_action' | 'pending';
+
+/** One device of an onboarding batch (`event: item`, and the items of GET /api/batches/:id). */
+export interface BatchItem {
+  id: string;
   candidateId: string;
-  state: 'queued' | 'running' | 'waiting' | 'done' | 'failed';
+  serial: string | null;
+  state: ItemState;
   step: string;
-  code?: string;
-  message?: string;
-  hint?: string;
+  deviceId: string | null;
+  error: ItemError | null;
+  pendingUntil: string | null;
+  guidance: string[];
 }
 
+/** `event: batch` (and `settled`): the totals. */
+export interface BatchSummary {
+  batchId: string;
+  counts: Record<string, number>;
+  settled: boolean;
+  done: boolean;
+}
+
+export interface BatchView extends BatchSummary {
+  siteId: string;
+  items: BatchItem[];
+}
+
+/** DeviceSchema in src/server/devices/device.routes.ts. */
 export interface Device {
   id: string;
   siteId: string;
-  siteName?: string;
+  siteName: string;
   serial: string;
-  name: string | null;
-  type: string | null;
-  model: string | null;
-  firmwareVersion: string | null;
-  addedVia: string | null;
-  /** 'online' | 'offline' | 'pending', or a state added later. */
+  name: string;
+  type: string;
+  model: string;
+  firmwareVersion: string;
+  firmwareCompatible: boolean | null;
+  addedVia: string;
+  host: string | null;
+  port: number | null;
+  healthMonitoring: boolean;
+  /** 'online' | 'offline', or a state added later. */
   status: string;
-  lastSeenAt: string | null;
   createdAt: string;
+  updatedAt: string;
 }

@@ -38,10 +38,10 @@ export function DeviceListPage() {
       width: 'minmax(10rem, 2fr)',
       cell: (d) => <Link to={`/devices/${encodeURIComponent(d.id)}`}>{d.name || d.serial}</Link>,
     },
-    { key: 'type', header: 'Type', width: 'minmax(5rem, 1fr)', cell: (d) => d.type ?? '—' },
-    { key: 'model', header: 'Model', width: 'minmax(6rem, 1fr)', cell: (d) => d.model ?? '—' },
+    { key: 'type', header: 'Type', width: 'minmax(5rem, 1fr)', cell: (d) => d.type || '—' },
+    { key: 'model', header: 'Model', width: 'minmax(6rem, 1fr)', cell: (d) => d.model || '—' },
     { key: 'serial', header: 'Serial', width: 'minmax(7rem, 1fr)', cell: (d) => d.serial },
-    ...(siteId ? [] : [{ key: 'site', header: 'Site', width: 'minmax(6rem, 1fr)', cell: (d: Device) => d.siteName ?? '—' }]),
+    ...(siteId ? [] : [{ key: 'site', header: 'Site', width: 'minmax(6rem, 1fr)', cell: (d: Device) => d.siteName || '—' }]),
     { key: 'status', header: 'Status', width: '7rem', cell: (d) => <StatusBadge status={d.status} /> },
   ];
 

@@ -5,6 +5,7 @@ import { useAsync } from '../../ui/async';
 import { ErrorNotice, formatDate, Loading, PageHeader, StatusBadge } from '../../ui/components';
 
 const REFRESH_MS = 5000;
+const ADDED_VIA: Record<string, string> = { cloud: 'Device cloud (serial and verification code)', direct: 'IP address', agent: 'Site network (agent)' };
 
 /** What the platform knows of one device; refreshed while the page is open. */
 export function DevicePage() {
@@ -32,22 +33,36 @@ export function DevicePage() {
               <StatusBadge status={d.status} />
             </dd>
             <dt>Type</dt>
-            <dd>{d.type ?? 'Unknown'}</dd>
+            <dd>{d.type || 'Unknown'}</dd>
             <dt>Model</dt>
-            <dd>{d.model ?? '—'}</dd>
+            <dd>{d.model || '—'}</dd>
             <dt>Serial</dt>
             <dd>{d.serial}</dd>
             <dt>Firmware</dt>
-            <dd>{d.firmwareVersion ?? '—'}</dd>
+            <dd>
+              {d.firmwareVersion || '—'}
+              {d.firmwareCompatible === false ? ' (not supported: upgrade it)' : ''}
+            </dd>
             <dt>Added via</dt>
-            <dd>{d.addedVia ?? '—'}</dd>
-            <dt>Last seen</dt>
-            <dd>{formatDate(d.lastSeenAt)}</dd>
+            <dd>{ADDED_VIA[d.addedVia] ?? d.addedVia}</dd>
+            {d.host && (
+              <>
+                <dt>Address</dt>
+                <dd>
+                  {d.host}
+                  {d.port ? `:${d.port}` : ''}
+                </dd>
+              </>
+            )}
+            <dt>Health monitoring</dt>
+            <dd>{d.healthMonitoring ? 'On' : 'Off'}</dd>
+            <dt>Last change</dt>
+            <dd>{formatDate(d.updatedAt)}</dd>
             <dt>Added</dt>
             <dd>{formatDate(d.createdAt)}</dd>
             <dt>Site</dt>
             <dd>
-              <Link to={`/sites/${encodeURIComponent(d.siteId)}/devices`}>{d.siteName ?? 'Open the site'}</Link>
+              <Link to={`/sites/${encodeURIComponent(d.siteId)}/devices`}>{d.siteName || 'Open the site'}</Link>
             </dd>
           </dl>
         </section>

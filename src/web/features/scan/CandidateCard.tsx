@@ -11,7 +11,7 @@ export function CandidateCard({ c }: { c: Candidate }) {
         <dt>Model</dt>
         <dd>{c.model ?? '—'}</dd>
         <dt>Serial</dt>
-        <dd>{c.serial}</dd>
+        <dd>{c.serial ?? '—'}</dd>
         {c.host && (
           <>
             <dt>Address</dt>
@@ -22,10 +22,15 @@ export function CandidateCard({ c }: { c: Candidate }) {
           </>
         )}
         <dt>Firmware</dt>
-        <dd>{c.firmware?.version ?? '—'}</dd>
+        <dd>{c.firmware.version ?? '—'}</dd>
         <dt>Status</dt>
         <dd data-testid="candidate-status">{candidateStatus(c)}</dd>
       </dl>
+      {c.error && c.nextAction !== 'connect_to_network' && (
+        <p className="notice notice-error" data-testid="candidate-error">
+          {c.error.message} <span className="notice-hint">{c.error.hint}</span>
+        </p>
+      )}
     </div>
   );
 }

@@ -2,14 +2,15 @@ import { Link } from '../../app/router';
 import { Empty, ErrorNotice, PageHeader } from '../../ui/components';
 import { useAddFlow } from './add-flow';
 import { CandidateCard } from './CandidateCard';
+import { OfflineHelp } from './ProgressPage';
 import { selectable, useScanFlow } from './store';
 
 const ACTION_LABEL: Record<string, string> = {
   add: 'Add device',
   activate: 'Activate and add',
   enable_cloud: 'Enable cloud service and add',
-  enter_verification_code: 'Enter verification code',
-  enter_password: 'Enter admin password',
+  enter_verification_code: 'Enter verification code and add',
+  enter_password: 'Enter admin password and add',
   connect_to_network: 'Add when it comes online',
 };
 
@@ -31,7 +32,10 @@ export function ConfirmPage() {
       <CandidateCard c={c} />
       <ErrorNotice error={add.error} />
       {c.nextAction === 'connect_to_network' && (
-        <p className="notice notice-info">The device is not online yet. You can add it now; Sitekeeper finishes as soon as it connects.</p>
+        <>
+          <p className="notice notice-info">The device is not online yet. You can add it now; Sitekeeper finishes as soon as it connects.</p>
+          <OfflineHelp lines={c.guidance} />
+        </>
       )}
       <div className="sticky-actions">
         {selectable(c) ? (

@@ -46,11 +46,7 @@ export function HomePage() {
                 }}
               />
               <span className="site-name">{s.name}</span>
-              <span className="site-meta">
-                {[s.address, s.deviceCount === undefined ? null : `${s.deviceCount} device${s.deviceCount === 1 ? '' : 's'}`]
-                  .filter(Boolean)
-                  .join(' · ')}
-              </span>
+              <span className="site-meta">{s.address}</span>
             </label>
           ))}
         </fieldset>

@@ -1,43 +1,49 @@
 import { useEffect } from 'react';
 import { Link, navigate, useParams } from '../../app/router';
 import { PageHeader } from '../../ui/components';
-import { stepLabel, TERMINAL, useBatchEvents } from './batch';
+import { PROBLEM, stepLabel, TERMINAL, useBatchEvents } from './batch';
 import { candidateLabel, useScanFlow } from './store';
+
+const ICON: Partial<Record<string, string>> = { added: '✓', already_added: '✓', failed: '✕', needs_action: '!', pending: '⏸' };
 
 /** Per-device progress of a (bulk) add, live from the server. */
 export function ProgressPage() {
   const { batchId } = useParams();
   const flow = useScanFlow();
   const candidates = (flow?.scan.candidates ?? []).filter((c) => flow?.selected.includes(c.id));
-  const progress = useBatchEvents(batchId, candidates.map((c) => c.id));
-  const states = candidates.map((c) => progress.events[c.id]);
-  const done = states.filter((s) => s?.state === 'done').length;
-  const failed = states.filter((s) => s?.state === 'failed').length;
-  const finished = progress.finished || (candidates.length > 0 && states.every((s) => s && TERMINAL.has(s.state)));
-  const waiting = states.some((s) => s?.state === 'waiting');
+  // follow: a pending (offline) device is shown being added once it comes online.
+  const progress = useBatchEvents(batchId, { follow: true });
+  const states = candidates.map((c) => progress.items[c.id]);
+  const added = states.filter((s) => s?.state === 'added').length;
+  const already = states.filter((s) => s?.state === 'already_added').length;
+  const failed = states.filter((s) => s && PROBLEM.has(s.state)).length;
+  const pending = states.filter((s) => s?.state === 'pending');
+  const finished = progress.settled || (candidates.length > 0 && states.every((s) => s && TERMINAL.has(s.state)));
   const siteQuery = flow ? `?site=${encodeURIComponent(flow.siteId)}` : '';
 
   return (
     <div>
-      <PageHeader title={finished ? 'Finished' : 'Adding devices…'} />
+      <PageHeader title={progress.done ? 'Finished' : finished ? 'Waiting for offline devices' : 'Adding devices…'} />
       <p role="status" aria-live="polite" data-testid="progress-summary">
-        {done} added{failed ? `, ${failed} failed` : ''} of {candidates.length}
+        {added} added{already ? `, ${already} already here` : ''}
+        {failed ? `, ${failed} failed` : ''}
+        {pending.length ? `, ${pending.length} waiting` : ''} of {candidates.length}
         {progress.connection === 'retrying' ? ' · reconnecting…' : ''}
       </p>
-      {waiting && <OfflineHelp />}
+      {pending.length > 0 && <OfflineHelp lines={pending[0]?.guidance} />}
       <ul className="progress-list">
         {candidates.map((c) => {
-          const ev = progress.events[c.id];
-          const state = ev?.state ?? 'queued';
+          const it = progress.items[c.id];
+          const state = it?.state ?? 'queued';
           return (
             <li key={c.id} className={`progress-item state-${state}`} data-testid={`progress-${c.id}`} data-state={state}>
               <span className="progress-icon" aria-hidden="true">
-                {state === 'done' ? '✓' : state === 'failed' ? '✕' : state === 'waiting' ? '⏸' : '…'}
+                {ICON[state] ?? '…'}
               </span>
               <span className="candidate-main">
                 <span className="candidate-name">{candidateLabel(c)}</span>
-                <span className="candidate-meta">{stepLabel(ev)}</span>
-                {ev?.state === 'failed' && ev.hint && <span className="notice-hint">{ev.hint}</span>}
+                <span className="candidate-meta">{stepLabel(it)}</span>
+                {it && PROBLEM.has(it.state) && it.error?.hint && <span className="notice-hint">{it.error.hint}</span>}
               </span>
             </li>
           );
@@ -57,14 +63,22 @@ export function ProgressPage() {
   );
 }
 
-export function OfflineHelp() {
+const DEFAULT_GUIDANCE = [
+  'Check that the device has power (the status LED is lit).',
+  'Plug in its network cable, or join it to Wi-Fi with the vendor app.',
+  'Make sure the router gives it an address (DHCP) and lets it reach the internet.',
+];
+
+/** What to do about an offline device: the server's guidance lines when it sent them. */
+export function OfflineHelp({ lines }: { lines?: string[] | undefined }) {
+  const list = lines && lines.length > 0 ? lines : DEFAULT_GUIDANCE;
   return (
     <div className="notice notice-info offline-help">
       <p className="notice-message">The device is not online yet. It stays pending and is added by itself once it connects.</p>
       <ol>
-        <li>Check that the device has power (the status LED is lit).</li>
-        <li>Plug in its network cable, or join it to Wi-Fi with the vendor app.</li>
-        <li>Make sure the router gives it an address (DHCP) and lets it reach the internet.</li>
+        {list.map((l) => (
+          <li key={l}>{l}</li>
+        ))}
       </ol>
       <p className="notice-hint">You can leave this page: the add continues on the server.</p>
     </div>
@@ -76,24 +90,22 @@ export function OfflinePage() {
   const { batchId } = useParams();
   const flow = useScanFlow();
   const c = flow?.scan.candidates.find((x) => flow.selected.includes(x.id));
-  const progress = useBatchEvents(batchId, c ? [c.id] : []);
-  const ev = c ? progress.events[c.id] : undefined;
+  const progress = useBatchEvents(batchId, { follow: true });
+  const it = c ? progress.items[c.id] : undefined;
   const siteId = flow?.siteId;
+  const serial = it?.serial ?? c?.serial ?? '';
   useEffect(() => {
-    if (ev?.state === 'done' && siteId) navigate(`/m/devices?site=${encodeURIComponent(siteId)}&added=${encodeURIComponent(c?.serial ?? '')}`);
-  }, [ev?.state, siteId, c?.serial]);
+    if (it?.state === 'added' && siteId) navigate(`/m/devices?site=${encodeURIComponent(siteId)}&added=${encodeURIComponent(serial)}`);
+  }, [it?.state, siteId, serial]);
+  const problem = it && (PROBLEM.has(it.state) || it.state === 'already_added');
   return (
     <div>
       <PageHeader title="Waiting for the device" />
       {c && <p className="candidate-name">{candidateLabel(c)}</p>}
       <p role="status" aria-live="polite" data-testid="offline-state">
-        {ev?.state === 'failed' ? (ev.message ?? 'The add failed.') : `Status: ${stepLabel(ev)}`}
+        {problem ? (it.error?.message ?? 'The add failed.') : `Status: ${stepLabel(it)}`}
       </p>
-      {ev?.state === 'failed' ? (
-        ev.hint && <p className="notice-hint">{ev.hint}</p>
-      ) : (
-        <OfflineHelp />
-      )}
+      {problem ? it.error?.hint && <p className="notice-hint">{it.error.hint}</p> : <OfflineHelp lines={it?.guidance.length ? it.guidance : c?.guidance} />}
       <div className="sticky-actions">
         <Link to={`/m/scan${siteId ? `?site=${encodeURIComponent(siteId)}` : ''}`} className="btn btn-secondary btn-big">
           Scan another meanwhile

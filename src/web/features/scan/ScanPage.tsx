@@ -8,9 +8,11 @@ import { ErrorNotice, Loading, PageHeader } from '../../ui/components';
 import { QrPasswordDialog } from './dialogs';
 import { rememberedSiteId, setScanFlow } from './store';
 
-/** A protected multi-device code comes back locked until its password is given. */
-export function isLocked(result: ScanResult): boolean {
-  return result.classified.locked === true && result.candidates.length === 0;
+/** A protected multi-device code is refused (422) until its password is given. */
+export function lockedBy(error: ApiError): 'required' | 'wrong' | null {
+  if (error.code === 'QR_PASSWORD_REQUIRED') return 'required';
+  if (error.code === 'QR_PASSWORD_WRONG') return 'wrong';
+  return null;
 }
 
 /** Where a scan leads: the manual page for a bare serial, selection for several, else confirm. */
@@ -18,7 +20,7 @@ export function nextPageFor(result: ScanResult, siteId: string): string {
   const first = result.candidates[0];
   const site = `site=${encodeURIComponent(siteId)}`;
   if (result.classified.kind === 'serial' && result.candidates.length <= 1 && first?.nextAction === 'enter_verification_code') {
-    return `/m/manual?${site}&serial=${encodeURIComponent(first.serial)}`;
+    return `/m/manual?${site}&serial=${encodeURIComponent(first.serial ?? '')}`;
   }
   if (result.candidates.length > 1) return `/m/select?${site}`;
   return `/m/confirm?${site}`;
@@ -38,23 +40,24 @@ export function ScanPage() {
   }, [siteId]);
   if (!siteId) return null;
 
-  const handle = (request: Promise<ScanResult>, decoded: string | undefined, qrPassword?: string) => {
+  const handle = (request: Promise<ScanResult>, decoded: string | undefined) => {
     setBusy(true);
     setError(undefined);
     request.then(
       (scan) => {
-        if (isLocked(scan) && decoded) {
-          setBusy(false);
-          setLocked({ text: decoded, wrong: qrPassword !== undefined });
-          return;
-        }
         setLocked(null);
-        setScanFlow({ siteId, scan, text: decoded, selected: [], ...(qrPassword ? { qrPassword } : {}) });
+        setScanFlow({ siteId, scan, text: decoded, selected: [] });
         navigate(nextPageFor(scan, siteId));
       },
       (e: unknown) => {
         setBusy(false);
-        setError(toApiError(e));
+        const err = toApiError(e);
+        const lock = lockedBy(err);
+        if (lock && decoded) {
+          setLocked({ text: decoded, wrong: lock === 'wrong' });
+          return;
+        }
+        setError(err);
       },
     );
   };
@@ -100,7 +103,7 @@ export function ScanPage() {
             wrong={locked?.wrong ?? false}
             onCancel={again}
             onSubmit={(pw) => {
-              if (locked) handle(onboardingApi.scanText(siteId, locked.text, pw), locked.text, pw);
+              if (locked) handle(onboardingApi.scanText(siteId, locked.text, pw), locked.text);
             }}
           />
           <ErrorNotice error={error} />

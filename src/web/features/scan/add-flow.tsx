@@ -1,6 +1,8 @@
 /**
- * Collects what the chosen devices need (admin password for activation, current password,
- * verification code), one dialog at a time, then starts the add and opens its progress page.
+ * Collects what the chosen devices need, one dialog at a time, then starts the add and opens its
+ * progress page. From each candidate's nextAction: activate → new admin password; enable_cloud →
+ * the device's current admin password and a verification code; enter_verification_code → the
+ * code; enter_password → the IP device's admin password (sent as devicePassword, no re-scan).
  */
 import { useState } from 'react';
 import { toApiError, type ApiError } from '../../api/client';
@@ -16,7 +18,7 @@ export function needsOf(candidates: Candidate[]): Need[] {
   const needs: Need[] = [];
   const actions = new Set(candidates.map((c) => c.nextAction));
   if (actions.has('activate')) needs.push('activate');
-  if (actions.has('enter_password')) needs.push('password');
+  if (actions.has('enter_password') || actions.has('enable_cloud')) needs.push('password');
   if (actions.has('enable_cloud')) needs.push('cloud');
   else if (actions.has('enter_verification_code')) needs.push('code');
   return needs;
@@ -32,8 +34,7 @@ export function useAddFlow(flow: ScanFlow | null) {
     setBusy(true);
     setError(undefined);
     const chosen = flow.scan.candidates.filter((c) => ids.includes(c.id));
-    const qr = flow.qrPassword ? { qrPassword: flow.qrPassword } : {};
-    onboardingApi.add(flow.scan.scanId, { candidateIds: ids, idempotencyKey: newIdempotencyKey(), ...qr, ...secrets }).then(
+    onboardingApi.add(flow.scan.scanId, { candidateIds: ids, idempotencyKey: newIdempotencyKey(), ...secrets }).then(
       ({ batchId }) => {
         setBusy(false);
         updateScanFlow({ selected: ids, batchId });
@@ -78,9 +79,10 @@ export function useAddFlow(flow: ScanFlow | null) {
       />
       <PasswordDialog
         open={current === 'password'}
-        count={countFor((c) => c.nextAction === 'enter_password')}
+        count={countFor((c) => c.nextAction === 'enter_password' || c.nextAction === 'enable_cloud')}
+        forCloud={countFor((c) => c.nextAction === 'enable_cloud') > 0}
         onCancel={cancel}
-        onSubmit={(adminPassword) => next({ adminPassword })}
+        onSubmit={(devicePassword) => next({ devicePassword })}
       />
       <CloudDialog
         open={current === 'cloud' || current === 'code'}

@@ -1,79 +1,140 @@
 import { useEffect, useState } from 'react';
 import { onboardingApi } from '../../api/endpoints';
-import type { BatchEvent } from '../../api/types';
+import type { BatchItem, BatchSummary, BatchView, ItemState } from '../../api/types';
 
-export const TERMINAL = new Set<BatchEvent['state']>(['done', 'failed']);
+/** States a device does not leave (pending is not one: it continues when the device comes online). */
+export const TERMINAL = new Set<ItemState>(['added', 'already_added', 'failed', 'needs_action']);
+export const PROBLEM = new Set<ItemState>(['failed', 'needs_action']);
 
 export interface BatchProgress {
-  events: Record<string, BatchEvent>;
-  finished: boolean;
+  /** The latest item per candidate id. */
+  items: Record<string, BatchItem>;
+  summary: BatchSummary | null;
+  /** Nothing is queued or running (pending devices may still continue). */
+  settled: boolean;
+  /** Every device is finished. */
+  done: boolean;
   connection: 'connecting' | 'open' | 'retrying' | 'closed';
 }
 
+/** Fold a batch view (or its items) into the per-candidate map. */
+export function mergeItems(into: Record<string, BatchItem>, items: BatchItem[]): Record<string, BatchItem> {
+  const next = { ...into };
+  for (const it of items) next[it.candidateId] = it;
+  return next;
+}
+
+function parse<T>(e: Event): T | null {
+  try {
+    return JSON.parse((e as MessageEvent<string>).data) as T;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Per-device progress of a batch over server-sent events. EventSource reconnects by itself (and
- * the server replays the current state), which is what lets an offline device's add continue.
+ * Per-device progress of a batch over server-sent events (`item`, `batch`, `settled`). EventSource
+ * reconnects by itself; on each (re)connection the full view is read from GET /api/batches/:id so
+ * nothing missed while away is lost. With `follow`, the stream stays open past `settled` until
+ * every device is finished, which is how a pending offline device shows up once it is added.
  */
-export function useBatchEvents(batchId: string | undefined, candidateIds: string[]): BatchProgress {
-  const [events, setEvents] = useState<Record<string, BatchEvent>>({});
+export function useBatchEvents(batchId: string | undefined, opts: { follow?: boolean } = {}): BatchProgress {
+  const follow = opts.follow === true;
+  const [items, setItems] = useState<Record<string, BatchItem>>({});
+  const [summary, setSummary] = useState<BatchSummary | null>(null);
   const [connection, setConnection] = useState<BatchProgress['connection']>('connecting');
-  const [ended, setEnded] = useState(false);
-  const key = candidateIds.join(',');
 
   useEffect(() => {
     if (!batchId) return;
-    const source = new EventSource(onboardingApi.batchEventsUrl(batchId), { withCredentials: true });
-    const seen: Record<string, BatchEvent> = {};
-    const onData = (e: MessageEvent<string>) => {
-      let ev: BatchEvent;
-      try {
-        ev = JSON.parse(e.data) as BatchEvent;
-      } catch {
-        return;
-      }
-      if (!ev || typeof ev.candidateId !== 'string') return;
-      seen[ev.candidateId] = ev;
-      setEvents({ ...seen });
-      const ids = key ? key.split(',') : Object.keys(seen);
-      if (ids.every((id) => seen[id] && TERMINAL.has(seen[id].state))) {
-        source.close();
-        setEnded(true);
-        setConnection('closed');
-      }
+    let closed = false;
+    let unmounted = false;
+    let current: Record<string, BatchItem> = {};
+    const apply = (list: BatchItem[]) => {
+      current = mergeItems(current, list);
+      setItems(current);
     };
-    source.addEventListener('message', onData);
-    source.addEventListener('progress', onData as EventListener);
-    source.addEventListener('end', () => {
+    const source = new EventSource(onboardingApi.batchEventsUrl(batchId, follow), { withCredentials: true });
+    const finish = () => {
+      closed = true;
       source.close();
-      setEnded(true);
       setConnection('closed');
+    };
+    const onSummary = (s: BatchSummary) => {
+      setSummary(s);
+      // The server ends the stream here; close first so EventSource does not reconnect.
+      if (s.done || (s.settled && !follow)) finish();
+    };
+    const loadView = () => {
+      onboardingApi.batch(batchId).then(
+        (view: BatchView) => {
+          if (unmounted) return;
+          apply(view.items);
+          onSummary({ batchId: view.batchId, counts: view.counts, settled: view.settled, done: view.done });
+        },
+        () => undefined, // the stream carries on; the next (re)connection tries again
+      );
+    };
+    source.addEventListener('item', (e) => {
+      const it = parse<BatchItem>(e);
+      if (it && typeof it.candidateId === 'string') apply([it]);
     });
-    source.addEventListener('open', () => setConnection('open'));
-    source.addEventListener('error', () => setConnection(source.readyState === EventSource.CLOSED ? 'closed' : 'retrying'));
-    return () => source.close();
-  }, [batchId, key]);
+    source.addEventListener('batch', (e) => {
+      const s = parse<BatchSummary>(e);
+      if (s) onSummary(s);
+    });
+    source.addEventListener('settled', (e) => {
+      const s = parse<BatchSummary>(e);
+      if (s) onSummary({ ...s, settled: true });
+    });
+    let opened = false;
+    source.addEventListener('open', () => {
+      setConnection('open');
+      // A reconnection: read the full view, in case events were missed while away.
+      if (opened) loadView();
+      opened = true;
+    });
+    source.addEventListener('error', () => {
+      if (!closed) setConnection(source.readyState === EventSource.CLOSED ? 'closed' : 'retrying');
+    });
+    return () => {
+      closed = true;
+      unmounted = true;
+      source.close();
+    };
+  }, [batchId, follow]);
 
-  return { events, finished: ended, connection };
+  return { items, summary, settled: summary?.settled ?? false, done: summary?.done ?? false, connection };
 }
 
 export const STEP_LABEL: Record<string, string> = {
   queued: 'Waiting to start',
-  probe: 'Checking the device',
-  activate: 'Activating',
-  dhcp: 'Switching on DHCP',
-  enable_cloud: 'Enabling the cloud service',
-  wait_registration: 'Waiting for the device to come online',
-  wait_online: 'Waiting for the device to come online',
-  add_to_site: 'Adding to the site',
-  health: 'Starting health monitoring',
-  firmware: 'Checking firmware',
-  axpro_accounts: 'Setting up alarm hub accounts',
+  starting: 'Starting',
+  probing: 'Checking the device',
+  activating: 'Activating',
+  enabling_dhcp: 'Switching on DHCP',
+  following: 'Finding the device at its new address',
+  enabling_cloud: 'Enabling the cloud service',
+  waiting_registration: 'Waiting for the device to connect to the cloud',
+  verifying_code: 'Checking the verification code',
+  waiting_online: 'Waiting for the device to come online',
+  adding: 'Adding to the site',
   done: 'Added',
 };
 
-export function stepLabel(ev: BatchEvent | undefined): string {
-  if (!ev) return 'Waiting to start';
-  if (ev.state === 'done') return 'Added';
-  if (ev.state === 'failed') return ev.message ?? 'Failed';
-  return STEP_LABEL[ev.step] ?? ev.step.replace(/_/g, ' ');
+/** One line for a device's progress. */
+export function stepLabel(it: BatchItem | undefined): string {
+  if (!it) return 'Waiting to start';
+  switch (it.state) {
+    case 'added':
+      return 'Added';
+    case 'already_added':
+      return it.error?.message ?? 'Already on this site';
+    case 'failed':
+    case 'needs_action':
+      return it.error?.message ?? 'Failed';
+    case 'pending':
+      return STEP_LABEL.waiting_online!;
+    default:
+      return STEP_LABEL[it.step] ?? it.step.replace(/_/g, ' ');
+  }
 }

@@ -66,7 +66,7 @@ export function ActivationDialog({ open, onCancel, onSubmit, count }: DialogProp
   );
 }
 
-export function PasswordDialog({ open, onCancel, onSubmit, count }: DialogProps<string>) {
+export function PasswordDialog({ open, onCancel, onSubmit, count, forCloud = false }: DialogProps<string> & { forCloud?: boolean }) {
   const [password, setPassword] = useState('');
   return (
     <Dialog open={open} title="Device admin password" onClose={onCancel}>
@@ -76,7 +76,10 @@ export function PasswordDialog({ open, onCancel, onSubmit, count }: DialogProps<
           if (password) onSubmit(password);
         }}
       >
-        <p>Enter the current admin password of {count > 1 ? `these ${count} devices` : 'this device'}.</p>
+        <p>
+          Enter the current admin password of {count > 1 ? `these ${count} devices` : 'this device'}.
+          {forCloud ? ' Sitekeeper signs in with it to switch the cloud service on.' : ''}
+        </p>
         <Field label="Admin password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
         <div className="dialog-actions">
           <button type="button" className="btn btn-secondary" onClick={onCancel}>

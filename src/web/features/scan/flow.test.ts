@@ -7,7 +7,7 @@ import { candidateStatus, selectable } from './store';
 const c = (over: Partial<Candidate> = {}): Candidate => ({
   id: 'c1',
   serial: 'E1',
-  name: null,
+  name: '',
   model: null,
   type: 'camera',
   host: null,
@@ -16,9 +16,12 @@ const c = (over: Partial<Candidate> = {}): Candidate => ({
   online: true,
   activated: true,
   cloudEnabled: true,
+  cloudRegistered: true,
   alreadyAdded: null,
   nextAction: 'add',
-  firmware: null,
+  firmware: { version: null, compatible: null, minimum: null },
+  error: null,
+  guidance: [],
   ...over,
 });
 const scan = (kind: string, candidates: Candidate[]): ScanResult => ({ scanId: 's', classified: { kind }, candidates });
@@ -33,9 +36,10 @@ describe('scan flow decisions', () => {
 
   it('asks each secret once for the chosen devices', () => {
     expect(needsOf([c()])).toEqual([]);
-    expect(needsOf([c({ nextAction: 'activate' }), c({ nextAction: 'activate' }), c({ nextAction: 'enable_cloud' })])).toEqual(['activate', 'cloud']);
+    expect(needsOf([c({ nextAction: 'activate' }), c({ nextAction: 'activate' }), c({ nextAction: 'enable_cloud' })])).toEqual(['activate', 'password', 'cloud']);
     expect(needsOf([c({ nextAction: 'enter_password' }), c({ nextAction: 'enter_verification_code' })])).toEqual(['password', 'code']);
-    expect(needsOf([c({ nextAction: 'enable_cloud' }), c({ nextAction: 'enter_verification_code' })])).toEqual(['cloud']);
+    expect(needsOf([c({ nextAction: 'enable_cloud' }), c({ nextAction: 'enter_verification_code' })])).toEqual(['password', 'cloud']);
+    expect(needsOf([c({ nextAction: 'connect_to_network' }), c({ nextAction: 'add' })])).toEqual([]);
   });
 
   it('disables devices already here or owned elsewhere, and says why', () => {
@@ -44,8 +48,9 @@ describe('scan flow decisions', () => {
     expect(selectable(c({ alreadyAdded: 'this_site' }))).toBe(false);
     expect(selectable(c({ alreadyAdded: 'elsewhere' }))).toBe(false);
     expect(candidateStatus(c({ alreadyAdded: 'this_site' }))).toBe('Already on this site');
-    expect(candidateStatus(c({ firmware: { version: 'V4.0', compatible: false } }))).toBe('Firmware V4.0 not supported');
+    expect(candidateStatus(c({ firmware: { version: 'V4.0', compatible: false, minimum: 'V5.5' } }))).toBe('Firmware V4.0 not supported');
     expect(candidateStatus(c({ online: false }))).toBe('Ready to add (offline)');
     expect(candidateStatus(c({ nextAction: 'activate' }))).toBe('Factory new: needs activation');
+    expect(candidateStatus(c({ nextAction: 'enter_password', error: { code: 'DEVICE_AUTH_FAILED', message: 'm', hint: 'h' } }))).toMatch(/refused/);
   });
 });

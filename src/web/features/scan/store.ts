@@ -12,8 +12,6 @@ export interface ScanFlow {
   text?: string;
   selected: string[];
   batchId?: string;
-  /** The password that unlocked a protected multi-device code; sent again with the add. */
-  qrPassword?: string;
 }
 
 const KEY = 'sk.scanFlow';
@@ -59,7 +57,7 @@ export function useScanFlow(): ScanFlow | null {
 }
 
 export function candidateLabel(c: Candidate): string {
-  return c.name || [c.model, c.serial].filter(Boolean).join(' · ') || c.serial;
+  return c.name || [c.model, c.serial].filter(Boolean).join(' · ') || c.host || 'Device';
 }
 
 /** What a candidate needs before it can be added, in words. */
@@ -67,7 +65,7 @@ export function candidateStatus(c: Candidate): string {
   if (c.alreadyAdded === 'this_site') return 'Already on this site';
   if (c.alreadyAdded === 'other_site') return 'On another of your sites';
   if (c.alreadyAdded === 'elsewhere') return 'Added by another company';
-  if (c.firmware && c.firmware.compatible === false) return `Firmware ${c.firmware.version ?? ''} not supported`.trim();
+  if (c.firmware.compatible === false) return `Firmware ${c.firmware.version ?? ''} not supported`.trim();
   switch (c.nextAction) {
     case 'add':
       return c.online ? 'Ready to add' : 'Ready to add (offline)';
@@ -78,11 +76,11 @@ export function candidateStatus(c: Candidate): string {
     case 'enter_verification_code':
       return 'Needs its verification code';
     case 'enter_password':
-      return 'Needs its admin password';
+      return c.error?.code === 'DEVICE_AUTH_FAILED' ? 'Password in the code refused: needs its admin password' : 'Needs its admin password';
     case 'connect_to_network':
       return 'Offline: connect it to the network';
     case 'none':
-      return 'Nothing to do';
+      return 'Already added';
   }
 }
 
