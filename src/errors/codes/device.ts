@@ -15,7 +15,6 @@ export const DEVICE_ERRORS = {
   DEVICE_NOT_FOUND: { status: 404, message: 'No such device was found.', hint: 'Check the serial number or address, and that the device is connected to the network or the device cloud.' },
   DEVICE_UNSUPPORTED: { status: 422, message: 'The device does not support this operation.', hint: 'Check the device type and firmware version; an update may add support.' },
   DEVICE_REJECTED: { status: 422, message: 'The device rejected the request.', hint: 'Check the values sent; details.subStatusCode says what the device objected to.' },
-  DEVICE_REBOOT_REQUIRED: { status: 202, message: 'The device accepted the change and needs a reboot to apply it.', hint: 'Reboot the device (the platform may do this for you); it can take a few minutes to come back.' },
   DEVICE_FIRMWARE_REJECTED: { status: 422, message: 'The device rejected the firmware package.', hint: 'Use a firmware package made for this exact model and hardware platform.' },
   DEVICE_UPGRADE_FAILED: { status: 502, message: 'The firmware upgrade failed on the device.', hint: 'Wait for the device to come back, check its firmware version, and retry the upgrade.' },
   DEVICE_BODY_TOO_LARGE: { status: 413, message: 'The data is too large to send to the device through this connection.', hint: 'Send it over a direct LAN connection, or use a smaller file.' },
