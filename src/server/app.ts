@@ -163,7 +163,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const reach = new PlatformDeviceReach({ gateway, hub: agentHub, agentId: () => agent.agentId, canDiscover: () => sadpTargets.length > 0, db: database.db, timeoutMs: config.deviceTimeoutMs, discoverTimeoutMs: 1500 });
     const onboarding = new OnboardingService(uow, database.db, reach, secrets, clock, {
-      probeConcurrency: 32,
+      probeConcurrency: 64,
       pendingTtlMs: config.pendingTtlMinutes * 60_000,
       cloudRegisterTimeoutMs: config.cloudRegisterTimeoutSeconds * 1000,
       followTimeoutMs: 60_000,

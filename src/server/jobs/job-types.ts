@@ -14,7 +14,7 @@ export type JobName = keyof JobPayloads;
 export const JOB_NAMES: readonly JobName[] = ['system.ping', 'onboarding.device'];
 
 /** How many jobs of a kind one node runs at once (device I/O is slow; the database is not the limit). */
-export const JOB_CONCURRENCY: Record<JobName, number> = { 'system.ping': 1, 'onboarding.device': 32 };
+export const JOB_CONCURRENCY: Record<JobName, number> = { 'system.ping': 1, 'onboarding.device': 64 };
 
 export type JobHandler<N extends JobName> = (data: JobPayloads[N], ctx: { jobId: string }) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
