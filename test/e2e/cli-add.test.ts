@@ -3,9 +3,11 @@
  * listening on 127.0.0.1 (API token auth), with emulated devices in the device cloud.
  */
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Fleet, VirtualDevice } from '../../src/emulator';
+import { labelPng, type Fleet, type VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildSite, setupCompany, type TestCompany } from '../helpers/factories';
 import { eventually, startFleetFor } from '../helpers/fleet';
@@ -27,8 +29,10 @@ let company: TestCompany;
 let fleet: Fleet;
 let token: string;
 let devs: VirtualDevice[];
+let dir = '';
 
 beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sk-cli-add-'));
   p = await startTestPlatform({ listen: true });
   company = await setupCompany(p.app, p.setupToken);
   const t = await company.admin.post('/api/auth/tokens', { name: 'cli test' });
@@ -44,16 +48,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await fleet?.close();
   await p?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const label = (d: VirtualDevice) => fleet.describe(d).label;
 const siteDevices = async (siteId: string) => (await company.admin.get(`/api/sites/${siteId}/devices`)).body.items as Array<{ serial: string }>;
 
 describe('sitekeeper add (CLI against a running server)', { timeout: 120_000 }, () => {
-  it('adds a device by its label text to a site given by name: table, result line, exit 0', async () => {
+  it('adds a device from a photo of its label to a site given by name: table, result line, exit 0', async () => {
     const site = await buildSite(company, `CLI Warehouse ${Date.now()}`);
     await buildSite(company, `${site.name} annex`); // a partial match must not make the exact name ambiguous
-    const r = await cli(['--server', p.baseUrl, '--token', token, '--site', site.name, label(devs[0]!)]);
+    const photo = join(dir, 'label.png');
+    await writeFile(photo, await labelPng(devs[0]!.state));
+    const r = await cli(['--server', p.baseUrl, '--token', token, '--site', site.name, photo]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/NAME\s+SERIAL\s+STATE\s+NEXT/);
     expect(r.stdout).toContain(devs[0]!.serial);
@@ -61,7 +68,7 @@ describe('sitekeeper add (CLI against a running server)', { timeout: 120_000 }, 
     expect((await siteDevices(site.id)).map((d) => d.serial)).toEqual([devs[0]!.serial]);
   });
 
-  it('a wrong verification code: exit 1, the error code and hint in the output, nothing added', async () => {
+  it('label text with a wrong verification code: exit 1, the error code and hint in the output, nothing added', async () => {
     const site = await buildSite(company);
     const wrong = label(devs[1]!).replace(devs[1]!.verificationCode, 'ZZZZZZ');
     const r = await cli(['--server', p.baseUrl, '--token', token, '--site', site.id, wrong]);
