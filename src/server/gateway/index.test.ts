@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { FakeDevice, waitFor } from '../../../test/helpers/fake-device';
+import { startCloudAgent } from '../../emulator/cloud-agent';
+import { DeviceClient } from '../../devices/device-client';
+import { CloudTransport } from '../../devices/cloud-transport';
+import { AgentTransport } from '../../devices/agent-transport';
+import { MemoryGatewayStore, startDeviceCloud } from './index';
+
+describe('startDeviceCloud (embedded broker with authentication)', () => {
+  it('serves cloud devices and the LAN through the embedded agent, then closes', async () => {
+    const cloud = await startDeviceCloud({ store: new MemoryGatewayStore(), embeddedPort: 0, topicPrefix: 'dc/', sadpTargets: [{ address: '127.0.0.1', port: 9 }] });
+    const dev = new FakeDevice('DEVICECLOUD000001');
+    const http = createServer((req, res) => {
+      void dev.handleIsapi({ method: req.method ?? 'GET', path: req.url ?? '/', headers: {}, body: Buffer.alloc(0) }, { via: 'http' }).then((r) => {
+        res.writeHead(r.status, r.headers);
+        res.end(r.body);
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const agent = await startCloudAgent(dev, { mqttUrl: cloud.mqttUrl, topicPrefix: 'dc/', helloRetryMs: 300 });
+    try {
+      expect(cloud.mqttUrl).not.toContain(':1883');
+      await waitFor(() => dev.registered, 10_000, 'registration');
+      expect((await new DeviceClient(new CloudTransport(cloud.gateway, dev.serial)).deviceInfo()).serialNumber).toBe(dev.serial);
+      const port = (http.address() as { port: number }).port;
+      const viaLan = new DeviceClient(new AgentTransport(cloud.hub, cloud.localAgentId!, { host: '127.0.0.1', port }));
+      expect((await viaLan.deviceInfo()).model).toBe(dev.model);
+    } finally {
+      await agent.close();
+      await cloud.close();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
+  });
+});
