@@ -1,61 +1,101 @@
 /**
- * The phone's scan-to-add flow in Chromium with a fake camera playing a label QR, against the
- * real server (sign-in, sites) with the onboarding calls stubbed until issue 6 lands.
+ * The phone's scan-to-add flow in Chromium with a fake camera playing a label QR, against the real
+ * server (onboarding API, jobs, device cloud, site agent) and a real emulator fleet over loopback.
+ * Each test checks what the server did, through GET /api/sites/:id/devices.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFleet, type Fleet } from '../../src/emulator/fleet';
+import type { DeviceDescription, Fleet, VirtualDevice } from '../../src/emulator';
+import { encodeDeviceListQr, encodeSitekeeperQr } from '../../src/protocol/qr';
+import { eventually, startFleetFor } from '../helpers/fleet';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { seriousA11yViolations } from './support/axe';
 import { ensureWebBuild } from './support/build';
 import { describeBrowser, launchChromium, SETUP_TIMEOUT_MS, STEP_TIMEOUT_MS } from './support/chromium';
 import { labelPhoto, writeQrY4m } from './support/media';
-import { installOnboardingStub, LOCKED_QR_PASSWORD, type StubState } from './support/onboarding-stub';
 import { screenshot } from './support/screens';
-import { createSite, setupAdmin, signInApi } from './support/session';
+import { createSite, setupAdmin, signInApi, type SignedIn } from './support/session';
 
-// The label QRs of two emulated cameras (domain, short serial, verification code, model).
-let CAMERA_LABEL = '';
-let PHOTO_LABEL = '';
-let CAMERA_SERIAL = '';
+type Role = 'video' | 'photo' | 'manual' | 'fresh' | 'cloudOff' | 'offline' | 'gate' | 'hall' | 'yard' | 'dupe' | 'mixedNew' | 'mixedCloud';
+const ROLES: [Role, Parameters<typeof startFleetFor>[1][number]][] = [
+  ['video', { type: 'camera' }],
+  ['photo', { type: 'camera' }],
+  ['manual', { type: 'camera' }],
+  ['fresh', { type: 'camera', activated: false }],
+  ['cloudOff', { type: 'camera', cloudEnabled: false }],
+  ['offline', { type: 'camera', powered: false }],
+  ['gate', { type: 'camera', cloudEnabled: false }],
+  ['hall', { type: 'camera', cloudEnabled: false }],
+  ['yard', { type: 'camera', cloudEnabled: false }],
+  ['dupe', { type: 'camera' }],
+  ['mixedNew', { type: 'camera', activated: false }],
+  ['mixedCloud', { type: 'camera', cloudEnabled: false }],
+];
+const QR_PASSWORD = 'Qr-pass1';
 
-describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
+describeBrowser('mobile scan flow (Chromium, fake camera, real platform and fleet)', () => {
   let platform: TestPlatform;
+  let fleet: Fleet;
   let launched: Awaited<ReturnType<typeof launchChromium>>;
   let workDir: string;
   let site: { id: string; name: string };
-  let fleet: Fleet | undefined;
+  let adminCtx: BrowserContext;
+  let admin: SignedIn;
+  const dev = {} as Record<Role, VirtualDevice>;
+  const desc = (r: Role): DeviceDescription => fleet.describe(dev[r]);
 
   beforeAll(async () => {
     await ensureWebBuild();
-    fleet = await startFleet({ count: 2, specs: [{ type: 'camera' }, { type: 'camera' }], sadpPort: false, controlHost: '127.0.0.1' });
-    const [first, second] = fleet.devices.map((d) => fleet!.describe(d));
-    CAMERA_LABEL = first?.label ?? '';
-    CAMERA_SERIAL = first?.shortSerial ?? '';
-    PHOTO_LABEL = second?.label ?? '';
+    platform = await startTestPlatform({ listen: true });
+    fleet = await startFleetFor(platform, ROLES.map(([, spec]) => spec));
+    ROLES.forEach(([role], i) => (dev[role] = fleet.devices[i]!));
     workDir = mkdtempSync(path.join(tmpdir(), 'sk-scan-'));
     const video = path.join(workDir, 'label.y4m');
-    writeQrY4m(video, CAMERA_LABEL);
-    platform = await startTestPlatform({ listen: true });
+    writeQrY4m(video, desc('video').label);
     launched = await launchChromium({ videoFile: video });
-    const ctx = await launched.browser.newContext();
-    const s = await setupAdmin(ctx, platform.baseUrl, platform.setupToken);
-    site = await createSite(ctx, platform.baseUrl, s, 'Harbour Office');
-    await ctx.close();
+    adminCtx = await launched.browser.newContext();
+    admin = await setupAdmin(adminCtx, platform.baseUrl, platform.setupToken);
+    site = await createSite(adminCtx, platform.baseUrl, admin, 'Harbour Office');
+    // Devices with the cloud service on connect to the platform's device cloud by themselves.
+    for (const r of ['video', 'photo', 'manual', 'dupe'] as const) {
+      await eventually(async () => (await platform.app.platform.onboarding['reach'].cloudStatus(dev[r].serial))?.online, `${r} in the device cloud`);
+    }
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
+    await adminCtx?.close();
     await launched?.close();
-    await platform?.close();
     await fleet?.close();
+    await platform?.close();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  /** A signed-in phone: 360 px wide, touch, camera allowed (or not), onboarding stubbed. */
-  async function phone(opts: { camera?: boolean; torch?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; stub: StubState }> {
+  const req = (): APIRequestContext => adminCtx.request;
+
+  /** Serials of the site's devices, as the server lists them. */
+  async function siteSerials(): Promise<string[]> {
+    const res = await req().get(`${platform.baseUrl}/api/sites/${site.id}/devices?pageSize=100`);
+    expect(res.status()).toBe(200);
+    return ((await res.json()) as { items: { serial: string }[] }).items.map((d) => d.serial);
+  }
+
+  /** Add a device through the API (not the UI), for a device that must already be on the site. */
+  async function addByApi(text: string): Promise<void> {
+    const headers = { 'x-csrf-token': admin.csrfToken };
+    const scan = await req().post(`${platform.baseUrl}/api/sites/${site.id}/scans`, { data: { text }, headers });
+    expect(scan.status()).toBe(201);
+    const s = (await scan.json()) as { scanId: string; candidates: { id: string }[] };
+    const add = await req().post(`${platform.baseUrl}/api/scans/${s.scanId}/add`, { data: { candidateIds: [s.candidates[0]!.id], idempotencyKey: `pre-${s.scanId}` }, headers });
+    expect(add.status()).toBe(202);
+    const { batchId } = (await add.json()) as { batchId: string };
+    await eventually(async () => ((await (await req().get(`${platform.baseUrl}/api/batches/${batchId}`)).json()) as { done: boolean }).done, 'pre-added device');
+  }
+
+  /** A signed-in phone: 360 px wide, touch, camera allowed (or not). */
+  async function phone(opts: { camera?: boolean; torch?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
     const context = await launched.browser.newContext({
       baseURL: platform.baseUrl,
       viewport: { width: 360, height: 740 },
@@ -81,34 +121,36 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
       });
     }
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    const stub = await installOnboardingStub(context);
     await signInApi(context, platform.baseUrl);
     const page = await context.newPage();
-    return { context, page, stub };
+    return { context, page };
   }
 
   async function openScan(page: Page) {
     await page.goto(`/m/scan?site=${encodeURIComponent(site.id)}`);
   }
 
+  async function album(page: Page, text: string | null, qrPx?: number) {
+    await page.getByTestId('album-input').setInputFiles({ name: 'label.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto(text, qrPx ? { qrPx } : {}) });
+  }
+
   it('scans a label with the camera, shows and sends the text, and adds the device', async () => {
-    const { context, page, stub } = await phone();
+    const { context, page } = await phone();
     try {
       await page.goto('/m');
       await page.getByRole('radio', { name: /Harbour Office/ }).check();
       await screenshot(page, 'mobile-home');
       await page.getByRole('link', { name: /Add device to Harbour Office/ }).click();
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
-      expect(stub.scans).toEqual([{ siteId: site.id, text: CAMERA_LABEL, multipart: false }]);
       await expect.poll(() => page.getByTestId('candidate-status').textContent()).toBe('Ready to add');
+      await page.getByText(dev.video.serial).waitFor();
       await screenshot(page, 'mobile-confirm');
       await page.getByRole('button', { name: 'Add device' }).click();
       await page.waitForURL(/\/m\/progress\//);
       await page.getByText('1 added of 1').waitFor();
-      expect(stub.adds[0]?.body).toMatchObject({ candidateIds: ['c1'] });
-      expect(typeof stub.adds[0]?.body.idempotencyKey).toBe('string');
+      expect(await siteSerials()).toContain(dev.video.serial);
       await page.getByRole('link', { name: "Show the site's devices" }).click();
-      await page.getByTestId('device-list').getByText(CAMERA_SERIAL).first().waitFor();
+      await page.getByTestId('device-list').getByText(dev.video.serial).first().waitFor();
     } finally {
       await context.close();
     }
@@ -145,26 +187,36 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
   });
 
   it('decodes an album photo in the worker, and sends an unreadable one to the server', async () => {
-    const { context, page, stub } = await phone({ camera: false });
+    const { context, page } = await phone({ camera: false });
+    const scans: { multipart: boolean; text?: string }[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && /\/api\/sites\/[^/]+\/scans$/.test(new URL(r.url()).pathname)) {
+        const multipart = (r.headers()['content-type'] ?? '').startsWith('multipart/');
+        scans.push(multipart ? { multipart } : { multipart, text: (r.postDataJSON() as { text: string }).text });
+      }
+    });
     try {
       await openScan(page);
-      await page.getByTestId('album-input').setInputFiles({ name: 'label.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto(PHOTO_LABEL) });
+      await album(page, desc('photo').label);
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
-      expect(stub.scans.at(-1)).toEqual({ siteId: site.id, text: PHOTO_LABEL, multipart: false });
+      // Decoded in the browser: the text went to the server, which found the device in its cloud.
+      expect(scans.at(-1)).toEqual({ multipart: false, text: desc('photo').label });
+      await page.getByText(dev.photo.serial).waitFor();
+      await expect.poll(() => page.getByTestId('candidate-status').textContent()).toBe('Ready to add');
 
       await openScan(page);
-      await page.getByTestId('album-input').setInputFiles({ name: 'blank.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto(null) });
+      await album(page, null);
       // The server's error is shown with its hint.
-      await page.getByText('No QR code was found in the photo.').waitFor({ timeout: STEP_TIMEOUT_MS });
-      await page.getByText('Take the photo closer to the label, in good light.').waitFor();
-      expect(stub.scans.at(-1)).toEqual({ siteId: site.id, text: undefined, multipart: true });
+      await page.getByText('No QR code was found in this image.').waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.getByText('Take a sharper, closer photo of the code', { exact: false }).waitFor();
+      expect(scans.at(-1)).toEqual({ multipart: true });
     } finally {
       await context.close();
     }
   });
 
-  it('explains a denied camera and keeps album and manual entry; manual entry fills the serial', async () => {
-    const { context, page, stub } = await phone({ camera: false });
+  it('explains a denied camera and keeps album and manual entry; manual entry adds by serial and code', async () => {
+    const { context, page } = await phone({ camera: false });
     try {
       await openScan(page);
       const help = page.locator('.camera-help[data-problem="denied"]');
@@ -174,78 +226,76 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
       await screenshot(page, 'mobile-camera-denied');
       expect(await seriousA11yViolations(page)).toEqual([]);
       await page.getByRole('link', { name: /Enter manually/ }).click();
-      await page.getByLabel('Serial number').fill('E12345678');
-      await page.getByLabel('Verification code (optional)').fill('ABCDEF');
+      await page.getByLabel('Serial number').fill(dev.manual.shortSerial);
+      await page.getByLabel('Verification code (optional)').fill(dev.manual.verificationCode);
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.waitForURL(/\/m\/progress\//);
-      expect(stub.scans.at(-1)?.text).toBe('E12345678');
-      expect(stub.adds.at(-1)?.body).toMatchObject({ candidateIds: ['c1'], verificationCode: 'ABCDEF' });
       await page.getByText('1 added of 1').waitFor();
+      expect(await siteSerials()).toContain(dev.manual.serial);
     } finally {
       await context.close();
     }
   });
 
-  it('selects devices from a multi-device code and shows per-device progress with one failure', async () => {
-    const { context, page, stub } = await phone({ camera: false });
+  it('unlocks a password-protected multi-device code, selects devices, and shows per-device progress with one failure', async () => {
+    await addByApi(desc('dupe').label);
+    const [g, h, y, d] = (['gate', 'hall', 'yard', 'dupe'] as const).map(desc);
+    const text = encodeDeviceListQr(
+      [
+        { name: 'Gate camera', host: g!.host, port: g!.httpPort, user: g!.adminUser!, password: g!.adminPassword! },
+        { name: 'Hall camera', host: h!.host, port: h!.httpPort, user: h!.adminUser!, password: 'Wrong-pass9' },
+        { name: 'Yard camera', host: y!.host, port: y!.httpPort, user: y!.adminUser!, password: y!.adminPassword! },
+        { name: 'Old camera', host: d!.host, port: d!.httpPort, user: d!.adminUser!, password: d!.adminPassword! },
+      ],
+      { password: QR_PASSWORD, timestamp: Math.floor(Date.now() / 1000) },
+    );
+    const { context, page } = await phone({ camera: false });
     try {
       await openScan(page);
-      // Paste-free path: the decoded text reaches the same page whatever its source.
-      await page.getByTestId('album-input').setInputFiles({ name: 'multi.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto('MULTI') });
-      await page.waitForURL(/\/m\/select/, { timeout: STEP_TIMEOUT_MS });
+      await album(page, text, 420);
+      const dialog = page.getByRole('dialog', { name: 'This code is locked' });
+      await dialog.getByLabel('QR code password').fill('wrong-one');
+      await dialog.getByRole('button', { name: 'Unlock' }).click();
+      await dialog.getByText('That password does not unlock this code.', { exact: false }).waitFor();
+      await dialog.getByLabel('QR code password').fill(QR_PASSWORD);
+      await dialog.getByRole('button', { name: 'Unlock' }).click();
+      await page.waitForURL(/\/m\/select/);
+
       const boxes = page.getByRole('checkbox');
       expect(await boxes.count()).toBe(5); // select all + four devices
-      expect(await page.getByRole('checkbox', { name: /Old NVR/ }).isDisabled()).toBe(true);
+      expect(await page.getByRole('checkbox', { name: /Old camera/ }).isDisabled()).toBe(true);
       expect(await page.getByRole('checkbox', { name: /Select all \(3\)/ }).isChecked()).toBe(true);
+      await page.getByText('Password in the code refused', { exact: false }).waitFor();
       await screenshot(page, 'mobile-select');
       expect(await seriousA11yViolations(page)).toEqual([]);
       await page.getByRole('checkbox', { name: /Select all/ }).uncheck();
       await page.getByRole('button', { name: /OK, add 0 devices/ }).waitFor();
       await page.getByRole('checkbox', { name: /Select all/ }).check();
       await page.getByRole('button', { name: 'OK, add 3 devices' }).click();
+      // The hall camera's password was refused: it is asked for; a wrong one again makes it fail alone.
+      const pw = page.getByRole('dialog', { name: 'Device admin password' });
+      await pw.getByLabel('Admin password').fill('Still-wrong9');
+      await pw.getByRole('button', { name: 'Continue' }).click();
       await page.waitForURL(/\/m\/progress\//);
-      await page.getByText('2 added, 1 failed of 3').waitFor();
-      await page.getByText('Hall camera did not answer at 10.0.0.12:80.').waitFor();
-      await page.getByText('Check its network cable and power, then add it again.').waitFor();
-      expect(await page.getByTestId('progress-c2').getAttribute('data-state')).toBe('failed');
-      expect(stub.adds.at(-1)?.body).toMatchObject({ candidateIds: ['c1', 'c2', 'c3'] });
+      await page.getByText('2 added, 1 failed of 3').waitFor({ timeout: 60_000 });
+      await page.getByText('The device rejected the user name or password.').waitFor();
+      await page.getByText('Check the device credentials', { exact: false }).waitFor();
       await screenshot(page, 'mobile-progress');
-    } finally {
-      await context.close();
-    }
-  });
-
-  it('unlocks a password-protected multi-device code before the selection', async () => {
-    const { context, page, stub } = await phone({ camera: false });
-    try {
-      await openScan(page);
-      await page.getByTestId('album-input').setInputFiles({ name: 'locked.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto('LOCKED-LIST') });
-      const dialog = page.getByRole('dialog', { name: 'This code is locked' });
-      await dialog.getByLabel('QR code password').fill('wrong-one');
-      await dialog.getByRole('button', { name: 'Unlock' }).click();
-      await dialog.getByText('That password does not unlock this code.', { exact: false }).waitFor();
-      await dialog.getByLabel('QR code password').fill(LOCKED_QR_PASSWORD);
-      await dialog.getByRole('button', { name: 'Unlock' }).click();
-      await page.waitForURL(/\/m\/select/);
-      expect(stub.scans.slice(-3).map((s) => s.qrPassword)).toEqual([undefined, 'wrong-one', LOCKED_QR_PASSWORD]);
-      await page.getByRole('button', { name: 'OK, add 3 devices' }).click();
-      await page.waitForURL(/\/m\/progress\//);
-      expect(stub.adds.at(-1)?.body).toMatchObject({ qrPassword: LOCKED_QR_PASSWORD });
+      const serials = await siteSerials();
+      expect(serials).toEqual(expect.arrayContaining([dev.gate.serial, dev.yard.serial, dev.dupe.serial]));
+      expect(serials).not.toContain(dev.hall.serial);
     } finally {
       await context.close();
     }
   });
 
   it('activates a factory-new device with a password that passes the rules', async () => {
-    const { context, page, stub } = await phone({ camera: false });
+    const { context, page } = await phone({ camera: false });
     try {
       await openScan(page);
-      await page.getByTestId('album-input').setInputFiles({
-        name: 'new.jpg',
-        mimeType: 'image/jpeg',
-        buffer: await labelPhoto('www.hik-connect.com\nNEW000001\nABCDEF\nDS-2CD2043G2-I\n'),
-      });
+      await album(page, desc('fresh').label);
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
+      await expect.poll(() => page.getByTestId('candidate-status').textContent()).toBe('Factory new: needs activation');
       await page.getByRole('button', { name: 'Activate and add' }).click();
       const dialog = page.getByRole('dialog', { name: 'Activate the device' });
       await dialog.waitFor();
@@ -262,18 +312,47 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
       expect(await seriousA11yViolations(page)).toEqual([]);
       await activate.click();
       await page.waitForURL(/\/m\/progress\//);
-      expect(stub.adds.at(-1)?.body).toMatchObject({ candidateIds: ['c1'], adminPassword: 'Ladder-2026x' });
-      await page.getByText('1 added of 1').waitFor();
+      await page.getByText('1 added of 1').waitFor({ timeout: 60_000 });
+      expect(dev.fresh.activated).toBe(true);
+      expect(await siteSerials()).toContain(dev.fresh.serial);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('enables the cloud service with a verification code and the device password', async () => {
+    const { context, page } = await phone({ camera: false });
+    try {
+      await openScan(page);
+      await album(page, desc('cloudOff').label);
+      await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
+      await page.getByRole('button', { name: 'Enable cloud service and add' }).click();
+      const pw = page.getByRole('dialog', { name: 'Device admin password' });
+      await pw.getByLabel('Admin password').fill(desc('cloudOff').adminPassword!);
+      await pw.getByRole('button', { name: 'Continue' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Enable the cloud service' });
+      await dialog.getByLabel('Verification code').fill('AB-12');
+      expect(await dialog.getByRole('button', { name: 'Enable' }).isDisabled()).toBe(true);
+      await dialog.getByLabel('Verification code').fill('Hik12345');
+      await dialog.getByRole('button', { name: 'Enable' }).click();
+      await page.waitForURL(/\/m\/progress\//);
+      await page.getByText('1 added of 1').waitFor({ timeout: 60_000 });
+      expect(dev.cloudOff.cloudEnabled).toBe(true);
+      expect(dev.cloudOff.verificationCode).toBe('Hik12345');
+      expect(await siteSerials()).toContain(dev.cloudOff.serial);
     } finally {
       await context.close();
     }
   });
 
   it('asks each secret once, in turn, when the chosen devices need different things', async () => {
-    const { context, page, stub } = await phone({ camera: false });
+    const text = encodeSitekeeperQr({
+      devices: (['mixedNew', 'mixedCloud'] as const).map((r, i) => ({ name: i === 0 ? 'New camera' : 'Cloud-off camera', serial: dev[r].serial, verificationCode: dev[r].verificationCode })),
+    });
+    const { context, page } = await phone({ camera: false });
     try {
       await openScan(page);
-      await page.getByTestId('album-input').setInputFiles({ name: 'mixed.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto('MIXED') });
+      await album(page, text);
       await page.waitForURL(/\/m\/select/);
       await page.getByText('Factory new: needs activation').waitFor();
       await page.getByText('Cloud service off: needs enabling').waitFor();
@@ -282,63 +361,46 @@ describeBrowser('mobile scan flow (Chromium, fake camera)', () => {
       await activation.getByLabel('New admin password').fill('Ladder-2026x');
       await activation.getByLabel('Confirm password').fill('Ladder-2026x');
       await activation.getByRole('button', { name: 'Activate' }).click();
+      const pw = page.getByRole('dialog', { name: 'Device admin password' });
+      await pw.getByLabel('Admin password').fill(desc('mixedCloud').adminPassword!);
+      await pw.getByRole('button', { name: 'Continue' }).click();
       const cloud = page.getByRole('dialog', { name: 'Enable the cloud service' });
       await cloud.getByLabel('Verification code').fill('Hik12345');
       await cloud.getByRole('button', { name: 'Enable' }).click();
       await page.waitForURL(/\/m\/progress\//);
-      expect(stub.adds.at(-1)?.body).toMatchObject({ candidateIds: ['c1', 'c2'], adminPassword: 'Ladder-2026x', verificationCode: 'Hik12345' });
-      await page.getByText('2 added of 2').waitFor();
-    } finally {
-      await context.close();
-    }
-  });
-
-  it('enables the cloud service with a verification code', async () => {
-    const { context, page, stub } = await phone({ camera: false });
-    try {
-      await openScan(page);
-      await page.getByTestId('album-input').setInputFiles({
-        name: 'cloud.jpg',
-        mimeType: 'image/jpeg',
-        buffer: await labelPhoto('www.hik-connect.com\nCLOUD0001\nABCDEF\nDS-2CD2043G2-I\n'),
-      });
-      await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
-      await page.getByRole('button', { name: 'Enable cloud service and add' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Enable the cloud service' });
-      await dialog.getByLabel('Verification code').fill('AB-12');
-      expect(await dialog.getByRole('button', { name: 'Enable' }).isDisabled()).toBe(true);
-      await dialog.getByLabel('Verification code').fill('Hik12345');
-      await dialog.getByRole('button', { name: 'Enable' }).click();
-      await page.waitForURL(/\/m\/progress\//);
-      expect(stub.adds.at(-1)?.body).toMatchObject({ verificationCode: 'Hik12345' });
-      await page.getByText('1 added of 1').waitFor();
+      await page.getByText('2 added of 2').waitFor({ timeout: 60_000 });
+      expect(dev.mixedNew.activated).toBe(true);
+      expect(dev.mixedCloud.cloudEnabled).toBe(true);
+      expect(await siteSerials()).toEqual(expect.arrayContaining([dev.mixedNew.serial, dev.mixedCloud.serial]));
     } finally {
       await context.close();
     }
   });
 
   it('guides through an offline device and continues by itself once it is online', async () => {
-    const { context, page, stub } = await phone({ camera: false });
+    const { context, page } = await phone({ camera: false });
+    let eventStreams = 0;
+    page.on('request', (r) => {
+      if (/\/api\/batches\/[^/]+\/events/.test(r.url())) eventStreams++;
+    });
     try {
       await openScan(page);
-      await page.getByTestId('album-input').setInputFiles({
-        name: 'off.jpg',
-        mimeType: 'image/jpeg',
-        buffer: await labelPhoto('www.hik-connect.com\nOFF000001\nABCDEF\nDS-2CD2043G2-I\n'),
-      });
+      await album(page, desc('offline').label);
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
       await page.getByRole('button', { name: 'Add when it comes online' }).click();
       await page.waitForURL(/\/m\/offline\//);
       await page.getByText('Status: Waiting for the device to come online').waitFor();
-      await page.getByText('Plug in its network cable', { exact: false }).waitFor();
+      // The server's guidance lines.
+      await page.getByText('Wi-Fi: put the device in Wi-Fi setup mode', { exact: false }).waitFor();
       await screenshot(page, 'mobile-offline');
       expect(await seriousA11yViolations(page)).toEqual([]);
-      const before = stub.eventRequests;
-      stub.offlineDeviceOnline = true;
-      // No click: the page reconnects to the event stream and moves on by itself.
-      await page.waitForURL(/\/m\/devices\?.*added=OFF000001/, { timeout: STEP_TIMEOUT_MS });
-      expect(stub.eventRequests).toBeGreaterThan(before);
-      await page.getByText('Device OFF000001 was added.').waitFor();
+      expect(await siteSerials()).not.toContain(dev.offline.serial);
+      await fleet.applyFaults(dev.offline.serial, { power: 'on' });
+      // No click: the followed event stream reports the add and the page moves on by itself.
+      await page.waitForURL(/\/m\/devices\?.*added=/, { timeout: 60_000 });
+      await page.getByText(`Device ${dev.offline.serial} was added.`).waitFor();
+      expect(eventStreams).toBeGreaterThan(0);
+      expect(await siteSerials()).toContain(dev.offline.serial);
     } finally {
       await context.close();
     }

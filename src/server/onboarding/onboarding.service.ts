@@ -280,7 +280,7 @@ export class OnboardingService {
       ...(cand.serial ? { serial: cand.serial } : {}),
       ...(cand.host && cand.probe.reachableVia === 'direct' ? { host: cand.host, port: cand.port ?? 80 } : {}),
       ...(secrets.user ? { user: secrets.user } : {}),
-      ...(decisions.devicePassword && cand.probe.reachableVia === 'direct' ? { password: decisions.devicePassword } : secrets.password ? { password: secrets.password } : {}),
+      ...(decisions.devicePassword && cand.probe.reachableVia === 'direct' && cand.probe.nextAction === 'enter_password' ? { password: decisions.devicePassword } : secrets.password ? { password: secrets.password } : {}),
       ...(decisions.verificationCode ?? secrets.verificationCode ? { verificationCode: decisions.verificationCode ?? secrets.verificationCode } : {}),
     };
     await setStep('probing');

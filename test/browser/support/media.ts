@@ -39,12 +39,16 @@ export function writeQrY4m(file: string, text: string, frames = 10): void {
   writeFileSync(file, Buffer.concat([header, ...Array.from({ length: frames }, () => frame)]));
 }
 
-/** A JPEG that looks like a phone photo of a label: QR on a white sticker, tilted, soft. */
-export async function labelPhoto(text: string | null): Promise<Buffer> {
-  const sticker = 420;
+/**
+ * A JPEG that looks like a phone photo of a label: QR on a white sticker, tilted, soft. Long codes
+ * (multi-device lists) need more pixels per module: pass a larger `qrPx`.
+ */
+export async function labelPhoto(text: string | null, opts: { qrPx?: number } = {}): Promise<Buffer> {
+  const qrPx = opts.qrPx ?? 300;
+  const sticker = qrPx + 120;
   let label: Buffer;
   if (text) {
-    const qr = qrGrey(text, 300);
+    const qr = qrGrey(text, qrPx);
     const qrPng = await sharp(Buffer.from(qr.pixels), { raw: { width: qr.size, height: qr.size, channels: 1 } }).png().toBuffer();
     label = await sharp({ create: { width: sticker, height: sticker, channels: 3, background: '#fafafa' } })
       .composite([{ input: qrPng, top: Math.floor((sticker - qr.size) / 2), left: Math.floor((sticker - qr.size) / 2) }])
@@ -54,8 +58,11 @@ export async function labelPhoto(text: string | null): Promise<Buffer> {
     label = await sharp({ create: { width: sticker, height: sticker, channels: 3, background: '#fafafa' } }).png().toBuffer();
   }
   const tilted = await sharp(label).rotate(9, { background: '#7d838a' }).png().toBuffer();
-  return sharp({ create: { width: 1200, height: 900, channels: 3, background: '#7d838a' } })
-    .composite([{ input: tilted, top: 180, left: 330 }])
+  const meta = await sharp(tilted).metadata();
+  const W = Math.max(1200, (meta.width ?? sticker) + 200);
+  const H = Math.max(900, (meta.height ?? sticker) + 200);
+  return sharp({ create: { width: W, height: H, channels: 3, background: '#7d838a' } })
+    .composite([{ input: tilted, top: Math.floor((H - (meta.height ?? sticker)) / 2), left: Math.floor((W - (meta.width ?? sticker)) / 2) }])
     .blur(0.8)
     .jpeg({ quality: 82 })
     .toBuffer();
