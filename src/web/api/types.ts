@@ -1,6 +1,7 @@
 /**
- * Types of the server's API as documented in the contract. To be replaced by types generated
- * from the server's OpenAPI (/docs/json); only src/web/api/ imports them by path.
+ * Types of the server's API, written from its TypeBox route schemas (src/server/**/*.routes.ts).
+ * To be replaced by types generated from the server's OpenAPI (/docs/json); only src/web/api/
+ * imports them by path.
  */
 
 export type Role = 'installer_admin' | 'installer' | 'end_user';
