@@ -27,7 +27,9 @@ export function ManualPage() {
       const scan = await onboardingApi.scanText(siteId, serial.trim());
       setScanFlow({ siteId, scan, text: serial.trim(), selected: [] });
       const c = scan.candidates[0];
-      const wantsCode = c && (c.nextAction === 'enter_verification_code' || c.nextAction === 'enable_cloud');
+      // Only the code is missing: add at once. Anything else (activation, cloud off, offline) goes
+      // through the confirm page, which asks what that device needs.
+      const wantsCode = c?.nextAction === 'enter_verification_code';
       if (scan.candidates.length === 1 && c && wantsCode && code) {
         const { batchId } = await onboardingApi.add(scan.scanId, {
           candidateIds: [c.id],

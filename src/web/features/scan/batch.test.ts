@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../api/client';
+import type { BatchItem } from '../../api/types';
+import { mergeItems, PROBLEM, stepLabel, TERMINAL } from './batch';
+import { lockedBy } from './ScanPage';
+
+const item = (over: Partial<BatchItem> = {}): BatchItem => ({
+  id: 'i1',
+  candidateId: 'c1',
+  serial: 'E1',
+  state: 'queued',
+  step: 'queued',
+  deviceId: null,
+  error: null,
+  pendingUntil: null,
+  guidance: [],
+  ...over,
+});
+
+describe('batch progress', () => {
+  it('keeps the latest item per candidate', () => {
+    const a = mergeItems({}, [item(), item({ id: 'i2', candidateId: 'c2' })]);
+    const b = mergeItems(a, [item({ state: 'added', step: 'done' })]);
+    expect(b.c1?.state).toBe('added');
+    expect(b.c2?.state).toBe('queued');
+    expect(a.c1?.state).toBe('queued'); // not mutated
+  });
+
+  it('says where a device is, or what went wrong', () => {
+    expect(stepLabel(undefined)).toBe('Waiting to start');
+    expect(stepLabel(item({ state: 'running', step: 'activating' }))).toBe('Activating');
+    expect(stepLabel(item({ state: 'running', step: 'some_new_step' }))).toBe('some new step');
+    expect(stepLabel(item({ state: 'pending', step: 'waiting_online' }))).toBe('Waiting for the device to come online');
+    expect(stepLabel(item({ state: 'failed', error: { code: 'DEVICE_AUTH_FAILED', message: 'Refused.', hint: 'h' } }))).toBe('Refused.');
+    expect(stepLabel(item({ state: 'added', step: 'done' }))).toBe('Added');
+  });
+
+  it('treats pending as neither finished nor a problem', () => {
+    expect(TERMINAL.has('pending')).toBe(false);
+    expect(PROBLEM.has('needs_action')).toBe(true);
+    expect(TERMINAL.has('already_added')).toBe(true);
+  });
+});
+
+describe('locked multi-device codes', () => {
+  it('recognises the server asking for the QR password, or refusing it', () => {
+    expect(lockedBy(new ApiError(422, { code: 'QR_PASSWORD_REQUIRED', message: 'm', hint: 'h' }))).toBe('required');
+    expect(lockedBy(new ApiError(422, { code: 'QR_PASSWORD_WRONG', message: 'm', hint: 'h' }))).toBe('wrong');
+    expect(lockedBy(new ApiError(422, { code: 'QR_NOT_FOUND', message: 'm', hint: 'h' }))).toBe(null);
+  });
+});
