@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     };
     const call = async (method: string, path: string, body?: unknown) => {
       const r = await fetch(`${p.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return (await r.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- ad-hoc profiling script
+      return (await r.json()) as Record<string, any>;  
     };
     const text = encodeDeviceListQr(fleet.devices.map((d, i) => {
       const x = fleet.describe(d);

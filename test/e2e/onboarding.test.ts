@@ -30,7 +30,7 @@ beforeAll(async () => {
     { type: 'camera', cloudEnabled: false },
     { type: 'camera', cloudEnabled: false },
   ]);
-  const [ready, fresh, cloudOff, offline, wrongCode, nvr, dupe, axpro, listA, listB] = fleet.devices as VirtualDevice[];
+  const [ready, fresh, cloudOff, offline, wrongCode, nvr, dupe, axpro, listA, listB] = fleet.devices;
   dev = { ready: ready!, fresh: fresh!, cloudOff: cloudOff!, offline: offline!, wrongCode: wrongCode!, nvr: nvr!, dupe: dupe!, axpro: axpro!, listA: listA!, listB: listB! };
   // Cloud-enabled devices connect to the gateway on their own.
   for (const d of [ready, wrongCode, nvr, dupe, axpro]) {

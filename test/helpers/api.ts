@@ -26,7 +26,7 @@ export class ApiClient {
     if (setCookie) this.cookie = setCookie.value ? `sk_session=${setCookie.value}` : undefined;
     let parsed: unknown = res.body;
     if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body) parsed = JSON.parse(res.body);
-    if (parsed && typeof parsed === 'object' && 'csrfToken' in parsed && typeof (parsed as { csrfToken: unknown }).csrfToken === 'string') {
+    if (parsed && typeof parsed === 'object' && 'csrfToken' in parsed && typeof (parsed).csrfToken === 'string') {
       this.csrfToken = (parsed as { csrfToken: string }).csrfToken;
     }
     return { status: res.statusCode, body: parsed as T, headers: res.headers as Record<string, string> };

@@ -59,12 +59,13 @@ describe('sign-in', () => {
   it('locks sign-in after repeated failures with a clear message, even for the right password', async () => {
     const inst = await buildInstaller(p.app, company, 'manage_assigned');
     const c = new ApiClient(p.app);
-    let last;
-    for (let i = 0; i < p.config.loginMaxAttempts; i++) last = await c.post('/api/auth/login', { email: inst.email, password: `Wrong-password-${i}` });
-    expect(last!.status).toBe(429);
-    expect(last!.body.error.code).toBe('AUTH_LOCKED');
-    expect(last!.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
-    expect(last!.headers['retry-after']).toBeDefined();
+    const attempts = [];
+    for (let i = 0; i < p.config.loginMaxAttempts; i++) attempts.push(await c.post('/api/auth/login', { email: inst.email, password: `Wrong-password-${i}` }));
+    const last = attempts[attempts.length - 1]!;
+    expect(last.status).toBe(429);
+    expect(last.body.error.code).toBe('AUTH_LOCKED');
+    expect(last.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
+    expect(last.headers['retry-after']).toBeDefined();
     const right = await c.post('/api/auth/login', { email: inst.email, password: TEST_PASSWORD });
     expect(right.status).toBe(429);
     expect(await auditActions()).toContain('auth.login:failure');

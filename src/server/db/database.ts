@@ -39,7 +39,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   if (!url) {
     const embedded = await startEmbeddedPostgres(opts.dataDir, opts.embeddedPort ?? 0);
     url = embedded.url;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = () => embedded.stop();
   }
   const pool = new pg.Pool({
     connectionString: url,

@@ -51,7 +51,7 @@ async function accessPlugin(app: FastifyInstance, opts: { auth: AuthService }) {
   app.decorate('routeTable', table);
 
   app.addHook('onRoute', (route) => {
-    const access = (route.config as { access?: AccessRule } | undefined)?.access;
+    const access = (route.config)?.access;
     if (!access && route.url.startsWith('/api')) {
       throw new Error(`Route ${String(route.method)} ${route.url} has no access rule (config.access)`);
     }

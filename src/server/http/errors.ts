@@ -26,7 +26,7 @@ export function toAppError(err: unknown): AppError {
     const problems = fe.validation.map((v) => {
       const extra = v.params?.additionalProperty;
       const where = `${fe.validationContext ?? 'body'}${v.instancePath ?? ''}`;
-      return extra ? `${where}: unknown field "${String(extra)}"` : `${where}: ${v.message ?? 'is invalid'}`;
+      return extra ? `${where}: unknown field "${typeof extra === 'string' ? extra : JSON.stringify(extra)}"` : `${where}: ${v.message ?? 'is invalid'}`;
     });
     return new AppError('VALIDATION_FAILED', `The request is not valid: ${problems.join('; ')}.`, { details: { problems } });
   }

@@ -47,7 +47,7 @@ export class JobQueue {
         await this.#boss.work<unknown>(name, { batchSize, pollingIntervalSeconds: this.#opts.pollingIntervalSeconds }, async (jobs) => {
           const results = await Promise.allSettled(jobs.map((job) => handler(job.data, { jobId: job.id })));
           const failed = results.find((r) => r.status === 'rejected');
-          if (failed) throw (failed as PromiseRejectedResult).reason;
+          if (failed) throw (failed).reason;
         });
       }
     }
@@ -60,6 +60,12 @@ export class JobQueue {
       retryLimit: opts.retryLimit ?? 3,
       retryBackoff: true,
     });
+  }
+
+  /** Many jobs of one kind in one insert. */
+  async sendMany<N extends JobName>(name: N, items: Array<JobPayloads[N]>, opts: Pick<SendOptions, 'retryLimit'> = {}): Promise<void> {
+    if (items.length === 0) return;
+    await this.#boss.insert(items.map((data) => ({ name, data: data as object, retryLimit: opts.retryLimit ?? 3, retryBackoff: true })));
   }
 
   async getState(name: JobName, id: string): Promise<string | undefined> {

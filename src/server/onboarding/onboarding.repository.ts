@@ -157,20 +157,31 @@ export class OnboardingRepository {
       .execute();
   }
 
-  /** Items to (re)start: queued, pending, or running with an expired lease. */
-  async resumable(now: Date, limit = 500): Promise<Array<{ id: string; state: string }>> {
+  /**
+   * Items to (re)start: pending ones (offline devices, checked again each sweep), running ones whose
+   * lease ran out (their node died), and queued ones whose job has waited longer than a lease
+   * (lost in a crash) — not freshly queued ones, whose jobs are on their way.
+   */
+  async resumable(now: Date, staleBefore: Date, limit = 500): Promise<Array<{ id: string; state: string }>> {
     return this.db
       .selectFrom('onboarding_items')
       .select(['id', 'state'])
-      .where((eb) => eb.or([eb('state', 'in', ['queued', 'pending']), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]))
+      .where((eb) =>
+        eb.or([
+          eb('state', '=', 'pending'),
+          eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)]),
+          eb.and([eb('state', '=', 'queued'), eb('updated_at', '<', staleBefore)]),
+        ]),
+      )
       .orderBy('updated_at')
       .limit(limit)
       .execute();
   }
 
-  async pendingForSerial(serial: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('onboarding_items').select('id').where('state', '=', 'pending').where('serial', '=', serial).execute();
-    return rows.map((r) => r.id);
+  /** Mark queued items as re-sent so the next sweep leaves them alone for another lease. */
+  async touchQueued(ids: string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('onboarding_items').set({ updated_at: now }).where('id', 'in', ids).where('state', '=', 'queued').execute();
   }
 
   // Devices

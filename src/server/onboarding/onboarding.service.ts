@@ -44,9 +44,8 @@ export interface Decisions {
   devicePassword?: string;
 }
 
-export interface Enqueue {
-  (itemId: string): Promise<void>;
-}
+/** Queue the job of each item (one round trip for the lot). */
+export type Enqueue = (itemIds: string[]) => Promise<void>;
 
 const VERIFICATION_CODE_RULE = /^[A-Za-z0-9]{6,12}$/;
 
@@ -203,7 +202,7 @@ export class OnboardingService {
       await new AuditRepository(trx).record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'onboarding.add', targetType: 'site', targetId: scan.siteId, outcome: 'success', details: { batchId, scanId, devices: ids.length }, correlationId: meta.correlationId });
       return b;
     });
-    if (result.created) for (const it of await repo.items(result.id)) await this.enqueue(it.id);
+    if (result.created) await this.enqueue((await repo.items(result.id)).map((it) => it.id));
     return { batchId: result.id, created: result.created };
   }
 
@@ -305,7 +304,7 @@ export class OnboardingService {
     }
 
     let creds: Credentials | undefined;
-    let code = spec.verificationCode;
+    const code = spec.verificationCode;
     if (p.reachableVia === 'lan') {
       if (p.activated === false) {
         if (!decisions.adminPassword) return withSerial({ state: 'needs_action', step: 'probing', error: this.errorJson(new AppError('ADMIN_PASSWORD_REQUIRED')) });
@@ -413,9 +412,9 @@ export class OnboardingService {
     const family = deviceFamily(p.deviceType ?? '', p.model ?? '');
     const verdict = p.firmware.version ? firmwareVerdict(p.firmware.version, family) : null;
     const cand = await this.repo().candidate(item.candidateId);
-    const out = await this.db.transaction().execute(async (trx) => {
+    const out = await this.db.transaction().execute(async (trx): Promise<ItemOutcome | null> => {
       const r = new OnboardingRepository(trx);
-      if (!(await r.siteExists(batch.siteId))) return { state: 'failed', step: 'adding', error: this.errorJson(new AppError('SITE_NOT_FOUND', 'The site was deleted while the device was being added.')) } as ItemOutcome;
+      if (!(await r.siteExists(batch.siteId))) return { state: 'failed', step: 'adding', error: this.errorJson(new AppError('SITE_NOT_FOUND', 'The site was deleted while the device was being added.')) };
       const id = await r.insertDevice({
         companyId: batch.companyId,
         siteId: batch.siteId,
@@ -440,7 +439,7 @@ export class OnboardingService {
         .insertInto('domain_events')
         .values({ company_id: batch.companyId, type: 'device.added', payload: JSON.stringify({ deviceId: id, siteId: batch.siteId, family, firmwareCompatible: verdict?.compatible ?? null, wasPending: item.pendingUntil !== null, notifyUserId: batch.createdBy }) })
         .execute();
-      return { state: 'added', step: 'done', deviceId: id, serial, error: null } as ItemOutcome;
+      return { state: 'added', step: 'done', deviceId: id, serial, error: null };
     });
     if (out) return out;
     const existing = await this.repo().placement(serial);
@@ -456,14 +455,19 @@ export class OnboardingService {
 
   /** Re-queue items that should run: queued, pending (offline) and abandoned ones. */
   async resumeAll(): Promise<number> {
-    const rows = await this.repo().resumable(this.clock.now());
-    for (const r of rows) await this.enqueue(r.id);
+    const now = this.clock.now();
+    const repo = this.repo();
+    const rows = await repo.resumable(now, new Date(now.getTime() - this.settings.leaseMs));
+    if (rows.length === 0) return 0;
+    await repo.touchQueued(rows.filter((r) => r.state === 'queued').map((r) => r.id), now);
+    await this.enqueue(rows.map((r) => r.id));
     return rows.length;
   }
 
   /** A device came online (presence): continue its pending adds now. */
   async deviceOnline(serial: string): Promise<void> {
-    const ids = await this.db.selectFrom('onboarding_items').select(['id', 'serial']).where('state', '=', 'pending').execute();
-    for (const r of ids) if (r.serial && (serialMatches(serial, r.serial) || serialMatches(r.serial, serial))) await this.enqueue(r.id);
+    const rows = await this.db.selectFrom('onboarding_items').select(['id', 'serial']).where('state', '=', 'pending').execute();
+    const ids = rows.filter((r) => r.serial && (serialMatches(serial, r.serial) || serialMatches(r.serial, serial))).map((r) => r.id);
+    if (ids.length > 0) await this.enqueue(ids);
   }
 }

@@ -111,7 +111,7 @@ async function probeBySerial(c: CandidateSpec, ctx: ProbeContext): Promise<Probe
     };
     return withFirmware(p, cloud.firmware, cloud.type, cloud.model);
   }
-  let lan: DiscoveredDevice[] | null = null;
+  let lan: DiscoveredDevice[] | null;
   try {
     lan = await ctx.lan();
   } catch {
