@@ -195,7 +195,6 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const app = Fastify({
       // The cast picks Fastify's logger type so the instance matches App (pino's Logger is wider).
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
       loggerInstance: logger as FastifyBaseLogger,
       bodyLimit: config.bodyLimitBytes,
       trustProxy: config.trustProxy,
