@@ -1,5 +1,5 @@
 /**
- * Types of the server's API, written from its TypeBox route schemas (src/server/**/*.routes.ts).
+ * Types of the server's API, written from its TypeBox route schemas (the src/server route files).
  * To be replaced by types generated from the server's OpenAPI (/docs/json); only src/web/api/
  * imports them by path.
  */
