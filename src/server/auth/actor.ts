@@ -1,15 +1,7 @@
-import type { Permission, Role } from '../db/schema';
+import type { UserRecord } from './user.repository';
 
-/** Who is making a request, as resolved by the auth plugin. */
-export interface Actor {
-  id: string;
-  companyId: string;
-  companyName: string;
-  email: string;
-  name: string;
-  role: Role;
-  permission: Permission | null;
-}
+/** Who is making a request, as resolved by the auth plugin: a user without the secrets. */
+export type Actor = Pick<UserRecord, 'id' | 'companyId' | 'companyName' | 'email' | 'name' | 'role' | 'permission'>;
 
 export interface RequestMeta {
   correlationId: string;
