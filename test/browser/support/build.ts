@@ -47,7 +47,9 @@ export async function ensureWebBuild(): Promise<void> {
   try {
     if (webBuildIsFresh()) return;
     const { build } = await import('vite');
-    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    // Never empty dist/web: a browser suite of another run may be serving it right now, and its
+    // pages must keep finding the hashed assets they loaded (index.html moves to the new ones).
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { emptyOutDir: false } });
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }
