@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDeviceListQr } from '../../src/protocol/qr';
 import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
-import { buildInstaller, buildSite, setupCompany, type TestCompany } from '../helpers/factories';
+import { buildInstaller, buildOtherCompany, buildSite, setupCompany, type TestCompany } from '../helpers/factories';
 import type { ApiClient } from '../helpers/api';
 import { eventually, startFleetFor } from '../helpers/fleet';
 
@@ -244,6 +244,22 @@ describe('durability and concurrency', () => {
     expect(loser.batch.items[0]!.error.code).toBe('DEVICE_ON_OTHER_SITE');
     const all = await company.admin.get(`/api/devices?search=${dev.nvr.serial}`);
     expect(all.body.total).toBe(1);
+  });
+
+  it('a device bound to another company is reported as bound elsewhere, with how to release it', async () => {
+    const other = await buildOtherCompany(p.app);
+    const otherSite = (await other.admin.post('/api/sites', { name: 'Elsewhere' })).body;
+    // dev.ready is on a site of the first company (added here unless an earlier test did).
+    const mine = await buildSite(company);
+    const first = await scan(company.admin, mine.id, label(dev.ready));
+    if (first.candidates[0]!.alreadyAdded === null) await addAndWait(company.admin, first.scanId, [first.candidates[0]!.id]);
+    const s = await scan(other.admin, otherSite.id, label(dev.ready));
+    expect(s.candidates[0]).toMatchObject({ alreadyAdded: 'elsewhere', nextAction: 'none' });
+    expect(JSON.stringify(s)).not.toContain(company.companyId);
+    const { batch } = await addAndWait(other.admin, s.scanId, [s.candidates[0]!.id]);
+    expect(batch.items[0]!.state).toBe('failed');
+    expect(batch.items[0]!.error.code).toBe('DEVICE_BOUND_ELSEWHERE');
+    expect(batch.items[0]!.error.hint).toMatch(/delete the device|factory settings/i);
   });
 
   it('an installer not assigned to the site cannot scan for it', async () => {
