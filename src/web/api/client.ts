@@ -66,7 +66,11 @@ export function getCsrfToken(): string | null {
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type Query = Record<string, string | number | boolean | undefined | null>;
+/**
+ * Query parameters: a flat object of scalars, typically a generated `…Query` interface (interfaces
+ * have no index signature, hence `object`). Empty strings, null and undefined are left out.
+ */
+type Query = object;
 
 export interface RequestOptions {
   query?: Query;
@@ -81,9 +85,9 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export function buildUrl(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+  for (const [key, value] of Object.entries(query) as [string, unknown][]) {
+    if (value === '') continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params.set(key, String(value));
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;

@@ -1,23 +1,45 @@
 /**
  * Every endpoint the web app calls, grouped by server feature. Screens import from here, never
- * build URLs themselves, so a move to an OpenAPI-generated client only touches src/web/api/.
+ * build URLs themselves. Request and response types come from ./generated (the server's OpenAPI,
+ * `npm run gen:api`), so a route schema change fails the typecheck here.
  */
 import { api, setCsrfToken } from './client';
 import type {
   AddRequest,
-  AuditEntry,
-  BatchView,
-  Device,
-  Installer,
-  Invitation,
-  InvitationInfo,
-  Page,
-  Permission,
-  ScanResult,
+  AuditQuery,
+  DeviceQuery,
+  GetApiAuditResponse,
+  GetApiDevicesIdResponse,
+  GetApiDevicesResponse,
+  GetApiInstallersResponse,
+  GetApiInvitationsTokenResponse,
+  GetApiSetupStatusResponse,
+  GetApiSitesIdDevicesResponse,
+  GetApiSitesIdInstallersResponse,
+  GetApiSitesIdResponse,
+  GetApiSitesResponse,
+  PatchApiInstallersIdBody,
+  PatchApiInstallersIdResponse,
+  PatchApiSitesIdBody,
+  PatchApiSitesIdResponse,
+  PostApiAuthLoginResponse,
+  PostApiInstallersInvitationsBody,
+  PostApiInstallersInvitationsResponse,
+  PostApiInvitationsTokenAcceptBody,
+  PostApiInvitationsTokenAcceptResponse,
+  PostApiScansIdAddResponse,
+  PostApiSetupBody,
+  PostApiSetupResponse,
+  PostApiSitesIdScansResponse,
+  PostApiSitesResponse,
+  PutApiSitesIdInstallersResponse,
   Session,
-  Site,
-  User,
+  SiteInput,
+  SiteQuery,
+  BatchView,
 } from './types';
+
+export type { AuditQuery, DeviceQuery, SiteInput };
 
 const enc = encodeURIComponent;
 
@@ -27,17 +49,17 @@ function remember(session: Session): Session {
 }
 
 export const setupApi = {
-  status: () => api.get<{ needsSetup: boolean }>('/api/setup/status'),
-  create: async (body: { token: string; companyName: string; name: string; email: string; password: string }) => {
-    const res = await api.post<{ user: User; csrfToken?: string }>('/api/setup', body);
-    if (res.csrfToken) setCsrfToken(res.csrfToken);
+  status: () => api.get<GetApiSetupStatusResponse>('/api/setup/status'),
+  create: async (body: PostApiSetupBody) => {
+    const res = await api.post<PostApiSetupResponse>('/api/setup', body);
+    setCsrfToken(res.csrfToken);
     return res;
   },
 };
 
 export const authApi = {
   me: async () => remember(await api.get<Session>('/api/auth/me')),
-  login: async (email: string, password: string) => remember(await api.post<Session>('/api/auth/login', { email, password })),
+  login: async (email: string, password: string) => remember(await api.post<PostApiAuthLoginResponse>('/api/auth/login', { email, password })),
   logout: async () => {
     await api.post<void>('/api/auth/logout');
     setCsrfToken(null);
@@ -47,62 +69,39 @@ export const authApi = {
 };
 
 export const installersApi = {
-  list: () => api.get<{ items: Installer[] }>('/api/installers'),
-  invite: (body: { email: string; name: string; permission: Permission }) =>
-    api.post<{ invitation: Invitation; inviteUrl: string }>('/api/installers/invitations', body),
-  update: (id: string, body: { permission?: Permission; disabled?: boolean }) => api.patch<Installer>(`/api/installers/${enc(id)}`, body),
+  list: () => api.get<GetApiInstallersResponse>('/api/installers'),
+  invite: (body: PostApiInstallersInvitationsBody) =>
+    api.post<PostApiInstallersInvitationsResponse>('/api/installers/invitations', body),
+  update: (id: string, body: PatchApiInstallersIdBody) => api.patch<PatchApiInstallersIdResponse>(`/api/installers/${enc(id)}`, body),
   remove: (id: string) => api.del<void>(`/api/installers/${enc(id)}`),
 };
 
 export const invitationsApi = {
-  get: (token: string) => api.get<InvitationInfo>(`/api/invitations/${enc(token)}`),
-  accept: async (token: string, body: { name: string; password: string }) =>
-    remember(await api.post<Session>(`/api/invitations/${enc(token)}/accept`, body)),
+  get: (token: string) => api.get<GetApiInvitationsTokenResponse>(`/api/invitations/${enc(token)}`),
+  accept: async (token: string, body: PostApiInvitationsTokenAcceptBody) =>
+    remember(await api.post<PostApiInvitationsTokenAcceptResponse>(`/api/invitations/${enc(token)}/accept`, body)),
 };
-
-export interface SiteInput {
-  name: string;
-  address?: string;
-  timeZone?: string;
-}
 
 export const sitesApi = {
-  list: (query: { search?: string; page?: number; pageSize?: number } = {}, signal?: AbortSignal) =>
-    api.get<Page<Site>>('/api/sites', { query, signal }),
-  get: (id: string) => api.get<Site>(`/api/sites/${enc(id)}`),
-  create: (body: SiteInput) => api.post<Site>('/api/sites', body),
-  update: (id: string, body: Partial<SiteInput>) => api.patch<Site>(`/api/sites/${enc(id)}`, body),
+  list: (query: SiteQuery = {}, signal?: AbortSignal) =>
+    api.get<GetApiSitesResponse>('/api/sites', { query, signal }),
+  get: (id: string) => api.get<GetApiSitesIdResponse>(`/api/sites/${enc(id)}`),
+  create: (body: SiteInput) => api.post<PostApiSitesResponse>('/api/sites', body),
+  update: (id: string, body: PatchApiSitesIdBody) => api.patch<PatchApiSitesIdResponse>(`/api/sites/${enc(id)}`, body),
   remove: (id: string) => api.del<void>(`/api/sites/${enc(id)}`),
-  installers: (id: string) => api.get<{ items: Installer[] }>(`/api/sites/${enc(id)}/installers`),
-  setInstallers: (id: string, installerIds: string[]) => api.put<unknown>(`/api/sites/${enc(id)}/installers`, { installerIds }),
-};
-
-export type AuditQuery = {
-  actorId?: string;
-  action?: string;
-  targetType?: string;
-  from?: string;
-  to?: string;
-  page?: number;
-  pageSize?: number;
+  installers: (id: string) => api.get<GetApiSitesIdInstallersResponse>(`/api/sites/${enc(id)}/installers`),
+  setInstallers: (id: string, installerIds: string[]) => api.put<PutApiSitesIdInstallersResponse>(`/api/sites/${enc(id)}/installers`, { installerIds }),
 };
 
 export const auditApi = {
-  list: (query: AuditQuery, signal?: AbortSignal) => api.get<Page<AuditEntry>>('/api/audit', { query, signal }),
-};
-
-export type DeviceQuery = {
-  page?: number;
-  pageSize?: number;
-  search?: string;
-  status?: string;
+  list: (query: AuditQuery, signal?: AbortSignal) => api.get<GetApiAuditResponse>('/api/audit', { query, signal }),
 };
 
 export const devicesApi = {
   listForSite: (siteId: string, query: DeviceQuery, signal?: AbortSignal) =>
-    api.get<Page<Device>>(`/api/sites/${enc(siteId)}/devices`, { query, signal }),
-  listAll: (query: DeviceQuery, signal?: AbortSignal) => api.get<Page<Device>>('/api/devices', { query, signal }),
-  get: (id: string, signal?: AbortSignal) => api.get<Device>(`/api/devices/${enc(id)}`, { signal }),
+    api.get<GetApiSitesIdDevicesResponse>(`/api/sites/${enc(siteId)}/devices`, { query, signal }),
+  listAll: (query: DeviceQuery, signal?: AbortSignal) => api.get<GetApiDevicesResponse>('/api/devices', { query, signal }),
+  get: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdResponse>(`/api/devices/${enc(id)}`, { signal }),
 };
 
 export const onboardingApi = {
@@ -111,14 +110,14 @@ export const onboardingApi = {
    * `qrPassword` (a wrong one answers QR_PASSWORD_WRONG).
    */
   scanText: (siteId: string, text: string, qrPassword?: string) =>
-    api.post<ScanResult>(`/api/sites/${enc(siteId)}/scans`, qrPassword === undefined ? { text } : { text, qrPassword }),
+    api.post<PostApiSitesIdScansResponse>(`/api/sites/${enc(siteId)}/scans`, qrPassword === undefined ? { text } : { text, qrPassword }),
   scanImage: (siteId: string, image: Blob) => {
     const form = new FormData();
     form.append('image', image, 'label.jpg');
-    return api.post<ScanResult>(`/api/sites/${enc(siteId)}/scans`, form, { timeoutMs: 60_000 });
+    return api.post<PostApiSitesIdScansResponse>(`/api/sites/${enc(siteId)}/scans`, form, { timeoutMs: 60_000 });
   },
   /** 202 with the batch; per-device problems come back per item, request-level ones as 4xx. */
-  add: (scanId: string, body: AddRequest) => api.post<{ batchId: string; created: boolean }>(`/api/scans/${enc(scanId)}/add`, body),
+  add: (scanId: string, body: AddRequest) => api.post<PostApiScansIdAddResponse>(`/api/scans/${enc(scanId)}/add`, body),
   batch: (batchId: string, signal?: AbortSignal) => api.get<BatchView>(`/api/batches/${enc(batchId)}`, { signal }),
   /**
    * Server-sent events of a batch (`item`, `batch`, `settled`); the EventSource sends the session

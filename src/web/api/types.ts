@@ -1,27 +1,66 @@
 /**
- * Types of the server's API, written from its TypeBox route schemas (the src/server route files).
- * To be replaced by types generated from the server's OpenAPI (/docs/json); only src/web/api/
- * imports them by path.
+ * The names the web app uses for the server's API shapes. Each is an alias into ./generated
+ * (generated from the server's OpenAPI by `npm run gen:api`), so a change to a server route schema
+ * shows up here as a type error, never as a silent mismatch. Only client-only types are written by
+ * hand below, each saying why.
  */
+import type {
+  GetApiAuditQuery,
+  GetApiAuditResponse,
+  GetApiAuthMeResponse,
+  GetApiBatchesIdResponse,
+  GetApiDevicesIdResponse,
+  GetApiDevicesQuery,
+  GetApiInstallersResponse,
+  GetApiInvitationsTokenResponse,
+  GetApiSitesIdResponse,
+  GetApiSitesQuery,
+  PostApiInstallersInvitationsResponse,
+  PostApiScansIdAddBody,
+  PostApiSitesBody,
+  PostApiSitesIdScansResponse,
+} from './generated';
 
-export type Role = 'installer_admin' | 'installer' | 'end_user';
-export type Permission = 'manage_all' | 'manage_assigned';
+export type * from './generated';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  permission: Permission | null;
-  companyId: string;
-  companyName: string;
-}
+/** GET /api/auth/me (also the answer of login and of accepting an invitation). */
+export type Session = GetApiAuthMeResponse;
+export type User = Session['user'];
+export type Role = User['role'];
+export type Permission = NonNullable<User['permission']>;
 
-export interface Session {
-  user: User;
-  csrfToken: string;
-}
+export type Installer = GetApiInstallersResponse['items'][number];
+export type Invitation = PostApiInstallersInvitationsResponse['invitation'];
+export type InvitationInfo = GetApiInvitationsTokenResponse;
 
+export type Site = GetApiSitesIdResponse;
+export type SiteInput = PostApiSitesBody;
+export type SiteQuery = GetApiSitesQuery;
+
+export type AuditEntry = GetApiAuditResponse['items'][number];
+export type AuditQuery = GetApiAuditQuery;
+
+export type ScanResult = PostApiSitesIdScansResponse;
+export type Candidate = ScanResult['candidates'][number];
+export type NextAction = Candidate['nextAction'];
+/** `{ code, message, hint }` as the server reports a per-device problem. */
+export type ItemError = NonNullable<Candidate['error']>;
+
+export type AddRequest = PostApiScansIdAddBody;
+
+export type BatchView = GetApiBatchesIdResponse;
+/** One device of an onboarding batch (`event: item`, and the items of GET /api/batches/:id). */
+export type BatchItem = BatchView['items'][number];
+/** `event: batch` (and `settled`): the totals, a BatchView without its items. */
+export type BatchSummary = Omit<BatchView, 'items' | 'siteId'>;
+
+export type Device = GetApiDevicesIdResponse;
+export type DeviceQuery = GetApiDevicesQuery;
+
+/**
+ * Hand-written, client-only: one page of a list (the server's list answers share this shape but
+ * OpenAPI has no generics). Each generated list response is checked against it where it is used.
+ */
 export interface Page<T> {
   items: T[];
   total: number;
@@ -29,150 +68,8 @@ export interface Page<T> {
   pageSize: number;
 }
 
-export interface Installer {
-  id: string;
-  email: string;
-  name: string;
-  permission: Permission;
-  disabled: boolean;
-  createdAt: string;
-}
-
-export interface Invitation {
-  id: string;
-  email: string;
-  permission: Permission;
-  expiresAt: string;
-}
-
-export interface InvitationInfo {
-  email: string;
-  name: string;
-  companyName: string;
-  expiresAt: string;
-}
-
-export interface Site {
-  id: string;
-  name: string;
-  address: string | null;
-  timeZone: string | null;
-  createdAt: string;
-  updatedAt?: string;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  outcome: string;
-  details: Record<string, unknown> | null;
-}
-
-export type NextAction =
-  | 'add'
-  | 'activate'
-  | 'enable_cloud'
-  | 'enter_verification_code'
-  | 'enter_password'
-  | 'connect_to_network'
-  | 'none';
-
-/** `{ code, message, hint }` as the server reports a per-device problem. */
-export interface ItemError {
-  code: string;
-  message: string;
-  hint: string;
-}
-
-/** CandidateSchema in src/server/onboarding/onboarding.routes.ts. */
-export interface Candidate {
-  id: string;
-  name: string;
-  serial: string | null;
-  model: string | null;
-  type: string | null;
-  host: string | null;
-  port: number | null;
-  reachableVia: 'cloud' | 'lan' | 'direct' | null;
-  online: boolean;
-  activated: boolean | null;
-  cloudEnabled: boolean | null;
-  cloudRegistered: boolean;
-  alreadyAdded: 'this_site' | 'other_site' | 'elsewhere' | null;
-  nextAction: NextAction;
-  firmware: { version: string | null; compatible: boolean | null; minimum: string | null };
-  error: ItemError | null;
-  /** Offline guidance lines (nextAction connect_to_network). */
-  guidance: string[];
-}
-
-export interface ScanResult {
-  scanId: string;
-  classified: { kind: string; [key: string]: unknown };
-  candidates: Candidate[];
-}
-
-export interface AddRequest {
-  candidateIds: string[];
-  idempotencyKey: string;
-  /** Verification code for the cloud (6–12 letters or digits). */
-  verificationCode?: string;
-  /** New admin password of factory-new devices (activation). */
-  adminPassword?: string;
-  /** Current admin password: devices whose cloud service is to be enabled, IP devices asking for it. */
-  devicePassword?: string;
-}
-
+/**
+ * Hand-written, client-only: the states the web app knows how to show. The server's schema types a
+ * batch item's `state` as a plain string (new states may appear), so screens must handle others.
+ */
 export type ItemState = 'queued' | 'running' | 'added' | 'already_added' | 'failed' | 'needs_action' | 'pending';
-
-/** One device of an onboarding batch (`event: item`, and the items of GET /api/batches/:id). */
-export interface BatchItem {
-  id: string;
-  candidateId: string;
-  serial: string | null;
-  state: ItemState;
-  step: string;
-  deviceId: string | null;
-  error: ItemError | null;
-  pendingUntil: string | null;
-  guidance: string[];
-}
-
-/** `event: batch` (and `settled`): the totals. */
-export interface BatchSummary {
-  batchId: string;
-  counts: Record<string, number>;
-  settled: boolean;
-  done: boolean;
-}
-
-export interface BatchView extends BatchSummary {
-  siteId: string;
-  items: BatchItem[];
-}
-
-/** DeviceSchema in src/server/devices/device.routes.ts. */
-export interface Device {
-  id: string;
-  siteId: string;
-  siteName: string;
-  serial: string;
-  name: string;
-  type: string;
-  model: string;
-  firmwareVersion: string;
-  firmwareCompatible: boolean | null;
-  addedVia: string;
-  host: string | null;
-  port: number | null;
-  healthMonitoring: boolean;
-  /** 'online' | 'offline', or a state added later. */
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-}

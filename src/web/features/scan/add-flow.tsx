@@ -30,11 +30,13 @@ export function useAddFlow(flow: ScanFlow | null) {
   const [error, setError] = useState<ApiError | undefined>();
 
   const submit = (ids: string[], secrets: Partial<AddRequest>) => {
-    if (!flow) return;
+    const [first, ...rest] = ids;
+    // The server takes at least one candidate (minItems 1); the screens never offer an empty add.
+    if (!flow || first === undefined) return;
     setBusy(true);
     setError(undefined);
     const chosen = flow.scan.candidates.filter((c) => ids.includes(c.id));
-    onboardingApi.add(flow.scan.scanId, { candidateIds: ids, idempotencyKey: newIdempotencyKey(), ...secrets }).then(
+    onboardingApi.add(flow.scan.scanId, { candidateIds: [first, ...rest], idempotencyKey: newIdempotencyKey(), ...secrets }).then(
       ({ batchId }) => {
         setBusy(false);
         updateScanFlow({ selected: ids, batchId });

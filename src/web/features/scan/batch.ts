@@ -2,9 +2,12 @@ import { useEffect, useState } from 'react';
 import { onboardingApi } from '../../api/endpoints';
 import type { BatchItem, BatchSummary, BatchView, ItemState } from '../../api/types';
 
-/** States a device does not leave (pending is not one: it continues when the device comes online). */
-export const TERMINAL = new Set<ItemState>(['added', 'already_added', 'failed', 'needs_action']);
-export const PROBLEM = new Set<ItemState>(['failed', 'needs_action']);
+/**
+ * States a device does not leave (pending is not one: it continues when the device comes online).
+ * Typed as string sets: the server's schema types `state` as a string (new states may appear).
+ */
+export const TERMINAL: ReadonlySet<string> = new Set<ItemState>(['added', 'already_added', 'failed', 'needs_action']);
+export const PROBLEM: ReadonlySet<string> = new Set<ItemState>(['failed', 'needs_action']);
 
 export interface BatchProgress {
   /** The latest item per candidate id. */

@@ -1,0 +1,478 @@
+/**
+ * GENERATED from the server's OpenAPI document (app.swagger()) by scripts/web-api-types.ts.
+ * Do not edit: change the server's route schemas and run `npm run gen:api`.
+ */
+
+export interface ApiErrorBody {
+  error: {
+    code: string;
+    message: string;
+    hint: string;
+    correlationId: string;
+    details?: {
+      [k: string]: unknown;
+    };
+  };
+}
+
+export interface GetApiAuditQuery {
+  actorId?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface GetApiAuditResponse {
+  items: {
+    id: number;
+    at: string;
+    actorId: string | null;
+    actorEmail: string | null;
+    action: string;
+    targetType: string;
+    targetId: string | null;
+    outcome: 'success' | 'failure';
+    details: {
+      [k: string]: unknown;
+    };
+    correlationId: string | null;
+  }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface GetApiAuthMeResponse {
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'installer_admin' | 'installer' | 'end_user';
+    permission: ('manage_all' | 'manage_assigned') | null;
+    companyId: string;
+    companyName: string;
+  };
+  csrfToken: string;
+}
+
+export interface GetApiBatchesIdEventsQuery {
+  follow?: boolean;
+}
+
+/**
+ * text/event-stream
+ */
+export type GetApiBatchesIdEventsResponse = string;
+
+export interface GetApiBatchesIdResponse {
+  batchId: string;
+  siteId: string;
+  settled: boolean;
+  done: boolean;
+  counts: {
+    [k: string]: number;
+  };
+  items: {
+    id: string;
+    candidateId: string;
+    serial: string | null;
+    state: string;
+    step: string;
+    deviceId: string | null;
+    error: {
+      code: string;
+      message: string;
+      hint: string;
+    } | null;
+    pendingUntil: string | null;
+    guidance: string[];
+  }[];
+}
+
+export interface GetApiDevicesIdResponse {
+  id: string;
+  siteId: string;
+  siteName: string;
+  serial: string;
+  name: string;
+  type: string;
+  model: string;
+  firmwareVersion: string;
+  firmwareCompatible: boolean | null;
+  addedVia: string;
+  host: string | null;
+  port: number | null;
+  healthMonitoring: boolean;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GetApiDevicesQuery {
+  search?: string;
+  status?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface GetApiDevicesResponse {
+  items: {
+    id: string;
+    siteId: string;
+    siteName: string;
+    serial: string;
+    name: string;
+    type: string;
+    model: string;
+    firmwareVersion: string;
+    firmwareCompatible: boolean | null;
+    addedVia: string;
+    host: string | null;
+    port: number | null;
+    healthMonitoring: boolean;
+    status: string;
+    createdAt: string;
+    updatedAt: string;
+  }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface GetApiInstallersResponse {
+  items: {
+    id: string;
+    email: string;
+    name: string;
+    permission: 'manage_all' | 'manage_assigned';
+    disabled: boolean;
+    createdAt: string;
+  }[];
+}
+
+export interface GetApiInvitationsTokenResponse {
+  email: string;
+  name: string;
+  companyName: string;
+  expiresAt: string;
+}
+
+export type GetApiScansIdResponse = {
+  scanId: string;
+  classified: {
+    [k: string]: unknown;
+  };
+  candidates: {
+    id: string;
+    name: string;
+    serial: string | null;
+    model: string | null;
+    type: string | null;
+    host: string | null;
+    port: number | null;
+    reachableVia: ('cloud' | 'lan' | 'direct') | null;
+    online: boolean;
+    activated: boolean | null;
+    cloudEnabled: boolean | null;
+    cloudRegistered: boolean;
+    alreadyAdded: ('this_site' | 'other_site' | 'elsewhere') | null;
+    nextAction: 'add' | 'activate' | 'enable_cloud' | 'enter_verification_code' | 'enter_password' | 'connect_to_network' | 'none';
+    firmware: {
+      version: string | null;
+      compatible: boolean | null;
+      minimum: string | null;
+    };
+    error: {
+      code: string;
+      message: string;
+      hint: string;
+    } | null;
+    guidance: string[];
+  }[];
+} & {
+  siteId: string;
+};
+
+export interface GetApiSetupStatusResponse {
+  needsSetup: boolean;
+}
+
+export interface GetApiSitesIdDevicesQuery {
+  search?: string;
+  status?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface GetApiSitesIdDevicesResponse {
+  items: {
+    id: string;
+    siteId: string;
+    siteName: string;
+    serial: string;
+    name: string;
+    type: string;
+    model: string;
+    firmwareVersion: string;
+    firmwareCompatible: boolean | null;
+    addedVia: string;
+    host: string | null;
+    port: number | null;
+    healthMonitoring: boolean;
+    status: string;
+    createdAt: string;
+    updatedAt: string;
+  }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface GetApiSitesIdInstallersResponse {
+  items: {
+    id: string;
+    email: string;
+    name: string;
+    permission: 'manage_all' | 'manage_assigned';
+    disabled: boolean;
+    createdAt: string;
+  }[];
+}
+
+export interface GetApiSitesIdResponse {
+  id: string;
+  name: string;
+  address: string;
+  timeZone: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GetApiSitesQuery {
+  search?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface GetApiSitesResponse {
+  items: {
+    id: string;
+    name: string;
+    address: string;
+    timeZone: string;
+    createdAt: string;
+    updatedAt: string;
+  }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface PatchApiInstallersIdBody {
+  permission?: 'manage_all' | 'manage_assigned';
+  disabled?: boolean;
+}
+
+export interface PatchApiInstallersIdResponse {
+  id: string;
+  email: string;
+  name: string;
+  permission: 'manage_all' | 'manage_assigned';
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface PatchApiSitesIdBody {
+  name?: string;
+  address?: string;
+  timeZone?: string;
+}
+
+export interface PatchApiSitesIdResponse {
+  id: string;
+  name: string;
+  address: string;
+  timeZone: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PostApiAuthLoginBody {
+  email: string;
+  password: string;
+}
+
+export interface PostApiAuthLoginResponse {
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'installer_admin' | 'installer' | 'end_user';
+    permission: ('manage_all' | 'manage_assigned') | null;
+    companyId: string;
+    companyName: string;
+  };
+  csrfToken: string;
+}
+
+export interface PostApiAuthPasswordBody {
+  currentPassword: string;
+  newPassword: string;
+}
+
+export interface PostApiAuthTokensBody {
+  name: string;
+}
+
+export interface PostApiAuthTokensResponse {
+  id: string;
+  token: string;
+}
+
+export interface PostApiInstallersInvitationsBody {
+  email: string;
+  name: string;
+  permission: 'manage_all' | 'manage_assigned';
+}
+
+export interface PostApiInstallersInvitationsResponse {
+  invitation: {
+    id: string;
+    email: string;
+    permission: 'manage_all' | 'manage_assigned';
+    expiresAt: string;
+  };
+  inviteUrl: string;
+}
+
+export interface PostApiInvitationsTokenAcceptBody {
+  name: string;
+  password: string;
+}
+
+export interface PostApiInvitationsTokenAcceptResponse {
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'installer_admin' | 'installer' | 'end_user';
+    permission: ('manage_all' | 'manage_assigned') | null;
+    companyId: string;
+    companyName: string;
+  };
+  csrfToken: string;
+}
+
+export interface PostApiScansIdAddBody {
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  candidateIds: [string, ...string[]];
+  idempotencyKey: string;
+  verificationCode?: string;
+  adminPassword?: string;
+  devicePassword?: string;
+}
+
+export interface PostApiScansIdAddResponse {
+  batchId: string;
+  created: boolean;
+}
+
+export interface PostApiSetupBody {
+  token: string;
+  companyName: string;
+  name: string;
+  email: string;
+  password: string;
+}
+
+export interface PostApiSetupResponse {
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'installer_admin' | 'installer' | 'end_user';
+    permission: ('manage_all' | 'manage_assigned') | null;
+    companyId: string;
+    companyName: string;
+  };
+  csrfToken: string;
+}
+
+export interface PostApiSitesBody {
+  name: string;
+  address?: string;
+  timeZone?: string;
+}
+
+export interface PostApiSitesIdScansBody {
+  text: string;
+  qrPassword?: string;
+}
+
+export interface PostApiSitesIdScansResponse {
+  scanId: string;
+  classified: {
+    [k: string]: unknown;
+  };
+  candidates: {
+    id: string;
+    name: string;
+    serial: string | null;
+    model: string | null;
+    type: string | null;
+    host: string | null;
+    port: number | null;
+    reachableVia: ('cloud' | 'lan' | 'direct') | null;
+    online: boolean;
+    activated: boolean | null;
+    cloudEnabled: boolean | null;
+    cloudRegistered: boolean;
+    alreadyAdded: ('this_site' | 'other_site' | 'elsewhere') | null;
+    nextAction: 'add' | 'activate' | 'enable_cloud' | 'enter_verification_code' | 'enter_password' | 'connect_to_network' | 'none';
+    firmware: {
+      version: string | null;
+      compatible: boolean | null;
+      minimum: string | null;
+    };
+    error: {
+      code: string;
+      message: string;
+      hint: string;
+    } | null;
+    guidance: string[];
+  }[];
+}
+
+export interface PostApiSitesResponse {
+  id: string;
+  name: string;
+  address: string;
+  timeZone: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PutApiSitesIdInstallersBody {
+  /**
+   * @maxItems 1000
+   */
+  installerIds: string[];
+}
+
+export interface PutApiSitesIdInstallersResponse {
+  items: {
+    id: string;
+    email: string;
+    name: string;
+    permission: 'manage_all' | 'manage_assigned';
+    disabled: boolean;
+    createdAt: string;
+  }[];
+}
