@@ -15,7 +15,7 @@ import { loadConfig } from '../src/server/config';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-interface OpenApiDoc {
+export interface OpenApiDoc {
   paths?: Record<string, Record<string, JsonObject>>;
   components?: { schemas?: Record<string, JsonObject> };
 }

@@ -1,11 +1,15 @@
 /**
  * The one place the web app talks HTTP to the Sitekeeper server. Cookie credentials, the CSRF
  * header on every mutation, and errors turned into ApiError (message + hint shown to the user).
- * Endpoint functions live beside this file (auth.ts, sites.ts, ...) so that swapping these
- * hand-written types for ones generated from the server's OpenAPI (/docs/json) stays local.
+ * Endpoint functions live in endpoints.ts, typed with ./generated (from the server's OpenAPI).
  */
 
-export interface ApiErrorBody {
+/**
+ * Hand-written, client-only: what an ApiError is made from. The server's `error` object
+ * (`ApiErrorBody['error']` in ./generated) fits; the client also makes its own (REQUEST_TIMEOUT,
+ * a non-JSON answer), hence the optional hint and correlation id.
+ */
+export interface ApiErrorInit {
   code: string;
   message: string;
   hint?: string;
@@ -20,7 +24,7 @@ export class ApiError extends Error {
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(status: number, body: ApiErrorBody) {
+  constructor(status: number, body: ApiErrorInit) {
     super(body.message);
     this.name = 'ApiError';
     this.status = status;
@@ -100,7 +104,7 @@ async function parseError(res: Response): Promise<ApiError> {
   } catch {
     // Not JSON (a proxy error page, say): fall through to a generic message.
   }
-  const err = (body as { error?: ApiErrorBody } | null)?.error;
+  const err = (body as { error?: ApiErrorInit } | null)?.error;
   if (err && typeof err.code === 'string' && typeof err.message === 'string') return new ApiError(res.status, err);
   return new ApiError(res.status, {
     code: res.status === 404 ? 'NOT_FOUND' : 'HTTP_ERROR',

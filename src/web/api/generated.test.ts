@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_PATH, collectSchemas, generateWebApiTypes, operationName, renderWebApiTypes } from '../../../scripts/web-api-types';
+import {
+  GENERATED_PATH,
+  collectSchemas,
+  generateWebApiTypes,
+  operationName,
+  renderWebApiTypes,
+  type OpenApiDoc,
+} from '../../../scripts/web-api-types';
 
 describe('web API types generated from the OpenAPI document', () => {
   it('src/web/api/generated.ts is up to date (run `npm run gen:api`)', async () => {
@@ -15,7 +22,7 @@ describe('web API types generated from the OpenAPI document', () => {
   });
 
   it('turns nullable into a null type and inlines component refs', async () => {
-    const doc = {
+    const doc: OpenApiDoc = {
       components: {
         schemas: {
           'def-0': { title: 'ErrorResponse', type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
