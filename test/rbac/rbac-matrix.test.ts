@@ -178,14 +178,24 @@ describe('RBAC matrix', () => {
         // Sign-out ends the session: give that caller a fresh one so later cases still have it.
         const client = key === 'POST /api/auth/logout' && caller !== 'anonymous' ? await relogin(fx, caller) : fx.clients[caller].clone();
         const req = await c.request(fx, caller);
+        const auditBefore = await auditCount();
         const res = await client.request(method!, req.url, req.body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
         got[caller] = classify(res.status);
+        // Every change leaves an audit row: a successful mutation by the admin must add one.
+        if (caller === 'admin' && method !== 'GET' && res.status < 300) {
+          expect(await auditCount(), `${key} by the admin wrote no audit row`).toBeGreaterThan(auditBefore);
+        }
         if (got[caller] === 'error') got[caller] = `error ${res.status} ${JSON.stringify(res.body)}`;
       }
       expect(got).toEqual(c.expect);
     });
   }
 });
+
+async function auditCount(): Promise<number> {
+  const r = await APP.platform.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
 
 async function relogin(f: Fixture, caller: Caller): Promise<ApiClient> {
   const c = new ApiClient(APP);
