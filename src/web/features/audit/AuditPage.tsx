@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { auditApi, type AuditQuery } from '../../api/endpoints';
 import { useAsync } from '../../ui/async';
-import { Empty, ErrorNotice, formatDate, Loading, PageHeader } from '../../ui/components';
+import { Empty, ErrorNotice, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
 
 const PAGE_SIZE = 50;
 
@@ -70,19 +70,7 @@ export function AuditPage() {
           </table>
         </div>
       )}
-      {pages > 1 && (
-        <nav className="pager" aria-label="Pages">
-          <button type="button" className="btn btn-secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-            Previous
-          </button>
-          <span>
-            Page {page} of {pages}
-          </span>
-          <button type="button" className="btn btn-secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-            Next
-          </button>
-        </nav>
-      )}
+      <Pager page={page} pages={pages} onPage={setPage} />
     </div>
   );
 }

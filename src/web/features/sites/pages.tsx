@@ -5,7 +5,7 @@ import type { Site } from '../../api/types';
 import { Link, navigate, useParams } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useAsync } from '../../ui/async';
-import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
+import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
 
 const PAGE_SIZE = 25;
 
@@ -74,19 +74,7 @@ export function SitesPage() {
           </table>
         </div>
       )}
-      {pages > 1 && (
-        <nav className="pager" aria-label="Pages">
-          <button type="button" className="btn btn-secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-            Previous
-          </button>
-          <span>
-            Page {page} of {pages}
-          </span>
-          <button type="button" className="btn btn-secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-            Next
-          </button>
-        </nav>
-      )}
+      <Pager page={page} pages={pages} onPage={setPage} />
     </div>
   );
 }
