@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 import type { DeviceAddedVia } from '../db/schema';
 import type { Probe } from './probe';
+import { serialMatches } from './candidates';
 
 export type ItemState = 'queued' | 'running' | 'added' | 'already_added' | 'failed' | 'needs_action' | 'pending';
 export const TERMINAL_STATES: ItemState[] = ['added', 'already_added', 'failed', 'needs_action'];
@@ -185,16 +186,22 @@ export class OnboardingRepository {
   }
 
   // Devices
-  async placement(serial: string): Promise<{ siteId: string; companyId: string } | null> {
+  /** The device with this full serial, or whose serial ends with this short (9-character) one. */
+  async deviceBySerial(serial: string): Promise<{ id: string; siteId: string; companyId: string } | undefined> {
     const s = serial.toUpperCase();
     const rows = await this.db
       .selectFrom('devices')
-      .select(['site_id as siteId', 'company_id as companyId', 'serial'])
+      .select(['id', 'site_id as siteId', 'company_id as companyId', 'serial'])
       .where((eb) => eb.or([eb('serial', '=', s), eb('serial', 'like', `%${s.replace(/[\\%_]/g, '')}`)]))
       .limit(5)
       .execute();
-    const r = rows.find((x) => x.serial === s || (s.length >= 9 && x.serial.endsWith(s)));
-    return r ? { siteId: r.siteId, companyId: r.companyId } : null;
+    const r = rows.find((x) => serialMatches(x.serial, s));
+    return r ? { id: r.id, siteId: r.siteId, companyId: r.companyId } : undefined;
+  }
+
+  async placement(serial: string): Promise<{ siteId: string; companyId: string } | null> {
+    const d = await this.deviceBySerial(serial);
+    return d ? { siteId: d.siteId, companyId: d.companyId } : null;
   }
 
   async insertDevice(d: {
@@ -212,10 +219,6 @@ export class OnboardingRepository {
       .returning('id')
       .executeTakeFirst();
     return r?.id;
-  }
-
-  async deviceBySerial(serial: string): Promise<{ id: string; siteId: string; companyId: string } | undefined> {
-    return this.db.selectFrom('devices').select(['id', 'site_id as siteId', 'company_id as companyId']).where('serial', '=', serial).executeTakeFirst();
   }
 
   async siteExists(siteId: string): Promise<boolean> {

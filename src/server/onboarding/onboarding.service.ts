@@ -367,17 +367,12 @@ export class OnboardingService {
 
   private async alreadyThere(where: 'this_site' | 'other_site' | 'elsewhere', serial: string, item: ItemRow): Promise<ItemOutcome> {
     if (where === 'this_site') {
-      const d = await this.repo().deviceBySerial(serial) ?? (await this.findDeviceBySuffix(serial));
+      const d = await this.repo().deviceBySerial(serial);
       // Our own earlier attempt (before a crash) added it: that is success, not a duplicate.
       if (d && item.deviceId === d.id) return { state: 'added', step: 'done', deviceId: d.id };
       return { state: 'already_added', step: 'done', deviceId: d?.id ?? null, error: this.errorJson(new AppError('DEVICE_ALREADY_ADDED')) };
     }
     return { state: 'failed', step: 'probing', error: this.errorJson(new AppError(where === 'other_site' ? 'DEVICE_ON_OTHER_SITE' : 'DEVICE_BOUND_ELSEWHERE')) };
-  }
-
-  private async findDeviceBySuffix(serial: string) {
-    const rows = await this.db.selectFrom('devices').select(['id', 'serial', 'site_id as siteId', 'company_id as companyId']).where('serial', 'like', `%${serial.replace(/[\\%_]/g, '')}`).limit(5).execute();
-    return rows.find((r) => serialMatches(r.serial, serial));
   }
 
   private async follow(serial: string, before: Probe): Promise<Probe> {
