@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'data/', 'bin/', 'src/web/dist/', 'scratch/', 'bench/out/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', 'data/', 'bin/', 'src/web/dist/', 'scratch/', 'bench/out/', '.ci/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

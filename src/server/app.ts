@@ -48,6 +48,8 @@ import { OnboardingRepository } from './onboarding/onboarding.repository';
 import { onboardingRoutes } from './onboarding/onboarding.routes';
 import { DeviceService } from './devices/device.service';
 import { deviceRoutes } from './devices/device.routes';
+import { NotificationService } from './notifications/notification.service';
+import { notificationRoutes } from './notifications/notification.routes';
 import multipart from '@fastify/multipart';
 import { decodeImageBuffer } from '../qr/decode-image';
 
@@ -76,6 +78,7 @@ export interface Platform {
   /** Where the embedded agent probes for devices (SADP); add the demo fleet's responder here. */
   sadpTargets: SadpTarget[];
   onboarding: OnboardingService;
+  notifications: NotificationService;
 }
 
 declare module 'fastify' {
@@ -174,7 +177,9 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const jobs = new JobQueue({ connectionString: database.url, poolMax: database.embedded ? 3 : 5, pollingIntervalSeconds: 0.5, logger });
     onboarding.enqueue = (itemIds) => jobs.sendMany('onboarding.device', itemIds.map((itemId) => ({ itemId })), { retryLimit: 2 });
-    await jobs.start(createJobHandlers({ uow, onboarding }));
+    const notifications = new NotificationService(database.db, clock);
+    onboarding.eventsRecorded = () => void jobs.send('notifications.dispatch', {}, { retryLimit: 5 }).catch((err: unknown) => logger.warn({ err }, 'could not queue notification dispatch'));
+    await jobs.start(createJobHandlers({ uow, onboarding, notifications }));
     cleanups.push(() => jobs.stop());
 
     // Continue adds that were interrupted (crash, restart) or wait for offline devices.
@@ -183,6 +188,12 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         await onboarding.resumeAll();
       } catch (err) {
         logger.warn({ err }, 'onboarding sweep failed');
+      }
+      try {
+        // Safety net: events whose dispatch job was lost (crash between commit and send).
+        await notifications.dispatchPending();
+      } catch (err) {
+        logger.warn({ err }, 'notification dispatch failed');
       }
     };
     await sweep();
@@ -204,7 +215,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       return503OnClosing: true,
     }).withTypeProvider<TypeBoxTypeProvider>();
 
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications };
     app.decorate('platform', platform);
     app.addHook('onClose', async () => cleanup());
     app.addHook('onSend', async (req, reply) => {
@@ -247,6 +258,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       decodeImage: async (buf) => (await decodeImageBuffer(buf, { maxBytes: config.uploadLimitBytes })).codes.map((c) => c.text),
     });
     deviceRoutes(app, { devices });
+    notificationRoutes(app, { notifications, clock });
     await webRoutes(app);
 
     return app;

@@ -138,6 +138,13 @@ describe('scan a device label', () => {
     expect(after.done).toBe(true);
     const ev = await p.app.platform.database.db.selectFrom('domain_events').selectAll().where('type', '=', 'device.added').execute();
     expect(ev.some((e) => e.payload.wasPending === true)).toBe(true);
+    // The installer who started the add is told, even if they left the progress page long ago.
+    const note = await eventually(async () => {
+      const n = await company.admin.get('/api/notifications?unreadOnly=true');
+      return n.body.items.find((x: { data: { batchId?: string } }) => x.data.batchId === batchId);
+    }, 'notification for the device that came online');
+    expect(note).toMatchObject({ kind: 'device.online_added', severity: 'success', link: `/devices/${after.items[0].deviceId}` });
+    expect(note.body).toContain(site.name);
   });
 });
 

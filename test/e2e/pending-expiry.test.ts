@@ -46,4 +46,11 @@ it('a pending add expires after the configured time', async () => {
   expect(failed.error.code).toBe('ONBOARDING_EXPIRED');
   expect(failed.error.hint).toMatch(/scan/i);
   expect((await company.admin.get(`/api/sites/${site.id}/devices`)).body.total).toBe(0);
+  // The installer hears about it with what to do next.
+  const note = await eventually(async () => {
+    const n = await company.admin.get('/api/notifications');
+    return n.body.items.find((x: { data: { batchId?: string } }) => x.data.batchId === add.body.batchId);
+  }, 'expiry notification');
+  expect(note).toMatchObject({ kind: 'onboarding.expired', severity: 'warning', link: `/m/progress/${add.body.batchId}` });
+  expect(note.body).toMatch(/scan/i);
 });

@@ -5,10 +5,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_foundation';
 import * as m0002 from './migrations/0002_devices_onboarding';
+import * as m0003 from './migrations/0003_notifications';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_devices_onboarding': m0002,
+  '0003_notifications': m0003,
 };
 
 class StaticProvider implements MigrationProvider {

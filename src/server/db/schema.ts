@@ -97,6 +97,25 @@ export interface DomainEventsTable {
   type: string;
   payload: JSONColumnType<Record<string, unknown>>;
   created_at: CreatedAt;
+  /** When the notifier handled it (null: not yet). */
+  notified_at: Timestamp | null;
+}
+
+export type NotificationSeverity = 'info' | 'success' | 'warning' | 'error';
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  company_id: string;
+  user_id: string;
+  kind: string;
+  severity: NotificationSeverity;
+  title: string;
+  body: string;
+  link: string | null;
+  data: JSONColumnType<Record<string, unknown>>;
+  source_event_id: string | null; // bigint: pg returns it as text
+  created_at: CreatedAt;
+  read_at: Timestamp | null;
 }
 
 export interface PendingSecretsTable {
@@ -238,4 +257,5 @@ export interface DB {
   onboarding_batches: OnboardingBatchesTable;
   onboarding_items: OnboardingItemsTable;
   agent_tokens: AgentTokensTable;
+  notifications: NotificationsTable;
 }

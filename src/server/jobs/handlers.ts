@@ -1,14 +1,18 @@
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { OnboardingService } from '../onboarding/onboarding.service';
+import type { NotificationService } from '../notifications/notification.service';
 import type { JobHandlers } from './job-types';
 
 /** Every job's handler, built from the services it needs. */
-export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: OnboardingService }): JobHandlers {
+export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: OnboardingService; notifications: NotificationService }): JobHandlers {
   return {
     // Records that the queue ran a job on this backend (idempotent: last nonce wins).
     'system.ping': async (data) => {
       await deps.uow.read.users.setSetting('jobs.last_ping', data.nonce);
     },
     'onboarding.device': async (data) => deps.onboarding.runItem(data.itemId),
+    'notifications.dispatch': async () => {
+      await deps.notifications.dispatchPending();
+    },
   };
 }

@@ -7,14 +7,16 @@ export interface JobPayloads {
   'system.ping': { nonce: string };
   /** Take one device of an onboarding batch as far as it can go (idempotent; see OnboardingService). */
   'onboarding.device': { itemId: string };
+  /** Turn new domain events into notifications (idempotent; any number may run). */
+  'notifications.dispatch': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
 
-export const JOB_NAMES: readonly JobName[] = ['system.ping', 'onboarding.device'];
+export const JOB_NAMES: readonly JobName[] = ['system.ping', 'onboarding.device', 'notifications.dispatch'];
 
 /** How many jobs of a kind one node runs at once (device I/O is slow; the database is not the limit). */
-export const JOB_CONCURRENCY: Record<JobName, number> = { 'system.ping': 1, 'onboarding.device': 64 };
+export const JOB_CONCURRENCY: Record<JobName, number> = { 'system.ping': 1, 'onboarding.device': 64, 'notifications.dispatch': 1 };
 
 export type JobHandler<N extends JobName> = (data: JobPayloads[N], ctx: { jobId: string }) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };

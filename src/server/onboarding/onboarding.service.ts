@@ -23,6 +23,7 @@ import { OFFLINE_GUIDANCE, probeCandidate, type Probe, type ProbeContext } from 
 import { AuditRepository } from '../audit/audit.repository';
 import { OnboardingRepository, TERMINAL_STATES, type ItemOutcome, type ItemRow } from './onboarding.repository';
 import type { DiscoveredDevice } from '../../devices/sadp-discovery';
+import { DOMAIN_EVENT_TYPES, type ItemSettledPayload } from '../events/domain-events';
 
 export interface OnboardingSettings {
   /** Devices probed at once during a scan. */
@@ -79,6 +80,8 @@ function summarize(qr: ClassifiedQr): Record<string, unknown> {
 
 export class OnboardingService {
   enqueue: Enqueue = async () => undefined;
+  /** Called after a domain event for the notifier was committed (the app starts a dispatch job). */
+  eventsRecorded: () => void = () => undefined;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -264,7 +267,26 @@ export class OnboardingService {
     } finally {
       clearInterval(heartbeat);
     }
-    await repo.finish(itemId, outcome, this.clock.now());
+    // A device that was waiting (offline) and has now reached an end state: the installer may have
+    // left long ago, so record an event for the notifier in the same transaction as the result.
+    const settledAfterWait = item.pendingUntil !== null && outcome.state !== 'pending';
+    if (!settledAfterWait) {
+      await repo.finish(itemId, outcome, this.clock.now());
+      return;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      const r = new OnboardingRepository(trx);
+      await r.finish(itemId, outcome, this.clock.now());
+      const batch = await r.findBatch(item.batchId);
+      if (!batch) return; // site deleted meanwhile: nobody to tell about it
+      const cand = await r.candidate(item.candidateId);
+      const payload: ItemSettledPayload = {
+        batchId: item.batchId, itemId, siteId: batch.siteId, serial: outcome.serial ?? item.serial, name: cand?.name ?? outcome.serial ?? item.serial ?? 'Device',
+        state: outcome.state as ItemSettledPayload['state'], deviceId: outcome.deviceId ?? null, error: outcome.error ?? null, notifyUserId: batch.createdBy,
+      };
+      await trx.insertInto('domain_events').values({ company_id: batch.companyId, type: DOMAIN_EVENT_TYPES.itemSettled, payload: JSON.stringify(payload) }).execute();
+    });
+    this.eventsRecorded();
   }
 
   private async process(item: ItemRow, setStep: (s: string) => Promise<void>): Promise<ItemOutcome> {
@@ -432,7 +454,7 @@ export class OnboardingService {
       await new AuditRepository(trx).record({ companyId: batch.companyId, actorId: batch.createdBy, actorEmail: null, action: 'device.add', targetType: 'device', targetId: id, outcome: 'success', details: { serial, via, siteId: batch.siteId, batchId: item.batchId } });
       await trx
         .insertInto('domain_events')
-        .values({ company_id: batch.companyId, type: 'device.added', payload: JSON.stringify({ deviceId: id, siteId: batch.siteId, family, firmwareCompatible: verdict?.compatible ?? null, wasPending: item.pendingUntil !== null, notifyUserId: batch.createdBy }) })
+        .values({ company_id: batch.companyId, type: DOMAIN_EVENT_TYPES.deviceAdded, payload: JSON.stringify({ deviceId: id, siteId: batch.siteId, family, firmwareCompatible: verdict?.compatible ?? null, wasPending: item.pendingUntil !== null, notifyUserId: batch.createdBy }) })
         .execute();
       return { state: 'added', step: 'done', deviceId: id, serial, error: null };
     });

@@ -161,6 +161,43 @@ export interface GetApiInvitationsTokenResponse {
   expiresAt: string;
 }
 
+export interface GetApiNotificationsCountsResponse {
+  total: number;
+  unread: number;
+}
+
+export interface GetApiNotificationsQuery {
+  unreadOnly?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface GetApiNotificationsResponse {
+  items: {
+    id: string;
+    /**
+     * Stable kind, e.g. device.online_added, onboarding.expired, onboarding.failed, onboarding.needs_action
+     */
+    kind: string;
+    severity: 'info' | 'success' | 'warning' | 'error';
+    title: string;
+    body: string;
+    /**
+     * Path in the web app that the notification is about
+     */
+    link: string | null;
+    data: {
+      [k: string]: unknown;
+    };
+    createdAt: string;
+    readAt: string | null;
+  }[];
+  total: number;
+  unread: number;
+  page: number;
+  pageSize: number;
+}
+
 export type GetApiScansIdResponse = {
   scanId: string;
   classified: {
@@ -365,6 +402,10 @@ export interface PostApiInvitationsTokenAcceptResponse {
     companyName: string;
   };
   csrfToken: string;
+}
+
+export interface PostApiNotificationsReadAllResponse {
+  updated: number;
 }
 
 export interface PostApiScansIdAddBody {

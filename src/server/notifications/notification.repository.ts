@@ -1,0 +1,110 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/executor';
+import type { NotificationSeverity } from '../db/schema';
+import type { DomainEventRow, NewNotification } from './rules';
+
+export interface NotificationRow {
+  id: string;
+  kind: string;
+  severity: NotificationSeverity;
+  title: string;
+  body: string;
+  link: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+export class NotificationRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** The oldest events the notifier has not handled, locked so that two nodes never take the same one. */
+  async takeUnnotified(limit: number): Promise<DomainEventRow[]> {
+    const rows = await this.db
+      .selectFrom('domain_events')
+      .select(['id', 'company_id as companyId', 'type', 'payload'])
+      .where('notified_at', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    return rows.map((r) => ({ ...r, id: String(r.id) }));
+  }
+
+  async markNotified(eventIds: string[], now: Date): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.db.updateTable('domain_events').set({ notified_at: now }).where('id', 'in', eventIds.map(Number)).execute();
+  }
+
+  async siteNames(siteIds: string[]): Promise<Map<string, string>> {
+    if (siteIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('sites').select(['id', 'name']).where('id', 'in', siteIds).execute();
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** Of these users, the ones that still exist in this company (an event may outlive its recipient). */
+  async activeRecipients(pairs: Array<{ userId: string; companyId: string }>): Promise<Set<string>> {
+    if (pairs.length === 0) return new Set();
+    const rows = await this.db.selectFrom('users').select(['id', 'company_id as companyId']).where('id', 'in', [...new Set(pairs.map((p) => p.userId))]).execute();
+    const ok = new Set(rows.map((r) => `${r.id}/${r.companyId}`));
+    return new Set(pairs.filter((p) => ok.has(`${p.userId}/${p.companyId}`)).map((p) => `${p.userId}/${p.companyId}`));
+  }
+
+  /** Inserts each notification once per (event, user); returns how many were new. */
+  async insert(rows: Array<NewNotification & { sourceEventId: string }>): Promise<number> {
+    if (rows.length === 0) return 0;
+    const out = await this.db
+      .insertInto('notifications')
+      .values(rows.map((n) => ({
+        company_id: n.companyId, user_id: n.userId, kind: n.kind, severity: n.severity, title: n.title, body: n.body, link: n.link,
+        data: JSON.stringify(n.data), source_event_id: n.sourceEventId,
+      })))
+      .onConflict((oc) => oc.columns(['source_event_id', 'user_id']).doNothing())
+      .returning('id')
+      .execute();
+    return out.length;
+  }
+
+  async list(userId: string, o: { unreadOnly: boolean; page: number; pageSize: number }): Promise<{ items: NotificationRow[]; total: number; unread: number }> {
+    let q = this.db.selectFrom('notifications').where('user_id', '=', userId);
+    if (o.unreadOnly) q = q.where('read_at', 'is', null);
+    const [items, counts] = await Promise.all([
+      q
+        .select(['id', 'kind', 'severity', 'title', 'body', 'link', 'data', 'created_at as createdAt', 'read_at as readAt'])
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(o.pageSize)
+        .offset((o.page - 1) * o.pageSize)
+        .execute(),
+      this.counts(userId),
+    ]);
+    return { items, total: o.unreadOnly ? counts.unread : counts.total, unread: counts.unread };
+  }
+
+  async counts(userId: string): Promise<{ total: number; unread: number }> {
+    const r = await this.db
+      .selectFrom('notifications')
+      .select([sql<string>`count(*)`.as('total'), sql<string>`count(*) filter (where read_at is null)`.as('unread')])
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    return { total: Number(r.total), unread: Number(r.unread) };
+  }
+
+  /** Marks one of the user's notifications read; false when it is not theirs or does not exist. */
+  async markRead(userId: string, id: string, now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('notifications')
+      .set({ read_at: sql`coalesce(read_at, ${now})` })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .returning('id')
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async markAllRead(userId: string, now: Date): Promise<number> {
+    const r = await this.db.updateTable('notifications').set({ read_at: now }).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+}

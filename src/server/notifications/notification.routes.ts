@@ -1,0 +1,62 @@
+import { Type } from 'typebox';
+import type { App } from '../http/types';
+import { DateTime, errorResponses, IdParams, PageQuery, Uuid } from '../http/common.schema';
+import { requireActor } from '../http/access';
+import { AppError } from '../../errors/app-error';
+import type { Clock } from '../lib/clock';
+import type { NotificationService } from './notification.service';
+
+const Severity = Type.Union([Type.Literal('info'), Type.Literal('success'), Type.Literal('warning'), Type.Literal('error')]);
+
+const NotificationSchema = Type.Object({
+  id: Uuid,
+  kind: Type.String({ description: 'Stable kind, e.g. device.online_added, onboarding.expired, onboarding.failed, onboarding.needs_action' }),
+  severity: Severity,
+  title: Type.String(),
+  body: Type.String(),
+  link: Type.Union([Type.String({ description: 'Path in the web app that the notification is about' }), Type.Null()]),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: DateTime,
+  readAt: Type.Union([DateTime, Type.Null()]),
+});
+
+const Counts = Type.Object({ total: Type.Integer(), unread: Type.Integer() });
+
+/** Your own notifications: every signed-in user has an inbox; nobody sees anyone else's. */
+export function notificationRoutes(app: App, deps: { notifications: NotificationService; clock: Clock }): void {
+  const repo = () => deps.notifications.repo();
+
+  app.get('/api/notifications', {
+    config: { access: 'authenticated' },
+    schema: {
+      tags: ['notifications'],
+      summary: 'Your notifications, newest first (e.g. a pending device came online and was added)',
+      querystring: Type.Object({ unreadOnly: Type.Optional(Type.Boolean({ default: false })), ...PageQuery }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(NotificationSchema), total: Type.Integer(), unread: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() }), ...errorResponses },
+    },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const page = req.query.page ?? 1;
+    const pageSize = req.query.pageSize ?? 50;
+    const r = await repo().list(actor.id, { unreadOnly: req.query.unreadOnly ?? false, page, pageSize });
+    return { ...r, page, pageSize };
+  });
+
+  app.get('/api/notifications/counts', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['notifications'], summary: 'How many notifications you have, and how many are unread (cheap; for a badge)', response: { 200: Counts, ...errorResponses } },
+  }, async (req) => repo().counts(requireActor(req).id));
+
+  app.post('/api/notifications/:id/read', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['notifications'], summary: 'Mark one of your notifications read', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (req, reply) => {
+    if (!(await repo().markRead(requireActor(req).id, req.params.id, deps.clock.now()))) throw new AppError('NOTIFICATION_NOT_FOUND');
+    return reply.status(204).send(null);
+  });
+
+  app.post('/api/notifications/read-all', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['notifications'], summary: 'Mark all your notifications read', response: { 200: Type.Object({ updated: Type.Integer() }), ...errorResponses } },
+  }, async (req) => ({ updated: await repo().markAllRead(requireActor(req).id, deps.clock.now()) }));
+}
