@@ -401,6 +401,20 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.getByText(`Device ${dev.offline.serial} was added.`).waitFor();
       expect(eventStreams).toBeGreaterThan(0);
       expect(await siteSerials()).toContain(dev.offline.serial);
+      // The installer is also told in their notifications (for when they have left the page):
+      // an unread count in the navigation, the entry in the list, and "Open" leads to the device.
+      await eventually(async () => ((await (await page.request.get('/api/notifications/counts')).json()) as { unread: number }).unread > 0, 'a notification');
+      await page.goto('/m/devices');
+      expect(await page.getByTestId('unread-count').textContent()).toMatch(/^[1-9]/);
+      await page.getByRole('link', { name: /^Notifications/ }).click();
+      await page.waitForURL(/\/m\/notifications/);
+      const item = page.getByRole('listitem').filter({ hasText: dev.offline.serial }).filter({ hasText: 'is online and was added' });
+      await item.waitFor();
+      await screenshot(page, 'mobile-notifications');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await item.getByRole('link', { name: 'Open' }).click();
+      await page.waitForURL(/\/devices\/[0-9a-f-]{36}$/);
+      await page.getByText(dev.offline.serial).first().waitFor();
     } finally {
       await context.close();
     }

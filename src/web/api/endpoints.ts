@@ -13,6 +13,9 @@ import type {
   GetApiDevicesResponse,
   GetApiInstallersResponse,
   GetApiInvitationsTokenResponse,
+  GetApiNotificationsCountsResponse,
+  GetApiNotificationsQuery,
+  GetApiNotificationsResponse,
   GetApiSetupStatusResponse,
   GetApiSitesIdDevicesResponse,
   GetApiSitesIdInstallersResponse,
@@ -27,6 +30,7 @@ import type {
   PostApiInstallersInvitationsResponse,
   PostApiInvitationsTokenAcceptBody,
   PostApiInvitationsTokenAcceptResponse,
+  PostApiNotificationsReadAllResponse,
   PostApiScansIdAddResponse,
   PostApiSetupBody,
   PostApiSetupResponse,
@@ -95,6 +99,13 @@ export const sitesApi = {
 
 export const auditApi = {
   list: (query: AuditQuery, signal?: AbortSignal) => api.get<GetApiAuditResponse>('/api/audit', { query, signal }),
+};
+
+export const notificationsApi = {
+  list: (query: GetApiNotificationsQuery, signal?: AbortSignal) => api.get<GetApiNotificationsResponse>('/api/notifications', { query, signal }),
+  counts: (signal?: AbortSignal) => api.get<GetApiNotificationsCountsResponse>('/api/notifications/counts', { signal }),
+  markRead: (id: string) => api.post<void>(`/api/notifications/${enc(id)}/read`),
+  readAll: () => api.post<PostApiNotificationsReadAllResponse>('/api/notifications/read-all'),
 };
 
 export const devicesApi = {

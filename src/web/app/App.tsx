@@ -79,6 +79,8 @@ function Layout({ face, bare, children }: { face: Face; bare?: boolean; children
   const session = useSession();
   const { pathname } = useLocation();
   const nav = bare ? [] : registry.nav(face, session.user?.role);
+  // The most specific entry wins: on /m/notifications, "Notifications" is current, not "Add" (/m).
+  const activeNav = nav.filter((n) => pathname === n.path || pathname.startsWith(`${n.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
   return (
     <div className={`app face-${face}${bare ? ' bare' : ''}`}>
       <a className="skip-link" href="#main">
@@ -119,7 +121,7 @@ function Layout({ face, bare, children }: { face: Face; bare?: boolean; children
         <nav className="mainnav" aria-label="Main">
           <ul>
             {nav.map((n) => {
-              const active = pathname === n.path || pathname.startsWith(`${n.path}/`);
+              const active = n === activeNav;
               return (
                 <li key={n.path}>
                   <Link to={n.path} aria-current={active ? 'page' : undefined}>
@@ -129,6 +131,7 @@ function Layout({ face, bare, children }: { face: Face; bare?: boolean; children
                       </span>
                     )}
                     {n.label}
+                    {n.badge && <n.badge />}
                   </Link>
                 </li>
               );

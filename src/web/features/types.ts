@@ -2,7 +2,7 @@
  * A feature adds its pages and its navigation entry through one FeatureModule, registered in
  * features/index.ts. Nothing else in the app needs to change for a new feature.
  */
-import type { ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 
 export type Face = 'mobile' | 'portal';
 
@@ -27,6 +27,8 @@ export interface NavEntry {
   /** Lower comes first. */
   order?: number;
   roles?: ReadonlyArray<'installer_admin' | 'installer' | 'end_user'>;
+  /** Shown after the label, e.g. an unread count. */
+  badge?: ComponentType;
 }
 
 export interface FeatureModule {
