@@ -277,6 +277,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await pw.getByLabel('Admin password').fill('Still-wrong9');
       await pw.getByRole('button', { name: 'Continue' }).click();
       await page.waitForURL(/\/m\/progress\//);
+      const firstBatchUrl = page.url();
       await page.getByText('2 added, 1 failed of 3').waitFor({ timeout: 60_000 });
       await page.getByText('The device rejected the user name or password.').waitFor();
       await page.getByText('Check the device credentials', { exact: false }).waitFor();
@@ -284,6 +285,21 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       const serials = await siteSerials();
       expect(serials).toEqual(expect.arrayContaining([dev.gate.serial, dev.yard.serial, dev.dupe.serial]));
       expect(serials).not.toContain(dev.hall.serial);
+
+      // Retry the failed device from the progress page with the right password: no new scan.
+      const failedRow = page.getByRole('listitem').filter({ hasText: 'Hall camera' });
+      await failedRow.getByRole('button', { name: /^Enter the password/ }).click();
+      await pw.getByLabel('Admin password').fill(h!.adminPassword!);
+      await pw.getByRole('button', { name: 'Continue' }).click();
+      await page.getByText('1 added of 1').waitFor({ timeout: 60_000 });
+      expect(await siteSerials()).toContain(dev.hall.serial);
+
+      // The first batch's page also works on its own (a notification's link, another tab: no scan
+      // flow in this tab's storage): rows, names and totals come from the server.
+      const tab = await context.newPage();
+      await tab.goto(firstBatchUrl);
+      await tab.getByText('2 added, 1 failed of 3').waitFor();
+      for (const name of ['Gate camera', 'Hall camera', 'Yard camera']) await tab.getByText(name).waitFor();
     } finally {
       await context.close();
     }

@@ -21,6 +21,8 @@ export interface CandidateRow {
 
 export interface ItemRow {
   id: string;
+  /** The device's name from the scan (only where the query joins it). */
+  name?: string | null;
   batchId: string;
   candidateId: string;
   siteId: string;
@@ -113,7 +115,13 @@ export class OnboardingRepository {
   }
 
   async items(batchId: string): Promise<ItemRow[]> {
-    return (await this.db.selectFrom('onboarding_items as i').select(ITEM_COLUMNS).where('i.batch_id', '=', batchId).orderBy('i.id').execute()) as ItemRow[];
+    return (await this.db
+      .selectFrom('onboarding_items as i')
+      .leftJoin('scan_candidates as c', 'c.id', 'i.candidate_id')
+      .select([...ITEM_COLUMNS, 'c.name as name'])
+      .where('i.batch_id', '=', batchId)
+      .orderBy('i.id')
+      .execute()) as ItemRow[];
   }
 
   async item(id: string): Promise<ItemRow | undefined> {

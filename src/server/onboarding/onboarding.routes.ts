@@ -46,6 +46,8 @@ const ScanResponse = Type.Object({
 const BatchResponse = Type.Object({
   batchId: Uuid,
   siteId: Uuid,
+  /** The scan the devices came from (GET /api/scans/:id; retry a device with POST /api/scans/:id/add). */
+  scanId: Uuid,
   settled: Type.Boolean(),
   done: Type.Boolean(),
   counts: Type.Record(Type.String(), Type.Integer()),
@@ -53,6 +55,8 @@ const BatchResponse = Type.Object({
     Type.Object({
       id: Uuid,
       candidateId: Uuid,
+      /** The device's name from the scan. */
+      name: Nullable(Type.String()),
       serial: Nullable(Type.String()),
       state: Type.String(),
       step: Type.String(),

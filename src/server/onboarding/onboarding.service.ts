@@ -214,22 +214,24 @@ export class OnboardingService {
     const batch = await repo.findBatch(batchId);
     if (!batch || batch.companyId !== actor.companyId) throw new AppError('BATCH_NOT_FOUND');
     await requireSiteAccess(actor, batch.siteId, this.uow.read.sites);
-    return this.batchView(batch.id, batch.siteId, await repo.items(batchId));
+    return this.batchView(batch.id, batch.siteId, batch.scanId, await repo.items(batchId));
   }
 
-  batchView(batchId: string, siteId: string, items: ItemRow[]) {
+  batchView(batchId: string, siteId: string, scanId: string, items: ItemRow[]) {
     const counts: Record<string, number> = {};
     for (const it of items) counts[it.state] = (counts[it.state] ?? 0) + 1;
     const settled = items.every((i) => (TERMINAL_STATES as string[]).includes(i.state) || i.state === 'pending');
     return {
       batchId,
       siteId,
+      scanId,
       settled,
       done: items.every((i) => (TERMINAL_STATES as string[]).includes(i.state)),
       counts,
       items: items.map((i) => ({
         id: i.id,
         candidateId: i.candidateId,
+        name: i.name ?? null,
         serial: i.serial,
         state: i.state,
         step: i.step,

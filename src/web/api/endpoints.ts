@@ -16,6 +16,7 @@ import type {
   GetApiNotificationsCountsResponse,
   GetApiNotificationsQuery,
   GetApiNotificationsResponse,
+  GetApiScansIdResponse,
   GetApiSetupStatusResponse,
   GetApiSitesIdDevicesResponse,
   GetApiSitesIdInstallersResponse,
@@ -130,6 +131,8 @@ export const onboardingApi = {
   /** 202 with the batch; per-device problems come back per item, request-level ones as 4xx. */
   add: (scanId: string, body: AddRequest) => api.post<PostApiScansIdAddResponse>(`/api/scans/${enc(scanId)}/add`, body),
   batch: (batchId: string, signal?: AbortSignal) => api.get<BatchView>(`/api/batches/${enc(batchId)}`, { signal }),
+  /** A scan again (its candidates), e.g. to retry one of its devices from a progress page. */
+  scan: (scanId: string, signal?: AbortSignal) => api.get<GetApiScansIdResponse>(`/api/scans/${enc(scanId)}`, { signal }),
   /**
    * Server-sent events of a batch (`item`, `batch`, `settled`); the EventSource sends the session
    * cookie itself. With `follow` the stream stays open until every device is finished.

@@ -71,6 +71,7 @@ export type GetApiBatchesIdEventsResponse = string;
 export interface GetApiBatchesIdResponse {
   batchId: string;
   siteId: string;
+  scanId: string;
   settled: boolean;
   done: boolean;
   counts: {
@@ -79,6 +80,7 @@ export interface GetApiBatchesIdResponse {
   items: {
     id: string;
     candidateId: string;
+    name: string | null;
     serial: string | null;
     state: string;
     step: string;

@@ -52,7 +52,7 @@ export type BatchView = GetApiBatchesIdResponse;
 /** One device of an onboarding batch (`event: item`, and the items of GET /api/batches/:id). */
 export type BatchItem = BatchView['items'][number];
 /** `event: batch` (and `settled`): the totals, a BatchView without its items. */
-export type BatchSummary = Omit<BatchView, 'items' | 'siteId'>;
+export type BatchSummary = Omit<BatchView, 'items' | 'siteId' | 'scanId'>;
 
 export type Device = GetApiDevicesIdResponse;
 export type DeviceQuery = GetApiDevicesQuery;

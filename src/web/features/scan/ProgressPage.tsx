@@ -1,25 +1,74 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { toApiError, type ApiError } from '../../api/client';
+import { onboardingApi } from '../../api/endpoints';
+import type { BatchItem, Candidate, ScanResult } from '../../api/types';
 import { Link, navigate, useParams } from '../../app/router';
-import { PageHeader } from '../../ui/components';
+import { useAsync } from '../../ui/async';
+import { ErrorNotice, PageHeader } from '../../ui/components';
+import { retryNeeds, useAddFlow, type Need } from './add-flow';
 import { PROBLEM, stepLabel, TERMINAL, useBatchEvents } from './batch';
-import { candidateLabel, useScanFlow } from './store';
+import { candidateLabel, setScanFlow, useScanFlow } from './store';
 
 const ICON: Partial<Record<string, string>> = { added: '✓', already_added: '✓', failed: '✕', needs_action: '!', pending: '⏸' };
+const RETRY_LABEL: Record<Need | 'none', string> = { activate: 'Activate…', password: 'Enter the password…', cloud: 'Enable the cloud service…', code: 'Enter the code…', none: 'Try again' };
 
-/** Per-device progress of a (bulk) add, live from the server. */
+/**
+ * Per-device progress of a (bulk) add, live from the server. Works from the scan flow or on its
+ * own (a notification's link, a reload in another tab): rows come from the batch itself. A device
+ * that needs something or failed for a reason a second try can fix gets a retry button.
+ */
 export function ProgressPage() {
   const { batchId } = useParams();
   const flow = useScanFlow();
-  const candidates = (flow?.scan.candidates ?? []).filter((c) => flow?.selected.includes(c.id));
+  const view = useAsync((signal) => onboardingApi.batch(batchId ?? '', signal), [batchId]);
   // follow: a pending (offline) device is shown being added once it comes online.
   const progress = useBatchEvents(batchId, { follow: true });
-  const states = candidates.map((c) => progress.items[c.id]);
-  const added = states.filter((s) => s?.state === 'added').length;
-  const already = states.filter((s) => s?.state === 'already_added').length;
-  const failed = states.filter((s) => s && PROBLEM.has(s.state)).length;
-  const pending = states.filter((s) => s?.state === 'pending');
-  const finished = progress.settled || (candidates.length > 0 && states.every((s) => s && TERMINAL.has(s.state)));
-  const siteQuery = flow ? `?site=${encodeURIComponent(flow.siteId)}` : '';
+  const scan = flow && view.data && flow.scan.scanId === view.data.scanId ? flow.scan : undefined;
+  const items: BatchItem[] = Object.values({ ...Object.fromEntries((view.data?.items ?? []).map((i) => [i.candidateId, i])), ...progress.items });
+  const position = (id: string) => scan?.candidates.findIndex((c) => c.id === id) ?? -1;
+  const label = (it: BatchItem) => {
+    const c = scan?.candidates.find((x) => x.id === it.candidateId);
+    return c ? candidateLabel(c) : it.name || it.serial || 'Device';
+  };
+  items.sort((a, b) => position(a.candidateId) - position(b.candidateId) || label(a).localeCompare(label(b)));
+  const added = items.filter((s) => s.state === 'added').length;
+  const already = items.filter((s) => s.state === 'already_added').length;
+  const failed = items.filter((s) => PROBLEM.has(s.state)).length;
+  const pending = items.filter((s) => s.state === 'pending');
+  const total = view.data?.items.length ?? items.length;
+  const finished = progress.settled || (items.length > 0 && items.every((s) => TERMINAL.has(s.state)));
+  const siteId = view.data?.siteId ?? flow?.siteId;
+  const siteQuery = siteId ? `?site=${encodeURIComponent(siteId)}` : '';
+
+  // Retrying one device: make its scan the current flow, then open the dialogs it needs.
+  const addFlow = useAddFlow(flow);
+  const [retry, setRetry] = useState<{ scanId: string; candidateId: string; needs: Need[] } | null>(null);
+  const [retryError, setRetryError] = useState<ApiError | undefined>();
+  useEffect(() => {
+    if (retry && flow?.scan.scanId === retry.scanId && flow.selected.length === 1 && flow.selected[0] === retry.candidateId) {
+      setRetry(null);
+      addFlow.startWith([retry.candidateId], retry.needs);
+    }
+  }, [retry, flow, addFlow]);
+  const scanFor = async (): Promise<ScanResult | undefined> => {
+    if (scan) return scan;
+    if (!view.data) return undefined;
+    const s = await onboardingApi.scan(view.data.scanId);
+    return { scanId: s.scanId, classified: s.classified, candidates: s.candidates };
+  };
+  const startRetry = (it: BatchItem) => {
+    setRetryError(undefined);
+    scanFor().then(
+      (found) => {
+        const c = found?.candidates.find((x) => x.id === it.candidateId);
+        const needs = c ? retryNeeds(c, it.error?.code) : null;
+        if (!found || !c || !needs || !siteId) return;
+        setScanFlow({ siteId, scan: found, selected: [it.candidateId] });
+        setRetry({ scanId: found.scanId, candidateId: it.candidateId, needs });
+      },
+      (e: unknown) => setRetryError(toApiError(e)),
+    );
+  };
 
   return (
     <div>
@@ -27,28 +76,35 @@ export function ProgressPage() {
       <p role="status" aria-live="polite" data-testid="progress-summary">
         {added} added{already ? `, ${already} already here` : ''}
         {failed ? `, ${failed} failed` : ''}
-        {pending.length ? `, ${pending.length} waiting` : ''} of {candidates.length}
+        {pending.length ? `, ${pending.length} waiting` : ''} of {total}
         {progress.connection === 'retrying' ? ' · reconnecting…' : ''}
       </p>
+      <ErrorNotice error={view.error ?? retryError ?? addFlow.error} onRetry={view.error ? view.reload : undefined} />
       {pending.length > 0 && <OfflineHelp lines={pending[0]?.guidance} />}
       <ul className="progress-list">
-        {candidates.map((c) => {
-          const it = progress.items[c.id];
-          const state = it?.state ?? 'queued';
+        {items.map((it) => {
+          const c = scan?.candidates.find((x) => x.id === it.candidateId);
+          const needs = PROBLEM.has(it.state) ? retryNeedsFor(c, it) : null;
           return (
-            <li key={c.id} className={`progress-item state-${state}`} data-testid={`progress-${c.id}`} data-state={state}>
+            <li key={it.candidateId} className={`progress-item state-${it.state}`} data-testid={`progress-${it.candidateId}`} data-state={it.state}>
               <span className="progress-icon" aria-hidden="true">
-                {ICON[state] ?? '…'}
+                {ICON[it.state] ?? '…'}
               </span>
               <span className="candidate-main">
-                <span className="candidate-name">{candidateLabel(c)}</span>
+                <span className="candidate-name">{label(it)}</span>
                 <span className="candidate-meta">{stepLabel(it)}</span>
-                {it && PROBLEM.has(it.state) && it.error?.hint && <span className="notice-hint">{it.error.hint}</span>}
+                {PROBLEM.has(it.state) && it.error?.hint && <span className="notice-hint">{it.error.hint}</span>}
               </span>
+              {needs && (
+                <button type="button" className="btn btn-secondary" disabled={addFlow.busy || retry !== null} onClick={() => startRetry(it)} aria-label={`${RETRY_LABEL[needs[0] ?? 'none']} ${label(it)}`}>
+                  {RETRY_LABEL[needs[0] ?? 'none']}
+                </button>
+              )}
             </li>
           );
         })}
       </ul>
+      {addFlow.dialogs}
       {finished && (
         <div className="sticky-actions">
           <Link to={`/m/devices${siteQuery}`} className="btn btn-primary btn-big">
@@ -61,6 +117,12 @@ export function ProgressPage() {
       )}
     </div>
   );
+}
+
+/** The retry needs of a row; without the scan at hand, judged from the error alone. */
+function retryNeedsFor(c: Candidate | undefined, it: BatchItem): Need[] | null {
+  const stub = { nextAction: 'add' } as Candidate;
+  return retryNeeds(c ?? stub, it.error?.code);
 }
 
 const DEFAULT_GUIDANCE = [

@@ -12,7 +12,8 @@ import { navigate } from '../../app/router';
 import { ActivationDialog, CloudDialog, PasswordDialog } from './dialogs';
 import { newIdempotencyKey, updateScanFlow, type ScanFlow } from './store';
 
-type Need = 'activate' | 'password' | 'cloud' | 'code';
+export type Need = 'activate' | 'password' | 'cloud' | 'code';
+const ORDER: Need[] = ['activate', 'password', 'cloud', 'code'];
 
 export function needsOf(candidates: Candidate[]): Need[] {
   const needs: Need[] = [];
@@ -22,6 +23,24 @@ export function needsOf(candidates: Candidate[]): Need[] {
   if (actions.has('enable_cloud')) needs.push('cloud');
   else if (actions.has('enter_verification_code')) needs.push('code');
   return needs;
+}
+
+/** Errors a second try cannot fix (the device is elsewhere, unsupported, or already here). */
+const NOT_RETRYABLE = new Set(['DEVICE_BOUND_ELSEWHERE', 'DEVICE_ON_OTHER_SITE', 'DEVICE_ALREADY_ADDED', 'DEVICE_UNSUPPORTED', 'SITE_NOT_FOUND', 'DEVICE_NOT_ACTIVATED']);
+
+/**
+ * What retrying a device that stopped with this error needs from the user, or null when a retry
+ * cannot help. The candidate's own needs (from the scan) are asked again too: secrets are never
+ * kept between tries.
+ */
+export function retryNeeds(candidate: Candidate, errorCode: string | undefined): Need[] | null {
+  if (errorCode && NOT_RETRYABLE.has(errorCode)) return null;
+  const needs = new Set(needsOf([candidate]));
+  if (errorCode === 'ADMIN_PASSWORD_REQUIRED') needs.add('activate');
+  if (errorCode === 'DEVICE_PASSWORD_REQUIRED' || errorCode === 'DEVICE_AUTH_FAILED') needs.add('password');
+  if (errorCode === 'VERIFICATION_CODE_REQUIRED' || errorCode === 'VERIFICATION_CODE_INVALID' || errorCode === 'VERIFICATION_CODE_RULES') needs.add('code');
+  if (needs.has('cloud')) needs.delete('code');
+  return ORDER.filter((n) => needs.has(n));
 }
 
 export function useAddFlow(flow: ScanFlow | null) {
@@ -62,6 +81,11 @@ export function useAddFlow(flow: ScanFlow | null) {
     const chosen = flow.scan.candidates.filter((c) => ids.includes(c.id));
     advance(ids, needsOf(chosen), {});
   };
+  /** Start with the needs already known (a retry: see retryNeeds). */
+  const startWith = (ids: string[], needs: Need[]) => {
+    if (!flow || ids.length === 0) return;
+    advance(ids, needs, {});
+  };
 
   const current = pending?.needs[0];
   const countFor = (pred: (c: Candidate) => boolean) =>
@@ -96,5 +120,5 @@ export function useAddFlow(flow: ScanFlow | null) {
     </>
   );
 
-  return { start, dialogs, busy, error };
+  return { start, startWith, dialogs, busy, error };
 }

@@ -7,6 +7,7 @@ import { lockedBy } from './ScanPage';
 const item = (over: Partial<BatchItem> = {}): BatchItem => ({
   id: 'i1',
   candidateId: 'c1',
+  name: 'Gate camera',
   serial: 'E1',
   state: 'queued',
   step: 'queued',

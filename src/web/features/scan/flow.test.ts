@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate, ScanResult } from '../../api/types';
-import { needsOf } from './add-flow';
+import { needsOf, retryNeeds } from './add-flow';
 import { nextPageFor } from './ScanPage';
 import { candidateStatus, selectable } from './store';
 
@@ -52,5 +52,24 @@ describe('scan flow decisions', () => {
     expect(candidateStatus(c({ online: false }))).toBe('Ready to add (offline)');
     expect(candidateStatus(c({ nextAction: 'activate' }))).toBe('Factory new: needs activation');
     expect(candidateStatus(c({ nextAction: 'enter_password', error: { code: 'DEVICE_AUTH_FAILED', message: 'm', hint: 'h' } }))).toMatch(/refused/);
+  });
+});
+
+describe('retrying a device from the progress page', () => {
+  it('asks for what the error says is missing, plus what the device needed at scan time', () => {
+    expect(retryNeeds(c(), 'DEVICE_AUTH_FAILED')).toEqual(['password']);
+    expect(retryNeeds(c(), 'DEVICE_PASSWORD_REQUIRED')).toEqual(['password']);
+    expect(retryNeeds(c(), 'VERIFICATION_CODE_INVALID')).toEqual(['code']);
+    expect(retryNeeds(c(), 'ADMIN_PASSWORD_REQUIRED')).toEqual(['activate']);
+    // Cloud off: the password and the new code again (secrets are not kept between tries).
+    expect(retryNeeds(c({ nextAction: 'enable_cloud' }), 'VERIFICATION_CODE_REQUIRED')).toEqual(['password', 'cloud']);
+    expect(retryNeeds(c({ nextAction: 'activate' }), 'DEVICE_TIMEOUT')).toEqual(['activate']);
+  });
+
+  it('a plain retry for passing trouble; none where a retry cannot help', () => {
+    expect(retryNeeds(c(), 'DEVICE_TIMEOUT')).toEqual([]);
+    expect(retryNeeds(c(), 'ONBOARDING_EXPIRED')).toEqual([]);
+    expect(retryNeeds(c(), 'DEVICE_BOUND_ELSEWHERE')).toBeNull();
+    expect(retryNeeds(c(), 'DEVICE_UNSUPPORTED')).toBeNull();
   });
 });
