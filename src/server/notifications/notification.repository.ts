@@ -1,16 +1,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
-import type { NotificationSeverity } from '../db/schema';
-import type { DomainEventRow, NewNotification } from './rules';
+import type { DomainEventRow, NewNotification, NotificationContent } from './rules';
 
-export interface NotificationRow {
+export interface NotificationRow extends NotificationContent {
   id: string;
-  kind: string;
-  severity: NotificationSeverity;
-  title: string;
-  body: string;
-  link: string | null;
-  data: Record<string, unknown>;
   createdAt: Date;
   readAt: Date | null;
 }

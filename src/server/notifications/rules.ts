@@ -12,15 +12,19 @@ export interface DomainEventRow {
   payload: Record<string, unknown>;
 }
 
-export interface NewNotification {
-  companyId: string;
-  userId: string;
+/** What a notification says (shared by new ones and stored ones). */
+export interface NotificationContent {
   kind: string;
   severity: NotificationSeverity;
   title: string;
   body: string;
   link: string | null;
   data: Record<string, unknown>;
+}
+
+export interface NewNotification extends NotificationContent {
+  companyId: string;
+  userId: string;
 }
 
 /** Names looked up once per dispatch run for the events in it. */
