@@ -393,6 +393,39 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
     }
   });
 
+  it('a locked multi-device code that only the server can read asks for its password, then unlocks', async () => {
+    const [g, y] = (['gate', 'yard'] as const).map(desc);
+    const text = encodeDeviceListQr(
+      [
+        { name: 'Gate camera', host: g!.host, port: g!.httpPort, user: g!.adminUser!, password: g!.adminPassword! },
+        { name: 'Yard camera', host: y!.host, port: y!.httpPort, user: y!.adminUser!, password: y!.adminPassword! },
+      ],
+      { password: QR_PASSWORD, timestamp: Math.floor(Date.now() / 1000) },
+    );
+    const { context, page } = await phone({ camera: false });
+    // This browser cannot decode (its decoder's .wasm does not load), so the photo goes to the server.
+    await context.route('**/*.wasm', (route) => route.abort());
+    const uploads: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && /\/scans$/.test(r.url())) uploads.push(r.headers()['content-type'] ?? '');
+    });
+    try {
+      await openScan(page);
+      await album(page, text, 420);
+      const dialog = page.getByRole('dialog', { name: 'This code is locked' });
+      await dialog.getByLabel('QR code password').fill(QR_PASSWORD);
+      await dialog.getByRole('button', { name: 'Unlock' }).click();
+      await page.waitForURL(/\/m\/select/);
+      await page.getByRole('checkbox', { name: /Gate camera/ }).waitFor();
+      await page.getByRole('checkbox', { name: /Yard camera/ }).waitFor();
+      // Both requests were photo uploads: the first locked, the second with the password.
+      expect(uploads.length).toBe(2);
+      expect(uploads.every((t) => t.startsWith('multipart/form-data'))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('guides through an offline device and continues by itself once it is online', async () => {
     const { context, page } = await phone({ camera: false });
     let eventStreams = 0;

@@ -123,8 +123,10 @@ export const onboardingApi = {
    */
   scanText: (siteId: string, text: string, qrPassword?: string) =>
     api.post<PostApiSitesIdScansResponse>(`/api/sites/${enc(siteId)}/scans`, qrPassword === undefined ? { text } : { text, qrPassword }),
-  scanImage: (siteId: string, image: Blob) => {
+  /** A photo the browser could not decode; `qrPassword` unlocks a protected multi-device code in it. */
+  scanImage: (siteId: string, image: Blob, qrPassword?: string) => {
     const form = new FormData();
+    if (qrPassword !== undefined) form.append('qrPassword', qrPassword);
     form.append('image', image, 'label.jpg');
     return api.post<PostApiSitesIdScansResponse>(`/api/sites/${enc(siteId)}/scans`, form, { timeoutMs: 60_000 });
   },

@@ -33,14 +33,15 @@ export function ScanPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
   const [round, setRound] = useState(0);
-  const [locked, setLocked] = useState<{ text: string; wrong: boolean } | null>(null);
+  // A locked code, from its text or from a photo only the server could read: asked for its password, then sent again.
+  const [locked, setLocked] = useState<{ source: { text: string } | { photo: Blob }; wrong: boolean } | null>(null);
 
   useEffect(() => {
     if (!siteId) navigate('/m', { replace: true });
   }, [siteId]);
   if (!siteId) return null;
 
-  const handle = (request: Promise<ScanResult>, decoded: string | undefined) => {
+  const handle = (request: Promise<ScanResult>, decoded: string | undefined, photo?: Blob) => {
     setBusy(true);
     setError(undefined);
     request.then(
@@ -53,8 +54,8 @@ export function ScanPage() {
         setBusy(false);
         const err = toApiError(e);
         const lock = lockedBy(err);
-        if (lock && decoded) {
-          setLocked({ text: decoded, wrong: lock === 'wrong' });
+        if (lock && (decoded || photo)) {
+          setLocked({ source: decoded ? { text: decoded } : { photo: photo! }, wrong: lock === 'wrong' });
           return;
         }
         setError(err);
@@ -84,7 +85,7 @@ export function ScanPage() {
           }}
           onUndecodedPhoto={(photo) => {
             setText('');
-            handle(onboardingApi.scanImage(siteId, photo), undefined);
+            handle(onboardingApi.scanImage(siteId, photo), undefined, photo);
           }}
         />
       ) : (
@@ -103,7 +104,10 @@ export function ScanPage() {
             wrong={locked?.wrong ?? false}
             onCancel={again}
             onSubmit={(pw) => {
-              if (locked) handle(onboardingApi.scanText(siteId, locked.text, pw), locked.text);
+              if (!locked) return;
+              const src = locked.source;
+              if ('text' in src) handle(onboardingApi.scanText(siteId, src.text, pw), src.text);
+              else handle(onboardingApi.scanImage(siteId, src.photo, pw), undefined, src.photo);
             }}
           />
           <ErrorNotice error={error} />
