@@ -197,14 +197,26 @@ export class OnboardingRepository {
   /** The device with this full serial, or whose serial ends with this short (9-character) one. */
   async deviceBySerial(serial: string): Promise<{ id: string; siteId: string; companyId: string } | undefined> {
     const s = serial.toUpperCase();
-    const rows = await this.db
-      .selectFrom('devices')
-      .select(['id', 'site_id as siteId', 'company_id as companyId', 'serial'])
-      .where((eb) => eb.or([eb('serial', '=', s), eb('serial', 'like', `%${s.replace(/[\\%_]/g, '')}`)]))
-      .limit(5)
-      .execute();
+    const rows = await this.bySerialQuery(s).execute();
     const r = rows.find((x) => serialMatches(x.serial, s));
     return r ? { id: r.id, siteId: r.siteId, companyId: r.companyId } : undefined;
+  }
+
+  /** The plan of deviceBySerial's query, one line per plan row (a test checks it can use its index). */
+  async explainDeviceBySerial(serial: string): Promise<string> {
+    const rows = await this.bySerialQuery(serial.toUpperCase()).explain();
+    return rows.map((r) => Object.values(r).join(' ')).join('\n');
+  }
+
+  private bySerialQuery(s: string) {
+    return (
+      this.db
+        .selectFrom('devices')
+        .select(['id', 'site_id as siteId', 'company_id as companyId', 'serial'])
+        // The index on right(serial, 9) finds the candidates; LIKE keeps only true suffix matches.
+        .where((eb) => eb.or([eb('serial', '=', s), eb.and([eb(sql<string>`right(serial, 9)`, '=', s.slice(-9)), eb('serial', 'like', `%${s.replace(/[\\%_]/g, '')}`)])]))
+        .limit(5)
+    );
   }
 
   async placement(serial: string): Promise<{ siteId: string; companyId: string } | null> {
