@@ -65,7 +65,10 @@ const CASES: Record<string, Case> = {
   'POST /api/auth/logout': { request: async () => ({ url: '/api/auth/logout' }), expect: signedIn },
   'GET /api/auth/me': { request: async () => ({ url: '/api/auth/me' }), expect: signedIn },
   'POST /api/auth/password': { request: async () => ({ url: '/api/auth/password', body: { currentPassword: 'wrong-wrong-1', newPassword: 'N3w-Password-ok' } }), expect: signedIn },
+  'GET /api/auth/tokens': { request: async () => ({ url: '/api/auth/tokens' }), expect: signedIn },
   'POST /api/auth/tokens': { request: async () => ({ url: '/api/auth/tokens', body: { name: 'rbac' } }), expect: signedIn },
+  // Each caller revokes one of their own (someone else's is 404: see src/server/auth/api-tokens.test.ts).
+  'DELETE /api/auth/tokens/:id': { request: async (fx, c) => ({ url: `/api/auth/tokens/${await freshApiToken(fx, c)}` }), expect: signedIn },
   'GET /api/installers': { request: async () => ({ url: '/api/installers' }), expect: adminOnly },
   'POST /api/installers/invitations': {
     request: async () => ({ url: '/api/installers/invitations', body: { email: `m-${Math.random().toString(36).slice(2)}@example.test`, name: 'M', permission: 'manage_all' } }),
@@ -117,6 +120,17 @@ async function freshNotification(fx: Fixture, caller: Caller): Promise<string> {
   const r = await db
     .insertInto('notifications')
     .values({ company_id: user.company_id, user_id: user.id, kind: 'test', severity: 'info', title: 'RBAC', body: 'RBAC', link: null, data: JSON.stringify({}) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+async function freshApiToken(fx: Fixture, caller: Caller): Promise<string> {
+  const db = APP.platform.database.db;
+  const user = await db.selectFrom('users').select('id').where('email', '=', fx.emails[caller] || fx.company.adminEmail).executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto('api_tokens')
+    .values({ user_id: user.id, name: 'RBAC revoke', token_hash: `rbac-${Math.random().toString(36).slice(2)}-${Date.now()}` })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

@@ -11,6 +11,8 @@ export const AUTH_ERRORS = {
   SETUP_ALREADY_DONE: { status: 409, message: 'Sitekeeper is already set up.', hint: 'Sign in with the installer admin account instead.' },
   SETUP_TOKEN_INVALID: { status: 403, message: 'The setup link is not valid.', hint: 'Use the setup link printed on the server console at first start.' },
   EMAIL_TAKEN: { status: 409, message: 'An account with this e-mail already exists.', hint: 'Use another e-mail address, or sign in with that account.' },
+  API_TOKEN_NOT_FOUND: { status: 404, message: 'No such API token.', hint: 'Reload your token list (the API tokens page, /account/tokens); the token may already have been revoked.' },
+  API_TOKEN_LIMIT: { status: 409, message: 'You already have the most API tokens allowed (50).', hint: 'Revoke the tokens you no longer use on the API tokens page (/account/tokens), then create the new one.' },
   INVITATION_NOT_FOUND: { status: 404, message: 'This invitation link is not valid.', hint: 'Ask your installer admin to send a new invitation.' },
   INVITATION_EXPIRED: { status: 410, message: 'This invitation has expired.', hint: 'Ask your installer admin to send a new invitation.' },
   INVITATION_USED: { status: 409, message: 'This invitation has already been used.', hint: 'Sign in with the account created from it, or ask for a new invitation.' },

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types';
 import { meta, setSessionCookie } from '../http/types';
-import { errorResponses } from '../http/common.schema';
+import { errorResponses, IdParams } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { AuthService } from './auth.service';
-import { ApiTokenBody, ChangePasswordBody, LoginBody, SessionResponse, SetupBody } from './auth.schema';
+import { ApiTokenBody, ApiTokenCreated, ApiTokenList, ChangePasswordBody, LoginBody, SessionResponse, SetupBody } from './auth.schema';
 
 export function authRoutes(app: App, deps: { auth: AuthService; loginRateLimitPerMinute: number }): void {
   const { auth } = deps;
@@ -60,13 +60,26 @@ export function authRoutes(app: App, deps: { auth: AuthService; loginRateLimitPe
     return reply.status(204).send(null);
   });
 
+  app.get('/api/auth/tokens', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['auth'], summary: 'Your own API tokens, newest first (never the secret)', response: { 200: ApiTokenList, ...errorResponses } },
+  }, async (req) => ({ items: await auth.listApiTokens(requireActor(req)) }));
+
   app.post('/api/auth/tokens', {
     config: { access: 'authenticated' },
     schema: {
       tags: ['auth'],
-      summary: 'Create an API token for scripts (shown once; stored hashed)',
+      summary: 'Create an API token for scripts (shown once; stored hashed; at most 50 per user)',
       body: ApiTokenBody,
-      response: { 201: Type.Object({ id: Type.String(), token: Type.String() }), ...errorResponses },
+      response: { 201: ApiTokenCreated, ...errorResponses },
     },
   }, async (req, reply) => reply.status(201).send(await auth.createApiToken(requireActor(req), req.body.name, meta(req))));
+
+  app.delete('/api/auth/tokens/:id', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['auth'], summary: 'Revoke one of your API tokens (it stops working at once)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (req, reply) => {
+    await auth.revokeApiToken(requireActor(req), req.params.id, meta(req));
+    return reply.status(204).send(null);
+  });
 }

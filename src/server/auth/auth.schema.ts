@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Email, Password, Permission, Role, Uuid } from '../http/common.schema';
+import { DateTime, Email, Password, Permission, Role, Uuid } from '../http/common.schema';
 
 export const UserSchema = Type.Object({
   id: Uuid,
@@ -27,3 +27,7 @@ export const SetupBody = Type.Object(
 );
 export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false });
 export const ApiTokenBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+export const ApiTokenCreated = Type.Object({ id: Uuid, token: Type.String() });
+/** A token as its owner sees it in a list: never the secret or its hash. */
+export const ApiTokenSchema = Type.Object({ id: Uuid, name: Type.String(), createdAt: DateTime, lastUsedAt: Type.Union([DateTime, Type.Null()]) });
+export const ApiTokenList = Type.Object({ items: Type.Array(ApiTokenSchema) });

@@ -9,7 +9,7 @@ import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../security/pa
 import { hashToken, newToken, type SecretBox } from '../security/secret-box';
 import { checkLoginPassword } from './password-rules';
 import type { Actor, RequestMeta } from './actor';
-import type { UserRecord } from './user.repository';
+import type { ApiTokenRecord, UserRecord } from './user.repository';
 
 export interface AuthSettings {
   sessionTtlHours: number;
@@ -25,6 +25,9 @@ export interface SessionResult {
 }
 
 const SETUP_TOKEN_KEY = 'setup_token_hash';
+
+/** Tokens one user may hold at once. */
+export const MAX_API_TOKENS_PER_USER = 50;
 
 export function toActor(u: UserRecord): Actor {
   return { id: u.id, companyId: u.companyId, companyName: u.companyName, email: u.email, name: u.name, role: u.role, permission: u.permission };
@@ -128,14 +131,34 @@ export class AuthService {
     });
   }
 
+  /** At most MAX_API_TOKENS_PER_USER per user (API_TOKEN_LIMIT beyond). */
   async createApiToken(actor: Actor, name: string, meta: RequestMeta): Promise<{ id: string; token: string }> {
     const token = `skt_${newToken()}`;
     const id = await this.uow.tx(async (r) => {
+      // The lock makes the count and the insert one step: two concurrent creates cannot both pass.
+      await r.users.lockUser(actor.id);
+      if ((await r.users.countApiTokens(actor.id)) >= MAX_API_TOKENS_PER_USER) {
+        throw new AppError('API_TOKEN_LIMIT', undefined, { details: { limit: MAX_API_TOKENS_PER_USER } });
+      }
       const tid = await r.users.createApiToken({ userId: actor.id, name, tokenHash: hashToken(token) });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'auth.api_token.create', targetType: 'api_token', targetId: tid, outcome: 'success', details: { name }, correlationId: meta.correlationId });
       return tid;
     });
     return { id, token };
+  }
+
+  /** The caller's own tokens, newest first; never the secret or its hash. */
+  async listApiTokens(actor: Actor): Promise<ApiTokenRecord[]> {
+    return this.uow.read.users.listApiTokens(actor.id);
+  }
+
+  /** Revokes one of the caller's own tokens: it stops working at once. Anyone else's is API_TOKEN_NOT_FOUND. */
+  async revokeApiToken(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+    await this.uow.tx(async (r) => {
+      const gone = await r.users.deleteApiToken(id, actor.id);
+      if (!gone) throw new AppError('API_TOKEN_NOT_FOUND');
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'auth.api_token.revoke', targetType: 'api_token', targetId: id, outcome: 'success', details: { name: gone.name }, correlationId: meta.correlationId });
+    });
   }
 
   /**

@@ -27,6 +27,16 @@ export interface InvitationRecord {
   acceptedAt: Date | null;
 }
 
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** How stale `api_tokens.last_used_at` may get before a use writes it again. */
+export const API_TOKEN_TOUCH_MS = 60_000;
+
 export class UserRepository {
   constructor(private readonly db: Executor) {}
 
@@ -124,9 +134,48 @@ export class UserRepository {
     return r.id;
   }
 
+  /**
+   * The owner of a token, in one read. `last_used_at` is written at most once a minute per token,
+   * so a busy script does not turn every request into a write.
+   */
   async findByApiToken(tokenHash: string, now: Date): Promise<UserRecord | undefined> {
-    const t = await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('token_hash', '=', tokenHash).returning('user_id').executeTakeFirst();
-    return t ? this.findById(t.user_id) : undefined;
+    const row = await this.baseUser()
+      .innerJoin('api_tokens as t', 't.user_id', 'u.id')
+      .select(['t.id as tokenId', 't.last_used_at as tokenLastUsedAt'])
+      .where('t.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { tokenId, tokenLastUsedAt, ...user } = row;
+    if (!tokenLastUsedAt || now.getTime() - new Date(tokenLastUsedAt).getTime() >= API_TOKEN_TOUCH_MS) {
+      await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
+    }
+    return user;
+  }
+
+  /** A user's tokens, newest first (never the hash). */
+  async listApiTokens(userId: string): Promise<ApiTokenRecord[]> {
+    return this.db
+      .selectFrom('api_tokens')
+      .select(['id', 'name', 'created_at as createdAt', 'last_used_at as lastUsedAt'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+  }
+
+  async countApiTokens(userId: string): Promise<number> {
+    const r = await this.db.selectFrom('api_tokens').select(sql<number>`count(*)::int`.as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    return r.n;
+  }
+
+  /** Locks the user's row until the transaction ends (serialises per-user checks such as the token cap). */
+  async lockUser(userId: string): Promise<void> {
+    await this.db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirst();
+  }
+
+  /** Deletes one of the user's own tokens; undefined when there is no such token of theirs. */
+  async deleteApiToken(id: string, userId: string): Promise<{ name: string } | undefined> {
+    return this.db.deleteFrom('api_tokens').where('id', '=', id).where('user_id', '=', userId).returning('name').executeTakeFirst();
   }
 
   // Login throttling (per e-mail, whether or not the account exists)

@@ -59,6 +59,15 @@ export interface GetApiAuthMeResponse {
   csrfToken: string;
 }
 
+export interface GetApiAuthTokensResponse {
+  items: {
+    id: string;
+    name: string;
+    createdAt: string;
+    lastUsedAt: string | null;
+  }[];
+}
+
 export interface GetApiBatchesIdEventsQuery {
   follow?: boolean;
 }
