@@ -1,7 +1,7 @@
 /**
  * The installer portal in Chromium against the real server: first-run setup, sign-in, sites,
  * installer invitation and acceptance, audit log; the 10,000-device table (real rows, served by the
- * real device API); accessibility and the 360 px / 1440 px layouts.
+ * real device API); accessibility and the 360 px / 1440 px layouts; API tokens (create, use, revoke).
  */
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -234,5 +234,61 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+
+  it('manages API tokens: create one (shown once), use it as Bearer, revoke it in the UI and it stops working', async () => {
+    const ctx = await browser.newContext({ baseURL: platform.baseUrl, viewport: WIDE });
+    ctx.setDefaultTimeout(STEP_TIMEOUT_MS);
+    try {
+      const p = await ctx.newPage();
+      await p.goto('/sign-in');
+      await p.getByLabel('Email').fill(ADMIN.email);
+      await p.getByLabel('Password').fill(ADMIN.password);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.waitForURL(/\/sites$/);
+      // Reached from the password page (the user-name link).
+      await p.goto('/account/password');
+      await p.getByRole('link', { name: 'API tokens' }).click();
+      await p.waitForURL(/\/account\/tokens$/);
+      await p.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
+      await p.getByText('No API tokens yet').waitFor();
+      expect(await seriousA11yViolations(p)).toEqual([]);
+
+      await p.getByLabel('Token name').fill('laptop');
+      await p.getByRole('button', { name: 'Create token' }).click();
+      await p.getByText('Copy it now: it is not shown again').waitFor();
+      const token = await p.getByLabel('New API token').inputValue();
+      expect(token).toMatch(/^skt_/);
+      expect(await p.getByLabel('For the sitekeeper command line').inputValue()).toBe(`export SITEKEEPER_URL=${new URL(platform.baseUrl).origin} SITEKEEPER_TOKEN=${token}`);
+      const row = p.getByRole('row', { name: /laptop/ });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('Never');
+      await screenshot(p, 'portal-api-tokens');
+      expect(await seriousA11yViolations(p)).toEqual([]);
+
+      const me = () => p.request.get('/api/auth/me', { headers: { authorization: `Bearer ${token}` } });
+      const ok = await me();
+      expect(ok.status()).toBe(200);
+      expect(((await ok.json()) as { user: { email: string } }).user.email).toBe(ADMIN.email);
+
+      // Shown once: after a reload only the name is left, with its last use.
+      await p.reload();
+      await p.getByRole('row', { name: /laptop/ }).waitFor();
+      expect(await p.getByLabel('New API token').count()).toBe(0);
+      expect(await p.content()).not.toContain(token);
+      expect(await p.getByRole('row', { name: /laptop/ }).textContent()).not.toContain('Never');
+
+      await p.getByRole('button', { name: 'Revoke laptop' }).click();
+      const dialog = p.getByRole('dialog', { name: 'Revoke this token?' });
+      await dialog.waitFor();
+      expect(await seriousA11yViolations(p)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Revoke token' }).click();
+      await p.getByText('No API tokens yet').waitFor();
+      const refused = await me();
+      expect(refused.status()).toBe(401);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('AUTH_REQUIRED');
+    } finally {
+      await ctx.close();
+    }
   });
 });

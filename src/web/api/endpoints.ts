@@ -9,6 +9,7 @@ import type {
   AuditQuery,
   DeviceQuery,
   GetApiAuditResponse,
+  GetApiAuthTokensResponse,
   GetApiDevicesIdResponse,
   GetApiDevicesResponse,
   GetApiInstallersResponse,
@@ -27,6 +28,7 @@ import type {
   PatchApiSitesIdBody,
   PatchApiSitesIdResponse,
   PostApiAuthLoginResponse,
+  PostApiAuthTokensResponse,
   PostApiInstallersInvitationsBody,
   PostApiInstallersInvitationsResponse,
   PostApiInvitationsTokenAcceptBody,
@@ -71,6 +73,11 @@ export const authApi = {
   },
   changePassword: (currentPassword: string, newPassword: string) =>
     api.post<void>('/api/auth/password', { currentPassword, newPassword }),
+  /** Your own API tokens, newest first (never the secret). */
+  tokens: (signal?: AbortSignal) => api.get<GetApiAuthTokensResponse>('/api/auth/tokens', { signal }),
+  /** The answer carries the token itself: the only time it is ever shown. */
+  createToken: (name: string) => api.post<PostApiAuthTokensResponse>('/api/auth/tokens', { name }),
+  revokeToken: (id: string) => api.del<void>(`/api/auth/tokens/${enc(id)}`),
 };
 
 export const installersApi = {

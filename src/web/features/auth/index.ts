@@ -1,6 +1,7 @@
 import { createElement } from 'react';
 import type { FeatureModule } from '../types';
 import { InvitationPage, PasswordPage, SetupPage, SignInPage } from './pages';
+import { TokensPage } from './TokensPage';
 
 export const authFeature: FeatureModule = {
   id: 'auth',
@@ -11,5 +12,6 @@ export const authFeature: FeatureModule = {
     { path: '/invite/:token', element: () => createElement(InvitationPage), face: 'portal', public: true },
     { path: '/invitations/:token', element: () => createElement(InvitationPage), face: 'portal', public: true },
     { path: '/account/password', element: () => createElement(PasswordPage), face: 'portal' },
+    { path: '/account/tokens', element: () => createElement(TokensPage), face: 'portal', title: 'API tokens' },
   ],
 };

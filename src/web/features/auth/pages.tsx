@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError } from '../../api/client';
 import { authApi, invitationsApi, setupApi } from '../../api/endpoints';
-import { navigate, useLocation, useParams } from '../../app/router';
+import { Link, navigate, useLocation, useParams } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useAsync } from '../../ui/async';
 import { ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
@@ -235,6 +235,9 @@ export function PasswordPage() {
           Change password
         </button>
       </form>
+      <p>
+        For the <code>sitekeeper</code> command line and scripts: <Link to="/account/tokens">API tokens</Link>
+      </p>
     </div>
   );
 }
