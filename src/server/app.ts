@@ -34,14 +34,14 @@ import { auditRoutes } from './audit/audit.routes';
 import { systemRoutes } from './system/system.routes';
 import { JobQueue } from './jobs/job-queue';
 import { createJobHandlers } from './jobs/handlers';
-import { connectMqtt, startEmbeddedBroker, type EmbeddedBroker } from './broker/index';
 import { webRoutes } from './web/web.routes';
-import { DeviceGateway } from './gateway/device-gateway';
-import { AgentHub } from './gateway/agent-hub';
+import type { DeviceGateway } from './gateway/device-gateway';
+import type { AgentHub } from './gateway/agent-hub';
+import { BrokerStartError, startDeviceCloud, type DeviceCloud } from './gateway/index';
 import { PgGatewayStore } from './gateway/gateway.repository';
-import { startSiteAgent, type SiteAgent } from '../agent/site-agent';
+import type { SiteAgent } from '../agent/site-agent';
 import { DEFAULT_SADP_TARGETS, type SadpTarget } from '../devices/sadp-discovery';
-import { hashToken, newToken } from './security/secret-box';
+import { hashToken } from './security/secret-box';
 import { PlatformDeviceReach } from './onboarding/device-reach';
 import { OnboardingService } from './onboarding/onboarding.service';
 import { OnboardingRepository } from './onboarding/onboarding.repository';
@@ -114,55 +114,47 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       throw new StartupError(`Cannot open ${where}: ${err instanceof Error ? err.message : String(err)}. Check that the server is running and the URL is right.`, { cause: err });
     }
 
-    let broker: EmbeddedBroker | undefined;
-    let mqttUrl = config.mqttUrl;
-    if (!mqttUrl) {
-      try {
-        broker = await startEmbeddedBroker({ host: '127.0.0.1', port: config.embeddedMqttPort });
-      } catch (err) {
-        throw new StartupError(`Cannot start the embedded MQTT broker on port ${config.embeddedMqttPort}: ${err instanceof Error ? err.message : String(err)}. Set EMBEDDED_MQTT_PORT to a free port (0 picks one).`, { cause: err });
-      }
-      cleanups.push(() => broker!.close());
-      mqttUrl = broker.url;
-    }
-    let mqtt: MqttClient;
-    try {
-      mqtt = await connectMqtt(mqttUrl, { clientId: `sk-api-${randomUUID()}`, connectTimeoutMs: 10_000 });
-    } catch (err) {
-      throw new StartupError(`Cannot connect to the MQTT broker at ${redactUrl(mqttUrl)}: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
-    }
-    cleanups.push(() => mqtt.endAsync().then(() => undefined));
-
     const secrets = new SecretBox(await loadSecretKey(config));
     const uow = createUnitOfWork(database.db);
     const auth = new AuthService(uow, clock, secrets, config);
     const installers = new InstallerService(uow, clock, config);
     const sites = new SiteService(uow, clock);
 
-    // Device cloud gateway, the hub for site agents, and the server's own agent for its LAN.
-    const topicPrefix = config.mqttTopicPrefix;
-    const gateway = await DeviceGateway.start({ mqttUrl, topicPrefix, store: new PgGatewayStore(database.db), writer: true, allowFirstRegistration: true, requestTimeoutMs: config.deviceTimeoutMs });
-    cleanups.push(() => gateway.close());
-    gateway.on('warn', (err: unknown) => logger.warn({ err }, 'device gateway'));
+    // The device cloud: broker (embedded, with device/agent authentication, or MQTT_URL), one
+    // broker connection shared by the device gateway and the site-agent hub, and the server's
+    // own site agent for its LAN.
     const onboardingRepo = new OnboardingRepository(database.db);
-    const agentHub = await AgentHub.start({
-      mqttUrl,
-      topicPrefix,
-      requestTimeoutMs: config.deviceTimeoutMs + 5000,
-      verifyToken: async (token) => {
-        const t = await onboardingRepo.findAgentToken(hashToken(token));
-        return t ? { ...(t.siteId ? { siteId: t.siteId } : {}) } : null;
-      },
-    });
-    cleanups.push(() => agentHub.close());
-    agentHub.on('warn', (err: unknown) => logger.warn({ err }, 'agent hub'));
-    const agentToken = newToken();
-    await onboardingRepo.createAgentToken(hashToken(agentToken), null);
     // Explicit list, shared with the agent by reference (the demo fleet adds its responder to it).
     const sadpTargets: SadpTarget[] = config.sadpTargets === 'multicast' ? [...DEFAULT_SADP_TARGETS] : [...config.sadpTargets];
-    const agent = await startSiteAgent({ mqttUrl, token: agentToken, topicPrefix, sadpTargets, onLog: (msg) => logger.debug({ agent: 'embedded' }, msg) });
-    cleanups.push(() => agent.close());
-    await agent.ready();
+    let cloud: DeviceCloud;
+    try {
+      cloud = await startDeviceCloud({
+        store: new PgGatewayStore(database.db),
+        ...(config.mqttUrl ? { mqttUrl: config.mqttUrl } : {}),
+        embeddedHost: '127.0.0.1',
+        embeddedPort: config.embeddedMqttPort,
+        topicPrefix: config.mqttTopicPrefix,
+        writer: true,
+        allowFirstRegistration: true,
+        requestTimeoutMs: config.deviceTimeoutMs,
+        verifyAgentToken: async (token) => {
+          const t = await onboardingRepo.findAgentToken(hashToken(token));
+          return t ? { ...(t.siteId ? { siteId: t.siteId } : {}) } : null;
+        },
+        sadpTargets,
+        onAgentLog: (msg) => logger.debug({ agent: 'embedded' }, msg),
+      });
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      if (err instanceof BrokerStartError) throw new StartupError(`${why} Set EMBEDDED_MQTT_PORT to a free port (0 picks one).`, { cause: err });
+      const where = config.mqttUrl ? `the MQTT broker at MQTT_URL (${redactUrl(config.mqttUrl)})` : 'the embedded MQTT broker';
+      throw new StartupError(`Cannot connect to ${where}: ${why}.`, { cause: err });
+    }
+    cleanups.push(() => cloud.close());
+    const { gateway, hub: agentHub, mqttUrl, client: mqtt } = cloud;
+    const agent = cloud.agent!;
+    gateway.on('warn', (err: unknown) => logger.warn({ err }, 'device gateway'));
+    agentHub.on('warn', (err: unknown) => logger.warn({ err }, 'agent hub'));
 
     const reach = new PlatformDeviceReach({ gateway, hub: agentHub, agentId: () => agent.agentId, canDiscover: () => sadpTargets.length > 0, db: database.db, timeoutMs: config.deviceTimeoutMs, discoverTimeoutMs: 1500 });
     const onboarding = new OnboardingService(uow, database.db, reach, secrets, clock, {

@@ -155,3 +155,58 @@ export async function connectMqtt(url: string, opts: ConnectMqttOptions = {}): P
   }
   return client;
 }
+
+/**
+ * How a platform service (device gateway, agent hub) reaches the broker: the connection it shares
+ * with the node's other services (`client`; its owner ends it), or a connection of its own.
+ */
+export type MqttLink = { client: MqttClient } | { mqttUrl: string; mqttUsername?: string | undefined; mqttPassword?: string | undefined };
+
+export interface ServiceClient {
+  client: MqttClient;
+  /** Unsubscribes and removes this service's listeners; ends the connection only if it owns it. */
+  release(): Promise<void>;
+}
+
+/**
+ * Attach a service to the broker: subscribe to its topics and route messages and errors to it.
+ * Every service filters the messages it gets (a shared client delivers all of them).
+ */
+export async function attachService(
+  link: MqttLink,
+  opts: { clientId: string; topics: string[]; onMessage: (topic: string, payload: Buffer) => void; onError: (err: Error) => void },
+): Promise<ServiceClient> {
+  const owned = !('client' in link);
+  const client =
+    'client' in link
+      ? link.client
+      : await connectMqtt(link.mqttUrl, {
+          clientId: opts.clientId.slice(0, 64),
+          clean: true,
+          keepalive: 30,
+          ...(link.mqttUsername ? { username: link.mqttUsername, password: link.mqttPassword } : {}),
+        });
+  const onMessage = (topic: string, payload: Buffer) => opts.onMessage(topic, payload);
+  const onError = (err: Error) => opts.onError(err);
+  client.on('message', onMessage);
+  client.on('error', onError);
+  const detach = () => {
+    client.off('message', onMessage);
+    client.off('error', onError);
+  };
+  try {
+    await client.subscribeAsync(opts.topics, { qos: 1 });
+  } catch (err) {
+    detach();
+    if (owned) await client.endAsync(true).catch(() => undefined);
+    throw err;
+  }
+  return {
+    client,
+    async release() {
+      detach();
+      if (owned) await client.endAsync().catch(() => undefined);
+      else if (client.connected) await client.unsubscribeAsync(opts.topics).catch(() => undefined);
+    },
+  };
+}

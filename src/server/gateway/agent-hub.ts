@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { AppError } from '../../errors/app-error';
 import { CATALOGUE, type ErrorCode } from '../../errors/catalogue';
-import { connectMqtt } from '../broker';
+import { attachService, type MqttLink, type ServiceClient } from '../broker';
 import {
   MAX_TUNNEL_BODY_BYTES, agentIdForToken, agentPresenceProof, decodeEnvelope, deriveAgentKey, encodeEnvelope, isSafeTopicId, newNonce,
   safeEqualHex, signEnvelope, topics, verifyEnvelope, type AgentHello, type AgentPresence, type RequestHeader, type Topics,
@@ -23,8 +23,9 @@ export interface AgentIdentity {
   siteId?: string;
 }
 
-export interface AgentHubOptions {
-  mqttUrl: string;
+export type AgentHubOptions = MqttLink & AgentHubSettings;
+
+export interface AgentHubSettings {
   topicPrefix?: string;
   nodeId?: string;
   /** The platform's token check: the site the token belongs to, or null when it is not valid. */
@@ -32,8 +33,6 @@ export interface AgentHubOptions {
   requestTimeoutMs?: number;
   maxClockSkewMs?: number;
   now?: () => number;
-  mqttUsername?: string;
-  mqttPassword?: string;
 }
 
 interface Pending {
@@ -53,6 +52,7 @@ export class AgentHub extends EventEmitter {
   readonly #t: Topics;
   readonly #now: () => number;
   #client: MqttClient | undefined;
+  #service: ServiceClient | undefined;
   readonly #agents = new Map<string, { key: Buffer; siteId?: string; online: boolean; session?: string }>();
   readonly #pending = new Map<string, Pending>();
   #closed = false;
@@ -68,16 +68,14 @@ export class AgentHub extends EventEmitter {
 
   static async start(opts: AgentHubOptions): Promise<AgentHub> {
     const hub = new AgentHub(opts);
-    const client = await connectMqtt(opts.mqttUrl, {
-      clientId: `sk-hub-${hub.nodeId}`.slice(0, 64),
-      clean: true,
-      keepalive: 30,
-      ...(opts.mqttUsername ? { username: opts.mqttUsername, password: opts.mqttPassword } : {}),
+    hub.#service = await attachService(opts, {
+      clientId: `sk-hub-${hub.nodeId}`,
+      topics: [hub.#t.nodeReplies(hub.nodeId), hub.#t.allAgentHellos, hub.#t.allAgentPresence],
+      onMessage: (topic, payload) => hub.#onMessage(topic, payload),
+      onError: (err) => hub.emit('warn', err),
     });
+    const client = hub.#service.client;
     hub.#client = client;
-    client.on('message', (topic, payload) => hub.#onMessage(topic, payload));
-    client.on('error', (err) => hub.emit('warn', err));
-    await client.subscribeAsync([hub.#t.nodeReplies(hub.nodeId), hub.#t.allAgentHellos, hub.#t.allAgentPresence], { qos: 1 });
     await client.publishAsync(hub.#t.hubAnnounce, JSON.stringify({ nodeId: hub.nodeId, ts: hub.#now() }), { qos: 1 });
     return hub;
   }
@@ -230,6 +228,6 @@ export class AgentHub extends EventEmitter {
       p.reject(new AppError('SERVICE_UNAVAILABLE'));
       this.#pending.delete(id);
     }
-    await this.#client?.endAsync().catch(() => undefined);
+    await this.#service?.release();
   }
 }

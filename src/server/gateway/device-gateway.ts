@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { AppError } from '../../errors/app-error';
-import { connectMqtt } from '../broker';
+import { attachService, type MqttLink, type ServiceClient } from '../broker';
 import {
   MAX_TUNNEL_BODY_BYTES, decodeEnvelope, deriveDeviceKey, encodeEnvelope, helloProof, isSafeTopicId, newNonce, presenceProof, safeEqualHex,
   signEnvelope, topics, unsealKey, verifyEnvelope, type DeviceHello, type HelloAck, type Presence, type RequestHeader, type Topics,
@@ -18,8 +18,9 @@ import type { IsapiRequest, IsapiResponse } from '../../devices/transport';
 import { DEFAULT_TIMEOUT_MS } from '../../devices/transport';
 import type { DeviceRegistration, GatewayStore, PresenceUpdate } from './gateway.types';
 
-export interface DeviceGatewayOptions {
-  mqttUrl: string;
+export type DeviceGatewayOptions = MqttLink & DeviceGatewaySettings;
+
+export interface DeviceGatewaySettings {
   store: GatewayStore;
   /** Topic prefix shared by the platform and its devices, e.g. `sk/` (unique per test run). */
   topicPrefix?: string;
@@ -37,8 +38,6 @@ export interface DeviceGatewayOptions {
   /** Hellos older or newer than this are refused (replay protection). */
   maxClockSkewMs?: number;
   now?: () => number;
-  mqttUsername?: string;
-  mqttPassword?: string;
 }
 
 export interface DeviceEvent {
@@ -60,6 +59,7 @@ export class DeviceGateway extends EventEmitter {
   readonly #t: Topics;
   readonly #now: () => number;
   #client: MqttClient | undefined;
+  #service: ServiceClient | undefined;
   readonly #keys = new Map<string, Buffer>();
   readonly #online = new Map<string, { online: boolean; session: string }>();
   #batch = new Map<string, PresenceUpdate>();
@@ -86,18 +86,15 @@ export class DeviceGateway extends EventEmitter {
   }
 
   async #connect(): Promise<void> {
-    const client = await connectMqtt(this.#opts.mqttUrl, {
-      clientId: `sk-gw-${this.nodeId}`.slice(0, 64),
-      clean: true,
-      keepalive: 30,
-      ...(this.#opts.mqttUsername ? { username: this.#opts.mqttUsername, password: this.#opts.mqttPassword } : {}),
-    });
-    this.#client = client;
-    client.on('message', (topic, payload) => this.#onMessage(topic, payload));
-    client.on('error', (err) => this.emit('warn', err));
     const subs = [this.#t.nodeReplies(this.nodeId), this.#t.allDevicePresence];
     if (this.#opts.writer) subs.push(this.#t.allDeviceHellos, this.#t.allDeviceEvents);
-    await client.subscribeAsync(subs, { qos: 1 });
+    this.#service = await attachService(this.#opts, {
+      clientId: `sk-gw-${this.nodeId}`,
+      topics: subs,
+      onMessage: (topic, payload) => this.#onMessage(topic, payload),
+      onError: (err) => this.emit('warn', err),
+    });
+    this.#client = this.#service.client;
     this.#flushTimer = setInterval(() => void this.flushPresence(), this.#opts.presenceFlushMs);
     this.#flushTimer.unref();
   }
@@ -319,6 +316,6 @@ export class DeviceGateway extends EventEmitter {
       this.#pending.delete(id);
     }
     await this.flushPresence();
-    await this.#client?.endAsync().catch(() => undefined);
+    await this.#service?.release();
   }
 }

@@ -5,10 +5,10 @@
  * server; each part is also usable on its own.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_EMBEDDED_BROKER_PORT, startEmbeddedBroker, type EmbeddedBroker } from '../broker';
+import type { MqttClient } from 'mqtt';
+import { connectMqtt, DEFAULT_EMBEDDED_BROKER_PORT, startEmbeddedBroker, type EmbeddedBroker } from '../broker';
 import { startSiteAgent, type SiteAgent } from '../../agent/site-agent';
 import type { SadpTarget } from '../../devices/sadp-discovery';
-import { agentIdForToken } from '../../devices/tunnel/protocol';
 import { AgentHub } from './agent-hub';
 import { createBrokerAuthenticator } from './broker-auth';
 import { DeviceGateway } from './device-gateway';
@@ -32,19 +32,33 @@ export interface DeviceCloudOptions {
   verifyAgentToken?: (token: string) => Promise<{ siteId?: string } | null> | { siteId?: string } | null;
   /** Run the server's own site agent (LAN of the server). Default true. */
   embeddedAgent?: boolean;
-  /** SADP targets of the embedded agent (default: multicast + loopback). */
-  sadpTargets?: SadpTarget[];
+  /**
+   * SADP targets of the embedded agent (default: multicast + loopback). Shared by reference: a
+   * caller may add targets later (the demo fleet adds its responder).
+   */
+  sadpTargets?: readonly SadpTarget[];
   writer?: boolean;
+  allowFirstRegistration?: boolean;
+  /** Device and agent request timeout. */
+  requestTimeoutMs?: number;
+  /** Log lines of the embedded agent. */
+  onAgentLog?: (msg: string) => void;
 }
 
 export interface DeviceCloud {
   mqttUrl: string;
+  /** The platform node's one broker connection, shared by the gateway and the hub (readiness). */
+  client: MqttClient;
   gateway: DeviceGateway;
   hub: AgentHub;
+  /** The server's own site agent, when embedded. */
+  agent: SiteAgent | undefined;
   /** Agent id of the server's own site agent (use with AgentTransport / hub.discover). */
   localAgentId: string | undefined;
   close(): Promise<void>;
 }
+
+export class BrokerStartError extends Error {}
 
 export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<DeviceCloud> {
   const topicPrefix = opts.topicPrefix ?? 'sk/';
@@ -57,41 +71,66 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
   const platform = { user: 'sitekeeper-platform', pass: randomBytes(24).toString('hex') };
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = opts.mqttUrl;
-  const credentials: { mqttUsername?: string; mqttPassword?: string } = {};
+  const credentials: { username?: string; password?: string } = {};
   if (!mqttUrl) {
-    broker = await startEmbeddedBroker({
-      host: opts.embeddedHost ?? '127.0.0.1',
-      port: opts.embeddedPort ?? DEFAULT_EMBEDDED_BROKER_PORT,
-      authenticate: createBrokerAuthenticator({ store: opts.store, platformUsername: platform.user, platformPassword: platform.pass, verifyAgentToken: verifyToken }),
-    });
+    const port = opts.embeddedPort ?? DEFAULT_EMBEDDED_BROKER_PORT;
+    try {
+      broker = await startEmbeddedBroker({
+        host: opts.embeddedHost ?? '127.0.0.1',
+        port,
+        authenticate: createBrokerAuthenticator({
+          store: opts.store, platformUsername: platform.user, platformPassword: platform.pass, verifyAgentToken: verifyToken,
+          ...(opts.allowFirstRegistration !== undefined ? { allowFirstRegistration: opts.allowFirstRegistration } : {}),
+        }),
+      });
+    } catch (err) {
+      throw new BrokerStartError(`Cannot start the embedded MQTT broker on port ${port}: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
+    }
     mqttUrl = broker.url;
-    credentials.mqttUsername = platform.user;
-    credentials.mqttPassword = platform.pass;
+    credentials.username = platform.user;
+    credentials.password = platform.pass;
   }
   const started: { close(): Promise<void> }[] = [];
+  let client: MqttClient | undefined;
   try {
-    const gateway = await DeviceGateway.start({ mqttUrl, store: opts.store, topicPrefix, writer: opts.writer ?? true, ...credentials });
+    client = await connectMqtt(mqttUrl, { clientId: `sk-node-${randomBytes(6).toString('hex')}`, clean: true, keepalive: 30, ...credentials });
+    const timeouts = opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {};
+    const gateway = await DeviceGateway.start({
+      client, store: opts.store, topicPrefix, writer: opts.writer ?? true, ...timeouts,
+      ...(opts.allowFirstRegistration !== undefined ? { allowFirstRegistration: opts.allowFirstRegistration } : {}),
+    });
     started.push(gateway);
-    const hub = await AgentHub.start({ mqttUrl, topicPrefix, verifyToken, ...credentials });
+    // An agent request includes the agent's own call to the device: give it a little longer.
+    const hubTimeouts = opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs + 5000 } : {};
+    const hub = await AgentHub.start({ client, topicPrefix, verifyToken, ...hubTimeouts });
     started.push(hub);
     let agent: SiteAgent | undefined;
     if (localToken !== undefined) {
-      agent = await startSiteAgent({ mqttUrl, token: localToken, topicPrefix, ...(opts.sadpTargets ? { sadpTargets: opts.sadpTargets } : {}) });
+      agent = await startSiteAgent({
+        mqttUrl, token: localToken, topicPrefix,
+        ...(opts.sadpTargets ? { sadpTargets: opts.sadpTargets } : {}),
+        ...(opts.onAgentLog ? { onLog: opts.onAgentLog } : {}),
+      });
       started.push(agent);
       await agent.ready();
     }
+    const shared = client;
     return {
       mqttUrl,
+      client: shared,
       gateway,
       hub,
-      localAgentId: localToken !== undefined ? agentIdForToken(localToken) : undefined,
+      agent,
+      localAgentId: agent?.agentId,
       async close() {
-        for (const s of started.reverse()) await s.close();
+        for (const s of started.reverse()) await s.close().catch(() => undefined);
+        await shared.endAsync().catch(() => undefined);
         await broker?.close();
       },
     };
   } catch (err) {
     for (const s of started.reverse()) await s.close().catch(() => undefined);
+    await client?.endAsync(true).catch(() => undefined);
     await broker?.close();
     throw err;
   }
