@@ -80,7 +80,7 @@ const FINISHED = new Set(['added', 'already_added', 'failed', 'needs_action']);
 const MAX_STDIN_BYTES = 64 * 1024;
 const MAX_IMAGE_BYTES = 32 * 1024 * 1024;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TOKEN_HINT = 'Create an API token while signed in (POST /api/auth/tokens with {"name":"laptop"}; it is shown once), then pass --token or set SITEKEEPER_TOKEN.';
+const TOKEN_HINT = 'Create an API token in the portal under Account › API tokens (/account/tokens; it is shown once), then pass --token or set SITEKEEPER_TOKEN.';
 
 // ---- HTTP client ------------------------------------------------------------------------------
 
@@ -464,7 +464,7 @@ export function register(program: Command): void {
     .argument('<input>', 'label photo (a file path), the QR text, or - to read the text from stdin')
     .requiredOption('--site <site>', 'site id or site name')
     .option('--server <url>', 'Sitekeeper server (or SITEKEEPER_URL; default http://localhost:8080)')
-    .option('--token <token>', 'API token (or SITEKEEPER_TOKEN); create one with POST /api/auth/tokens')
+    .option('--token <token>', 'API token (or SITEKEEPER_TOKEN); create one in the portal at /account/tokens')
     .option('--all', 'add every device in the code')
     .option('--select <serials>', 'add only these devices (comma-separated serials or names)')
     .option('--verification-code <code>', 'verification code (label) or the one to set when enabling the cloud service')

@@ -65,7 +65,7 @@ async function accessPlugin(app: FastifyInstance, opts: { auth: AuthService }) {
     const authz = req.headers.authorization;
     if (authz?.startsWith('Bearer ')) {
       const actor = await opts.auth.resolveApiToken(authz.slice(7).trim());
-      if (!actor) throw new AppError('AUTH_REQUIRED', 'The API token is not valid.', { hint: 'Create a new API token in your profile.' });
+      if (!actor) throw new AppError('AUTH_REQUIRED', 'The API token is not valid.', { hint: 'It may have been revoked: create a new one in the portal at /account/tokens.' });
       req.actor = actor;
     } else {
       const token = req.cookies[SESSION_COOKIE];

@@ -139,7 +139,9 @@ describe('startup', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     await new Promise<void>((resolve, reject) => {
       const t = setInterval(() => {
         if (out.includes('Sitekeeper is running')) {
@@ -154,8 +156,8 @@ describe('startup', () => {
     });
     expect(out).toContain('First start: create the installer admin at');
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(0);
+    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    expect({ ...exit, stderr: err.slice(-2000) }).toEqual({ code: 0, signal: null, stderr: '' });
     await testDb.drop();
   }, 150_000);
 });
