@@ -1,9 +1,12 @@
 /**
- * Fleet benchmark, platform side (child process): the broker (embedded Aedes, unless a URL is
- * given) and the device gateway. Reports how many devices are online; records resource marks.
+ * Fleet benchmark, platform side (child process): the broker (embedded Aedes with the platform's
+ * device/agent authentication, as `npm start` runs it, unless a URL is given) and the device
+ * gateway. Reports how many devices are online; records resource marks.
  *   args: <embedded|mqtt-url> <topicPrefix> <expectedDevices>
  */
+import { randomBytes } from 'node:crypto';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/server/broker';
+import { createBrokerAuthenticator } from '../../src/server/gateway/broker-auth';
 import { DeviceGateway } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 import { mark, send, type Mark, type ParentMessage } from './marks';
@@ -15,12 +18,16 @@ const marks: Mark[] = [];
 async function main(): Promise<void> {
   let broker: EmbeddedBroker | undefined;
   let url = brokerArg;
-  if (brokerArg === 'embedded') {
-    broker = await startEmbeddedBroker({ port: 0 });
-    url = broker.url;
-  }
   const store = new MemoryGatewayStore();
-  const gateway = await DeviceGateway.start({ mqttUrl: url, store, topicPrefix, presenceFlushMs: 1000 });
+  const creds: { mqttUsername?: string; mqttPassword?: string } = {};
+  if (brokerArg === 'embedded') {
+    const platform = { user: 'sitekeeper-platform', pass: randomBytes(24).toString('hex') };
+    broker = await startEmbeddedBroker({ port: 0, authenticate: createBrokerAuthenticator({ store, platformUsername: platform.user, platformPassword: platform.pass }) });
+    url = broker.url;
+    creds.mqttUsername = platform.user;
+    creds.mqttPassword = platform.pass;
+  }
+  const gateway = await DeviceGateway.start({ mqttUrl: url, store, topicPrefix, presenceFlushMs: 1000, ...creds });
   let online = 0;
   let reportedAll = false;
   gateway.on('presence', (e: { online: boolean }) => {
