@@ -80,6 +80,15 @@ describe('scan a device label', () => {
     expect(again.candidates[0]).toMatchObject({ alreadyAdded: 'this_site', nextAction: 'none' });
     const audit = await company.admin.get(`/api/audit?action=device.add&targetId=${devices.body.items[0].id}`);
     expect(audit.body.total).toBe(1);
+
+    // Its status follows the device cloud: offline when it drops off, online when it is back.
+    const id = devices.body.items[0].id as string;
+    const statusIs = (want: string) => async () => ((await company.admin.get(`/api/devices/${id}`)).body.status === want ? true : undefined);
+    await fleet.applyFaults(dev.ready.serial, { power: 'off' });
+    await eventually(statusIs('offline'), 'device shown offline after power off');
+    expect((await company.admin.get(`/api/sites/${site.id}/devices?status=offline`)).body.items.map((d: { id: string }) => d.id)).toEqual([id]);
+    await fleet.applyFaults(dev.ready.serial, { power: 'on' });
+    await eventually(statusIs('online'), 'device shown online again');
   });
 
   it('a wrong verification code is refused with VERIFICATION_CODE_INVALID and adds nothing', async () => {
