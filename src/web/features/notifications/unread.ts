@@ -47,6 +47,7 @@ export function useUnreadCount(): number | undefined {
     return () => {
       listeners.delete(setN);
       if (listeners.size === 0) {
+        unread = undefined; // e.g. signed out: never show one user's count to the next
         clearInterval(timer);
         window.removeEventListener('focus', onVisible);
         document.removeEventListener('visibilitychange', onVisible);
