@@ -2,6 +2,7 @@
  * How onboarding reaches devices: the device cloud (by serial, through the gateway), the LAN (SADP
  * and ISAPI through a site agent), or directly by host and port. Services see only this interface.
  */
+import { sql } from 'kysely';
 import { DeviceClient, type DeviceConcurrency } from '../../devices/device-client';
 import { CloudTransport } from '../../devices/cloud-transport';
 import { AgentTransport } from '../../devices/agent-transport';
@@ -47,9 +48,24 @@ export interface PlatformReachOptions {
   timeoutMs: number;
   discoverTimeoutMs: number;
   concurrency?: DeviceConcurrency;
+  /**
+   * A LAN discovery answers every caller for this long (default 1 s): a bulk add of 64 LAN devices
+   * is one SADP round, not 64, and the sweep of many pending devices does not flood the network.
+   */
+  lanCacheMs?: number;
+  now?: () => number;
+}
+
+interface LanDiscovery {
+  agentId: string;
+  /** Null while in flight. */
+  finishedAt: number | null;
+  result: Promise<DiscoveredDevice[] | null>;
 }
 
 export class PlatformDeviceReach implements DeviceReach {
+  #lan: LanDiscovery | undefined;
+
   constructor(private readonly o: PlatformReachOptions) {}
 
   async cloudStatus(serial: string): Promise<CloudStatus | null> {
@@ -58,7 +74,8 @@ export class PlatformDeviceReach implements DeviceReach {
       .selectFrom('cloud_registrations as r')
       .leftJoin('device_presence as p', 'p.serial', 'r.serial')
       .select(['r.serial', 'r.model', 'r.type', 'r.firmware', 'p.online', 'p.firmware as presenceFirmware'])
-      .where((eb) => eb.or([eb('r.serial', '=', s), eb('r.serial', 'like', `%${s.replace(/[\\%_]/g, '')}`)]))
+      // The index on right(serial, 9) finds the candidates; LIKE keeps only true suffix matches.
+      .where((eb) => eb.or([eb('r.serial', '=', s), eb.and([eb(sql<string>`right(r.serial, 9)`, '=', s.slice(-9)), eb('r.serial', 'like', `%${s.replace(/[\\%_]/g, '')}`)])]))
       .limit(5)
       .execute();
     const r = rows.find((x) => serialMatches(x.serial, s));
@@ -78,7 +95,22 @@ export class PlatformDeviceReach implements DeviceReach {
   async discoverLan(): Promise<DiscoveredDevice[] | null> {
     const agentId = this.o.agentId();
     if (!agentId || !this.o.canDiscover() || !this.o.hub.isOnline(agentId)) return null;
-    return this.o.hub.discover(agentId, { timeoutMs: this.o.discoverTimeoutMs });
+    const now = this.o.now ?? Date.now;
+    const cur = this.#lan;
+    // Join a discovery in flight, or reuse one that just finished.
+    if (cur && cur.agentId === agentId && (cur.finishedAt === null || now() - cur.finishedAt < (this.o.lanCacheMs ?? 1000))) return cur.result;
+    const entry: LanDiscovery = { agentId, finishedAt: null, result: this.o.hub.discover(agentId, { timeoutMs: this.o.discoverTimeoutMs }) };
+    this.#lan = entry;
+    entry.result.then(
+      () => {
+        entry.finishedAt = now();
+      },
+      () => {
+        // A failed discovery is not reused: the next caller tries again.
+        if (this.#lan === entry) this.#lan = undefined;
+      },
+    );
+    return entry.result;
   }
 
   lanClient(host: string, port: number, creds?: Credentials): DeviceClient {
