@@ -7,7 +7,8 @@
  *
  * Scale: 10,000 devices fit in one process. File descriptors are the limit (each listening HTTP
  * server and each MQTT connection is one), so only the first `maxHttpServers` devices get an HTTP
- * listener; the others are reachable through the cloud only (httpPort 0).
+ * listener (by default as many as the open-file limit allows); the others are reachable through
+ * the cloud only (httpPort 0).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
@@ -41,7 +42,11 @@ export interface FleetOptions {
   sadpAddress?: string;
   /** Default true: mix the states an installer meets (see `fleetSpecs`). False: every device ready. */
   mix?: boolean;
-  /** Devices beyond this get no HTTP listener (cloud only). Default 4096. */
+  /**
+   * Devices beyond this get no HTTP listener (cloud only). Default: as many as the process's
+   * open-file limit leaves after one connection per cloud device and a reserve (see
+   * `defaultMaxHttpServers`).
+   */
   maxHttpServers?: number;
   /** Per-device behaviour (reboot time, lockout, …). */
   device?: DeviceOptions;
@@ -209,7 +214,8 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   for (const d of devices) d.on('change', scheduleSave);
 
   // LAN: HTTP servers.
-  const maxHttp = opts.maxHttpServers ?? 4096;
+  const cloudConnections = opts.cloudMqttUrl ? devices.filter((d) => d.cloudEnabled).length : 0;
+  const maxHttp = opts.maxHttpServers ?? defaultMaxHttpServers(devices.length, cloudConnections, openFileLimit());
   await inBatches(devices.slice(0, maxHttp), 256, async (d, i) => {
     const host = opts.hostBase ? hostFor(opts.hostBase, i) : (d.state.host ?? '127.0.0.1');
     await d.attachLan(host, d.state.host === host ? (d.state.httpPort ?? 0) : 0);
@@ -369,4 +375,30 @@ function indexPage(devices: VirtualDevice[], fleet: Fleet, page: number): string
 <body><h1>Sitekeeper device emulator</h1><p>${devices.length} devices. SADP on UDP ${fleet.sadpPort || 'off'}. Faults: <code>POST /control/devices/&lt;serial&gt;/faults</code> or <code>sitekeeper emulator fault</code>. JSON: <a href="/control/devices">/control/devices</a>.</p>${nav}
 <table><thead><tr><th>Label QR</th><th>Serial</th><th>Device</th><th>Verification code</th><th>Admin</th><th>ISAPI</th><th>State</th><th>Label text</th></tr></thead><tbody>
 ${rows}</tbody></table>${nav}</body></html>`;
+}
+
+/** Open files this process may hold (soft limit), from /proc on Linux; undefined elsewhere. */
+export function openFileLimit(limitsText?: string): number | undefined {
+  let text = limitsText;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/self/limits', 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  const m = /^Max open files\s+(\d+|unlimited)/m.exec(text);
+  if (!m) return undefined;
+  return m[1] === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(m[1]);
+}
+
+/**
+ * How many devices can listen on HTTP: each listener is a file descriptor, as is each cloud
+ * device's MQTT connection; keep a reserve for accepted connections, the control server, SADP and
+ * the runtime. Unknown limit: 4,096 (safe under the common 8,192+ limits of servers).
+ */
+export function defaultMaxHttpServers(devices: number, cloudConnections: number, fdLimit: number | undefined): number {
+  if (fdLimit === undefined) return Math.min(devices, 4096);
+  const reserve = 1024;
+  return Math.max(0, Math.min(devices, fdLimit - reserve - cloudConnections));
 }

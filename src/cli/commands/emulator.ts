@@ -90,7 +90,7 @@ async function start(o: StartOptions): Promise<void> {
     }
     if (fleet.devices.length > 50) process.stdout.write(`  … and ${fleet.devices.length - 50} more (see the index page)\n`);
     const cloudOnly = fleet.devices.filter((d) => !d.isLanAttached).length;
-    if (cloudOnly > 0) process.stdout.write(`  ${cloudOnly} devices have no HTTP listener (file descriptor budget; raise --max-http if ulimit -n allows)\n`);
+    if (cloudOnly > 0) process.stdout.write(`  ${cloudOnly} devices have no HTTP listener (open-file limit: raise ulimit -n, then --max-http)\n`);
   }
   const f = fleet;
   await new Promise<void>((resolve) => {
