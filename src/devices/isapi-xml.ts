@@ -1,28 +1,18 @@
 /**
- * Client-side parsing and building of ISAPI XML. Entity processing is off (no DTD expansion, no
- * billion laughs); only the five predefined XML entities are decoded, by hand. Both namespaces
- * real devices use (isapi.org and hikvision.com, ver10 or ver20) are accepted: prefixes and
- * namespaces are dropped, element names are what we match on.
+ * Client-side reading and writing of ISAPI XML: the protocol codec (src/protocol/isapi/xml.ts:
+ * entity processing off, prefixes and namespaces dropped, both isapi.org and hikvision.com
+ * namespaces accepted) with the device client's rules on top — a device's malformed, oversized or
+ * DTD-carrying answer is DEVICE_PROTOCOL_ERROR, never a crash, and the lenient readings real
+ * devices need (hex integers, `yes` for true).
  */
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import { AppError } from '../errors/app-error';
+import { XMLValidator } from 'fast-xml-parser';
+import { AppError, isAppError } from '../errors/app-error';
+import { buildXml, decodeXmlEntities, ISAPI_NS, parseXml, xmlList, type XmlElement } from '../protocol/isapi/xml';
 
 /** Bodies above this are not parsed (a device answer is a few KB; a big one is a fault). */
 export const MAX_XML_BYTES = 2 * 1024 * 1024;
 
-export const ISAPI_NAMESPACE = 'http://www.isapi.org/ver20/XMLSchema';
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  processEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-});
-
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false, suppressEmptyNode: false });
+export const ISAPI_NAMESPACE = ISAPI_NS;
 
 export type XmlNode = Record<string, unknown>;
 
@@ -31,16 +21,6 @@ export interface ParsedXml {
   root: string;
   /** Attributes of the root (xmlns, version) with the `@_` prefix. */
   node: XmlNode;
-}
-
-const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&amp;': '&' };
-
-function decodeEntities(s: string): string {
-  return s.includes('&') ? s.replace(/&(lt|gt|quot|apos|amp);/g, (m) => ENTITIES[m] ?? m) : s;
-}
-
-function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function protocolError(message: string, details?: Record<string, unknown>): AppError {
@@ -61,16 +41,13 @@ export function parseIsapiXml(body: Buffer | string): ParsedXml {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw protocolError('The device sent XML with a document type declaration, which is refused.');
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw protocolError('The device sent malformed XML.', { reason: valid.err.msg, line: valid.err.line });
-  let doc: XmlNode;
   try {
-    doc = parser.parse(text) as XmlNode;
+    const { root, doc } = parseXml(text, { maxBytes: MAX_XML_BYTES });
+    return { root, node: doc };
   } catch (e) {
-    throw protocolError('The device sent malformed XML.', { reason: (e as Error).message });
+    if (isAppError(e, 'VALIDATION_FAILED')) throw protocolError(`The device sent malformed XML: ${e.message}`, e.details);
+    throw e;
   }
-  const root = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
-  if (!root) throw protocolError('The device sent an XML answer without a root element.');
-  const node = doc[root];
-  return { root, node: node !== null && typeof node === 'object' ? (node as XmlNode) : { '#text': node } };
 }
 
 /** Text of a child element (decoded), or undefined. */
@@ -78,9 +55,9 @@ export function text(node: XmlNode | undefined, name: string): string | undefine
   if (!node) return undefined;
   const v = node[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return decodeEntities(v);
+  if (typeof v === 'string') return decodeXmlEntities(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'object' && !Array.isArray(v) && '#text' in v) return decodeEntities(String((v as XmlNode)['#text']));
+  if (typeof v === 'object' && !Array.isArray(v) && '#text' in v) return decodeXmlEntities(String((v as XmlNode)['#text']));
   if (typeof v === 'object' && !Array.isArray(v)) return '';
   return undefined;
 }
@@ -106,10 +83,7 @@ export function child(node: XmlNode | undefined, name: string): XmlNode | undefi
 
 /** Children that may occur once or many times, as an array (empty if absent). */
 export function list(node: XmlNode | undefined, name: string): XmlNode[] {
-  const v = node?.[name];
-  if (v === undefined || v === null || v === '') return [];
-  const arr = Array.isArray(v) ? v : [v];
-  return arr.filter((x): x is XmlNode => x !== null && typeof x === 'object');
+  return xmlList(node, name);
 }
 
 /** Like `text` but required: missing → DEVICE_PROTOCOL_ERROR naming the element. */
@@ -119,21 +93,9 @@ export function requireText(node: XmlNode | undefined, name: string, root: strin
   return t;
 }
 
-export type XmlValue = string | number | boolean | XmlObject | XmlValue[];
-export interface XmlObject { [k: string]: XmlValue | undefined }
+export type XmlObject = XmlElement;
 
-function escapeTree(v: XmlValue | undefined): XmlValue | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v === 'string') return escapeText(v);
-  if (typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => escapeTree(x) as XmlValue);
-  const out: XmlObject = {};
-  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = k.startsWith('@_') ? x : escapeTree(x);
-  return out;
-}
-
-/** Build an ISAPI request body: `<Root version="2.0" xmlns="…isapi.org…">…</Root>` with CRLF-free compact XML. */
+/** Build an ISAPI request body: `<Root version="2.0" xmlns="…isapi.org…">…</Root>`. */
 export function buildIsapiXml(root: string, content: XmlObject): string {
-  const tree = { [root]: { '@_version': '2.0', '@_xmlns': ISAPI_NAMESPACE, ...(escapeTree(content) as XmlObject) } };
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(tree)}`;
+  return buildXml(root, content, { eol: '\n' });
 }

@@ -129,9 +129,9 @@ function toText(input: string | Buffer | Uint8Array): string {
  * friends in text are decoded by `xmlText`. Throws VALIDATION_FAILED on malformed or oversized
  * input, never anything else.
  */
-export function parseXml(input: string | Buffer | Uint8Array): ParsedXml {
+export function parseXml(input: string | Buffer | Uint8Array, options: { maxBytes?: number } = {}): ParsedXml {
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
-  if (size > MAX_XML_BYTES) throw new AppError('VALIDATION_FAILED', `XML document too large (${size} bytes).`, { details: { size } });
+  if (size > (options.maxBytes ?? MAX_XML_BYTES)) throw new AppError('VALIDATION_FAILED', `XML document too large (${size} bytes).`, { details: { size } });
   const text = toText(input).replace(/^\uFEFF/, '');
   let parsed: unknown;
   try {
