@@ -165,7 +165,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       leaseMs: 15_000,
       pollMs: 250,
     });
-    const devices = new DeviceService(uow, database.db);
+    const devices = new DeviceService(uow, database.db, secrets);
 
     const jobs = new JobQueue({ connectionString: database.url, poolMax: database.embedded ? 3 : 5, pollingIntervalSeconds: 0.5, logger });
     onboarding.enqueue = (itemIds) => jobs.sendMany('onboarding.device', itemIds.map((itemId) => ({ itemId })), { retryLimit: 2 });

@@ -106,6 +106,7 @@ const CASES: Record<string, Case> = {
   'GET /api/sites/:id/devices': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/devices` }), expect: siteRead },
   'GET /api/devices': { request: async () => ({ url: '/api/devices' }), expect: installersOnly },
   'GET /api/devices/:id': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}` }), expect: siteRead },
+  'POST /api/devices/:id/qr': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/qr`, body: { password: 'Qr-pass-1234' } }), expect: siteRead },
   'DELETE /api/devices/:id': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}` }), expect: siteRead },
   'GET /api/notifications': { request: async () => ({ url: '/api/notifications' }), expect: signedIn },
   'GET /api/notifications/counts': { request: async () => ({ url: '/api/notifications/counts' }), expect: signedIn },

@@ -53,6 +53,21 @@ export function deviceRoutes(app: App, deps: { devices: DeviceService }): void {
     schema: { tags: ['devices'], summary: 'One device', params: IdParams, response: { 200: DeviceSchema, ...errorResponses } },
   }, async (req) => devices.get(requireActor(req), req.params.id));
 
+  app.post('/api/devices/:id/qr', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['devices'],
+      summary: 'Generate a Sitekeeper device QR code that adds this device again (encrypted with your password by default)',
+      description: 'Carries the label fields (serial, verification code, model) or the address and credentials of an IP device. Send `password` (8–64 characters; scanning the code asks for it), or `unencrypted: true` for a plain code that anyone who sees it can use. Long codes come in numbered parts the scanner merges. Audited.',
+      params: IdParams,
+      body: Type.Object({ password: Type.Optional(Type.String({ minLength: 8, maxLength: 64 })), unencrypted: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({ encrypted: Type.Boolean(), parts: Type.Array(Type.Object({ text: Type.String(), svg: Type.String({ description: 'The code as an SVG image' }) })) }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => devices.qrCode(requireActor(req), req.params.id, req.body, meta(req)));
+
   app.delete('/api/devices/:id', {
     config: { access: 'installer' },
     schema: { tags: ['devices'], summary: 'Delete a device from its site (releases it for adding elsewhere)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },

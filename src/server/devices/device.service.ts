@@ -6,6 +6,9 @@ import type { Actor, RequestMeta } from '../auth/actor';
 import { requireSiteAccess, seesAllSites } from '../sites/site-access';
 import { AuditRepository } from '../audit/audit.repository';
 import { DeviceRepository, type DeviceRecord } from './device.repository';
+import type { SecretBox } from '../security/secret-box';
+import { encodeSitekeeperQr, splitIntoParts, type SitekeeperDevice } from '../../protocol/qr';
+import { renderQrSvg } from '../../qr/render';
 
 export type DeviceView = Omit<DeviceRecord, 'companyId'>;
 
@@ -17,6 +20,7 @@ export class DeviceService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly db: Kysely<DB>,
+    private readonly secrets: SecretBox,
   ) {
     this.devices = new DeviceRepository(db);
   }
@@ -42,6 +46,34 @@ export class DeviceService {
 
   async get(actor: Actor, id: string): Promise<DeviceView> {
     return view(await this.accessible(actor, id));
+  }
+
+  /**
+   * "Generate Device QR Code": a Sitekeeper device QR that adds this device again (its label
+   * fields, or its address and credentials), encrypted with the caller's password unless they ask
+   * for a plain one explicitly. Long codes come in numbered parts. Audited; secrets never logged.
+   */
+  async qrCode(actor: Actor, id: string, opts: { password?: string | undefined; unencrypted?: boolean | undefined }, meta: RequestMeta): Promise<{ encrypted: boolean; parts: Array<{ text: string; svg: string }> }> {
+    const d = await this.accessible(actor, id);
+    if (!opts.password && opts.unencrypted !== true) {
+      throw new AppError('VALIDATION_FAILED', 'Choose a password for the device QR code (anyone who can read a plain code can add the device).', { hint: 'Send { "password": "…" } (at least 8 characters), or { "unencrypted": true } for a plain code.' });
+    }
+    const sealed = await this.db.selectFrom('devices').select(['credentials_sealed', 'verification_code_sealed']).where('id', '=', id).executeTakeFirstOrThrow();
+    const device: SitekeeperDevice = { name: d.name, serial: d.serial, ...(d.model ? { model: d.model } : {}) };
+    if (sealed.verification_code_sealed) device.verificationCode = this.secrets.open(sealed.verification_code_sealed, `device-code:${d.serial}`);
+    if (d.addedVia !== 'cloud' && d.host && sealed.credentials_sealed) {
+      const creds = JSON.parse(this.secrets.open(sealed.credentials_sealed, `device:${d.serial}`)) as { user?: string; password?: string };
+      Object.assign(device, { host: d.host, port: d.port ?? 80, ...(creds.user ? { user: creds.user } : {}), ...(creds.password ? { password: creds.password } : {}) });
+    }
+    if (!device.verificationCode && !device.host) throw new AppError('DEVICE_QR_UNAVAILABLE');
+    const text = encodeSitekeeperQr({ devices: [device], note: d.siteName }, opts.password ? { password: opts.password } : {});
+    const texts = splitIntoParts(text);
+    const parts = await Promise.all(texts.map(async (t) => ({ text: t, svg: await renderQrSvg(t) })));
+    await new AuditRepository(this.db).record({
+      companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.qr.export', targetType: 'device', targetId: id, outcome: 'success',
+      details: { serial: d.serial, encrypted: Boolean(opts.password), parts: parts.length }, correlationId: meta.correlationId,
+    });
+    return { encrypted: Boolean(opts.password), parts };
   }
 
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {

@@ -381,6 +381,22 @@ export interface PostApiAuthTokensResponse {
   token: string;
 }
 
+export interface PostApiDevicesIdQrBody {
+  password?: string;
+  unencrypted?: boolean;
+}
+
+export interface PostApiDevicesIdQrResponse {
+  encrypted: boolean;
+  parts: {
+    text: string;
+    /**
+     * The code as an SVG image
+     */
+    svg: string;
+  }[];
+}
+
 export interface PostApiInstallersInvitationsBody {
   email: string;
   name: string;
