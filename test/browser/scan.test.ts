@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DeviceDescription, Fleet, VirtualDevice } from '../../src/emulator';
-import { encodeDeviceListQr, encodeSitekeeperQr } from '../../src/protocol/qr';
+import { classifyQr, encodeDeviceListQr, encodeSitekeeperQr } from '../../src/protocol/qr';
 import { eventually, startFleetFor } from '../helpers/fleet';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { seriousA11yViolations } from './support/axe';
@@ -464,6 +464,21 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await item.getByRole('link', { name: 'Open' }).click();
       await page.waitForURL(/\/devices\/[0-9a-f-]{36}$/);
       await page.getByText(dev.offline.serial).first().waitFor();
+
+      // The device page makes a device QR code that adds it again, encrypted with a password.
+      const qrSection = page.getByRole('region', { name: 'Device QR code' });
+      await qrSection.getByRole('button', { name: 'Create QR code' }).click();
+      await qrSection.getByText('Choose at least 8 characters', { exact: false }).waitFor();
+      await qrSection.getByLabel('Password for the code').fill('Qr-code-pass1');
+      const answer = page.waitForResponse((r) => /\/api\/devices\/[^/]+\/qr$/.test(r.url()));
+      await qrSection.getByRole('button', { name: 'Create QR code' }).click();
+      const body = (await (await answer).json()) as { parts: Array<{ text: string }> };
+      await qrSection.getByRole('img', { name: `Device QR code for ${dev.offline.serial}` }).waitFor();
+      await qrSection.getByText('scanning it asks for the password you chose', { exact: false }).waitFor();
+      expect(classifyQr(body.parts[0]!.text, { password: 'Qr-code-pass1' })).toMatchObject({ kind: 'sitekeeper', devices: [{ serial: dev.offline.serial, verificationCode: dev.offline.verificationCode }] });
+      await qrSection.getByRole('img').scrollIntoViewIfNeeded();
+      await screenshot(page, 'mobile-device-qr');
+      expect(await seriousA11yViolations(page)).toEqual([]);
     } finally {
       await context.close();
     }

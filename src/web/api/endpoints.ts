@@ -28,6 +28,8 @@ import type {
   PatchApiSitesIdBody,
   PatchApiSitesIdResponse,
   PostApiAuthLoginResponse,
+  PostApiDevicesIdQrBody,
+  PostApiDevicesIdQrResponse,
   PostApiAuthTokensResponse,
   PostApiInstallersInvitationsBody,
   PostApiInstallersInvitationsResponse,
@@ -121,6 +123,8 @@ export const devicesApi = {
     api.get<GetApiSitesIdDevicesResponse>(`/api/sites/${enc(siteId)}/devices`, { query, signal }),
   listAll: (query: DeviceQuery, signal?: AbortSignal) => api.get<GetApiDevicesResponse>('/api/devices', { query, signal }),
   get: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdResponse>(`/api/devices/${enc(id)}`, { signal }),
+  /** A device QR code that adds the device again: `{ password }` (encrypted) or `{ unencrypted: true }`. */
+  qr: (id: string, body: PostApiDevicesIdQrBody) => api.post<PostApiDevicesIdQrResponse>(`/api/devices/${enc(id)}/qr`, body),
 };
 
 export const onboardingApi = {

@@ -3,6 +3,7 @@ import { devicesApi } from '../../api/endpoints';
 import { Link, useParams } from '../../app/router';
 import { useAsync } from '../../ui/async';
 import { ErrorNotice, formatDate, Loading, PageHeader, StatusBadge } from '../../ui/components';
+import { DeviceQr } from './DeviceQr';
 
 const REFRESH_MS = 5000;
 const ADDED_VIA: Record<string, string> = { cloud: 'Device cloud (serial and verification code)', direct: 'IP address', agent: 'Site network (agent)' };
@@ -67,6 +68,7 @@ export function DevicePage() {
           </dl>
         </section>
       )}
+      {d && <DeviceQr deviceId={d.id} serial={d.serial} />}
     </div>
   );
 }
