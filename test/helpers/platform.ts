@@ -8,7 +8,9 @@ import { buildApp } from '../../src/server/app';
 import { loadConfig, type Config } from '../../src/server/config';
 import type { App } from '../../src/server/http/types';
 import type { Clock } from '../../src/server/lib/clock';
+import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase } from './database';
+import { setupCompany, type TestCompany } from './factories';
 
 export interface TestPlatform {
   app: App;
@@ -56,4 +58,19 @@ export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock;
       await testDb.drop();
     },
   };
+}
+
+/**
+ * The usual fixture of a route test file: a platform with its company set up before the file's
+ * tests, closed after. `assign` hands both to the file's own variables:
+ *   let p: TestPlatform; let company: TestCompany;
+ *   usePlatformWithCompany((fx) => ({ p, company } = fx));
+ */
+export function usePlatformWithCompany(assign: (fx: { p: TestPlatform; company: TestCompany }) => void, opts: Parameters<typeof startTestPlatform>[0] = {}): void {
+  let platform: TestPlatform | undefined;
+  beforeAll(async () => {
+    platform = await startTestPlatform(opts);
+    assign({ p: platform, company: await setupCompany(platform.app, platform.setupToken) });
+  });
+  afterAll(async () => platform?.close());
 }

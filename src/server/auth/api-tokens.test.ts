@@ -3,20 +3,16 @@
  * at once), only your own, at most 50, every change audited.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
+import { describe, expect, it } from 'vitest';
+import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers/platform';
 import { ApiClient } from '../../../test/helpers/api';
-import { buildEndUser, buildInstaller, buildOtherCompany, setupCompany, type TestCompany } from '../../../test/helpers/factories';
+import { buildEndUser, buildInstaller, buildOtherCompany, type TestCompany } from '../../../test/helpers/factories';
 import { MAX_API_TOKENS_PER_USER } from './auth.service';
 
 let p: TestPlatform;
 let company: TestCompany;
 
-beforeAll(async () => {
-  p = await startTestPlatform();
-  company = await setupCompany(p.app, p.setupToken);
-});
-afterAll(async () => p?.close());
+usePlatformWithCompany((fx) => ({ p, company } = fx));
 
 function bearer(token: string): ApiClient {
   const c = new ApiClient(p.app);

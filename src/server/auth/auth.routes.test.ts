@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
+import { describe, expect, it } from 'vitest';
+import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers/platform';
 import { ApiClient } from '../../../test/helpers/api';
-import { buildInstaller, setupCompany, signIn, TEST_PASSWORD, type TestCompany } from '../../../test/helpers/factories';
+import { buildInstaller, signIn, TEST_PASSWORD, type TestCompany } from '../../../test/helpers/factories';
 
 let p: TestPlatform;
 let company: TestCompany;
 
-beforeAll(async () => {
-  p = await startTestPlatform();
-  company = await setupCompany(p.app, p.setupToken);
-});
-afterAll(async () => p?.close());
+usePlatformWithCompany((fx) => ({ p, company } = fx));
 
 async function auditActions(): Promise<string[]> {
   const r = await company.admin.get('/api/audit?pageSize=200');

@@ -2,21 +2,19 @@
  * "Generate Device QR Code": a device on a site → a Sitekeeper device QR that adds it again,
  * encrypted by default, through the real API and database; the scanner reads it back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
-import { buildInstaller, buildOtherCompany, buildSite, setupCompany, type TestCompany } from '../../../test/helpers/factories';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers/platform';
+import { buildInstaller, buildOtherCompany, buildSite, type TestCompany } from '../../../test/helpers/factories';
 import { classifyQr } from '../../protocol/qr';
 
 let p: TestPlatform;
 let company: TestCompany;
 let site: { id: string; name: string };
 
+usePlatformWithCompany((fx) => ({ p, company } = fx));
 beforeAll(async () => {
-  p = await startTestPlatform();
-  company = await setupCompany(p.app, p.setupToken);
   site = await buildSite(company, 'Harbour office');
 });
-afterAll(async () => p?.close());
 
 let n = 0;
 /** A device as onboarding stores it: secrets sealed with the platform's key. */

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
+import { describe, expect, it } from 'vitest';
+import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers/platform';
 import { ApiClient } from '../../../test/helpers/api';
-import { buildInstaller, buildOtherCompany, setupCompany, signIn, TEST_PASSWORD, type TestCompany } from '../../../test/helpers/factories';
+import { buildInstaller, buildOtherCompany, signIn, TEST_PASSWORD, type TestCompany } from '../../../test/helpers/factories';
 import type { Clock } from '../lib/clock';
 
 // A clock the test can move forward, to expire invitations without waiting.
@@ -11,11 +11,7 @@ const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
 let p: TestPlatform;
 let company: TestCompany;
 
-beforeAll(async () => {
-  p = await startTestPlatform({ clock });
-  company = await setupCompany(p.app, p.setupToken);
-});
-afterAll(async () => p?.close());
+usePlatformWithCompany((fx) => ({ p, company } = fx), { clock });
 
 const tokenOf = (inviteUrl: string) => new URL(inviteUrl).searchParams.get('token')!;
 

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers/platform';
 import { ApiClient } from '../../../test/helpers/api';
-import { buildInstaller, buildOtherCompany, buildSite, setupCompany, type TestCompany } from '../../../test/helpers/factories';
+import { buildInstaller, buildOtherCompany, buildSite, type TestCompany } from '../../../test/helpers/factories';
 import type { ItemSettledPayload } from '../events/domain-events';
 
 let p: TestPlatform;
 let company: TestCompany;
 let site: { id: string; name: string };
 
+usePlatformWithCompany((fx) => ({ p, company } = fx));
 beforeAll(async () => {
-  p = await startTestPlatform();
-  company = await setupCompany(p.app, p.setupToken);
   site = await buildSite(company, 'Harbour office');
 });
-afterAll(async () => p?.close());
 
 /** What the onboarding service writes when a waiting device settles. */
 async function settled(companyId: string, payload: Partial<ItemSettledPayload>): Promise<void> {

@@ -1,19 +1,17 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
-import { buildSite, setupCompany, type TestCompany } from '../../../test/helpers/factories';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers/platform';
+import { buildSite, type TestCompany } from '../../../test/helpers/factories';
 import { OnboardingRepository } from './onboarding.repository';
 
 let p: TestPlatform;
 let company: TestCompany;
 let siteId: string;
 
+usePlatformWithCompany((fx) => ({ p, company } = fx));
 beforeAll(async () => {
-  p = await startTestPlatform();
-  company = await setupCompany(p.app, p.setupToken);
   siteId = (await buildSite(company)).id;
 });
-afterAll(async () => p?.close());
 
 async function addDevice(serial: string): Promise<string> {
   const r = await new OnboardingRepository(p.app.platform.database.db).insertDevice({

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
-import { buildEndUser, buildInstaller, buildOtherCompany, buildSite, setupCompany, type TestCompany } from '../../../test/helpers/factories';
+import { describe, expect, it } from 'vitest';
+import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers/platform';
+import { buildEndUser, buildInstaller, buildOtherCompany, buildSite, type TestCompany } from '../../../test/helpers/factories';
 
 let p: TestPlatform;
 let company: TestCompany;
 
-beforeAll(async () => {
-  p = await startTestPlatform();
-  company = await setupCompany(p.app, p.setupToken);
-});
-afterAll(async () => p?.close());
+usePlatformWithCompany((fx) => ({ p, company } = fx));
 
 describe('sites', () => {
   it('create, get, rename, set address and time zone, delete — audited', async () => {
