@@ -8,18 +8,13 @@
  *   npx tsx bench/fleet/run.ts [--sizes 1000,5000,10000] [--brokers embedded,mosquitto] [--steady-seconds 10] [--markdown]
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { Mark } from './marks';
+import { arg, reachable } from '../lib';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
 
 const SIZES = arg('sizes', '1000,5000,10000').split(',').map(Number);
 const BROKERS = arg('brokers', 'embedded,mosquitto').split(',');
@@ -66,19 +61,6 @@ class Child {
     await exited;
     clearTimeout(timer);
   }
-}
-
-async function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-    setTimeout(() => done(false), 1000).unref();
-  });
 }
 
 interface Phase {

@@ -8,14 +8,11 @@ import { startFleet } from '../../src/emulator';
 import { encodeDeviceListQr } from '../../src/protocol/qr';
 import { startTestPlatform } from '../../test/helpers/platform';
 import { buildSite, setupCompany } from '../../test/helpers/factories';
+import { arg } from '../lib';
 
 // The test helper shortens these for fast tests; the bench runs with the server's defaults.
 const PRODUCTION_TIMING = { onboardingRetrySeconds: 15, deviceTimeoutMs: 8000 };
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
 const N = Number(arg('devices', '64'));
 const LATENCY_MS = Number(arg('latency-ms', '100'));
 const guard = setTimeout(() => process.exit(3), 180_000);

@@ -25,14 +25,10 @@ import { DeviceClient, DeviceConcurrency } from '../../src/devices/device-client
 import { HttpTransport } from '../../src/devices/http-transport';
 import { startTestPlatform, type TestPlatform } from '../../test/helpers/platform';
 import { buildSite, setupCompany } from '../../test/helpers/factories';
+import { arg } from '../lib';
 
 // The test helper shortens these for fast tests; the bench runs with the server's defaults.
 const PRODUCTION_TIMING = { onboardingRetrySeconds: 15, deviceTimeoutMs: 8000 };
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
 
 const SIZES = arg('sizes', '64,500').split(',').map(Number);
 const LATENCY_MS = Number(arg('latency-ms', '100'));

@@ -5,7 +5,6 @@
  *
  *   npx tsx bench/tunnel/run.ts [--requests 400] [--concurrency 1,8] [--markdown]
  */
-import { connect } from 'node:net';
 import { startPrivateMosquitto } from './mosquitto';
 import { randomBytes } from 'node:crypto';
 import { createDevice } from '../../src/emulator';
@@ -16,11 +15,7 @@ import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 import { DeviceClient, DeviceConcurrency } from '../../src/devices/device-client';
 import { HttpTransport } from '../../src/devices/http-transport';
 import { CloudTransport } from '../../src/devices/cloud-transport';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
+import { arg, reachable } from '../lib';
 
 const REQUESTS = Number(arg('requests', '400'));
 const CONCURRENCY = arg('concurrency', '1,8').split(',').map(Number);
@@ -29,19 +24,6 @@ const PASSWORD = 'Bench-Pass-123';
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-    setTimeout(() => done(false), 1000).unref();
-  });
 }
 
 async function measure(client: DeviceClient, concurrency: number): Promise<{ p50: number; p99: number; rps: number }> {
