@@ -50,6 +50,11 @@ export class DeviceRepository {
     return this.base().where('d.id', '=', id).executeTakeFirst();
   }
 
+  /** The device with its sealed secrets (only for the few places that open them). */
+  async findWithSecrets(id: string): Promise<(DeviceRecord & { credentialsSealed: string | null; verificationCodeSealed: string | null }) | undefined> {
+    return this.base().select(['d.credentials_sealed as credentialsSealed', 'd.verification_code_sealed as verificationCodeSealed']).where('d.id', '=', id).executeTakeFirst();
+  }
+
   async list(f: DeviceFilter): Promise<{ items: DeviceRecord[]; total: number }> {
     let q = this.base().where('d.company_id', '=', f.companyId);
     if (f.siteId) q = q.where('d.site_id', '=', f.siteId);

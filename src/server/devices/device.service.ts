@@ -37,15 +37,15 @@ export class DeviceService {
     return { items: r.items.map(view), total: r.total, page: q.page, pageSize: q.pageSize };
   }
 
-  private async accessible(actor: Actor, id: string): Promise<DeviceRecord> {
-    const d = await this.devices.find(id);
+  /** The device, if the actor may see its site. */
+  private async accessible<T extends DeviceRecord>(actor: Actor, d: T | undefined): Promise<T> {
     if (!d || d.companyId !== actor.companyId) throw new AppError('DEVICE_NOT_FOUND_HERE');
     await requireSiteAccess(actor, d.siteId, this.uow.read.sites);
     return d;
   }
 
   async get(actor: Actor, id: string): Promise<DeviceView> {
-    return view(await this.accessible(actor, id));
+    return view(await this.accessible(actor, await this.devices.find(id)));
   }
 
   /**
@@ -54,15 +54,14 @@ export class DeviceService {
    * for a plain one explicitly. Long codes come in numbered parts. Audited; secrets never logged.
    */
   async qrCode(actor: Actor, id: string, opts: { password?: string | undefined; unencrypted?: boolean | undefined }, meta: RequestMeta): Promise<{ encrypted: boolean; parts: Array<{ text: string; svg: string }> }> {
-    const d = await this.accessible(actor, id);
+    const d = await this.accessible(actor, await this.devices.findWithSecrets(id));
     if (!opts.password && opts.unencrypted !== true) {
       throw new AppError('VALIDATION_FAILED', 'Choose a password for the device QR code (anyone who can read a plain code can add the device).', { hint: 'Send { "password": "…" } (at least 8 characters), or { "unencrypted": true } for a plain code.' });
     }
-    const sealed = await this.db.selectFrom('devices').select(['credentials_sealed', 'verification_code_sealed']).where('id', '=', id).executeTakeFirstOrThrow();
     const device: SitekeeperDevice = { name: d.name, serial: d.serial, ...(d.model ? { model: d.model } : {}) };
-    if (sealed.verification_code_sealed) device.verificationCode = this.secrets.open(sealed.verification_code_sealed, `device-code:${d.serial}`);
-    if (d.addedVia !== 'cloud' && d.host && sealed.credentials_sealed) {
-      const creds = JSON.parse(this.secrets.open(sealed.credentials_sealed, `device:${d.serial}`)) as { user?: string; password?: string };
+    if (d.verificationCodeSealed) device.verificationCode = this.secrets.open(d.verificationCodeSealed, `device-code:${d.serial}`);
+    if (d.addedVia !== 'cloud' && d.host && d.credentialsSealed) {
+      const creds = JSON.parse(this.secrets.open(d.credentialsSealed, `device:${d.serial}`)) as { user?: string; password?: string };
       Object.assign(device, { host: d.host, port: d.port ?? 80, ...(creds.user ? { user: creds.user } : {}), ...(creds.password ? { password: creds.password } : {}) });
     }
     if (!device.verificationCode && !device.host) throw new AppError('DEVICE_QR_UNAVAILABLE');
@@ -77,7 +76,7 @@ export class DeviceService {
   }
 
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
-    const d = await this.accessible(actor, id);
+    const d = await this.accessible(actor, await this.devices.find(id));
     await this.db.transaction().execute(async (trx) => {
       await new DeviceRepository(trx).delete(id);
       await new AuditRepository(trx).record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'success', details: { serial: d.serial, siteId: d.siteId }, correlationId: meta.correlationId });

@@ -104,7 +104,7 @@ export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService
         }
       }
     }
-    if (!text) throw new AppError('VALIDATION_FAILED', 'Send the QR text as { "text": … } or a photo in the multipart field "image".');
+    if (!text) throw new AppError('VALIDATION_FAILED', 'The scan has no QR text and no photo.', { hint: 'Send JSON { "text": "<QR text>" }, or multipart/form-data with the photo in the field "image".' });
     return reply.status(201).send(await onboarding.scan(actor, req.params.id, { text, ...(qrPassword ? { qrPassword } : {}) }, meta(req)));
   });
 
@@ -176,7 +176,8 @@ export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService
     while (!closed && !last.done && !(last.settled && !follow) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, deps.pollMs));
       try {
-        const next = await onboarding.batchStatus(actor, req.params.id);
+        // Access was checked when the stream opened; only the items change.
+        const next = onboarding.batchView(last.batchId, last.siteId, last.scanId, await deps.repo.items(req.params.id));
         const changed = JSON.stringify(next.items) !== JSON.stringify(last.items);
         last = next;
         if (changed) emit(next);
