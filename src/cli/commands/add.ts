@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { formatTable } from './device';
 import { readSse } from '../sse';
+import { serialMatches } from '../../protocol/qr';
 
 // ---- API shapes (the subset the CLI reads) --------------------------------------------------------
 
@@ -171,8 +172,9 @@ export function selectCandidates(cands: Candidate[], opts: { all?: boolean; sele
   if (opts.all) return cands;
   if (opts.select !== undefined) {
     const wanted = opts.select.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-    const chosen = cands.filter((c) => wanted.some((w) => c.serial?.toUpperCase() === w || (c.serial && w.length >= 9 && c.serial.toUpperCase().endsWith(w)) || c.name.toUpperCase() === w));
-    const missing = wanted.filter((w) => !chosen.some((c) => c.serial?.toUpperCase() === w || (c.serial && w.length >= 9 && c.serial.toUpperCase().endsWith(w)) || c.name.toUpperCase() === w));
+    const hit = (c: Candidate, w: string) => (c.serial !== null && serialMatches(c.serial, w)) || c.name.toUpperCase() === w;
+    const chosen = cands.filter((c) => wanted.some((w) => hit(c, w)));
+    const missing = wanted.filter((w) => !chosen.some((c) => hit(c, w)));
     if (missing.length > 0) throw new CliError('CANDIDATE_NOT_FOUND', `Not in this code: ${missing.join(', ')}.`, `The code names: ${cands.map((c) => c.serial ?? c.name).join(', ')}.`);
     return chosen;
   }
@@ -378,7 +380,7 @@ export async function runAdd(inputArg: string, flags: AddFlags): Promise<number>
   const token = flags.token ?? process.env.SITEKEEPER_TOKEN;
   if (!token) throw new CliError('AUTH_REQUIRED', 'An API token is required.', TOKEN_HINT);
   const waitSeconds = Number(flags.waitSeconds ?? '900');
-  if (!Number.isFinite(waitSeconds) || waitSeconds < 1) throw new CliError('VALIDATION_FAILED', '--wait-seconds must be a positive number.', '');
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 1) throw new CliError('VALIDATION_FAILED', '--wait-seconds must be a positive number.', 'Pass a whole number of seconds, e.g. --wait-seconds 900.');
   const out = (s: string) => {
     if (!flags.json) process.stdout.write(`${s}\n`);
   };

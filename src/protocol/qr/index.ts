@@ -4,7 +4,7 @@
  */
 export { classifyQr, requireUnlocked, MAX_QR_TEXT_CHARS, type ClassifiedQr, type ClassifyOptions, type QrKind } from './classify';
 export { parseLabel, tryParseLabel, encodeLabelQr, splitLines, type LabelQr, type LabelFields } from './label';
-export { parseSerial, isValidSerial, encodeSerialQr, type SerialQr } from './serial';
+export { parseSerial, isValidSerial, encodeSerialQr, serialMatches, type SerialQr } from './serial';
 export {
   parseDeviceList,
   encodeDeviceListQr,

@@ -41,3 +41,10 @@ export function encodeSerialQr(serial: string): string {
   if (!isValidSerial(serial)) throw new AppError('QR_ENCODE_INVALID', 'The serial number is not valid.');
   return serial.trim().toUpperCase();
 }
+
+/** Does this full serial match what the user gave (full serial, or its last 9 characters)? */
+export function serialMatches(fullSerial: string, given: string): boolean {
+  const a = fullSerial.toUpperCase();
+  const b = given.toUpperCase();
+  return a === b || (b.length >= 9 && a.endsWith(b));
+}

@@ -42,10 +42,3 @@ export function candidatesFrom(qr: ClassifiedQr): CandidateSpec[] {
       throw new AppError('QR_PARTS_INCOMPLETE', `This is part ${qr.index} of ${qr.total} of a Sitekeeper code.`, { details: { index: qr.index, total: qr.total, setId: qr.setId } });
   }
 }
-
-/** Does this full serial match what the user gave (full serial, or its last 9 characters)? */
-export function serialMatches(fullSerial: string, given: string): boolean {
-  const a = fullSerial.toUpperCase();
-  const b = given.toUpperCase();
-  return a === b || (b.length >= 9 && a.endsWith(b));
-}

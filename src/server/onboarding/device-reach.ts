@@ -11,7 +11,7 @@ import type { DiscoveredDevice } from '../../devices/sadp-discovery';
 import type { DeviceGateway } from '../gateway/device-gateway';
 import type { AgentHub } from '../gateway/agent-hub';
 import type { Executor } from '../db/executor';
-import { serialMatches } from './candidates';
+import { serialMatches } from '../../protocol/qr';
 
 export interface CloudStatus {
   serial: string;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 import type { DeviceAddedVia } from '../db/schema';
 import type { Probe } from './probe';
-import { serialMatches } from './candidates';
+import { serialMatches } from '../../protocol/qr';
 
 export type ItemState = 'queued' | 'running' | 'added' | 'already_added' | 'failed' | 'needs_action' | 'pending';
 export const TERMINAL_STATES: ItemState[] = ['added', 'already_added', 'failed', 'needs_action'];

@@ -7,17 +7,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../../errors/app-error';
-import { classifyQr, type ClassifiedQr } from '../../protocol/qr';
+import { classifyQr, serialMatches, type ClassifiedQr } from '../../protocol/qr';
 import { checkPassword } from '../../protocol/isapi/password-policy';
 import type { Clock } from '../lib/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { SecretBox } from '../security/secret-box';
 import type { Actor, RequestMeta } from '../auth/actor';
 import { requireSiteAccess } from '../sites/site-access';
 import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
-import { candidatesFrom, serialMatches, type CandidateSpec } from './candidates';
+import { candidatesFrom, type CandidateSpec } from './candidates';
 import type { DeviceReach, Credentials } from './device-reach';
 import { OFFLINE_GUIDANCE, probeCandidate, type Probe, type ProbeContext } from './probe';
 import { AuditRepository } from '../audit/audit.repository';
@@ -485,8 +485,15 @@ export class OnboardingService {
 
   /** A device came online (presence): continue its pending adds now. */
   async deviceOnline(serial: string): Promise<void> {
-    const rows = await this.db.selectFrom('onboarding_items').select(['id', 'serial']).where('state', '=', 'pending').execute();
-    const ids = rows.filter((r) => r.serial && (serialMatches(serial, r.serial) || serialMatches(r.serial, serial))).map((r) => r.id);
-    if (ids.length > 0) await this.enqueue(ids);
+    const s = serial.toUpperCase();
+    // serialMatches in SQL, both ways: the item's serial is s or a (short) tail of it, or s is a tail of the item's.
+    const tails = s.length > 9 ? Array.from({ length: s.length - 8 }, (_, i) => s.slice(i)) : [s];
+    const rows = await this.db
+      .selectFrom('onboarding_items')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb(sql<string>`upper(serial)`, 'in', tails), ...(s.length >= 9 ? [eb(sql<string>`upper(serial)`, 'like', `%${s.replace(/[\\%_]/g, '')}`)] : [])]))
+      .execute();
+    if (rows.length > 0) await this.enqueue(rows.map((r) => r.id));
   }
 }

@@ -5,7 +5,8 @@
 import { isAppError } from '../../errors/app-error';
 import type { DiscoveredDevice } from '../../devices/sadp-discovery';
 import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
-import { serialMatches, type CandidateSpec } from './candidates';
+import type { CandidateSpec } from './candidates';
+import { serialMatches } from '../../protocol/qr';
 import type { DeviceReach } from './device-reach';
 
 export type NextAction = 'add' | 'activate' | 'enable_cloud' | 'enter_verification_code' | 'enter_password' | 'connect_to_network' | 'none';
