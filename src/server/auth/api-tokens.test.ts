@@ -8,11 +8,15 @@ import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers
 import { ApiClient } from '../../../test/helpers/api';
 import { buildEndUser, buildInstaller, buildOtherCompany, type TestCompany } from '../../../test/helpers/factories';
 import { MAX_API_TOKENS_PER_USER } from './auth.service';
+import type { Clock } from '../lib/clock';
 
 let p: TestPlatform;
 let company: TestCompany;
 
-usePlatformWithCompany((fx) => ({ p, company } = fx));
+// A clock the test can move forward (the server takes "now" from it), instead of editing rows.
+let offsetMs = 0;
+const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
+usePlatformWithCompany((fx) => ({ p, company } = fx), { clock });
 
 function bearer(token: string): ApiClient {
   const c = new ApiClient(p.app);
@@ -57,12 +61,13 @@ describe('API tokens', () => {
     expect(Object.keys(before.body.items[0]).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name']);
 
     const script = bearer(token);
+    const beforeUse = clock.now().getTime();
     const me = await script.get('/api/auth/me');
     expect(me.status).toBe(200);
     expect(me.body.user).toMatchObject({ id: inst.id, email: inst.email });
     const [used] = await listTokens(inst.client);
     expect(used?.lastUsedAt).not.toBeNull();
-    expect(Date.now() - new Date(used!.lastUsedAt!).getTime()).toBeLessThan(60_000);
+    expect(new Date(used!.lastUsedAt!).getTime()).toBeGreaterThanOrEqual(beforeUse);
 
     const revoked = await inst.client.delete(`/api/auth/tokens/${id}`);
     expect(revoked.status).toBe(204);
@@ -141,15 +146,19 @@ describe('API tokens', () => {
     const inst = await buildInstaller(p.app, company, 'manage_all');
     const { id, token } = (await inst.client.post('/api/auth/tokens', { name: 'busy' })).body as { id: string; token: string };
     const db = p.app.platform.database.db;
-    const lastUsed = async () => (await db.selectFrom('api_tokens').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow()).last_used_at;
-    const recent = new Date(Date.now() - 10_000);
-    await db.updateTable('api_tokens').set({ last_used_at: recent }).where('id', '=', id).execute();
-    expect((await bearer(token).get('/api/auth/me')).status).toBe(200);
-    expect(new Date((await lastUsed())!).getTime()).toBe(recent.getTime());
-    const stale = new Date(Date.now() - 2 * 3_600_000);
-    await db.updateTable('api_tokens').set({ last_used_at: stale }).where('id', '=', id).execute();
-    expect((await bearer(token).get('/api/auth/me')).status).toBe(200);
-    expect(Date.now() - new Date((await lastUsed())!).getTime()).toBeLessThan(60_000);
+    const lastUsed = async () => new Date((await db.selectFrom('api_tokens').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow()).last_used_at!).getTime();
+    try {
+      expect((await bearer(token).get('/api/auth/me')).status).toBe(200);
+      const first = await lastUsed();
+      offsetMs = 59_000; // within the minute: the use is not written again
+      expect((await bearer(token).get('/api/auth/me')).status).toBe(200);
+      expect(await lastUsed()).toBe(first);
+      offsetMs = 61_000; // past it: written
+      expect((await bearer(token).get('/api/auth/me')).status).toBe(200);
+      expect(await lastUsed()).toBeGreaterThanOrEqual(first + 60_000);
+    } finally {
+      offsetMs = 0;
+    }
   });
 
   it(`allows at most ${MAX_API_TOKENS_PER_USER} tokens per user (409 API_TOKEN_LIMIT), and one more after a revoke`, async () => {
