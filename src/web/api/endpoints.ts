@@ -59,11 +59,7 @@ function remember(session: Session): Session {
 
 export const setupApi = {
   status: () => api.get<GetApiSetupStatusResponse>('/api/setup/status'),
-  create: async (body: PostApiSetupBody) => {
-    const res = await api.post<PostApiSetupResponse>('/api/setup', body);
-    setCsrfToken(res.csrfToken);
-    return res;
-  },
+  create: async (body: PostApiSetupBody) => remember(await api.post<PostApiSetupResponse>('/api/setup', body)),
 };
 
 export const authApi = {

@@ -6,16 +6,13 @@
  */
 import type {
   GetApiAuditQuery,
-  GetApiAuditResponse,
   GetApiAuthMeResponse,
   GetApiBatchesIdResponse,
   GetApiDevicesIdResponse,
   GetApiDevicesQuery,
   GetApiInstallersResponse,
-  GetApiInvitationsTokenResponse,
   GetApiSitesIdResponse,
   GetApiSitesQuery,
-  PostApiInstallersInvitationsResponse,
   PostApiScansIdAddBody,
   PostApiSitesBody,
   PostApiSitesIdScansResponse,
@@ -26,25 +23,18 @@ export type * from './generated';
 /** GET /api/auth/me (also the answer of login and of accepting an invitation). */
 export type Session = GetApiAuthMeResponse;
 export type User = Session['user'];
-export type Role = User['role'];
 export type Permission = NonNullable<User['permission']>;
 
 export type Installer = GetApiInstallersResponse['items'][number];
-export type Invitation = PostApiInstallersInvitationsResponse['invitation'];
-export type InvitationInfo = GetApiInvitationsTokenResponse;
 
 export type Site = GetApiSitesIdResponse;
 export type SiteInput = PostApiSitesBody;
 export type SiteQuery = GetApiSitesQuery;
 
-export type AuditEntry = GetApiAuditResponse['items'][number];
 export type AuditQuery = GetApiAuditQuery;
 
 export type ScanResult = PostApiSitesIdScansResponse;
 export type Candidate = ScanResult['candidates'][number];
-export type NextAction = Candidate['nextAction'];
-/** `{ code, message, hint }` as the server reports a per-device problem. */
-export type ItemError = NonNullable<Candidate['error']>;
 
 export type AddRequest = PostApiScansIdAddBody;
 

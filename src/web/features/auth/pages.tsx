@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { toApiError, type ApiError } from '../../api/client';
 import { authApi, invitationsApi, setupApi } from '../../api/endpoints';
 import { Link, navigate, useLocation, useParams } from '../../app/router';
 import { useSession } from '../../app/session';
-import { useAsync } from '../../ui/async';
+import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
 import { accountPasswordRules } from '../../ui/password';
 import { RuleList } from '../../ui/rules';
@@ -14,21 +13,10 @@ export function safeNext(next: string | null): string {
   return next;
 }
 
+const runWork = async (work: () => Promise<void>) => work();
+/** A form's submit: busy and error while `work` runs (useAction with the work as its argument). */
 function useSubmit() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>();
-  const run = (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    work().then(
-      () => setBusy(false),
-      (e: unknown) => {
-        setBusy(false);
-        setError(toApiError(e));
-      },
-    );
-  };
-  return { busy, error, run };
+  return useAction(runWork);
 }
 
 export function SignInPage() {
@@ -95,8 +83,7 @@ export function SetupPage() {
     e.preventDefault();
     form.run(async () => {
       const res = await setupApi.create({ token: token.trim(), companyName, name, email: email.trim(), password });
-      session.signedIn(res);
-      session.refresh();
+      session.signedIn(res); // the setup answer is the session itself: no need to ask /me again
       navigate('/sites', { replace: true });
     });
   };
