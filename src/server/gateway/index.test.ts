@@ -5,7 +5,8 @@ import { startCloudAgent } from '../../emulator/cloud-agent';
 import { DeviceClient } from '../../devices/device-client';
 import { CloudTransport } from '../../devices/cloud-transport';
 import { AgentTransport } from '../../devices/agent-transport';
-import { MemoryGatewayStore, startDeviceCloud } from './index';
+import { startDeviceCloud } from './index';
+import { MemoryGatewayStore } from './memory-store';
 
 describe('startDeviceCloud (embedded broker with authentication)', () => {
   it('serves cloud devices and the LAN through the embedded agent, then closes', async () => {
@@ -24,7 +25,7 @@ describe('startDeviceCloud (embedded broker with authentication)', () => {
       await waitFor(() => dev.registered, 10_000, 'registration');
       expect((await new DeviceClient(new CloudTransport(cloud.gateway, dev.serial)).deviceInfo()).serialNumber).toBe(dev.serial);
       const port = (http.address() as { port: number }).port;
-      const viaLan = new DeviceClient(new AgentTransport(cloud.hub, cloud.localAgentId!, { host: '127.0.0.1', port }));
+      const viaLan = new DeviceClient(new AgentTransport(cloud.hub, cloud.agent!.agentId, { host: '127.0.0.1', port }));
       expect((await viaLan.deviceInfo()).model).toBe(dev.model);
     } finally {
       await agent.close();

@@ -14,11 +14,6 @@ import { createBrokerAuthenticator } from './broker-auth';
 import { DeviceGateway } from './device-gateway';
 import type { GatewayStore } from './gateway.types';
 
-export { DeviceGateway, type DeviceEvent, type DeviceGatewayOptions } from './device-gateway';
-export { AgentHub, type AgentHubOptions } from './agent-hub';
-export { createBrokerAuthenticator } from './broker-auth';
-export { MemoryGatewayStore } from './memory-store';
-export type { GatewayStore, DeviceRegistration, PresenceUpdate } from './gateway.types';
 
 export interface DeviceCloudOptions {
   store: GatewayStore;
@@ -53,8 +48,6 @@ export interface DeviceCloud {
   hub: AgentHub;
   /** The server's own site agent, when embedded. */
   agent: SiteAgent | undefined;
-  /** Agent id of the server's own site agent (use with AgentTransport / hub.discover). */
-  localAgentId: string | undefined;
   close(): Promise<void>;
 }
 
@@ -92,6 +85,13 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
   }
   const started: { close(): Promise<void> }[] = [];
   let client: MqttClient | undefined;
+  // Stops what started, newest first, then the shared connection and the broker.
+  const closeAll = async (force: boolean) => {
+    for (const s of started.reverse()) await s.close().catch(() => undefined);
+    started.length = 0;
+    await client?.endAsync(force).catch(() => undefined);
+    await broker?.close();
+  };
   try {
     client = await connectMqtt(mqttUrl, { clientId: `sk-node-${randomBytes(6).toString('hex')}`, clean: true, keepalive: 30, ...credentials });
     const timeouts = opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {};
@@ -114,24 +114,16 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
       started.push(agent);
       await agent.ready();
     }
-    const shared = client;
     return {
       mqttUrl,
-      client: shared,
+      client,
       gateway,
       hub,
       agent,
-      localAgentId: agent?.agentId,
-      async close() {
-        for (const s of started.reverse()) await s.close().catch(() => undefined);
-        await shared.endAsync().catch(() => undefined);
-        await broker?.close();
-      },
+      close: () => closeAll(false),
     };
   } catch (err) {
-    for (const s of started.reverse()) await s.close().catch(() => undefined);
-    await client?.endAsync(true).catch(() => undefined);
-    await broker?.close();
+    await closeAll(true);
     throw err;
   }
 }
