@@ -7,6 +7,15 @@ import { serialMatches } from '../../protocol/qr';
 export type ItemState = 'queued' | 'running' | 'added' | 'already_added' | 'failed' | 'needs_action' | 'pending';
 export const TERMINAL_STATES: ItemState[] = ['added', 'already_added', 'failed', 'needs_action'];
 
+export interface BatchRow {
+  id: string;
+  companyId: string;
+  siteId: string;
+  scanId: string;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
 export interface CandidateRow {
   id: string;
   scanId: string;
@@ -106,7 +115,7 @@ export class OnboardingRepository {
       .execute();
   }
 
-  async findBatch(id: string): Promise<{ id: string; companyId: string; siteId: string; scanId: string; createdBy: string | null; createdAt: Date } | undefined> {
+  async findBatch(id: string): Promise<BatchRow | undefined> {
     return this.db
       .selectFrom('onboarding_batches')
       .select(['id', 'company_id as companyId', 'site_id as siteId', 'scan_id as scanId', 'created_by as createdBy', 'created_at as createdAt'])
@@ -124,23 +133,18 @@ export class OnboardingRepository {
       .execute()) as ItemRow[];
   }
 
-  async item(id: string): Promise<ItemRow | undefined> {
-    return (await this.db.selectFrom('onboarding_items as i').select(ITEM_COLUMNS).where('i.id', '=', id).executeTakeFirst()) as ItemRow | undefined;
-  }
-
   /**
    * Take the item for processing: queued or pending items, or running ones whose holder's lease
    * ran out (its node died). Exactly one worker wins.
    */
   async claim(id: string, now: Date, leaseUntil: Date): Promise<ItemRow | undefined> {
-    const r = await this.db
-      .updateTable('onboarding_items')
+    return (await this.db
+      .updateTable('onboarding_items as i')
       .set({ state: 'running', lease_until: leaseUntil, attempts: sql`attempts + 1`, updated_at: now })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('state', 'in', ['queued', 'pending']), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]))
-      .returning('id')
-      .executeTakeFirst();
-    return r ? this.item(id) : undefined;
+      .where('i.id', '=', id)
+      .where((eb) => eb.or([eb('i.state', 'in', ['queued', 'pending']), eb.and([eb('i.state', '=', 'running'), eb('i.lease_until', '<', now)])]))
+      .returning(ITEM_COLUMNS)
+      .executeTakeFirst()) as ItemRow | undefined;
   }
 
   async renewLease(id: string, leaseUntil: Date, step: string): Promise<void> {

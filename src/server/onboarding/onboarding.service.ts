@@ -21,7 +21,7 @@ import { candidatesFrom, type CandidateSpec } from './candidates';
 import type { DeviceReach, Credentials } from './device-reach';
 import { OFFLINE_GUIDANCE, probeCandidate, type Probe, type ProbeContext } from './probe';
 import { AuditRepository } from '../audit/audit.repository';
-import { OnboardingRepository, TERMINAL_STATES, type ItemOutcome, type ItemRow } from './onboarding.repository';
+import { OnboardingRepository, TERMINAL_STATES, type BatchRow, type CandidateRow, type ItemOutcome, type ItemRow } from './onboarding.repository';
 import type { DiscoveredDevice } from '../../devices/sadp-discovery';
 import { DOMAIN_EVENT_TYPES, type ItemSettledPayload } from '../events/domain-events';
 
@@ -260,9 +260,12 @@ export class OnboardingService {
       step = s;
       await repo.renewLease(itemId, new Date(this.clock.now().getTime() + this.settings.leaseMs), s);
     };
+    // Read once per run: the batch (its site and installer) and the candidate (its name, secrets).
+    const batch = await repo.findBatch(item.batchId);
+    const cand = await repo.candidate(item.candidateId);
     let outcome: ItemOutcome;
     try {
-      outcome = await this.process(item, setStep);
+      outcome = await this.process(item, batch, cand, setStep);
     } catch (e) {
       const err = isAppError(e) ? e : new AppError('INTERNAL_ERROR', undefined, { cause: e });
       outcome = { state: 'failed', step, error: { code: err.code, message: err.message, hint: err.hint } };
@@ -279,22 +282,19 @@ export class OnboardingService {
     await this.db.transaction().execute(async (trx) => {
       const r = new OnboardingRepository(trx);
       await r.finish(itemId, outcome, this.clock.now());
-      const batch = await r.findBatch(item.batchId);
-      if (!batch) return; // site deleted meanwhile: nobody to tell about it
-      const cand = await r.candidate(item.candidateId);
+      // Still there? (A site deleted meanwhile takes its batches with it: nobody to tell.)
+      const current = await r.findBatch(item.batchId);
+      if (!current) return;
       const payload: ItemSettledPayload = {
-        batchId: item.batchId, itemId, siteId: batch.siteId, serial: outcome.serial ?? item.serial, name: cand?.name ?? outcome.serial ?? item.serial ?? 'Device',
-        state: outcome.state as ItemSettledPayload['state'], deviceId: outcome.deviceId ?? null, error: outcome.error ?? null, notifyUserId: batch.createdBy,
+        batchId: item.batchId, itemId, siteId: current.siteId, serial: outcome.serial ?? item.serial, name: cand?.name ?? outcome.serial ?? item.serial ?? 'Device',
+        state: outcome.state as ItemSettledPayload['state'], deviceId: outcome.deviceId ?? null, error: outcome.error ?? null, notifyUserId: current.createdBy,
       };
-      await trx.insertInto('domain_events').values({ company_id: batch.companyId, type: DOMAIN_EVENT_TYPES.itemSettled, payload: JSON.stringify(payload) }).execute();
+      await trx.insertInto('domain_events').values({ company_id: current.companyId, type: DOMAIN_EVENT_TYPES.itemSettled, payload: JSON.stringify(payload) }).execute();
     });
     this.eventsRecorded();
   }
 
-  private async process(item: ItemRow, setStep: (s: string) => Promise<void>): Promise<ItemOutcome> {
-    const repo = this.repo();
-    const batch = await repo.findBatch(item.batchId);
-    const cand = await repo.candidate(item.candidateId);
+  private async process(item: ItemRow, batch: BatchRow | undefined, cand: CandidateRow | undefined, setStep: (s: string) => Promise<void>): Promise<ItemOutcome> {
     if (!batch || !cand) return { state: 'failed', step: 'starting', error: this.errorJson(new AppError('SITE_NOT_FOUND', 'The site was deleted while the device was being added.')) };
     const secrets = cand.secretsSealed ? (JSON.parse(this.secrets.open(cand.secretsSealed, `candidate:${cand.scanId}`)) as { user?: string; password?: string; verificationCode?: string }) : {};
     const decisions: Decisions = item.secretsSealed ? (JSON.parse(this.secrets.open(item.secretsSealed, `batch:${item.batchId}`)) as Decisions) : {};
@@ -324,7 +324,7 @@ export class OnboardingService {
     if (p.reachableVia === 'direct') {
       if (p.nextAction === 'enter_password') return withSerial({ state: p.error ? 'failed' : 'needs_action', step: 'probing', error: p.error ?? this.errorJson(new AppError('DEVICE_PASSWORD_REQUIRED')) });
       if (p.nextAction === 'activate') return withSerial({ state: 'failed', step: 'probing', error: this.errorJson(new AppError('DEVICE_NOT_ACTIVATED', 'This device is not activated, so it cannot be added by IP address yet.', { hint: 'Activate it first: scan its label on the same network, or use the SADP tool.' })) });
-      return this.insert(item, batch, p, 'direct', { host: spec.host!, port: spec.port ?? 80, creds: { user: spec.user!, password: spec.password! } });
+      return this.insert(item, batch, p, 'direct', { host: spec.host!, port: spec.port ?? 80, creds: { user: spec.user!, password: spec.password! } }, cand.name);
     }
 
     let creds: Credentials | undefined;
@@ -374,11 +374,11 @@ export class OnboardingService {
       } catch {
         // Registration data is enough to add it; details refresh with health monitoring.
       }
-      return this.insert(item, batch, { ...p, serial: full }, 'cloud', { code, ...(creds ? { creds } : {}) });
+      return this.insert(item, batch, { ...p, serial: full }, 'cloud', { code, ...(creds ? { creds } : {}) }, cand.name);
     }
 
     // On the LAN with the cloud service on but not connected: keep it as a LAN device if we can log in.
-    if (creds) return this.insert(item, batch, p, 'agent', { host: p.host!, port: p.port!, creds });
+    if (creds) return this.insert(item, batch, p, 'agent', { host: p.host!, port: p.port!, creds }, cand.name);
     return withSerial({ state: 'needs_action', step: 'probing', error: this.errorJson(new AppError('DEVICE_PASSWORD_REQUIRED')) });
   }
 
@@ -426,11 +426,11 @@ export class OnboardingService {
     p: Probe,
     via: 'cloud' | 'direct' | 'agent',
     access: { host?: string; port?: number; creds?: Credentials; code?: string },
+    candName: string,
   ): Promise<ItemOutcome> {
     const serial = p.serial!;
     const family = deviceFamily(p.deviceType ?? '', p.model ?? '');
     const verdict = p.firmware.version ? firmwareVerdict(p.firmware.version, family) : null;
-    const cand = await this.repo().candidate(item.candidateId);
     const out = await this.db.transaction().execute(async (trx): Promise<ItemOutcome | null> => {
       const r = new OnboardingRepository(trx);
       if (!(await r.siteExists(batch.siteId))) return { state: 'failed', step: 'adding', error: this.errorJson(new AppError('SITE_NOT_FOUND', 'The site was deleted while the device was being added.')) };
@@ -438,7 +438,7 @@ export class OnboardingService {
         companyId: batch.companyId,
         siteId: batch.siteId,
         serial,
-        name: cand?.name && cand.name !== serial ? cand.name : (p.model ?? serial),
+        name: candName && candName !== serial ? candName : (p.model ?? serial),
         type: family,
         model: p.model ?? '',
         firmwareVersion: p.firmware.version ?? '',
