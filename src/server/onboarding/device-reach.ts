@@ -2,7 +2,6 @@
  * How onboarding reaches devices: the device cloud (by serial, through the gateway), the LAN (SADP
  * and ISAPI through a site agent), or directly by host and port. Services see only this interface.
  */
-import { sql } from 'kysely';
 import { DeviceClient, type DeviceConcurrency } from '../../devices/device-client';
 import { CloudTransport } from '../../devices/cloud-transport';
 import { AgentTransport } from '../../devices/agent-transport';
@@ -12,6 +11,7 @@ import type { DeviceGateway } from '../gateway/device-gateway';
 import type { AgentHub } from '../gateway/agent-hub';
 import type { Executor } from '../db/executor';
 import { serialMatches } from '../../protocol/qr';
+import { serialOrTail } from '../db/serial-match';
 
 export interface CloudStatus {
   serial: string;
@@ -74,8 +74,7 @@ export class PlatformDeviceReach implements DeviceReach {
       .selectFrom('cloud_registrations as r')
       .leftJoin('device_presence as p', 'p.serial', 'r.serial')
       .select(['r.serial', 'r.model', 'r.type', 'r.firmware', 'p.online', 'p.firmware as presenceFirmware'])
-      // The index on right(serial, 9) finds the candidates; LIKE keeps only true suffix matches.
-      .where((eb) => eb.or([eb('r.serial', '=', s), eb.and([eb(sql<string>`right(r.serial, 9)`, '=', s.slice(-9)), eb('r.serial', 'like', `%${s.replace(/[\\%_]/g, '')}`)])]))
+      .where(serialOrTail('r.serial', s))
       .limit(5)
       .execute();
     const r = rows.find((x) => serialMatches(x.serial, s));

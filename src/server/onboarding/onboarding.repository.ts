@@ -3,6 +3,7 @@ import type { Executor } from '../db/executor';
 import type { DeviceAddedVia } from '../db/schema';
 import type { Probe } from './probe';
 import { serialMatches } from '../../protocol/qr';
+import { serialOrTail } from '../db/serial-match';
 
 export type ItemState = 'queued' | 'running' | 'added' | 'already_added' | 'failed' | 'needs_action' | 'pending';
 export const TERMINAL_STATES: ItemState[] = ['added', 'already_added', 'failed', 'needs_action'];
@@ -217,8 +218,7 @@ export class OnboardingRepository {
       this.db
         .selectFrom('devices')
         .select(['id', 'site_id as siteId', 'company_id as companyId', 'serial'])
-        // The index on right(serial, 9) finds the candidates; LIKE keeps only true suffix matches.
-        .where((eb) => eb.or([eb('serial', '=', s), eb.and([eb(sql<string>`right(serial, 9)`, '=', s.slice(-9)), eb('serial', 'like', `%${s.replace(/[\\%_]/g, '')}`)])]))
+        .where(serialOrTail('serial', s))
         .limit(5)
     );
   }
