@@ -2,7 +2,7 @@
  * Crash and resume: the server is killed (SIGKILL) in the middle of a bulk add, started again on
  * the same database, and finishes the batch without losing or doubling a device.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { encodeDeviceListQr } from '../../src/protocol/qr';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually } from '../helpers/fleet';
 import { TEST_PASSWORD } from '../helpers/factories';
+import { startServer } from '../helpers/server-process';
 
 const DEVICES = 16;
 
@@ -21,25 +22,6 @@ async function freePort(): Promise<number> {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
       const port = (s.address() as net.AddressInfo).port;
       s.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; stdout: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (out.includes('Sitekeeper is running')) {
-        clearInterval(t);
-        resolve({ child, stdout: () => out });
-      }
-    }, 100);
-    child.on('exit', (code) => {
-      clearInterval(t);
-      reject(new Error(`server exited with ${String(code)}: ${out}`));
     });
   });
 }

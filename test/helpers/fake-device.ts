@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { EmulatedDevice, EmulatedDeviceType, IsapiRequest, IsapiResponse } from '../../src/emulator/types';
+import { eventually } from './wait';
 
 const NS = 'http://www.isapi.org/ver20/XMLSchema';
 
@@ -57,9 +58,5 @@ export class FakeDevice extends EventEmitter implements EmulatedDevice {
 }
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await eventually(async () => (await cond()) || undefined, what, timeoutMs, 25);
 }

@@ -20,15 +20,4 @@ export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[]): Promi
   return fleet;
 }
 
-/** Wait until `check` returns a value (polling), or fail with the last value seen. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    const v = await check();
-    if (v) return v;
-    last = v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+export { eventually } from './wait';

@@ -7,6 +7,8 @@ import { buildApp, StartupError } from '../app';
 import { loadConfig } from '../config';
 import { openDatabase, type DatabaseHandle } from '../db/database';
 import { setupCompany } from '../../../test/helpers/factories';
+import { eventually } from '../../../test/helpers/wait';
+import { startServer } from '../../../test/helpers/server-process';
 
 describe('health, readiness, metrics, docs, jobs', () => {
   let p: TestPlatform;
@@ -47,12 +49,7 @@ describe('health, readiness, metrics, docs, jobs', () => {
     const nonce = `n-${Date.now()}`;
     const id = await p.app.platform.jobs.send('system.ping', { nonce });
     expect(id).toBeTruthy();
-    let value: string | undefined;
-    for (let i = 0; i < 100 && value !== nonce; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      value = await p.app.platform.uow.read.users.getSetting('jobs.last_ping');
-    }
-    expect(value).toBe(nonce);
+    await eventually(async () => (await p.app.platform.uow.read.users.getSetting('jobs.last_ping')) === nonce, 'the job to run', 10_000);
   });
 });
 
@@ -95,12 +92,7 @@ describe('database outage', () => {
     expect(r.body.error.code).toBe('SERVICE_UNAVAILABLE');
 
     await proxy.restore();
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i++) {
-      status = (await p.app.inject('/readyz')).statusCode;
-      if (status !== 200) await new Promise((res) => setTimeout(res, 200));
-    }
-    expect(status).toBe(200);
+    await eventually(async () => (await p.app.inject('/readyz')).statusCode === 200, 'ready again', 10_000);
     expect((await company.admin.get('/api/sites')).status).toBe(200);
   });
 });
@@ -127,37 +119,18 @@ describe('startup', () => {
 
   it('SIGTERM shuts the server down cleanly (exit 0)', async () => {
     const testDb = await createTestDatabase();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      env: {
-        ...process.env,
-        ...(testDb.url ? { DATABASE_URL: testDb.url } : { DATA_DIR: `/tmp/sk-sigterm-${process.pid}-${Date.now()}` }),
-        PORT: '0',
-        EMBEDDED_MQTT_PORT: '0',
-        LOG_LEVEL: 'silent',
-        DEMO_FLEET: 'false',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const server = await startServer({
+      ...(testDb.url ? { DATABASE_URL: testDb.url } : { DATA_DIR: `/tmp/sk-sigterm-${process.pid}-${Date.now()}` }),
+      PORT: '0',
+      EMBEDDED_MQTT_PORT: '0',
+      LOG_LEVEL: 'silent',
+      DEMO_FLEET: 'false',
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const t = setInterval(() => {
-        if (out.includes('Sitekeeper is running')) {
-          clearInterval(t);
-          resolve();
-        }
-      }, 100);
-      child.on('exit', (c) => {
-        clearInterval(t);
-        reject(new Error(`exited early with ${String(c)}`));
-      });
-    });
-    expect(out).toContain('First start: create the installer admin at');
+    const { child } = server;
+    expect(server.stdout()).toContain('First start: create the installer admin at');
     child.kill('SIGTERM');
     const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    expect({ ...exit, stderr: err.slice(-2000) }).toEqual({ code: 0, signal: null, stderr: '' });
+    expect({ ...exit, stderr: server.stderr().slice(-2000) }).toEqual({ code: 0, signal: null, stderr: '' });
     await testDb.drop();
   }, 150_000);
 });
