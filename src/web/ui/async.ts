@@ -52,3 +52,13 @@ export function useAction<A extends unknown[]>(action: (...args: A) => Promise<v
   );
   return { run, busy, error, setError };
 }
+
+/** `value`, once it has stopped changing for `ms` (search boxes: one request when typing pauses). */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}

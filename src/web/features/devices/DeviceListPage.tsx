@@ -1,22 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { devicesApi, sitesApi } from '../../api/endpoints';
 import type { Device } from '../../api/types';
 import { Link, navigate, useParams } from '../../app/router';
-import { useAsync } from '../../ui/async';
+import { useAsync, useDebounced } from '../../ui/async';
 import { Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from '../../ui/components';
 import { usePagedRows } from '../../ui/paged';
 import { VirtualTable, type Column } from '../../ui/VirtualTable';
 
 const STATUSES = ['', 'online', 'offline', 'pending'];
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 /** Devices of one site (/sites/:siteId/devices) or of the whole company (/devices). */
 export function DeviceListPage() {

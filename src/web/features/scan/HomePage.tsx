@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { sitesApi } from '../../api/endpoints';
 import { Link } from '../../app/router';
 import { PlusIcon } from '../../ui/icons';
-import { useAsync } from '../../ui/async';
+import { useAsync, useDebounced } from '../../ui/async';
 import { Empty, ErrorNotice, Loading, PageHeader } from '../../ui/components';
 import { rememberedSiteId, rememberSiteId } from './store';
 
@@ -10,7 +10,8 @@ import { rememberedSiteId, rememberSiteId } from './store';
 export function HomePage() {
   const [search, setSearch] = useState('');
   const [siteId, setSiteId] = useState<string | null>(rememberedSiteId());
-  const sites = useAsync((signal) => sitesApi.list({ search, pageSize: 50 }, signal), [search]);
+  const q = useDebounced(search, 250);
+  const sites = useAsync((signal) => sitesApi.list({ search: q, pageSize: 50 }, signal), [q]);
   const items = sites.data?.items ?? [];
   const chosen = items.find((s) => s.id === siteId);
 

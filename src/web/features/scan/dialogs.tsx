@@ -1,8 +1,33 @@
 /** The dialogs of the scan flow: activation, device password, verification code. */
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Dialog, Field } from '../../ui/components';
 import { devicePasswordRules, passwordStrength, verificationCodeRules } from '../../ui/password';
 import { RuleList, StrengthMeter } from '../../ui/rules';
+
+/** A dialog around one form: its fields, Cancel and one submit button (disabled until it can submit). */
+function FormDialog({ open, title, onCancel, onSubmit, submitLabel, canSubmit, children }: { open: boolean; title: string; onCancel: () => void; onSubmit: () => void; submitLabel: string; canSubmit: boolean; children: ReactNode }) {
+  return (
+    <Dialog open={open} title={title} onClose={onCancel}>
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          onSubmit();
+        }}
+        noValidate
+      >
+        {children}
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-secondary" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={!canSubmit}>
+            {submitLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
 
 interface DialogProps<T> {
   open: boolean;
@@ -20,14 +45,12 @@ export function ActivationDialog({ open, onCancel, onSubmit, count }: DialogProp
   const strength = passwordStrength(password);
   const rulesOk = rules.every((r) => r.ok);
   const match = password === confirm;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     setTouched(true);
     if (rulesOk && match) onSubmit(password);
   };
   return (
-    <Dialog open={open} title="Activate the device" onClose={onCancel}>
-      <form onSubmit={submit} noValidate>
+    <FormDialog open={open} title="Activate the device" onCancel={onCancel} onSubmit={submit} submitLabel="Activate" canSubmit={rulesOk && match}>
         <p>
           {count > 1 ? `${count} devices are` : 'This device is'} factory new. Choose the admin password{' '}
           {count > 1 ? 'they' : 'it'} will use. Keep it: you need it to reach the device without Sitekeeper.
@@ -53,44 +76,20 @@ export function ActivationDialog({ open, onCancel, onSubmit, count }: DialogProp
           onChange={(e) => setConfirm(e.target.value)}
           error={touched && !match ? 'The two passwords differ.' : confirm.length > 0 && !match ? 'Not the same yet.' : undefined}
         />
-        <div className="dialog-actions">
-          <button type="button" className="btn btn-secondary" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={!rulesOk || !match}>
-            Activate
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    </FormDialog>
   );
 }
 
 export function PasswordDialog({ open, onCancel, onSubmit, count, forCloud = false }: DialogProps<string> & { forCloud?: boolean }) {
   const [password, setPassword] = useState('');
   return (
-    <Dialog open={open} title="Device admin password" onClose={onCancel}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (password) onSubmit(password);
-        }}
-      >
+    <FormDialog open={open} title="Device admin password" onCancel={onCancel} onSubmit={() => password && onSubmit(password)} submitLabel="Continue" canSubmit={password !== ''}>
         <p>
           Enter the current admin password of {count > 1 ? `these ${count} devices` : 'this device'}.
           {forCloud ? ' Sitekeeper signs in with it to switch the cloud service on.' : ''}
         </p>
         <Field label="Admin password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-        <div className="dialog-actions">
-          <button type="button" className="btn btn-secondary" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={!password}>
-            Continue
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -99,14 +98,7 @@ export function CloudDialog({ open, onCancel, onSubmit, count, enable }: DialogP
   const rules = verificationCodeRules(code);
   const ok = rules.every((r) => r.ok);
   return (
-    <Dialog open={open} title={enable ? 'Enable the cloud service' : 'Verification code'} onClose={onCancel}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (ok) onSubmit(code);
-        }}
-        noValidate
-      >
+    <FormDialog open={open} title={enable ? 'Enable the cloud service' : 'Verification code'} onCancel={onCancel} onSubmit={() => ok && onSubmit(code)} submitLabel={enable ? 'Enable' : 'Continue'} canSubmit={ok}>
         <p>
           {enable
             ? `The cloud service of ${count > 1 ? `${count} devices is` : 'this device is'} off. Sitekeeper will switch it on with this verification code, which lets the device connect to the platform.`
@@ -121,29 +113,14 @@ export function CloudDialog({ open, onCancel, onSubmit, count, enable }: DialogP
           onChange={(e) => setCode(e.target.value.trim())}
           hint={<RuleList rules={rules} />}
         />
-        <div className="dialog-actions">
-          <button type="button" className="btn btn-secondary" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={!ok}>
-            {enable ? 'Enable' : 'Continue'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    </FormDialog>
   );
 }
 
 export function QrPasswordDialog({ open, onCancel, onSubmit, wrong }: { open: boolean; onCancel: () => void; onSubmit: (password: string) => void; wrong: boolean }) {
   const [password, setPassword] = useState('');
   return (
-    <Dialog open={open} title="This code is locked" onClose={onCancel}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (password) onSubmit(password);
-        }}
-      >
+    <FormDialog open={open} title="This code is locked" onCancel={onCancel} onSubmit={() => password && onSubmit(password)} submitLabel="Unlock" canSubmit={password !== ''}>
         <p>The device list in this QR code is protected by a password. It was chosen when the code was exported (from the recorder or the vendor app).</p>
         <Field
           label="QR code password"
@@ -153,15 +130,6 @@ export function QrPasswordDialog({ open, onCancel, onSubmit, wrong }: { open: bo
           onChange={(e) => setPassword(e.target.value)}
           error={wrong ? 'That password does not unlock this code. Try again.' : undefined}
         />
-        <div className="dialog-actions">
-          <button type="button" className="btn btn-secondary" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={!password}>
-            Unlock
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    </FormDialog>
   );
 }

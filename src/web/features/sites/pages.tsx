@@ -1,10 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError } from '../../api/client';
 import { installersApi, sitesApi } from '../../api/endpoints';
 import type { Site } from '../../api/types';
 import { Link, navigate, useParams } from '../../app/router';
 import { useSession } from '../../app/session';
-import { useAsync } from '../../ui/async';
+import { useAsync, useDebounced } from '../../ui/async';
 import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
 
 const PAGE_SIZE = 25;
@@ -12,7 +12,8 @@ const PAGE_SIZE = 25;
 export function SitesPage() {
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
-  const list = useAsync((signal) => sitesApi.list({ search, page, pageSize: PAGE_SIZE }, signal), [search, page]);
+  const q = useDebounced(search, 250);
+  const list = useAsync((signal) => sitesApi.list({ search: q, page, pageSize: PAGE_SIZE }, signal), [q, page]);
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1;
   return (
     <div>
@@ -126,12 +127,11 @@ export function NewSitePage() {
 function SiteInstallers({ siteId }: { siteId: string }) {
   const all = useAsync(() => installersApi.list(), []);
   const assigned = useAsync(() => sitesApi.installers(siteId), [siteId]);
-  const [chosen, setChosen] = useState<Set<string> | null>(null);
+  // What the user ticked, else what the server has: no copy of the loaded data to keep in step.
+  const [edited, setChosen] = useState<Set<string> | null>(null);
+  const chosen = edited ?? (assigned.data ? new Set(assigned.data.items.map((i) => i.id)) : null);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
-  useEffect(() => {
-    if (assigned.data) setChosen(new Set(assigned.data.items.map((i) => i.id)));
-  }, [assigned.data]);
   const candidates = (all.data?.items ?? []).filter((i) => i.permission === 'manage_assigned' && !i.disabled);
   const save = () => {
     if (!chosen) return;
@@ -204,7 +204,7 @@ export function SitePage() {
       {site.data && (
         <div className="grid-2">
           <SiteForm key={site.data.id} site={site.data} onSaved={() => setSaved(true)} />
-          {session.user?.role === 'installer_admin' && <SiteInstallers siteId={siteId} />}
+          {session.user?.role === 'installer_admin' && <SiteInstallers key={siteId} siteId={siteId} />}
         </div>
       )}
     </div>
