@@ -223,11 +223,6 @@ export class OnboardingRepository {
     );
   }
 
-  async placement(serial: string): Promise<{ siteId: string; companyId: string } | null> {
-    const d = await this.deviceBySerial(serial);
-    return d ? { siteId: d.siteId, companyId: d.companyId } : null;
-  }
-
   async insertDevice(d: {
     companyId: string; siteId: string; serial: string; name: string; type: string; model: string; firmwareVersion: string; firmwareCompatible: boolean | null;
     addedVia: DeviceAddedVia; host: string | null; port: number | null; credentialsSealed: string | null; verificationCodeSealed: string | null; addedBy: string | null; status: string;

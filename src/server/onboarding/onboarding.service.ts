@@ -19,7 +19,7 @@ import { requireSiteAccess } from '../sites/site-access';
 import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
 import { candidatesFrom, type CandidateSpec } from './candidates';
 import type { DeviceReach, Credentials } from './device-reach';
-import { OFFLINE_GUIDANCE, probeCandidate, type Probe, type ProbeContext } from './probe';
+import { OFFLINE_GUIDANCE, placementKind, probeCandidate, type AlreadyAdded, type Probe, type ProbeContext } from './probe';
 import { AuditRepository } from '../audit/audit.repository';
 import { OnboardingRepository, TERMINAL_STATES, type BatchRow, type CandidateRow, type ItemOutcome, type ItemRow } from './onboarding.repository';
 import type { DiscoveredDevice } from '../../devices/sadp-discovery';
@@ -102,7 +102,7 @@ export class OnboardingService {
     return {
       reach: this.reach,
       lan: () => (lan ??= this.reach.discoverLan()),
-      placement: (serial) => repo.placement(serial),
+      placement: (serial) => repo.deviceBySerial(serial),
       siteId,
       companyId: actor.companyId,
     };
@@ -312,7 +312,7 @@ export class OnboardingService {
     const serial = p.serial ?? spec.serial ?? null;
     const withSerial = (o: ItemOutcome): ItemOutcome => ({ ...o, serial: o.serial ?? serial });
 
-    if (p.alreadyAdded) return withSerial(await this.alreadyThere(p.alreadyAdded, serial!, item));
+    if (p.alreadyAdded) return withSerial(this.alreadyThere(p.alreadyAdded, p.alreadyAdded === 'this_site' ? await this.repo().deviceBySerial(serial!) : undefined, item));
 
     if (p.reachableVia === null || !p.online) {
       if (p.reachableVia === 'direct' && p.error && p.error.code !== 'DEVICE_OFFLINE' && p.error.code !== 'DEVICE_TIMEOUT') {
@@ -389,9 +389,9 @@ export class OnboardingService {
     return { state: 'pending', step: 'waiting_online', pendingUntil: until, error: this.errorJson(new AppError('DEVICE_OFFLINE', 'The device is offline; it stays pending and is added as soon as it comes online.')) };
   }
 
-  private async alreadyThere(where: 'this_site' | 'other_site' | 'elsewhere', serial: string, item: ItemRow): Promise<ItemOutcome> {
+  /** The outcome for a device that is already on a site (`d`: the device, when it is on this one). */
+  private alreadyThere(where: AlreadyAdded, d: { id: string } | undefined, item: ItemRow): ItemOutcome {
     if (where === 'this_site') {
-      const d = await this.repo().deviceBySerial(serial);
       // Our own earlier attempt (before a crash) added it: that is success, not a duplicate.
       if (d && item.deviceId === d.id) return { state: 'added', step: 'done', deviceId: d.id };
       return { state: 'already_added', step: 'done', deviceId: d?.id ?? null, error: this.errorJson(new AppError('DEVICE_ALREADY_ADDED')) };
@@ -461,9 +461,8 @@ export class OnboardingService {
       return { state: 'added', step: 'done', deviceId: id, serial, error: null };
     });
     if (out) return out;
-    const existing = await this.repo().placement(serial);
-    const where = !existing ? 'this_site' : existing.companyId !== batch.companyId ? 'elsewhere' : existing.siteId === batch.siteId ? 'this_site' : 'other_site';
-    return { ...(await this.alreadyThere(where, serial, item)), serial };
+    const existing = await this.repo().deviceBySerial(serial);
+    return { ...this.alreadyThere(existing ? placementKind(existing, batch.companyId, batch.siteId) : 'this_site', existing, item), serial };
   }
 
   private errorJson(e: AppError) {

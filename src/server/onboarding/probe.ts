@@ -36,7 +36,7 @@ export interface ProbeContext {
   /** One SADP discovery shared by all candidates of a scan (lazy). */
   lan(): Promise<DiscoveredDevice[] | null>;
   /** Where a device with this serial already is, if anywhere. */
-  placement(serial: string): Promise<{ siteId: string; companyId: string } | null>;
+  placement(serial: string): Promise<{ siteId: string; companyId: string } | undefined>;
   siteId: string;
   companyId: string;
 }
@@ -68,12 +68,16 @@ function errorOf(e: unknown): Probe['error'] {
   return { code: 'DEVICE_PROTOCOL_ERROR', message: 'The device gave an answer Sitekeeper could not read.', hint: 'Try again; if it persists, check the device firmware.' };
 }
 
+/** Where an existing device is, seen from the site being added to. */
+export function placementKind(p: { siteId: string; companyId: string }, companyId: string, siteId: string): AlreadyAdded {
+  if (p.companyId !== companyId) return 'elsewhere';
+  return p.siteId === siteId ? 'this_site' : 'other_site';
+}
+
 async function placementOf(ctx: ProbeContext, serial: string | null): Promise<AlreadyAdded | null> {
   if (!serial) return null;
   const p = await ctx.placement(serial);
-  if (!p) return null;
-  if (p.companyId !== ctx.companyId) return 'elsewhere';
-  return p.siteId === ctx.siteId ? 'this_site' : 'other_site';
+  return p ? placementKind(p, ctx.companyId, ctx.siteId) : null;
 }
 
 export async function probeCandidate(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> {
