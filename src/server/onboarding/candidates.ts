@@ -25,10 +25,10 @@ export function candidatesFrom(qr: ClassifiedQr): CandidateSpec[] {
     case 'serial':
       return [{ name: qr.serial, serial: qr.serial }];
     case 'device-list':
-      if (qr.locked) throw new AppError('QR_PASSWORD_REQUIRED');
+      if (qr.locked) throw new AppError('QR_PASSWORD_REQUIRED', undefined, { details: { kind: qr.kind } });
       return qr.devices.map((d) => ({ name: d.name || d.host, host: d.host, port: d.port, user: d.user, password: d.password }));
     case 'sitekeeper':
-      if (qr.locked) throw new AppError('QR_PASSWORD_REQUIRED');
+      if (qr.locked) throw new AppError('QR_PASSWORD_REQUIRED', undefined, { details: { kind: qr.kind } });
       return qr.devices.map((d) => ({
         name: d.name ?? d.serial ?? d.host ?? 'device',
         ...(d.serial ? { serial: d.serial } : {}),

@@ -113,10 +113,7 @@ export class OnboardingService {
   async scan(actor: Actor, siteId: string, input: { text: string; qrPassword?: string }, meta: RequestMeta) {
     await requireSiteAccess(actor, siteId, this.uow.read.sites);
     const qr = classifyQr(input.text, { ...(input.qrPassword ? { password: input.qrPassword } : {}), now: this.clock.now() });
-    if ('locked' in qr && qr.locked) {
-      throw new AppError('QR_PASSWORD_REQUIRED', undefined, { details: { kind: qr.kind } });
-    }
-    const specs = candidatesFrom(qr);
+    const specs = candidatesFrom(qr); // a locked code: QR_PASSWORD_REQUIRED, before any probing
     const ctx = this.probeContext(actor, siteId);
     const probes = await pool(specs, this.settings.probeConcurrency, (c) => probeCandidate(c, ctx));
     const scanId = randomUUID();
