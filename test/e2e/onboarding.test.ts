@@ -62,6 +62,13 @@ async function addAndWait(client: ApiClient, scanId: string, candidateIds: strin
   return { batchId, batch: done as { items: Array<Record<string, any>>; counts: Record<string, number>; done: boolean } };
 }
 
+/** The audit rows of one action on a device, found by its serial (the target of steps taken before it is added). */
+async function deviceAudit(serial: string, action: string): Promise<Array<Record<string, any>>> {
+  const r = await company.admin.get(`/api/audit?action=${action}&targetId=${encodeURIComponent(serial)}`);
+  expect(r.status).toBe(200);
+  return r.body.items;
+}
+
 describe('scan a device label', () => {
   it('online, activated, registered → added at once with serial + verification code, health monitoring on', async () => {
     const site = await buildSite(company);
@@ -115,6 +122,11 @@ describe('scan a device label', () => {
     expect(dev.fresh.state.network.addressingType).toBe('dynamic');
     const d = (await company.admin.get(`/api/sites/${site.id}/devices`)).body.items[0];
     expect(d.serial).toBe(dev.fresh.serial);
+    // The activation is audited on its own (by serial: the device had no id yet), without the password.
+    const rows = await deviceAudit(dev.fresh.serial, 'device.activate');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ actorId: company.adminId, targetType: 'device', outcome: 'success', details: { serial: dev.fresh.serial, siteId: site.id }, target: { exists: true, link: `/devices/${d.id}` } });
+    expect(JSON.stringify(rows[0])).not.toMatch(/Install3r-Pass|NEWCODE1/);
   });
 
   it('cloud service off → enabled with the chosen verification code, registration awaited, then added', async () => {
@@ -128,7 +140,14 @@ describe('scan a device label', () => {
     expect(batch.items[0], JSON.stringify(batch.items[0])).toMatchObject({ state: 'added' });
     expect(dev.cloudOff.cloudEnabled).toBe(true);
     expect(dev.cloudOff.verificationCode).toBe('CLOUD123');
-    expect((await company.admin.get(`/api/sites/${site.id}/devices`)).body.items[0].addedVia).toBe('cloud');
+    const d = (await company.admin.get(`/api/sites/${site.id}/devices`)).body.items[0];
+    expect(d.addedVia).toBe('cloud');
+    // Enabling the cloud service is audited on its own, without the code or the device password.
+    const rows = await deviceAudit(dev.cloudOff.serial, 'device.cloud.enable');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ actorId: company.adminId, targetType: 'device', outcome: 'success', details: { serial: dev.cloudOff.serial, siteId: site.id }, target: { exists: true, link: `/devices/${d.id}` } });
+    expect(JSON.stringify(rows[0])).not.toContain('CLOUD123');
+    expect(JSON.stringify(rows[0])).not.toContain(desc.adminPassword!);
   });
 
   it('offline → guidance, pending, and added by itself when the device comes online', async () => {

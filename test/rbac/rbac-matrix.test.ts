@@ -48,6 +48,11 @@ async function freshInvitationToken(fx: Fixture): Promise<string> {
   return new URL(r.body.inviteUrl).searchParams.get('token')!;
 }
 
+async function freshInvitationId(fx: Fixture): Promise<string> {
+  const r = await fx.company.admin.post('/api/installers/invitations', { email: `rbac-${Math.random().toString(36).slice(2)}@example.test`, name: 'R', permission: 'manage_all' });
+  return r.body.invitation.id;
+}
+
 async function freshSite(fx: Fixture, caller: Caller): Promise<string> {
   const s = await buildSite(fx.company);
   // The assigned installer is assigned to every site made for the matrix.
@@ -74,6 +79,9 @@ const CASES: Record<string, Case> = {
     request: async () => ({ url: '/api/installers/invitations', body: { email: `m-${Math.random().toString(36).slice(2)}@example.test`, name: 'M', permission: 'manage_all' } }),
     expect: adminOnly,
   },
+  'GET /api/installers/invitations': { request: async () => ({ url: '/api/installers/invitations' }), expect: adminOnly },
+  'POST /api/installers/invitations/:id/resend': { request: async (fx) => ({ url: `/api/installers/invitations/${await freshInvitationId(fx)}/resend` }), expect: adminOnlyOwnTarget },
+  'DELETE /api/installers/invitations/:id': { request: async (fx) => ({ url: `/api/installers/invitations/${await freshInvitationId(fx)}` }), expect: adminOnlyOwnTarget },
   'GET /api/invitations/:token': { request: async (fx) => ({ url: `/api/invitations/${await freshInvitationToken(fx)}` }), expect: all('ok') },
   'POST /api/invitations/:token/accept': {
     request: async (fx) => ({ url: `/api/invitations/${await freshInvitationToken(fx)}/accept`, body: { name: 'A', password: TEST_PASSWORD } }),

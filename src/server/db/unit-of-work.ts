@@ -8,15 +8,17 @@ import type { Executor } from './executor';
 import { AuditRepository } from '../audit/audit.repository';
 import { UserRepository } from '../auth/user.repository';
 import { SiteRepository } from '../sites/site.repository';
+import { InvitationRepository } from '../installers/invitation.repository';
 
 export interface Repos {
   users: UserRepository;
   sites: SiteRepository;
   audit: AuditRepository;
+  invitations: InvitationRepository;
 }
 
 export function reposFor(db: Executor): Repos {
-  return { users: new UserRepository(db), sites: new SiteRepository(db), audit: new AuditRepository(db) };
+  return { users: new UserRepository(db), sites: new SiteRepository(db), audit: new AuditRepository(db), invitations: new InvitationRepository(db) };
 }
 
 export interface UnitOfWork {

@@ -73,6 +73,73 @@ describe('invitations', () => {
   });
 });
 
+describe('pending invitations', () => {
+  it('are listed with permission, expiry and who invited; an accepted one leaves the list', async () => {
+    const inv = await company.admin.post('/api/installers/invitations', { email: 'pending.one@example.test', name: 'Pending One', permission: 'manage_assigned' });
+    const list = await company.admin.get('/api/installers/invitations');
+    expect(list.status).toBe(200);
+    const mine = list.body.items.find((i: { id: string }) => i.id === inv.body.invitation.id);
+    expect(mine).toEqual({
+      id: inv.body.invitation.id, email: 'pending.one@example.test', name: 'Pending One', permission: 'manage_assigned', expiresAt: inv.body.invitation.expiresAt, expired: false,
+      createdAt: expect.any(String), invitedBy: { id: company.adminId, name: 'Ada Admin', email: company.adminEmail },
+    });
+    // Nobody else's: another company sees none of them.
+    expect((await (await buildOtherCompany(p.app)).admin.get('/api/installers/invitations')).body.items).toEqual([]);
+    await new ApiClient(p.app).post(`/api/invitations/${tokenOf(inv.body.inviteUrl)}/accept`, { name: 'Pending One', password: TEST_PASSWORD });
+    expect((await company.admin.get('/api/installers/invitations')).body.items.map((i: { id: string }) => i.id)).not.toContain(inv.body.invitation.id);
+  });
+
+  it('an expired one is listed as expired; sending it again gives a new link (the old one stops working) — audited', async () => {
+    const inv = await company.admin.post('/api/installers/invitations', { email: 'resend.me@example.test', name: 'Resend Me', permission: 'manage_all' });
+    const id = inv.body.invitation.id as string;
+    offsetMs = (p.config.invitationTtlHours + 1) * 3_600_000;
+    try {
+      const listed = (await company.admin.get('/api/installers/invitations')).body.items.find((i: { id: string }) => i.id === id);
+      expect(listed.expired).toBe(true);
+      const again = await company.admin.post(`/api/installers/invitations/${id}/resend`);
+      expect(again.status).toBe(200);
+      expect(again.body.invitation).toMatchObject({ id, email: 'resend.me@example.test', permission: 'manage_all' });
+      expect(new Date(again.body.invitation.expiresAt).getTime()).toBeGreaterThan(clock.now().getTime() + 3_600_000);
+      expect(again.body.inviteUrl).not.toBe(inv.body.inviteUrl);
+      expect((await new ApiClient(p.app).get(`/api/invitations/${tokenOf(inv.body.inviteUrl)}`)).body.error.code).toBe('INVITATION_NOT_FOUND');
+      const d = await new ApiClient(p.app).get(`/api/invitations/${tokenOf(again.body.inviteUrl)}`);
+      expect(d.body).toMatchObject({ email: 'resend.me@example.test' });
+      expect((await company.admin.get('/api/installers/invitations')).body.items.find((i: { id: string }) => i.id === id).expired).toBe(false);
+    } finally {
+      offsetMs = 0;
+    }
+    const rows = await audit(`&targetId=${id}`);
+    expect(rows.map((r) => r.action).sort()).toEqual(['installer.invitation.resend', 'installer.invite']);
+    expect(JSON.stringify(rows)).not.toContain(tokenOf(inv.body.inviteUrl));
+  });
+
+  it('cancelling one ends its link and is audited; an accepted or unknown one is 404', async () => {
+    const inv = await company.admin.post('/api/installers/invitations', { email: 'cancel.me@example.test', name: 'Cancel Me', permission: 'manage_all' });
+    const id = inv.body.invitation.id as string;
+    expect((await company.admin.delete(`/api/installers/invitations/${id}`)).status).toBe(204);
+    expect((await new ApiClient(p.app).get(`/api/invitations/${tokenOf(inv.body.inviteUrl)}`)).body.error.code).toBe('INVITATION_NOT_FOUND');
+    expect((await company.admin.get('/api/installers/invitations')).body.items.map((i: { id: string }) => i.id)).not.toContain(id);
+    const again = await company.admin.delete(`/api/installers/invitations/${id}`);
+    expect(again.status).toBe(404);
+    expect(again.body.error.code).toBe('INVITATION_NOT_FOUND');
+    expect((await company.admin.post(`/api/installers/invitations/${id}/resend`)).status).toBe(404);
+    const [row] = await audit(`&targetId=${id}&action=installer.invitation.cancel`);
+    expect(row).toMatchObject({ details: { email: 'cancel.me@example.test', targetLabel: 'Cancel Me (cancel.me@example.test)' } });
+
+    const used = await company.admin.post('/api/installers/invitations', { email: 'used.one@example.test', name: 'Used', permission: 'manage_all' });
+    await new ApiClient(p.app).post(`/api/invitations/${tokenOf(used.body.inviteUrl)}/accept`, { name: 'Used', password: TEST_PASSWORD });
+    expect((await company.admin.delete(`/api/installers/invitations/${used.body.invitation.id}`)).status).toBe(404);
+  });
+
+  it("another company's invitation cannot be resent or cancelled", async () => {
+    const inv = await company.admin.post('/api/installers/invitations', { email: 'mine.only@example.test', name: 'Mine', permission: 'manage_all' });
+    const other = await buildOtherCompany(p.app);
+    expect((await other.admin.post(`/api/installers/invitations/${inv.body.invitation.id}/resend`)).status).toBe(404);
+    expect((await other.admin.delete(`/api/installers/invitations/${inv.body.invitation.id}`)).status).toBe(404);
+    expect((await new ApiClient(p.app).get(`/api/invitations/${tokenOf(inv.body.inviteUrl)}`)).status).toBe(200);
+  });
+});
+
 describe('managing installers', () => {
   it('changes permission, disables (sessions end, sign-in refused), enables, removes — each audited', async () => {
     const inst = await buildInstaller(p.app, company, 'manage_assigned');

@@ -18,6 +18,19 @@ export const InstallerSchema = Type.Object({
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) });
 
+const InvitationCreated = Type.Object({ invitation: Type.Object({ id: Uuid, email: Type.String(), permission: Permission, expiresAt: DateTime }), inviteUrl: Type.String() });
+
+export const PendingInvitationSchema = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  name: Type.String(),
+  permission: Permission,
+  expiresAt: DateTime,
+  expired: Type.Boolean({ description: 'The link no longer works; send it again for a new one.' }),
+  createdAt: DateTime,
+  invitedBy: Type.Union([Type.Object({ id: Uuid, name: Type.String(), email: Type.String() }), Type.Null()], { description: 'Null when that account was removed.' }),
+});
+
 export function installerRoutes(app: App, deps: { installers: InstallerService; auth: AuthService; rateLimitPerMinute: number }): void {
   const { installers, auth } = deps;
 
@@ -32,12 +45,36 @@ export function installerRoutes(app: App, deps: { installers: InstallerService; 
       tags: ['installers'],
       summary: 'Invite an installer (link expires)',
       body: Type.Object({ email: Email, name: Type.String({ minLength: 1, maxLength: 200 }), permission: Permission }, { additionalProperties: false }),
-      response: {
-        201: Type.Object({ invitation: Type.Object({ id: Uuid, email: Type.String(), permission: Permission, expiresAt: DateTime }), inviteUrl: Type.String() }),
-        ...errorResponses,
-      },
+      response: { 201: InvitationCreated, ...errorResponses },
     },
   }, async (req, reply) => reply.status(201).send(await installers.invite(requireActor(req), req.body, meta(req))));
+
+  app.get('/api/installers/invitations', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['installers'],
+      summary: 'Invitations not accepted yet (expired ones too), newest first',
+      response: { 200: Type.Object({ items: Type.Array(PendingInvitationSchema) }), ...errorResponses },
+    },
+  }, async (req) => ({ items: await installers.listInvitations(requireActor(req)) }));
+
+  app.post('/api/installers/invitations/:id/resend', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['installers'],
+      summary: 'Send a pending invitation again: a new link with a new expiry (the old link stops working)',
+      params: IdParams,
+      response: { 200: InvitationCreated, ...errorResponses },
+    },
+  }, async (req) => installers.resendInvitation(requireActor(req), req.params.id, meta(req)));
+
+  app.delete('/api/installers/invitations/:id', {
+    config: { access: 'admin' },
+    schema: { tags: ['installers'], summary: 'Cancel a pending invitation (its link stops working)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (req, reply) => {
+    await installers.cancelInvitation(requireActor(req), req.params.id, meta(req));
+    return reply.status(204).send(null);
+  });
 
   app.get('/api/invitations/:token', {
     config: { access: 'public', rateLimit: { max: deps.rateLimitPerMinute, timeWindow: '1 minute' } },

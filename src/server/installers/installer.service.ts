@@ -48,6 +48,43 @@ export class InstallerService {
     return { invitation: { id, email, permission: input.permission, expiresAt }, inviteUrl: `${this.opts.publicUrl}/invite?token=${token}` };
   }
 
+  /** Invitations not accepted yet, newest first; expired ones too (they can be sent again). */
+  async listInvitations(actor: Actor) {
+    const now = this.clock.now();
+    return (await this.uow.read.invitations.listPending(actor.companyId)).map(({ companyId: _c, ...i }) => ({ ...i, expired: i.expiresAt <= now }));
+  }
+
+  /** A new link with a new expiry for a pending invitation; the old link stops working. */
+  async resendInvitation(actor: Actor, id: string, meta: RequestMeta) {
+    const token = newToken();
+    const expiresAt = new Date(this.clock.now().getTime() + this.opts.invitationTtlHours * 3_600_000);
+    const inv = await this.uow.tx(async (r) => {
+      const inv = await this.pendingInvitation(actor, id, r);
+      if (await r.users.emailTaken(inv.email)) throw new AppError('EMAIL_TAKEN', 'An account with this e-mail already exists, so this invitation can no longer be used.', { hint: 'Cancel the invitation; the person can sign in with that account.' });
+      await r.invitations.renew(id, hashToken(token), expiresAt);
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.invitation.resend', targetType: 'invitation', targetId: id, outcome: 'success', details: { email: inv.email, expiresAt: expiresAt.toISOString() }, correlationId: meta.correlationId });
+      return inv;
+    });
+    return { invitation: { id, email: inv.email, permission: inv.permission, expiresAt }, inviteUrl: `${this.opts.publicUrl}/invite?token=${token}` };
+  }
+
+  /** Withdraw a pending invitation: its link stops working. */
+  async cancelInvitation(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+    await this.uow.tx(async (r) => {
+      const inv = await this.pendingInvitation(actor, id, r);
+      // Written before the row goes, so the entry keeps the invitee's name.
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.invitation.cancel', targetType: 'invitation', targetId: id, outcome: 'success', details: { email: inv.email }, correlationId: meta.correlationId });
+      await r.invitations.delete(id);
+    });
+  }
+
+  private async pendingInvitation(actor: Actor, id: string, r: UnitOfWork['read']) {
+    const inv = await r.invitations.findPendingForUpdate(id, actor.companyId);
+    // Accepted, cancelled or another company's: not there as far as this actor can tell.
+    if (!inv) throw new AppError('INVITATION_NOT_FOUND', 'No such pending invitation.', { hint: 'Reload the installers page: it may have been accepted or cancelled meanwhile.' });
+    return inv;
+  }
+
   private async usableInvitation(token: string, forUpdate: boolean, users: UnitOfWork['read']['users']) {
     const inv = await users.findInvitationByTokenHash(hashToken(token), forUpdate);
     if (!inv) throw new AppError('INVITATION_NOT_FOUND');
@@ -98,8 +135,9 @@ export class InstallerService {
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
     await this.uow.tx(async (r) => {
       const u = await this.ownInstaller(actor, id, r.users);
-      await r.users.deleteUser(id);
+      // Written before the account goes, so the entry keeps the installer's name.
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.remove', targetType: 'user', targetId: id, outcome: 'success', details: { email: u.email }, correlationId: meta.correlationId });
+      await r.users.deleteUser(id);
     });
   }
 }

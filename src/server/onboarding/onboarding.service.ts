@@ -332,6 +332,7 @@ export class OnboardingService {
         await setStep('activating');
         try {
           await this.reach.lanClient(p.host!, p.port!).activate(decisions.adminPassword);
+          await this.auditDeviceChange('device.activate', batch, serial);
         } catch (e) {
           if (!isAppError(e, 'DEVICE_ALREADY_ACTIVATED')) throw e;
         }
@@ -350,6 +351,7 @@ export class OnboardingService {
         if (!creds) return withSerial({ state: 'needs_action', step: 'probing', error: this.errorJson(new AppError('DEVICE_PASSWORD_REQUIRED')) });
         await setStep('enabling_cloud');
         await this.reach.lanClient(p.host!, p.port!, creds).enableCloud(code);
+        await this.auditDeviceChange('device.cloud.enable', batch, serial);
         await setStep('waiting_registration');
         await this.waitForRegistration(serial!);
         p = { ...p, reachableVia: 'cloud', cloudEnabled: true, cloudRegistered: true };
@@ -377,6 +379,11 @@ export class OnboardingService {
     // On the LAN with the cloud service on but not connected: keep it as a LAN device if we can log in.
     if (creds) return this.insert(item, batch, p, 'agent', { host: p.host!, port: p.port!, creds }, cand.name);
     return withSerial({ state: 'needs_action', step: 'probing', error: this.errorJson(new AppError('DEVICE_PASSWORD_REQUIRED')) });
+  }
+
+  /** A change made to a device before it is added: audited by serial (it has no id yet), never with its secrets. */
+  private async auditDeviceChange(action: 'device.activate' | 'device.cloud.enable', batch: BatchRow, serial: string | null): Promise<void> {
+    await new AuditRepository(this.db).record({ companyId: batch.companyId, actorId: batch.createdBy, actorEmail: null, action, targetType: 'device', targetId: serial, outcome: 'success', details: { serial, siteId: batch.siteId, batchId: batch.id } });
   }
 
   private pendingOutcome(item: ItemRow): ItemOutcome {

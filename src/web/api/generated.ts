@@ -32,9 +32,31 @@ export interface GetApiAuditResponse {
     at: string;
     actorId: string | null;
     actorEmail: string | null;
+    /**
+     * The actor's name now; null for the system or a removed account.
+     */
+    actorName: string | null;
     action: string;
     targetType: string;
     targetId: string | null;
+    /**
+     * The target for people: resolved for the whole page in one lookup.
+     */
+    target: {
+      /**
+       * The target type; users are `installer` or `user`.
+       */
+      kind: string;
+      /**
+       * Its name now, or as it was when the row was written if it is gone.
+       */
+      label: string | null;
+      exists: boolean;
+      /**
+       * Its page in the portal while it exists.
+       */
+      link: string | null;
+    };
     outcome: 'success' | 'failure';
     details: {
       [k: string]: unknown;
@@ -152,6 +174,29 @@ export interface GetApiDevicesResponse {
   total: number;
   page: number;
   pageSize: number;
+}
+
+export interface GetApiInstallersInvitationsResponse {
+  items: {
+    id: string;
+    email: string;
+    name: string;
+    permission: 'manage_all' | 'manage_assigned';
+    expiresAt: string;
+    /**
+     * The link no longer works; send it again for a new one.
+     */
+    expired: boolean;
+    createdAt: string;
+    /**
+     * Null when that account was removed.
+     */
+    invitedBy: {
+      id: string;
+      name: string;
+      email: string;
+    } | null;
+  }[];
 }
 
 export interface GetApiInstallersResponse {
@@ -401,6 +446,16 @@ export interface PostApiInstallersInvitationsBody {
   email: string;
   name: string;
   permission: 'manage_all' | 'manage_assigned';
+}
+
+export interface PostApiInstallersInvitationsIdResendResponse {
+  invitation: {
+    id: string;
+    email: string;
+    permission: 'manage_all' | 'manage_assigned';
+    expiresAt: string;
+  };
+  inviteUrl: string;
 }
 
 export interface PostApiInstallersInvitationsResponse {
