@@ -15,6 +15,8 @@ const SESSION_TTL_MS = 30 * 60_000;
 const LOGIN_TTL_MS = 60_000;
 const ITERATIONS = 100;
 export const AXPRO_LEVELS = ['installer', 'administrator', 'operator'];
+/** Area id meaning "every area": what clients send to arm or disarm the whole panel (paths are matched lower-case). */
+export const ALL_AREAS = '0xffffffff';
 
 const sha256hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -214,14 +216,14 @@ export class AxProPanel {
       }
     }
     if (method === 'PUT' || method === 'POST') {
-      let m = /^\/isapi\/securitycp\/control\/arm\/(\d+)$/.exec(path);
-      if (m) {
+      let m = /^\/isapi\/securitycp\/control\/arm\/(\d+|0xffffffff)$/.exec(path);
+      if (m?.[1]) {
         const ways = c.query.get('ways') ?? 'away';
         if (ways !== 'away' && ways !== 'stay') return this.d.rs(j, 'badParameters', { description: 'ways must be away or stay.' });
-        return this.setArming(j, Number(m[1]), ways);
+        return this.setArming(j, m[1], ways);
       }
-      m = /^\/isapi\/securitycp\/control\/disarm\/(\d+)$/.exec(path);
-      if (m) return this.setArming(j, Number(m[1]), 'disarm');
+      m = /^\/isapi\/securitycp\/control\/disarm\/(\d+|0xffffffff)$/.exec(path);
+      if (m?.[1]) return this.setArming(j, m[1], 'disarm');
       m = /^\/isapi\/securitycp\/control\/(bypass|bypassrecover)\/(\d+)$/.exec(path);
       if (m) {
         const z = s.zones.find((x) => x.id === Number(m?.[2]));
@@ -233,12 +235,15 @@ export class AxProPanel {
     return this.d.rs(j, 'notSupport', { http: 404 });
   }
 
-  private setArming(c: IsapiContext, id: number, arming: 'away' | 'stay' | 'disarm'): IsapiResponse {
-    const ss = this.s.subSystems.find((x) => x.id === id);
-    if (!ss) return this.d.rs(c, 'badParameters', { http: 404, description: 'No such area.' });
-    ss.arming = arming;
-    if (arming === 'disarm') ss.alarm = false;
-    this.d.emitStatus('armStatus', { subSystem: id, arming, by: c.user?.userName ?? 'cloud' });
+  /** Arms or disarms one area, or every area for `0xffffffff`. */
+  private setArming(c: IsapiContext, area: string, arming: 'away' | 'stay' | 'disarm'): IsapiResponse {
+    const areas = area === ALL_AREAS ? this.s.subSystems : this.s.subSystems.filter((x) => x.id === Number(area));
+    if (areas.length === 0) return this.d.rs(c, 'badParameters', { http: 404, description: 'No such area.' });
+    for (const ss of areas) {
+      ss.arming = arming;
+      if (arming === 'disarm') ss.alarm = false;
+      this.d.emitStatus('armStatus', { subSystem: ss.id, arming, by: c.user?.userName ?? 'cloud' });
+    }
     this.d.changed();
     return this.d.rs(c, 'ok');
   }

@@ -19,12 +19,20 @@ export interface ModelInfo {
   serialInfix: string;
   /** SADP DeviceType class code. */
   sadpClass: string;
+  /**
+   * Cameras with a microSD slot: the size in MB of the card an emulated camera of this model comes
+   * with (it shows in /ISAPI/ContentMgmt/Storage as an `hdd` of type SD). Absent: no slot.
+   */
+  sdCardMb?: number;
 }
 
 export const MODELS: Record<EmulatedDeviceType, ModelInfo[]> = {
   camera: [
-    { model: 'DS-2CD2143G2-I', deviceType: 'IPCamera', deviceDescription: 'IPCamera', firmwareVersion: 'V5.7.3', firmwareBuild: '220112', ns: HIKVISION_NS, digestStyle: 'camera', serialInfix: 'AAWR', sadpClass: '139881' },
-    { model: 'DS-2CD2386G2-IU', deviceType: 'IPCamera', deviceDescription: 'IPCamera', firmwareVersion: 'V5.7.11', firmwareBuild: '230301', ns: HIKVISION_NS, digestStyle: 'camera', serialInfix: 'AAWR', sadpClass: '139881' },
+    // 64 GB and 128 GB cards as the cameras report them (MB).
+    { model: 'DS-2CD2143G2-I', deviceType: 'IPCamera', deviceDescription: 'IPCamera', firmwareVersion: 'V5.7.3', firmwareBuild: '220112', ns: HIKVISION_NS, digestStyle: 'camera', serialInfix: 'AAWR', sadpClass: '139881', sdCardMb: 60_906 },
+    { model: 'DS-2CD2386G2-IU', deviceType: 'IPCamera', deviceDescription: 'IPCamera', firmwareVersion: 'V5.7.11', firmwareBuild: '230301', ns: HIKVISION_NS, digestStyle: 'camera', serialInfix: 'AAWR', sadpClass: '139881', sdCardMb: 121_942 },
+    // Value series: no card slot.
+    { model: 'DS-2CD1043G0-I', deviceType: 'IPCamera', deviceDescription: 'IPCamera', firmwareVersion: 'V5.5.800', firmwareBuild: '210628', ns: HIKVISION_NS, digestStyle: 'camera', serialInfix: 'AAWR', sadpClass: '139881' },
   ],
   nvr: [
     { model: 'DS-7608NI-K2', deviceType: 'NVR', deviceDescription: 'NVR', firmwareVersion: 'V4.40.015', firmwareBuild: '210922', ns: ISAPI_NS, digestStyle: 'intercom', serialInfix: 'CCRR', sadpClass: '140101' },

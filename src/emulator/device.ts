@@ -46,6 +46,9 @@ import { buildXml } from '../protocol/isapi/xml';
 import { AxProPanel } from './axpro';
 import { INCOMPATIBLE_FIRMWARE, modelInfo, type ModelInfo } from './catalog';
 import { DigestAuthenticator, LoginGuard } from './digest';
+import { eventTriggerRoutes } from './isapi/events';
+import { motionDetectionRoutes } from './isapi/motion';
+import type { IsapiRoute } from './isapi/route';
 import { adminLevel, defaultFaults, factoryResetState, initialState, type DeviceSpec, type DeviceState, type FaultState, type StoredUser, type ZoneCondition } from './state';
 import type { EmulatedDevice, EmulatedDeviceType, IsapiRequest, IsapiResponse } from './types';
 
@@ -108,8 +111,6 @@ interface Ctx {
   user: StoredUser | undefined;
   json: boolean;
 }
-
-type Handler = (ctx: Ctx, m: RegExpExecArray) => Promise<IsapiResponse> | IsapiResponse;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -358,7 +359,7 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
     }
   }
 
-  private readonly routes: [string, RegExp, Handler][] = [
+  private readonly routes: IsapiRoute[] = [
     ['GET', /^\/isapi\/system\/deviceinfo$/, () => this.deviceInfoRes()],
     ['GET', /^\/isapi\/system\/status$/, () => this.deviceStatusRes()],
     ['GET', /^\/isapi\/system\/capabilities$/, () => this.capabilitiesRes()],
@@ -389,6 +390,8 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
     ['GET', /^\/isapi\/contentmgmt\/inputproxy\/channels\/status$/, () => this.channelStatusRes()],
     ['GET', /^\/isapi\/streaming\/channels$/, () => this.streamingChannelsRes()],
     ['GET', /^\/isapi\/event\/notification\/httphosts$/, () => this.httpHostsRes()],
+    ...eventTriggerRoutes(this),
+    ...motionDetectionRoutes(this),
   ];
 
   private async route(c: Ctx): Promise<IsapiResponse> {
@@ -396,7 +399,8 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
     if (this.axpro && c.json && c.path.startsWith('/isapi/security/users')) return this.axpro.handleUsers(c, c.method, c.path);
     if (this.axpro && c.path === '/isapi/security/sessionlogout') return this.axpro.logout(c);
     let pathKnown = false;
-    for (const [method, re, handler] of this.routes) {
+    for (const [method, re, handler, types] of this.routes) {
+      if (types && !types.includes(this.type)) continue;
       const m = re.exec(c.path);
       if (!m) continue;
       pathKnown = true;
@@ -797,7 +801,7 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
     return this.state.hdds.map((h) => ({
       id: h.id,
       hddName: `hdd${h.id}`,
-      hddType: 'SATA',
+      hddType: h.type ?? 'SATA',
       status: h.status,
       capacity: h.capacityMb,
       freeSpace: h.status === 'ok' ? h.freeMb : 0,
@@ -834,7 +838,8 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice {
   }
 
   private channelStatusRes(): IsapiResponse {
-    const hddOk = this.type !== 'nvr' || this.state.hdds.some((h) => h.status === 'ok');
+    // Where the device has disks (or a camera its card), recording needs one that works.
+    const hddOk = this.state.hdds.length === 0 || this.state.hdds.some((h) => h.status === 'ok');
     return this.xml(
       200,
       channelStatusXml(

@@ -87,6 +87,7 @@ describe('fleet', () => {
     const list = JSON.parse((await rawRequest(`${fleet.controlUrl}/control/devices`)).text) as { serial: string; faults: { power: string } }[];
     expect(list).toHaveLength(6);
     expect(list[5]?.faults.power).toBe('off');
+    expect(list.map((d) => (d as { online?: boolean }).online)).toEqual([true, true, true, true, true, false]);
   });
 
   it('sitekeeper emulator fault sets faults through the control API', async () => {
@@ -173,9 +174,11 @@ describe('sitekeeper emulator --json (CLI)', () => {
     try {
       const devices = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
       for (const d of devices) {
-        const keys = ['serial', 'shortSerial', 'type', 'model', 'host', 'httpPort', 'verificationCode', 'activated', 'cloudEnabled', 'label', ...(d.activated ? ['adminUser', 'adminPassword'] : [])];
+        const keys = ['serial', 'shortSerial', 'type', 'model', 'host', 'httpPort', 'verificationCode', 'activated', 'cloudEnabled', 'online', 'label', ...(d.activated ? ['adminUser', 'adminPassword'] : [])];
         expect(Object.keys(d).sort()).toEqual(keys.sort());
       }
+      // The default fleet's last device is powered off, and the lines say so.
+      expect(devices.map((d) => d.online)).toEqual([true, true, true, true, false]);
       const ready = devices[0] as { host: string; httpPort: number; adminUser: string; adminPassword: string };
       const r = await new DigestClient(`http://${ready.host}:${ready.httpPort}`, ready.adminUser, ready.adminPassword).get('/ISAPI/System/deviceInfo');
       expect(r.status).toBe(200);

@@ -80,6 +80,8 @@ export interface DeviceDescription {
   verificationCode: string;
   activated: boolean;
   cloudEnabled: boolean;
+  /** Powered and not rebooting (the default fleet keeps its last device powered off). */
+  online: boolean;
   label: string;
   adminUser?: string;
   adminPassword?: string;
@@ -148,6 +150,7 @@ export function describeDevice(d: VirtualDevice): DeviceDescription {
     verificationCode: s.verificationCode,
     activated: s.activated,
     cloudEnabled: s.cloudEnabled,
+    online: d.powered,
     label: labelText(s),
   };
   const admin = d.adminUser;
@@ -213,49 +216,18 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   };
   for (const d of devices) d.on('change', scheduleSave);
 
-  // LAN: HTTP servers.
-  const cloudConnections = opts.cloudMqttUrl ? devices.filter((d) => d.cloudEnabled).length : 0;
-  const maxHttp = opts.maxHttpServers ?? defaultMaxHttpServers(devices.length, cloudConnections, openFileLimit());
-  await inBatches(devices.slice(0, maxHttp), 256, async (d, i) => {
-    const host = opts.hostBase ? hostFor(opts.hostBase, i) : (d.state.host ?? '127.0.0.1');
-    await d.attachLan(host, d.state.host === host ? (d.state.httpPort ?? 0) : 0);
-  });
-
-  // SADP.
   let sadp: SadpResponder | undefined;
-  if (opts.sadpPort !== false) {
-    sadp = new SadpResponder(() => devices, { port: opts.sadpPort ?? 0, address: opts.sadpAddress ?? '127.0.0.1' });
-    await sadp.start();
-  }
-
-  // Device cloud.
   const agents = new Map<VirtualDevice, Promise<CloudAgentHandle | undefined>>();
   let closing = false;
-  if (opts.cloudMqttUrl) {
-    const mqttUrl = opts.cloudMqttUrl;
-    const { startCloudAgent } = await import('./cloud-agent');
-    const ensureAgent = (d: VirtualDevice): void => {
-      if (closing || agents.has(d) || !d.cloudEnabled) return;
-      agents.set(
-        d,
-        startCloudAgent(d, { mqttUrl, ...(opts.cloudTopicPrefix ? { topicPrefix: opts.cloudTopicPrefix } : {}) }).catch((e: unknown) => {
-          process.emitWarning(`cloud agent of ${d.serial} failed to start: ${e instanceof Error ? e.message : String(e)}`);
-          return undefined;
-        }),
-      );
-    };
-    for (const d of devices) {
-      ensureAgent(d);
-      d.on('cloud-config', () => ensureAgent(d));
-    }
-  }
 
   // Control server.
   const control = createServer((req, res) => void handleControl(req, res));
   const fleet: Fleet = {
     devices,
     controlUrl: '',
-    sadpPort: sadp?.port ?? 0,
+    get sadpPort() {
+      return sadp?.port ?? 0;
+    },
     get: (serial) => bySerial.get(serial.toUpperCase()),
     describe: describeDevice,
     async applyFaults(serial, faults) {
@@ -265,18 +237,22 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       return describeDevice(d);
     },
     save,
-    async close() {
-      closing = true;
-      const controlClosed = new Promise<void>((resolve) => control.close(() => resolve()));
-      control.closeAllConnections();
-      await controlClosed;
-      const handles = await Promise.all(agents.values());
-      await Promise.all(handles.filter((h): h is CloudAgentHandle => h !== undefined).map((h) => h.close().catch(() => undefined)));
-      await sadp?.close();
-      await inBatches(devices, 512, (d) => d.close());
-      if (opts.statePath) await save();
-    },
+    close: () => shutdown(true),
   };
+
+  /** Stops everything started so far; `saveState` false after a failed start (nothing worth keeping). */
+  async function shutdown(saveState: boolean): Promise<void> {
+    closing = true;
+    const controlClosed = new Promise<void>((resolve) => control.close(() => resolve()));
+    control.closeAllConnections();
+    await controlClosed;
+    const handles = await Promise.all(agents.values());
+    await Promise.all(handles.filter((h): h is CloudAgentHandle => h !== undefined).map((h) => h.close().catch(() => undefined)));
+    await sadp?.close();
+    await inBatches(devices, 512, (d) => d.close());
+    if (saveState && opts.statePath) await save();
+    else clearTimeout(saveTimer);
+  }
 
   async function readJson(req: IncomingMessage): Promise<unknown> {
     const chunks: Buffer[] = [];
@@ -300,7 +276,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   }
 
   function deviceDetail(d: VirtualDevice): Record<string, unknown> {
-    return { ...describeDevice(d), online: d.powered, lanReachable: d.lanReachable, cloudLinkUp: d.cloudLinkUp, cloudRegistered: d.cloudRegisteredNow, firmwareVersion: d.firmwareVersion, faults: d.faultState() };
+    return { ...describeDevice(d), lanReachable: d.lanReachable, cloudLinkUp: d.cloudLinkUp, cloudRegistered: d.cloudRegisteredNow, firmwareVersion: d.firmwareVersion, faults: d.faultState() };
   }
 
   async function handleControl(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -334,17 +310,59 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    control.once('error', reject);
-    control.listen(opts.controlPort ?? 0, opts.controlHost ?? '127.0.0.1', () => {
-      control.off('error', reject);
-      resolve();
+  // The control port first: a port clash fails before any device listens. On any failure, what
+  // was started is closed again (a caller may retry on other ports) and nothing is saved.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      control.once('error', reject);
+      control.listen(opts.controlPort ?? 0, opts.controlHost ?? '127.0.0.1', () => {
+        control.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const addr = control.address();
-  const port = addr && typeof addr === 'object' ? addr.port : 0;
-  (fleet as { controlUrl: string }).controlUrl = `http://${opts.controlHost ?? '127.0.0.1'}:${port}`;
+    const addr = control.address();
+    const port = addr && typeof addr === 'object' ? addr.port : 0;
+    (fleet as { controlUrl: string }).controlUrl = `http://${opts.controlHost ?? '127.0.0.1'}:${port}`;
+
+    // SADP.
+    if (opts.sadpPort !== false) {
+      sadp = new SadpResponder(() => devices, { port: opts.sadpPort ?? 0, address: opts.sadpAddress ?? '127.0.0.1' });
+      await sadp.start();
+    }
+
+    // LAN: HTTP servers.
+    const cloudConnections = opts.cloudMqttUrl ? devices.filter((d) => d.cloudEnabled).length : 0;
+    const maxHttp = opts.maxHttpServers ?? defaultMaxHttpServers(devices.length, cloudConnections, openFileLimit());
+    await inBatches(devices.slice(0, maxHttp), 256, async (d, i) => {
+      const host = opts.hostBase ? hostFor(opts.hostBase, i) : (d.state.host ?? '127.0.0.1');
+      await d.attachLan(host, d.state.host === host ? (d.state.httpPort ?? 0) : 0);
+    });
+
+    // Device cloud.
+    if (opts.cloudMqttUrl) {
+      const mqttUrl = opts.cloudMqttUrl;
+      const { startCloudAgent } = await import('./cloud-agent');
+      const ensureAgent = (d: VirtualDevice): void => {
+        if (closing || agents.has(d) || !d.cloudEnabled) return;
+        agents.set(
+          d,
+          startCloudAgent(d, { mqttUrl, ...(opts.cloudTopicPrefix ? { topicPrefix: opts.cloudTopicPrefix } : {}) }).catch((e: unknown) => {
+            process.emitWarning(`cloud agent of ${d.serial} failed to start: ${e instanceof Error ? e.message : String(e)}`);
+            return undefined;
+          }),
+        );
+      };
+      for (const d of devices) {
+        ensureAgent(d);
+        d.on('cloud-config', () => ensureAgent(d));
+      }
+    }
+  } catch (e) {
+    await shutdown(false).catch(() => undefined);
+    throw e;
+  }
   if (opts.statePath) await save();
+
   return fleet;
 }
 

@@ -11,7 +11,7 @@ export { startFleet, fleetSpecs, describeDevice, hostFor, type Fleet, type Fleet
 export { SadpResponder, probeMatchFor, type SadpResponderOptions } from './sadp-responder';
 export { labelText, labelPng, LABEL_DOMAIN } from './label';
 export { MODELS, INCOMPATIBLE_FIRMWARE, modelInfo, type ModelInfo } from './catalog';
-export { initialState, defaultFaults, type DeviceSpec, type DeviceState, type FaultState, type StoredUser, type HddState, type ChannelState, type ZoneState, type ZoneCondition, type AxProState, type SubSystemState } from './state';
+export { initialState, defaultFaults, type DeviceSpec, type DeviceState, type FaultState, type StoredUser, type HddState, type ChannelState, type ZoneState, type ZoneCondition, type AxProState, type SubSystemState, type EventNotificationState, type MotionDetectionState } from './state';
 export { buildFirmwarePackage, parseFirmwarePackage, type FirmwareHeader } from '../protocol/isapi/firmware-package';
 export type { EmulatedDevice, EmulatedDeviceType, IsapiRequest, IsapiResponse } from './types';
 

@@ -64,13 +64,20 @@ export class SadpResponder {
     this.socket = socket;
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo.address, rinfo.port));
     socket.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(this.opts.port ?? 37020, this.opts.address ?? '127.0.0.1', () => {
-        socket.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(this.opts.port ?? 37020, this.opts.address ?? '127.0.0.1', () => {
+          socket.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (e) {
+      // Port taken: release the socket so nothing keeps the process alive, and let the caller decide.
+      this.socket = undefined;
+      socket.close();
+      throw e;
+    }
     if (this.opts.multicast) socket.addMembership(SADP_MULTICAST_ADDRESS);
     return this.port;
   }

@@ -16,6 +16,8 @@ export interface StoredUser {
 
 export interface HddState {
   id: number;
+  /** `SD` for a camera's memory card; absent (older state files) or `SATA` for a disk. */
+  type?: 'SATA' | 'SD';
   capacityMb: number;
   freeMb: number;
   status: 'ok' | 'error' | 'unformatted';
@@ -28,6 +30,29 @@ export interface ChannelState {
   online: boolean;
   videoLoss: boolean;
   recording: boolean;
+}
+
+/** One linkage of an event trigger (`EventTriggerNotification`). */
+export interface EventNotificationState {
+  id: string;
+  /** `center` (alarm centre / platform), `record`, `email`, `beep`, … */
+  method: string;
+  recurrence?: string;
+  /** Channel a `record` linkage records (`dynVideoInputID`). */
+  videoInputId?: number;
+}
+
+/** Motion detection settings of one channel (`MotionDetection`). */
+export interface MotionDetectionState {
+  enabled: boolean;
+  enableHighlight: boolean;
+  samplingInterval: number;
+  startTriggerTime: number;
+  endTriggerTime: number;
+  /** 0–100. */
+  sensitivityLevel: number;
+  /** Hex bitmap of the 22 × 18 grid, one row after the other. */
+  gridMap: string;
 }
 
 export type ZoneCondition = 'normal' | 'open' | 'fault' | 'tamper';
@@ -90,6 +115,10 @@ export interface DeviceState {
   hdds: HddState[];
   overwrite: boolean;
   channels: ChannelState[];
+  /** Event trigger linkages changed over ISAPI, by lower-case trigger id (absent: factory linkages). */
+  eventNotifications?: Record<string, EventNotificationState[]>;
+  /** Motion detection settings changed over ISAPI, by channel id (absent: factory settings). */
+  motionDetection?: Record<number, MotionDetectionState>;
   axpro?: AxProState;
   faults: FaultState;
   /** Last HTTP port, reused after a restart when free. */
@@ -116,6 +145,8 @@ export interface DeviceSpec {
   channels?: number;
   /** NVR disks (1–8), default 2. */
   hdds?: number;
+  /** Cameras whose model has a card slot (catalogue `sdCardMb`): default true; false leaves the slot empty. */
+  sdCard?: boolean;
   firmwareVersion?: string;
   firmwareBuild?: string;
   host?: string;
@@ -157,6 +188,7 @@ export function initialState(spec: DeviceSpec): DeviceState {
   const code = spec.verificationCode ?? generateVerificationCode();
   const channelCount = spec.type === 'nvr' ? clamp(spec.channels ?? 4, 4, 64) : spec.type === 'camera' ? 1 : 0;
   const hddCount = spec.type === 'nvr' ? clamp(spec.hdds ?? 2, 1, 8) : 0;
+  const sdCardMb = spec.type === 'camera' && spec.sdCard !== false ? info.sdCardMb : undefined;
   const state: DeviceState = {
     type: spec.type,
     model: info.model,
@@ -173,7 +205,9 @@ export function initialState(spec: DeviceSpec): DeviceState {
     users: activated ? [{ id: 1, userName: spec.adminUser ?? 'admin', password: spec.adminPassword ?? generatePassword(), userLevel: adminLevel(spec.type) }] : [],
     network: { addressingType: 'static', subnetMask: '255.0.0.0', gateway: '127.0.0.1', dns: '127.0.0.1' },
     time: { timeMode: 'NTP', timeZone: 'CST+0:00:00' },
-    hdds: Array.from({ length: hddCount }, (_, i) => ({ id: i + 1, capacityMb: 3_815_447, freeMb: 1_204_736 - i * 1024, status: 'ok' as const, smart: 'ok' as const })),
+    hdds: sdCardMb
+      ? [{ id: 1, type: 'SD', capacityMb: sdCardMb, freeMb: Math.floor(sdCardMb / 3), status: 'ok', smart: 'ok' }]
+      : Array.from({ length: hddCount }, (_, i) => ({ id: i + 1, capacityMb: 3_815_447, freeMb: 1_204_736 - i * 1024, status: 'ok' as const, smart: 'ok' as const })),
     overwrite: true,
     channels: Array.from({ length: channelCount }, (_, i) => ({ id: i + 1, name: spec.type === 'camera' ? 'Camera 01' : `IPCamera ${String(i + 1).padStart(2, '0')}`, online: true, videoLoss: false, recording: true })),
     faults: { ...defaultFaults(), power: spec.powered === false ? 'off' : 'on' },
@@ -192,6 +226,8 @@ export function factoryResetState(s: DeviceState): void {
   s.verificationCode = s.labelVerificationCode;
   s.network = { addressingType: 'static', subnetMask: '255.0.0.0', gateway: '127.0.0.1', dns: '127.0.0.1' };
   s.overwrite = true;
+  delete s.eventNotifications;
+  delete s.motionDetection;
   if (s.axpro) {
     for (const z of s.axpro.zones) z.bypassed = false;
     for (const ss of s.axpro.subSystems) {

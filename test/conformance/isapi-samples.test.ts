@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDevice, type VirtualDevice } from '../../src/emulator/index';
-import { xmlShape } from '../../src/protocol/isapi/xml';
+import { parseXml, xmlChild, xmlList, xmlShape, xmlText } from '../../src/protocol/isapi/xml';
 import { deviceJson, parseResponseStatus } from '../../src/protocol/isapi/response-status';
 import { parseProbe, buildProbeMatch, parseProbeMatch } from '../../src/protocol/sadp/sadp';
 import { probeMatchFor } from '../../src/emulator/sadp-responder';
@@ -35,6 +35,13 @@ function expectSameShape(emulated: Buffer, sampleName: string, opts: { ignore?: 
   expect(got.ns).toBe(want.ns);
   const missing = [...want.paths].filter((p) => !got.paths.has(p) && !(opts.ignore ?? []).some((i) => p === i || p.startsWith(`${i}/`)));
   expect(missing).toEqual([]);
+}
+
+/** Every element path of the sample (optionally below `under`, e.g. one EventTrigger of a list) is in the emulator's document. */
+function missingElements(emulated: Buffer, sampleName: string, under?: string): string[] {
+  const want = [...xmlShape(sample(sampleName)).paths].filter((p) => under === undefined || p.startsWith(`${under}/`)).map((p) => (under === undefined ? p : p.slice(under.length + 1)));
+  const got = xmlShape(emulated).paths;
+  return want.filter((p) => !got.has(p));
 }
 
 function expectCrlf(body: Buffer): void {
@@ -77,6 +84,80 @@ describe.skipIf(!have)('emulator conformance with real ISAPI samples', () => {
   it('streaming channels and the httpHosts slot match the captures (isapi.org family)', async () => {
     expectSameShape((await cloudGet(nvr, '/ISAPI/Streaming/channels')).body, 'GET_ISAPI_Streaming_channels.ds-kb8113-ime1b.v2.2.60.xml');
     expectSameShape((await cloudGet(nvr, '/ISAPI/Event/notification/httpHosts')).body, 'GET_ISAPI_Event_notification_httpHosts.ds-kb8113-ime1b.v2.2.60.xml');
+  });
+
+  it('event triggers: the list, one trigger and its linkages have the elements of the captures', async () => {
+    const TRIGGERS = 'GET_ISAPI_Event_triggers.ds-kb8113-ime1b.v2.2.60.xml';
+    const list = (await cloudGet(nvr, '/ISAPI/Event/triggers')).body;
+    expectSameShape(list, TRIGGERS);
+    expectCrlf(list);
+    // Cameras: the same elements in their family's namespace.
+    const camList = await cloudGet(cam, '/ISAPI/Event/triggers');
+    expect(xmlShape(camList.body)).toMatchObject({ root: 'EventTriggerList', ns: cam.ns });
+    expect(missingElements(camList.body, TRIGGERS)).toEqual([]);
+    // One trigger is the list's EventTrigger element as a document.
+    for (const d of [nvr, cam]) {
+      const one = (await cloudGet(d, '/ISAPI/Event/triggers/VMD-1')).body;
+      expect(xmlShape(one).root).toBe('EventTrigger');
+      expect(missingElements(one, TRIGGERS, 'EventTrigger')).toEqual([]);
+    }
+    // The NVR's linkages of channel 3 are those of the capture with the centre added.
+    const WITH_CENTER = 'GET_ISAPI_Event_triggers_ID_notifications.with-center.ds-7608ni-k2-8p.v4.40.015.xml';
+    const notifications = (await cloudGet(nvr, '/ISAPI/Event/triggers/VMD-3/notifications')).body;
+    expectSameShape(notifications, WITH_CENTER);
+    expectSameShape(notifications, 'GET_ISAPI_Event_triggers_ID_notifications.ds-7608ni-k2-8p.v4.40.015.xml');
+    const ids = (b: Buffer): (string | undefined)[] => xmlList(parseXml(b).doc, 'EventTriggerNotification').map((n) => xmlText(n, 'id'));
+    expect(ids(notifications)).toEqual(ids(sample(WITH_CENTER)));
+  });
+
+  it('the captured linkage lists are accepted as PUT bodies: the centre removed, then added back', async () => {
+    const fresh = createDevice({ type: 'nvr', channels: 4 });
+    const put = (name: string): Promise<IsapiResponse> => fresh.handleIsapi({ method: 'PUT', path: '/ISAPI/Event/triggers/VMD-3/notifications', headers: {}, body: sample(name) }, { via: 'cloud' });
+    const ids = async (): Promise<(string | undefined)[]> => xmlList(parseXml((await cloudGet(fresh, '/ISAPI/Event/triggers/VMD-3/notifications')).body).doc, 'EventTriggerNotification').map((n) => xmlText(n, 'id'));
+    expect(parseResponseStatus((await put('GET_ISAPI_Event_triggers_ID_notifications.ds-7608ni-k2-8p.v4.40.015.xml')).body)).toMatchObject({ statusCode: 1 });
+    expect(await ids()).toEqual(['record-3']);
+    expect(parseResponseStatus((await put('GET_ISAPI_Event_triggers_ID_notifications.with-center.ds-7608ni-k2-8p.v4.40.015.xml')).body)).toMatchObject({ statusCode: 1 });
+    expect(await ids()).toEqual(['record-3', 'center']);
+  });
+
+  it('motion detection has the elements of the template (camera; NVR on both paths); the template is accepted as a PUT', async () => {
+    const TEMPLATE = 'GET_ISAPI_System_Video_inputs_channels_1_motionDetection.template.xml';
+    expectSameShape((await cloudGet(cam, '/ISAPI/System/Video/inputs/channels/1/motionDetection')).body, TEMPLATE);
+    for (const path of ['/ISAPI/System/Video/inputs/channels/2/motionDetection', '/ISAPI/ContentMgmt/InputProxy/channels/2/video/motionDetection']) {
+      const r = await cloudGet(nvr, path);
+      expect(xmlShape(r.body)).toMatchObject({ root: 'MotionDetection', ns: nvr.ns });
+      expect(missingElements(r.body, TEMPLATE)).toEqual([]);
+    }
+    const fresh = createDevice({ type: 'camera' });
+    const path = '/ISAPI/System/Video/inputs/channels/1/motionDetection';
+    const body = sample(TEMPLATE).toString('utf8').replace('{}', 'true');
+    const put = await fresh.handleIsapi({ method: 'PUT', path, headers: {}, body: Buffer.from(body) }, { via: 'cloud' });
+    expect(parseResponseStatus(put.body)).toMatchObject({ statusCode: 1 });
+    const got = parseXml((await cloudGet(fresh, path)).body).doc;
+    const want = parseXml(body).doc;
+    expect(xmlText(got, 'enabled')).toBe('true');
+    const layout = (doc: Record<string, unknown>): Record<string, unknown> | undefined => xmlChild(doc, 'MotionDetectionLayout');
+    expect(xmlText(layout(got), 'sensitivityLevel')).toBe(xmlText(layout(want), 'sensitivityLevel'));
+    expect(xmlText(xmlChild(layout(got), 'layout'), 'gridMap')).toBe(xmlText(xmlChild(layout(want), 'layout'), 'gridMap'));
+  });
+
+  it('a camera with a card slot lists its SD card with the documented hdd elements, in order (no public sample)', async () => {
+    const r = await cloudGet(cam, '/ISAPI/ContentMgmt/Storage');
+    const hdd = xmlChild(xmlChild(parseXml(r.body).doc, 'hddList'), 'hdd') ?? {};
+    const documented = ['id', 'hddName', 'hddPath', 'hddType', 'status', 'capacity', 'freeSpace', 'property'];
+    expect(Object.keys(hdd).slice(0, documented.length)).toEqual(documented);
+    expect(xmlText(hdd, 'hddType')).toBe('SD');
+  });
+
+  it('AX Pro: the arm-all request of the open-source clients (0xffffffff) gets a device-JSON ResponseStatus', async () => {
+    const panel = createDevice({ type: 'axpro' });
+    const arm = await panel.handleIsapi({ method: 'PUT', path: '/ISAPI/SecurityCP/control/arm/0xffffffff?ways=away&format=json', headers: {}, body: Buffer.alloc(0) }, { via: 'cloud' });
+    expect(arm.status).toBe(200);
+    const text = arm.body.toString('utf8');
+    expect(JSON.parse(text)).toMatchObject({ statusCode: 1, subStatusCode: 'ok' });
+    expect(deviceJson(JSON.parse(text))).toBe(text);
+    const disarm = await panel.handleIsapi({ method: 'PUT', path: '/ISAPI/SecurityCP/control/disarm/0xffffffff?format=json', headers: {}, body: Buffer.alloc(0) }, { via: 'cloud' });
+    expect(JSON.parse(disarm.body.toString('utf8'))).toMatchObject({ statusCode: 1 });
   });
 
   it('System/status matches the camera capture (CPU and memory lists)', async () => {

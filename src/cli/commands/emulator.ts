@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { AppError } from '../../errors/app-error';
+import type { Fleet } from '../../emulator/fleet';
 import type { EmulatedDeviceType } from '../../emulator/types';
 
 const TYPES: EmulatedDeviceType[] = ['camera', 'nvr', 'axpro', 'unknown'];
@@ -42,7 +43,7 @@ export function parseFaultArgs(args: string[]): Record<string, unknown> {
   return out;
 }
 
-interface StartOptions {
+export interface StartOptions {
   count: number;
   types?: EmulatedDeviceType[];
   state?: string;
@@ -54,11 +55,22 @@ interface StartOptions {
   hostBase?: string;
   uniform?: boolean;
   maxHttp?: number;
+  /** `--port` was given (not the default): a clash is then an error instead of a move to a free port. */
+  portExplicit?: boolean;
 }
 
-async function start(o: StartOptions): Promise<void> {
+const isPortClash = (e: unknown, syscall: 'listen' | 'bind'): boolean => {
+  const err = e as NodeJS.ErrnoException;
+  return err.code === 'EADDRINUSE' && err.syscall === syscall;
+};
+
+/**
+ * Starts the fleet of `sitekeeper emulator`. Ports in use: the SADP port (UDP) and the default
+ * control port move to free ports with a warning; a control port given with `--port` is an error
+ * (the user asked for that port, and scripts rely on it).
+ */
+export async function startEmulatorFleet(o: StartOptions, warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<Fleet> {
   const { startFleet } = await import('../../emulator/fleet');
-  let fleet;
   const base = {
     count: o.count,
     ...(o.types ? { types: o.types } : {}),
@@ -67,17 +79,39 @@ async function start(o: StartOptions): Promise<void> {
     ...(o.hostBase ? { hostBase: o.hostBase } : {}),
     ...(o.maxHttp !== undefined ? { maxHttpServers: o.maxHttp } : {}),
     mix: !o.uniform,
-    controlPort: o.port,
     controlHost: o.host,
   };
-  try {
-    fleet = await startFleet({ ...base, sadpPort: o.sadpPort });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || o.sadpPort === 0) throw e;
-    // SADP port taken (another emulator or SADP tool): keep going on a free port.
-    process.stderr.write(`warning: UDP ${o.sadpPort} is in use; SADP answers on a free port instead\n`);
-    fleet = await startFleet({ ...base, sadpPort: 0 });
+  let controlPort = o.port;
+  let sadpPort = o.sadpPort;
+  // startFleet closes what it started when it fails, so trying again on other ports is clean.
+  for (;;) {
+    try {
+      const fleet = await startFleet({ ...base, controlPort, sadpPort });
+      if (controlPort !== o.port) {
+        warn(`warning: port ${o.port} is in use; the index page and control API are on ${fleet.controlUrl}/ instead (point \`sitekeeper emulator fault\` at it with --control ${fleet.controlUrl}, or choose a port with --port)`);
+      }
+      return fleet;
+    } catch (e) {
+      if (isPortClash(e, 'listen') && controlPort !== 0) {
+        if (o.portExplicit) {
+          throw new AppError('CONFLICT', `Port ${o.port} on ${o.host} is already in use, so the emulator cannot serve its index page and control API there.`, {
+            hint: `Stop the program using it (another \`sitekeeper emulator\`?), or choose another port with --port <n> (--port 0 picks a free one).`,
+            details: { port: o.port, host: o.host },
+            cause: e,
+          });
+        }
+        controlPort = 0;
+      } else if (isPortClash(e, 'bind') && sadpPort !== 0) {
+        // SADP port taken (another emulator or SADP tool): keep going on a free port.
+        warn(`warning: UDP ${o.sadpPort} is in use; SADP answers on a free port instead`);
+        sadpPort = 0;
+      } else throw e;
+    }
   }
+}
+
+async function start(o: StartOptions): Promise<void> {
+  const fleet = await startEmulatorFleet(o);
   if (o.json) {
     for (const d of fleet.devices) process.stdout.write(`${JSON.stringify(fleet.describe(d))}\n`);
   } else {
@@ -92,7 +126,6 @@ async function start(o: StartOptions): Promise<void> {
     const cloudOnly = fleet.devices.filter((d) => !d.isLanAttached).length;
     if (cloudOnly > 0) process.stdout.write(`  ${cloudOnly} devices have no HTTP listener (open-file limit: raise ulimit -n, then --max-http)\n`);
   }
-  const f = fleet;
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -102,7 +135,7 @@ async function start(o: StartOptions): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await f.close();
+  await fleet.close();
 }
 
 export function register(program: Command): void {
@@ -116,13 +149,13 @@ export function register(program: Command): void {
     .option('--state <file>', 'keep the fleet state in this file so it survives a restart')
     .option('--json', 'print one JSON line per device once it is listening')
     .option('--mqtt <url>', 'connect cloud-enabled devices to this MQTT device gateway')
-    .option('--port <port>', 'control API / index page port', positiveInt, DEFAULT_CONTROL_PORT)
+    .option('--port <port>', 'control API / index page port (if the default is taken, a free port is used; a port given here must be free)', positiveInt, DEFAULT_CONTROL_PORT)
     .option('--host <address>', 'control API address (loopback by default)', '127.0.0.1')
     .option('--sadp-port <port>', 'UDP port answering SADP probes', positiveInt, 37020)
     .option('--host-base <address>', 'give each device its own loopback address starting here (e.g. 127.1.0.1)')
     .option('--uniform', 'every device ready (activated, cloud on, online) instead of the mixed fleet')
     .option('--max-http <n>', 'devices beyond this get no HTTP listener (cloud only)', positiveInt)
-    .action(async (o: StartOptions) => start(o));
+    .action(async (o: StartOptions, cmd: Command) => start({ ...o, portExplicit: cmd.getOptionValueSource('port') !== 'default' }));
 
   emulator
     .command('fault <serial> [settings...]')
