@@ -18,4 +18,5 @@ export const AUTH_ERRORS = {
   INVITATION_USED: { status: 409, message: 'This invitation has already been used.', hint: 'Sign in with the account created from it, or ask for a new invitation.' },
   INSTALLER_NOT_FOUND: { status: 404, message: 'No such installer.', hint: 'Reload the installer list; the account may have been removed.' },
   SITE_NOT_FOUND: { status: 404, message: 'No such site.', hint: 'Reload the site list; the site may have been deleted.' },
+  SITE_TIME_ZONE_INVALID: { status: 400, message: 'This is not a time zone.', hint: 'Choose an IANA time zone name from the list, such as Europe/Paris or America/New_York.' },
 } as const;

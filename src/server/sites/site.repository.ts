@@ -54,6 +54,13 @@ export class SiteRepository {
     return { items, total };
   }
 
+  /** How many devices each of these sites has, in one grouped query (sites without any are absent). */
+  async deviceCounts(siteIds: string[]): Promise<Map<string, number>> {
+    if (siteIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('devices').select(['site_id', sql<number>`count(*)::int`.as('n')]).where('site_id', 'in', siteIds).groupBy('site_id').execute();
+    return new Map(rows.map((r) => [r.site_id, r.n]));
+  }
+
   async create(s: { companyId: string; name: string; address: string; timeZone: string; now: Date }): Promise<SiteRecord> {
     const r = await this.db
       .insertInto('sites')

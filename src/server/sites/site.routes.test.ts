@@ -18,13 +18,58 @@ describe('sites', () => {
     expect((await company.admin.get(`/api/sites/${id}`)).body.name).toBe('Warehouse 2');
     const bad = await company.admin.patch(`/api/sites/${id}`, { timeZone: 'Mars/Olympus' });
     expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('SITE_TIME_ZONE_INVALID');
     expect(bad.body.error.hint).toContain('IANA');
+    expect(bad.body.error.details).toEqual({ field: 'timeZone' });
     expect((await company.admin.delete(`/api/sites/${id}`)).status).toBe(204);
     const gone = await company.admin.get(`/api/sites/${id}`);
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe('SITE_NOT_FOUND');
     const actions = (await company.admin.get(`/api/audit?targetId=${id}`)).body.items.map((i: { action: string }) => i.action);
     expect(actions.sort()).toEqual(['site.create', 'site.delete', 'site.update']);
+  });
+
+  it('accepts only IANA time zones: case is corrected, aliases kept, offsets and free text refused', async () => {
+    const site = await buildSite(company);
+    const set = (timeZone: string) => company.admin.patch(`/api/sites/${site.id}`, { timeZone });
+    expect((await set('europe/paris')).body.timeZone).toBe('Europe/Paris');
+    expect((await set('UTC')).body.timeZone).toBe('UTC');
+    expect((await set('US/Eastern')).body.timeZone).toBe('US/Eastern');
+    expect((await set('Etc/GMT+5')).body.timeZone).toBe('Etc/GMT+5');
+    for (const bad of ['+05:00', 'GMT+1', 'Paris', 'Europe/Paris; drop', 'Europe/Atlantis', 'CET+1']) {
+      const r = await set(bad);
+      expect(r.status, bad).toBe(400);
+      expect(r.body.error.code, bad).toBe('SITE_TIME_ZONE_INVALID');
+    }
+    const created = await company.admin.post('/api/sites', { name: 'Zone check', timeZone: 'Mars/Olympus' });
+    expect(created.body.error.code).toBe('SITE_TIME_ZONE_INVALID');
+    expect((await company.admin.get(`/api/sites/${site.id}`)).body.timeZone).toBe('Etc/GMT+5');
+  });
+
+  it('lists each site with its number of devices, counted in one grouped query', async () => {
+    const none = await buildSite(company, 'Count Zero');
+    const three = await buildSite(company, 'Count Three');
+    const db = p.app.platform.database.db;
+    await db
+      .insertInto('devices')
+      .values([1, 2, 3].map((i) => ({ company_id: company.companyId, site_id: three.id, serial: `DS-COUNT${i}${Math.random().toString(36).slice(2, 8).toUpperCase()}`, name: `Cam ${i}`, type: 'camera', model: 'DS-2CD', added_via: 'direct' as const, host: '127.0.0.1', port: 1, credentials_sealed: null, verification_code_sealed: null, added_by: null, firmware_compatible: null })))
+      .execute();
+    const statements: string[] = [];
+    const exec = db.getExecutor();
+    const original = exec.executeQuery.bind(exec);
+    exec.executeQuery = ((q: Parameters<typeof original>[0]) => {
+      statements.push(q.sql);
+      return original(q);
+    }) as typeof exec.executeQuery;
+    let list;
+    try {
+      list = await company.admin.get('/api/sites?search=Count&pageSize=200');
+    } finally {
+      exec.executeQuery = original;
+    }
+    expect(list.body.items.map((s: { name: string; deviceCount: number }) => [s.name, s.deviceCount])).toEqual([['Count Three', 3], ['Count Zero', 0]]);
+    expect(list.body.items.find((s: { id: string }) => s.id === none.id).deviceCount).toBe(0);
+    expect(statements.filter((s) => /"devices"/.test(s))).toHaveLength(1);
   });
 
   it('lists with search and paging', async () => {

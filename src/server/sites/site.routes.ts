@@ -15,10 +15,12 @@ export const SiteSchema = Type.Object({
   updatedAt: DateTime,
 });
 
+const SiteListItem = Type.Object({ ...SiteSchema.properties, deviceCount: Type.Integer({ minimum: 0, description: 'Devices on the site' }) });
+
 const SiteFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   address: Type.String({ maxLength: 500 }),
-  timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+  timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'An IANA time zone name, e.g. Europe/Paris (SITE_TIME_ZONE_INVALID otherwise)' }),
 };
 
 export function siteRoutes(app: App, deps: { sites: SiteService }): void {
@@ -30,7 +32,7 @@ export function siteRoutes(app: App, deps: { sites: SiteService }): void {
       tags: ['sites'],
       summary: 'List the sites you may see, with search and paging',
       querystring: Type.Object({ search: Type.Optional(Type.String({ maxLength: 200 })), ...PageQuery }, { additionalProperties: false }),
-      response: { 200: Page(SiteSchema), ...errorResponses },
+      response: { 200: Page(SiteListItem), ...errorResponses },
     },
   }, async (req) => sites.list(requireActor(req), { search: req.query.search, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 50 }));
 

@@ -16,19 +16,31 @@ export interface SiteView {
 
 const view = (s: SiteRecord): SiteView => ({ id: s.id, name: s.name, address: s.address, timeZone: s.timeZone, createdAt: s.createdAt, updatedAt: s.updatedAt });
 
-export function isValidTimeZone(tz: string): boolean {
+/** An IANA zone name or alias: area/location like Europe/Paris, or a bare name like UTC; never a UTC offset. */
+const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+
+/**
+ * The time zone as it should be stored, or null when it is not an IANA zone the server's time zone
+ * database knows. Names are matched without regard to case ("europe/paris" → "Europe/Paris");
+ * aliases stay as typed (US/Eastern), since they are still IANA names.
+ */
+export function ianaTimeZone(tz: string): string | null {
+  const name = tz.trim();
+  if (!IANA_NAME.test(name)) return null;
+  let canonical: string;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
+    canonical = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
+  return canonical.toLowerCase() === name.toLowerCase() ? canonical : name;
 }
 
-function checkTimeZone(tz: string | undefined): void {
-  if (tz !== undefined && !isValidTimeZone(tz)) {
-    throw new AppError('VALIDATION_FAILED', `"${tz}" is not a time zone.`, { hint: 'Use an IANA time zone name such as Europe/Paris or America/New_York.', details: { field: 'timeZone' } });
-  }
+function checkTimeZone(tz: string | undefined): string | undefined {
+  if (tz === undefined) return undefined;
+  const zone = ianaTimeZone(tz);
+  if (!zone) throw new AppError('SITE_TIME_ZONE_INVALID', `"${tz}" is not an IANA time zone.`, { details: { field: 'timeZone' } });
+  return zone;
 }
 
 export class SiteService {
@@ -39,8 +51,10 @@ export class SiteService {
 
   async list(actor: Actor, q: { search?: string; page: number; pageSize: number }) {
     if (actor.role === 'end_user') throw new AppError('FORBIDDEN');
-    const r = await this.uow.read.sites.list({ companyId: actor.companyId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
-    return { items: r.items.map(view), total: r.total, page: q.page, pageSize: q.pageSize };
+    const sites = this.uow.read.sites;
+    const r = await sites.list({ companyId: actor.companyId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
+    const counts = await sites.deviceCounts(r.items.map((s) => s.id));
+    return { items: r.items.map((s) => ({ ...view(s), deviceCount: counts.get(s.id) ?? 0 })), total: r.total, page: q.page, pageSize: q.pageSize };
   }
 
   async get(actor: Actor, id: string): Promise<SiteView> {
@@ -49,19 +63,19 @@ export class SiteService {
 
   async create(actor: Actor, input: { name: string; address?: string; timeZone?: string }, meta: RequestMeta): Promise<SiteView> {
     if (!seesAllSites(actor)) throw new AppError('FORBIDDEN', 'Only the installer admin and installers who manage all sites can create sites.');
-    checkTimeZone(input.timeZone);
+    const timeZone = checkTimeZone(input.timeZone) ?? 'UTC';
     return this.uow.tx(async (r) => {
-      const site = await r.sites.create({ companyId: actor.companyId, name: input.name.trim(), address: input.address?.trim() ?? '', timeZone: input.timeZone ?? 'UTC', now: this.clock.now() });
+      const site = await r.sites.create({ companyId: actor.companyId, name: input.name.trim(), address: input.address?.trim() ?? '', timeZone, now: this.clock.now() });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.create', targetType: 'site', targetId: site.id, outcome: 'success', details: { name: site.name }, correlationId: meta.correlationId });
       return view(site);
     });
   }
 
   async update(actor: Actor, id: string, patch: { name?: string; address?: string; timeZone?: string }, meta: RequestMeta): Promise<SiteView> {
-    checkTimeZone(patch.timeZone);
+    const timeZone = checkTimeZone(patch.timeZone);
     return this.uow.tx(async (r) => {
       const before = await requireSiteAccess(actor, id, r.sites, true);
-      await r.sites.update(id, { ...patch, ...(patch.name !== undefined ? { name: patch.name.trim() } : {}) }, this.clock.now());
+      await r.sites.update(id, { ...patch, ...(patch.name !== undefined ? { name: patch.name.trim() } : {}), ...(timeZone !== undefined ? { timeZone } : {}) }, this.clock.now());
       const after = (await r.sites.find(id))!;
       await r.audit.record({
         companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.update', targetType: 'site', targetId: id, outcome: 'success',

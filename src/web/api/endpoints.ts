@@ -12,6 +12,7 @@ import type {
   GetApiAuthTokensResponse,
   GetApiDevicesIdResponse,
   GetApiDevicesResponse,
+  GetApiInstallersInvitationsResponse,
   GetApiInstallersResponse,
   GetApiInvitationsTokenResponse,
   GetApiNotificationsCountsResponse,
@@ -32,6 +33,7 @@ import type {
   PostApiDevicesIdQrResponse,
   PostApiAuthTokensResponse,
   PostApiInstallersInvitationsBody,
+  PostApiInstallersInvitationsIdResendResponse,
   PostApiInstallersInvitationsResponse,
   PostApiInvitationsTokenAcceptBody,
   PostApiInvitationsTokenAcceptResponse,
@@ -84,6 +86,11 @@ export const installersApi = {
     api.post<PostApiInstallersInvitationsResponse>('/api/installers/invitations', body),
   update: (id: string, body: PatchApiInstallersIdBody) => api.patch<PatchApiInstallersIdResponse>(`/api/installers/${enc(id)}`, body),
   remove: (id: string) => api.del<void>(`/api/installers/${enc(id)}`),
+  /** Invitations not accepted yet (expired ones too). */
+  invitations: () => api.get<GetApiInstallersInvitationsResponse>('/api/installers/invitations'),
+  /** A new link with a new expiry; the old link stops working. */
+  resendInvitation: (id: string) => api.post<PostApiInstallersInvitationsIdResendResponse>(`/api/installers/invitations/${enc(id)}/resend`),
+  cancelInvitation: (id: string) => api.del<void>(`/api/installers/invitations/${enc(id)}`),
 };
 
 export const invitationsApi = {

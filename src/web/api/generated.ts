@@ -359,6 +359,10 @@ export interface GetApiSitesResponse {
     timeZone: string;
     createdAt: string;
     updatedAt: string;
+    /**
+     * Devices on the site
+     */
+    deviceCount: number;
   }[];
   total: number;
   page: number;
@@ -382,6 +386,9 @@ export interface PatchApiInstallersIdResponse {
 export interface PatchApiSitesIdBody {
   name?: string;
   address?: string;
+  /**
+   * An IANA time zone name, e.g. Europe/Paris (SITE_TIME_ZONE_INVALID otherwise)
+   */
   timeZone?: string;
 }
 
@@ -531,6 +538,9 @@ export interface PostApiSetupResponse {
 export interface PostApiSitesBody {
   name: string;
   address?: string;
+  /**
+   * An IANA time zone name, e.g. Europe/Paris (SITE_TIME_ZONE_INVALID otherwise)
+   */
   timeZone?: string;
 }
 

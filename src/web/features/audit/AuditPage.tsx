@@ -1,9 +1,44 @@
 import { useState } from 'react';
 import { auditApi, type AuditQuery } from '../../api/endpoints';
+import type { GetApiAuditResponse } from '../../api/types';
+import { Link } from '../../app/router';
 import { useAsync } from '../../ui/async';
 import { Empty, ErrorNotice, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
 
 const PAGE_SIZE = 50;
+
+type Entry = GetApiAuditResponse['items'][number];
+
+/** The target types the server writes (the filter is exact). */
+const TARGET_TYPES: Array<[string, string]> = [
+  ['site', 'Site'],
+  ['device', 'Device'],
+  ['user', 'User or installer'],
+  ['invitation', 'Invitation'],
+  ['api_token', 'API token'],
+  ['company', 'Company'],
+];
+const KIND_LABEL: Record<string, string> = { ...Object.fromEntries(TARGET_TYPES), installer: 'Installer', user: 'User' };
+
+/** The target by name, linked to its page while it exists; the raw id only when nothing better is known. */
+function Target({ entry: a }: { entry: Entry }) {
+  const kind = KIND_LABEL[a.target.kind] ?? a.target.kind;
+  if (!a.target.label) {
+    return (
+      <>
+        {kind}
+        {a.targetId && <span className="muted break"> {a.targetId}</span>}
+      </>
+    );
+  }
+  return (
+    <>
+      <span className="muted">{kind}: </span>
+      {a.target.link ? <Link to={a.target.link}>{a.target.label}</Link> : a.target.label}
+      {!a.target.exists && <span className="muted"> (deleted)</span>}
+    </>
+  );
+}
 
 export function AuditPage() {
   const [filters, setFilters] = useState<AuditQuery>({});
@@ -24,7 +59,14 @@ export function AuditPage() {
         </div>
         <div className="field">
           <label htmlFor="audit-target">Target type</label>
-          <input id="audit-target" placeholder="site, device, installer…" value={filters.targetType ?? ''} onChange={(e) => set('targetType', e.target.value)} />
+          <select id="audit-target" value={filters.targetType ?? ''} onChange={(e) => set('targetType', e.target.value)}>
+            <option value="">Any</option>
+            {TARGET_TYPES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
         </div>
         <div className="field">
           <label htmlFor="audit-from">From</label>
@@ -55,13 +97,20 @@ export function AuditPage() {
               {list.data.items.map((a) => (
                 <tr key={a.id}>
                   <td>{formatDate(a.at)}</td>
-                  <td>{a.actorEmail ?? 'system'}</td>
+                  <td>
+                    {a.actorName ?? a.actorEmail ?? 'system'}
+                    {a.actorName && a.actorEmail && (
+                      <>
+                        <br />
+                        <span className="muted">{a.actorEmail}</span>
+                      </>
+                    )}
+                  </td>
                   <td>
                     <code>{a.action}</code>
                   </td>
                   <td>
-                    {a.targetType}
-                    {a.targetId ? ` ${a.targetId}` : ''}
+                    <Target entry={a} />
                   </td>
                   <td>{a.outcome}</td>
                 </tr>

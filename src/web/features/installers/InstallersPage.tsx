@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError } from '../../api/client';
 import { installersApi } from '../../api/endpoints';
-import type { Installer, Permission } from '../../api/types';
-import { useAsync } from '../../ui/async';
+import type { GetApiInstallersInvitationsResponse, Installer, Permission } from '../../api/types';
+import { useAction, useAsync, type AsyncState } from '../../ui/async';
 import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
 
 const PERMISSION_LABEL: Record<Permission, string> = {
@@ -53,17 +53,106 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
           {busy ? 'Inviting…' : 'Send invitation'}
         </button>
       </form>
-      {link && (
-        <div className="notice notice-success" role="status">
-          <p className="notice-message">Invitation created. Send this link to the installer:</p>
-          <p>
-            <code data-testid="invite-url" className="break">
-              {link}
-            </code>
-          </p>
-          <button type="button" className="btn btn-secondary" onClick={() => void navigator.clipboard?.writeText(link)}>
-            Copy link
-          </button>
+      {link && <InviteLink link={link} message="Invitation created. Send this link to the installer:" />}
+    </section>
+  );
+}
+
+function InviteLink({ link, message }: { link: string; message: string }) {
+  return (
+    <div className="notice notice-success" role="status">
+      <p className="notice-message">{message}</p>
+      <p>
+        <code data-testid="invite-url" className="break">
+          {link}
+        </code>
+      </p>
+      <button type="button" className="btn btn-secondary" onClick={() => void navigator.clipboard?.writeText(link)}>
+        Copy link
+      </button>
+    </div>
+  );
+}
+
+type Invitation = GetApiInstallersInvitationsResponse['items'][number];
+
+function InvitationRow({ invitation: i, onChanged }: { invitation: Invitation; onChanged: () => void }) {
+  const [link, setLink] = useState<string | null>(null);
+  const resend = useAction(async () => {
+    setLink((await installersApi.resendInvitation(i.id)).inviteUrl);
+    onChanged();
+  });
+  const cancel = useAction(async () => {
+    await installersApi.cancelInvitation(i.id);
+    onChanged();
+  });
+  return (
+    <tr>
+      <td>
+        {i.name}
+        <br />
+        <span className="muted">{i.email}</span>
+        <ErrorNotice error={resend.error ?? cancel.error} />
+        {link && <InviteLink link={link} message={`New link for ${i.email} (the old one no longer works):`} />}
+      </td>
+      <td>{PERMISSION_LABEL[i.permission]}</td>
+      <td>
+        {i.expired && (
+          <>
+            <span className="badge badge-offline">Expired</span>{' '}
+          </>
+        )}
+        <span className={i.expired ? 'muted' : undefined}>{formatDate(i.expiresAt)}</span>
+      </td>
+      <td>{i.invitedBy ? i.invitedBy.name || i.invitedBy.email : <span className="muted">removed account</span>}</td>
+      <td className="row-actions">
+        <button type="button" className="btn btn-secondary" disabled={resend.busy} onClick={() => resend.run()} aria-label={`Send the invitation to ${i.email} again`}>
+          {resend.busy ? 'Sending…' : 'Resend'}
+        </button>
+        <button
+          type="button"
+          className="btn btn-danger"
+          disabled={cancel.busy}
+          aria-label={`Cancel the invitation to ${i.email}`}
+          onClick={() => {
+            if (window.confirm(`Cancel the invitation to ${i.email}? Its link stops working.`)) cancel.run();
+          }}
+        >
+          Cancel
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+function PendingInvitations({ list }: { list: AsyncState<GetApiInstallersInvitationsResponse> }) {
+  return (
+    <section className="card" aria-labelledby="pending-title">
+      <h2 id="pending-title">Pending invitations</h2>
+      <ErrorNotice error={list.error} onRetry={list.reload} />
+      {list.loading && !list.data && <Loading />}
+      {list.data && list.data.items.length === 0 && <p className="muted">No invitation is waiting to be accepted.</p>}
+      {list.data && list.data.items.length > 0 && (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="sr-only">Pending invitations</caption>
+            <thead>
+              <tr>
+                <th scope="col">Invited</th>
+                <th scope="col">Can manage</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Invited by</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((i) => (
+                <InvitationRow key={i.id} invitation={i} onChanged={list.reload} />
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
     </section>
@@ -120,6 +209,7 @@ function InstallerRow({ installer, onChanged }: { installer: Installer; onChange
 
 export function InstallersPage() {
   const list = useAsync(() => installersApi.list(), []);
+  const invitations = useAsync(() => installersApi.invitations(), []);
   return (
     <div>
       <PageHeader title="Installers" />
@@ -128,7 +218,11 @@ export function InstallersPage() {
           <h2 id="team-title">Team</h2>
           <ErrorNotice error={list.error} onRetry={list.reload} />
           {list.loading && !list.data && <Loading />}
-          {list.data && list.data.items.length === 0 && <Empty title="No installers yet">Invite your first installer.</Empty>}
+          {list.data && list.data.items.length === 0 && (
+            <Empty title="No installers yet">
+              {invitations.data?.items.length ? 'Invited installers join the team when they accept.' : 'Invite your first installer.'}
+            </Empty>
+          )}
           {list.data && list.data.items.length > 0 && (
             <div className="table-wrap">
               <table className="table">
@@ -153,8 +247,9 @@ export function InstallersPage() {
             </div>
           )}
         </section>
-        <InviteForm onInvited={list.reload} />
+        <InviteForm onInvited={invitations.reload} />
       </div>
+      <PendingInvitations list={invitations} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { toApiError, type ApiError } from '../../api/client';
 import { installersApi, sitesApi } from '../../api/endpoints';
 import type { Site } from '../../api/types';
@@ -8,6 +8,36 @@ import { useAsync, useDebounced } from '../../ui/async';
 import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
 
 const PAGE_SIZE = 25;
+
+/** The IANA time zones this browser knows (UTC first: some browsers leave it out), for the site form's search list. */
+function timeZones(): string[] {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return ['UTC', ...zones.filter((z) => z !== 'UTC')];
+}
+
+/** A text field with the time zones as suggestions: type any part ("paris", "New_York") to narrow the list. */
+function TimeZoneField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const zones = useMemo(timeZones, []);
+  const listId = useId();
+  return (
+    <>
+      <Field
+        label="Time zone"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        list={listId}
+        autoComplete="off"
+        spellCheck={false}
+        hint="Type to search the list, e.g. Paris or New_York."
+      />
+      <datalist id={listId}>
+        {zones.map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
+    </>
+  );
+}
 
 export function SitesPage() {
   const [search, setSearch] = useState('');
@@ -64,8 +94,8 @@ export function SitesPage() {
                   <td>{s.address ?? '—'}</td>
                   <td>
                     <Link to={`/sites/${encodeURIComponent(s.id)}/devices`}>
-                      Show
-                      <span className="sr-only"> devices of {s.name}</span>
+                      {s.deviceCount === 1 ? '1 device' : `${s.deviceCount} devices`}
+                      <span className="sr-only"> on {s.name}</span>
                     </Link>
                   </td>
                   <td>{formatDate(s.createdAt)}</td>
@@ -90,7 +120,7 @@ function SiteForm({ site, onSaved }: { site?: Site; onSaved: (s: Site) => void }
     e.preventDefault();
     setBusy(true);
     setError(undefined);
-    const body = { name: name.trim(), address: address.trim() || undefined, timeZone: timeZone || undefined };
+    const body = { name: name.trim(), address: address.trim() || undefined, timeZone: timeZone.trim() || undefined };
     (site ? sitesApi.update(site.id, body) : sitesApi.create(body)).then(
       (s) => {
         setBusy(false);
@@ -106,7 +136,7 @@ function SiteForm({ site, onSaved }: { site?: Site; onSaved: (s: Site) => void }
     <form onSubmit={submit} className="card">
       <Field label="Site name" required value={name} onChange={(e) => setName(e.target.value)} maxLength={120} />
       <Field label="Address" value={address} onChange={(e) => setAddress(e.target.value)} maxLength={300} autoComplete="street-address" />
-      <Field label="Time zone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} hint="For example Europe/Paris." />
+      <TimeZoneField value={timeZone} onChange={setTimeZone} />
       <ErrorNotice error={error} />
       <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
         {busy ? 'Saving…' : site ? 'Save changes' : 'Create site'}
