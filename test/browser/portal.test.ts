@@ -88,15 +88,30 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     await page.getByRole('link', { name: 'New site' }).click();
     await page.getByLabel('Site name').fill('Harbour Office');
     await page.getByLabel('Address').fill('1 Harbour Road');
+    // The time zone is searched in the browser's list of IANA zones; free text the server does not
+    // know as an IANA zone is refused with its own message.
+    const zone = page.getByLabel('Time zone');
+    const zones = await zone.evaluate((el) => [...((el as HTMLInputElement).list?.options ?? [])].map((o) => o.value));
+    expect(zones.length).toBeGreaterThan(300);
+    expect(zones).toEqual(expect.arrayContaining(['UTC', 'Europe/Paris', 'America/New_York']));
+    await zone.fill('Harbour time');
+    await page.getByRole('button', { name: 'Create site' }).click();
+    await page.getByRole('alert').getByText('"Harbour time" is not an IANA time zone.').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('Choose an IANA time zone name from the list');
+    await zone.fill('Europe/Paris');
     await page.getByRole('button', { name: 'Create site' }).click();
     await page.waitForURL(/\/sites\/[0-9a-f-]{36}$/);
     siteId = page.url().split('/').at(-1) ?? '';
     await page.getByRole('heading', { name: 'Harbour Office' }).waitFor();
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/Paris');
     await page.getByLabel('Address').fill('2 Harbour Road');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Saved.', { exact: true }).first().waitFor();
     await page.getByRole('link', { name: 'Sites', exact: true }).click();
     await page.getByRole('cell', { name: '2 Harbour Road' }).waitFor();
+    // The device column counts the site's devices and still leads to them.
+    const count = page.getByRole('link', { name: '0 devices on Harbour Office' });
+    expect(await count.getAttribute('href')).toBe(`/sites/${siteId}/devices`);
     await screenshot(page, 'portal-sites');
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
@@ -110,6 +125,13 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     await page.getByRole('button', { name: 'Send invitation' }).click();
     const url = await page.getByTestId('invite-url').textContent();
     expect(url).toMatch(/\/invite\?token=/);
+    // Listed at once as pending, with what it allows, its expiry and who sent it.
+    const pending = page.getByRole('table', { name: 'Pending invitations' });
+    const ivanRow = pending.getByRole('row', { name: /ivan@acme-security\.test/ });
+    await ivanRow.waitFor();
+    expect(await ivanRow.textContent()).toContain('Assigned sites only');
+    expect(await ivanRow.textContent()).toContain(ADMIN.name);
+    await page.getByText('Invited installers join the team when they accept.').waitFor();
     await screenshot(page, 'portal-installers');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
@@ -143,10 +165,63 @@ describeBrowser('installer portal (Chromium, real server)', () => {
 
     await page.goto('/installers');
     await page.getByRole('cell', { name: /Ivan Installer ivan@/ }).waitFor();
+    await page.getByText('No invitation is waiting to be accepted.').waitFor();
+  });
+
+  it('sends a pending invitation again (a new link) and cancels it', async () => {
+    await page.goto('/installers');
+    await page.getByLabel('Email').fill('olga@acme-security.test');
+    await page.getByLabel('Name', { exact: true }).fill('Olga Late');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    const first = await page.getByTestId('invite-url').textContent();
+    const row = page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: /olga@acme-security\.test/ });
+    await row.getByRole('button', { name: 'Resend the invitation to olga@acme-security.test' }).click();
+    await row.getByText('New link for olga@acme-security.test').waitFor();
+    const second = await row.getByTestId('invite-url').textContent();
+    expect(second).toMatch(/\/invite\?token=/);
+    expect(second).not.toBe(first);
+    const oldLink = await page.request.get(`/api/invitations/${new URL(first ?? '').searchParams.get('token')}`);
+    expect(oldLink.status()).toBe(404);
+
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Cancel the invitation to olga@acme-security.test' }).click();
+    await page.getByText('No invitation is waiting to be accepted.').waitFor();
+    const newLink = await page.request.get(`/api/invitations/${new URL(second ?? '').searchParams.get('token')}`);
+    expect(newLink.status()).toBe(404);
+  });
+
+  it('the audit log names its targets and links them to their pages', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.getByRole('table', { name: 'Audit log' }).waitFor();
+    const table = page.getByRole('table', { name: 'Audit log' });
+    await table.waitFor();
     expect(await page.getByRole('row').count()).toBeGreaterThan(2);
+    // No raw ids: every target here still exists or kept its name.
+    expect(await table.textContent()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    const created = table.getByRole('row', { name: /site\.create/ });
+    expect(await created.textContent()).toContain(ADMIN.name);
+    await table.getByRole('row', { name: /installer\.invitation\.cancel/ }).getByText('Olga Late (olga@acme-security.test)').waitFor();
+    await table.getByRole('row', { name: /installer\.invitation\.accept/ }).getByRole('link', { name: 'Ivan Installer (ivan@acme-security.test)' }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'portal-audit');
+    await created.getByRole('link', { name: 'Harbour Office' }).click();
+    await page.waitForURL(new RegExp(`/sites/${siteId}$`));
+    await page.getByRole('heading', { name: 'Harbour Office' }).waitFor();
+  });
+
+  it('notifications: "Unread only" is a 24 px checkbox with a label you can hit', async () => {
+    await page.goto('/notifications');
+    await page.getByText('No notifications yet').waitFor();
+    const box = page.getByRole('checkbox', { name: 'Unread only' });
+    const b = (await box.boundingBox())!;
+    expect(b.width).toBeGreaterThanOrEqual(24);
+    expect(b.height).toBeGreaterThanOrEqual(24);
+    const label = page.locator('label', { has: box });
+    const l = (await label.boundingBox())!;
+    expect(l.height).toBeGreaterThanOrEqual(44);
+    // The words toggle it too.
+    await page.getByText('Unread only', { exact: true }).click();
+    expect(await box.isChecked()).toBe(true);
+    await page.getByText('Nothing unread').waitFor();
   });
 
   it('keeps a 10,000-device table fast: few rows in the DOM, pages fetched on demand', async () => {
@@ -218,6 +293,8 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     await page.setViewportSize(NARROW);
     await page.goto('/sites');
     await page.getByRole('cell', { name: '2 Harbour Road' }).waitFor();
+    // The 10,000 devices of the table test, counted.
+    await page.getByRole('link', { name: '10,000 devices on Harbour Office' }).waitFor();
     expect(await noHorizontalScroll(page)).toBe(true);
     await screenshot(page, 'portal-sites-360');
     await page.goto(`/sites/${siteId}`);

@@ -106,7 +106,7 @@ function InvitationRow({ invitation: i, onChanged }: { invitation: Invitation; o
       </td>
       <td>{i.invitedBy ? i.invitedBy.name || i.invitedBy.email : <span className="muted">removed account</span>}</td>
       <td className="row-actions">
-        <button type="button" className="btn btn-secondary" disabled={resend.busy} onClick={() => resend.run()} aria-label={`Send the invitation to ${i.email} again`}>
+        <button type="button" className="btn btn-secondary" disabled={resend.busy} onClick={() => resend.run()} aria-label={`Resend the invitation to ${i.email}`}>
           {resend.busy ? 'Sending…' : 'Resend'}
         </button>
         <button

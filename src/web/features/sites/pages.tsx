@@ -94,7 +94,7 @@ export function SitesPage() {
                   <td>{s.address ?? '—'}</td>
                   <td>
                     <Link to={`/sites/${encodeURIComponent(s.id)}/devices`}>
-                      {s.deviceCount === 1 ? '1 device' : `${s.deviceCount} devices`}
+                      {`${s.deviceCount.toLocaleString()} device${s.deviceCount === 1 ? '' : 's'}`}
                       <span className="sr-only"> on {s.name}</span>
                     </Link>
                   </td>
