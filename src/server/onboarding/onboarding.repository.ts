@@ -48,6 +48,20 @@ export interface ItemRow {
   updatedAt: Date;
 }
 
+/** The newest later add of a device from the same scan (a retry), and how it went. */
+export interface RetryRow {
+  /** The candidate both items add. */
+  candidateId: string;
+  itemId: string;
+  batchId: string;
+  state: ItemState;
+  step: string;
+  deviceId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  errorHint: string | null;
+}
+
 export interface ItemOutcome {
   state: ItemState;
   step: string;
@@ -132,6 +146,28 @@ export class OnboardingRepository {
       .where('i.batch_id', '=', batchId)
       .orderBy('i.id')
       .execute()) as ItemRow[];
+  }
+
+  /**
+   * For each device of the batch that failed or needs action: the newest item adding the same
+   * candidate in a later batch of the same scan (a retry from the progress page), if there is one.
+   */
+  async latestRetries(batchId: string): Promise<RetryRow[]> {
+    return (await this.db
+      .selectFrom('onboarding_items as i')
+      .innerJoin('onboarding_batches as b', 'b.id', 'i.batch_id')
+      .innerJoin('onboarding_batches as lb', (j) => j.onRef('lb.scan_id', '=', 'b.scan_id').onRef('lb.created_at', '>', 'b.created_at'))
+      .innerJoin('onboarding_items as l', (j) => j.onRef('l.batch_id', '=', 'lb.id').onRef('l.candidate_id', '=', 'i.candidate_id'))
+      .where('i.batch_id', '=', batchId)
+      .where('i.state', 'in', ['failed', 'needs_action'])
+      .distinctOn('i.candidate_id')
+      .select([
+        'i.candidate_id as candidateId', 'l.id as itemId', 'l.batch_id as batchId', 'l.state', 'l.step', 'l.device_id as deviceId',
+        'l.error_code as errorCode', 'l.error_message as errorMessage', 'l.error_hint as errorHint',
+      ])
+      .orderBy('i.candidate_id')
+      .orderBy('lb.created_at', 'desc')
+      .execute()) as RetryRow[];
   }
 
   /**

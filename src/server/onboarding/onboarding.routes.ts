@@ -64,6 +64,20 @@ const BatchResponse = Type.Object({
       error: ErrorInfo,
       pendingUntil: Nullable(DateTime),
       guidance: Type.Array(Type.String()),
+      /**
+       * For a device that failed or needs action here: the newest later add of it from the same
+       * scan (a retry, in another batch) and how that went; null when it was not retried.
+       */
+      latestRetry: Nullable(
+        Type.Object({
+          batchId: Uuid,
+          itemId: Uuid,
+          state: Type.String(),
+          step: Type.String(),
+          deviceId: Nullable(Uuid),
+          error: ErrorInfo,
+        }, { description: 'The newest later add of this device from the same scan (a retry) and its outcome.' }),
+      ),
     }),
   ),
 });
@@ -158,7 +172,7 @@ export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService
     const seen = new Map<string, string>();
     const emit = (view: typeof last) => {
       for (const it of view.items) {
-        const sig = `${it.state}|${it.step}|${it.error?.code ?? ''}`;
+        const sig = `${it.state}|${it.step}|${it.error?.code ?? ''}|${it.latestRetry?.batchId ?? ''}|${it.latestRetry?.state ?? ''}|${it.latestRetry?.step ?? ''}`;
         if (seen.get(it.id) !== sig) {
           seen.set(it.id, sig);
           send('item', it);
@@ -176,8 +190,8 @@ export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService
     while (!closed && !last.done && !(last.settled && !follow) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, deps.pollMs));
       try {
-        // Access was checked when the stream opened; only the items change.
-        const next = onboarding.batchView(last.batchId, last.siteId, last.scanId, await deps.repo.items(req.params.id));
+        // Access was checked when the stream opened; only the items (and their retries) change.
+        const next = await onboarding.batchProgress(last);
         const changed = JSON.stringify(next.items) !== JSON.stringify(last.items);
         last = next;
         if (changed) emit(next);

@@ -21,7 +21,7 @@ import { candidatesFrom, type CandidateSpec } from './candidates';
 import type { DeviceReach, Credentials } from './device-reach';
 import { OFFLINE_GUIDANCE, placementKind, probeCandidate, type AlreadyAdded, type Probe, type ProbeContext } from './probe';
 import { AuditRepository } from '../audit/audit.repository';
-import { OnboardingRepository, TERMINAL_STATES, type BatchRow, type CandidateRow, type ItemOutcome, type ItemRow } from './onboarding.repository';
+import { OnboardingRepository, TERMINAL_STATES, type BatchRow, type CandidateRow, type ItemOutcome, type ItemRow, type RetryRow } from './onboarding.repository';
 import type { DiscoveredDevice } from '../../devices/sadp-discovery';
 import { DOMAIN_EVENT_TYPES, type ItemSettledPayload } from '../events/domain-events';
 
@@ -76,6 +76,18 @@ function summarize(qr: ClassifiedQr): Record<string, unknown> {
     case 'sitekeeper-part':
       return { kind: 'sitekeeper-part', index: qr.index, total: qr.total };
   }
+}
+
+function retryView(r: RetryRow | undefined) {
+  if (!r) return null;
+  return {
+    batchId: r.batchId,
+    itemId: r.itemId,
+    state: r.state,
+    step: r.step,
+    deviceId: r.deviceId,
+    error: r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? '', hint: r.errorHint ?? '' } : null,
+  };
 }
 
 export class OnboardingService {
@@ -211,10 +223,22 @@ export class OnboardingService {
     const batch = await repo.findBatch(batchId);
     if (!batch || batch.companyId !== actor.companyId) throw new AppError('BATCH_NOT_FOUND');
     await requireSiteAccess(actor, batch.siteId, this.uow.read.sites);
-    return this.batchView(batch.id, batch.siteId, batch.scanId, await repo.items(batchId));
+    return this.batchProgress({ batchId: batch.id, siteId: batch.siteId, scanId: batch.scanId });
   }
 
-  batchView(batchId: string, siteId: string, scanId: string, items: ItemRow[]) {
+  /**
+   * The view of a batch whose access was already checked (the event stream polls this). Devices
+   * that failed or need action here also say how their latest retry went (see latestRetries).
+   */
+  async batchProgress(b: { batchId: string; siteId: string; scanId: string }) {
+    const repo = this.repo();
+    const items = await repo.items(b.batchId);
+    const retries = items.some((i) => i.state === 'failed' || i.state === 'needs_action') ? await repo.latestRetries(b.batchId) : [];
+    return this.batchView(b.batchId, b.siteId, b.scanId, items, retries);
+  }
+
+  private batchView(batchId: string, siteId: string, scanId: string, items: ItemRow[], retries: RetryRow[]) {
+    const retryOf = new Map(retries.map((r) => [r.candidateId, r]));
     const counts: Record<string, number> = {};
     for (const it of items) counts[it.state] = (counts[it.state] ?? 0) + 1;
     const settled = items.every((i) => (TERMINAL_STATES as string[]).includes(i.state) || i.state === 'pending');
@@ -236,6 +260,7 @@ export class OnboardingService {
         error: i.errorCode ? { code: i.errorCode, message: i.errorMessage ?? '', hint: i.errorHint ?? '' } : null,
         pendingUntil: i.pendingUntil,
         guidance: i.state === 'pending' ? OFFLINE_GUIDANCE : [],
+        latestRetry: retryView(retryOf.get(i.candidateId)),
       })),
     };
   }

@@ -123,6 +123,21 @@ export interface GetApiBatchesIdResponse {
     } | null;
     pendingUntil: string | null;
     guidance: string[];
+    /**
+     * The newest later add of this device from the same scan (a retry) and its outcome.
+     */
+    latestRetry: {
+      batchId: string;
+      itemId: string;
+      state: string;
+      step: string;
+      deviceId: string | null;
+      error: {
+        code: string;
+        message: string;
+        hint: string;
+      } | null;
+    } | null;
   }[];
 }
 
