@@ -56,7 +56,7 @@ describe('device QR code', () => {
     // Audited, without the secrets.
     const audit = await company.admin.get(`/api/audit?action=device.qr.export&targetId=${d.id}`);
     expect(audit.body.items).toHaveLength(1);
-    expect(audit.body.items[0].details).toEqual({ serial: d.serial, encrypted: true, parts: 1 });
+    expect(audit.body.items[0].details).toEqual({ serial: d.serial, encrypted: true, parts: 1, targetLabel: expect.stringContaining(d.serial) });
     expect(JSON.stringify(audit.body)).not.toContain('Qr-pass-1234');
   });
 
