@@ -19,7 +19,7 @@ import { labelPhoto, writeQrY4m } from './support/media';
 import { screenshot } from './support/screens';
 import { createSite, setupAdmin, signInApi, type SignedIn } from './support/session';
 
-type Role = 'video' | 'photo' | 'manual' | 'fresh' | 'cloudOff' | 'offline' | 'gate' | 'hall' | 'yard' | 'dupe' | 'mixedNew' | 'mixedCloud';
+type Role = 'video' | 'photo' | 'manual' | 'fresh' | 'cloudOff' | 'offline' | 'gate' | 'hall' | 'yard' | 'dupe' | 'mixedNew' | 'mixedCloud' | 'listed' | 'pairOk' | 'pairSkip';
 const ROLES: [Role, Parameters<typeof startFleetFor>[1][number]][] = [
   ['video', { type: 'camera' }],
   ['photo', { type: 'camera' }],
@@ -33,7 +33,12 @@ const ROLES: [Role, Parameters<typeof startFleetFor>[1][number]][] = [
   ['dupe', { type: 'camera' }],
   ['mixedNew', { type: 'camera', activated: false }],
   ['mixedCloud', { type: 'camera', cloudEnabled: false }],
+  ['listed', { type: 'camera' }],
+  ['pairOk', { type: 'camera', cloudEnabled: false }],
+  ['pairSkip', { type: 'camera', cloudEnabled: false }],
 ];
+/** The phone the new user had (the other tests use the narrowest supported, 360 px). */
+const PHONE_390 = { width: 390, height: 844 };
 const QR_PASSWORD = 'Qr-pass1';
 
 describeBrowser('mobile scan flow (Chromium, fake camera, real platform and fleet)', () => {
@@ -60,7 +65,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
     admin = await setupAdmin(adminCtx, platform.baseUrl, platform.setupToken);
     site = await createSite(adminCtx, platform.baseUrl, admin, 'Harbour Office');
     // Devices with the cloud service on connect to the platform's device cloud by themselves.
-    for (const r of ['video', 'photo', 'manual', 'dupe'] as const) {
+    for (const r of ['video', 'photo', 'manual', 'dupe', 'listed'] as const) {
       await eventually(async () => (await platform.app.platform.onboarding['reach'].cloudStatus(dev[r].serial))?.online, `${r} in the device cloud`);
     }
   }, SETUP_TIMEOUT_MS);
@@ -76,16 +81,16 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
   const req = (): APIRequestContext => adminCtx.request;
 
   /** Serials of the site's devices, as the server lists them. */
-  async function siteSerials(): Promise<string[]> {
-    const res = await req().get(`${platform.baseUrl}/api/sites/${site.id}/devices?pageSize=100`);
+  async function siteSerials(siteId = site.id): Promise<string[]> {
+    const res = await req().get(`${platform.baseUrl}/api/sites/${siteId}/devices?pageSize=100`);
     expect(res.status()).toBe(200);
     return ((await res.json()) as { items: { serial: string }[] }).items.map((d) => d.serial);
   }
 
   /** Add a device through the API (not the UI), for a device that must already be on the site. */
-  async function addByApi(text: string): Promise<void> {
+  async function addByApi(text: string, siteId = site.id): Promise<void> {
     const headers = { 'x-csrf-token': admin.csrfToken };
-    const scan = await req().post(`${platform.baseUrl}/api/sites/${site.id}/scans`, { data: { text }, headers });
+    const scan = await req().post(`${platform.baseUrl}/api/sites/${siteId}/scans`, { data: { text }, headers });
     expect(scan.status()).toBe(201);
     const s = (await scan.json()) as { scanId: string; candidates: { id: string }[] };
     const add = await req().post(`${platform.baseUrl}/api/scans/${s.scanId}/add`, { data: { candidateIds: [s.candidates[0]!.id], idempotencyKey: `pre-${s.scanId}` }, headers });
@@ -95,10 +100,10 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
   }
 
   /** A signed-in phone: 360 px wide, touch, camera allowed (or not). */
-  async function phone(opts: { camera?: boolean; torch?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  async function phone(opts: { camera?: boolean; torch?: boolean; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
     const context = await launched.browser.newContext({
       baseURL: platform.baseUrl,
-      viewport: { width: 360, height: 740 },
+      viewport: opts.viewport ?? { width: 360, height: 740 },
       deviceScaleFactor: 1,
       isMobile: true,
       hasTouch: true,
@@ -222,6 +227,14 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       const help = page.locator('.camera-help[data-problem="denied"]');
       await help.waitFor();
       await expect.poll(() => help.textContent()).toMatch(/not allowed to use the camera/);
+      // The Android and iPhone settings are alternatives, not steps 2 and 3: one numbered step holds both.
+      const steps = help.locator(':scope > ol > li');
+      const stepTexts = await steps.allTextContents();
+      expect(stepTexts.filter((t) => /On Android/.test(t))).toHaveLength(1);
+      expect(stepTexts.filter((t) => /On iPhone/.test(t))).toHaveLength(1);
+      expect(stepTexts.findIndex((t) => /On Android/.test(t))).toBe(stepTexts.findIndex((t) => /On iPhone/.test(t)));
+      const either = steps.locator('ul > li');
+      expect(await either.allTextContents()).toEqual([expect.stringMatching(/^On Android/), expect.stringMatching(/^On iPhone/)]);
       await page.getByRole('button', { name: /Album/ }).waitFor();
       await screenshot(page, 'mobile-camera-denied');
       expect(await seriousA11yViolations(page)).toEqual([]);
@@ -229,9 +242,18 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.getByLabel('Serial number').fill(dev.manual.shortSerial);
       await page.getByLabel('Verification code (optional)').fill(dev.manual.verificationCode);
       await page.getByRole('button', { name: 'Continue' }).click();
+      // A confirm step as for a scanned label: the device as the server found it, then one tap.
+      await page.waitForURL(/\/m\/confirm/);
+      await page.getByRole('heading', { name: 'Add this device?' }).waitFor();
+      await page.getByText(desc('manual').model, { exact: true }).first().waitFor();
+      expect(await siteSerials()).not.toContain(dev.manual.serial);
+      await page.getByRole('button', { name: 'Add device' }).click();
       await page.waitForURL(/\/m\/progress\//);
       await page.getByText('1 added of 1').waitFor();
       expect(await siteSerials()).toContain(dev.manual.serial);
+      // The row is named like the others (by the model), not by the serial that was typed.
+      const row = page.locator('.progress-item');
+      expect(await row.locator('.candidate-name').textContent()).toBe(desc('manual').model);
     } finally {
       await context.close();
     }
@@ -249,11 +271,16 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       ],
       { password: QR_PASSWORD, timestamp: Math.floor(Date.now() / 1000) },
     );
-    const { context, page } = await phone({ camera: false });
+    const { context, page } = await phone({ camera: false, viewport: PHONE_390 });
     try {
       await openScan(page);
       await album(page, text, 420);
       const dialog = page.getByRole('dialog', { name: 'This code is locked' });
+      await dialog.waitFor();
+      // The code's raw (encrypted, base64) payload is not shown, behind the dialog or anywhere.
+      expect(await page.getByTestId('decoded-text').count()).toBe(0);
+      const payloadTail = text.slice(-24);
+      expect(await page.evaluate((tail) => document.body.innerText.includes(tail), payloadTail)).toBe(false);
       await dialog.getByLabel('QR code password').fill('wrong-one');
       await dialog.getByRole('button', { name: 'Unlock' }).click();
       await dialog.getByText('That password does not unlock this code.', { exact: false }).waitFor();
@@ -272,8 +299,15 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.getByRole('button', { name: /OK, add 0 devices/ }).waitFor();
       await page.getByRole('checkbox', { name: /Select all/ }).check();
       await page.getByRole('button', { name: 'OK, add 3 devices' }).click();
-      // The hall camera's password was refused: it is asked for; a wrong one again makes it fail alone.
+      // The hall camera's password was refused: it is asked for, naming the device; a wrong one again
+      // makes it fail alone.
       const pw = page.getByRole('dialog', { name: 'Device admin password' });
+      await pw.getByText('Hall camera', { exact: false }).waitFor();
+      await pw.getByText(`${h!.host}:${h!.httpPort}`, { exact: false }).waitFor();
+      await pw.getByRole('button', { name: 'Skip this device' }).waitFor();
+      await pw.getByText('the other 2 devices are added without it', { exact: false }).waitFor();
+      await screenshot(page, 'mobile-device-password');
+      expect(await seriousA11yViolations(page)).toEqual([]);
       await pw.getByLabel('Admin password').fill('Still-wrong9');
       await pw.getByRole('button', { name: 'Continue' }).click();
       await page.waitForURL(/\/m\/progress\//);
@@ -281,7 +315,20 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.getByText('2 added, 1 failed of 3').waitFor({ timeout: 60_000 });
       await page.getByText('The device rejected the user name or password.').waitFor();
       await page.getByText('Check the device credentials', { exact: false }).waitFor();
+      // At 390 px the failed row gives its width to the name and the error; the button has its own row.
+      const failed = page.locator('.progress-item').filter({ hasText: 'Hall camera' });
+      const rowBox = (await failed.boundingBox())!;
+      const mainBox = (await failed.locator('.candidate-main').boundingBox())!;
+      const buttonBox = (await failed.getByRole('button').boundingBox())!;
+      expect(mainBox.width).toBeGreaterThan(rowBox.width * 0.7);
+      expect(buttonBox.y).toBeGreaterThanOrEqual(mainBox.y + mainBox.height - 1);
+      expect(buttonBox.x + buttonBox.width).toBeLessThanOrEqual(rowBox.x + rowBox.width);
+      // One line for the device's name, not one word per line.
+      const nameBox = (await failed.locator('.candidate-name').boundingBox())!;
+      expect(nameBox.height).toBeLessThan(40);
+      await failed.scrollIntoViewIfNeeded();
       await screenshot(page, 'mobile-progress');
+      expect(await seriousA11yViolations(page)).toEqual([]);
       const serials = await siteSerials();
       expect(serials).toEqual(expect.arrayContaining([dev.gate.serial, dev.yard.serial, dev.dupe.serial]));
       expect(serials).not.toContain(dev.hall.serial);
@@ -291,15 +338,27 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await failedRow.getByRole('button', { name: /^Enter the password/ }).click();
       await pw.getByLabel('Admin password').fill(h!.adminPassword!);
       await pw.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL((u) => /\/m\/progress\//.test(u.pathname) && u.href !== firstBatchUrl);
+      const retryUrl = new URL(page.url()).pathname;
       await page.getByText('1 added of 1').waitFor({ timeout: 60_000 });
       expect(await siteSerials()).toContain(dev.hall.serial);
 
       // The first batch's page also works on its own (a notification's link, another tab: no scan
-      // flow in this tab's storage): rows, names and totals come from the server.
+      // flow in this tab's storage): rows, names and totals come from the server, and the device
+      // the retry added shows as added, with a link to the retry.
       const tab = await context.newPage();
       await tab.goto(firstBatchUrl);
-      await tab.getByText('2 added, 1 failed of 3').waitFor();
+      await tab.getByText('3 added of 3').waitFor();
       for (const name of ['Gate camera', 'Hall camera', 'Yard camera']) await tab.getByText(name).waitFor();
+      const hallRow = tab.locator('.progress-item').filter({ hasText: 'Hall camera' });
+      await hallRow.getByText('Added by a later retry').waitFor();
+      expect(await hallRow.getAttribute('data-state')).toBe('added');
+      expect(await hallRow.getByRole('button').count()).toBe(0);
+      expect(await hallRow.getByRole('link', { name: /Open the retry/ }).getAttribute('href')).toBe(retryUrl);
+      // Going back to it in this tab says the same.
+      await page.goBack();
+      await page.waitForURL(firstBatchUrl);
+      await page.locator('.progress-item').filter({ hasText: 'Hall camera' }).getByText('Added by a later retry').waitFor();
     } finally {
       await context.close();
     }
@@ -312,6 +371,10 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await album(page, desc('fresh').label);
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
       await expect.poll(() => page.getByTestId('candidate-status').textContent()).toBe('Factory new: needs activation');
+      // Type and firmware written as everywhere else: "Camera", and "V5.x.y build yymmdd" as the
+      // device's own page writes it (the LAN discovery reports them run together).
+      expect(await page.getByTestId('candidate-type').textContent()).toBe('Camera');
+      expect(await page.getByTestId('candidate-firmware').textContent()).toMatch(/^V[\d.]+ build \d{6}$/);
       await page.getByRole('button', { name: 'Activate and add' }).click();
       const dialog = page.getByRole('dialog', { name: 'Activate the device' });
       await dialog.waitFor();
@@ -393,6 +456,86 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
     }
   });
 
+  it('a device whose password is missing can be skipped: the rest of the batch is added without it', async () => {
+    const [ok, skip] = (['pairOk', 'pairSkip'] as const).map(desc);
+    const text = encodeDeviceListQr(
+      [
+        { name: 'Porch camera', host: ok!.host, port: ok!.httpPort, user: ok!.adminUser!, password: ok!.adminPassword! },
+        { name: 'Attic camera', host: skip!.host, port: skip!.httpPort, user: skip!.adminUser!, password: 'Wrong-pass9' },
+      ],
+      { timestamp: Math.floor(Date.now() / 1000) },
+    );
+    const { context, page } = await phone({ camera: false, viewport: PHONE_390 });
+    try {
+      await openScan(page);
+      await album(page, text, 420);
+      await page.waitForURL(/\/m\/select/);
+      await page.getByRole('button', { name: 'OK, add 2 devices' }).click();
+      const pw = page.getByRole('dialog', { name: 'Device admin password' });
+      await pw.getByText('Attic camera', { exact: false }).waitFor();
+      expect(await pw.getByText('Porch camera').count()).toBe(0);
+      await pw.getByText('the other device is added without it', { exact: false }).waitFor();
+      await pw.getByRole('button', { name: 'Skip this device' }).click();
+      await page.waitForURL(/\/m\/progress\//);
+      const firstBatchUrl = page.url();
+      await page.getByText('1 added of 1').waitFor({ timeout: 60_000 });
+      // The page says what became of the skipped device, and it can still be added from here.
+      const skipped = page.getByTestId('skipped');
+      await skipped.getByText('Attic camera', { exact: false }).waitFor();
+      await skipped.getByRole('heading', { name: /not added/ }).waitFor();
+      const serials = await siteSerials();
+      expect(serials).toContain(dev.pairOk.serial);
+      expect(serials).not.toContain(dev.pairSkip.serial);
+      await skipped.getByRole('button', { name: /Attic camera/ }).click();
+      await pw.getByLabel('Admin password').fill(skip!.adminPassword!);
+      await pw.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL((u) => /\/m\/progress\//.test(u.pathname) && u.href !== firstBatchUrl);
+      await page.locator('.progress-item[data-state="added"]').filter({ hasText: 'Attic camera' }).waitFor({ timeout: 60_000 });
+      await page.getByText('1 added of 1').waitFor();
+      expect(await siteSerials()).toContain(dev.pairSkip.serial);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the Devices tab lists the remembered site\'s devices, and asks for the site when none is remembered', async () => {
+    const depot = await createSite(adminCtx, platform.baseUrl, admin, 'Depot North');
+    await addByApi(desc('listed').label, depot.id);
+    const { context, page } = await phone({ viewport: PHONE_390 });
+    const siteless: string[] = [];
+    page.on('request', (r) => {
+      if (/\/api\/sites\/\/|\/api\/sites\/(undefined|null)\b/.test(r.url())) siteless.push(r.url());
+    });
+    try {
+      // Nothing remembered yet: the tab asks for the site instead of failing.
+      await page.goto('/m');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+      await page.waitForURL(/\/m\/devices/);
+      // Choosing the site opens its list (the picker goes away).
+      await page.getByRole('radio', { name: /Depot North/ }).click();
+      const list = page.getByTestId('device-list');
+      await list.getByText(dev.listed.serial, { exact: false }).waitFor();
+      await list.getByText('Camera', { exact: false }).first().waitFor();
+      await page.getByRole('heading', { name: /Depot North/ }).waitFor();
+      expect(await page.getByRole('alert').count()).toBe(0);
+      await screenshot(page, 'mobile-devices');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+
+      // The site is remembered: the tab opens on its devices at once, from any page.
+      await page.goto('/m/notifications');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+      await page.getByTestId('device-list').getByText(dev.listed.serial, { exact: false }).waitFor();
+      await page.getByRole('heading', { name: /Depot North/ }).waitFor();
+      // …and another site can be chosen from there.
+      await page.getByRole('button', { name: 'Change site' }).click();
+      await page.getByRole('radio', { name: /Harbour Office/ }).click();
+      await page.getByRole('heading', { name: /Harbour Office/ }).waitFor();
+      expect(siteless).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a locked multi-device code that only the server can read asks for its password, then unlocks', async () => {
     const [g, y] = (['gate', 'yard'] as const).map(desc);
     const text = encodeDeviceListQr(
@@ -436,6 +579,10 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await openScan(page);
       await album(page, desc('offline').label);
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
+      // It is said once that the device stays pending and is added by itself, not three times.
+      const text = await page.locator('main').innerText();
+      const saying = text.split(/(?<=[.!?])\s+|\n/).filter((l) => /pending|by itself|as soon as it (connects|comes online)/i.test(l));
+      expect(saying).toHaveLength(1);
       await page.getByRole('button', { name: 'Add when it comes online' }).click();
       await page.waitForURL(/\/m\/offline\//);
       await page.getByText('Status: Waiting for the device to come online').waitFor();
@@ -464,6 +611,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await item.getByRole('link', { name: 'Open' }).click();
       await page.waitForURL(/\/devices\/[0-9a-f-]{36}$/);
       await page.getByText(dev.offline.serial).first().waitFor();
+      expect(await page.getByTestId('device-type').textContent()).toBe('Camera');
 
       // The device page makes a device QR code that adds it again, encrypted with a password.
       const qrSection = page.getByRole('region', { name: 'Device QR code' });

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { Link } from '../app/router';
 import { FlashlightIcon, ImageIcon, KeyboardIcon } from '../ui/icons';
-import { CAMERA_HELP, classifyCameraError, openRearCamera, stopStream, type CameraProblem } from './camera';
+import { CAMERA_HELP, classifyCameraError, openRearCamera, stopStream, type CameraProblem, type CameraStep } from './camera';
 import { QrDecoder } from './decoder';
 import { setTorch, torchSupported } from './torch';
 
@@ -163,11 +163,22 @@ export function Scanner({ onText, onUndecodedPhoto, manualHref, disabled }: Scan
       {help ? (
         <div className="camera-help" role="alert" data-problem={problem}>
           <h2>{help.title}</h2>
-          <ol>
-            {help.steps.map((s) => (
-              <li key={s}>{s}</li>
-            ))}
-          </ol>
+          {help.steps.length > 1 ? (
+            <ol>
+              {help.steps.map((s) => (
+                <li key={s.text}>
+                  <HelpStep step={s} />
+                </li>
+              ))}
+            </ol>
+          ) : (
+            help.steps.map((s) => (
+              <div key={s.text}>
+                <HelpStep step={s} />
+              </div>
+            ))
+          )}
+          <p>{help.note}</p>
           {problem !== 'insecure' && problem !== 'unsupported' && (
             <button type="button" className="btn btn-secondary" onClick={() => setAttempt((a) => a + 1)}>
               Try the camera again
@@ -222,5 +233,21 @@ export function Scanner({ onText, onUndecodedPhoto, manualHref, disabled }: Scan
         </p>
       )}
     </section>
+  );
+}
+
+/** A step of the camera help; its alternatives (Android or iPhone) as a list of choices inside it. */
+function HelpStep({ step }: { step: CameraStep }) {
+  return (
+    <>
+      {step.text}
+      {step.either && (
+        <ul className="camera-help-either">
+          {step.either.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }

@@ -13,6 +13,17 @@ describe('camera errors', () => {
   });
 
   it('has help for every problem', () => {
-    for (const help of Object.values(CAMERA_HELP)) expect(help.steps.length).toBeGreaterThan(0);
+    for (const help of Object.values(CAMERA_HELP)) {
+      expect(help.steps.length).toBeGreaterThan(0);
+      expect(help.note).not.toBe('');
+    }
+  });
+
+  it('gives the Android and iPhone settings as alternatives within one step, not as steps of their own', () => {
+    const { steps } = CAMERA_HELP.denied;
+    expect(steps.filter((s) => /Android|iPhone/.test(s.text))).toEqual([]);
+    const withChoices = steps.filter((s) => s.either);
+    expect(withChoices).toHaveLength(1);
+    expect(withChoices[0]!.either).toEqual([expect.stringMatching(/^On Android/), expect.stringMatching(/^On iPhone/)]);
   });
 });

@@ -55,31 +55,56 @@ export function stopStream(stream: MediaStream | null | undefined): void {
   stream?.getTracks().forEach((t) => t.stop());
 }
 
+/**
+ * One thing to do. `either` lists alternatives for it (Android or iPhone): shown as choices
+ * within the step, never numbered as steps of their own.
+ */
+export interface CameraStep {
+  text: string;
+  either?: string[];
+}
+
+export interface CameraHelp {
+  title: string;
+  steps: CameraStep[];
+  /** What still works meanwhile. */
+  note: string;
+}
+
+const MEANWHILE = 'Meanwhile, pick a photo of the label from the album, or type the serial number.';
+
 /** What to tell the installer, per problem. Album and manual entry remain open in every case. */
-export const CAMERA_HELP: Record<CameraProblem, { title: string; steps: string[] }> = {
+export const CAMERA_HELP: Record<CameraProblem, CameraHelp> = {
   denied: {
     title: 'Sitekeeper is not allowed to use the camera',
     steps: [
-      'Tap the lock or camera icon next to the address and set Camera to Allow.',
-      'On Android: Settings › Apps › your browser › Permissions › Camera › Allow.',
-      'On iPhone: Settings › your browser › Camera › Allow.',
-      'Then reload this page. Meanwhile, pick a photo of the label or type the serial number.',
+      { text: 'Tap the lock or camera icon next to the address and set Camera to Allow.' },
+      {
+        text: 'If Camera is missing there or stays blocked, let the browser use the camera in your phone’s settings:',
+        either: ['On Android: Settings › Apps › your browser › Permissions › Camera › Allow.', 'On iPhone: Settings › your browser › Camera › Allow.'],
+      },
+      { text: 'Reload this page.' },
     ],
+    note: MEANWHILE,
   },
   no_camera: {
     title: 'No camera was found',
-    steps: ['This device has no camera the browser can use.', 'Pick a photo of the label from the album, or type the serial number.'],
+    steps: [{ text: 'This device has no camera the browser can use.' }],
+    note: 'Pick a photo of the label from the album, or type the serial number.',
   },
   in_use: {
     title: 'The camera is busy',
-    steps: ['Another app is using the camera. Close it, then tap Try again.', 'Or pick a photo of the label, or type the serial number.'],
+    steps: [{ text: 'Another app is using the camera. Close it, then tap Try the camera again.' }],
+    note: 'Or pick a photo of the label, or type the serial number.',
   },
   insecure: {
     title: 'The camera needs a secure connection',
-    steps: ['Open Sitekeeper over https:// (ask your administrator for the address).', 'Album and manual entry work meanwhile.'],
+    steps: [{ text: 'Open Sitekeeper over https:// (ask your administrator for the address).' }],
+    note: 'Album and manual entry work meanwhile.',
   },
   unsupported: {
     title: 'This browser cannot open the camera',
-    steps: ['Use a current Chrome, Edge, Firefox or Safari.', 'Album and manual entry work meanwhile.'],
+    steps: [{ text: 'Use a current Chrome, Edge, Firefox or Safari.' }],
+    note: 'Album and manual entry work meanwhile.',
   },
 };

@@ -4,6 +4,7 @@ import type { Device } from '../../api/types';
 import { Link, navigate, useParams } from '../../app/router';
 import { useAsync, useDebounced } from '../../ui/async';
 import { Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from '../../ui/components';
+import { deviceTitle, deviceTypeLabel } from '../../ui/format';
 import { usePagedRows } from '../../ui/paged';
 import { VirtualTable, type Column } from '../../ui/VirtualTable';
 
@@ -27,9 +28,9 @@ export function DeviceListPage() {
       key: 'name',
       header: 'Device',
       width: 'minmax(10rem, 2fr)',
-      cell: (d) => <Link to={`/devices/${encodeURIComponent(d.id)}`}>{d.name || d.serial}</Link>,
+      cell: (d) => <Link to={`/devices/${encodeURIComponent(d.id)}`}>{deviceTitle(d)}</Link>,
     },
-    { key: 'type', header: 'Type', width: 'minmax(5rem, 1fr)', cell: (d) => d.type || '—' },
+    { key: 'type', header: 'Type', width: 'minmax(5rem, 1fr)', cell: (d) => deviceTypeLabel(d.type) },
     { key: 'model', header: 'Model', width: 'minmax(6rem, 1fr)', cell: (d) => d.model || '—' },
     { key: 'serial', header: 'Serial', width: 'minmax(7rem, 1fr)', cell: (d) => d.serial },
     ...(siteId ? [] : [{ key: 'site', header: 'Site', width: 'minmax(6rem, 1fr)', cell: (d: Device) => d.siteName || '—' }]),

@@ -3,6 +3,7 @@ import { devicesApi } from '../../api/endpoints';
 import { Link, useParams } from '../../app/router';
 import { useAsync } from '../../ui/async';
 import { ErrorNotice, formatDate, Loading, PageHeader, StatusBadge } from '../../ui/components';
+import { deviceTitle, deviceTypeLabel, formatAddress, formatFirmware } from '../../ui/format';
 import { DeviceQr } from './DeviceQr';
 
 const REFRESH_MS = 5000;
@@ -23,7 +24,7 @@ export function DevicePage() {
   const d = device.data;
   return (
     <div>
-      <PageHeader title={d ? d.name || d.serial : 'Device'} />
+      <PageHeader title={d ? deviceTitle(d) : 'Device'} />
       {!d && device.loading && <Loading />}
       <ErrorNotice error={device.error} onRetry={device.reload} />
       {d && (
@@ -34,14 +35,14 @@ export function DevicePage() {
               <StatusBadge status={d.status} />
             </dd>
             <dt>Type</dt>
-            <dd>{d.type || 'Unknown'}</dd>
+            <dd data-testid="device-type">{deviceTypeLabel(d.type)}</dd>
             <dt>Model</dt>
             <dd>{d.model || '—'}</dd>
             <dt>Serial</dt>
             <dd>{d.serial}</dd>
             <dt>Firmware</dt>
             <dd>
-              {d.firmwareVersion || '—'}
+              {formatFirmware(d.firmwareVersion)}
               {d.firmwareCompatible === false ? ' (not supported: upgrade it)' : ''}
             </dd>
             <dt>Added via</dt>
@@ -49,10 +50,7 @@ export function DevicePage() {
             {d.host && (
               <>
                 <dt>Address</dt>
-                <dd>
-                  {d.host}
-                  {d.port ? `:${d.port}` : ''}
-                </dd>
+                <dd>{formatAddress(d.host, d.port)}</dd>
               </>
             )}
             <dt>Health monitoring</dt>

@@ -1,57 +1,16 @@
-import { useState } from 'react';
-import { sitesApi } from '../../api/endpoints';
 import { Link } from '../../app/router';
 import { PlusIcon } from '../../ui/icons';
-import { useAsync, useDebounced } from '../../ui/async';
-import { Empty, ErrorNotice, Loading, PageHeader } from '../../ui/components';
-import { rememberedSiteId, rememberSiteId } from './store';
+import { ErrorNotice, PageHeader } from '../../ui/components';
+import { SitePicker, useChosenSite } from '../../ui/SitePicker';
 
 /** Mobile home: pick the site you stand in, then add a device. */
 export function HomePage() {
-  const [search, setSearch] = useState('');
-  const [siteId, setSiteId] = useState<string | null>(rememberedSiteId());
-  const q = useDebounced(search, 250);
-  const sites = useAsync((signal) => sitesApi.list({ search: q, pageSize: 50 }, signal), [q]);
-  const items = sites.data?.items ?? [];
-  const chosen = items.find((s) => s.id === siteId);
-
+  const { siteId, site: chosen, error, choose } = useChosenSite();
   return (
     <div className="mobile-home">
       <PageHeader title="Add devices" />
-      <div className="field">
-        <label htmlFor="site-search">Site</label>
-        <input id="site-search" type="search" placeholder="Search your sites" value={search} onChange={(e) => setSearch(e.target.value)} />
-      </div>
-      <ErrorNotice error={sites.error} onRetry={sites.reload} />
-      {sites.loading && !sites.data && <Loading label="Loading sites…" />}
-      {sites.data && items.length === 0 && (
-        <Empty title={search ? 'No site matches' : 'No sites yet'}>
-          <p>
-            <Link to="/sites/new">Create a site</Link> in the portal first.
-          </p>
-        </Empty>
-      )}
-      {items.length > 0 && (
-        <fieldset className="site-picker">
-          <legend className="sr-only">Choose the site</legend>
-          {items.map((s) => (
-            <label key={s.id} className={`site-option${s.id === siteId ? ' selected' : ''}`}>
-              <input
-                type="radio"
-                name="site"
-                value={s.id}
-                checked={s.id === siteId}
-                onChange={() => {
-                  setSiteId(s.id);
-                  rememberSiteId(s.id);
-                }}
-              />
-              <span className="site-name">{s.name}</span>
-              <span className="site-meta">{s.address}</span>
-            </label>
-          ))}
-        </fieldset>
-      )}
+      <SitePicker siteId={siteId} onChoose={choose} />
+      <ErrorNotice error={error} />
       <div className="sticky-actions">
         {chosen ? (
           <>

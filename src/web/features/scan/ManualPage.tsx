@@ -5,9 +5,14 @@ import { navigate, useLocation } from '../../app/router';
 import { ErrorNotice, Field, PageHeader } from '../../ui/components';
 import { verificationCodeRules } from '../../ui/password';
 import { RuleList } from '../../ui/rules';
-import { newIdempotencyKey, rememberedSiteId, setScanFlow, updateScanFlow } from './store';
+import { rememberedSiteId } from '../../ui/SitePicker';
+import { rememberTypedCode, setScanFlow } from './store';
 
-/** Add by serial number (and the verification code from the label), when there is no code to scan. */
+/**
+ * Add by serial number (and the verification code from the label), when there is no code to
+ * scan. The device is looked up, then confirmed on the same page as a scanned label; the code
+ * typed here goes with it (so it is not asked again).
+ */
 export function ManualPage() {
   const { search } = useLocation();
   const siteId = search.get('site') ?? rememberedSiteId() ?? '';
@@ -23,29 +28,18 @@ export function ManualPage() {
     if (!serialOk || !siteId) return;
     setBusy(true);
     setError(undefined);
-    const run = async () => {
-      const scan = await onboardingApi.scanText(siteId, serial.trim());
-      setScanFlow({ siteId, scan, text: serial.trim(), selected: [] });
-      const c = scan.candidates[0];
-      // Only the code is missing: add at once. Anything else (activation, cloud off, offline) goes
-      // through the confirm page, which asks what that device needs.
-      const wantsCode = c?.nextAction === 'enter_verification_code';
-      if (scan.candidates.length === 1 && c && wantsCode && code) {
-        const { batchId } = await onboardingApi.add(scan.scanId, {
-          candidateIds: [c.id],
-          verificationCode: code,
-          idempotencyKey: newIdempotencyKey(),
-        });
-        updateScanFlow({ selected: [c.id], batchId });
-        navigate(`/m/progress/${encodeURIComponent(batchId)}`);
-        return;
-      }
-      navigate(scan.candidates.length > 1 ? `/m/select?site=${encodeURIComponent(siteId)}` : `/m/confirm?site=${encodeURIComponent(siteId)}`);
-    };
-    run().catch((err: unknown) => {
-      setBusy(false);
-      setError(toApiError(err));
-    });
+    onboardingApi.scanText(siteId, serial.trim()).then(
+      (scan) => {
+        setScanFlow({ siteId, scan, selected: [] });
+        rememberTypedCode(scan.scanId, code);
+        const site = `site=${encodeURIComponent(siteId)}`;
+        navigate(scan.candidates.length > 1 ? `/m/select?${site}` : `/m/confirm?${site}`);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(toApiError(err));
+      },
+    );
   };
 
   return (

@@ -6,7 +6,8 @@ import { Link, navigate, useLocation } from '../../app/router';
 import { Scanner } from '../../scan/Scanner';
 import { ErrorNotice, Loading, PageHeader } from '../../ui/components';
 import { QrPasswordDialog } from './dialogs';
-import { rememberedSiteId, setScanFlow } from './store';
+import { rememberedSiteId } from '../../ui/SitePicker';
+import { setScanFlow } from './store';
 
 /** A protected multi-device code is refused (422) until its password is given. */
 export function lockedBy(error: ApiError): 'required' | 'wrong' | null {
@@ -47,7 +48,7 @@ export function ScanPage() {
     request.then(
       (scan) => {
         setLocked(null);
-        setScanFlow({ siteId, scan, text: decoded, selected: [] });
+        setScanFlow({ siteId, scan, selected: [] });
         navigate(nextPageFor(scan, siteId));
       },
       (e: unknown) => {
@@ -90,13 +91,8 @@ export function ScanPage() {
         />
       ) : (
         <div className="scan-result">
-          {text ? (
-            <p>
-              Read from the code: <code data-testid="decoded-text">{text}</code>
-            </p>
-          ) : (
-            <p>Photo sent to the server for a closer look.</p>
-          )}
+          {/* Never the code's raw text: it can be a long encrypted payload, and may carry secrets. */}
+          <p>{text ? (locked ? 'This code holds a protected list of devices.' : 'Code read.') : 'Photo sent to the server for a closer look.'}</p>
           {busy && <Loading label="Looking up the device…" />}
           <QrPasswordDialog
             key={locked ? `${locked.wrong}` : 'closed'}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/client';
 import type { BatchItem } from '../../api/types';
-import { mergeItems, PROBLEM, stepLabel, TERMINAL } from './batch';
+import { mergeItems, PROBLEM, retryOutcome, stepLabel, TERMINAL } from './batch';
 import { lockedBy } from './ScanPage';
 
 const item = (over: Partial<BatchItem> = {}): BatchItem => ({
@@ -15,6 +15,7 @@ const item = (over: Partial<BatchItem> = {}): BatchItem => ({
   error: null,
   pendingUntil: null,
   guidance: [],
+  latestRetry: null,
   ...over,
 });
 
@@ -48,5 +49,15 @@ describe('locked multi-device codes', () => {
     expect(lockedBy(new ApiError(422, { code: 'QR_PASSWORD_REQUIRED', message: 'm', hint: 'h' }))).toBe('required');
     expect(lockedBy(new ApiError(422, { code: 'QR_PASSWORD_WRONG', message: 'm', hint: 'h' }))).toBe('wrong');
     expect(lockedBy(new ApiError(422, { code: 'QR_NOT_FOUND', message: 'm', hint: 'h' }))).toBe(null);
+  });
+});
+
+describe('a retried device on its first batch\'s page', () => {
+  const retry = (over: Partial<NonNullable<BatchItem['latestRetry']>> = {}): NonNullable<BatchItem['latestRetry']> => ({ batchId: 'b2', itemId: 'i2', state: 'added', step: 'done', deviceId: 'd1', error: null, ...over });
+  it('says how the latest retry went', () => {
+    expect(retryOutcome(retry())).toBe('Added by a later retry');
+    expect(retryOutcome(retry({ state: 'running', step: 'verifying_code' }))).toBe('Being retried: Checking the verification code');
+    expect(retryOutcome(retry({ state: 'failed', error: { code: 'DEVICE_AUTH_FAILED', message: 'Refused.', hint: 'h' } }))).toBe('A later retry failed too: Refused.');
+    expect(retryOutcome(retry({ state: 'pending', step: 'waiting_online' }))).toBe('A later retry waits for it to come online');
   });
 });

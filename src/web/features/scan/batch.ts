@@ -141,3 +141,20 @@ export function stepLabel(it: BatchItem | undefined): string {
       return STEP_LABEL[it.step] ?? it.step.replace(/_/g, ' ');
   }
 }
+
+/** How the latest retry of a device went, for the row of its first batch. */
+export function retryOutcome(r: NonNullable<BatchItem['latestRetry']>): string {
+  switch (r.state) {
+    case 'added':
+      return 'Added by a later retry';
+    case 'already_added':
+      return `A later retry found it already added${r.error?.message ? `: ${r.error.message}` : ''}`;
+    case 'failed':
+    case 'needs_action':
+      return `A later retry failed too: ${r.error?.message ?? 'see the retry'}`;
+    case 'pending':
+      return 'A later retry waits for it to come online';
+    default:
+      return `Being retried: ${STEP_LABEL[r.step] ?? r.step.replace(/_/g, ' ')}`;
+  }
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate, ScanResult } from '../../api/types';
-import { needsOf, retryNeeds } from './add-flow';
+import { devicesNeeding, needsOf, retryNeeds, withoutDevicesNeeding } from './add-flow';
 import { nextPageFor } from './ScanPage';
-import { candidateStatus, selectable } from './store';
+import { candidateLabel, candidateStatus, selectable } from './store';
 
 const c = (over: Partial<Candidate> = {}): Candidate => ({
   id: 'c1',
@@ -49,6 +49,7 @@ describe('scan flow decisions', () => {
     expect(selectable(c({ alreadyAdded: 'elsewhere' }))).toBe(false);
     expect(candidateStatus(c({ alreadyAdded: 'this_site' }))).toBe('Already on this site');
     expect(candidateStatus(c({ firmware: { version: 'V4.0', compatible: false, minimum: 'V5.5' } }))).toBe('Firmware V4.0 not supported');
+    expect(candidateStatus(c({ firmware: { version: 'V4.40.015build 210922', compatible: false, minimum: 'V5.5' } }))).toBe('Firmware V4.40.015 build 210922 not supported');
     expect(candidateStatus(c({ online: false }))).toBe('Ready to add (offline)');
     expect(candidateStatus(c({ nextAction: 'activate' }))).toBe('Factory new: needs activation');
     expect(candidateStatus(c({ nextAction: 'enter_password', error: { code: 'DEVICE_AUTH_FAILED', message: 'm', hint: 'h' } }))).toMatch(/refused/);
@@ -71,5 +72,30 @@ describe('retrying a device from the progress page', () => {
     expect(retryNeeds(c(), 'ONBOARDING_EXPIRED')).toEqual([]);
     expect(retryNeeds(c(), 'DEVICE_BOUND_ELSEWHERE')).toBeNull();
     expect(retryNeeds(c(), 'DEVICE_UNSUPPORTED')).toBeNull();
+  });
+});
+
+describe('dialogs name their devices, and can skip them', () => {
+  const gate = c({ id: 'g', name: 'Gate', nextAction: 'add' });
+  const hall = c({ id: 'h', name: 'Hall', nextAction: 'enter_password' });
+  const barn = c({ id: 'b', name: 'Barn', nextAction: 'enable_cloud' });
+
+  it('a dialog is about the devices that need it; a retry dialog about all of them', () => {
+    expect(devicesNeeding('password', [gate, hall, barn]).map((x) => x.id)).toEqual(['h', 'b']);
+    expect(devicesNeeding('cloud', [gate, hall, barn]).map((x) => x.id)).toEqual(['b']);
+    expect(devicesNeeding('password', [gate]).map((x) => x.id)).toEqual(['g']);
+  });
+
+  it('skipping leaves the rest of the batch and only what it still needs', () => {
+    // Skipping the password skips the cloud-off device too, and with it the cloud step.
+    expect(withoutDevicesNeeding('password', [gate, hall, barn], ['cloud'])).toEqual({ ids: ['g'], skipped: ['h', 'b'], needs: [] });
+    expect(withoutDevicesNeeding('cloud', [gate, barn], [])).toEqual({ ids: ['g'], skipped: ['b'], needs: [] });
+    // Nothing would be left: no skip (Cancel is the way out).
+    expect(withoutDevicesNeeding('password', [hall], [])).toBeNull();
+  });
+
+  it('names a device typed by its serial by its model, as label scans are', () => {
+    expect(candidateLabel(c({ name: 'J12345678', serial: 'DS-7608NI-K220240101AAWRJ12345678', model: 'DS-7608NI-K2' }))).toBe('DS-7608NI-K2');
+    expect(candidateLabel(c({ name: 'Hall camera', serial: 'E1', model: 'DS-2CD' }))).toBe('Hall camera');
   });
 });

@@ -1,17 +1,19 @@
 /**
  * The scan flow's state between its pages (scan → confirm/select → dialogs → progress). Kept in
- * sessionStorage so a reload or a trip to the camera settings does not lose the scan.
+ * sessionStorage so a reload or a trip to the camera settings does not lose the scan. Never the
+ * code's raw text (it may carry device credentials) and never a secret typed in a dialog.
  */
 import { useSyncExternalStore } from 'react';
 import type { Candidate, ScanResult } from '../../api/types';
+import { deviceTitle, formatFirmware } from '../../ui/format';
 
 export interface ScanFlow {
   siteId: string;
   scan: ScanResult;
-  /** The decoded text, for display; absent when the server decoded a photo. */
-  text?: string;
   selected: string[];
   batchId?: string;
+  /** Devices left out of the batch in a dialog ("Skip this device"): the progress page lists them. */
+  skipped?: string[];
 }
 
 const KEY = 'sk.scanFlow';
@@ -56,8 +58,21 @@ export function useScanFlow(): ScanFlow | null {
   );
 }
 
+/** A candidate's name in rows and dialogs, as for devices (see deviceTitle). */
 export function candidateLabel(c: Candidate): string {
-  return c.name || [c.model, c.serial].filter(Boolean).join(' · ') || c.host || 'Device';
+  return deviceTitle(c);
+}
+
+/**
+ * The verification code typed on the manual page, for the confirm page that follows: kept in
+ * memory only (never in storage), for that scan alone. A reload asks for it again.
+ */
+let typedCode: { scanId: string; code: string } | null = null;
+export function rememberTypedCode(scanId: string, code: string): void {
+  typedCode = code ? { scanId, code } : null;
+}
+export function typedCodeFor(scanId: string): string | undefined {
+  return typedCode?.scanId === scanId ? typedCode.code : undefined;
 }
 
 /** What a candidate needs before it can be added, in words. */
@@ -65,7 +80,7 @@ export function candidateStatus(c: Candidate): string {
   if (c.alreadyAdded === 'this_site') return 'Already on this site';
   if (c.alreadyAdded === 'other_site') return 'On another of your sites';
   if (c.alreadyAdded === 'elsewhere') return 'Added by another company';
-  if (c.firmware.compatible === false) return `Firmware ${c.firmware.version ?? ''} not supported`.trim();
+  if (c.firmware.compatible === false) return c.firmware.version ? `Firmware ${formatFirmware(c.firmware.version)} not supported` : 'Firmware not supported';
   switch (c.nextAction) {
     case 'add':
       return c.online ? 'Ready to add' : 'Ready to add (offline)';
@@ -91,20 +106,4 @@ export function selectable(c: Candidate): boolean {
 
 export function newIdempotencyKey(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
-}
-
-export const SITE_KEY = 'sk.siteId';
-export function rememberedSiteId(): string | null {
-  try {
-    return localStorage.getItem(SITE_KEY);
-  } catch {
-    return null;
-  }
-}
-export function rememberSiteId(id: string): void {
-  try {
-    localStorage.setItem(SITE_KEY, id);
-  } catch {
-    // Storage unavailable: the picker simply asks again next time.
-  }
 }
