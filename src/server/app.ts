@@ -79,6 +79,8 @@ export interface Platform {
   sadpTargets: SadpTarget[];
   onboarding: OnboardingService;
   notifications: NotificationService;
+  /** The web app (dist/web) is served at / — false when it was not built. */
+  webServed: boolean;
 }
 
 declare module 'fastify' {
@@ -207,7 +209,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       return503OnClosing: true,
     }).withTypeProvider<TypeBoxTypeProvider>();
 
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, webServed: false };
     app.decorate('platform', platform);
     app.addHook('onClose', async () => cleanup());
     app.addHook('onSend', async (req, reply) => {
@@ -251,7 +253,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     });
     deviceRoutes(app, { devices });
     notificationRoutes(app, { notifications, clock });
-    await webRoutes(app);
+    platform.webServed = await webRoutes(app);
 
     return app;
   } catch (err) {

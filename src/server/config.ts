@@ -28,6 +28,7 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.Optional(Bool),
   DEMO_FLEET: Type.Optional(Bool),
   DEMO_FLEET_COUNT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  DEMO_FLEET_PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
   SADP_TARGETS: Type.Optional(Type.String({ pattern: '^(multicast|none|[0-9.]+:[0-9]{1,5}(,[0-9.]+:[0-9]{1,5})*)$' })),
   DEVICE_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PENDING_TTL_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -59,6 +60,8 @@ export interface Config {
   trustProxy: boolean;
   demoFleet: boolean;
   demoFleetCount: number;
+  /** The demo fleet's page (labels, QR codes, passwords): a stable port so a bookmark keeps working. */
+  demoFleetPort: number;
   /** Where the embedded site agent sends SADP probes: the multicast group, none, or host:port list. */
   sadpTargets: 'multicast' | Array<{ address: string; port: number }>;
   deviceTimeoutMs: number;
@@ -93,6 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (mqttPort === 1883) problems.push('EMBEDDED_MQTT_PORT: 1883 is reserved for an external broker; pick another port');
   const pgPort = int(e.EMBEDDED_PG_PORT, 0);
   if (pgPort === 5432) problems.push('EMBEDDED_PG_PORT: 5432 is reserved for a real PostgreSQL; pick another port or 0');
+  const demoFleetPort = int(e.DEMO_FLEET_PORT, 18840);
+  if (demoFleetPort > 65535) problems.push('DEMO_FLEET_PORT: must be at most 65535');
   if (problems.length > 0) throw new ConfigError(problems);
   const host = e.HOST ?? '127.0.0.1';
   return Object.freeze({
@@ -116,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: bool(e.TRUST_PROXY, false),
     demoFleet: bool(e.DEMO_FLEET, true),
     demoFleetCount: int(e.DEMO_FLEET_COUNT, 8),
+    demoFleetPort,
     sadpTargets: parseSadpTargets(e.SADP_TARGETS),
     deviceTimeoutMs: int(e.DEVICE_TIMEOUT_MS, 8000),
     pendingTtlMinutes: int(e.PENDING_TTL_MINUTES, 24 * 60),

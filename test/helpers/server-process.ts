@@ -1,4 +1,4 @@
-/** `npm start` as a child process (src/server/main.ts), for tests of the real process: crash, SIGTERM. */
+/** `npm start` as a child process (src/start/from-source.ts), for tests of the real process: crash, SIGTERM. */
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface ServerProcess {
@@ -9,7 +9,7 @@ export interface ServerProcess {
 
 /** Starts the server with these environment variables and resolves once it says it is running. */
 export function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/start/from-source.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -6,6 +6,6 @@ export function register(program: Command): void {
     .command('server')
     .description('run the Sitekeeper platform (same as npm start; configure it with the variables in .env.example)')
     .action(async () => {
-      await import('../../server/main');
+      await import('../../start/from-source');
     });
 }

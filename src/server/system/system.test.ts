@@ -105,7 +105,7 @@ describe('startup', () => {
   });
 
   it('`npm start` with a database that is down exits non-zero with the message', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/start/from-source.ts'], {
       env: { ...process.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nope', PORT: '0', EMBEDDED_MQTT_PORT: '0', LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

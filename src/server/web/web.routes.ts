@@ -4,16 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { App } from '../http/types';
+import { webDistDir } from '../lib/paths';
 
-export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
-
-export async function webRoutes(app: App, dir = WEB_DIST): Promise<void> {
+/** Registers the web app when it is built; false when it is not (the API works without it). */
+export async function webRoutes(app: App, dir = webDistDir()): Promise<boolean> {
   if (!existsSync(path.join(dir, 'index.html'))) {
-    app.log.warn(`Web app not built (${dir} missing): run "npm run build:web". The API works without it.`);
-    return;
+    app.log.warn(`Web app not built (${dir} missing): "npm start" builds it, or run "npm run build". The API works without it.`);
+    return false;
   }
   await app.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
   app.addHook('onRequest', async (req, reply) => {
@@ -22,4 +21,5 @@ export async function webRoutes(app: App, dir = WEB_DIST): Promise<void> {
     if (!(req.headers.accept ?? '').includes('text/html')) return;
     return reply.sendFile('index.html');
   });
+  return true;
 }
