@@ -247,7 +247,6 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     auditRoutes(app, { uow });
     onboardingRoutes(app, {
       onboarding,
-      repo: onboardingRepo,
       pollMs: 300,
       decodeImage: async (buf) => (await decodeImageBuffer(buf, { maxBytes: config.uploadLimitBytes })).codes.map((c) => c.text),
     });

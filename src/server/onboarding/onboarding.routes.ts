@@ -6,7 +6,6 @@ import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema'
 import { requireActor } from '../http/access';
 import { AppError } from '../../errors/app-error';
 import type { OnboardingService } from './onboarding.service';
-import type { OnboardingRepository } from './onboarding.repository';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String(), hint: Type.String() }));
@@ -82,7 +81,7 @@ const BatchResponse = Type.Object({
   ),
 });
 
-export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService; repo: OnboardingRepository; pollMs: number; decodeImage?: (buf: Buffer) => Promise<string[]> }): void {
+export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService; pollMs: number; decodeImage?: (buf: Buffer) => Promise<string[]> }): void {
   const { onboarding } = deps;
 
   app.post('/api/sites/:id/scans', {
