@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import sharp from 'sharp';
 import { readBarcodes } from 'zxing-wasm/reader';
-import { decodeRgba, type RgbaImage } from '../../src/qr/decoder-core';
-import { decodeImageBuffer, decodePhotoRgba } from '../../src/qr/decode-image';
-import { loadZxingForNode } from '../../src/qr/zxing-node';
+import { decodeRgba, type RgbaImage } from '../../src/qr-image/decoder-core';
+import { decodeImageBuffer, decodePhotoRgba } from '../../src/qr-image/decode-image';
+import { loadZxingForNode } from '../../src/qr-image/zxing-node';
 import { median, percentile, scoreImage, type Label, type Pt, type Result } from './score';
 import { cameraFrame, generateSyntheticSet, type SyntheticImage } from './synthetic';
 
@@ -271,7 +271,7 @@ async function main(): Promise<void> {
   lines.push('## QR decode\n');
   lines.push(`Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npx tsx bench/qr-decode/run.ts\`. Machine: ${machine()}. zxing-wasm ${pkg('zxing-wasm')}, jsqr ${pkg('jsqr')}, sharp ${pkg('sharp')}.\n`);
   lines.push('Decoders, all on the same RGBA pixels (stored, no EXIF rotation), timing the decode call only after one warm-up call; the order of decoders rotates from image to image:\n');
-  lines.push('* **ours** — `decodePhotoRgba` (src/qr/decode-image.ts): zxing-wasm with tryHarder/tryRotate/tryInvert/tryDownscale + **tryDenoise**; when that finds nothing and the photo is small (≤ 2.56 MP), one fallback pass on a cubic upscale (up to 2×, ≤ 4 MP) without denoise.');
+  lines.push('* **ours** — `decodePhotoRgba` (src/qr-image/decode-image.ts): zxing-wasm with tryHarder/tryRotate/tryInvert/tryDownscale + **tryDenoise**; when that finds nothing and the photo is small (≤ 2.56 MP), one fallback pass on a cubic upscale (up to 2×, ≤ 4 MP) without denoise.');
   lines.push('* **zxing-default** — `readBarcodes(rgba, { formats: ["QRCode"] })`, the reader defaults.');
   lines.push('* **zxing+denoise** — the same plus `tryDenoise: true` (reference for the goal).');
   lines.push('* **jsQR** — `jsQR(data, width, height)` with its defaults (one code per image at most).\n');

@@ -12,9 +12,9 @@ import { startCloudAgent } from '../../src/emulator/cloud-agent';
 import { startEmbeddedBroker } from '../../src/server/broker';
 import { DeviceGateway } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
-import { DeviceClient, DeviceConcurrency } from '../../src/devices/device-client';
-import { HttpTransport } from '../../src/devices/http-transport';
-import { CloudTransport } from '../../src/devices/cloud-transport';
+import { DeviceClient, DeviceConcurrency } from '../../src/device-client/device-client';
+import { HttpTransport } from '../../src/device-client/http-transport';
+import { CloudTransport } from '../../src/device-client/cloud-transport';
 import { arg, reachable } from '../lib';
 
 const REQUESTS = Number(arg('requests', '400'));

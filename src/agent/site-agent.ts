@@ -8,14 +8,14 @@ import { isIP } from 'node:net';
 import type { MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import { isAppError } from '../errors/app-error';
-import { disableNagle } from '../server/broker';
-import { errorFromTransport } from '../devices/device-errors';
-import { HttpTransport } from '../devices/http-transport';
-import { discoverDevices, type SadpTarget } from '../devices/sadp-discovery';
+import { disableNagle } from '../mqtt/client';
+import { errorFromTransport } from '../device-client/device-errors';
+import { HttpTransport } from '../device-client/http-transport';
+import { discoverDevices, type SadpTarget } from '../device-client/sadp-discovery';
 import {
   AGENT_USER_PREFIX, MAX_REQUEST_AGE_MS, agentIdForToken, agentPresenceProof, decodeEnvelope, deriveAgentKey, encodeEnvelope, newNonce, normalizePrefix,
   signEnvelope, topics, verifyEnvelope, type AgentHello, type RequestHeader, type ResponseHeader,
-} from '../devices/tunnel/protocol';
+} from '../protocol/tunnel/envelope';
 
 export const AGENT_VERSION = '0.1.0';
 

@@ -1,6 +1,6 @@
 /**
  * The device-cloud connector of an emulated device: what a device's cloud client does, on our
- * protocol (src/devices/tunnel/protocol.ts, docs/decisions/0002-device-cloud-protocol.md).
+ * protocol (src/protocol/tunnel/envelope.ts, docs/decisions/0002-device-cloud-protocol.md).
  * While the device's cloud service is enabled and its cloud link is up, it connects out to the
  * platform's broker, proves its serial + verification code, keeps a retained online presence with
  * a Last Will for offline, publishes status events, and answers tunnelled ISAPI requests.
@@ -11,9 +11,9 @@ import mqtt from 'mqtt';
 import {
   DEVICE_USER_PREFIX, MAX_REQUEST_AGE_MS, decodeEnvelope, deviceConnectProof, deriveDeviceKey, encodeEnvelope, helloProof, newNonce, normalizePrefix, presenceProof, sealKey,
   signEnvelope, topics, verifyEnvelope, type DeviceHello, type HelloAck, type Presence, type RequestHeader, type ResponseHeader,
-} from '../devices/tunnel/protocol';
+} from '../protocol/tunnel/envelope';
 import type { EmulatedDevice } from './types';
-import { disableNagle } from '../server/broker';
+import { disableNagle } from '../mqtt/client';
 import { isAppError } from '../errors/app-error';
 
 export interface CloudAgentOptions {

@@ -90,28 +90,6 @@ describe('fleet', () => {
     expect(list.map((d) => (d as { online?: boolean }).online)).toEqual([true, true, true, true, true, false]);
   });
 
-  it('sitekeeper emulator fault sets faults through the control API', async () => {
-    const { Command } = await import('commander');
-    const { register } = await import('../cli/commands/emulator');
-    const program = new Command().exitOverride();
-    register(program);
-    const d = fleet.devices[0]!;
-    const write = process.stdout.write.bind(process.stdout);
-    let printed = '';
-    process.stdout.write = ((chunk: string) => {
-      printed += chunk;
-      return true;
-    });
-    try {
-      await program.parseAsync(['emulator', 'fault', d.shortSerial, 'latencyMs=5', 'tamper=true', '--control', fleet.controlUrl], { from: 'user' });
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(JSON.parse(printed)).toMatchObject({ serial: d.serial, faults: { latencyMs: 5 } });
-    expect(d.faultState().latencyMs).toBe(5);
-    await postFaults(fleet.controlUrl, d.serial, { latencyMs: 0 });
-  });
-
   it('persists state so a fleet survives a restart', async () => {
     const d = fleet.devices[0]!;
     const c = new DigestClient(`http://${d.host}:${d.httpPort}`, 'admin', d.adminUser?.password ?? '');

@@ -34,13 +34,13 @@ import { auditRoutes } from './audit/audit.routes';
 import { systemRoutes } from './system/system.routes';
 import { JobQueue } from './jobs/job-queue';
 import { createJobHandlers } from './jobs/handlers';
-import { webRoutes } from './web/web.routes';
+import { webRoutes } from './web-hosting/web.routes';
 import type { DeviceGateway } from './gateway/device-gateway';
 import type { AgentHub } from './gateway/agent-hub';
-import { BrokerStartError, startDeviceCloud, type DeviceCloud } from './gateway/index';
+import { BrokerStartError, startDeviceCloud, type DeviceCloud } from './gateway/device-cloud';
 import { PgGatewayStore } from './gateway/gateway.repository';
 import type { SiteAgent } from '../agent/site-agent';
-import { DEFAULT_SADP_TARGETS, type SadpTarget } from '../devices/sadp-discovery';
+import { DEFAULT_SADP_TARGETS, type SadpTarget } from '../device-client/sadp-discovery';
 import { hashToken } from './security/secret-box';
 import { PlatformDeviceReach } from './onboarding/device-reach';
 import { OnboardingService } from './onboarding/onboarding.service';
@@ -51,7 +51,7 @@ import { deviceRoutes } from './devices/device.routes';
 import { NotificationService } from './notifications/notification.service';
 import { notificationRoutes } from './notifications/notification.routes';
 import multipart from '@fastify/multipart';
-import { decodeImageBuffer } from '../qr/decode-image';
+import { decodeImageBuffer } from '../qr-image/decode-image';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

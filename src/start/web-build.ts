@@ -11,7 +11,7 @@ import path from 'node:path';
 import { packageRoot, webDistDir } from '../server/lib/paths';
 
 /** What the bundle is made of: the app, what it imports from outside src/web, and the build's own settings. */
-const SOURCES = ['src/web', 'src/qr/decoder-core.ts', 'src/errors', 'scripts/web-api-types.ts', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'];
+const SOURCES = ['src/web', 'src/qr-image/decoder-core.ts', 'src/errors', 'scripts/web-api-types.ts', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'];
 const STAMP = '.build-hash';
 
 function files(p: string): string[] {

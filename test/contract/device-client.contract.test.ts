@@ -13,11 +13,11 @@ import { DeviceGateway } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 import { AgentHub } from '../../src/server/gateway/agent-hub';
 import { startSiteAgent, type SiteAgent } from '../../src/agent/site-agent';
-import { DeviceClient, DeviceConcurrency } from '../../src/devices/device-client';
-import { HttpTransport } from '../../src/devices/http-transport';
-import { CloudTransport } from '../../src/devices/cloud-transport';
-import { AgentTransport } from '../../src/devices/agent-transport';
-import { discoverDevices } from '../../src/devices/sadp-discovery';
+import { DeviceClient, DeviceConcurrency } from '../../src/device-client/device-client';
+import { HttpTransport } from '../../src/device-client/http-transport';
+import { CloudTransport } from '../../src/device-client/cloud-transport';
+import { AgentTransport } from '../../src/device-client/agent-transport';
+import { discoverDevices } from '../../src/device-client/sadp-discovery';
 import { isAppError } from '../../src/errors/app-error';
 
 const ADMIN_PASSWORD = 'Contract-Pass1';

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { AppError } from '../../errors/app-error';
-import { parseSadpTargets } from '../../devices/sadp-discovery';
+import { parseSadpTargets } from '../../device-client/sadp-discovery';
 import { startSiteAgent } from '../../agent/site-agent';
 
 interface AgentFlags {

@@ -6,9 +6,9 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { AppError } from '../../errors/app-error';
-import { DeviceClient } from '../../devices/device-client';
-import { HttpTransport } from '../../devices/http-transport';
-import { discoverDevices, parseSadpTargets, type DiscoveredDevice, type DiscoverOptions } from '../../devices/sadp-discovery';
+import { DeviceClient } from '../../device-client/device-client';
+import { HttpTransport } from '../../device-client/http-transport';
+import { discoverDevices, parseSadpTargets, type DiscoveredDevice, type DiscoverOptions } from '../../device-client/sadp-discovery';
 
 interface DiscoverFlags {
   timeout: string;

@@ -4,8 +4,11 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAppError } from '../../errors/app-error';
-import { rawRequest } from '../../emulator/testing';
+import { postFaults, rawRequest } from '../../emulator/testing';
+import { startFleet, type Fleet } from '../../emulator';
 import { startEmulatorFleet, type StartOptions } from './emulator';
 
 const run = promisify(execFile);
@@ -87,4 +90,40 @@ describe('sitekeeper emulator: ports in use', { timeout: 120_000 }, () => {
       await fleet.close();
     }
   });
+});
+
+describe('sitekeeper emulator fault', () => {
+  let fleet: Fleet;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sk-emu-cli-'));
+    fleet = await startFleet({ count: 2, statePath: join(dir, 'fleet.json') });
+  });
+  afterAll(async () => {
+    await fleet.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sitekeeper emulator fault sets faults through the control API', async () => {
+    const { Command } = await import('commander');
+    const { register } = await import('./emulator');
+    const program = new Command().exitOverride();
+    register(program);
+    const d = fleet.devices[0]!;
+    const write = process.stdout.write.bind(process.stdout);
+    let printed = '';
+    process.stdout.write = ((chunk: string) => {
+      printed += chunk;
+      return true;
+    });
+    try {
+      await program.parseAsync(['emulator', 'fault', d.shortSerial, 'latencyMs=5', 'tamper=true', '--control', fleet.controlUrl], { from: 'user' });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(JSON.parse(printed)).toMatchObject({ serial: d.serial, faults: { latencyMs: 5 } });
+    expect(d.faultState().latencyMs).toBe(5);
+    await postFaults(fleet.controlUrl, d.serial, { latencyMs: 0 });
+  });
+
 });

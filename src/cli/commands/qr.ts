@@ -18,8 +18,8 @@ import {
   type ListedDevice,
   type SitekeeperDevice,
 } from '../../protocol/qr';
-import { decodeImageBuffer } from '../../qr/decode-image';
-import { renderQrPng, renderQrSvg, renderQrTerminal } from '../../qr/render';
+import { decodeImageBuffer } from '../../qr-image/decode-image';
+import { renderQrPng, renderQrSvg, renderQrTerminal } from '../../qr-image/render';
 
 const MAX_STDIN_BYTES = 1024 * 1024;
 

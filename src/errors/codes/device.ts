@@ -1,6 +1,6 @@
 // Devices and the device client (issue 4). Add codes here; keep docs/errors/device.md in step.
 // ISAPI ResponseStatus and transport failures are mapped into these in one place:
-// src/devices/device-errors.ts.
+// src/device-client/device-errors.ts.
 export const DEVICE_ERRORS = {
   DEVICE_OFFLINE: { status: 502, message: 'The device is offline.', hint: 'Check that the device is powered and connected to the network, then try again.' },
   DEVICE_TIMEOUT: { status: 504, message: 'The device did not answer in time.', hint: 'The device or its network may be slow or overloaded; try again in a moment.' },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { connectMqtt, startEmbeddedBroker, type EmbeddedBroker } from './index';
+import { startEmbeddedBroker, type EmbeddedBroker } from './index';
+import { connectMqtt } from '../../mqtt/client';
 
 let broker: EmbeddedBroker;
 let pub: MqttClient;

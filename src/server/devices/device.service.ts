@@ -8,7 +8,7 @@ import { AuditRepository } from '../audit/audit.repository';
 import { DeviceRepository, type DeviceRecord } from './device.repository';
 import type { SecretBox } from '../security/secret-box';
 import { encodeSitekeeperQr, splitIntoParts, type SitekeeperDevice } from '../../protocol/qr';
-import { renderQrSvg } from '../../qr/render';
+import { renderQrSvg } from '../../qr-image/render';
 
 export type DeviceView = Omit<DeviceRecord, 'companyId'>;
 

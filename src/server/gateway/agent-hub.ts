@@ -9,14 +9,14 @@ import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { AppError } from '../../errors/app-error';
 import { CATALOGUE, type ErrorCode } from '../../errors/catalogue';
-import { attachService, type MqttLink, type ServiceClient } from '../broker';
+import { attachService, type MqttLink, type ServiceClient } from '../../mqtt/client';
 import {
   MAX_TUNNEL_BODY_BYTES, agentIdForToken, agentPresenceProof, decodeEnvelope, deriveAgentKey, encodeEnvelope, isSafeTopicId, newNonce,
   safeEqualHex, signEnvelope, topics, verifyEnvelope, type AgentHello, type AgentPresence, type RequestHeader, type Topics,
-} from '../../devices/tunnel/protocol';
-import type { IsapiRequest, IsapiResponse } from '../../devices/transport';
-import type { HttpTarget } from '../../devices/http-transport';
-import type { DiscoveredDevice } from '../../devices/sadp-discovery';
+} from '../../protocol/tunnel/envelope';
+import type { IsapiRequest, IsapiResponse } from '../../device-client/transport';
+import type { HttpTarget } from '../../device-client/http-transport';
+import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 
 export interface AgentIdentity {
   agentId: string;

@@ -7,7 +7,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { BrokerAuthenticate } from '../broker';
-import { AGENT_USER_PREFIX, DEVICE_USER_PREFIX, agentIdForToken, deviceConnectProof, isSafeTopicId, safeEqualHex } from '../../devices/tunnel/protocol';
+import { AGENT_USER_PREFIX, DEVICE_USER_PREFIX, agentIdForToken, deviceConnectProof, isSafeTopicId, safeEqualHex } from '../../protocol/tunnel/envelope';
 import type { GatewayStore } from './gateway.types';
 
 export interface BrokerAuthOptions {

@@ -9,13 +9,13 @@ import { EventEmitter } from 'node:events';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { AppError } from '../../errors/app-error';
-import { attachService, type MqttLink, type ServiceClient } from '../broker';
+import { attachService, type MqttLink, type ServiceClient } from '../../mqtt/client';
 import {
   MAX_TUNNEL_BODY_BYTES, decodeEnvelope, deriveDeviceKey, encodeEnvelope, helloProof, isSafeTopicId, newNonce, presenceProof, safeEqualHex,
   signEnvelope, topics, unsealKey, verifyEnvelope, type DeviceHello, type HelloAck, type Presence, type RequestHeader, type Topics,
-} from '../../devices/tunnel/protocol';
-import type { IsapiRequest, IsapiResponse } from '../../devices/transport';
-import { DEFAULT_TIMEOUT_MS } from '../../devices/transport';
+} from '../../protocol/tunnel/envelope';
+import type { IsapiRequest, IsapiResponse } from '../../device-client/transport';
+import { DEFAULT_TIMEOUT_MS } from '../../device-client/transport';
 import type { DeviceRegistration, GatewayStore, PresenceUpdate } from './gateway.types';
 
 export type DeviceGatewayOptions = MqttLink & DeviceGatewaySettings;

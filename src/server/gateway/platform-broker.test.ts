@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
-import { connectMqtt } from '../broker';
-import { AGENT_USER_PREFIX, DEVICE_USER_PREFIX } from '../../devices/tunnel/protocol';
+import { connectMqtt } from '../../mqtt/client';
+import { AGENT_USER_PREFIX, DEVICE_USER_PREFIX } from '../../protocol/tunnel/envelope';
 
 // The platform's embedded broker (not an external MQTT_URL broker, which has its own auth).
 const embedded = !process.env.MQTT_URL;

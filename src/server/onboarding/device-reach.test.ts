@@ -3,7 +3,7 @@ import { PlatformDeviceReach } from './device-reach';
 import type { DeviceGateway } from '../gateway/device-gateway';
 import type { AgentHub } from '../gateway/agent-hub';
 import type { Executor } from '../db/executor';
-import type { DiscoveredDevice } from '../../devices/sadp-discovery';
+import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 
 /** A hub whose SADP rounds the test finishes by hand, counting them. */
 function fakeHub() {

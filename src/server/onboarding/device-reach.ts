@@ -2,11 +2,11 @@
  * How onboarding reaches devices: the device cloud (by serial, through the gateway), the LAN (SADP
  * and ISAPI through a site agent), or directly by host and port. Services see only this interface.
  */
-import { DeviceClient, type DeviceConcurrency } from '../../devices/device-client';
-import { CloudTransport } from '../../devices/cloud-transport';
-import { AgentTransport } from '../../devices/agent-transport';
-import { HttpTransport } from '../../devices/http-transport';
-import type { DiscoveredDevice } from '../../devices/sadp-discovery';
+import { DeviceClient, type DeviceConcurrency } from '../../device-client/device-client';
+import { CloudTransport } from '../../device-client/cloud-transport';
+import { AgentTransport } from '../../device-client/agent-transport';
+import { HttpTransport } from '../../device-client/http-transport';
+import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 import type { DeviceGateway } from '../gateway/device-gateway';
 import type { AgentHub } from '../gateway/agent-hub';
 import type { Executor } from '../db/executor';

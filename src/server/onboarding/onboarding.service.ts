@@ -22,7 +22,7 @@ import type { DeviceReach, Credentials } from './device-reach';
 import { OFFLINE_GUIDANCE, placementKind, probeCandidate, type AlreadyAdded, type Probe, type ProbeContext } from './probe';
 import { AuditRepository } from '../audit/audit.repository';
 import { OnboardingRepository, TERMINAL_STATES, type BatchRow, type CandidateRow, type ItemOutcome, type ItemRow, type RetryRow } from './onboarding.repository';
-import type { DiscoveredDevice } from '../../devices/sadp-discovery';
+import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 import { DOMAIN_EVENT_TYPES, type ItemSettledPayload } from '../events/domain-events';
 
 export interface OnboardingSettings {

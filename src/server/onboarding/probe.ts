@@ -3,7 +3,7 @@
  * what state it is in, whether it is already added, and the next action the user must take.
  */
 import { isAppError } from '../../errors/app-error';
-import type { DiscoveredDevice } from '../../devices/sadp-discovery';
+import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
 import type { CandidateSpec } from './candidates';
 import { serialMatches } from '../../protocol/qr';

@@ -3,7 +3,7 @@ import { toApiError, type ApiError } from '../../api/client';
 import { onboardingApi } from '../../api/endpoints';
 import type { ScanResult } from '../../api/types';
 import { Link, navigate, useLocation } from '../../app/router';
-import { Scanner } from '../../scan/Scanner';
+import { Scanner } from '../../camera/Scanner';
 import { ErrorNotice, Loading, PageHeader } from '../../ui/components';
 import { QrPasswordDialog } from './dialogs';
 import { rememberedSiteId } from '../../ui/SitePicker';

@@ -6,9 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { connectMqtt, DEFAULT_EMBEDDED_BROKER_PORT, startEmbeddedBroker, type EmbeddedBroker } from '../broker';
+import { DEFAULT_EMBEDDED_BROKER_PORT, startEmbeddedBroker, type EmbeddedBroker } from '../broker';
+import { connectMqtt } from '../../mqtt/client';
 import { startSiteAgent, type SiteAgent } from '../../agent/site-agent';
-import type { SadpTarget } from '../../devices/sadp-discovery';
+import type { SadpTarget } from '../../device-client/sadp-discovery';
 import { AgentHub } from './agent-hub';
 import { createBrokerAuthenticator } from './broker-auth';
 import { DeviceGateway } from './device-gateway';

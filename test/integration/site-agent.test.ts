@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { createSocket, type Socket } from 'node:dgram';
-import { getTestBroker, type TestBroker } from '../../test/helpers/broker';
-import { FakeDevice } from '../../test/helpers/fake-device';
-import { AgentHub } from '../server/gateway/agent-hub';
-import { AgentTransport } from '../devices/agent-transport';
-import { DeviceClient } from '../devices/device-client';
-import { buildProbeMatch, parseProbe } from '../protocol/sadp/sadp';
-import { isAppError } from '../errors/app-error';
-import { isLanAddress, startSiteAgent, type SiteAgent } from './site-agent';
+import { getTestBroker, type TestBroker } from '../helpers/broker';
+import { FakeDevice } from '../helpers/fake-device';
+import { AgentHub } from '../../src/server/gateway/agent-hub';
+import { AgentTransport } from '../../src/device-client/agent-transport';
+import { DeviceClient } from '../../src/device-client/device-client';
+import { buildProbeMatch, parseProbe } from '../../src/protocol/sadp/sadp';
+import { isAppError } from '../../src/errors/app-error';
+import { isLanAddress, startSiteAgent, type SiteAgent } from '../../src/agent/site-agent';
 
 let broker: TestBroker;
 let hub: AgentHub;

@@ -7,7 +7,7 @@ import {
   operationName,
   renderWebApiTypes,
   type OpenApiDoc,
-} from '../../../scripts/web-api-types';
+} from '../../scripts/web-api-types';
 
 describe('web API types generated from the OpenAPI document', () => {
   it('src/web/api/generated.ts is up to date (run `npm run gen:api`)', async () => {

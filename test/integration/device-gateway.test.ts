@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { getTestBroker, type TestBroker } from '../../../test/helpers/broker';
-import { FakeDevice, waitFor } from '../../../test/helpers/fake-device';
-import { startCloudAgent } from '../../emulator/cloud-agent';
-import { CloudTransport } from '../../devices/cloud-transport';
-import { DeviceClient } from '../../devices/device-client';
-import { deriveDeviceKey, encodeEnvelope, topics } from '../../devices/tunnel/protocol';
-import { isAppError } from '../../errors/app-error';
-import { DeviceGateway } from './device-gateway';
-import { MemoryGatewayStore } from './memory-store';
+import { getTestBroker, type TestBroker } from '../helpers/broker';
+import { FakeDevice, waitFor } from '../helpers/fake-device';
+import { startCloudAgent } from '../../src/emulator/cloud-agent';
+import { CloudTransport } from '../../src/device-client/cloud-transport';
+import { DeviceClient } from '../../src/device-client/device-client';
+import { deriveDeviceKey, encodeEnvelope, topics } from '../../src/protocol/tunnel/envelope';
+import { isAppError } from '../../src/errors/app-error';
+import { DeviceGateway } from '../../src/server/gateway/device-gateway';
+import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 
 let broker: TestBroker;
 let store: MemoryGatewayStore;

@@ -1,10 +1,10 @@
 /**
  * QR decoding off the main thread, so the camera preview stays smooth. Uses the shared decoding
- * core (src/qr/decoder-core: zxing-wasm with the same reader options as the server and the CLI),
+ * core (src/qr-image/decoder-core: zxing-wasm with the same reader options as the server and the CLI),
  * with the .wasm served from our own origin (never fetched from a CDN).
  */
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
-import { decodeRgba, useZxingWasmUrl } from '../../qr/decoder-core';
+import { decodeRgba, useZxingWasmUrl } from '../../qr-image/decoder-core';
 import type { DecodeRequest, DecodeResponse } from './decode-protocol';
 
 // Starts fetching and compiling the .wasm now, before the first frame arrives.

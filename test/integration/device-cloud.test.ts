@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
-import { FakeDevice, waitFor } from '../../../test/helpers/fake-device';
-import { startCloudAgent } from '../../emulator/cloud-agent';
-import { DeviceClient } from '../../devices/device-client';
-import { CloudTransport } from '../../devices/cloud-transport';
-import { AgentTransport } from '../../devices/agent-transport';
-import { startDeviceCloud } from './index';
-import { MemoryGatewayStore } from './memory-store';
+import { FakeDevice, waitFor } from '../helpers/fake-device';
+import { startCloudAgent } from '../../src/emulator/cloud-agent';
+import { DeviceClient } from '../../src/device-client/device-client';
+import { CloudTransport } from '../../src/device-client/cloud-transport';
+import { AgentTransport } from '../../src/device-client/agent-transport';
+import { startDeviceCloud } from '../../src/server/gateway/device-cloud';
+import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 
 describe('startDeviceCloud (embedded broker with authentication)', () => {
   it('serves cloud devices and the LAN through the embedded agent, then closes', async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTestBroker, type TestBroker } from '../../test/helpers/broker';
-import { FakeDevice, waitFor } from '../../test/helpers/fake-device';
-import { DeviceGateway, type DeviceEvent } from '../server/gateway/device-gateway';
-import { MemoryGatewayStore } from '../server/gateway/memory-store';
-import { startCloudAgent } from './cloud-agent';
+import { getTestBroker, type TestBroker } from '../helpers/broker';
+import { FakeDevice, waitFor } from '../helpers/fake-device';
+import { DeviceGateway, type DeviceEvent } from '../../src/server/gateway/device-gateway';
+import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
+import { startCloudAgent } from '../../src/emulator/cloud-agent';
 
 let broker: TestBroker;
 let gw: DeviceGateway;

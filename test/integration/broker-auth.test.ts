@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { startEmbeddedBroker, connectMqtt, type EmbeddedBroker } from '../broker';
-import { FakeDevice, waitFor } from '../../../test/helpers/fake-device';
-import { startCloudAgent } from '../../emulator/cloud-agent';
-import { DEVICE_USER_PREFIX, agentIdForToken, deriveDeviceKey, deviceConnectProof } from '../../devices/tunnel/protocol';
-import { createBrokerAuthenticator } from './broker-auth';
-import { DeviceGateway } from './device-gateway';
-import { MemoryGatewayStore } from './memory-store';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/server/broker';
+import { connectMqtt } from '../../src/mqtt/client';
+import { FakeDevice, waitFor } from '../helpers/fake-device';
+import { startCloudAgent } from '../../src/emulator/cloud-agent';
+import { DEVICE_USER_PREFIX, agentIdForToken, deriveDeviceKey, deviceConnectProof } from '../../src/protocol/tunnel/envelope';
+import { createBrokerAuthenticator } from '../../src/server/gateway/broker-auth';
+import { DeviceGateway } from '../../src/server/gateway/device-gateway';
+import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 
 // Always the embedded broker: this is about its authenticate hook.
 let broker: EmbeddedBroker;
