@@ -177,7 +177,7 @@ export class AuthService {
       await r.users.setPassword(user.id, hash, now);
       await r.users.deleteSessionsOfUser(user.id, sessionId);
       await r.users.putPendingSecret(user.id, 'axpro_password', this.secrets.seal(newPassword, `axpro_password:${user.id}`));
-      await r.users.emitEvent(user.companyId, DOMAIN_EVENT_TYPES.passwordChanged, { userId: user.id, at: now.toISOString() });
+      await r.events.append(user.companyId, DOMAIN_EVENT_TYPES.passwordChanged, { userId: user.id, at: now.toISOString() });
       await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.password.change', targetType: 'user', targetId: user.id, outcome: 'success', correlationId: meta.correlationId });
     });
   }

@@ -236,10 +236,7 @@ export class UserRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  // Domain events and secrets waiting to reach devices
-  async emitEvent(companyId: string | null, type: string, payload: Record<string, unknown>): Promise<void> {
-    await this.db.insertInto('domain_events').values({ company_id: companyId, type, payload: JSON.stringify(payload) }).execute();
-  }
+  // Secrets waiting to reach devices
 
   async putPendingSecret(userId: string, purpose: string, ciphertext: string): Promise<void> {
     await this.db

@@ -9,16 +9,19 @@ import { AuditRepository } from '../audit/audit.repository';
 import { UserRepository } from '../auth/user.repository';
 import { SiteRepository } from '../sites/site.repository';
 import { InvitationRepository } from '../installers/invitation.repository';
+import { EventRepository } from '../events/event.repository';
 
 export interface Repos {
   users: UserRepository;
   sites: SiteRepository;
   audit: AuditRepository;
   invitations: InvitationRepository;
+  /** The domain-event outbox: append in the same transaction as the change. */
+  events: EventRepository;
 }
 
 export function reposFor(db: Executor): Repos {
-  return { users: new UserRepository(db), sites: new SiteRepository(db), audit: new AuditRepository(db), invitations: new InvitationRepository(db) };
+  return { users: new UserRepository(db), sites: new SiteRepository(db), audit: new AuditRepository(db), invitations: new InvitationRepository(db), events: new EventRepository(db) };
 }
 
 export interface UnitOfWork {

@@ -19,6 +19,24 @@ export interface ItemSettledPayload {
   notifyUserId: string | null;
 }
 
+/** `device.added`: a device was added to a site. */
+export interface DeviceAddedPayload {
+  deviceId: string;
+  siteId: string;
+  family: string;
+  firmwareCompatible: boolean | null;
+  /** The device waited (offline) before it was added. */
+  wasPending: boolean;
+  notifyUserId: string | null;
+}
+
+/** `user.password_changed`: an installer changed their password (the AX Pro reconcile applies it). */
+export interface PasswordChangedPayload {
+  userId: string;
+  /** ISO time of the change. */
+  at: string;
+}
+
 export const DOMAIN_EVENT_TYPES = {
   /** A device was added to a site (payload: deviceId, siteId, family, firmwareCompatible, wasPending, notifyUserId). */
   deviceAdded: 'device.added',
@@ -26,3 +44,12 @@ export const DOMAIN_EVENT_TYPES = {
   passwordChanged: 'user.password_changed',
   itemSettled: 'onboarding.item_settled',
 } as const;
+
+/** Each event type's payload: a writer cannot put the wrong shape under a type. */
+export interface DomainEventPayloads {
+  'device.added': DeviceAddedPayload;
+  'user.password_changed': PasswordChangedPayload;
+  'onboarding.item_settled': ItemSettledPayload;
+}
+
+export type DomainEventType = keyof DomainEventPayloads;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
-import type { DomainEventRow, NewNotification, NotificationContent } from './rules';
+import type { NewNotification, NotificationContent } from './rules';
 
 export interface NotificationRow extends NotificationContent {
   id: string;
@@ -10,25 +10,6 @@ export interface NotificationRow extends NotificationContent {
 
 export class NotificationRepository {
   constructor(private readonly db: Executor) {}
-
-  /** The oldest events the notifier has not handled, locked so that two nodes never take the same one. */
-  async takeUnnotified(limit: number): Promise<DomainEventRow[]> {
-    const rows = await this.db
-      .selectFrom('domain_events')
-      .select(['id', 'company_id as companyId', 'type', 'payload'])
-      .where('notified_at', 'is', null)
-      .orderBy('id')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    return rows.map((r) => ({ ...r, id: String(r.id) }));
-  }
-
-  async markNotified(eventIds: string[], now: Date): Promise<void> {
-    if (eventIds.length === 0) return;
-    await this.db.updateTable('domain_events').set({ notified_at: now }).where('id', 'in', eventIds.map(Number)).execute();
-  }
 
   async siteNames(siteIds: string[]): Promise<Map<string, string>> {
     if (siteIds.length === 0) return new Map();

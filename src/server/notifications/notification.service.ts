@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Clock } from '../lib/clock';
 import { NotificationRepository } from './notification.repository';
+import { EventRepository } from '../events/event.repository';
 import { notificationsFor } from './rules';
 
 const BATCH = 200;
@@ -28,7 +29,8 @@ export class NotificationService {
     for (;;) {
       const r = await this.db.transaction().execute(async (trx) => {
         const repo = new NotificationRepository(trx);
-        const events = await repo.takeUnnotified(BATCH);
+        const outbox = new EventRepository(trx);
+        const events = await outbox.takeUnnotified(BATCH);
         if (events.length === 0) return { events: 0, created: 0 };
         const siteIds = [...new Set(events.map((e) => e.payload.siteId).filter((s): s is string => typeof s === 'string'))];
         const sites = await repo.siteNames(siteIds);
@@ -36,7 +38,7 @@ export class NotificationService {
         // A recipient removed since the event (or not in the event's company) gets nothing.
         const ok = await repo.activeRecipients(all);
         const n = await repo.insert(all.filter((x) => ok.has(`${x.userId}/${x.companyId}`)));
-        await repo.markNotified(events.map((e) => e.id), this.clock.now());
+        await outbox.markNotified(events.map((e) => e.id), this.clock.now());
         return { events: events.length, created: n };
       });
       created += r.created;

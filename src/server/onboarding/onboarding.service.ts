@@ -24,6 +24,7 @@ import { AuditRepository } from '../audit/audit.repository';
 import { OnboardingRepository, TERMINAL_STATES, type BatchRow, type CandidateRow, type ItemOutcome, type ItemRow, type RetryRow } from './onboarding.repository';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 import { DOMAIN_EVENT_TYPES, type ItemSettledPayload } from '../events/domain-events';
+import { EventRepository } from '../events/event.repository';
 
 export interface OnboardingSettings {
   /** Devices probed at once during a scan. */
@@ -311,7 +312,7 @@ export class OnboardingService {
         batchId: item.batchId, itemId, siteId: current.siteId, serial: outcome.serial ?? item.serial, name: cand?.name ?? outcome.serial ?? item.serial ?? 'Device',
         state: outcome.state as ItemSettledPayload['state'], deviceId: outcome.deviceId ?? null, error: outcome.error ?? null, notifyUserId: current.createdBy,
       };
-      await trx.insertInto('domain_events').values({ company_id: current.companyId, type: DOMAIN_EVENT_TYPES.itemSettled, payload: JSON.stringify(payload) }).execute();
+      await new EventRepository(trx).append(current.companyId, DOMAIN_EVENT_TYPES.itemSettled, payload);
     });
     this.eventsRecorded();
   }
@@ -483,10 +484,7 @@ export class OnboardingService {
       if (!id) return null; // someone else added it first: report what is there
       await trx.updateTable('onboarding_items').set({ device_id: id }).where('id', '=', item.id).execute();
       await new AuditRepository(trx).record({ companyId: batch.companyId, actorId: batch.createdBy, actorEmail: null, action: 'device.add', targetType: 'device', targetId: id, outcome: 'success', details: { serial, via, siteId: batch.siteId, batchId: item.batchId } });
-      await trx
-        .insertInto('domain_events')
-        .values({ company_id: batch.companyId, type: DOMAIN_EVENT_TYPES.deviceAdded, payload: JSON.stringify({ deviceId: id, siteId: batch.siteId, family, firmwareCompatible: verdict?.compatible ?? null, wasPending: item.pendingUntil !== null, notifyUserId: batch.createdBy }) })
-        .execute();
+      await new EventRepository(trx).append(batch.companyId, DOMAIN_EVENT_TYPES.deviceAdded, { deviceId: id, siteId: batch.siteId, family, firmwareCompatible: verdict?.compatible ?? null, wasPending: item.pendingUntil !== null, notifyUserId: batch.createdBy });
       return { state: 'added', step: 'done', deviceId: id, serial, error: null };
     });
     if (out) return out;
