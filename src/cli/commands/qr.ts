@@ -19,7 +19,7 @@ import {
 } from '../../protocol/qr';
 import { decodeImageBuffer } from '../../qr-image/decode-image';
 import { renderQrPng, renderQrSvg, renderQrTerminal } from '../../qr-image/render';
-import { askLine, readStdinText } from '../prompts';
+import { askSecret, readStdinText } from '../prompts';
 
 const MAX_STDIN_BYTES = 1024 * 1024;
 
@@ -93,7 +93,7 @@ async function parseCommand(input: string, flags: { json?: boolean; password?: s
   let q = classifyQr(text, { now, ...(flags.password !== undefined ? { password: flags.password } : {}) });
   if ('locked' in q && q.locked) {
     if (fromStdin || !process.stdin.isTTY) throw new AppError('QR_PASSWORD_REQUIRED', undefined, { hint: 'Pass the password with --password.' });
-    const password = await askLine('QR code password: ', { terminal: true });
+    const password = await askSecret('QR code password: ');
     q = classifyQr(text, { now, password });
   }
   process.stdout.write(flags.json ? `${JSON.stringify(q)}\n` : `${describe(q)}\n`);
