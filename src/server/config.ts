@@ -49,6 +49,9 @@ const EnvSchema = Type.Object({
   INVITATION_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
 
+/** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.properties);
+
 /** Variables that must be at least 1 (0 would stall or switch the feature off by accident). */
 const POSITIVE = [
   'ONBOARDING_PROBE_CONCURRENCY', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
