@@ -228,8 +228,6 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       return503OnClosing: true,
     }).withTypeProvider<TypeBoxTypeProvider>();
 
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, webServed: false };
-    app.decorate('platform', platform);
     app.addHook('onClose', async () => cleanup());
     app.addHook('onSend', async (req, reply) => {
       void reply.header('x-correlation-id', req.id);
@@ -270,7 +268,10 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     });
     deviceRoutes(app, { devices });
     notificationRoutes(app, { notifications, clock });
-    platform.webServed = await webRoutes(app);
+    const webServed = await webRoutes(app);
+
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, webServed };
+    app.decorate('platform', platform);
 
     return app;
   } catch (err) {
