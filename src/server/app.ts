@@ -179,6 +179,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       clock,
       settings: {
         probeConcurrency: config.onboardingProbeConcurrency,
+        maxDevices: config.scanMaxDevices,
         pendingTtlMs: config.pendingTtlMinutes * 60_000,
         cloudRegisterTimeoutMs: config.cloudRegisterTimeoutSeconds * 1000,
         followTimeoutMs: config.onboardingFollowTimeoutSeconds * 1000,

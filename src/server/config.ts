@@ -35,6 +35,7 @@ const EnvSchema = Type.Object({
   CLOUD_REGISTER_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ONBOARDING_RETRY_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ONBOARDING_PROBE_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  SCAN_MAX_DEVICES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ONBOARDING_FOLLOW_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ONBOARDING_LEASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ONBOARDING_POLL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -54,7 +55,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.propert
 
 /** Variables that must be at least 1 (0 would stall or switch the feature off by accident). */
 const POSITIVE = [
-  'ONBOARDING_PROBE_CONCURRENCY', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
+  'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
   'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
 ] as const;
 
@@ -93,6 +94,8 @@ export interface Config {
   onboardingRetrySeconds: number;
   /** Devices probed at once during a scan. */
   onboardingProbeConcurrency: number;
+  /** Devices one scanned code may name; a larger code is refused before anything is probed. */
+  scanMaxDevices: number;
   /** How long to look for an activated device at its new (DHCP) address. */
   onboardingFollowTimeoutSeconds: number;
   /** How long a job's claim on a device holds before another node may take it (renewed while it runs). */
@@ -176,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cloudRegisterTimeoutSeconds: int(e.CLOUD_REGISTER_TIMEOUT_SECONDS, 90),
     onboardingRetrySeconds: int(e.ONBOARDING_RETRY_SECONDS, 15),
     onboardingProbeConcurrency: int(e.ONBOARDING_PROBE_CONCURRENCY, 64),
+    scanMaxDevices: int(e.SCAN_MAX_DEVICES, 256),
     onboardingFollowTimeoutSeconds: int(e.ONBOARDING_FOLLOW_TIMEOUT_SECONDS, 60),
     onboardingLeaseSeconds: int(e.ONBOARDING_LEASE_SECONDS, 15),
     onboardingPollMs: int(e.ONBOARDING_POLL_MS, 250),

@@ -17,6 +17,8 @@ import { OFFLINE_GUIDANCE, probeCandidate, probeContextFor, type Probe } from '.
 export interface ScanSettings {
   /** Devices probed at once during a scan. */
   probeConcurrency: number;
+  /** Devices one code may name; more is refused before any probe (one code must not become a port scan). */
+  maxDevices: number;
 }
 
 function pool<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
@@ -82,6 +84,9 @@ export class ScanService {
     await requireSiteAccess(actor, siteId, this.uow.read.sites);
     const qr = classifyQr(input.text, { ...(input.qrPassword ? { password: input.qrPassword } : {}), now: this.clock.now() });
     const specs = candidatesFrom(qr); // a locked code: QR_PASSWORD_REQUIRED, before any probing
+    if (specs.length > this.settings.maxDevices) {
+      throw new AppError('SCAN_TOO_MANY_DEVICES', `This code names ${specs.length} devices; at most ${this.settings.maxDevices} can be added from one scan.`, { details: { devices: specs.length, max: this.settings.maxDevices } });
+    }
     const ctx = probeContextFor(this.reach, (serial) => this.uow.read.onboarding.deviceBySerial(serial), { companyId: actor.companyId, siteId });
     const probes = await pool(specs, this.settings.probeConcurrency, (c) => probeCandidate(c, ctx));
     const scanId = randomUUID();
