@@ -34,10 +34,6 @@ import { resolveDeviceOptions, type DeviceOptions, type ResolvedDeviceOptions } 
 import { defaultFaults, initialState, type DeviceSpec, type DeviceState, type FaultState, type StoredUser } from './state';
 import type { EmulatedDevice, EmulatedDeviceType, IsapiRequest, IsapiResponse } from './types';
 
-export { FAULT_KEYS, type FaultSettings } from './faults';
-export type { DeviceOptions } from './options';
-export type { IsapiContext } from './isapi/context';
-
 export class VirtualDevice extends EventEmitter implements EmulatedDevice, DeviceCore {
   readonly state: DeviceState;
   readonly info: ModelInfo;
