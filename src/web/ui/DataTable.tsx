@@ -47,11 +47,11 @@ function Row<T, S>({ row, columns, useRowState, reload }: RowProps<T, S>) {
 // Without useRowState, S is void: the cells get no state.
 const noRowState = (() => undefined) as unknown as <S>() => S;
 
-export function DataTable<T, S = void>({
+/** Rows are keyed by their `id`. */
+export function DataTable<T extends { id: Key }, S = void>({
   label,
   list,
   columns,
-  rowKey,
   useRowState = noRowState,
   empty,
   loadingLabel,
@@ -60,7 +60,6 @@ export function DataTable<T, S = void>({
   label: string;
   list: TableList<T>;
   columns: TableColumn<T, S>[];
-  rowKey: (row: T) => Key;
   /**
    * A hook called once per row (with the list's reload, for rows that change the list), for rows
    * that hold state; what it returns is passed to every cell of the row.
@@ -91,7 +90,7 @@ export function DataTable<T, S = void>({
             </thead>
             <tbody>
               {items.map((row) => (
-                <Row key={rowKey(row)} row={row} columns={columns} useRowState={useRowState} reload={list.reload} />
+                <Row key={row.id} row={row} columns={columns} useRowState={useRowState} reload={list.reload} />
               ))}
             </tbody>
           </table>

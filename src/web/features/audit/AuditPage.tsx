@@ -95,7 +95,7 @@ export function AuditPage() {
           <input id="audit-to" type="date" value={filters.to?.slice(0, 10) ?? ''} onChange={(e) => set('to', e.target.value)} />
         </div>
       </div>
-      <DataTable label="Audit log" list={list} columns={COLUMNS} rowKey={(a) => a.id} empty={<Empty title="No audit entries match" />} />
+      <DataTable label="Audit log" list={list} columns={COLUMNS} empty={<Empty title="No audit entries match" />} />
     </div>
   );
 }

@@ -210,7 +210,6 @@ export function TokensPage() {
             label="API tokens"
             list={list}
             columns={tokenColumns(setRevoking)}
-            rowKey={(t) => t.id}
             empty={<Empty title="No API tokens yet">Create one for the command line or a script.</Empty>}
           />
         </section>

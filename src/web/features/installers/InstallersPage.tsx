@@ -151,14 +151,7 @@ function PendingInvitations({ list }: { list: AsyncState<GetApiInstallersInvitat
   return (
     <section className="card" aria-labelledby="pending-title">
       <h2 id="pending-title">Pending invitations</h2>
-      <DataTable
-        label="Pending invitations"
-        list={list}
-        columns={INVITATION_COLUMNS}
-        rowKey={(i) => i.id}
-        useRowState={useInvitationActions}
-        empty={<p className="muted">No invitation is waiting to be accepted.</p>}
-      />
+      <DataTable label="Pending invitations" list={list} columns={INVITATION_COLUMNS} useRowState={useInvitationActions} empty={<p className="muted">No invitation is waiting to be accepted.</p>} />
     </section>
   );
 }
@@ -245,7 +238,6 @@ export function InstallersPage() {
             label="Installers"
             list={list}
             columns={INSTALLER_COLUMNS}
-            rowKey={(i) => i.id}
             useRowState={useInstallerActions}
             empty={
               <Empty title="No installers yet">

@@ -81,7 +81,6 @@ export function SitesPage() {
         label="Sites"
         list={list}
         columns={SITE_COLUMNS}
-        rowKey={(s) => s.id}
         loadingLabel="Loading sites…"
         empty={
           <Empty title={search ? 'No site matches' : 'No sites yet'}>
