@@ -25,8 +25,10 @@ export function usePagedList<T>(
   pageSize: number,
 ): AsyncState<Page<T>> & { paging: Paging } {
   const key = JSON.stringify(filters);
-  // The page belongs to the filters it was chosen under; other filters read page 1.
+  // The page belongs to the filters it was chosen under: new filters go back to page 1 (set while
+  // rendering, React's way to reset state when an input changes), and so do the old ones again.
   const [at, setAt] = useState({ key, page: 1 });
+  if (at.key !== key) setAt({ key, page: 1 });
   const page = at.key === key ? at.page : 1;
   const list = useAsync((signal) => fetchPage({ page, pageSize }, signal), [key, page]);
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / pageSize)) : 1;
