@@ -19,11 +19,11 @@ export interface Paging {
  * One page of a server-paged list. `filters` are the caller's (search, action…): when they
  * change the list starts over from page 1.
  */
-export function usePagedList<T>(
-  fetchPage: (query: { page: number; pageSize: number }, signal: AbortSignal) => Promise<Page<T>>,
+export function usePagedList<P extends Page<unknown>>(
+  fetchPage: (query: { page: number; pageSize: number }, signal: AbortSignal) => Promise<P>,
   filters: unknown[],
   pageSize: number,
-): AsyncState<Page<T>> & { paging: Paging } {
+): AsyncState<P> & { paging: Paging } {
   const key = JSON.stringify(filters);
   // The page belongs to the filters it was chosen under: new filters go back to page 1 (set while
   // rendering, React's way to reset state when an input changes), and so do the old ones again.
