@@ -34,7 +34,7 @@ beforeAll(async () => {
   dev = { ready: ready!, fresh: fresh!, cloudOff: cloudOff!, offline: offline!, wrongCode: wrongCode!, nvr: nvr!, dupe: dupe!, axpro: axpro!, listA: listA!, listB: listB! };
   // Cloud-enabled devices connect to the gateway on their own.
   for (const d of [ready, wrongCode, nvr, dupe, axpro]) {
-    await eventually(async () => (await p.app.platform.onboarding['reach'].cloudStatus(d!.serial))?.online, `${d!.serial} online in the device cloud`);
+    await eventually(() => p.inDeviceCloud(d!.serial), `${d!.serial} online in the device cloud`);
   }
 }, 120_000);
 

@@ -10,6 +10,7 @@ import { UserRepository } from '../auth/user.repository';
 import { SiteRepository } from '../sites/site.repository';
 import { InvitationRepository } from '../installers/invitation.repository';
 import { EventRepository } from '../events/event.repository';
+import { OnboardingRepository } from '../onboarding/onboarding.repository';
 
 export interface Repos {
   users: UserRepository;
@@ -18,10 +19,19 @@ export interface Repos {
   invitations: InvitationRepository;
   /** The domain-event outbox: append in the same transaction as the change. */
   events: EventRepository;
+  /** Scans, batches and their items, and the device rows onboarding inserts. */
+  onboarding: OnboardingRepository;
 }
 
 export function reposFor(db: Executor): Repos {
-  return { users: new UserRepository(db), sites: new SiteRepository(db), audit: new AuditRepository(db), invitations: new InvitationRepository(db), events: new EventRepository(db) };
+  return {
+    users: new UserRepository(db),
+    sites: new SiteRepository(db),
+    audit: new AuditRepository(db),
+    invitations: new InvitationRepository(db),
+    events: new EventRepository(db),
+    onboarding: new OnboardingRepository(db),
+  };
 }
 
 export interface UnitOfWork {

@@ -41,6 +41,12 @@ export interface ProbeContext {
   companyId: string;
 }
 
+/** Probing for one site: one LAN discovery (lazy) shared by all the candidates probed with it. */
+export function probeContextFor(reach: DeviceReach, placement: ProbeContext['placement'], where: { companyId: string; siteId: string }): ProbeContext {
+  let lan: Promise<DiscoveredDevice[] | null> | undefined;
+  return { reach, lan: () => (lan ??= reach.discoverLan()), placement, siteId: where.siteId, companyId: where.companyId };
+}
+
 export const OFFLINE_GUIDANCE = [
   'Wired: connect the device to the router or PoE switch with a network cable and check that the link light is on.',
   'Wi-Fi: put the device in Wi-Fi setup mode (see its quick-start guide) and connect it to the site network.',

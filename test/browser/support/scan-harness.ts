@@ -86,7 +86,7 @@ export function useScanHarness() {
     site = await createSite(adminCtx, platform.baseUrl, admin, 'Harbour Office');
     // Devices with the cloud service on connect to the platform's device cloud by themselves.
     for (const r of ['video', 'photo', 'manual', 'dupe', 'listed'] as const) {
-      await eventually(async () => (await platform.app.platform.onboarding['reach'].cloudStatus(dev[r].serial))?.online, `${r} in the device cloud`);
+      await eventually(() => platform.inDeviceCloud(dev[r].serial), `${r} in the device cloud`);
     }
   }, SETUP_TIMEOUT_MS);
 
