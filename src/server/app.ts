@@ -44,6 +44,7 @@ import { DEFAULT_SADP_TARGETS, type SadpTarget } from '../device-client/sadp-dis
 import { hashToken } from './security/secret-box';
 import { PlatformDeviceReach } from './onboarding/device-reach';
 import { createOnboarding, type Onboarding } from './onboarding/onboarding';
+import { listenForProgress, pollForProgress } from './onboarding/progress-signals';
 import type { Enqueue } from './onboarding/batch.service';
 import { onboardingRoutes } from './onboarding/onboarding.routes';
 import { DeviceService } from './devices/device.service';
@@ -185,12 +186,24 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         followTimeoutMs: config.onboardingFollowTimeoutSeconds * 1000,
         leaseMs: config.onboardingLeaseSeconds * 1000,
         pollMs: config.onboardingPollMs,
-        progressPollMs: config.progressPollMs,
-        progressMaxMs: config.progressStreamMaxMinutes * 60_000,
+        progress: {
+          maxMs: config.progressStreamMaxMinutes * 60_000,
+          perUser: config.progressStreamsPerUser,
+          perNode: config.progressStreamsPerNode,
+          accessCheckMs: config.progressAccessCheckSeconds * 1000,
+        },
       },
+      // One listener per node for all progress streams; the embedded socket delivers no NOTIFY (progress-signals.ts).
+      progressSignals: database.embedded
+        ? pollForProgress((scanIds) => uow.read.onboarding.progressFingerprints(scanIds), { intervalMs: config.progressPollMs, onError: (err) => logger.warn({ err }, 'progress poll failed') })
+        : listenForProgress(database.url, { reconnectMs: 1000, onError: (err) => logger.warn({ err }, 'progress listener') }),
+      // A progress stream's caller again, by the session cookie or API token that opened it.
+      authenticate: async (c) => ('sessionToken' in c ? (await auth.resolveSession(c.sessionToken))?.user : auth.resolveApiToken(c.apiToken)),
       enqueue,
       eventsRecorded,
     });
+    await onboarding.progress.start();
+    cleanups.push(() => onboarding.progress.close());
     const devices = new DeviceService(uow, database.db, secrets);
     const notifications = new NotificationService(database.db, clock);
     await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications }));
@@ -230,6 +243,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     }).withTypeProvider<TypeBoxTypeProvider>();
 
     app.addHook('onClose', async () => cleanup());
+    // Open progress streams would hold the server's close open: end them first.
+    app.addHook('preClose', async () => onboarding.progress.close());
     app.addHook('onSend', async (req, reply) => {
       void reply.header('x-correlation-id', req.id);
     });

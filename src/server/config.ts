@@ -42,6 +42,9 @@ const EnvSchema = Type.Object({
   ONBOARDING_JOB_RETRY_LIMIT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PROGRESS_POLL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PROGRESS_STREAM_MAX_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PROGRESS_STREAMS_PER_USER: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PROGRESS_STREAMS_PER_NODE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PROGRESS_ACCESS_CHECK_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   SADP_DISCOVER_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   NOTIFICATION_JOB_RETRY_LIMIT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   JOB_POOL_MAX: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -56,6 +59,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.propert
 /** Variables that must be at least 1 (0 would stall or switch the feature off by accident). */
 const POSITIVE = [
   'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
+  'PROGRESS_STREAMS_PER_USER', 'PROGRESS_STREAMS_PER_NODE', 'PROGRESS_ACCESS_CHECK_SECONDS',
   'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
 ] as const;
 
@@ -104,10 +108,19 @@ export interface Config {
   onboardingPollMs: number;
   /** Retries of a failed onboarding.device job (the job itself is idempotent). */
   onboardingJobRetryLimit: number;
-  /** How often a progress stream (SSE) reads its batch again. */
+  /**
+   * Embedded database only (its socket does not deliver NOTIFY): how often the node's one shared
+   * poller looks for changes to the batches its progress streams follow.
+   */
   progressPollMs: number;
   /** A progress stream ends after this long; clients reconnect. */
   progressStreamMaxMinutes: number;
+  /** Progress streams one user may hold open on a node; beyond it PROGRESS_STREAMS_LIMIT (429). */
+  progressStreamsPerUser: number;
+  /** Progress streams a node serves in all; beyond it PROGRESS_STREAMS_LIMIT (429). */
+  progressStreamsPerNode: number;
+  /** How often an open progress stream checks again that its session and site access still hold. */
+  progressAccessCheckSeconds: number;
   /** How long one SADP discovery through the site agent listens for answers. */
   sadpDiscoverTimeoutMs: number;
   notificationJobRetryLimit: number;
@@ -186,6 +199,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     onboardingJobRetryLimit: int(e.ONBOARDING_JOB_RETRY_LIMIT, 2),
     progressPollMs: int(e.PROGRESS_POLL_MS, 300),
     progressStreamMaxMinutes: int(e.PROGRESS_STREAM_MAX_MINUTES, 30),
+    progressStreamsPerUser: int(e.PROGRESS_STREAMS_PER_USER, 5),
+    progressStreamsPerNode: int(e.PROGRESS_STREAMS_PER_NODE, 200),
+    progressAccessCheckSeconds: int(e.PROGRESS_ACCESS_CHECK_SECONDS, 30),
     sadpDiscoverTimeoutMs: int(e.SADP_DISCOVER_TIMEOUT_MS, 1500),
     notificationJobRetryLimit: int(e.NOTIFICATION_JOB_RETRY_LIMIT, 5),
     // The embedded database serves few connections; a real server takes more.

@@ -14,5 +14,6 @@ export const ONBOARDING_ERRORS = {
   DEVICE_PASSWORD_REQUIRED: { status: 422, message: "The device's admin password is needed for this step.", hint: 'Enter the password of the admin account on the device.' },
   VERIFICATION_CODE_RULES: { status: 400, message: 'The verification code does not meet the rules.', hint: 'Use 6 to 12 letters or digits.' },
   CLOUD_REGISTRATION_TIMEOUT: { status: 504, message: 'The device did not connect to the device cloud in time.', hint: 'Check that the device has internet access (gateway and DNS settings), then try again.' },
+  PROGRESS_STREAMS_LIMIT: { status: 429, message: 'Too many progress streams are open.', hint: 'Close other progress pages or `sitekeeper add` runs (each holds one stream; details.scope says whether yours or the server is full), then try again after the Retry-After seconds.' },
   ONBOARDING_EXPIRED: { status: 410, message: 'The device stayed offline and the pending add expired.', hint: 'Connect the device to the network and scan its code again.' },
 } as const;

@@ -1,44 +1,212 @@
 /**
  * A batch's progress as a stream of events, read from the database so that progress made by any
  * node reaches it: `item` for each device whose state changed, `batch` with the totals, `settled`
- * once nothing is running. The route only writes what this sends as Server-Sent Events.
+ * once nothing is running, and last `end` with the reason it ended. The route only writes what
+ * this sends as Server-Sent Events.
+ *
+ * One BatchProgress per node serves all its streams (issue 13). Streams do not poll: the node's
+ * one ProgressSignals (progress-signals.ts: LISTEN/NOTIFY, or one shared poller on the embedded
+ * database) says which scans changed, and only the streams of those scans read their batch again
+ * (streams of one batch share that read). Every `accessCheckMs`, and at once when the signals
+ * report a change to the user's sessions or assignments, a stream checks again that its caller is
+ * still signed in (`end` signed_out) and still sees the batch's site (`end` access_lost). A user
+ * holds at most `perUser` streams and a node `perNode`; beyond, opening one is refused with
+ * PROGRESS_STREAMS_LIMIT (429).
  */
+import { AppError, isAppError } from '../../errors/app-error';
 import type { Actor } from '../auth/actor';
+import type { Clock } from '../lib/clock';
 import type { BatchService, BatchView } from './batch.service';
-import type { Waiting } from './polling';
+import type { ProgressSignals } from './progress-signals';
 
 export interface ProgressSettings {
-  /** How often the stream reads the batch again. */
-  pollMs: number;
   /** A stream ends after this long even if the batch is still running (the client reconnects). */
   maxMs: number;
+  /** Streams one user may hold open on this node. */
+  perUser: number;
+  /** Streams this node serves in all. */
+  perNode: number;
+  /** How often every stream checks its caller's session and site access again. */
+  accessCheckMs: number;
 }
 
-export type ProgressEvent = 'item' | 'batch' | 'settled';
+export type ProgressEvent = 'item' | 'batch' | 'settled' | 'end';
+
+/** Why a stream ended, sent as the `end` event's `reason`. */
+export type EndReason =
+  | 'settled' // nothing runs any more (without follow)
+  | 'done' // every device finished
+  | 'timeout' // maxMs passed: reconnect to go on
+  | 'signed_out' // the session or API token ended, or the account was disabled
+  | 'access_lost' // the user no longer sees the batch's site (unassigned, site or batch deleted)
+  | 'shutdown' // the node is stopping: reconnect (to another node)
+  | 'unavailable'; // the batch could not be read (database unreachable)
+
+/** What a stream was opened with: the session cookie's token or an API token. */
+export type Credentials = { sessionToken: string } | { apiToken: string };
+
+/** Who holds these credentials now; undefined once the session or token is gone or the account disabled. */
+export type Authenticate = (c: Credentials) => Promise<Actor | undefined>;
+
+export type Send = (event: ProgressEvent, data: unknown) => void;
+
+export interface ProgressStream {
+  /** Sends until the stream ends (returns its reason) or the client goes away (`signal`). */
+  run(send: Send, signal: AbortSignal): Promise<EndReason | 'gone'>;
+}
+
+/** Runs `fn` every `ms` until the returned stop function is called (a timer that does not hold the process). */
+export type Every = (ms: number, fn: () => void) => () => void;
+
+const intervalTimer: Every = (ms, fn) => {
+  const t = setInterval(fn, ms);
+  t.unref();
+  return () => clearInterval(t);
+};
+
+/** Clients may try again after this many seconds when the caps are reached. */
+export const STREAMS_RETRY_AFTER_SECONDS = 15;
 
 /** What makes a device's entry worth sending again. */
 function signature(it: BatchView['items'][number]): string {
   return `${it.state}|${it.step}|${it.error?.code ?? ''}|${it.latestRetry?.batchId ?? ''}|${it.latestRetry?.state ?? ''}|${it.latestRetry?.step ?? ''}`;
 }
 
-export class BatchProgress {
-  constructor(
-    private readonly batches: Pick<BatchService, 'batchStatus' | 'batchProgress'>,
-    private readonly waiting: Waiting,
-    private readonly settings: ProgressSettings,
-  ) {}
+/** One open stream: what woke it up and how to wake it. */
+class Follower {
+  /** Its batch changed (read it again) / access must be checked again. */
+  changed = true; // a change between the first read and registration must not be missed
+  recheck = false;
+  ended: EndReason | undefined;
+  private wake: (() => void) | undefined;
 
-  /**
-   * Checks access to the batch (throwing before anything is sent) and returns the stream to run:
-   * it sends until the batch has settled (with `follow`: until every device is finished), the
-   * signal aborts (the client went away), or `maxMs` passed on the clock.
-   */
-  async open(actor: Actor, batchId: string, opts: { follow: boolean }): Promise<(send: (event: ProgressEvent, data: unknown) => void, signal: AbortSignal) => Promise<void>> {
-    const first = await this.batches.batchStatus(actor, batchId);
-    return (send, signal) => this.run(first, opts.follow, send, signal);
+  constructor(readonly userId: string, readonly batchId: string, readonly scanId: string, readonly deadlineMs: number) {}
+
+  poke(what: 'changed' | 'recheck'): void {
+    this[what] = true;
+    this.wake?.();
   }
 
-  private async run(first: BatchView, follow: boolean, send: (event: ProgressEvent, data: unknown) => void, signal: AbortSignal): Promise<void> {
+  stop(reason: EndReason): void {
+    this.ended ??= reason;
+    this.wake?.();
+  }
+
+  /** Resolves once poked, stopped, or the client went away. */
+  async next(signal: AbortSignal): Promise<void> {
+    if (this.changed || this.recheck || this.ended || signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.wake = undefined;
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.wake = done;
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+export class BatchProgress {
+  private readonly followers = new Set<Follower>();
+  /** Open (and opening) streams per user, and in all. */
+  private readonly perUser = new Map<string, number>();
+  private total = 0;
+  /** Reads in flight per batch, shared by its streams. */
+  private readonly reads = new Map<string, Promise<BatchView>>();
+  private stopTimer: (() => void) | undefined;
+
+  constructor(
+    private readonly batches: Pick<BatchService, 'batchStatus' | 'batchProgress'>,
+    private readonly clock: Clock,
+    private readonly signals: ProgressSignals,
+    private readonly authenticate: Authenticate,
+    private readonly settings: ProgressSettings,
+    private readonly every: Every = intervalTimer,
+  ) {}
+
+  /** Starts the node's listener and the periodic access check. */
+  async start(): Promise<void> {
+    await this.signals.start({
+      changed: (scanIds) => {
+        for (const f of this.followers) {
+          if (scanIds !== 'all' && !scanIds.includes(f.scanId)) continue;
+          // A read that started before this change may miss it: the next one starts afresh.
+          this.reads.delete(f.batchId);
+          f.poke('changed');
+        }
+      },
+      accessChanged: (userIds) => {
+        for (const f of this.followers) if (userIds === 'all' || userIds.includes(f.userId)) f.poke('recheck');
+      },
+      followed: () => [...new Set([...this.followers].map((f) => f.scanId))],
+    });
+    this.stopTimer = this.every(this.settings.accessCheckMs, () => {
+      for (const f of this.followers) f.poke('recheck');
+    });
+  }
+
+  /** Ends every stream (`end` shutdown) and stops listening. */
+  async close(): Promise<void> {
+    this.stopTimer?.();
+    for (const f of this.followers) f.stop('shutdown');
+    await this.signals.close();
+  }
+
+  /** Streams open on this node now. */
+  get open(): number {
+    return this.total;
+  }
+
+  /**
+   * Takes one of the caller's stream slots (PROGRESS_STREAMS_LIMIT when none is free) and checks
+   * access to the batch (throwing before anything is sent); returns the stream to run. It sends
+   * until the batch has settled (with `follow`: until every device is finished), access is lost,
+   * the client goes away, or `maxMs` passed on the clock.
+   */
+  async openStream(actor: Actor, batchId: string, opts: { follow: boolean; credentials: Credentials }): Promise<ProgressStream> {
+    this.reserve(actor.id);
+    let first: BatchView;
+    try {
+      first = await this.batches.batchStatus(actor, batchId);
+    } catch (e) {
+      this.release(actor.id);
+      throw e;
+    }
+    const f = new Follower(actor.id, first.batchId, first.scanId, this.clock.now().getTime() + this.settings.maxMs);
+    this.followers.add(f);
+    return {
+      run: async (send, signal) => {
+        try {
+          return await this.run(f, first, opts, send, signal);
+        } finally {
+          this.followers.delete(f);
+          this.release(actor.id);
+        }
+      },
+    };
+  }
+
+  private reserve(userId: string): void {
+    const mine = this.perUser.get(userId) ?? 0;
+    const scope = mine >= this.settings.perUser ? 'user' : this.total >= this.settings.perNode ? 'node' : undefined;
+    if (scope) {
+      const limit = scope === 'user' ? this.settings.perUser : this.settings.perNode;
+      const message = scope === 'user' ? `You already have ${limit} progress streams open, the most one user may have.` : 'The server is serving as many progress streams as it may.';
+      throw new AppError('PROGRESS_STREAMS_LIMIT', message, { details: { scope, limit, retryAfterSeconds: STREAMS_RETRY_AFTER_SECONDS } });
+    }
+    this.perUser.set(userId, mine + 1);
+    this.total++;
+  }
+
+  private release(userId: string): void {
+    const mine = (this.perUser.get(userId) ?? 1) - 1;
+    if (mine > 0) this.perUser.set(userId, mine);
+    else this.perUser.delete(userId);
+    this.total--;
+  }
+
+  private async run(f: Follower, first: BatchView, opts: { follow: boolean; credentials: Credentials }, send: Send, signal: AbortSignal): Promise<EndReason | 'gone'> {
     const seen = new Map<string, string>();
     const emit = (view: BatchView) => {
       for (const it of view.items) {
@@ -53,21 +221,54 @@ export class BatchProgress {
     };
     emit(first);
     let last = first;
-    const { clock, sleep } = this.waiting;
-    const deadline = clock.now().getTime() + this.settings.maxMs;
-    while (!signal.aborted && !last.done && !(last.settled && !follow) && clock.now().getTime() < deadline) {
-      await sleep(this.settings.pollMs, signal);
-      if (signal.aborted) return;
-      let next: BatchView;
-      try {
-        // Access was checked when the stream opened; only the items (and their retries) change.
-        next = await this.batches.batchProgress(last);
-      } catch {
-        return;
+    for (;;) {
+      if (signal.aborted) return 'gone';
+      const reason = last.done ? 'done' : last.settled && !opts.follow ? 'settled' : f.ended;
+      if (reason) {
+        send('end', { batchId: last.batchId, reason });
+        return reason;
       }
-      const changed = JSON.stringify(next.items) !== JSON.stringify(last.items);
+      await f.next(signal);
+      if (signal.aborted || f.ended) continue;
+      if (this.clock.now().getTime() >= f.deadlineMs) {
+        f.stop('timeout');
+        continue;
+      }
+      const next = await this.nextView(f, last, opts.credentials);
+      if (next === undefined) continue;
+      if (JSON.stringify(next.items) !== JSON.stringify(last.items)) emit(next);
       last = next;
-      if (changed) emit(next);
     }
+  }
+
+  /** The batch again: with access checked when asked to, else shared with its other streams. Undefined when the stream must end (f.ended says why). */
+  private async nextView(f: Follower, last: BatchView, credentials: Credentials): Promise<BatchView | undefined> {
+    const recheck = f.recheck;
+    f.recheck = false;
+    f.changed = false;
+    try {
+      if (!recheck) return await this.read(last);
+      const who = await this.authenticate(credentials);
+      if (!who) {
+        f.stop('signed_out');
+        return undefined;
+      }
+      return await this.batches.batchStatus(who, f.batchId);
+    } catch (e) {
+      // Not found or forbidden now: the site, the batch or the assignment went away.
+      f.stop(isAppError(e) && e.status < 500 ? 'access_lost' : 'unavailable');
+      return undefined;
+    }
+  }
+
+  private read(v: BatchView): Promise<BatchView> {
+    let p = this.reads.get(v.batchId);
+    if (!p) {
+      p = this.batches.batchProgress(v).finally(() => {
+        if (this.reads.get(v.batchId) === p) this.reads.delete(v.batchId);
+      });
+      this.reads.set(v.batchId, p);
+    }
+    return p;
   }
 }

@@ -181,6 +181,27 @@ export class OnboardingRepository {
   }
 
   /**
+   * A fingerprint of what the progress streams show of each scan's items (state, step, error,
+   * device, wait), for the embedded database's shared poller: one query per tick for every scan
+   * a node's streams follow. A scan whose fingerprint changed is read again; lease heartbeats do
+   * not change it.
+   */
+  async progressFingerprints(scanIds: readonly string[]): Promise<Map<string, string>> {
+    if (scanIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('onboarding_batches as b')
+      .innerJoin('onboarding_items as i', 'i.batch_id', 'b.id')
+      .where('b.scan_id', 'in', [...scanIds])
+      .groupBy('b.scan_id')
+      .select([
+        'b.scan_id as scanId',
+        sql<string>`md5(string_agg(concat_ws('|', i.id, i.state, i.step, i.error_code, i.device_id, i.pending_until), ',' order by i.id))`.as('fingerprint'),
+      ])
+      .execute();
+    return new Map(rows.map((r) => [r.scanId, r.fingerprint]));
+  }
+
+  /**
    * Take the item for processing: queued or pending items, or running ones whose holder's lease
    * ran out (its node died). Exactly one worker wins.
    */

@@ -3,9 +3,10 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../http/types';
 import { meta } from '../http/types';
 import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema';
-import { requireActor } from '../http/access';
-import { AppError } from '../../errors/app-error';
+import { requireActor, SESSION_COOKIE } from '../http/access';
+import { AppError, isAppError } from '../../errors/app-error';
 import type { Onboarding } from './onboarding';
+import type { ProgressStream } from './batch-progress';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String(), hint: Type.String() }));
@@ -155,20 +156,32 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     config: { access: 'installer' },
     schema: {
       tags: ['onboarding'],
-      summary: 'Progress as Server-Sent Events: `item` per change, `batch` with the totals, `settled` when nothing is running',
-      description: 'The stream ends when the batch has settled (pending offline devices wait on their own). With `follow=true` it stays open until every device is finished, so a page can show an offline device being added when it comes online.',
+      summary: 'Progress as Server-Sent Events: `item` per change, `batch` with the totals, `settled` when nothing is running, `end` with the reason it ended',
+      description: 'The stream ends when the batch has settled (pending offline devices wait on their own). With `follow=true` it stays open until every device is finished, so a page can show an offline device being added when it comes online. '
+        + 'Its last event is `end` with `reason`: `settled`, `done`, `timeout` (reconnect), `signed_out` (the session or API token ended), `access_lost` (no longer assigned to the site), `shutdown` (reconnect) or `unavailable`. '
+        + 'A user may hold a few streams at once and a server serves a bounded number: beyond, 429 `PROGRESS_STREAMS_LIMIT` with Retry-After.',
       params: IdParams,
       querystring: Type.Object({ follow: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-      response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses },
+      response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses, 429: Type.Ref('ErrorResponse') },
     },
   }, async (req, reply) => {
-    const stream = await progress.open(requireActor(req), req.params.id, { follow: req.query.follow === true });
+    const actor = requireActor(req);
+    // The access plugin takes a bearer token before the cookie; the stream checks the same one again.
+    const authz = req.headers.authorization;
+    const credentials = authz?.startsWith('Bearer ') ? { apiToken: authz.slice(7).trim() } : { sessionToken: req.cookies[SESSION_COOKIE] ?? '' };
+    let stream: ProgressStream;
+    try {
+      stream = await progress.openStream(actor, req.params.id, { follow: req.query.follow === true, credentials });
+    } catch (e) {
+      if (isAppError(e, 'PROGRESS_STREAMS_LIMIT')) void reply.header('retry-after', String(e.details?.retryAfterSeconds));
+      throw e;
+    }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-correlation-id': req.id });
     const gone = new AbortController();
     req.raw.on('close', () => gone.abort());
-    await stream((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), gone.signal);
+    await stream.run((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), gone.signal);
     res.end();
   });
 }

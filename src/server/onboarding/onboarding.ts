@@ -6,21 +6,20 @@
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { Clock } from '../lib/clock';
 import type { SecretBox } from '../security/secret-box';
-import { BatchProgress } from './batch-progress';
+import { BatchProgress, type Authenticate, type ProgressSettings } from './batch-progress';
 import { BatchService, type Enqueue } from './batch.service';
 import { DeviceJob } from './device-job';
 import type { DeviceReach } from './device-reach';
 import { DeviceSteps, type DeviceStepSettings } from './device-steps';
 import { timerSleep, type Sleep } from './polling';
+import type { ProgressSignals } from './progress-signals';
 import { ScanService, type ScanSettings } from './scan.service';
 
 export interface OnboardingSettings extends ScanSettings, DeviceStepSettings {
   /** How long a job's claim on an item holds (renewed while it runs). */
   leaseMs: number;
-  /** How often a progress stream reads its batch again. */
-  progressPollMs: number;
-  /** How long one progress stream stays open at most. */
-  progressMaxMs: number;
+  /** Progress streams: how long one stays open, the caps, how often access is checked again. */
+  progress: ProgressSettings;
 }
 
 export interface OnboardingDeps {
@@ -30,6 +29,10 @@ export interface OnboardingDeps {
   clock: Clock;
   /** Pauses between polls (default: real timers). */
   sleep?: Sleep;
+  /** Tells the progress streams which batches changed (one listener per node). */
+  progressSignals: ProgressSignals;
+  /** Who holds these credentials now (a progress stream checks its caller again). */
+  authenticate: Authenticate;
   settings: OnboardingSettings;
   /** Queues the `onboarding.device` job of each item. */
   enqueue: Enqueue;
@@ -56,7 +59,7 @@ export function createOnboarding(d: OnboardingDeps): Onboarding {
     reach: d.reach,
     scans: new ScanService(d.uow, d.reach, d.secrets, d.clock, s),
     batches,
-    progress: new BatchProgress(batches, waiting, { pollMs: s.progressPollMs, maxMs: s.progressMaxMs }),
+    progress: new BatchProgress(batches, d.clock, d.progressSignals, d.authenticate, s.progress),
     job: new DeviceJob(d.uow, steps, waiting, s, { enqueue: d.enqueue, eventsRecorded: d.eventsRecorded }),
   };
 }
