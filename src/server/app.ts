@@ -147,6 +147,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         },
         sadpTargets,
         onAgentLog: (msg) => logger.debug({ agent: 'embedded' }, msg),
+        // Counted in /metrics (sitekeeper_broker_refused_total); the topic only at debug level (a flood must not flood the log).
+        onRefused: (r) => logger.debug({ action: r.action, client: r.principal.kind, topic: r.topic }, 'broker refused a client outside its topics'),
       });
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
@@ -236,6 +238,18 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const registry = new client.Registry();
     client.collectDefaultMetrics({ register: registry });
+    const brokerRefused = cloud.refused;
+    new client.Counter({
+      name: 'sitekeeper_broker_refused_total',
+      help: 'PUBLISH and SUBSCRIBE packets the embedded broker refused (a client outside its own topics)',
+      labelNames: ['action'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ action: 'publish' }, brokerRefused.publish);
+        this.inc({ action: 'subscribe' }, brokerRefused.subscribe);
+      },
+    });
     const httpDuration = new client.Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'], registers: [registry] });
     app.addHook('onResponse', async (req, reply) => {
       httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
