@@ -31,6 +31,7 @@ import { authRoutes } from './auth/auth.routes';
 import { installerRoutes } from './installers/installer.routes';
 import { siteRoutes } from './sites/site.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { AuditService } from './audit/audit.service';
 import { systemRoutes } from './system/system.routes';
 import { JobQueue } from './jobs/job-queue';
 import { createJobHandlers } from './jobs/handlers';
@@ -167,11 +168,11 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       leaseMs: 15_000,
       pollMs: 250,
     });
-    const devices = new DeviceService(uow, database.db, secrets);
+    const devices = new DeviceService(uow, secrets);
 
     const jobs = new JobQueue({ connectionString: database.url, poolMax: database.embedded ? 3 : 5, pollingIntervalSeconds: 0.5, logger });
     onboarding.enqueue = (itemIds) => jobs.sendMany('onboarding.device', itemIds.map((itemId) => ({ itemId })), { retryLimit: 2 });
-    const notifications = new NotificationService(database.db, clock);
+    const notifications = new NotificationService(uow, clock);
     onboarding.eventsRecorded = () => void jobs.send('notifications.dispatch', {}, { retryLimit: 5 }).catch((err: unknown) => logger.warn({ err }, 'could not queue notification dispatch'));
     await jobs.start(createJobHandlers({ uow, onboarding, notifications }));
     cleanups.push(() => jobs.stop());
@@ -244,14 +245,14 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     authRoutes(app, { auth, loginRateLimitPerMinute: 30 });
     installerRoutes(app, { installers, auth, rateLimitPerMinute: 30 });
     siteRoutes(app, { sites });
-    auditRoutes(app, { uow });
+    auditRoutes(app, { audit: new AuditService(uow) });
     onboardingRoutes(app, {
       onboarding,
       pollMs: 300,
       decodeImage: async (buf) => (await decodeImageBuffer(buf, { maxBytes: config.uploadLimitBytes })).codes.map((c) => c.text),
     });
     deviceRoutes(app, { devices });
-    notificationRoutes(app, { notifications, clock });
+    notificationRoutes(app, { notifications });
     platform.webServed = await webRoutes(app);
 
     return app;
