@@ -1,7 +1,7 @@
 /**
  * One code path for storage: Kysely over a `pg` pool. With DATABASE_URL that pool talks to a real
  * PostgreSQL; without it, an embedded PGlite is served on loopback through pglite-socket so that
- * `pg`, the migrator and the job queue all speak the same wire protocol (docs/decisions/0001).
+ * `pg`, the migrator and the job queue all speak the same wire protocol (docs/decisions/0001-embedded-postgres-over-the-wire.md).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
