@@ -25,6 +25,8 @@ const layers = [
   only('web', ['protocol', 'errors', 'qr-image'], 'the web app talks HTTP: it never imports the server or other Node-side code.'),
   // The browser decode worker shares the zxing core with the server (one file, no Node imports); the rest of qr-image is Node's.
   { target: './src/web', from: './src/qr-image', except: ['./decoder-core.ts'], message: 'the web app may share only the zxing core (decoder-core.ts) of qr-image.' },
+  // The CLI talks HTTP to the server like the web app; it shares the API types generated from the OpenAPI, nothing else of the web app.
+  { target: './src/cli', from: './src/web', except: ['./api/generated.ts'], message: 'the CLI may use only the generated API types of the web app.' },
 ];
 
 export default tseslint.config(

@@ -6,83 +6,45 @@
  */
 import { AppError, isAppError } from '../errors/app-error';
 import { decryptChallenge, encryptActivationPassword, generateActivationKeyPair } from '../protocol/isapi/activation-crypto';
-import { errorFromResponse, isTransientDeviceError, readResponseStatus, STATUS_REBOOT_REQUIRED } from './device-errors';
-import { bool, buildIsapiXml, child, int, list, looksLikeXml, parseIsapiXml, requireText, text, type ParsedXml, type XmlObject } from './isapi-xml';
+import {
+  activateInfoXml,
+  ezvizXml,
+  ipAddressXml,
+  parseActivateStatus,
+  parseChannelStatus,
+  parseDeviceInfo,
+  parseEzviz,
+  parseIpAddress,
+  parseKeyDocument,
+  parseStorage,
+  parseUpgradeStatus,
+  parseUserList,
+  publicKeyXml,
+  userXml,
+  type ChannelStatus,
+  type DeviceInfo,
+  type EzvizConfig,
+  type IpAddressConfig,
+  type IsapiUser,
+  type Storage,
+  type UpgradeStatus,
+} from '../protocol/isapi/models';
+import { parseResponseStatus } from '../protocol/isapi/response-status';
+import { looksLikeXml, parseXml, xmlText } from '../protocol/isapi/xml';
+import { errorFromResponse, isTransientDeviceError, STATUS_REBOOT_REQUIRED } from './device-errors';
 import { DEFAULT_TIMEOUT_MS, type IsapiRequest, type IsapiResponse, type IsapiTransport } from './transport';
 
 // ---- result types -------------------------------------------------------------------------------
+// Documents are the types of src/protocol/isapi/models.ts, read by its parsers.
 
-export interface DeviceInfo {
-  deviceName: string;
-  model: string;
-  serialNumber: string;
-  macAddress: string;
-  firmwareVersion: string;
-  firmwareReleasedDate: string;
-  deviceType: string;
-  deviceID?: string;
-  hardwareVersion?: string;
-}
+export type { ChannelStatus, DeviceInfo, IpAddressConfig, IsapiUser, Storage, UpgradeStatus } from '../protocol/isapi/models';
 
-export interface CloudConfig {
-  enabled: boolean;
-  registerStatus: boolean;
-  bindStatus?: string;
-  serverHost?: string;
-  /** Present only when the device returns it (some firmware masks it). */
-  verificationCode?: string;
-}
-
-export interface NetworkConfig {
-  /** `static` or `dynamic` (DHCP); other values as the device sends them. */
-  addressingType: string;
-  ipAddress?: string;
-  subnetMask?: string;
-  gateway?: string;
-  primaryDns?: string;
-}
+/** `enabled` and `registerStatus` are false when the device leaves them out. */
+export type CloudConfig = Partial<EzvizConfig> & Pick<EzvizConfig, 'enabled' | 'registerStatus'>;
 
 export interface WriteResult {
   /** The device accepted the change and needs a reboot (statusCode 7). */
   rebootRequired: boolean;
-}
-
-export interface Hdd {
-  id: number;
-  name: string;
-  type?: string;
-  status: string;
-  capacityMB: number;
-  freeSpaceMB: number;
-  property?: string;
-  smartStatus?: string;
-}
-
-export interface Storage {
-  hdds: Hdd[];
-  /** Recording overwrites the oldest footage when disks are full. */
-  overwrite?: boolean;
-}
-
-export interface Channel {
-  id: number;
-  name?: string;
-  online?: boolean;
-  videoLoss?: boolean;
-  recording?: boolean;
-}
-
-export interface DeviceUser {
-  id: number;
-  userName: string;
-  userLevel: string;
-}
-
-export interface UpgradeStatus {
-  upgrading: boolean;
-  percent: number;
-  reboot?: boolean;
-  stage?: string;
 }
 
 export type AxProZone = Record<string, unknown> & { id: number; name?: string; status?: string };
@@ -197,15 +159,16 @@ export class DeviceClient {
     return e;
   }
 
-  async #xml(method: IsapiRequest['method'], path: string, expectRoot?: string | string[], body?: string, timeoutMs?: number): Promise<ParsedXml> {
-    const res = await this.#send({ method, path, ...(body !== undefined ? { body } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  /** A call answered by an ISAPI document, read by its protocol parser; what the parser refuses is the device's protocol error. */
+  async #read<T>(path: string, parse: (body: Buffer) => T, req: { method?: IsapiRequest['method']; body?: string } = {}): Promise<T> {
+    const res = await this.#send({ method: req.method ?? 'GET', path, ...(req.body !== undefined ? { body: req.body } : {}) });
     if (!looksLikeXml(res.body)) throw new AppError('DEVICE_PROTOCOL_ERROR', `The device did not answer ${path} with XML.`, { details: { target: this.#t.target, path } });
-    const doc = parseIsapiXml(res.body);
-    const roots = expectRoot === undefined ? undefined : Array.isArray(expectRoot) ? expectRoot : [expectRoot];
-    if (roots && !roots.includes(doc.root)) {
-      throw new AppError('DEVICE_PROTOCOL_ERROR', `The device answered ${path} with <${doc.root}> instead of <${roots.join('|')}>.`, { details: { target: this.#t.target, path, root: doc.root } });
+    try {
+      return parse(res.body);
+    } catch (e) {
+      if (!isAppError(e, 'VALIDATION_FAILED')) throw e;
+      throw new AppError('DEVICE_PROTOCOL_ERROR', `The device's answer to ${path} cannot be read: ${e.message}`, { details: { ...(e.details ?? {}), target: this.#t.target, path }, cause: e });
     }
-    return doc;
   }
 
   async #json(method: IsapiRequest['method'], path: string, body?: unknown, timeoutMs?: number): Promise<Record<string, unknown>> {
@@ -231,36 +194,19 @@ export class DeviceClient {
       ...(opts.contentType ? { headers: { 'content-type': opts.contentType } } : {}),
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     });
-    const rs = res.body.length > 0 ? readResponseStatus(res.body) : null;
+    const rs = res.body.length > 0 ? parseResponseStatus(res.body) : null;
     return { rebootRequired: rs?.statusCode === STATUS_REBOOT_REQUIRED };
   }
 
   // -- system --
 
   async deviceInfo(): Promise<DeviceInfo> {
-    const { root, node } = await this.#xml('GET', '/ISAPI/System/deviceInfo', 'DeviceInfo');
-    const info: DeviceInfo = {
-      deviceName: text(node, 'deviceName') ?? '',
-      model: requireText(node, 'model', root),
-      serialNumber: requireText(node, 'serialNumber', root),
-      macAddress: text(node, 'macAddress') ?? '',
-      firmwareVersion: requireText(node, 'firmwareVersion', root),
-      firmwareReleasedDate: text(node, 'firmwareReleasedDate') ?? '',
-      deviceType: text(node, 'deviceType') ?? '',
-    };
-    const id = text(node, 'deviceID');
-    if (id) info.deviceID = id;
-    const hw = text(node, 'hardwareVersion');
-    if (hw) info.hardwareVersion = hw;
-    return info;
+    return this.#read('/ISAPI/System/deviceInfo', parseDeviceInfo);
   }
 
   /** `GET /SDK/activateStatus` (no authentication needed). */
   async activationStatus(): Promise<{ activated: boolean }> {
-    const { node } = await this.#xml('GET', '/SDK/activateStatus');
-    const v = text(node, 'Activated') ?? text(node, 'activated');
-    if (v === undefined) throw new AppError('DEVICE_PROTOCOL_ERROR', 'The device did not say whether it is activated.', { details: { target: this.#t.target } });
-    return { activated: bool(node, 'Activated') ?? bool(node, 'activated') ?? false };
+    return { activated: await this.#read('/SDK/activateStatus', parseActivateStatus) };
   }
 
   /**
@@ -269,16 +215,14 @@ export class DeviceClient {
    */
   async activate(password: string): Promise<void> {
     const pair = generateActivationKeyPair();
-    const challenge = await this.#xml('POST', '/ISAPI/Security/challenge', undefined, buildIsapiXml('PublicKey', { key: pair.challengeKey }));
-    const encrypted = text(challenge.node, 'key');
-    if (!encrypted) throw new AppError('DEVICE_PROTOCOL_ERROR', 'The device answered the activation challenge without a key.', { details: { target: this.#t.target } });
+    const encrypted = await this.#read('/ISAPI/Security/challenge', parseKeyDocument, { method: 'POST', body: publicKeyXml(pair.challengeKey) });
     let random: string;
     try {
       random = decryptChallenge(pair.privateKey, encrypted);
     } catch (e) {
       throw new AppError('DEVICE_PROTOCOL_ERROR', 'The device answered the activation challenge with a key that cannot be decrypted.', { details: { target: this.#t.target }, cause: e });
     }
-    await this.#write('PUT', '/ISAPI/System/activate', buildIsapiXml('ActivateInfo', { password: encryptActivationPassword(random, password) }));
+    await this.#write('PUT', '/ISAPI/System/activate', activateInfoXml(encryptActivationPassword(random, password)));
   }
 
   async reboot(): Promise<void> {
@@ -288,15 +232,8 @@ export class DeviceClient {
   // -- cloud service --
 
   async getCloudConfig(): Promise<CloudConfig> {
-    const { node } = await this.#xml('GET', '/ISAPI/System/Network/EZVIZ', 'EZVIZ');
-    const cfg: CloudConfig = { enabled: bool(node, 'enabled') ?? false, registerStatus: bool(node, 'registerStatus') ?? false };
-    const bind = text(node, 'bindStatus');
-    if (bind) cfg.bindStatus = bind;
-    const host = text(child(node, 'serverAddress'), 'hostName');
-    if (host) cfg.serverHost = host;
-    const code = text(node, 'verificationCode');
-    if (code) cfg.verificationCode = code;
-    return cfg;
+    const cfg = await this.#read('/ISAPI/System/Network/EZVIZ', parseEzviz);
+    return { ...cfg, enabled: cfg.enabled ?? false, registerStatus: cfg.registerStatus ?? false };
   }
 
   /**
@@ -305,7 +242,7 @@ export class DeviceClient {
    */
   async enableCloud(verificationCode: string, opts: { waitForRegistrationMs?: number; pollMs?: number } = {}): Promise<CloudConfig> {
     if (!/^[\x21-\x7e]{6,12}$/.test(verificationCode)) throw new AppError('VERIFICATION_CODE_INVALID', undefined, { details: { reason: 'length' } });
-    await this.#write('PUT', '/ISAPI/System/Network/EZVIZ', buildIsapiXml('EZVIZ', { enabled: true, verificationCode }));
+    await this.#write('PUT', '/ISAPI/System/Network/EZVIZ', ezvizXml({ enabled: true, verificationCode }));
     if (!opts.waitForRegistrationMs) return this.getCloudConfig();
     const deadline = this.#now() + opts.waitForRegistrationMs;
     for (;;) {
@@ -317,108 +254,58 @@ export class DeviceClient {
   }
 
   async disableCloud(): Promise<void> {
-    await this.#write('PUT', '/ISAPI/System/Network/EZVIZ', buildIsapiXml('EZVIZ', { enabled: false }));
+    await this.#write('PUT', '/ISAPI/System/Network/EZVIZ', ezvizXml({ enabled: false }));
   }
 
   // -- network --
 
-  async getNetwork(): Promise<NetworkConfig> {
-    const { node } = await this.#xml('GET', '/ISAPI/System/Network/interfaces/1/ipAddress', 'IPAddress');
-    const cfg: NetworkConfig = { addressingType: text(node, 'addressingType') ?? 'static' };
-    const ip = text(node, 'ipAddress');
-    if (ip) cfg.ipAddress = ip;
-    const mask = text(node, 'subnetMask');
-    if (mask) cfg.subnetMask = mask;
-    const gw = text(child(node, 'DefaultGateway'), 'ipAddress');
-    if (gw) cfg.gateway = gw;
-    const dns = text(child(node, 'PrimaryDNS'), 'ipAddress');
-    if (dns) cfg.primaryDns = dns;
-    return cfg;
+  async getNetwork(): Promise<IpAddressConfig> {
+    return this.#read('/ISAPI/System/Network/interfaces/1/ipAddress', parseIpAddress);
   }
 
   /** Switch interface 1 to DHCP. The device may need a reboot (result.rebootRequired). */
   async setDhcp(): Promise<WriteResult> {
-    return this.#write('PUT', '/ISAPI/System/Network/interfaces/1/ipAddress', buildIsapiXml('IPAddress', { ipVersion: 'v4', addressingType: 'dynamic' }));
+    return this.#write('PUT', '/ISAPI/System/Network/interfaces/1/ipAddress', ipAddressXml({ ipVersion: 'v4', addressingType: 'dynamic' }));
   }
 
   // -- storage and channels --
 
+  /** Disks (status, capacity and free space in MB, S.M.A.R.T. verdict) and the overwrite setting. */
   async storage(): Promise<Storage> {
-    const { node } = await this.#xml('GET', '/ISAPI/ContentMgmt/Storage', 'storage');
-    const hdds = list(child(node, 'hddList'), 'hdd').map((h): Hdd => {
-      const hdd: Hdd = {
-        id: int(h, 'id') ?? 0,
-        name: text(h, 'hddName') ?? '',
-        status: text(h, 'status') ?? 'unknown',
-        capacityMB: int(h, 'capacity') ?? 0,
-        freeSpaceMB: int(h, 'freeSpace') ?? 0,
-      };
-      const type = text(h, 'hddType');
-      if (type) hdd.type = type;
-      const prop = text(h, 'property');
-      if (prop) hdd.property = prop;
-      const smart = text(h, 'smartStatus') ?? text(h, 'SMARTStatus');
-      if (smart) hdd.smartStatus = smart;
-      return hdd;
-    });
-    const result: Storage = { hdds };
-    const overwrite = bool(node, 'isOverwrite') ?? bool(child(node, 'workMode'), 'overwrite');
-    if (overwrite !== undefined) result.overwrite = overwrite;
-    return result;
+    return this.#read('/ISAPI/ContentMgmt/Storage', parseStorage);
   }
 
-  /** S.M.A.R.T. status of one disk: the raw `SMARTTest/status` fields. */
+  /** S.M.A.R.T. status of one disk: the raw `SMARTTest/status` fields (element names vary by firmware). */
   async hddSmart(id: number): Promise<Record<string, string>> {
-    const { node } = await this.#xml('GET', `/ISAPI/ContentMgmt/Storage/hdd/${id}/SMARTTest/status`);
-    const out: Record<string, string> = {};
-    for (const k of Object.keys(node)) {
-      if (k.startsWith('@_')) continue;
-      const v = text(node, k);
-      if (v !== undefined) out[k] = v;
-    }
-    return out;
+    return this.#read(`/ISAPI/ContentMgmt/Storage/hdd/${id}/SMARTTest/status`, (body) => {
+      const { doc } = parseXml(body);
+      const out: Record<string, string> = {};
+      for (const k of Object.keys(doc)) {
+        const v = k.startsWith('@_') ? undefined : xmlText(doc, k);
+        if (v !== undefined) out[k] = v;
+      }
+      return out;
+    });
   }
 
   /** Video channels with their state (IP channels on NVRs, the sensor on cameras). */
-  async channels(): Promise<Channel[]> {
-    const { root, node } = await this.#xml('GET', '/ISAPI/ContentMgmt/InputProxy/channels/status');
-    const items = list(node, 'InputProxyChannelStatus').length ? list(node, 'InputProxyChannelStatus') : list(node, 'VideoInputChannel');
-    if (root !== 'InputProxyChannelStatusList' && root !== 'VideoInputChannelList') {
-      throw new AppError('DEVICE_PROTOCOL_ERROR', `Unexpected channel list <${root}>.`, { details: { target: this.#t.target } });
-    }
-    return items.map((c) => {
-      const ch: Channel = { id: int(c, 'id') ?? 0 };
-      const name = text(c, 'name');
-      if (name) ch.name = name;
-      const online = bool(c, 'online');
-      if (online !== undefined) ch.online = online;
-      const loss = bool(c, 'videoLoss');
-      if (loss !== undefined) ch.videoLoss = loss;
-      const rec = bool(c, 'recording');
-      if (rec !== undefined) ch.recording = rec;
-      return ch;
-    });
+  async channels(): Promise<ChannelStatus[]> {
+    return this.#read('/ISAPI/ContentMgmt/InputProxy/channels/status', parseChannelStatus);
   }
 
   // -- users --
 
-  async users(): Promise<DeviceUser[]> {
-    const { node } = await this.#xml('GET', '/ISAPI/Security/users', 'UserList');
-    return list(node, 'User').map((u) => ({ id: int(u, 'id') ?? 0, userName: text(u, 'userName') ?? '', userLevel: text(u, 'userLevel') ?? '' }));
+  async users(): Promise<IsapiUser[]> {
+    return this.#read('/ISAPI/Security/users', parseUserList);
   }
 
   /** Add a user; `loginPassword` is the current password of the admin making the change. */
   async addUser(user: { userName: string; password: string; userLevel: string }, loginPassword: string): Promise<void> {
-    await this.#write('POST', '/ISAPI/Security/users', buildIsapiXml('User', { userName: user.userName, password: user.password, userLevel: user.userLevel, loginPassword }));
+    await this.#write('POST', '/ISAPI/Security/users', userXml({ ...user, loginPassword }));
   }
 
   async modifyUser(id: number, change: { userName?: string; password?: string; userLevel?: string }, loginPassword: string): Promise<void> {
-    const content: XmlObject = { id };
-    if (change.userName !== undefined) content.userName = change.userName;
-    if (change.password !== undefined) content.password = change.password;
-    if (change.userLevel !== undefined) content.userLevel = change.userLevel;
-    content.loginPassword = loginPassword;
-    await this.#write('PUT', `/ISAPI/Security/users/${id}`, buildIsapiXml('User', content));
+    await this.#write('PUT', `/ISAPI/Security/users/${id}`, userXml({ id, ...change, loginPassword }));
   }
 
   async deleteUser(id: number, loginPassword: string): Promise<void> {
@@ -433,13 +320,7 @@ export class DeviceClient {
   }
 
   async upgradeStatus(): Promise<UpgradeStatus> {
-    const { node } = await this.#xml('GET', '/ISAPI/System/upgradeStatus', 'upgradeStatus');
-    const s: UpgradeStatus = { upgrading: bool(node, 'upgrading') ?? false, percent: int(node, 'percent') ?? 0 };
-    const reboot = bool(node, 'reboot');
-    if (reboot !== undefined) s.reboot = reboot;
-    const stage = text(node, 'upgradeStage');
-    if (stage) s.stage = stage;
-    return s;
+    return this.#read('/ISAPI/System/upgradeStatus', parseUpgradeStatus);
   }
 
   // -- AX Pro (JSON) --

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isAppError } from '../errors/app-error';
-import { errorFromResponse, errorFromTransport, readResponseStatus } from './device-errors';
+import { parseResponseStatus } from '../protocol/isapi/response-status';
+import { errorFromResponse, errorFromTransport } from './device-errors';
 
 const rsXml = (ns: string, statusCode: number, sub: string, extra = '') =>
   Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\r\n<ResponseStatus version="1.0" xmlns="${ns}">\r\n<requestURL>/ISAPI/x</requestURL>\r\n<statusCode>${statusCode}</statusCode>\r\n<statusString>Invalid Operation</statusString>\r\n<subStatusCode>${sub}</subStatusCode>${extra}\r\n</ResponseStatus>\r\n`);
@@ -34,7 +35,7 @@ describe('device error mapping', () => {
     expect(errorFromResponse(res(200, rsXml('urn:x', 7, 'rebootRequired')))).toBeNull();
     const json = JSON.stringify({ statusCode: 4, statusString: 'Invalid Operation', subStatusCode: 'notActivated', errorCode: 0x40000007 });
     expect(errorFromResponse(res(200, json))?.code).toBe('DEVICE_NOT_ACTIVATED');
-    expect(readResponseStatus(Buffer.from(json))?.errorCode).toBe(0x40000007);
+    expect(parseResponseStatus(Buffer.from(json))?.errorCode).toBe(0x40000007);
   });
 
   it('maps 401 to DEVICE_AUTH_FAILED with attempts left, and lockouts to DEVICE_LOCKED with an unlock time', () => {

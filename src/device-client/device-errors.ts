@@ -6,20 +6,11 @@
  */
 import { AppError, isAppError } from '../errors/app-error';
 import type { ErrorCode } from '../errors/catalogue';
-import { int, looksLikeXml, parseIsapiXml, text, type XmlNode } from './isapi-xml';
+import { isSuccess, parseResponseStatus, type ResponseStatus } from '../protocol/isapi/response-status';
+import { looksLikeXml, parseNumber, parseXml, xmlText } from '../protocol/isapi/xml';
 import type { IsapiResponse } from './transport';
 
-export interface ResponseStatus {
-  requestURL?: string;
-  statusCode: number;
-  statusString?: string;
-  subStatusCode?: string;
-  errorCode?: number;
-  errorMsg?: string;
-}
-
-/** statusCode 1 = OK, 7 = reboot required (a success that needs a reboot). */
-export const STATUS_OK = 1;
+/** statusCode 7: a success that needs a reboot. */
 export const STATUS_REBOOT_REQUIRED = 7;
 
 const SUB_STATUS: Record<string, ErrorCode> = {
@@ -51,11 +42,7 @@ const SUB_STATUS: Record<string, ErrorCode> = {
 
 function toNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number.parseInt(v, v.startsWith('0x') ? 16 : 10);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
+  return typeof v === 'string' ? parseNumber(v) : undefined;
 }
 
 function str(v: unknown): string | undefined {
@@ -68,41 +55,6 @@ function parseJsonObject(body: Buffer): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(body.toString('utf8'));
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function fromFields(get: (k: string) => unknown): ResponseStatus | null {
-  const statusCode = toNumber(get('statusCode'));
-  if (statusCode === undefined) return null;
-  const rs: ResponseStatus = { statusCode };
-  const requestURL = str(get('requestURL'));
-  const statusString = str(get('statusString'));
-  const subStatusCode = str(get('subStatusCode'));
-  const errorCode = toNumber(get('errorCode'));
-  const errorMsg = str(get('errorMsg'));
-  if (requestURL !== undefined) rs.requestURL = requestURL;
-  if (statusString !== undefined) rs.statusString = statusString;
-  if (subStatusCode !== undefined) rs.subStatusCode = subStatusCode;
-  if (errorCode !== undefined) rs.errorCode = errorCode;
-  if (errorMsg !== undefined) rs.errorMsg = errorMsg;
-  return rs;
-}
-
-/** Read a ResponseStatus (XML) or its JSON form from a body; null when the body is something else. */
-export function readResponseStatus(body: Buffer): ResponseStatus | null {
-  const json = parseJsonObject(body);
-  if (json) {
-    const inner = json.ResponseStatus;
-    const src = inner !== null && typeof inner === 'object' ? (inner as Record<string, unknown>) : json;
-    return fromFields((k) => src[k]);
-  }
-  if (!looksLikeXml(body)) return null;
-  try {
-    const { root, node } = parseIsapiXml(body);
-    if (root !== 'ResponseStatus') return null;
-    return fromFields((k) => text(node, k));
   } catch {
     return null;
   }
@@ -122,13 +74,13 @@ function readLockInfo(body: Buffer): LockInfo | null {
     const inner = (json.userCheck ?? json.UserCheck ?? json) as Record<string, unknown>;
     get = (k) => inner[k];
   } else if (looksLikeXml(body)) {
-    let node: XmlNode;
+    let doc: Record<string, unknown>;
     try {
-      node = parseIsapiXml(body).node;
+      doc = parseXml(body).doc;
     } catch {
       return null;
     }
-    get = (k) => text(node, k) ?? int(node, k);
+    get = (k) => xmlText(doc, k);
   } else return null;
   const lockStatus = str(get('lockStatus'));
   const unlockSeconds = toNumber(get('unlockTime'));
@@ -149,10 +101,9 @@ function lockedError(unlockSeconds: number | undefined, now: () => number): AppE
   return new AppError('DEVICE_LOCKED', undefined, { details });
 }
 
-/** Map a ResponseStatus to an AppError; null for success (1) and reboot-required (7). */
+/** Map a ResponseStatus to an AppError; null for success (1, 0 on some firmware) and reboot-required (7). */
 export function errorFromResponseStatus(rs: ResponseStatus, now: () => number = Date.now): AppError | null {
-  // Some firmware answers statusCode 0 for success.
-  if (rs.statusCode === 0 || rs.statusCode === STATUS_OK || rs.statusCode === STATUS_REBOOT_REQUIRED) return null;
+  if (isSuccess(rs)) return null;
   const details: Record<string, unknown> = { statusCode: rs.statusCode };
   if (rs.subStatusCode) details.subStatusCode = rs.subStatusCode;
   if (rs.statusString) details.statusString = rs.statusString;
@@ -171,7 +122,7 @@ export function errorFromResponseStatus(rs: ResponseStatus, now: () => number = 
  * with HTTP 200 exist), then the HTTP status.
  */
 export function errorFromResponse(res: IsapiResponse, now: () => number = Date.now): AppError | null {
-  const rs = res.body.length > 0 ? readResponseStatus(res.body) : null;
+  const rs = res.body.length > 0 ? parseResponseStatus(res.body) : null;
   if (res.status === 401 || res.status === 403) {
     const lock = res.body.length > 0 ? readLockInfo(res.body) : null;
     if (lock?.locked || rs?.subStatusCode === 'userNameLocked') return lockedError(lock?.unlockSeconds, now);

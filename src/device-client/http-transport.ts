@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { HttpClient } from 'urllib';
 import { AppError } from '../errors/app-error';
 import { errorFromTransport } from './device-errors';
+import { parseDeviceHost, urlHost } from '../protocol/net/device-host';
 import { DEFAULT_TIMEOUT_MS, MAX_RESPONSE_BYTES, normalizeHeaders, type IsapiRequest, type IsapiResponse, type IsapiTransport } from './transport';
 
 export interface HttpTarget {
@@ -65,9 +66,12 @@ export class HttpTransport implements IsapiTransport {
   readonly #client: HttpClient;
 
   constructor(target: HttpTarget, opts: HttpTransportOptions = {}) {
-    const host = target.host.includes(':') && !target.host.startsWith('[') ? `[${target.host}]` : target.host;
+    // The address is checked and made canonical before it goes into a URL: a host text carrying a
+    // port, path, query or user name ("10.0.0.5/x?", "[::ffff:127.0.0.1]:80/y") is refused here.
+    const host = urlHost(parseDeviceHost(target.host));
     const scheme = target.https ? 'https' : 'http';
     const port = target.port ?? (target.https ? 443 : 80);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AppError('DEVICE_HOST_INVALID', `Port ${String(port)} is not a TCP port.`, { hint: 'Use a port from 1 to 65535 (80 for HTTP, 443 for HTTPS).' });
     this.#base = `${scheme}://${host}:${port}`;
     this.target = this.#base;
     this.deviceKey = `http:${host}:${port}`;

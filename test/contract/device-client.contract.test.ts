@@ -115,7 +115,7 @@ describe.each<Kind>(['http', 'cloud', 'agent'])('DeviceClient contract over %s',
     const storage = await c.storage();
     expect(storage.hdds).toHaveLength(2);
     expect(storage.hdds[0]).toMatchObject({ id: 1, status: 'ok' });
-    expect(storage.hdds[0]!.capacityMB).toBeGreaterThan(0);
+    expect(storage.hdds[0]!.capacity).toBeGreaterThan(0);
     const channels = await c.channels();
     expect(channels).toHaveLength(4);
     await nvr.applyFaults({ videoLoss: 2 });

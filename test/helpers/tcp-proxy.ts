@@ -12,14 +12,15 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+/** Proxies loopback TCP to `targetHost:targetPort`, or to the unix socket at `targetHost` when no port is given. */
+export async function startTcpProxy(targetHost: string, targetPort?: number): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server = net.createServer((client) => {
-        const upstream = net.connect(targetPort, targetHost);
+        const upstream = targetPort === undefined ? net.connect(targetHost) : net.connect(targetPort, targetHost);
         sockets.add(client);
         sockets.add(upstream);
         const drop = () => {

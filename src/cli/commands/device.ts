@@ -9,6 +9,7 @@ import { AppError } from '../../errors/app-error';
 import { DeviceClient } from '../../device-client/device-client';
 import { HttpTransport } from '../../device-client/http-transport';
 import { discoverDevices, parseSadpTargets, type DiscoveredDevice, type DiscoverOptions } from '../../device-client/sadp-discovery';
+import { formatTable } from '../table';
 
 interface DiscoverFlags {
   timeout: string;
@@ -22,13 +23,6 @@ function discoverOptions(flags: DiscoverFlags): DiscoverOptions {
   if (!Number.isFinite(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) throw new AppError('VALIDATION_FAILED', '--timeout must be between 100 and 60000 ms.');
   const spec = flags.target ?? process.env.SADP_TARGETS;
   return { timeoutMs, ...(spec ? { targets: parseSadpTargets(spec) } : {}), ...(flags.bind ? { bindAddress: flags.bind } : {}) };
-}
-
-/** A plain text table (no dependency; widths from content). */
-export function formatTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 export function discoveredRows(devices: DiscoveredDevice[]): string[][] {

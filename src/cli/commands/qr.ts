@@ -5,7 +5,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { AppError, isAppError } from '../../errors/app-error';
 import {
@@ -20,29 +19,11 @@ import {
 } from '../../protocol/qr';
 import { decodeImageBuffer } from '../../qr-image/decode-image';
 import { renderQrPng, renderQrSvg, renderQrTerminal } from '../../qr-image/render';
+import { askSecret, readStdinText } from '../prompts';
 
 const MAX_STDIN_BYTES = 1024 * 1024;
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > MAX_STDIN_BYTES) throw new AppError('QR_TOO_LARGE', 'The input on stdin is larger than 1 MB.');
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function askPassword(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
-  }
-}
+const readStdin = () => readStdinText(MAX_STDIN_BYTES, () => new AppError('QR_TOO_LARGE', 'The input on stdin is larger than 1 MB.'));
 
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
@@ -112,7 +93,7 @@ async function parseCommand(input: string, flags: { json?: boolean; password?: s
   let q = classifyQr(text, { now, ...(flags.password !== undefined ? { password: flags.password } : {}) });
   if ('locked' in q && q.locked) {
     if (fromStdin || !process.stdin.isTTY) throw new AppError('QR_PASSWORD_REQUIRED', undefined, { hint: 'Pass the password with --password.' });
-    const password = await askPassword('QR code password: ');
+    const password = await askSecret('QR code password: ');
     q = classifyQr(text, { now, password });
   }
   process.stdout.write(flags.json ? `${JSON.stringify(q)}\n` : `${describe(q)}\n`);

@@ -3,6 +3,7 @@
 // ISAPI ResponseStatus and transport failures are mapped into these in one place:
 // src/device-client/device-errors.ts.
 export const DEVICE_ERRORS = {
+  DEVICE_HOST_INVALID: { status: 422, message: 'This is not a device address.', hint: 'Give the IP address (like 192.168.1.64) or host name only; the port goes in its own field.' },
   DEVICE_OFFLINE: { status: 502, message: 'The device is offline.', hint: 'Check that the device is powered and connected to the network, then try again.' },
   DEVICE_TIMEOUT: { status: 504, message: 'The device did not answer in time.', hint: 'The device or its network may be slow or overloaded; try again in a moment.' },
   DEVICE_AUTH_FAILED: { status: 401, message: 'The device rejected the user name or password.', hint: 'Check the device credentials; repeated failures lock the account on the device for a while.' },

@@ -1,19 +1,16 @@
 /**
  * Typed ISAPI documents: one place that knows each document's root and element names, used by
- * the emulator to write them and by the device client to read them. Parsers accept both
- * namespaces and ignore unknown elements; they throw VALIDATION_FAILED when the root is wrong.
- * Shapes follow ../shared/isapi-samples and its DOCUMENTED.md; see docs/emulator.md.
+ * the emulator to write them and by the device client to read them (the client's only ISAPI
+ * parser). Parsers accept both namespaces and ignore unknown elements; they throw
+ * VALIDATION_FAILED when the root is wrong or a required element is missing. Shapes follow
+ * ../shared/isapi-samples and its DOCUMENTED.md; see docs/emulator.md. Storage and channels are in
+ * storage-models.ts, accounts in user-models.ts (re-exported here).
  */
 import { AppError } from '../../errors/app-error';
-import { buildXml, parseXml, xmlBool, xmlChild, xmlInt, xmlList, xmlText, type XmlElement } from './xml';
+import { buildXml, parseDocument, parseXml, xmlBool, xmlChild, xmlInt, xmlText, type XmlElement } from './xml';
 
-function expectRoot(body: string | Buffer, root: string): Record<string, unknown> {
-  const parsed = parseXml(body);
-  if (parsed.root.toLowerCase() !== root.toLowerCase()) {
-    throw new AppError('VALIDATION_FAILED', `Expected <${root}> but got <${parsed.root}>.`, { details: { expected: root, got: parsed.root } });
-  }
-  return parsed.doc;
-}
+export * from './storage-models';
+export * from './user-models';
 
 const str = (d: unknown, n: string): string => xmlText(d, n) ?? '';
 
@@ -67,8 +64,12 @@ export function deviceInfoXml(d: DeviceInfo, ns?: string, extra: XmlElement = {}
   return buildXml('DeviceInfo', el, ns ? { ns } : {});
 }
 
+/** Reads DeviceInfo; `model`, `serialNumber` and `firmwareVersion` are required (error details name the element). */
 export function parseDeviceInfo(body: string | Buffer): DeviceInfo {
-  const d = expectRoot(body, 'DeviceInfo');
+  const d = parseDocument(body, 'DeviceInfo');
+  for (const element of ['model', 'serialNumber', 'firmwareVersion']) {
+    if (!xmlText(d, element)) throw new AppError('VALIDATION_FAILED', `DeviceInfo without <${element}>.`, { details: { element, root: 'DeviceInfo' } });
+  }
   const info: DeviceInfo = {
     deviceName: str(d, 'deviceName'),
     deviceID: str(d, 'deviceID'),
@@ -87,7 +88,6 @@ export function parseDeviceInfo(body: string | Buffer): DeviceInfo {
   if (a !== undefined) info.analogChannelNum = a;
   const dg = xmlInt(d, 'digitalChannelNum');
   if (dg !== undefined) info.digitalChannelNum = dg;
-  if (!info.serialNumber || !info.model) throw new AppError('VALIDATION_FAILED', 'DeviceInfo without model or serialNumber.');
   return info;
 }
 
@@ -96,8 +96,9 @@ export function activateStatusXml(activated: boolean, ns?: string): string {
   return buildXml('ActivateStatus', { Activated: activated }, ns ? { ns } : {});
 }
 
+/** Reads `<Activated>` (or `<activated>`) under any root: only the element is documented for real devices. */
 export function parseActivateStatus(body: string | Buffer): boolean {
-  const d = expectRoot(body, 'ActivateStatus');
+  const d = parseXml(body).doc;
   const v = xmlBool(d, 'Activated') ?? xmlBool(d, 'activated');
   if (v === undefined) throw new AppError('VALIDATION_FAILED', 'ActivateStatus without <Activated>.');
   return v;
@@ -124,7 +125,7 @@ export function activateInfoXml(encryptedPassword: string, ns?: string): string 
 }
 
 export function parseActivateInfo(body: string | Buffer): string {
-  const d = expectRoot(body, 'ActivateInfo');
+  const d = parseDocument(body, 'ActivateInfo');
   const pw = xmlText(d, 'password');
   if (!pw) throw new AppError('VALIDATION_FAILED', 'ActivateInfo without <password>.');
   return pw;
@@ -140,13 +141,14 @@ export interface EzvizConfig {
   bindStatus: 'bind' | 'unbind';
 }
 
-export function ezvizXml(c: EzvizConfig, ns?: string): string {
+/** The whole document (a device's answer) or only the fields a client changes. */
+export function ezvizXml(c: Partial<EzvizConfig>, ns?: string): string {
   return buildXml(
     'EZVIZ',
     {
       enabled: c.enabled,
       registerStatus: c.registerStatus,
-      serverAddress: { addressingFormatType: 'hostname', hostName: c.serverHostName },
+      serverAddress: c.serverHostName !== undefined ? { addressingFormatType: 'hostname', hostName: c.serverHostName } : undefined,
       verificationCode: c.verificationCode,
       bindStatus: c.bindStatus,
     },
@@ -155,7 +157,7 @@ export function ezvizXml(c: EzvizConfig, ns?: string): string {
 }
 
 export function parseEzviz(body: string | Buffer): Partial<EzvizConfig> {
-  const d = expectRoot(body, 'EZVIZ');
+  const d = parseDocument(body, 'EZVIZ');
   const out: Partial<EzvizConfig> = {};
   const enabled = xmlBool(d, 'enabled');
   if (enabled !== undefined) out.enabled = enabled;
@@ -212,7 +214,7 @@ export function ipAddressXml(c: IpAddressConfig, ns?: string): string {
 }
 
 export function parseIpAddress(body: string | Buffer): IpAddressConfig {
-  const d = expectRoot(body, 'IPAddress');
+  const d = parseDocument(body, 'IPAddress');
   const t = xmlText(d, 'addressingType');
   if (t !== 'static' && t !== 'dynamic') throw new AppError('VALIDATION_FAILED', 'IPAddress needs addressingType static or dynamic.');
   const c: IpAddressConfig = { ipVersion: xmlText(d, 'ipVersion') ?? 'v4', addressingType: t };
@@ -225,239 +227,6 @@ export function parseIpAddress(body: string | Buffer): IpAddressConfig {
   set('primaryDns', xmlText(xmlChild(d, 'PrimaryDNS'), 'ipAddress'));
   set('secondaryDns', xmlText(xmlChild(d, 'SecondaryDNS'), 'ipAddress'));
   return c;
-}
-
-// ---------------------------------------------------------------- Storage
-export type HddStatus = 'ok' | 'unformatted' | 'error' | 'idle' | 'sleeping' | (string & {});
-export type SmartStatus = 'ok' | 'warning' | 'failed';
-
-export interface Hdd {
-  id: number;
-  hddName: string;
-  hddType: string;
-  status: HddStatus;
-  /** MB. */
-  capacity: number;
-  /** MB. */
-  freeSpace: number;
-  property: string;
-  /** Emulator addition: the disk's S.M.A.R.T. verdict inline (the real place is SMARTTest/status). */
-  smartStatus?: SmartStatus | (string & {});
-}
-
-function hddElement(h: Hdd): XmlElement {
-  return { id: h.id, hddName: h.hddName, hddPath: '', hddType: h.hddType, status: h.status, capacity: h.capacity, freeSpace: h.freeSpace, property: h.property, smartStatus: h.smartStatus };
-}
-
-/** `<storage>` with the HDD list and (emulator addition) the recording overwrite setting. */
-export function storageXml(hdds: Hdd[], ns?: string, overwrite?: boolean): string {
-  return buildXml('storage', { hddList: { hdd: hdds.map(hddElement) }, nasList: null, isOverwrite: overwrite }, ns ? { ns } : {});
-}
-
-export function hddListXml(hdds: Hdd[], ns?: string): string {
-  return buildXml('hddList', { hdd: hdds.map(hddElement) }, ns ? { ns } : {});
-}
-
-/** Reads `<storage><hddList>` or a bare `<hddList>`. */
-export function parseHddList(body: string | Buffer): Hdd[] {
-  const p = parseXml(body);
-  const list = p.root === 'hddList' ? p.doc : p.root === 'storage' ? xmlChild(p.doc, 'hddList') : undefined;
-  if (p.root !== 'hddList' && p.root !== 'storage') throw new AppError('VALIDATION_FAILED', `Expected <storage> or <hddList> but got <${p.root}>.`);
-  return xmlList(list, 'hdd').map((h) => ({
-    id: xmlInt(h, 'id') ?? 0,
-    hddName: str(h, 'hddName'),
-    hddType: str(h, 'hddType'),
-    status: str(h, 'status'),
-    capacity: xmlInt(h, 'capacity') ?? 0,
-    freeSpace: xmlInt(h, 'freeSpace') ?? 0,
-    property: str(h, 'property'),
-    ...(xmlText(h, 'smartStatus') !== undefined ? { smartStatus: str(h, 'smartStatus') } : {}),
-  }));
-}
-
-export interface SmartTestStatus {
-  temperature: number;
-  powerOnDays: number;
-  /** `ok` or `failed`. */
-  selfEvaluation: string;
-  /** `ok`, `warning` or `functional` (functional failure). */
-  allEvaluation: string;
-}
-
-export function smartStatusXml(s: SmartTestStatus, ns?: string): string {
-  // Element names (with the vendor's spelling) as ISAPI clients read them.
-  return buildXml('SMARTTestStatus', { temprature: s.temperature, powerOnDay: s.powerOnDays, selfEvaluaingStatus: s.selfEvaluation, allEvaluaingStatus: s.allEvaluation }, ns ? { ns } : {});
-}
-
-export function parseSmartStatus(body: string | Buffer): SmartTestStatus {
-  const d = expectRoot(body, 'SMARTTestStatus');
-  return { temperature: xmlInt(d, 'temprature') ?? 0, powerOnDays: xmlInt(d, 'powerOnDay') ?? 0, selfEvaluation: str(d, 'selfEvaluaingStatus'), allEvaluation: str(d, 'allEvaluaingStatus') };
-}
-
-export function storageExtensionXml(overwrite: boolean, ns?: string): string {
-  return buildXml('StorageExtension', { overwrite }, ns ? { ns } : {});
-}
-
-export function parseStorageExtension(body: string | Buffer): { overwrite: boolean } {
-  const d = expectRoot(body, 'StorageExtension');
-  const o = xmlBool(d, 'overwrite');
-  if (o === undefined) throw new AppError('VALIDATION_FAILED', 'StorageExtension without <overwrite>.');
-  return { overwrite: o };
-}
-
-// ---------------------------------------------------------------- Channels
-export interface VideoChannel {
-  id: number;
-  name: string;
-  enabled: boolean;
-}
-
-export function videoInputChannelsXml(chs: VideoChannel[], ns?: string): string {
-  return buildXml(
-    'VideoInputChannelList',
-    { VideoInputChannel: chs.map((c) => ({ id: c.id, inputPort: c.id, videoInputEnabled: c.enabled, name: c.name, videoFormat: 'PAL', resDesc: '1920*1080P' })) },
-    ns ? { ns } : {},
-  );
-}
-
-export function parseVideoInputChannels(body: string | Buffer): VideoChannel[] {
-  const d = expectRoot(body, 'VideoInputChannelList');
-  return xmlList(d, 'VideoInputChannel').map((c) => ({ id: xmlInt(c, 'id') ?? 0, name: str(c, 'name'), enabled: xmlBool(c, 'videoInputEnabled') ?? true }));
-}
-
-export interface ChannelStatus {
-  id: number;
-  name: string;
-  online: boolean;
-  /** `connect`, `videoloss` or `notConnect`. */
-  chanDetectResult: string;
-  /** True while the channel reports video loss. */
-  videoLoss: boolean;
-  /** Emulator addition (no public sample): the channel is recording right now. */
-  recording: boolean;
-}
-
-export function channelStatusXml(chs: ChannelStatus[], ns?: string): string {
-  return buildXml(
-    'InputProxyChannelStatusList',
-    {
-      InputProxyChannelStatus: chs.map((c) => ({
-        id: c.id,
-        name: c.name,
-        online: c.online,
-        chanDetectResult: c.chanDetectResult,
-        videoLoss: c.videoLoss,
-        recording: c.recording,
-      })),
-    },
-    ns ? { ns } : {},
-  );
-}
-
-export function parseChannelStatus(body: string | Buffer): ChannelStatus[] {
-  const d = expectRoot(body, 'InputProxyChannelStatusList');
-  return xmlList(d, 'InputProxyChannelStatus').map((c) => ({
-    id: xmlInt(c, 'id') ?? 0,
-    name: str(c, 'name'),
-    online: xmlBool(c, 'online') ?? false,
-    chanDetectResult: str(c, 'chanDetectResult'),
-    videoLoss: xmlBool(c, 'videoLoss') ?? str(c, 'chanDetectResult') === 'videoloss',
-    recording: xmlBool(c, 'recording') ?? false,
-  }));
-}
-
-// ---------------------------------------------------------------- Users
-export type UserLevel = 'Administrator' | 'Operator' | 'Viewer' | (string & {});
-
-export interface IsapiUser {
-  id: number;
-  userName: string;
-  userLevel: UserLevel;
-}
-
-export function userListXml(users: IsapiUser[], ns?: string): string {
-  return buildXml('UserList', { User: users.map((u) => ({ id: u.id, userName: u.userName, userLevel: u.userLevel })) }, ns ? { ns } : {});
-}
-
-export function parseUserList(body: string | Buffer): IsapiUser[] {
-  const d = expectRoot(body, 'UserList');
-  return xmlList(d, 'User').map((u) => ({ id: xmlInt(u, 'id') ?? 0, userName: str(u, 'userName'), userLevel: str(u, 'userLevel') }));
-}
-
-export interface UserWrite {
-  id?: number;
-  userName?: string;
-  password?: string;
-  userLevel?: UserLevel;
-  /** The logged-in administrator's current password (required by the device for user changes). */
-  loginPassword?: string;
-}
-
-export function userXml(u: UserWrite, ns?: string): string {
-  return buildXml('User', { id: u.id, userName: u.userName, password: u.password, userLevel: u.userLevel, loginPassword: u.loginPassword }, ns ? { ns } : {});
-}
-
-export function parseUser(body: string | Buffer): UserWrite {
-  const d = expectRoot(body, 'User');
-  const u: UserWrite = {};
-  const id = xmlInt(d, 'id');
-  if (id !== undefined) u.id = id;
-  for (const k of ['userName', 'password', 'userLevel', 'loginPassword'] as const) {
-    const v = xmlText(d, k);
-    if (v !== undefined) u[k] = v;
-  }
-  return u;
-}
-
-export interface UserCheck {
-  statusValue: number;
-  statusString: string;
-  isDefaultPassword: boolean;
-  isRiskPassword: boolean;
-  isActivated: boolean;
-  lockStatus: 'lock' | 'unlock';
-  /** Seconds until the user is unlocked (0 when not locked). */
-  unlockTime: number;
-  /** Failed attempts left before the lock. */
-  retryLoginTime: number;
-}
-
-export function userCheckXml(u: UserCheck, ns?: string): string {
-  return buildXml(
-    'userCheck',
-    {
-      statusValue: u.statusValue,
-      statusString: u.statusString,
-      isDefaultPassword: u.isDefaultPassword,
-      isRiskPassword: u.isRiskPassword,
-      isActivated: u.isActivated,
-      lockStatus: u.lockStatus,
-      unlockTime: u.unlockTime,
-      retryLoginTime: u.retryLoginTime,
-    },
-    ns ? { ns } : {},
-  );
-}
-
-/** Reads a `userCheck` document (the 401 body of a failed or locked login). Returns null if it is not one. */
-export function parseUserCheck(body: string | Buffer): UserCheck | null {
-  try {
-    const p = parseXml(body);
-    if (p.root.toLowerCase() !== 'usercheck') return null;
-    const d = p.doc;
-    return {
-      statusValue: xmlInt(d, 'statusValue') ?? 0,
-      statusString: str(d, 'statusString'),
-      isDefaultPassword: xmlBool(d, 'isDefaultPassword') ?? false,
-      isRiskPassword: xmlBool(d, 'isRiskPassword') ?? false,
-      isActivated: xmlBool(d, 'isActivated') ?? true,
-      lockStatus: xmlText(d, 'lockStatus') === 'lock' ? 'lock' : 'unlock',
-      unlockTime: xmlInt(d, 'unlockTime') ?? 0,
-      retryLoginTime: xmlInt(d, 'retryLoginTime') ?? 0,
-    };
-  } catch {
-    return null;
-  }
 }
 
 // ---------------------------------------------------------------- Firmware
@@ -474,7 +243,7 @@ export function upgradeStatusXml(s: UpgradeStatus, ns?: string): string {
 }
 
 export function parseUpgradeStatus(body: string | Buffer): UpgradeStatus {
-  const d = expectRoot(body, 'upgradeStatus');
+  const d = parseDocument(body, 'upgradeStatus');
   const s: UpgradeStatus = { upgrading: xmlBool(d, 'upgrading') ?? false, percent: xmlInt(d, 'percent') ?? 0, reboot: xmlBool(d, 'reboot') ?? false };
   const st = xmlText(d, 'upgradeStage');
   if (st !== undefined) s.upgradeStage = st;
@@ -495,7 +264,7 @@ export function timeXml(t: TimeConfig, ns?: string): string {
 }
 
 export function parseTime(body: string | Buffer): Partial<TimeConfig> {
-  const d = expectRoot(body, 'Time');
+  const d = parseDocument(body, 'Time');
   const out: Partial<TimeConfig> = {};
   for (const k of ['timeMode', 'localTime', 'timeZone'] as const) {
     const v = xmlText(d, k);

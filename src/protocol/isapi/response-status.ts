@@ -3,7 +3,7 @@
  * Builders (XML and the JSON variant of `?format=json` endpoints) and one lenient parser that
  * accepts what real devices send (either namespace, `errorCode` decimal or hex, JSON or XML).
  */
-import { buildXml, ISAPI_NS, parseXml, xmlInt, xmlText } from './xml';
+import { buildXml, definedFields, ISAPI_NS, parseNumber, parseXml, xmlInt, xmlText } from './xml';
 
 export const STATUS_STRINGS: Record<number, string> = {
   0: 'OK',
@@ -127,13 +127,6 @@ export function buildResponseStatusJson(rs: ResponseStatus): string {
   });
 }
 
-function parseErrorCode(t: string | undefined): number | undefined {
-  if (t === undefined || t.trim() === '') return undefined;
-  const s = t.trim();
-  const n = /^0x/i.test(s) ? parseInt(s, 16) : Number(s);
-  return Number.isFinite(n) ? n : undefined;
-}
-
 /**
  * Reads a ResponseStatus from an XML or JSON body. Returns `null` when the body is not one
  * (another document, garbage, empty); never throws.
@@ -147,14 +140,17 @@ export function parseResponseStatus(body: string | Buffer | Uint8Array): Respons
       const o = (typeof j.ResponseStatus === 'object' && j.ResponseStatus !== null ? j.ResponseStatus : j) as Record<string, unknown>;
       const statusCode = Number(o.statusCode);
       if (!Number.isFinite(statusCode) || o.statusCode === undefined) return null;
+      const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
       return {
-        ...(typeof o.requestURL === 'string' ? { requestURL: o.requestURL } : {}),
         statusCode,
-        statusString: typeof o.statusString === 'string' ? o.statusString : (STATUS_STRINGS[statusCode] ?? ''),
-        subStatusCode: typeof o.subStatusCode === 'string' ? o.subStatusCode : '',
-        ...(typeof o.errorCode === 'number' || typeof o.errorCode === 'string' ? { errorCode: parseErrorCode(String(o.errorCode)) } : {}),
-        ...(typeof o.errorMsg === 'string' ? { errorMsg: o.errorMsg } : {}),
-        ...(typeof o.description === 'string' ? { description: o.description } : {}),
+        statusString: str(o.statusString) ?? STATUS_STRINGS[statusCode] ?? '',
+        subStatusCode: str(o.subStatusCode) ?? '',
+        ...definedFields({
+          requestURL: str(o.requestURL),
+          errorCode: typeof o.errorCode === 'number' ? o.errorCode : parseNumber(str(o.errorCode)),
+          errorMsg: str(o.errorMsg),
+          description: str(o.description),
+        }),
       };
     } catch {
       return null;
@@ -165,22 +161,18 @@ export function parseResponseStatus(body: string | Buffer | Uint8Array): Respons
     if (root !== 'ResponseStatus') return null;
     const statusCode = xmlInt(doc, 'statusCode');
     if (statusCode === undefined) return null;
-    const rs: ResponseStatus = {
+    return {
       statusCode,
       statusString: xmlText(doc, 'statusString') ?? STATUS_STRINGS[statusCode] ?? '',
       subStatusCode: xmlText(doc, 'subStatusCode') ?? '',
+      ...definedFields({
+        requestURL: xmlText(doc, 'requestURL'),
+        errorCode: xmlInt(doc, 'errorCode'),
+        errorMsg: xmlText(doc, 'errorMsg'),
+        description: xmlText(doc, 'description'),
+        id: xmlInt(doc, 'id'),
+      }),
     };
-    const url = xmlText(doc, 'requestURL');
-    if (url !== undefined) rs.requestURL = url;
-    const ec = parseErrorCode(xmlText(doc, 'errorCode'));
-    if (ec !== undefined) rs.errorCode = ec;
-    const em = xmlText(doc, 'errorMsg');
-    if (em !== undefined) rs.errorMsg = em;
-    const d = xmlText(doc, 'description');
-    if (d !== undefined) rs.description = d;
-    const id = xmlInt(doc, 'id');
-    if (id !== undefined) rs.id = id;
-    return rs;
   } catch {
     return null;
   }

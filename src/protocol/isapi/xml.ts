@@ -10,8 +10,14 @@ export const ISAPI_NS = 'http://www.isapi.org/ver20/XMLSchema';
 export const HIKVISION_NS = 'http://www.hikvision.com/ver20/XMLSchema';
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 export const XML_CONTENT_TYPE = 'application/xml; charset="UTF-8"';
-/** Largest XML document we parse (real ISAPI documents are a few KB). */
-export const MAX_XML_BYTES = 1024 * 1024;
+/**
+ * Largest XML document we parse: the one cap for devices' answers and for requests the emulator
+ * reads. Real ISAPI documents are a few KB (the captures in ../shared/isapi-samples are under
+ * 4 KB); 2 MiB, the device client's documented cap, leaves room for the longest lists (an NVR's
+ * channel or disk lists, user lists) while a bigger body is a fault. Without entity expansion the
+ * cost of parsing is linear in the size.
+ */
+export const MAX_XML_BYTES = 2 * 1024 * 1024;
 
 /** An element value: text, a nested element, a repeated element (array) or an element with attributes. */
 export type XmlValue = string | number | boolean | null | undefined | XmlElement | XmlValue[] | XmlWithAttrs;
@@ -124,15 +130,23 @@ function toText(input: string | Buffer | Uint8Array): string {
   return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
 }
 
+/** True when a body looks like XML (devices sometimes answer with an HTML error page). */
+export function looksLikeXml(body: Buffer | string): boolean {
+  const head = (typeof body === 'string' ? body.slice(0, 64) : body.subarray(0, 64).toString('utf8')).trimStart();
+  return head.startsWith('<?xml') || (head.startsWith('<') && !/^<(!doctype\s+)?html/i.test(head));
+}
+
 /**
- * Parses an XML document. Entities are not expanded (no entity-expansion attacks); `&lt;` and
- * friends in text are decoded by `xmlText`. Throws VALIDATION_FAILED on malformed or oversized
- * input, never anything else.
+ * Parses an XML document. Entities are not expanded and a document type declaration is refused
+ * (no entity-expansion attacks; no device sends one); `&lt;` and friends in text are decoded by
+ * `xmlText`. Throws VALIDATION_FAILED on malformed, DTD-carrying or oversized input, never
+ * anything else.
  */
-export function parseXml(input: string | Buffer | Uint8Array, options: { maxBytes?: number } = {}): ParsedXml {
+export function parseXml(input: string | Buffer | Uint8Array): ParsedXml {
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
-  if (size > (options.maxBytes ?? MAX_XML_BYTES)) throw new AppError('VALIDATION_FAILED', `XML document too large (${size} bytes).`, { details: { size } });
+  if (size > MAX_XML_BYTES) throw new AppError('VALIDATION_FAILED', `XML document too large (${size} bytes).`, { details: { size } });
   const text = toText(input).replace(/^\uFEFF/, '');
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new AppError('VALIDATION_FAILED', 'XML with a document type declaration is refused.');
   let parsed: unknown;
   try {
     parsed = parser.parse(text, true);
@@ -180,17 +194,41 @@ export function xmlText(node: unknown, name?: string): string | undefined {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? decodeXmlEntities(String(v)) : undefined;
 }
 
+/**
+ * `true`/`1` (any case) is true; anything else present is false. Real devices send `true`/`false`
+ * (../shared/isapi-samples; `FALSE` in upper case in a digest header, the misspelling `flase` in a
+ * SADP answer, which reads as false). No capture has `yes`/`no`, so `yes` is not read as true.
+ */
 export function xmlBool(node: unknown, name: string): boolean | undefined {
   const t = xmlText(node, name)?.toLowerCase();
   if (t === undefined) return undefined;
   return t === 'true' || t === '1';
 }
 
+/** A decimal number, or hexadecimal with `0x` (devices write `errorCode` and some ids in hex). */
 export function xmlInt(node: unknown, name: string): number | undefined {
-  const t = xmlText(node, name);
-  if (t === undefined || t === '') return undefined;
-  const n = Number(t);
+  return parseNumber(xmlText(node, name));
+}
+
+export function parseNumber(t: string | undefined): number | undefined {
+  const s = t?.trim();
+  if (s === undefined || s === '') return undefined;
+  const n = /^0x[0-9a-f]+$/i.test(s) ? Number.parseInt(s.slice(2), 16) : Number(s);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/** The fields whose value is not undefined: optional properties stay absent, never `undefined`. */
+export function definedFields<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+/** Parses a document that must have the given root (case-insensitive); returns its content. */
+export function parseDocument(body: string | Buffer, root: string): Record<string, unknown> {
+  const parsed = parseXml(body);
+  if (parsed.root.toLowerCase() !== root.toLowerCase()) {
+    throw new AppError('VALIDATION_FAILED', `Expected <${root}> but got <${parsed.root}>.`, { details: { expected: root, got: parsed.root } });
+  }
+  return parsed.doc;
 }
 
 /** A child that may repeat, always as an array. */

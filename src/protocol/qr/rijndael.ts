@@ -141,18 +141,18 @@ export function decryptBlock(block: Uint8Array, roundKeys: Uint8Array, rounds: n
 }
 
 /** ECB over whole blocks; `data.length` must be a multiple of 16. */
-export function ecbEncrypt(data: Uint8Array, key: Uint8Array, rounds: number): Uint8Array {
+function ecb(data: Uint8Array, key: Uint8Array, rounds: number, cipherBlock: typeof encryptBlock): Uint8Array {
   if (data.length % 16 !== 0) throw new RangeError('ECB input must be a multiple of 16 bytes');
   const w = expandKey(key, rounds);
   const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i += 16) out.set(encryptBlock(data.subarray(i, i + 16), w, rounds), i);
+  for (let i = 0; i < data.length; i += 16) out.set(cipherBlock(data.subarray(i, i + 16), w, rounds), i);
   return out;
 }
 
+export function ecbEncrypt(data: Uint8Array, key: Uint8Array, rounds: number): Uint8Array {
+  return ecb(data, key, rounds, encryptBlock);
+}
+
 export function ecbDecrypt(data: Uint8Array, key: Uint8Array, rounds: number): Uint8Array {
-  if (data.length % 16 !== 0) throw new RangeError('ECB input must be a multiple of 16 bytes');
-  const w = expandKey(key, rounds);
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i += 16) out.set(decryptBlock(data.subarray(i, i + 16), w, rounds), i);
-  return out;
+  return ecb(data, key, rounds, decryptBlock);
 }

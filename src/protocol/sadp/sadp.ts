@@ -4,7 +4,7 @@
  * `ProbeMatch` by unicast to the sender. Pure: strings and buffers in, values out.
  */
 import { AppError } from '../../errors/app-error';
-import { escapeXml, parseXml, xmlText } from '../isapi/xml';
+import { definedFields, escapeXml, parseXml, xmlBool, xmlInt, xmlText } from '../isapi/xml';
 
 export const SADP_PORT = 37020;
 export const SADP_MULTICAST_ADDRESS = '239.255.255.250';
@@ -28,32 +28,27 @@ export interface SadpProbe {
 
 const XML_DECL = '<?xml version="1.0" encoding="utf-8"?>';
 
-function el(name: string, value: string | number | boolean | undefined): string {
-  return value === undefined ? '' : `<${name}>${escapeXml(String(value))}</${name}>`;
+type Field = [name: string, value: string | number | boolean | undefined];
+
+/** A datagram as SADP peers write it: declaration and elements on one line, undefined values left out. */
+function datagram(root: string, fields: Field[]): string {
+  const body = fields.map(([name, value]) => (value === undefined ? '' : `<${name}>${escapeXml(String(value))}</${name}>`)).join('');
+  return `${XML_DECL}<${root}>${body}</${root}>`;
 }
 
 export function buildProbe(probe: SadpProbe): string {
-  return (
-    XML_DECL +
-    '<Probe>' +
-    el('Uuid', probe.uuid) +
-    el('Types', probe.types) +
-    el('MAC', probe.mac) +
-    el('Password', probe.password) +
-    el('IPv4Address', probe.ipv4Address) +
-    el('CommandPort', probe.commandPort) +
-    el('IPv4SubnetMask', probe.ipv4SubnetMask) +
-    el('IPv4Gateway', probe.ipv4Gateway) +
-    el('DHCP', probe.dhcp) +
-    (probe.types === 'exchangecode' ? `<Code>${escapeXml(probe.code ?? '')}</Code>` : '') +
-    '</Probe>'
-  );
-}
-
-function bool(v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  const t = v.trim().toLowerCase();
-  return t === 'true' || t === '1';
+  return datagram('Probe', [
+    ['Uuid', probe.uuid],
+    ['Types', probe.types],
+    ['MAC', probe.mac],
+    ['Password', probe.password],
+    ['IPv4Address', probe.ipv4Address],
+    ['CommandPort', probe.commandPort],
+    ['IPv4SubnetMask', probe.ipv4SubnetMask],
+    ['IPv4Gateway', probe.ipv4Gateway],
+    ['DHCP', probe.dhcp],
+    ['Code', probe.types === 'exchangecode' ? (probe.code ?? '') : undefined],
+  ]);
 }
 
 /** Parses a Probe. Throws VALIDATION_FAILED when the datagram is not a SADP Probe. */
@@ -63,20 +58,20 @@ export function parseProbe(data: Buffer | string): SadpProbe {
   if (root !== 'Probe') throw new AppError('VALIDATION_FAILED', `Not a SADP Probe (root ${root}).`);
   const types = xmlText(doc, 'Types');
   if (!types) throw new AppError('VALIDATION_FAILED', 'SADP Probe without Types.');
-  const p: SadpProbe = { types };
-  const set = <K extends keyof SadpProbe>(k: K, v: SadpProbe[K] | undefined): void => {
-    if (v !== undefined) p[k] = v;
+  const p: SadpProbe = {
+    types,
+    ...definedFields({
+      uuid: xmlText(doc, 'Uuid'),
+      mac: xmlText(doc, 'MAC'),
+      password: xmlText(doc, 'Password'),
+      ipv4Address: xmlText(doc, 'IPv4Address'),
+      ipv4SubnetMask: xmlText(doc, 'IPv4SubnetMask'),
+      ipv4Gateway: xmlText(doc, 'IPv4Gateway'),
+      commandPort: xmlInt(doc, 'CommandPort'),
+      dhcp: xmlBool(doc, 'DHCP'),
+      code: xmlText(doc, 'Code'),
+    }),
   };
-  set('uuid', xmlText(doc, 'Uuid'));
-  set('mac', xmlText(doc, 'MAC'));
-  set('password', xmlText(doc, 'Password'));
-  set('ipv4Address', xmlText(doc, 'IPv4Address'));
-  set('ipv4SubnetMask', xmlText(doc, 'IPv4SubnetMask'));
-  set('ipv4Gateway', xmlText(doc, 'IPv4Gateway'));
-  const port = xmlText(doc, 'CommandPort');
-  if (port !== undefined && port !== '' && Number.isFinite(Number(port))) p.commandPort = Number(port);
-  set('dhcp', bool(xmlText(doc, 'DHCP')));
-  set('code', xmlText(doc, 'Code'));
   return p;
 }
 
@@ -111,36 +106,33 @@ export interface SadpProbeMatch {
 }
 
 export function buildProbeMatch(m: SadpProbeMatch): string {
-  return (
-    XML_DECL +
-    '<ProbeMatch>' +
-    el('Uuid', m.uuid) +
-    el('Types', m.types) +
-    el('DeviceType', m.deviceType) +
-    el('DeviceDescription', m.deviceDescription) +
-    el('DeviceSN', m.deviceSN) +
-    el('CommandPort', m.commandPort) +
-    el('HttpPort', m.httpPort) +
-    el('MAC', m.mac) +
-    el('IPv4Address', m.ipv4Address) +
-    el('IPv4SubnetMask', m.ipv4SubnetMask) +
-    el('IPv4Gateway', m.ipv4Gateway) +
-    el('IPv6Address', '::') +
-    el('IPv6Gateway', '::') +
-    el('IPv6MaskLen', 64) +
-    el('DHCP', m.dhcp) +
-    el('AnalogChannelNum', m.analogChannelNum ?? 0) +
-    el('DigitalChannelNum', m.digitalChannelNum ?? 0) +
-    el('SoftwareVersion', m.softwareVersion) +
-    el('DiskNumber', m.diskNumber ?? 0) +
-    el('Activated', m.activated) +
-    el('PasswordResetAbility', true) +
-    el('SupportHCPlatform', m.supportHCPlatform) +
-    el('HCPlatformEnable', m.hcPlatformEnable) +
-    el('IsModifyVerificationCode', m.isModifyVerificationCode) +
-    el('Result', m.result) +
-    '</ProbeMatch>'
-  );
+  return datagram('ProbeMatch', [
+    ['Uuid', m.uuid],
+    ['Types', m.types],
+    ['DeviceType', m.deviceType],
+    ['DeviceDescription', m.deviceDescription],
+    ['DeviceSN', m.deviceSN],
+    ['CommandPort', m.commandPort],
+    ['HttpPort', m.httpPort],
+    ['MAC', m.mac],
+    ['IPv4Address', m.ipv4Address],
+    ['IPv4SubnetMask', m.ipv4SubnetMask],
+    ['IPv4Gateway', m.ipv4Gateway],
+    ['IPv6Address', '::'],
+    ['IPv6Gateway', '::'],
+    ['IPv6MaskLen', 64],
+    ['DHCP', m.dhcp],
+    ['AnalogChannelNum', m.analogChannelNum ?? 0],
+    ['DigitalChannelNum', m.digitalChannelNum ?? 0],
+    ['SoftwareVersion', m.softwareVersion],
+    ['DiskNumber', m.diskNumber ?? 0],
+    ['Activated', m.activated],
+    ['PasswordResetAbility', true],
+    ['SupportHCPlatform', m.supportHCPlatform],
+    ['HCPlatformEnable', m.hcPlatformEnable],
+    ['IsModifyVerificationCode', m.isModifyVerificationCode],
+    ['Result', m.result],
+  ]);
 }
 
 /** Parses a ProbeMatch leniently (real devices misspell `false` as `flase`). Throws VALIDATION_FAILED. */
@@ -149,41 +141,33 @@ export function parseProbeMatch(data: Buffer | string): SadpProbeMatch {
   const { root, doc } = parseXml(data);
   if (root !== 'ProbeMatch') throw new AppError('VALIDATION_FAILED', `Not a SADP ProbeMatch (root ${root}).`);
   const t = (n: string): string => xmlText(doc, n) ?? '';
-  const num = (n: string): number | undefined => {
-    const v = xmlText(doc, n);
-    return v === undefined || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
-  };
   const deviceSN = t('DeviceSN');
   if (!deviceSN) throw new AppError('VALIDATION_FAILED', 'SADP ProbeMatch without DeviceSN.');
-  const m: SadpProbeMatch = {
+  return {
     types: t('Types'),
     deviceType: t('DeviceType'),
     deviceDescription: t('DeviceDescription'),
     deviceSN,
-    commandPort: num('CommandPort') ?? 8000,
-    httpPort: num('HttpPort') ?? 80,
+    commandPort: xmlInt(doc, 'CommandPort') ?? 8000,
+    httpPort: xmlInt(doc, 'HttpPort') ?? 80,
     mac: t('MAC').toLowerCase(),
     ipv4Address: t('IPv4Address'),
     ipv4SubnetMask: t('IPv4SubnetMask'),
     ipv4Gateway: t('IPv4Gateway'),
-    dhcp: bool(xmlText(doc, 'DHCP')) ?? false,
+    dhcp: xmlBool(doc, 'DHCP') ?? false,
     softwareVersion: t('SoftwareVersion'),
-    activated: bool(xmlText(doc, 'Activated')) ?? false,
-    supportHCPlatform: bool(xmlText(doc, 'SupportHCPlatform')) ?? false,
-    hcPlatformEnable: bool(xmlText(doc, 'HCPlatformEnable')) ?? false,
-    isModifyVerificationCode: bool(xmlText(doc, 'IsModifyVerificationCode')) ?? false,
+    activated: xmlBool(doc, 'Activated') ?? false,
+    supportHCPlatform: xmlBool(doc, 'SupportHCPlatform') ?? false,
+    hcPlatformEnable: xmlBool(doc, 'HCPlatformEnable') ?? false,
+    isModifyVerificationCode: xmlBool(doc, 'IsModifyVerificationCode') ?? false,
+    ...definedFields({
+      uuid: xmlText(doc, 'Uuid'),
+      analogChannelNum: xmlInt(doc, 'AnalogChannelNum'),
+      digitalChannelNum: xmlInt(doc, 'DigitalChannelNum'),
+      diskNumber: xmlInt(doc, 'DiskNumber'),
+      result: xmlText(doc, 'Result'),
+    }),
   };
-  const uuid = xmlText(doc, 'Uuid');
-  if (uuid !== undefined) m.uuid = uuid;
-  const a = num('AnalogChannelNum');
-  if (a !== undefined) m.analogChannelNum = a;
-  const d = num('DigitalChannelNum');
-  if (d !== undefined) m.digitalChannelNum = d;
-  const disks = num('DiskNumber');
-  if (disks !== undefined) m.diskNumber = disks;
-  const r = xmlText(doc, 'Result');
-  if (r !== undefined) m.result = r;
-  return m;
 }
 
 /** The 9-character short serial printed on labels: the last 9 characters of the full serial. */

@@ -39,3 +39,45 @@ describe('embedded PostgreSQL over the wire', () => {
     expect(r.rows[0]!.n).toBe(0);
   });
 });
+
+describe('the embedded database is private to this user (PGlite checks no password)', () => {
+  it('listens on a unix socket in a 0700 folder, keeps its files in a 0700 data folder, and opens no TCP port', async () => {
+    const { mkdtempSync, statSync, rmSync, chmodSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sk-private-'));
+    chmodSync(dataDir, 0o755); // as a folder made by hand would be: narrowed at start
+    const h = await openDatabase({ databaseUrl: undefined, dataDir });
+    try {
+      expect(h.listening).toMatch(/\/\.s\.PGSQL\.5432$/);
+      expect(h.url).not.toMatch(/127\.0\.0\.1|localhost/);
+      expect(statSync(h.listening!).isSocket()).toBe(true);
+      expect(statSync(path.dirname(h.listening!)).mode & 0o777).toBe(0o700);
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(path.join(dataDir, 'pglite')).mode & 0o777).toBe(0o700);
+      expect(await h.ping()).toBe(true);
+    } finally {
+      await h.close();
+    }
+    // The socket folder goes with the server.
+    expect(() => statSync(path.dirname(h.listening!))).toThrow(/ENOENT/);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves on loopback TCP only when the operator sets a port', async () => {
+    const { createServer } = await import('node:net');
+    const free = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const a = s.address();
+        s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+      });
+    });
+    const h = await openDatabase({ databaseUrl: undefined, dataDir: 'memory://', embeddedPort: free });
+    try {
+      expect(h.listening).toBe(`127.0.0.1:${free}`);
+      expect(await h.ping()).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,14 +1,20 @@
 /**
  * One code path for storage: Kysely over a `pg` pool. With DATABASE_URL that pool talks to a real
- * PostgreSQL; without it, an embedded PGlite is served on loopback through pglite-socket so that
- * `pg`, the migrator and the job queue all speak the same wire protocol (docs/decisions/0001-embedded-postgres-over-the-wire.md).
+ * PostgreSQL; without it, an embedded PGlite is served through pglite-socket so that `pg`, the
+ * migrator and the job queue all speak the same wire protocol (docs/decisions/0001-embedded-postgres-over-the-wire.md).
+ *
+ * PGlite checks no password, so the embedded server listens on a unix socket in a folder only this
+ * user can enter (0700), never on a TCP port another local user could reach — unless the operator
+ * asks for one with EMBEDDED_PG_PORT (then loopback only, and the log says it has no password).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 import { keepExtendedQueryExchangesTogether } from './pglite-socket-fix';
+import { ensurePrivateDir } from '../lib/private-dir';
 
 export interface DatabaseHandle {
   /** Connection string usable by any PostgreSQL client (pg-boss shares it). */
@@ -16,6 +22,8 @@ export interface DatabaseHandle {
   db: Kysely<DB>;
   pool: pg.Pool;
   embedded: boolean;
+  /** Embedded only: where it listens (a unix socket path, or 127.0.0.1:port when EMBEDDED_PG_PORT asked for TCP). */
+  listening?: string;
   /** True when the pool can reach the server right now. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -25,6 +33,7 @@ export interface OpenDatabaseOptions {
   databaseUrl: string | undefined;
   /** Folder for the embedded database; `memory://` for a throwaway one (tests). */
   dataDir: string;
+  /** Serve the embedded database on this loopback TCP port (no password!) instead of a private unix socket; 0/absent: the socket. */
   embeddedPort?: number;
   poolMax?: number;
 }
@@ -36,9 +45,11 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
   let url = opts.databaseUrl;
   let stopEmbedded: (() => Promise<void>) | undefined;
+  let listening: string | undefined;
   if (!url) {
     const embedded = await startEmbeddedPostgres(opts.dataDir, opts.embeddedPort ?? 0);
     url = embedded.url;
+    listening = embedded.listening;
     stopEmbedded = () => embedded.stop();
   }
   const pool = new pg.Pool({
@@ -55,6 +66,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     db,
     pool,
     embedded: stopEmbedded !== undefined,
+    ...(listening ? { listening } : {}),
     async ping() {
       try {
         await pool.query('select 1');
@@ -70,25 +82,40 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   };
 }
 
-async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+/** The socket file name `pg` (and psql) look for in a socket folder, for the default port. */
+const SOCKET_FILE = '.s.PGSQL.5432';
+
+async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ url: string; listening: string; stop(): Promise<void> }> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   let dir: string | undefined;
   if (dataDir !== 'memory://') {
+    await ensurePrivateDir(path.resolve(dataDir));
     dir = path.resolve(dataDir, 'pglite');
-    await mkdir(dir, { recursive: true });
+    await ensurePrivateDir(dir);
   }
+  // A short path (unix socket paths are limited to ~107 bytes) that only this user can enter.
+  const socketDir = port ? undefined : await mkdtemp(path.join(tmpdir(), 'sitekeeper-pg-'));
   const pglite = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections: 16 });
+  const server = socketDir
+    ? new PGLiteSocketServer({ db: pglite, path: path.join(socketDir, SOCKET_FILE), maxConnections: 16 })
+    : new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections: 16 });
   keepExtendedQueryExchangesTogether(server);
-  await server.start();
-  const conn = server.getServerConn();
-  const actualPort = Number(conn.split(':').pop());
-  return {
-    url: `postgres://postgres@127.0.0.1:${actualPort}/postgres`,
-    async stop() {
-      await server.stop();
-      await pglite.close();
-    },
+  try {
+    await server.start();
+  } catch (err) {
+    await pglite.close();
+    if (socketDir) await rm(socketDir, { recursive: true, force: true });
+    throw err;
+  }
+  const stop = async () => {
+    await server.stop();
+    await pglite.close();
+    if (socketDir) await rm(socketDir, { recursive: true, force: true });
   };
+  if (socketDir) {
+    return { url: `postgres://postgres@${encodeURIComponent(socketDir)}/postgres`, listening: path.join(socketDir, SOCKET_FILE), stop };
+  }
+  const actualPort = Number(server.getServerConn().split(':').pop());
+  return { url: `postgres://postgres@127.0.0.1:${actualPort}/postgres`, listening: `127.0.0.1:${actualPort}`, stop };
 }

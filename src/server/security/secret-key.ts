@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config';
+import { ensurePrivateDir } from '../lib/private-dir';
 
 /**
  * The key for secrets at rest: SECRET_KEY when set; otherwise generated on first start and kept in
@@ -18,7 +19,7 @@ export async function loadSecretKey(config: Pick<Config, 'secretKeyHex' | 'dataD
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  await mkdir(config.dataDir, { recursive: true });
+  await ensurePrivateDir(config.dataDir);
   const hex = randomBytes(32).toString('hex');
   await writeFile(file, `${hex}\n`, { mode: 0o600, flag: 'wx' });
   await chmod(file, 0o600);

@@ -65,12 +65,15 @@ describe('database outage', () => {
     let target: URL;
     if (testDb.url) {
       target = new URL(testDb.url);
+      proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
     } else {
+      // The embedded database listens on a private unix socket: the proxy reaches it there.
       dbHandle = await openDatabase({ databaseUrl: undefined, dataDir: 'memory://' });
       target = new URL(dbHandle.url);
+      proxy = await startTcpProxy(dbHandle.listening!);
     }
-    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
     const via = new URL(target.toString());
+    via.hostname = '127.0.0.1';
     via.port = String(proxy.port);
     p = await startTestPlatform({ config: { databaseUrl: via.toString() } });
   });
