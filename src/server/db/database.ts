@@ -58,8 +58,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
-  // A dropped server connection must not crash the process: readiness reports it instead.
+  // A dropped server connection must not crash the process: readiness reports it instead. The pool
+  // listens only on idle clients; one checked out (a transaction between two queries) would emit
+  // 'error' with no listener, so every client gets its own. Its next query fails and it is discarded.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     url,
