@@ -1,6 +1,6 @@
 /**
  * Where the time of one bulk add goes (not a test): N devices with device latency, one code,
- * timestamps of scan, add, and every job's start and end (OnboardingService.runItem wrapped).
+ * timestamps of scan, add, and every job's start and end (the device job's runItem wrapped).
  *
  *   npx tsx bench/onboarding/profile.ts [--devices 64] [--latency-ms 100]
  */
@@ -19,16 +19,16 @@ const guard = setTimeout(() => process.exit(3), 180_000);
 guard.unref();
 
 async function main(): Promise<void> {
-  const p = await startTestPlatform({ listen: true, config: PRODUCTION_TIMING });
+  // Experiment knob: the scan's probe concurrency (ONBOARDING_PROBE_CONCURRENCY on a server).
+  const probeConcurrency = process.env.PROBE_CONCURRENCY ? { onboardingProbeConcurrency: Number(process.env.PROBE_CONCURRENCY) } : {};
+  const p = await startTestPlatform({ listen: true, config: { ...PRODUCTION_TIMING, ...probeConcurrency } });
   const fleet = await startFleet({ count: N, specs: Array.from({ length: N }, () => ({ type: 'camera' as const })), sadpPort: false, maxHttpServers: N });
   try {
     for (const d of fleet.devices) await d.applyFaults({ latencyMs: LATENCY_MS });
     const company = await setupCompany(p.app, p.setupToken);
     const token = (await company.admin.post('/api/auth/tokens', { name: 'profile' })).body.token as string;
     const site = await buildSite(company);
-    const svc = p.app.platform.onboarding;
-    // Experiment knob: override the scan's probe concurrency without touching the server.
-    if (process.env.PROBE_CONCURRENCY) (svc as unknown as { settings: { probeConcurrency: number } }).settings.probeConcurrency = Number(process.env.PROBE_CONCURRENCY);
+    const svc = p.app.platform.onboarding.job;
     const t0 = performance.now();
     const at = () => Math.round(performance.now() - t0);
     const jobs: Array<{ start: number; end: number }> = [];

@@ -13,9 +13,9 @@ import { errorFromTransport } from '../device-client/device-errors';
 import { HttpTransport } from '../device-client/http-transport';
 import { discoverDevices, type SadpTarget } from '../device-client/sadp-discovery';
 import {
-  AGENT_USER_PREFIX, MAX_REQUEST_AGE_MS, agentIdForToken, agentPresenceProof, decodeEnvelope, deriveAgentKey, encodeEnvelope, newNonce, normalizePrefix,
-  signEnvelope, topics, verifyEnvelope, type AgentHello, type RequestHeader, type ResponseHeader,
+  AGENT_USER_PREFIX, agentIdForToken, agentPresenceProof, deriveAgentKey, newNonce, normalizePrefix, topics, type AgentHello, type RequestHeader,
 } from '../protocol/tunnel/envelope';
+import { openRequest, parseJsonObject, sealReply, type ReplyFields } from '../protocol/tunnel/exchange';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -103,10 +103,9 @@ export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent>
     helloTimer.unref();
   };
 
-  const reply = (header: RequestHeader, res: Omit<ResponseHeader, 't' | 'id' | 'ts'>, body: Buffer = Buffer.alloc(0)) => {
+  const reply = (header: RequestHeader, res: ReplyFields, body: Buffer = Buffer.alloc(0)) => {
     if (!header.replyTo.startsWith(`${prefix}n/`)) return;
-    const full: ResponseHeader = { t: 'res', id: header.id, ts: Date.now(), ...res };
-    client.publish(header.replyTo, encodeEnvelope(signEnvelope(key, full, body), body), { qos: 1 });
+    client.publish(header.replyTo, sealReply(key, header.id, Date.now(), res, body), { qos: 1 });
   };
 
   const handle = async (header: RequestHeader, body: Buffer) => {
@@ -152,13 +151,8 @@ export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent>
   client.on('error', (err) => log(`mqtt: ${err.message}`));
   client.on('message', (topic, payload) => {
     if (topic === t.agentAck(agentId)) {
-      let ack: { ok?: boolean; nonce?: string; reason?: string };
-      try {
-        ack = JSON.parse(payload.toString('utf8')) as typeof ack;
-      } catch {
-        return;
-      }
-      if (ack.nonce !== lastNonce) return;
+      const ack = parseJsonObject(payload) as { ok?: boolean; nonce?: string; reason?: string } | null;
+      if (!ack || ack.nonce !== lastNonce) return;
       clearTimeout(helloTimer);
       if (ack.ok) {
         accepted = true;
@@ -176,15 +170,8 @@ export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent>
       return;
     }
     if (topic === t.agentRequest(agentId)) {
-      let env;
-      try {
-        env = decodeEnvelope(payload);
-      } catch {
-        return;
-      }
-      if (env.header.t !== 'req' || !verifyEnvelope(key, env.header, env.body)) return;
-      if (Math.abs(Date.now() - env.header.ts) > MAX_REQUEST_AGE_MS) return;
-      void handle(env.header, env.body);
+      const req = openRequest(payload, key, Date.now());
+      if (req) void handle(req.header, req.body);
     }
   });
 

@@ -9,9 +9,10 @@ import { createHash } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import {
-  DEVICE_USER_PREFIX, MAX_REQUEST_AGE_MS, decodeEnvelope, deviceConnectProof, deriveDeviceKey, encodeEnvelope, helloProof, newNonce, normalizePrefix, presenceProof, sealKey,
-  signEnvelope, topics, verifyEnvelope, type DeviceHello, type HelloAck, type Presence, type RequestHeader, type ResponseHeader,
+  DEVICE_USER_PREFIX, deviceConnectProof, deriveDeviceKey, helloProof, newNonce, normalizePrefix, presenceProof, sealKey, topics,
+  type DeviceHello, type HelloAck, type Presence, type RequestHeader,
 } from '../protocol/tunnel/envelope';
+import { openRequest, parseJsonObject, sealReply, type ReplyFields } from '../protocol/tunnel/exchange';
 import type { EmulatedDevice } from './types';
 import { disableNagle } from '../mqtt/client';
 import { isAppError } from '../errors/app-error';
@@ -77,13 +78,8 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
   };
 
   const onAck = (payload: Buffer) => {
-    let ack: HelloAck;
-    try {
-      ack = JSON.parse(payload.toString('utf8')) as HelloAck;
-    } catch {
-      return;
-    }
-    if (!client || !key || ack.nonce !== lastHelloNonce) return;
+    const ack = parseJsonObject(payload) as HelloAck | null;
+    if (!ack || !client || !key || ack.nonce !== lastHelloNonce) return;
     clearTimeout(helloTimer);
     helloDelayMs = helloRetryMs;
     if (ack.ok) {
@@ -103,48 +99,39 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
   };
 
   const onRequest = (payload: Buffer) => {
-    let env;
-    try {
-      env = decodeEnvelope(payload);
-    } catch {
-      return;
-    }
-    const { header, body } = env;
-    if (header.t !== 'req' || !key || !verifyEnvelope(key, header, body)) return;
-    if (Math.abs(Date.now() - header.ts) > MAX_REQUEST_AGE_MS) return;
+    const req = key && openRequest(payload, key, Date.now());
     // Answer only on the platform's reply topics: a device must not be a publishing relay.
-    if (!header.replyTo.startsWith(`${prefix}n/`)) return;
-    void answer(header, body);
+    if (!req || !req.header.replyTo.startsWith(`${prefix}n/`)) return;
+    void answer(req.header, req.body);
   };
 
   const answer = async (header: RequestHeader, body: Buffer) => {
     const c = client;
     const k = key;
     if (!c || !k) return;
-    let res: ResponseHeader;
+    let res: ReplyFields;
     let resBody: Buffer = Buffer.alloc(0);
     if (header.op !== 'isapi' || typeof header.method !== 'string' || typeof header.path !== 'string') {
-      res = { t: 'res', id: header.id, ts: Date.now(), error: { code: 'UNSUPPORTED_OP', message: `unsupported op ${header.op}` } };
+      res = { error: { code: 'UNSUPPORTED_OP', message: `unsupported op ${header.op}` } };
     } else {
       try {
         const r = await device.handleIsapi({ method: header.method, path: header.path, headers: header.headers ?? {}, body }, { via: 'cloud' });
-        res = { t: 'res', id: header.id, ts: Date.now(), status: r.status, headers: r.headers };
+        res = { status: r.status, headers: r.headers };
         resBody = r.body;
       } catch (err) {
         // A device that is powered off mid-request answers nothing the platform could use.
         const code = isAppError(err) ? err.code : 'DEVICE_ERROR';
-        res = { t: 'res', id: header.id, ts: Date.now(), error: { code, message: err instanceof Error ? err.message.slice(0, 200) : 'device error' } };
+        res = { error: { code, message: err instanceof Error ? err.message.slice(0, 200) : 'device error' } };
       }
     }
     if (client !== c) return; // disconnected meanwhile: the platform times out, as with a real device
-    c.publish(header.replyTo, encodeEnvelope(signEnvelope(k, res, resBody), resBody), { qos: 1 });
+    c.publish(header.replyTo, sealReply(k, header.id, Date.now(), res, resBody), { qos: 1 });
   };
 
   const onStatus = (event: { kind: string; [k: string]: unknown }) => {
     if (!client || !key || !registered) return;
     const body = Buffer.from(JSON.stringify({ ...event, ts: Date.now() }), 'utf8');
-    const header: ResponseHeader = { t: 'res', id: newNonce(), ts: Date.now() };
-    client.publish(t.deviceEvent(serial), encodeEnvelope(signEnvelope(key, header, body), body), { qos: 1 });
+    client.publish(t.deviceEvent(serial), sealReply(key, newNonce(), Date.now(), {}, body), { qos: 1 });
   };
 
   const disconnect = async (graceful: boolean) => {

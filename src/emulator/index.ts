@@ -3,10 +3,14 @@
  * behave like real ones on the wire (ISAPI over HTTP with digest, SADP, device cloud).
  * See docs/emulator.md.
  */
-import { VirtualDevice, type DeviceOptions } from './device';
+import { VirtualDevice } from './device';
+import type { DeviceOptions } from './options';
 import { initialState, type DeviceSpec } from './state';
 
-export { VirtualDevice, FAULT_KEYS, type DeviceOptions, type FaultSettings, type IsapiContext } from './device';
+export { VirtualDevice } from './device';
+export type { DeviceOptions } from './options';
+export { FAULT_KEYS, type FaultSettings } from './faults';
+export type { IsapiContext } from './isapi/context';
 export { startFleet, fleetSpecs, describeDevice, hostFor, type Fleet, type FleetOptions, type DeviceDescription } from './fleet';
 export { SadpResponder, probeMatchFor, type SadpResponderOptions } from './sadp-responder';
 export { labelText, labelPng, LABEL_DOMAIN } from './label';

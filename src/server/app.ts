@@ -44,8 +44,8 @@ import type { SiteAgent } from '../agent/site-agent';
 import { DEFAULT_SADP_TARGETS, type SadpTarget } from '../device-client/sadp-discovery';
 import { hashToken } from './security/secret-box';
 import { PlatformDeviceReach } from './onboarding/device-reach';
-import { OnboardingService } from './onboarding/onboarding.service';
-import { OnboardingRepository } from './onboarding/onboarding.repository';
+import { createOnboarding, type Onboarding } from './onboarding/onboarding';
+import type { Enqueue } from './onboarding/batch.service';
 import { onboardingRoutes } from './onboarding/onboarding.routes';
 import { DeviceService } from './devices/device.service';
 import { deviceRoutes } from './devices/device.routes';
@@ -78,7 +78,8 @@ export interface Platform {
   agent: SiteAgent;
   /** Where the embedded agent probes for devices (SADP); add the demo fleet's responder here. */
   sadpTargets: SadpTarget[];
-  onboarding: OnboardingService;
+  /** Scans, batches and their progress, the per-device job; `onboarding.reach` finds devices. */
+  onboarding: Onboarding;
   notifications: NotificationService;
   /** The web app (dist/web) is served at / — false when it was not built. */
   webServed: boolean;
@@ -122,11 +123,12 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const auth = new AuthService(uow, clock, secrets, config);
     const installers = new InstallerService(uow, clock, config);
     const sites = new SiteService(uow, clock);
+    // Built before the services that queue jobs; it starts (with every handler) once they exist.
+    const jobs = new JobQueue({ connectionString: database.url, poolMax: config.jobPoolMax, pollingIntervalSeconds: config.jobPollIntervalMs / 1000, logger });
 
     // The device cloud: broker (embedded, with device/agent authentication, or MQTT_URL), one
     // broker connection shared by the device gateway and the site-agent hub, and the server's
     // own site agent for its LAN.
-    const onboardingRepo = new OnboardingRepository(database.db);
     // Explicit list, shared with the agent by reference (the demo fleet adds its responder to it).
     const sadpTargets: SadpTarget[] = config.sadpTargets === 'multicast' ? [...DEFAULT_SADP_TARGETS] : [...config.sadpTargets];
     let cloud: DeviceCloud;
@@ -141,7 +143,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         allowFirstRegistration: true,
         requestTimeoutMs: config.deviceTimeoutMs,
         verifyAgentToken: async (token) => {
-          const t = await onboardingRepo.findAgentToken(hashToken(token));
+          const t = await uow.read.onboarding.findAgentToken(hashToken(token));
           return t ? { ...(t.siteId ? { siteId: t.siteId } : {}) } : null;
         },
         sadpTargets,
@@ -159,28 +161,46 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     gateway.on('warn', (err: unknown) => logger.warn({ err }, 'device gateway'));
     agentHub.on('warn', (err: unknown) => logger.warn({ err }, 'agent hub'));
 
-    const reach = new PlatformDeviceReach({ gateway, hub: agentHub, agentId: () => agent.agentId, canDiscover: () => sadpTargets.length > 0, db: database.db, timeoutMs: config.deviceTimeoutMs, discoverTimeoutMs: 1500 });
-    const onboarding = new OnboardingService(uow, database.db, reach, secrets, clock, {
-      probeConcurrency: 64,
-      pendingTtlMs: config.pendingTtlMinutes * 60_000,
-      cloudRegisterTimeoutMs: config.cloudRegisterTimeoutSeconds * 1000,
-      followTimeoutMs: 60_000,
-      leaseMs: 15_000,
-      pollMs: 250,
+    const reach = new PlatformDeviceReach({
+      gateway,
+      hub: agentHub,
+      agentId: () => agent.agentId,
+      canDiscover: () => sadpTargets.length > 0,
+      registration: (serial) => uow.read.onboarding.cloudRegistration(serial),
+      timeoutMs: config.deviceTimeoutMs,
+      discoverTimeoutMs: config.sadpDiscoverTimeoutMs,
+      now: () => clock.now().getTime(),
+    });
+    const enqueue: Enqueue = (itemIds) => jobs.sendMany('onboarding.device', itemIds.map((itemId) => ({ itemId })), { retryLimit: config.onboardingJobRetryLimit });
+    const eventsRecorded = () => void jobs.send('notifications.dispatch', {}, { retryLimit: config.notificationJobRetryLimit }).catch((err: unknown) => logger.warn({ err }, 'could not queue notification dispatch'));
+    const onboarding = createOnboarding({
+      uow,
+      reach,
+      secrets,
+      clock,
+      settings: {
+        probeConcurrency: config.onboardingProbeConcurrency,
+        maxDevices: config.scanMaxDevices,
+        pendingTtlMs: config.pendingTtlMinutes * 60_000,
+        cloudRegisterTimeoutMs: config.cloudRegisterTimeoutSeconds * 1000,
+        followTimeoutMs: config.onboardingFollowTimeoutSeconds * 1000,
+        leaseMs: config.onboardingLeaseSeconds * 1000,
+        pollMs: config.onboardingPollMs,
+        progressPollMs: config.progressPollMs,
+        progressMaxMs: config.progressStreamMaxMinutes * 60_000,
+      },
+      enqueue,
+      eventsRecorded,
     });
     const devices = new DeviceService(uow, secrets);
-
-    const jobs = new JobQueue({ connectionString: database.url, poolMax: database.embedded ? 3 : 5, pollingIntervalSeconds: 0.5, logger });
-    onboarding.enqueue = (itemIds) => jobs.sendMany('onboarding.device', itemIds.map((itemId) => ({ itemId })), { retryLimit: 2 });
     const notifications = new NotificationService(uow, clock);
-    onboarding.eventsRecorded = () => void jobs.send('notifications.dispatch', {}, { retryLimit: 5 }).catch((err: unknown) => logger.warn({ err }, 'could not queue notification dispatch'));
-    await jobs.start(createJobHandlers({ uow, onboarding, notifications }));
+    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications }));
     cleanups.push(() => jobs.stop());
 
     // Continue adds that were interrupted (crash, restart) or wait for offline devices.
     const sweep = async () => {
       try {
-        await onboarding.resumeAll();
+        await onboarding.job.resumeAll();
       } catch (err) {
         logger.warn({ err }, 'onboarding sweep failed');
       }
@@ -196,7 +216,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     sweepTimer.unref();
     cleanups.push(async () => clearInterval(sweepTimer));
     gateway.on('presence', (p: { serial: string; online: boolean }) => {
-      if (p.online) void onboarding.deviceOnline(p.serial).catch((err: unknown) => logger.warn({ err }, 'continuing pending adds failed'));
+      if (p.online) void onboarding.job.deviceOnline(p.serial).catch((err: unknown) => logger.warn({ err }, 'continuing pending adds failed'));
     });
 
     const app = Fastify({
@@ -210,8 +230,6 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       return503OnClosing: true,
     }).withTypeProvider<TypeBoxTypeProvider>();
 
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, webServed: false };
-    app.decorate('platform', platform);
     app.addHook('onClose', async () => cleanup());
     app.addHook('onSend', async (req, reply) => {
       void reply.header('x-correlation-id', req.id);
@@ -242,18 +260,20 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         { name: 'broker', check: async () => mqtt.connected },
       ],
     });
-    authRoutes(app, { auth, loginRateLimitPerMinute: 30 });
-    installerRoutes(app, { installers, auth, rateLimitPerMinute: 30 });
+    authRoutes(app, { auth, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
+    installerRoutes(app, { installers, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     siteRoutes(app, { sites });
     auditRoutes(app, { audit: new AuditService(uow) });
     onboardingRoutes(app, {
       onboarding,
-      pollMs: 300,
       decodeImage: async (buf) => (await decodeImageBuffer(buf, { maxBytes: config.uploadLimitBytes })).codes.map((c) => c.text),
     });
     deviceRoutes(app, { devices });
     notificationRoutes(app, { notifications });
-    platform.webServed = await webRoutes(app);
+    const webServed = await webRoutes(app);
+
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, webServed };
+    app.decorate('platform', platform);
 
     return app;
   } catch (err) {

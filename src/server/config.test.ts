@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('gives embedded defaults off the standard ports', () => {
@@ -25,5 +26,28 @@ describe('loadConfig', () => {
   it('reads the external services', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', MQTT_URL: 'mqtt://127.0.0.1:1883', PORT: '9000' });
     expect(c).toMatchObject({ databaseUrl: 'postgres://u@h:5432/db', mqttUrl: 'mqtt://127.0.0.1:1883', port: 9000, publicUrl: 'http://localhost:9000' });
+  });
+
+  it('keeps the timing and limits of onboarding, jobs and rate limits as they were', () => {
+    expect(loadConfig({})).toMatchObject({
+      onboardingProbeConcurrency: 64, onboardingFollowTimeoutSeconds: 60, onboardingLeaseSeconds: 15, onboardingPollMs: 250, onboardingJobRetryLimit: 2,
+      progressPollMs: 300, progressStreamMaxMinutes: 30, sadpDiscoverTimeoutMs: 1500, notificationJobRetryLimit: 5,
+      jobPoolMax: 3, jobPollIntervalMs: 500, loginRateLimitPerMinute: 30, invitationRateLimitPerMinute: 30,
+    });
+    // A real PostgreSQL serves the job queue more connections than the embedded one.
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).jobPoolMax).toBe(5);
+    expect(loadConfig({ JOB_POOL_MAX: '8', ONBOARDING_LEASE_SECONDS: '30', PROGRESS_POLL_MS: '1000' })).toMatchObject({ jobPoolMax: 8, onboardingLeaseSeconds: 30, progressPollMs: 1000 });
+  });
+
+  it('refuses zero where zero would stall the feature', () => {
+    expect(() => loadConfig({ ONBOARDING_PROBE_CONCURRENCY: '0', JOB_POOL_MAX: '0' })).toThrow(/ONBOARDING_PROBE_CONCURRENCY: must be at least 1[\s\S]*JOB_POOL_MAX: must be at least 1/);
+    expect(loadConfig({ ONBOARDING_JOB_RETRY_LIMIT: '0' }).onboardingJobRetryLimit).toBe(0);
+  });
+
+  it('documents every variable in .env.example', () => {
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect(CONFIG_VARIABLES.filter((v) => !documented.has(v))).toEqual([]);
+    expect([...documented].filter((v) => !CONFIG_VARIABLES.includes(v!))).toEqual([]);
   });
 });

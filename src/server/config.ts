@@ -34,7 +34,30 @@ const EnvSchema = Type.Object({
   PENDING_TTL_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   CLOUD_REGISTER_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ONBOARDING_RETRY_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  ONBOARDING_PROBE_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  SCAN_MAX_DEVICES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  ONBOARDING_FOLLOW_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  ONBOARDING_LEASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  ONBOARDING_POLL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  ONBOARDING_JOB_RETRY_LIMIT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PROGRESS_POLL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PROGRESS_STREAM_MAX_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  SADP_DISCOVER_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  NOTIFICATION_JOB_RETRY_LIMIT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  JOB_POOL_MAX: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  JOB_POLL_INTERVAL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  LOGIN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  INVITATION_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
+
+/** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.properties);
+
+/** Variables that must be at least 1 (0 would stall or switch the feature off by accident). */
+const POSITIVE = [
+  'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
+  'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
+] as const;
 
 export interface Config {
   host: string;
@@ -67,7 +90,34 @@ export interface Config {
   deviceTimeoutMs: number;
   pendingTtlMinutes: number;
   cloudRegisterTimeoutSeconds: number;
+  /** Period of the sweep that continues interrupted and pending adds (and dispatches lost notifications). */
   onboardingRetrySeconds: number;
+  /** Devices probed at once during a scan. */
+  onboardingProbeConcurrency: number;
+  /** Devices one scanned code may name; a larger code is refused before anything is probed. */
+  scanMaxDevices: number;
+  /** How long to look for an activated device at its new (DHCP) address. */
+  onboardingFollowTimeoutSeconds: number;
+  /** How long a job's claim on a device holds before another node may take it (renewed while it runs). */
+  onboardingLeaseSeconds: number;
+  /** Between looks at a device being followed or waited for (registration). */
+  onboardingPollMs: number;
+  /** Retries of a failed onboarding.device job (the job itself is idempotent). */
+  onboardingJobRetryLimit: number;
+  /** How often a progress stream (SSE) reads its batch again. */
+  progressPollMs: number;
+  /** A progress stream ends after this long; clients reconnect. */
+  progressStreamMaxMinutes: number;
+  /** How long one SADP discovery through the site agent listens for answers. */
+  sadpDiscoverTimeoutMs: number;
+  notificationJobRetryLimit: number;
+  /** Connections of the job queue (pg-boss); default 3 on the embedded database, 5 on DATABASE_URL. */
+  jobPoolMax: number;
+  /** How often idle job workers look for new jobs. */
+  jobPollIntervalMs: number;
+  loginRateLimitPerMinute: number;
+  /** Requests per minute and client to the public invitation routes (describe, accept). */
+  invitationRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (pgPort === 5432) problems.push('EMBEDDED_PG_PORT: 5432 is reserved for a real PostgreSQL; pick another port or 0');
   const demoFleetPort = int(e.DEMO_FLEET_PORT, 18840);
   if (demoFleetPort > 65535) problems.push('DEMO_FLEET_PORT: must be at most 65535');
+  for (const key of POSITIVE) if (e[key] !== undefined && int(e[key], 1) < 1) problems.push(`${key}: must be at least 1`);
   if (problems.length > 0) throw new ConfigError(problems);
   const host = e.HOST ?? '127.0.0.1';
   return Object.freeze({
@@ -127,6 +178,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pendingTtlMinutes: int(e.PENDING_TTL_MINUTES, 24 * 60),
     cloudRegisterTimeoutSeconds: int(e.CLOUD_REGISTER_TIMEOUT_SECONDS, 90),
     onboardingRetrySeconds: int(e.ONBOARDING_RETRY_SECONDS, 15),
+    onboardingProbeConcurrency: int(e.ONBOARDING_PROBE_CONCURRENCY, 64),
+    scanMaxDevices: int(e.SCAN_MAX_DEVICES, 256),
+    onboardingFollowTimeoutSeconds: int(e.ONBOARDING_FOLLOW_TIMEOUT_SECONDS, 60),
+    onboardingLeaseSeconds: int(e.ONBOARDING_LEASE_SECONDS, 15),
+    onboardingPollMs: int(e.ONBOARDING_POLL_MS, 250),
+    onboardingJobRetryLimit: int(e.ONBOARDING_JOB_RETRY_LIMIT, 2),
+    progressPollMs: int(e.PROGRESS_POLL_MS, 300),
+    progressStreamMaxMinutes: int(e.PROGRESS_STREAM_MAX_MINUTES, 30),
+    sadpDiscoverTimeoutMs: int(e.SADP_DISCOVER_TIMEOUT_MS, 1500),
+    notificationJobRetryLimit: int(e.NOTIFICATION_JOB_RETRY_LIMIT, 5),
+    // The embedded database serves few connections; a real server takes more.
+    jobPoolMax: int(e.JOB_POOL_MAX, e.DATABASE_URL ? 5 : 3),
+    jobPollIntervalMs: int(e.JOB_POLL_INTERVAL_MS, 500),
+    loginRateLimitPerMinute: int(e.LOGIN_RATE_LIMIT_PER_MINUTE, 30),
+    invitationRateLimitPerMinute: int(e.INVITATION_RATE_LIMIT_PER_MINUTE, 30),
   });
 }
 

@@ -368,4 +368,37 @@ describeBrowser('installer portal (Chromium, real server)', () => {
       await ctx.close();
     }
   });
+  it('pages the sites list, and a new search starts again from page 1', async () => {
+    // 30 more sites, written straight to the database (no audit rows for the tests above to meet):
+    // with Harbour Office, 31 sites are two pages of 25.
+    const db = platform.app.platform.database.db;
+    const { company_id } = await db.selectFrom('sites').select('company_id').where('id', '=', siteId).executeTakeFirstOrThrow();
+    await db
+      .insertInto('sites')
+      .values(Array.from({ length: 30 }, (_, i) => ({ company_id, name: `Branch ${String(i + 1).padStart(2, '0')}`, address: '', time_zone: 'UTC', updated_at: new Date() })))
+      .execute();
+    await page.setViewportSize(WIDE);
+    await page.goto('/sites');
+    const table = page.getByRole('table', { name: 'Sites' });
+    const pager = page.getByRole('navigation', { name: 'Pages' });
+    await pager.getByText('Page 1 of 2').waitFor();
+    await table.getByRole('link', { name: 'Branch 01', exact: true }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(26); // the header and 25 sites
+
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await pager.getByText('Page 2 of 2').waitFor();
+    await table.getByRole('link', { name: 'Harbour Office', exact: true }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(7);
+
+    // Ten sites match: one page, the first, and no pager.
+    await page.getByLabel('Search sites').fill('Branch 1');
+    await table.getByRole('link', { name: 'Branch 19', exact: true }).waitFor();
+    await pager.waitFor({ state: 'detached' });
+    expect(await table.getByRole('row').count()).toBe(11);
+
+    // Back to all sites: page 1 again, not the page 2 seen before the search.
+    await page.getByLabel('Search sites').fill('');
+    await pager.getByText('Page 1 of 2').waitFor();
+    await table.getByRole('link', { name: 'Branch 01', exact: true }).waitFor();
+  });
 });

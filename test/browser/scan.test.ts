@@ -3,145 +3,24 @@
  * server (onboarding API, jobs, device cloud, site agent) and a real emulator fleet over loopback.
  * Each test checks what the server did, through GET /api/sites/:id/devices.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { DeviceDescription, Fleet, VirtualDevice } from '../../src/emulator';
+import { expect, it } from 'vitest';
 import { classifyQr, encodeDeviceListQr, encodeSitekeeperQr } from '../../src/protocol/qr';
-import { eventually, startFleetFor } from '../helpers/fleet';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { eventually } from '../helpers/fleet';
 import { seriousA11yViolations } from './support/axe';
-import { ensureWebBuild } from './support/build';
-import { describeBrowser, launchChromium, SETUP_TIMEOUT_MS, STEP_TIMEOUT_MS } from './support/chromium';
-import { labelPhoto, writeQrY4m } from './support/media';
+import { describeBrowser, STEP_TIMEOUT_MS } from './support/chromium';
+import { useScanHarness } from './support/scan-harness';
 import { screenshot } from './support/screens';
-import { createSite, setupAdmin, signInApi, type SignedIn } from './support/session';
+import { createSite } from './support/session';
 
-type Role = 'video' | 'photo' | 'manual' | 'fresh' | 'cloudOff' | 'offline' | 'gate' | 'hall' | 'yard' | 'dupe' | 'mixedNew' | 'mixedCloud' | 'listed' | 'pairOk' | 'pairSkip';
-const ROLES: [Role, Parameters<typeof startFleetFor>[1][number]][] = [
-  ['video', { type: 'camera' }],
-  ['photo', { type: 'camera' }],
-  ['manual', { type: 'camera' }],
-  ['fresh', { type: 'camera', activated: false }],
-  ['cloudOff', { type: 'camera', cloudEnabled: false }],
-  ['offline', { type: 'camera', powered: false }],
-  ['gate', { type: 'camera', cloudEnabled: false }],
-  ['hall', { type: 'camera', cloudEnabled: false }],
-  ['yard', { type: 'camera', cloudEnabled: false }],
-  ['dupe', { type: 'camera' }],
-  ['mixedNew', { type: 'camera', activated: false }],
-  ['mixedCloud', { type: 'camera', cloudEnabled: false }],
-  ['listed', { type: 'camera' }],
-  ['pairOk', { type: 'camera', cloudEnabled: false }],
-  ['pairSkip', { type: 'camera', cloudEnabled: false }],
-];
 /** The phone the new user had (the other tests use the narrowest supported, 360 px). */
 const PHONE_390 = { width: 390, height: 844 };
 const QR_PASSWORD = 'Qr-pass1';
 
 describeBrowser('mobile scan flow (Chromium, fake camera, real platform and fleet)', () => {
-  let platform: TestPlatform;
-  let fleet: Fleet;
-  let launched: Awaited<ReturnType<typeof launchChromium>>;
-  let workDir: string;
-  let site: { id: string; name: string };
-  let adminCtx: BrowserContext;
-  let admin: SignedIn;
-  const dev = {} as Record<Role, VirtualDevice>;
-  const desc = (r: Role): DeviceDescription => fleet.describe(dev[r]);
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    platform = await startTestPlatform({ listen: true });
-    fleet = await startFleetFor(platform, ROLES.map(([, spec]) => spec));
-    ROLES.forEach(([role], i) => (dev[role] = fleet.devices[i]!));
-    workDir = mkdtempSync(path.join(tmpdir(), 'sk-scan-'));
-    const video = path.join(workDir, 'label.y4m');
-    writeQrY4m(video, desc('video').label);
-    launched = await launchChromium({ videoFile: video });
-    adminCtx = await launched.browser.newContext();
-    admin = await setupAdmin(adminCtx, platform.baseUrl, platform.setupToken);
-    site = await createSite(adminCtx, platform.baseUrl, admin, 'Harbour Office');
-    // Devices with the cloud service on connect to the platform's device cloud by themselves.
-    for (const r of ['video', 'photo', 'manual', 'dupe', 'listed'] as const) {
-      await eventually(async () => (await platform.app.platform.onboarding['reach'].cloudStatus(dev[r].serial))?.online, `${r} in the device cloud`);
-    }
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await adminCtx?.close();
-    await launched?.close();
-    await fleet?.close();
-    await platform?.close();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
-
-  const req = (): APIRequestContext => adminCtx.request;
-
-  /** Serials of the site's devices, as the server lists them. */
-  async function siteSerials(siteId = site.id): Promise<string[]> {
-    const res = await req().get(`${platform.baseUrl}/api/sites/${siteId}/devices?pageSize=100`);
-    expect(res.status()).toBe(200);
-    return ((await res.json()) as { items: { serial: string }[] }).items.map((d) => d.serial);
-  }
-
-  /** Add a device through the API (not the UI), for a device that must already be on the site. */
-  async function addByApi(text: string, siteId = site.id): Promise<void> {
-    const headers = { 'x-csrf-token': admin.csrfToken };
-    const scan = await req().post(`${platform.baseUrl}/api/sites/${siteId}/scans`, { data: { text }, headers });
-    expect(scan.status()).toBe(201);
-    const s = (await scan.json()) as { scanId: string; candidates: { id: string }[] };
-    const add = await req().post(`${platform.baseUrl}/api/scans/${s.scanId}/add`, { data: { candidateIds: [s.candidates[0]!.id], idempotencyKey: `pre-${s.scanId}` }, headers });
-    expect(add.status()).toBe(202);
-    const { batchId } = (await add.json()) as { batchId: string };
-    await eventually(async () => ((await (await req().get(`${platform.baseUrl}/api/batches/${batchId}`)).json()) as { done: boolean }).done, 'pre-added device');
-  }
-
-  /** A signed-in phone: 360 px wide, touch, camera allowed (or not). */
-  async function phone(opts: { camera?: boolean; torch?: boolean; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await launched.browser.newContext({
-      baseURL: platform.baseUrl,
-      viewport: opts.viewport ?? { width: 360, height: 740 },
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      permissions: opts.camera === false ? [] : ['camera'],
-    });
-    if (opts.torch) {
-      // Chromium's fake camera has no torch; pretend it does to see the toggle work.
-      await context.addInitScript(() => {
-        const w = window as unknown as { __torch: boolean[] };
-        w.__torch = [];
-        const proto = MediaStreamTrack.prototype as unknown as Record<string, unknown>;
-        const original = proto.getCapabilities as () => MediaTrackCapabilities;
-        proto.getCapabilities = function (this: MediaStreamTrack) {
-          return { ...original.call(this), torch: true };
-        };
-        proto.applyConstraints = async function (c: { advanced?: { torch?: boolean }[] }) {
-          const t = c.advanced?.[0]?.torch;
-          if (typeof t === 'boolean') w.__torch.push(t);
-        };
-      });
-    }
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    await signInApi(context, platform.baseUrl);
-    const page = await context.newPage();
-    return { context, page };
-  }
-
-  async function openScan(page: Page) {
-    await page.goto(`/m/scan?site=${encodeURIComponent(site.id)}`);
-  }
-
-  async function album(page: Page, text: string | null, qrPx?: number) {
-    await page.getByTestId('album-input').setInputFiles({ name: 'label.jpg', mimeType: 'image/jpeg', buffer: await labelPhoto(text, qrPx ? { qrPx } : {}) });
-  }
-
+  const h = useScanHarness();
+  const { dev, desc, siteSerials, addByApi, withPhone, openScan, album } = h;
   it('scans a label with the camera, shows and sends the text, and adds the device', async () => {
-    const { context, page } = await phone();
-    try {
+    await withPhone({}, async ({ page }) => {
       await page.goto('/m');
       await page.getByRole('radio', { name: /Harbour Office/ }).check();
       await screenshot(page, 'mobile-home');
@@ -156,14 +35,11 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       expect(await siteSerials()).toContain(dev.video.serial);
       await page.getByRole('link', { name: "Show the site's devices" }).click();
       await page.getByTestId('device-list').getByText(dev.video.serial).first().waitFor();
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('shows the live preview with a scanning frame and hides the torch the camera lacks', async () => {
-    const { context, page } = await phone();
-    try {
+    await withPhone({}, async ({ context, page }) => {
       // Keep the preview up: without its .wasm the decoder cannot read the label in the video.
       await context.route(/zxing_reader.*\.wasm$/, (route) => route.abort());
       await openScan(page);
@@ -172,35 +48,29 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await screenshot(page, 'mobile-scan');
       expect(await page.getByRole('button', { name: /flashlight/i }).count()).toBe(0);
       expect(await seriousA11yViolations(page)).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('offers a working flashlight toggle when the track has a torch', async () => {
-    const { context, page } = await phone({ torch: true });
-    try {
+    await withPhone({ torch: true }, async ({ context, page }) => {
       await context.route(/zxing_reader.*\.wasm$/, (route) => route.abort());
       await openScan(page);
       const torch = page.getByRole('button', { name: 'Turn flashlight on' });
       await torch.click();
       await page.getByRole('button', { name: 'Turn flashlight off' }).waitFor();
       expect(await page.evaluate(() => (window as unknown as { __torch: boolean[] }).__torch)).toEqual([true]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('decodes an album photo in the worker, and sends an unreadable one to the server', async () => {
-    const { context, page } = await phone({ camera: false });
-    const scans: { multipart: boolean; text?: string }[] = [];
-    page.on('request', (r) => {
-      if (r.method() === 'POST' && /\/api\/sites\/[^/]+\/scans$/.test(new URL(r.url()).pathname)) {
-        const multipart = (r.headers()['content-type'] ?? '').startsWith('multipart/');
-        scans.push(multipart ? { multipart } : { multipart, text: (r.postDataJSON() as { text: string }).text });
-      }
-    });
-    try {
+    await withPhone({ camera: false }, async ({ page }) => {
+      const scans: { multipart: boolean; text?: string }[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && /\/api\/sites\/[^/]+\/scans$/.test(new URL(r.url()).pathname)) {
+          const multipart = (r.headers()['content-type'] ?? '').startsWith('multipart/');
+          scans.push(multipart ? { multipart } : { multipart, text: (r.postDataJSON() as { text: string }).text });
+        }
+      });
       await openScan(page);
       await album(page, desc('photo').label);
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
@@ -215,14 +85,11 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.getByText('No QR code was found in this image.').waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.getByText('Take a sharper, closer photo of the code', { exact: false }).waitFor();
       expect(scans.at(-1)).toEqual({ multipart: true });
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('explains a denied camera and keeps album and manual entry; manual entry adds by serial and code', async () => {
-    const { context, page } = await phone({ camera: false });
-    try {
+    await withPhone({ camera: false }, async ({ page }) => {
       await openScan(page);
       const help = page.locator('.camera-help[data-problem="denied"]');
       await help.waitFor();
@@ -254,9 +121,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       // The row is named like the others (by the model), not by the serial that was typed.
       const row = page.locator('.progress-item');
       expect(await row.locator('.candidate-name').textContent()).toBe(desc('manual').model);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('unlocks a password-protected multi-device code, selects devices, and shows per-device progress with one failure', async () => {
@@ -271,8 +136,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       ],
       { password: QR_PASSWORD, timestamp: Math.floor(Date.now() / 1000) },
     );
-    const { context, page } = await phone({ camera: false, viewport: PHONE_390 });
-    try {
+    await withPhone({ camera: false, viewport: PHONE_390 }, async ({ context, page }) => {
       await openScan(page);
       await album(page, text, 420);
       const dialog = page.getByRole('dialog', { name: 'This code is locked' });
@@ -359,14 +223,11 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.goBack();
       await page.waitForURL(firstBatchUrl);
       await page.locator('.progress-item').filter({ hasText: 'Hall camera' }).getByText('Added by a later retry').waitFor();
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('activates a factory-new device with a password that passes the rules', async () => {
-    const { context, page } = await phone({ camera: false });
-    try {
+    await withPhone({ camera: false }, async ({ page }) => {
       await openScan(page);
       await album(page, desc('fresh').label);
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
@@ -394,14 +255,11 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.getByText('1 added of 1').waitFor({ timeout: 60_000 });
       expect(dev.fresh.activated).toBe(true);
       expect(await siteSerials()).toContain(dev.fresh.serial);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('enables the cloud service with a verification code and the device password', async () => {
-    const { context, page } = await phone({ camera: false });
-    try {
+    await withPhone({ camera: false }, async ({ page }) => {
       await openScan(page);
       await album(page, desc('cloudOff').label);
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
@@ -419,17 +277,14 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       expect(dev.cloudOff.cloudEnabled).toBe(true);
       expect(dev.cloudOff.verificationCode).toBe('Hik12345');
       expect(await siteSerials()).toContain(dev.cloudOff.serial);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('asks each secret once, in turn, when the chosen devices need different things', async () => {
     const text = encodeSitekeeperQr({
       devices: (['mixedNew', 'mixedCloud'] as const).map((r, i) => ({ name: i === 0 ? 'New camera' : 'Cloud-off camera', serial: dev[r].serial, verificationCode: dev[r].verificationCode })),
     });
-    const { context, page } = await phone({ camera: false });
-    try {
+    await withPhone({ camera: false }, async ({ page }) => {
       await openScan(page);
       await album(page, text);
       await page.waitForURL(/\/m\/select/);
@@ -451,9 +306,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       expect(dev.mixedNew.activated).toBe(true);
       expect(dev.mixedCloud.cloudEnabled).toBe(true);
       expect(await siteSerials()).toEqual(expect.arrayContaining([dev.mixedNew.serial, dev.mixedCloud.serial]));
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('a device whose password is missing can be skipped: the rest of the batch is added without it', async () => {
@@ -465,8 +318,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       ],
       { timestamp: Math.floor(Date.now() / 1000) },
     );
-    const { context, page } = await phone({ camera: false, viewport: PHONE_390 });
-    try {
+    await withPhone({ camera: false, viewport: PHONE_390 }, async ({ page }) => {
       await openScan(page);
       await album(page, text, 420);
       await page.waitForURL(/\/m\/select/);
@@ -493,20 +345,17 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.locator('.progress-item[data-state="added"]').filter({ hasText: 'Attic camera' }).waitFor({ timeout: 60_000 });
       await page.getByText('1 added of 1').waitFor();
       expect(await siteSerials()).toContain(dev.pairSkip.serial);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('the Devices tab lists the remembered site\'s devices, and asks for the site when none is remembered', async () => {
-    const depot = await createSite(adminCtx, platform.baseUrl, admin, 'Depot North');
+    const depot = await createSite(h.admin.context, h.platform.baseUrl, h.admin, 'Depot North');
     await addByApi(desc('listed').label, depot.id);
-    const { context, page } = await phone({ viewport: PHONE_390 });
-    const siteless: string[] = [];
-    page.on('request', (r) => {
-      if (/\/api\/sites\/\/|\/api\/sites\/(undefined|null)\b/.test(r.url())) siteless.push(r.url());
-    });
-    try {
+    await withPhone({ viewport: PHONE_390 }, async ({ page }) => {
+      const siteless: string[] = [];
+      page.on('request', (r) => {
+        if (/\/api\/sites\/\/|\/api\/sites\/(undefined|null)\b/.test(r.url())) siteless.push(r.url());
+      });
       // Nothing remembered yet: the tab asks for the site instead of failing.
       await page.goto('/m');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
@@ -531,9 +380,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.getByRole('radio', { name: /Harbour Office/ }).click();
       await page.getByRole('heading', { name: /Harbour Office/ }).waitFor();
       expect(siteless).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('a locked multi-device code that only the server can read asks for its password, then unlocks', async () => {
@@ -545,14 +392,13 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       ],
       { password: QR_PASSWORD, timestamp: Math.floor(Date.now() / 1000) },
     );
-    const { context, page } = await phone({ camera: false });
-    // This browser cannot decode (its decoder's .wasm does not load), so the photo goes to the server.
-    await context.route('**/*.wasm', (route) => route.abort());
-    const uploads: string[] = [];
-    page.on('request', (r) => {
-      if (r.method() === 'POST' && /\/scans$/.test(r.url())) uploads.push(r.headers()['content-type'] ?? '');
-    });
-    try {
+    await withPhone({ camera: false }, async ({ context, page }) => {
+      // This browser cannot decode (its decoder's .wasm does not load), so the photo goes to the server.
+      await context.route('**/*.wasm', (route) => route.abort());
+      const uploads: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && /\/scans$/.test(r.url())) uploads.push(r.headers()['content-type'] ?? '');
+      });
       await openScan(page);
       await album(page, text, 420);
       const dialog = page.getByRole('dialog', { name: 'This code is locked' });
@@ -564,18 +410,15 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       // Both requests were photo uploads: the first locked, the second with the password.
       expect(uploads.length).toBe(2);
       expect(uploads.every((t) => t.startsWith('multipart/form-data'))).toBe(true);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('guides through an offline device and continues by itself once it is online', async () => {
-    const { context, page } = await phone({ camera: false });
-    let eventStreams = 0;
-    page.on('request', (r) => {
-      if (/\/api\/batches\/[^/]+\/events/.test(r.url())) eventStreams++;
-    });
-    try {
+    await withPhone({ camera: false }, async ({ page }) => {
+      let eventStreams = 0;
+      page.on('request', (r) => {
+        if (/\/api\/batches\/[^/]+\/events/.test(r.url())) eventStreams++;
+      });
       await openScan(page);
       await album(page, desc('offline').label);
       await page.waitForURL(/\/m\/confirm/, { timeout: STEP_TIMEOUT_MS });
@@ -591,7 +434,7 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await screenshot(page, 'mobile-offline');
       expect(await seriousA11yViolations(page)).toEqual([]);
       expect(await siteSerials()).not.toContain(dev.offline.serial);
-      await fleet.applyFaults(dev.offline.serial, { power: 'on' });
+      await h.fleet.applyFaults(dev.offline.serial, { power: 'on' });
       // No click: the followed event stream reports the add and the page moves on by itself.
       await page.waitForURL(/\/m\/devices\?.*added=/, { timeout: 60_000 });
       await page.getByText(`Device ${dev.offline.serial} was added.`).waitFor();
@@ -627,8 +470,6 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await qrSection.getByRole('img').scrollIntoViewIfNeeded();
       await screenshot(page, 'mobile-device-qr');
       expect(await seriousA11yViolations(page)).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

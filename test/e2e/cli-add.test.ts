@@ -41,7 +41,7 @@ beforeAll(async () => {
   fleet = await startFleetFor(p, [{ type: 'camera' }, { type: 'camera' }, { type: 'nvr', channels: 4, hdds: 1 }]);
   devs = fleet.devices;
   for (const d of devs) {
-    await eventually(async () => (await p.app.platform.onboarding['reach'].cloudStatus(d.serial))?.online, `${d.serial} online in the device cloud`);
+    await eventually(() => p.inDeviceCloud(d.serial), `${d.serial} online in the device cloud`);
   }
 }, 120_000);
 

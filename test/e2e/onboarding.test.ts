@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 /**
  * Adding devices by scanning, end to end: real platform (PGlite or DATABASE_URL, embedded broker or
  * MQTT_URL), the emulator fleet over real sockets, the server's own site agent for the LAN.
@@ -34,7 +35,7 @@ beforeAll(async () => {
   dev = { ready: ready!, fresh: fresh!, cloudOff: cloudOff!, offline: offline!, wrongCode: wrongCode!, nvr: nvr!, dupe: dupe!, axpro: axpro!, listA: listA!, listB: listB! };
   // Cloud-enabled devices connect to the gateway on their own.
   for (const d of [ready, wrongCode, nvr, dupe, axpro]) {
-    await eventually(async () => (await p.app.platform.onboarding['reach'].cloudStatus(d!.serial))?.online, `${d!.serial} online in the device cloud`);
+    await eventually(() => p.inDeviceCloud(d!.serial), `${d!.serial} online in the device cloud`);
   }
 }, 120_000);
 
@@ -246,6 +247,56 @@ describe('multi-device code', () => {
   });
 });
 
+describe('where the server connects (#12)', () => {
+  it('a host carrying a port, path or user name is refused per device, and nothing is contacted', async () => {
+    const site = await buildSite(company);
+    const seen: string[] = [];
+    const trap = createServer((req, res) => {
+      seen.push(String(req.url));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => trap.listen(0, '127.0.0.1', r));
+    const port = (trap.address() as { port: number }).port;
+    const a = fleet.describe(dev.listB); // not added by the tests before this one
+    try {
+      const text = encodeDeviceListQr([
+        { name: 'Injected', host: `[::ffff:127.0.0.1]:${port}/injected-path?x=`, port: 80, user: 'admin', password: 'Whatever1' },
+        { name: 'User info', host: `admin@127.0.0.1:${port}`, port, user: 'admin', password: 'Whatever1' },
+        { name: 'Good', host: a.host, port: a.httpPort, user: a.adminUser!, password: a.adminPassword! },
+      ]);
+      const s = await scan(company.admin, site.id, text);
+      expect(s.candidates.map((c) => [c.nextAction, c.error?.code ?? null])).toEqual([
+        ['none', 'DEVICE_HOST_INVALID'],
+        ['none', 'DEVICE_HOST_INVALID'],
+        ['add', null],
+      ]);
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => trap.close(() => r()));
+    }
+  });
+
+  it('one code may not name more devices than SCAN_MAX_DEVICES (default 256): refused before anything is probed', async () => {
+    const site = await buildSite(company);
+    let connections = 0;
+    const trap = createServer((_req, res) => res.writeHead(404).end());
+    trap.on('connection', () => connections++);
+    await new Promise<void>((r) => trap.listen(0, '127.0.0.1', r));
+    const port = (trap.address() as { port: number }).port;
+    try {
+      const devices = Array.from({ length: 257 }, (_, i) => ({ name: `D${i}`, host: '127.0.0.1', port, user: 'admin', password: 'Whatever1' }));
+      const r = await company.admin.post(`/api/sites/${site.id}/scans`, { text: encodeDeviceListQr(devices) });
+      expect(r.status).toBe(422);
+      expect(r.body.error).toMatchObject({ code: 'SCAN_TOO_MANY_DEVICES', details: { devices: 257, max: 256 } });
+      const ok = await company.admin.post(`/api/sites/${site.id}/scans`, { text: encodeDeviceListQr(devices.slice(0, 2)) });
+      expect(ok.status).toBe(201);
+      expect(connections).toBeGreaterThan(0); // the same trap does see probes of an allowed code
+    } finally {
+      await new Promise<void>((r) => trap.close(() => r()));
+    }
+  });
+});
+
 describe('durability and concurrency', () => {
   it('the same add submitted twice (idempotency key) adds each device once', async () => {
     const site = await buildSite(company);
@@ -291,6 +342,8 @@ describe('durability and concurrency', () => {
     const s = await scan(other.admin, otherSite.id, label(dev.ready));
     expect(s.candidates[0]).toMatchObject({ alreadyAdded: 'elsewhere', nextAction: 'none' });
     expect(JSON.stringify(s)).not.toContain(company.companyId);
+    // Nothing about the device beyond what its label says: no type, firmware, address or online state (#12).
+    expect(s.candidates[0]).toMatchObject({ type: null, host: null, port: null, online: false, reachableVia: null, firmware: { version: null } });
     const { batch } = await addAndWait(other.admin, s.scanId, [s.candidates[0]!.id]);
     expect(batch.items[0]!.state).toBe('failed');
     expect(batch.items[0]!.error.code).toBe('DEVICE_BOUND_ELSEWHERE');

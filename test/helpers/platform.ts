@@ -18,6 +18,8 @@ export interface TestPlatform {
   /** Set when started with listen: true. */
   baseUrl: string;
   setupToken: string;
+  /** Whether the device with this serial (full or short) is connected to the platform's device cloud. */
+  inDeviceCloud(serial: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock;
     config,
     baseUrl,
     setupToken,
+    inDeviceCloud: async (serial) => (await app.platform.onboarding.reach.cloudStatus(serial))?.online === true,
     async close() {
       await app.close();
       await testDb.drop();

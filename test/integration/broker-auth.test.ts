@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/server/broker';
 import { connectMqtt } from '../../src/mqtt/client';
-import { FakeDevice, waitFor } from '../helpers/fake-device';
+import { FakeDevice } from '../helpers/fake-device';
+import { eventually } from '../helpers/wait';
 import { startCloudAgent } from '../../src/emulator/cloud-agent';
 import { DEVICE_USER_PREFIX, agentIdForToken, deriveDeviceKey, deviceConnectProof } from '../../src/protocol/tunnel/envelope';
 import { createBrokerAuthenticator } from '../../src/server/gateway/broker-auth';
@@ -43,13 +44,13 @@ describe('embedded broker authentication', () => {
     const dev = new FakeDevice('AUTHCAM000000001', 'ABCDEF');
     const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: 'auth/', helloRetryMs: 300 });
     try {
-      await waitFor(() => dev.registered, 10_000, 'registration');
+      await eventually(() => dev.registered, 'registration', 10_000, 25);
       const key = deriveDeviceKey(dev.serial, 'ABCDEF');
       expect(await refused({ username: `${DEVICE_USER_PREFIX}${dev.serial}`, password: deviceConnectProof(deriveDeviceKey(dev.serial, 'WRONG1'), dev.serial) })).toBe(true);
       expect(await refused({ username: `${DEVICE_USER_PREFIX}${dev.serial}`, password: deviceConnectProof(key, dev.serial) })).toBe(false);
       // Reconnecting after a code change still works (the old key is proven, then rotated).
       dev.configure({ verificationCode: 'NEWONE' });
-      await waitFor(async () => dev.registered && (await gw.verifyCode(dev.serial, 'NEWONE')), 10_000, 'rotation');
+      await eventually(async () => dev.registered && (await gw.verifyCode(dev.serial, 'NEWONE')), 'rotation', 10_000, 25);
     } finally {
       await agent.close();
     }

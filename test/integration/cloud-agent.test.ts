@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTestBroker, type TestBroker } from '../helpers/broker';
-import { FakeDevice, waitFor } from '../helpers/fake-device';
+import { getTestBroker, startCountingProxy, type TestBroker } from '../helpers/broker';
+import { FakeDevice } from '../helpers/fake-device';
+import { eventually } from '../helpers/wait';
 import { DeviceGateway, type DeviceEvent } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 import { startCloudAgent } from '../../src/emulator/cloud-agent';
@@ -21,17 +22,26 @@ afterAll(async () => {
 describe('cloud connector of an emulated device', () => {
   it('stays off while the cloud service is disabled, connects when enabled, disconnects when disabled again', async () => {
     const dev = new FakeDevice('CLOUDAGENT0000001', 'ABCDEF', false);
-    const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
+    // The connector reaches the broker through a proxy that counts its connections.
+    const proxy = await startCountingProxy(broker.url);
+    const agent = await startCloudAgent(dev, { mqttUrl: proxy.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
     try {
-      await new Promise((r) => setTimeout(r, 500));
       expect(dev.registered).toBe(false);
       expect(gw.isOnline(dev.serial)).toBeUndefined();
-      dev.configure({ cloudEnabled: true });
-      await waitFor(() => dev.registered && gw.isOnline(dev.serial) === true, 10_000, 'online');
+      // Let a connection the connector may have opened while disabled go out (sockets connect on the next tick).
+      await new Promise((r) => setImmediate(r));
+      // Enabling the service sets a new code with it (as PUT /ISAPI/System/Network/EZVIZ does): a
+      // connection opened while disabled, under the old code, would have to be replaced by a second one.
+      dev.configure({ cloudEnabled: true, verificationCode: 'QWERTZ' });
+      await eventually(() => dev.registered && gw.isOnline(dev.serial) === true, 'online', 10_000, 25);
+      // Connections are accepted in the order they were opened: an earlier one would be counted by now.
+      expect(proxy.accepted()).toBe(1);
+      expect(await gw.verifyCode(dev.serial, 'QWERTZ')).toBe(true);
       dev.configure({ cloudEnabled: false });
-      await waitFor(() => !dev.registered && gw.isOnline(dev.serial) === false, 10_000, 'offline');
+      await eventually(() => !dev.registered && gw.isOnline(dev.serial) === false, 'offline', 10_000, 25);
     } finally {
       await agent.close();
+      await proxy.close();
     }
   });
 
@@ -42,10 +52,10 @@ describe('cloud connector of an emulated device', () => {
     const on = (e: DeviceEvent) => events.push(e);
     gw.on('device-event', on);
     try {
-      await waitFor(() => dev.registered, 10_000, 'registration');
+      await eventually(() => dev.registered, 'registration', 10_000, 25);
       dev.emit('status', { kind: 'videoLoss', channel: 2, active: true });
       dev.emit('status', { kind: 'alarm', zoneId: 1 });
-      await waitFor(() => events.filter((e) => e.serial === dev.serial).length >= 2, 5000, 'events');
+      await eventually(() => events.filter((e) => e.serial === dev.serial).length >= 2, 'events', 5000, 25);
       const kinds = events.filter((e) => e.serial === dev.serial).map((e) => e.event.kind);
       expect(kinds).toEqual(['videoLoss', 'alarm']);
     } finally {
@@ -57,9 +67,9 @@ describe('cloud connector of an emulated device', () => {
   it('goes offline cleanly on close (retained presence cleared)', async () => {
     const dev = new FakeDevice('CLOUDAGENT0000003');
     const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
-    await waitFor(() => gw.isOnline(dev.serial) === true, 10_000, 'online');
+    await eventually(() => gw.isOnline(dev.serial) === true, 'online', 10_000, 25);
     await agent.close();
-    await waitFor(() => gw.isOnline(dev.serial) === false, 10_000, 'offline');
+    await eventually(() => gw.isOnline(dev.serial) === false, 'offline', 10_000, 25);
     expect(dev.registered).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
-import { FakeDevice, waitFor } from '../helpers/fake-device';
+import { FakeDevice } from '../helpers/fake-device';
+import { eventually } from '../helpers/wait';
 import { startCloudAgent } from '../../src/emulator/cloud-agent';
 import { DeviceClient } from '../../src/device-client/device-client';
 import { CloudTransport } from '../../src/device-client/cloud-transport';
@@ -22,7 +23,7 @@ describe('startDeviceCloud (embedded broker with authentication)', () => {
     const agent = await startCloudAgent(dev, { mqttUrl: cloud.mqttUrl, topicPrefix: 'dc/', helloRetryMs: 300 });
     try {
       expect(cloud.mqttUrl).not.toContain(':1883');
-      await waitFor(() => dev.registered, 10_000, 'registration');
+      await eventually(() => dev.registered, 'registration', 10_000, 25);
       expect((await new DeviceClient(new CloudTransport(cloud.gateway, dev.serial)).deviceInfo()).serialNumber).toBe(dev.serial);
       const port = (http.address() as { port: number }).port;
       const viaLan = new DeviceClient(new AgentTransport(cloud.hub, cloud.agent!.agentId, { host: '127.0.0.1', port }));

@@ -11,11 +11,13 @@
  * `videoInputChannelID` and, on NVRs, `dynVideoInputChannelID`.
  *
  * Linkages changed by PUT are kept in the device state (`eventNotifications`).
+ *
+ * Also the alarm push targets (`/ISAPI/Event/notification/httpHosts`): the factory-blank slot only.
  */
 import { buildXml, xmlChild, xmlInt, xmlList, xmlText, type XmlElement } from '../../protocol/isapi/xml';
-import type { IsapiContext, VirtualDevice } from '../device';
 import type { EventNotificationState } from '../state';
 import type { IsapiResponse } from '../types';
+import type { DeviceCore, IsapiContext } from './context';
 import { isResponse, noSuch, xmlBody, type IsapiRoute } from './route';
 
 export interface EventTriggerDef {
@@ -30,7 +32,7 @@ const METHODS = ['center', 'record', 'email', 'beep', 'IO', 'FTP', 'HTTP', 'IM',
 const RECURRENCES = ['beginning', 'beginningandend', 'recurring'];
 
 /** Per channel: motion, video loss, tampering; then the device's own events (disk ones only with a disk or card). */
-export function eventTriggers(d: VirtualDevice): EventTriggerDef[] {
+export function eventTriggers(d: DeviceCore): EventTriggerDef[] {
   const perChannel = d.state.channels.flatMap((ch) => [
     { id: `VMD-${ch.id}`, eventType: 'VMD', channel: ch.id },
     { id: `videoloss-${ch.id}`, eventType: 'videoloss', channel: ch.id },
@@ -42,13 +44,13 @@ export function eventTriggers(d: VirtualDevice): EventTriggerDef[] {
 }
 
 /** Factory linkages: every event notifies the centre; an NVR also records the channel on motion. */
-function factoryNotifications(d: VirtualDevice, t: EventTriggerDef): EventNotificationState[] {
+function factoryNotifications(d: DeviceCore, t: EventTriggerDef): EventNotificationState[] {
   const center: EventNotificationState = { id: 'center', method: 'center', recurrence: 'beginning' };
   if (d.type === 'nvr' && t.eventType === 'VMD' && t.channel !== undefined) return [{ id: `record-${t.channel}`, method: 'record', videoInputId: t.channel }, center];
   return [center];
 }
 
-export function triggerNotifications(d: VirtualDevice, t: EventTriggerDef): EventNotificationState[] {
+export function triggerNotifications(d: DeviceCore, t: EventTriggerDef): EventNotificationState[] {
   return d.state.eventNotifications?.[t.id.toLowerCase()] ?? factoryNotifications(d, t);
 }
 
@@ -59,7 +61,7 @@ function notificationsElement(list: EventNotificationState[]): XmlElement | null
   };
 }
 
-function triggerElement(d: VirtualDevice, t: EventTriggerDef): XmlElement {
+function triggerElement(d: DeviceCore, t: EventTriggerDef): XmlElement {
   return {
     id: t.id,
     eventType: t.eventType,
@@ -70,7 +72,7 @@ function triggerElement(d: VirtualDevice, t: EventTriggerDef): XmlElement {
   };
 }
 
-function findTrigger(d: VirtualDevice, rawId: string | undefined): EventTriggerDef | undefined {
+function findTrigger(d: DeviceCore, rawId: string | undefined): EventTriggerDef | undefined {
   let id: string;
   try {
     id = decodeURIComponent(rawId ?? '').toLowerCase();
@@ -81,7 +83,7 @@ function findTrigger(d: VirtualDevice, rawId: string | undefined): EventTriggerD
 }
 
 /** Reads `EventTriggerNotification`s; a string is what is wrong with them. */
-function parseNotifications(d: VirtualDevice, list: unknown): EventNotificationState[] | string {
+function parseNotifications(d: DeviceCore, list: unknown): EventNotificationState[] | string {
   const out: EventNotificationState[] = [];
   for (const n of xmlList(list, 'EventTriggerNotification')) {
     const id = xmlText(n, 'id')?.trim();
@@ -106,13 +108,13 @@ function parseNotifications(d: VirtualDevice, list: unknown): EventNotificationS
   return out;
 }
 
-function store(d: VirtualDevice, c: IsapiContext, t: EventTriggerDef, list: EventNotificationState[]): IsapiResponse {
+function store(d: DeviceCore, c: IsapiContext, t: EventTriggerDef, list: EventNotificationState[]): IsapiResponse {
   d.state.eventNotifications = { ...d.state.eventNotifications, [t.id.toLowerCase()]: list };
   d.changed();
   return d.ok(c);
 }
 
-function putTrigger(d: VirtualDevice, c: IsapiContext, t: EventTriggerDef): IsapiResponse {
+function putTrigger(d: DeviceCore, c: IsapiContext, t: EventTriggerDef): IsapiResponse {
   const doc = xmlBody(d, c, 'EventTrigger');
   if (isResponse(doc)) return doc;
   const id = xmlText(doc, 'id')?.trim();
@@ -126,7 +128,7 @@ function putTrigger(d: VirtualDevice, c: IsapiContext, t: EventTriggerDef): Isap
   return store(d, c, t, list);
 }
 
-function putNotifications(d: VirtualDevice, c: IsapiContext, t: EventTriggerDef): IsapiResponse {
+function putNotifications(d: DeviceCore, c: IsapiContext, t: EventTriggerDef): IsapiResponse {
   const doc = xmlBody(d, c, 'EventTriggerNotificationList');
   if (isResponse(doc)) return doc;
   const list = parseNotifications(d, doc);
@@ -134,7 +136,17 @@ function putNotifications(d: VirtualDevice, c: IsapiContext, t: EventTriggerDef)
   return store(d, c, t, list);
 }
 
-export function eventTriggerRoutes(d: VirtualDevice): IsapiRoute[] {
+/** The factory-blank single slot of the real capture (alarm push is not emulated). */
+function httpHostsXml(d: DeviceCore): string {
+  const slot = { '@': { version: '2.0', xmlns: d.ns }, '#': { id: 1, url: null, protocolType: 'HTTP', parameterFormatType: 'XML', addressingFormatType: 'ipaddress', ipAddress: '0.0.0.0', portNo: 0, httpAuthenticationMethod: 'none' } };
+  return buildXml('HttpHostNotificationList', { HttpHostNotification: slot }, { ns: d.ns });
+}
+
+export function eventRoutes(d: DeviceCore): IsapiRoute[] {
+  return [['GET', /^\/isapi\/event\/notification\/httphosts$/, () => d.xml(200, httpHostsXml(d))], ...eventTriggerRoutes(d)];
+}
+
+function eventTriggerRoutes(d: DeviceCore): IsapiRoute[] {
   const types = ['camera', 'nvr'] as const;
   const withTrigger =
     (fn: (c: IsapiContext, t: EventTriggerDef) => IsapiResponse) =>

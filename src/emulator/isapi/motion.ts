@@ -10,9 +10,9 @@
  * state (`motionDetection`).
  */
 import { buildXml, xmlChild, xmlText } from '../../protocol/isapi/xml';
-import type { IsapiContext, VirtualDevice } from '../device';
 import type { MotionDetectionState } from '../state';
 import type { IsapiResponse } from '../types';
+import type { DeviceCore, IsapiContext } from './context';
 import { isResponse, noSuch, xmlBody, type IsapiRoute } from './route';
 
 const ROWS = 18;
@@ -25,11 +25,11 @@ export function factoryMotionDetection(): MotionDetectionState {
   return { enabled: false, enableHighlight: true, samplingInterval: 2, startTriggerTime: 500, endTriggerTime: 500, sensitivityLevel: 20, gridMap: 'fffffc'.repeat(ROWS) };
 }
 
-export function motionDetection(d: VirtualDevice, channel: number): MotionDetectionState {
+export function motionDetection(d: DeviceCore, channel: number): MotionDetectionState {
   return d.state.motionDetection?.[channel] ?? factoryMotionDetection();
 }
 
-function motionXml(d: VirtualDevice, m: MotionDetectionState): string {
+function motionXml(d: DeviceCore, m: MotionDetectionState): string {
   return buildXml(
     'MotionDetection',
     {
@@ -76,7 +76,7 @@ export function applyMotionDetection(current: MotionDetectionState, doc: Record<
   return next;
 }
 
-function put(d: VirtualDevice, c: IsapiContext, channel: number): IsapiResponse {
+function put(d: DeviceCore, c: IsapiContext, channel: number): IsapiResponse {
   const doc = xmlBody(d, c, 'MotionDetection');
   if (isResponse(doc)) return doc;
   const next = applyMotionDetection(motionDetection(d, channel), doc);
@@ -86,7 +86,7 @@ function put(d: VirtualDevice, c: IsapiContext, channel: number): IsapiResponse 
   return d.ok(c);
 }
 
-export function motionDetectionRoutes(d: VirtualDevice): IsapiRoute[] {
+export function motionDetectionRoutes(d: DeviceCore): IsapiRoute[] {
   const onChannel =
     (fn: (c: IsapiContext, channel: number) => IsapiResponse) =>
     (c: IsapiContext, m: RegExpExecArray): IsapiResponse => {

@@ -1,5 +1,6 @@
 // Adding devices to sites (issue 6).
 export const ONBOARDING_ERRORS = {
+  SCAN_TOO_MANY_DEVICES: { status: 422, message: 'This code names more devices than one scan may add.', hint: 'Export the devices in smaller groups (details.max at a time) and scan each code.' },
   SCAN_NOT_FOUND: { status: 404, message: 'No such scan.', hint: 'Scan the code again; scans are kept for a limited time.' },
   CANDIDATE_NOT_FOUND: { status: 404, message: 'That device is not part of this scan.', hint: 'Pick devices from the list returned by the scan.' },
   BATCH_NOT_FOUND: { status: 404, message: 'No such onboarding batch.', hint: 'Check the batch id returned when you confirmed the devices.' },

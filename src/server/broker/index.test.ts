@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from './index';
 import { connectMqtt } from '../../mqtt/client';
+import { eventually } from '../../../test/helpers/wait';
 
 let broker: EmbeddedBroker;
 let pub: MqttClient;
@@ -16,14 +17,21 @@ afterAll(async () => {
   await broker?.close();
 });
 
+/**
+ * The retained messages a new subscription to `topic` gets. The broker sends them right after its
+ * SUBACK; a plain (not retained) marker published on a matching topic after the SUBACK comes behind
+ * them, so once the marker is here every retained message has been delivered.
+ */
 async function retainedSeen(topic: string): Promise<string[]> {
   const sub = await connectMqtt(broker.url);
   const got: string[] = [];
   sub.on('message', (t, p) => got.push(`${t}=${p.toString()}`));
   await sub.subscribeAsync(topic, { qos: 1 });
-  await new Promise((r) => setTimeout(r, 150));
+  const marker = `${topic.replace('+', 'marker')}=end-of-retained`;
+  await pub.publishAsync(topic.replace('+', 'marker'), 'end-of-retained', { qos: 1 });
+  await eventually(() => got.includes(marker), 'the marker behind the retained messages', 5000, 10);
   await sub.endAsync();
-  return got;
+  return got.slice(0, got.indexOf(marker));
 }
 
 describe('embedded broker', () => {

@@ -18,6 +18,7 @@ import { PendingSecretRepository } from '../auth/pending-secret.repository';
 import { SettingRepository } from '../system/setting.repository';
 import { DeviceRepository } from '../devices/device.repository';
 import { NotificationRepository } from '../notifications/notification.repository';
+import { OnboardingRepository } from '../onboarding/onboarding.repository';
 
 export interface Repos {
   users: UserRepository;
@@ -35,6 +36,8 @@ export interface Repos {
   settings: SettingRepository;
   devices: DeviceRepository;
   notifications: NotificationRepository;
+  /** Scans, batches and their items, and the device rows onboarding inserts. */
+  onboarding: OnboardingRepository;
 }
 
 export function reposFor(db: Executor): Repos {
@@ -52,6 +55,7 @@ export function reposFor(db: Executor): Repos {
     settings: new SettingRepository(db),
     devices: new DeviceRepository(db),
     notifications: new NotificationRepository(db),
+    onboarding: new OnboardingRepository(db),
   };
 }
 

@@ -5,15 +5,18 @@
  * hub; agents re-introduce themselves when a hub announces itself.
  */
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { AppError } from '../../errors/app-error';
 import { CATALOGUE, type ErrorCode } from '../../errors/catalogue';
 import { attachService, type MqttLink, type ServiceClient } from '../../mqtt/client';
+import { PendingReplies } from '../../mqtt/pending-replies';
 import {
-  MAX_TUNNEL_BODY_BYTES, agentIdForToken, agentPresenceProof, decodeEnvelope, deriveAgentKey, encodeEnvelope, isSafeTopicId, newNonce,
-  safeEqualHex, signEnvelope, topics, verifyEnvelope, type AgentHello, type AgentPresence, type RequestHeader, type Topics,
+  MAX_TUNNEL_BODY_BYTES, agentIdForToken, agentPresenceProof, deriveAgentKey, isSafeTopicId, safeEqualHex, topics,
+  type AgentHello, type ResponseHeader, type Topics,
 } from '../../protocol/tunnel/envelope';
+import {
+  askingNodeId, isFresh, openReply, parseJsonObject, parsePresence, sealRequest, type OpenedReply, type RequestFields,
+} from '../../protocol/tunnel/exchange';
 import type { IsapiRequest, IsapiResponse } from '../../device-client/transport';
 import type { HttpTarget } from '../../device-client/http-transport';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
@@ -35,15 +38,14 @@ export interface AgentHubSettings {
   now?: () => number;
 }
 
-interface Pending {
-  key: Buffer;
-  resolve: (v: { header: { status?: number; headers?: Record<string, string> }; body: Buffer }) => void;
-  reject: (e: AppError) => void;
-  timer: NodeJS.Timeout;
-}
-
 function isErrorCode(code: string): code is ErrorCode {
   return Object.prototype.hasOwnProperty.call(CATALOGUE, code);
+}
+
+/** An agent's error answer as the platform's error: the agent speaks our catalogue; anything else is a protocol error. */
+function agentError(err: NonNullable<ResponseHeader['error']>): AppError {
+  const code: ErrorCode = isErrorCode(err.code) ? err.code : 'DEVICE_PROTOCOL_ERROR';
+  return new AppError(code, err.message, err.details ? { details: err.details } : undefined);
 }
 
 export class AgentHub extends EventEmitter {
@@ -54,7 +56,8 @@ export class AgentHub extends EventEmitter {
   #client: MqttClient | undefined;
   #service: ServiceClient | undefined;
   readonly #agents = new Map<string, { key: Buffer; siteId?: string; online: boolean; session?: string }>();
-  readonly #pending = new Map<string, Pending>();
+  /** Requests waiting for their answer: each with the key it was signed with. */
+  readonly #pending = new PendingReplies<Buffer, OpenedReply>();
   #closed = false;
 
   private constructor(opts: AgentHubOptions) {
@@ -62,8 +65,7 @@ export class AgentHub extends EventEmitter {
     this.#opts = opts;
     this.#t = topics(opts.topicPrefix ?? 'sk/');
     this.#now = opts.now ?? Date.now;
-    this.nodeId = opts.nodeId ?? `hub-${randomBytes(6).toString('hex')}`;
-    if (!isSafeTopicId(this.nodeId)) throw new Error('nodeId must be [A-Za-z0-9._-]{1,64}');
+    this.nodeId = askingNodeId(opts.nodeId, 'hub');
   }
 
   static async start(opts: AgentHubOptions): Promise<AgentHub> {
@@ -89,16 +91,11 @@ export class AgentHub extends EventEmitter {
   }
 
   async #onHello(agentId: string, payload: Buffer): Promise<void> {
-    let h: AgentHello;
-    try {
-      h = JSON.parse(payload.toString('utf8')) as AgentHello;
-    } catch {
-      return;
-    }
+    const h = parseJsonObject(payload) as AgentHello | null;
     if (!h || h.agentId !== agentId || typeof h.token !== 'string' || typeof h.nonce !== 'string' || typeof h.ts !== 'number') return;
     const ack = (ok: boolean, reason?: string) =>
       this.#client?.publish(this.#t.agentAck(agentId), JSON.stringify({ ok, nonce: h.nonce, ...(reason ? { reason } : {}) }), { qos: 1 });
-    if (Math.abs(this.#now() - h.ts) > (this.#opts.maxClockSkewMs ?? 300_000)) return void ack(false, 'clock-skew');
+    if (!isFresh(h.ts, this.#now(), this.#opts.maxClockSkewMs ?? 300_000)) return void ack(false, 'clock-skew');
     if (agentIdForToken(h.token) !== agentId) return void ack(false, 'rejected');
     const ok = await this.#opts.verifyToken(h.token);
     if (!ok) return void ack(false, 'rejected');
@@ -113,14 +110,8 @@ export class AgentHub extends EventEmitter {
 
   #onPresence(agentId: string, payload: Buffer): void {
     const a = this.#agents.get(agentId);
-    if (!a || payload.length === 0) return;
-    let p: AgentPresence;
-    try {
-      p = JSON.parse(payload.toString('utf8')) as AgentPresence;
-    } catch {
-      return;
-    }
-    if (typeof p.online !== 'boolean' || typeof p.session !== 'string' || typeof p.ts !== 'number' || typeof p.proof !== 'string') return;
+    const p = a && parsePresence(payload);
+    if (!a || !p) return;
     if (!safeEqualHex(p.proof, agentPresenceProof(a.key, agentId, p))) return;
     if (!p.online && a.online && a.session !== p.session) return;
     a.online = p.online;
@@ -129,23 +120,8 @@ export class AgentHub extends EventEmitter {
   }
 
   #onReply(payload: Buffer): void {
-    let env;
-    try {
-      env = decodeEnvelope(payload);
-    } catch {
-      return;
-    }
-    const pending = this.#pending.get(env.header.id);
-    if (!pending || env.header.t !== 'res' || !verifyEnvelope(pending.key, env.header, env.body)) return;
-    this.#pending.delete(env.header.id);
-    clearTimeout(pending.timer);
-    const err = env.header.error;
-    if (err) {
-      const code: ErrorCode = isErrorCode(err.code) ? err.code : 'DEVICE_PROTOCOL_ERROR';
-      pending.reject(new AppError(code, err.message, err.details ? { details: err.details } : undefined));
-      return;
-    }
-    pending.resolve({ header: env.header, body: env.body });
+    const reply = openReply(payload, (id) => this.#pending.context(id));
+    if (reply) this.#pending.settle(reply.header.id, reply);
   }
 
   isOnline(agentId: string): boolean {
@@ -176,24 +152,20 @@ export class AgentHub extends EventEmitter {
     });
   }
 
-  async #call(agentId: string, header: Omit<RequestHeader, 't' | 'id' | 'replyTo' | 'ts'>, body: Buffer, timeoutMs: number) {
-    if (this.#closed || !this.#client) throw new AppError('SERVICE_UNAVAILABLE');
+  async #call(agentId: string, fields: RequestFields, body: Buffer, timeoutMs: number): Promise<OpenedReply> {
+    const client = this.#client;
+    if (this.#closed || !client) throw new AppError('SERVICE_UNAVAILABLE');
     const agent = this.#agents.get(agentId);
     if (!agent?.online) throw new AppError('AGENT_OFFLINE', undefined, { details: { agentId } });
     if (body.length > MAX_TUNNEL_BODY_BYTES) throw new AppError('DEVICE_BODY_TOO_LARGE', undefined, { details: { maxBytes: MAX_TUNNEL_BODY_BYTES } });
-    const id = newNonce();
-    const full: RequestHeader = { t: 'req', id, replyTo: this.#t.nodeReplies(this.nodeId), ts: this.#now(), ...header };
-    const payload = encodeEnvelope(signEnvelope(agent.key, full, body), body);
-    return new Promise<{ header: { status?: number; headers?: Record<string, string> }; body: Buffer }>((resolve, reject) => {
-      // The agent has its own device timeout; give the round trip a little more.
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new AppError(this.isOnline(agentId) ? 'DEVICE_TIMEOUT' : 'AGENT_OFFLINE', undefined, { details: { agentId, timeoutMs } }));
-      }, timeoutMs + 2000);
-      timer.unref();
-      this.#pending.set(id, { key: agent.key, resolve, reject, timer });
-      this.#client!.publish(this.#t.agentRequest(agentId), payload, { qos: 1 });
-    });
+    const { id, payload } = sealRequest(agent.key, this.#t.nodeReplies(this.nodeId), this.#now(), fields, body);
+    // The agent has its own device timeout; give the round trip a little more.
+    const answer = this.#pending.wait(id, agent.key, timeoutMs + 2000, () =>
+      new AppError(this.isOnline(agentId) ? 'DEVICE_TIMEOUT' : 'AGENT_OFFLINE', undefined, { details: { agentId, timeoutMs } }));
+    client.publish(this.#t.agentRequest(agentId), payload, { qos: 1 });
+    const reply = await answer;
+    if (reply.header.error) throw agentError(reply.header.error);
+    return reply;
   }
 
   /** ISAPI to a LAN device through the agent. */
@@ -223,11 +195,7 @@ export class AgentHub extends EventEmitter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const [id, p] of this.#pending) {
-      clearTimeout(p.timer);
-      p.reject(new AppError('SERVICE_UNAVAILABLE'));
-      this.#pending.delete(id);
-    }
+    this.#pending.rejectAll(new AppError('SERVICE_UNAVAILABLE'));
     await this.#service?.release();
   }
 }

@@ -6,14 +6,18 @@
  * device through the broker: each node listens on its own reply topic.
  */
 import { EventEmitter } from 'node:events';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { AppError } from '../../errors/app-error';
 import { attachService, type MqttLink, type ServiceClient } from '../../mqtt/client';
+import { PendingReplies } from '../../mqtt/pending-replies';
 import {
-  MAX_TUNNEL_BODY_BYTES, decodeEnvelope, deriveDeviceKey, encodeEnvelope, helloProof, isSafeTopicId, newNonce, presenceProof, safeEqualHex,
-  signEnvelope, topics, unsealKey, verifyEnvelope, type DeviceHello, type HelloAck, type Presence, type RequestHeader, type Topics,
+  MAX_TUNNEL_BODY_BYTES, deriveDeviceKey, helloProof, isSafeTopicId, presenceProof, safeEqualHex, topics, unsealKey,
+  type DeviceHello, type HelloAck, type ResponseHeader, type Topics,
 } from '../../protocol/tunnel/envelope';
+import {
+  askingNodeId, isFresh, openReply, openSigned, parseJsonObject, parsePresence, sealRequest, type OpenedReply,
+} from '../../protocol/tunnel/exchange';
 import type { IsapiRequest, IsapiResponse } from '../../device-client/transport';
 import { DEFAULT_TIMEOUT_MS } from '../../device-client/transport';
 import type { DeviceRegistration, GatewayStore, PresenceUpdate } from './gateway.types';
@@ -45,12 +49,11 @@ export interface DeviceEvent {
   event: Record<string, unknown>;
 }
 
-interface Pending {
-  serial: string;
-  key: Buffer;
-  resolve: (r: IsapiResponse) => void;
-  reject: (e: AppError) => void;
-  timer: NodeJS.Timeout;
+/** A device's error answer as the platform's error: the transient ones by code, the rest as a protocol error. */
+function cloudError(serial: string, error: NonNullable<ResponseHeader['error']>): AppError {
+  const code = error.code;
+  if (code === 'DEVICE_OFFLINE' || code === 'DEVICE_BUSY' || code === 'DEVICE_TIMEOUT') return new AppError(code, undefined, { details: { serial, via: 'cloud' } });
+  return new AppError('DEVICE_PROTOCOL_ERROR', `The device could not handle the request: ${error.message}`, { details: { serial } });
 }
 
 export class DeviceGateway extends EventEmitter {
@@ -65,7 +68,8 @@ export class DeviceGateway extends EventEmitter {
   #batch = new Map<string, PresenceUpdate>();
   #flushTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
-  readonly #pending = new Map<string, Pending>();
+  /** Requests waiting for their answer: each with the key it was signed with. */
+  readonly #pending = new PendingReplies<Buffer, OpenedReply>();
   #closed = false;
 
   private constructor(opts: DeviceGatewayOptions) {
@@ -75,8 +79,7 @@ export class DeviceGateway extends EventEmitter {
     };
     this.#t = topics(opts.topicPrefix ?? 'sk/');
     this.#now = opts.now ?? Date.now;
-    this.nodeId = opts.nodeId ?? `node-${randomBytes(6).toString('hex')}`;
-    if (!isSafeTopicId(this.nodeId)) throw new Error('nodeId must be [A-Za-z0-9._-]{1,64}');
+    this.nodeId = askingNodeId(opts.nodeId, 'node');
   }
 
   static async start(opts: DeviceGatewayOptions): Promise<DeviceGateway> {
@@ -122,15 +125,10 @@ export class DeviceGateway extends EventEmitter {
   }
 
   async #onHello(serial: string, payload: Buffer): Promise<void> {
-    let h: DeviceHello;
-    try {
-      h = JSON.parse(payload.toString('utf8')) as DeviceHello;
-    } catch {
-      return;
-    }
+    const h = parseJsonObject(payload) as DeviceHello | null;
     if (!h || h.serial !== serial || typeof h.ts !== 'number' || typeof h.nonce !== 'string' || typeof h.session !== 'string' || typeof h.proof !== 'string') return;
     const ack = (a: Omit<HelloAck, 'nonce'>) => this.#publish(this.#t.deviceAck(serial), JSON.stringify({ ...a, nonce: h.nonce }));
-    if (Math.abs(this.#now() - h.ts) > this.#opts.maxClockSkewMs) return ack({ ok: false, reason: 'clock-skew' });
+    if (!isFresh(h.ts, this.#now(), this.#opts.maxClockSkewMs)) return ack({ ok: false, reason: 'clock-skew' });
     const fields = { model: String(h.model ?? ''), type: String(h.type ?? ''), firmware: String(h.firmware ?? '') };
     const reg = await this.#opts.store.getRegistration(serial);
     let key: Buffer | null = reg ? Buffer.from(reg.keyHex, 'hex') : null;
@@ -165,14 +163,8 @@ export class DeviceGateway extends EventEmitter {
   }
 
   async #onPresence(serial: string, payload: Buffer): Promise<void> {
-    if (payload.length === 0) return;
-    let p: Presence;
-    try {
-      p = JSON.parse(payload.toString('utf8')) as Presence;
-    } catch {
-      return;
-    }
-    if (typeof p.online !== 'boolean' || typeof p.session !== 'string' || typeof p.ts !== 'number' || typeof p.proof !== 'string') return;
+    const p = parsePresence(payload);
+    if (!p) return;
     const key = await this.#keyFor(serial);
     if (!key || !safeEqualHex(p.proof, presenceProof(key, serial, p))) return;
     this.#setPresence(serial, p.online, p.session);
@@ -189,46 +181,15 @@ export class DeviceGateway extends EventEmitter {
   }
 
   async #onEvent(serial: string, payload: Buffer): Promise<void> {
-    let env;
-    try {
-      env = decodeEnvelope(payload);
-    } catch {
-      return;
-    }
     const key = await this.#keyFor(serial);
-    if (!key || !verifyEnvelope(key, env.header, env.body)) return;
-    let event: unknown;
-    try {
-      event = JSON.parse(env.body.toString('utf8'));
-    } catch {
-      return;
-    }
-    if (event && typeof event === 'object') this.emit('device-event', { serial, event: event as Record<string, unknown> } satisfies DeviceEvent);
+    const body = key && openSigned(payload, key);
+    const event = body ? parseJsonObject(body) : null;
+    if (event) this.emit('device-event', { serial, event } satisfies DeviceEvent);
   }
 
   #onReply(payload: Buffer): void {
-    let env;
-    try {
-      env = decodeEnvelope(payload);
-    } catch {
-      return;
-    }
-    const { header, body } = env;
-    const pending = this.#pending.get(header.id);
-    if (!pending || header.t !== 'res') return;
-    if (!verifyEnvelope(pending.key, header, body)) return; // forged: ignore, let the real answer or the timeout decide
-    this.#pending.delete(header.id);
-    clearTimeout(pending.timer);
-    if (header.error) {
-      const known = header.error.code === 'DEVICE_OFFLINE' || header.error.code === 'DEVICE_BUSY' || header.error.code === 'DEVICE_TIMEOUT';
-      pending.reject(
-        known
-          ? new AppError(header.error.code as 'DEVICE_OFFLINE' | 'DEVICE_BUSY' | 'DEVICE_TIMEOUT', undefined, { details: { serial: pending.serial, via: 'cloud' } })
-          : new AppError('DEVICE_PROTOCOL_ERROR', `The device could not handle the request: ${header.error.message}`, { details: { serial: pending.serial } }),
-      );
-      return;
-    }
-    pending.resolve({ status: header.status ?? 502, headers: header.headers ?? {}, body });
+    const reply = openReply(payload, (id) => this.#pending.context(id));
+    if (reply) this.#pending.settle(reply.header.id, reply);
   }
 
   // ---- presence batching -----------------------------------------------------------------------
@@ -287,34 +248,24 @@ export class DeviceGateway extends EventEmitter {
     const body = req.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
     if (body.length > MAX_TUNNEL_BODY_BYTES) throw new AppError('DEVICE_BODY_TOO_LARGE', undefined, { details: { maxBytes: MAX_TUNNEL_BODY_BYTES } });
     const timeoutMs = req.timeoutMs ?? this.#opts.requestTimeoutMs;
-    const id = newNonce();
-    const header: RequestHeader = {
-      t: 'req', id, replyTo: this.#t.nodeReplies(this.nodeId), ts: this.#now(), op: 'isapi',
-      method: req.method, path: req.path, headers: req.headers ?? {}, timeoutMs,
-    };
-    const payload = encodeEnvelope(signEnvelope(key, header, body), body);
-    return new Promise<IsapiResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        // A device we have never heard from is more likely offline than slow.
-        const code = this.isOnline(serial) === true ? 'DEVICE_TIMEOUT' : 'DEVICE_OFFLINE';
-        reject(new AppError(code, undefined, { details: { serial, via: 'cloud', timeoutMs } }));
-      }, timeoutMs);
-      timer.unref();
-      this.#pending.set(id, { serial, key, resolve, reject, timer });
-      this.#publish(this.#t.deviceRequest(serial), payload);
+    const fields = { op: 'isapi', method: req.method, path: req.path, headers: req.headers ?? {}, timeoutMs };
+    const { id, payload } = sealRequest(key, this.#t.nodeReplies(this.nodeId), this.#now(), fields, body);
+    const answer = this.#pending.wait(id, key, timeoutMs, () => {
+      // A device we have never heard from is more likely offline than slow.
+      const code = this.isOnline(serial) === true ? 'DEVICE_TIMEOUT' : 'DEVICE_OFFLINE';
+      return new AppError(code, undefined, { details: { serial, via: 'cloud', timeoutMs } });
     });
+    this.#publish(this.#t.deviceRequest(serial), payload);
+    const { header, body: answerBody } = await answer;
+    if (header.error) throw cloudError(serial, header.error);
+    return { status: header.status ?? 502, headers: header.headers ?? {}, body: answerBody };
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#flushTimer) clearInterval(this.#flushTimer);
-    for (const [id, p] of this.#pending) {
-      clearTimeout(p.timer);
-      p.reject(new AppError('SERVICE_UNAVAILABLE'));
-      this.#pending.delete(id);
-    }
+    this.#pending.rejectAll(new AppError('SERVICE_UNAVAILABLE'));
     await this.flushPresence();
     await this.#service?.release();
   }

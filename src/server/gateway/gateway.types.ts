@@ -26,14 +26,19 @@ export interface PresenceUpdate {
 }
 
 export interface GatewayStore {
-  /** Insert or replace the registration for `reg.serial`. */
+  /** Insert or replace the registration for `reg.serial` (a replaced one keeps its first `registeredAt`). */
   upsertRegistration(reg: DeviceRegistration): Promise<void>;
   getRegistration(serial: string): Promise<DeviceRegistration | null>;
-  /** Apply many presence changes in one write (one statement / transaction, not one per device). */
+  /**
+   * Apply many presence changes in one write (one statement / transaction, not one per device). A
+   * change without firmware keeps the firmware last reported; presence never changes a registration.
+   */
   applyPresence(batch: PresenceUpdate[]): Promise<void>;
 }
 
 export interface DevicePresenceState {
   online: boolean;
   since: Date;
+  /** The last firmware a presence update reported (kept across updates without one). */
+  firmware?: string;
 }

@@ -8,7 +8,9 @@ export class MemoryGatewayStore implements GatewayStore {
   presenceWrites = 0;
 
   async upsertRegistration(reg: DeviceRegistration): Promise<void> {
-    this.registrations.set(reg.serial, { ...reg });
+    // Like the PostgreSQL store: a registration keeps the time it was first registered.
+    const registeredAt = this.registrations.get(reg.serial)?.registeredAt ?? reg.registeredAt;
+    this.registrations.set(reg.serial, { ...reg, registeredAt });
   }
 
   async getRegistration(serial: string): Promise<DeviceRegistration | null> {
@@ -19,9 +21,9 @@ export class MemoryGatewayStore implements GatewayStore {
   async applyPresence(batch: PresenceUpdate[]): Promise<void> {
     this.presenceWrites++;
     for (const u of batch) {
-      this.presence.set(u.serial, { online: u.online, since: u.at });
-      const reg = this.registrations.get(u.serial);
-      if (reg && u.firmware) reg.firmware = u.firmware;
+      // Firmware reported once stays until reported again (the PostgreSQL store's coalesce).
+      const firmware = u.firmware ?? this.presence.get(u.serial)?.firmware;
+      this.presence.set(u.serial, { online: u.online, since: u.at, ...(firmware !== undefined ? { firmware } : {}) });
     }
   }
 }

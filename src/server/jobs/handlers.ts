@@ -1,10 +1,10 @@
 import type { UnitOfWork } from '../db/unit-of-work';
-import type { OnboardingService } from '../onboarding/onboarding.service';
+import type { DeviceJob } from '../onboarding/device-job';
 import type { NotificationService } from '../notifications/notification.service';
 import type { JobHandlers } from './job-types';
 
 /** Every job's handler, built from the services it needs. */
-export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: OnboardingService; notifications: NotificationService }): JobHandlers {
+export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService }): JobHandlers {
   return {
     // Records that the queue ran a job on this backend (idempotent: last nonce wins).
     'system.ping': async (data) => {

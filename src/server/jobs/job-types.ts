@@ -5,7 +5,7 @@
 export interface JobPayloads {
   /** Trivial job proving the queue works on the configured backend. */
   'system.ping': { nonce: string };
-  /** Take one device of an onboarding batch as far as it can go (idempotent; see OnboardingService). */
+  /** Take one device of an onboarding batch as far as it can go (idempotent; see onboarding/device-job.ts). */
   'onboarding.device': { itemId: string };
   /** Turn new domain events into notifications (idempotent; any number may run). */
   'notifications.dispatch': Record<string, never>;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { PlatformDeviceReach } from './device-reach';
 import type { DeviceGateway } from '../gateway/device-gateway';
 import type { AgentHub } from '../gateway/agent-hub';
-import type { Executor } from '../db/executor';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 
 /** A hub whose SADP rounds the test finishes by hand, counting them. */
@@ -17,7 +16,7 @@ function fakeHub() {
 
 function reach(hub: AgentHub, clock: { t: number }) {
   return new PlatformDeviceReach({
-    gateway: {} as DeviceGateway, hub, agentId: () => 'agent-1', canDiscover: () => true, db: {} as Executor,
+    gateway: {} as DeviceGateway, hub, agentId: () => 'agent-1', canDiscover: () => true, registration: async () => undefined,
     timeoutMs: 1000, discoverTimeoutMs: 1500, lanCacheMs: 1000, now: () => clock.t,
   });
 }

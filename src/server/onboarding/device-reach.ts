@@ -9,9 +9,7 @@ import { HttpTransport } from '../../device-client/http-transport';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 import type { DeviceGateway } from '../gateway/device-gateway';
 import type { AgentHub } from '../gateway/agent-hub';
-import type { Executor } from '../db/executor';
-import { serialMatches } from '../../protocol/qr';
-import { serialOrTail } from '../db/serial-match';
+import type { CloudRegistrationRow } from './onboarding.repository';
 
 export interface CloudStatus {
   serial: string;
@@ -44,7 +42,8 @@ export interface PlatformReachOptions {
   agentId: () => string | undefined;
   /** False when LAN discovery has nowhere to probe (SADP_TARGETS=none): never fall back to multicast. */
   canDiscover: () => boolean;
-  db: Executor;
+  /** The stored registration of a full or short serial (OnboardingRepository.cloudRegistration). */
+  registration: (serial: string) => Promise<CloudRegistrationRow | undefined>;
   timeoutMs: number;
   discoverTimeoutMs: number;
   concurrency?: DeviceConcurrency;
@@ -53,7 +52,8 @@ export interface PlatformReachOptions {
    * is one SADP round, not 64, and the sweep of many pending devices does not flood the network.
    */
   lanCacheMs?: number;
-  now?: () => number;
+  /** Milliseconds on the platform's clock. */
+  now: () => number;
 }
 
 interface LanDiscovery {
@@ -69,15 +69,7 @@ export class PlatformDeviceReach implements DeviceReach {
   constructor(private readonly o: PlatformReachOptions) {}
 
   async cloudStatus(serial: string): Promise<CloudStatus | null> {
-    const s = serial.toUpperCase();
-    const rows = await this.o.db
-      .selectFrom('cloud_registrations as r')
-      .leftJoin('device_presence as p', 'p.serial', 'r.serial')
-      .select(['r.serial', 'r.model', 'r.type', 'r.firmware', 'p.online', 'p.firmware as presenceFirmware'])
-      .where(serialOrTail('r.serial', s))
-      .limit(5)
-      .execute();
-    const r = rows.find((x) => serialMatches(x.serial, s));
+    const r = await this.o.registration(serial);
     if (!r) return null;
     const live = this.o.gateway.isOnline(r.serial);
     return { serial: r.serial, model: r.model, type: r.type, firmware: r.presenceFirmware ?? r.firmware, online: live ?? r.online ?? false };
@@ -94,7 +86,7 @@ export class PlatformDeviceReach implements DeviceReach {
   async discoverLan(): Promise<DiscoveredDevice[] | null> {
     const agentId = this.o.agentId();
     if (!agentId || !this.o.canDiscover() || !this.o.hub.isOnline(agentId)) return null;
-    const now = this.o.now ?? Date.now;
+    const now = this.o.now;
     const cur = this.#lan;
     // Join a discovery in flight, or reuse one that just finished.
     if (cur && cur.agentId === agentId && (cur.finishedAt === null || now() - cur.finishedAt < (this.o.lanCacheMs ?? 1000))) return cur.result;

@@ -71,6 +71,16 @@ export interface ItemOutcome {
   serial?: string | null;
 }
 
+export interface CloudRegistrationRow {
+  serial: string;
+  model: string;
+  type: string;
+  firmware: string;
+  /** Last presence the gateway stored; null when it never reported. */
+  online: boolean | null;
+  presenceFirmware: string | null;
+}
+
 const ITEM_COLUMNS = [
   'i.id', 'i.batch_id as batchId', 'i.candidate_id as candidateId', 'i.site_id as siteId', 'i.serial', 'i.state', 'i.step', 'i.secrets_sealed as secretsSealed',
   'i.error_code as errorCode', 'i.error_message as errorMessage', 'i.error_hint as errorHint', 'i.device_id as deviceId', 'i.pending_until as pendingUntil', 'i.updated_at as updatedAt',
@@ -228,6 +238,25 @@ export class OnboardingRepository {
       .execute();
   }
 
+  /** Pending (offline) items waiting for the device with this serial (full or short, either way round). */
+  async pendingItemIdsForSerial(serial: string): Promise<string[]> {
+    const s = serial.toUpperCase();
+    // serialMatches in SQL, both ways: the item's serial is s or a (short) tail of it, or s is a tail of the item's.
+    const tails = s.length > 9 ? Array.from({ length: s.length - 8 }, (_, i) => s.slice(i)) : [s];
+    const rows = await this.db
+      .selectFrom('onboarding_items')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb(sql<string>`upper(serial)`, 'in', tails), ...(s.length >= 9 ? [eb(sql<string>`upper(serial)`, 'like', `%${s.replace(/[\\%_]/g, '')}`)] : [])]))
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Record the device an item added (in the transaction of the insert). */
+  async setItemDevice(itemId: string, deviceId: string): Promise<void> {
+    await this.db.updateTable('onboarding_items').set({ device_id: deviceId }).where('id', '=', itemId).execute();
+  }
+
   /** Mark queued items as re-sent so the next sweep leaves them alone for another lease. */
   async touchQueued(ids: string[], now: Date): Promise<void> {
     if (ids.length === 0) return;
@@ -278,6 +307,20 @@ export class OnboardingRepository {
 
   async siteExists(siteId: string): Promise<boolean> {
     return (await this.db.selectFrom('sites').select('id').where('id', '=', siteId).forShare().executeTakeFirst()) !== undefined;
+  }
+
+  // The device cloud, as onboarding sees it
+  /** The registration of a full or short serial, with its last known presence. */
+  async cloudRegistration(serial: string): Promise<CloudRegistrationRow | undefined> {
+    const s = serial.toUpperCase();
+    const rows = await this.db
+      .selectFrom('cloud_registrations as r')
+      .leftJoin('device_presence as p', 'p.serial', 'r.serial')
+      .select(['r.serial', 'r.model', 'r.type', 'r.firmware', 'p.online', 'p.firmware as presenceFirmware'])
+      .where(serialOrTail('r.serial', s))
+      .limit(5)
+      .execute();
+    return rows.find((x) => serialMatches(x.serial, s));
   }
 
   async createAgentToken(tokenHash: string, siteId: string | null): Promise<void> {

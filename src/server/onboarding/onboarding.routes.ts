@@ -5,7 +5,7 @@ import { meta } from '../http/types';
 import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import { AppError } from '../../errors/app-error';
-import type { OnboardingService } from './onboarding.service';
+import type { Onboarding } from './onboarding';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String(), hint: Type.String() }));
@@ -81,8 +81,8 @@ const BatchResponse = Type.Object({
   ),
 });
 
-export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService; pollMs: number; decodeImage?: (buf: Buffer) => Promise<string[]> }): void {
-  const { onboarding } = deps;
+export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 'scans' | 'batches' | 'progress'>; decodeImage?: (buf: Buffer) => Promise<string[]> }): void {
+  const { scans, batches, progress } = deps.onboarding;
 
   app.post('/api/sites/:id/scans', {
     config: { access: 'installer' },
@@ -118,13 +118,13 @@ export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService
       }
     }
     if (!text) throw new AppError('VALIDATION_FAILED', 'The scan has no QR text and no photo.', { hint: 'Send JSON { "text": "<QR text>" }, or multipart/form-data with the photo in the field "image".' });
-    return reply.status(201).send(await onboarding.scan(actor, req.params.id, { text, ...(qrPassword ? { qrPassword } : {}) }, meta(req)));
+    return reply.status(201).send(await scans.scan(actor, req.params.id, { text, ...(qrPassword ? { qrPassword } : {}) }, meta(req)));
   });
 
   app.get('/api/scans/:id', {
     config: { access: 'installer' },
     schema: { tags: ['onboarding'], summary: 'A scan and its candidates', params: IdParams, response: { 200: Type.Intersect([ScanResponse, Type.Object({ siteId: Uuid })]), ...errorResponses } },
-  }, async (req) => onboarding.getScan(requireActor(req), req.params.id));
+  }, async (req) => scans.getScan(requireActor(req), req.params.id));
 
   app.post('/api/scans/:id/add', {
     config: { access: 'installer' },
@@ -144,12 +144,12 @@ export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService
       ),
       response: { 202: Type.Object({ batchId: Uuid, created: Type.Boolean() }), ...errorResponses, 422: Type.Ref('ErrorResponse') },
     },
-  }, async (req, reply) => reply.status(202).send(await onboarding.add(requireActor(req), req.params.id, req.body, meta(req))));
+  }, async (req, reply) => reply.status(202).send(await batches.add(requireActor(req), req.params.id, req.body, meta(req))));
 
   app.get('/api/batches/:id', {
     config: { access: 'installer' },
     schema: { tags: ['onboarding'], summary: 'Progress of an onboarding batch, per device', params: IdParams, response: { 200: BatchResponse, ...errorResponses } },
-  }, async (req) => onboarding.batchStatus(requireActor(req), req.params.id));
+  }, async (req) => batches.batchStatus(requireActor(req), req.params.id));
 
   app.get('/api/batches/:id/events', {
     config: { access: 'installer' },
@@ -162,42 +162,13 @@ export function onboardingRoutes(app: App, deps: { onboarding: OnboardingService
       response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses },
     },
   }, async (req, reply) => {
-    const actor = requireActor(req);
-    let last = await onboarding.batchStatus(actor, req.params.id);
+    const stream = await progress.open(requireActor(req), req.params.id, { follow: req.query.follow === true });
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-correlation-id': req.id });
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    const seen = new Map<string, string>();
-    const emit = (view: typeof last) => {
-      for (const it of view.items) {
-        const sig = `${it.state}|${it.step}|${it.error?.code ?? ''}|${it.latestRetry?.batchId ?? ''}|${it.latestRetry?.state ?? ''}|${it.latestRetry?.step ?? ''}`;
-        if (seen.get(it.id) !== sig) {
-          seen.set(it.id, sig);
-          send('item', it);
-        }
-      }
-      send('batch', { batchId: view.batchId, counts: view.counts, settled: view.settled, done: view.done });
-      if (view.settled) send('settled', { batchId: view.batchId, counts: view.counts, done: view.done });
-    };
-    emit(last);
-    let closed = false;
-    req.raw.on('close', () => (closed = true));
-    // Poll the database so progress made by any node reaches this stream.
-    const deadline = Date.now() + 30 * 60_000;
-    const follow = req.query.follow === true;
-    while (!closed && !last.done && !(last.settled && !follow) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, deps.pollMs));
-      try {
-        // Access was checked when the stream opened; only the items (and their retries) change.
-        const next = await onboarding.batchProgress(last);
-        const changed = JSON.stringify(next.items) !== JSON.stringify(last.items);
-        last = next;
-        if (changed) emit(next);
-      } catch {
-        break;
-      }
-    }
+    const gone = new AbortController();
+    req.raw.on('close', () => gone.abort());
+    await stream((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), gone.signal);
     res.end();
   });
 }

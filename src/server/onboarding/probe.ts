@@ -8,6 +8,7 @@ import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
 import type { CandidateSpec } from './candidates';
 import { serialMatches } from '../../protocol/qr';
 import type { DeviceReach } from './device-reach';
+import { parseDeviceHost } from '../../protocol/net/device-host';
 
 export type NextAction = 'add' | 'activate' | 'enable_cloud' | 'enter_verification_code' | 'enter_password' | 'connect_to_network' | 'none';
 export type ReachableVia = 'cloud' | 'lan' | 'direct';
@@ -39,6 +40,12 @@ export interface ProbeContext {
   placement(serial: string): Promise<{ siteId: string; companyId: string } | undefined>;
   siteId: string;
   companyId: string;
+}
+
+/** Probing for one site: one LAN discovery (lazy) shared by all the candidates probed with it. */
+export function probeContextFor(reach: DeviceReach, placement: ProbeContext['placement'], where: { companyId: string; siteId: string }): ProbeContext {
+  let lan: Promise<DiscoveredDevice[] | null> | undefined;
+  return { reach, lan: () => (lan ??= reach.discoverLan()), placement, siteId: where.siteId, companyId: where.companyId };
 }
 
 export const OFFLINE_GUIDANCE = [
@@ -83,11 +90,23 @@ async function placementOf(ctx: ProbeContext, serial: string | null): Promise<Al
 export async function probeCandidate(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> {
   const p = c.host ? await probeDirect(c, ctx) : await probeBySerial(c, ctx);
   const alreadyAdded = await placementOf(ctx, p.serial ?? c.serial ?? null);
+  if (alreadyAdded === 'elsewhere') {
+    // Another company's device: say no more than that (no model, firmware, address or online state).
+    return { ...blank(), serial: p.serial ?? c.serial ?? null, alreadyAdded, nextAction: 'none' };
+  }
   return alreadyAdded ? { ...p, alreadyAdded, nextAction: 'none' } : p;
 }
 
 async function probeDirect(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> {
-  const base: Probe = { ...blank(), reachableVia: 'direct', host: c.host!, port: c.port ?? 80 };
+  let host: string;
+  try {
+    host = parseDeviceHost(c.host!).host;
+  } catch (e) {
+    // Not an address (a path, a user name, a port in the host…): nothing is contacted.
+    return { ...blank(), reachableVia: 'direct', host: c.host!.slice(0, 255), port: c.port ?? 80, nextAction: 'none', error: errorOf(e) };
+  }
+  c = { ...c, host };
+  const base: Probe = { ...blank(), reachableVia: 'direct', host, port: c.port ?? 80 };
   if (!c.user || !c.password) return { ...base, online: false, nextAction: 'enter_password' };
   try {
     const info = await ctx.reach.directClient(c.host!, c.port ?? 80, { user: c.user, password: c.password }).deviceInfo();

@@ -1,10 +1,39 @@
 /**
- * Rows fetched from the server one page at a time as they scroll into view, so a 10,000-row
- * table costs a handful of requests and only renders what is visible.
+ * Lists paged on the server: usePagedList, one page at a time with Previous / Next (DataTable
+ * shows its pager); usePagedRows, rows fetched as they scroll into view, so a 10,000-row table
+ * costs a handful of requests and only renders what is visible (VirtualTable).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toApiError, type ApiError } from '../api/client';
 import type { Page } from '../api/types';
+import { useAsync, type AsyncState } from './async';
+
+/** Where a paged list stands, for its pager. */
+export interface Paging {
+  page: number;
+  pages: number;
+  setPage: (page: number) => void;
+}
+
+/**
+ * One page of a server-paged list. `filters` are the caller's (search, action…): when they
+ * change the list starts over from page 1.
+ */
+export function usePagedList<P extends Page<unknown>>(
+  fetchPage: (query: { page: number; pageSize: number }, signal: AbortSignal) => Promise<P>,
+  filters: unknown[],
+  pageSize: number,
+): AsyncState<P> & { paging: Paging } {
+  const key = JSON.stringify(filters);
+  // The page belongs to the filters it was chosen under: new filters go back to page 1 (set while
+  // rendering, React's way to reset state when an input changes), and so do the old ones again.
+  const [at, setAt] = useState({ key, page: 1 });
+  if (at.key !== key) setAt({ key, page: 1 });
+  const page = at.key === key ? at.page : 1;
+  const list = useAsync((signal) => fetchPage({ page, pageSize }, signal), [key, page]);
+  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / pageSize)) : 1;
+  return { ...list, paging: { page, pages, setPage: (p) => setAt({ key, page: p }) } };
+}
 
 export interface PagedRows<T> {
   total: number | undefined;

@@ -1,3 +1,4 @@
+import { Field, type FieldProps } from './components';
 import type { Rule, Strength } from './password';
 
 export function RuleList({ rules, id }: { rules: Rule[]; id?: string }) {
@@ -22,4 +23,24 @@ export function StrengthMeter({ strength }: { strength: Strength }) {
       <span className={`strength-label strength-${strength}`}>{strength === 'empty' ? 'Enter a password' : `Strength: ${strength}`}</span>
     </div>
   );
+}
+
+/**
+ * A password field: a new password by default (autocomplete), with the rules it must meet (and
+ * its strength) as the hint when given.
+ */
+export function PasswordField({
+  onValue,
+  rules,
+  strength,
+  autoComplete = 'new-password',
+  ...field
+}: Omit<FieldProps, 'type' | 'value' | 'onChange' | 'hint'> & { value: string; onValue: (value: string) => void; rules?: Rule[]; strength?: Strength }) {
+  const hint = rules && (
+    <>
+      {strength && <StrengthMeter strength={strength} />}
+      <RuleList rules={rules} />
+    </>
+  );
+  return <Field type="password" autoComplete={autoComplete} {...field} onChange={(e) => onValue(e.target.value)} hint={hint} />;
 }

@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { auditApi, type AuditQuery } from '../../api/endpoints';
 import type { GetApiAuditResponse } from '../../api/types';
 import { Link } from '../../app/router';
-import { useAsync } from '../../ui/async';
-import { Empty, ErrorNotice, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
+import { Empty, formatDate, PageHeader } from '../../ui/components';
+import { DataTable, type TableColumn } from '../../ui/DataTable';
+import { usePagedList } from '../../ui/paged';
 
 const PAGE_SIZE = 50;
 
@@ -40,15 +41,32 @@ function Target({ entry: a }: { entry: Entry }) {
   );
 }
 
+const COLUMNS: TableColumn<Entry>[] = [
+  { key: 'when', header: 'When', cell: (a) => formatDate(a.at) },
+  {
+    key: 'who',
+    header: 'Who',
+    cell: (a) => (
+      <>
+        {a.actorName ?? a.actorEmail ?? 'system'}
+        {a.actorName && a.actorEmail && (
+          <>
+            <br />
+            <span className="muted">{a.actorEmail}</span>
+          </>
+        )}
+      </>
+    ),
+  },
+  { key: 'action', header: 'Action', cell: (a) => <code>{a.action}</code> },
+  { key: 'target', header: 'Target', cell: (a) => <Target entry={a} /> },
+  { key: 'outcome', header: 'Outcome', cell: (a) => a.outcome },
+];
+
 export function AuditPage() {
   const [filters, setFilters] = useState<AuditQuery>({});
-  const [page, setPage] = useState(1);
-  const list = useAsync((signal) => auditApi.list({ ...filters, page, pageSize: PAGE_SIZE }, signal), [JSON.stringify(filters), page]);
-  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1;
-  const set = (k: keyof AuditQuery, v: string) => {
-    setFilters((f) => ({ ...f, [k]: v || undefined }));
-    setPage(1);
-  };
+  const list = usePagedList((query, signal) => auditApi.list({ ...filters, ...query }, signal), [filters], PAGE_SIZE);
+  const set = (k: keyof AuditQuery, v: string) => setFilters((f) => ({ ...f, [k]: v || undefined }));
   return (
     <div>
       <PageHeader title="Audit log" />
@@ -77,49 +95,7 @@ export function AuditPage() {
           <input id="audit-to" type="date" value={filters.to?.slice(0, 10) ?? ''} onChange={(e) => set('to', e.target.value)} />
         </div>
       </div>
-      <ErrorNotice error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data && <Loading />}
-      {list.data && list.data.items.length === 0 && <Empty title="No audit entries match" />}
-      {list.data && list.data.items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Audit log</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((a) => (
-                <tr key={a.id}>
-                  <td>{formatDate(a.at)}</td>
-                  <td>
-                    {a.actorName ?? a.actorEmail ?? 'system'}
-                    {a.actorName && a.actorEmail && (
-                      <>
-                        <br />
-                        <span className="muted">{a.actorEmail}</span>
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    <code>{a.action}</code>
-                  </td>
-                  <td>
-                    <Target entry={a} />
-                  </td>
-                  <td>{a.outcome}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager page={page} pages={pages} onPage={setPage} />
+      <DataTable label="Audit log" list={list} columns={COLUMNS} empty={<Empty title="No audit entries match" />} />
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { authApi } from '../../api/endpoints';
 import type { GetApiAuthTokensResponse } from '../../api/types';
 import { Link } from '../../app/router';
 import { useAction, useAsync } from '../../ui/async';
-import { Dialog, Empty, ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
+import { Dialog, Empty, ErrorNotice, Field, formatDate, PageHeader } from '../../ui/components';
+import { DataTable, type TableColumn } from '../../ui/DataTable';
 
 type ApiToken = GetApiAuthTokensResponse['items'][number];
 
@@ -158,6 +159,25 @@ function RevokeDialog({ token, onClose, onRevoked }: { token: ApiToken | null; o
   );
 }
 
+function tokenColumns(onRevoke: (token: ApiToken) => void): TableColumn<ApiToken>[] {
+  return [
+    { key: 'name', header: 'Name', className: 'break', cell: (t) => t.name },
+    { key: 'created', header: 'Created', cell: (t) => formatDate(t.createdAt) },
+    { key: 'used', header: 'Last used', cell: (t) => (t.lastUsedAt ? formatDate(t.lastUsedAt) : 'Never') },
+    {
+      key: 'actions',
+      header: 'Actions',
+      hideHeader: true,
+      className: 'row-actions',
+      cell: (t) => (
+        <button type="button" className="btn btn-danger" onClick={() => onRevoke(t)}>
+          Revoke<span className="sr-only"> {t.name}</span>
+        </button>
+      ),
+    },
+  ];
+}
+
 export function TokensPage() {
   const list = useAsync((signal) => authApi.tokens(signal), []);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
@@ -174,7 +194,6 @@ export function TokensPage() {
     setRevoking(null);
     reload();
   }, [reload]);
-  const items = list.data?.items;
 
   return (
     <div>
@@ -187,42 +206,14 @@ export function TokensPage() {
       <div className="grid-2">
         <section className="card" aria-labelledby="tokens-title">
           <h2 id="tokens-title">Your tokens</h2>
-          <ErrorNotice error={list.error} onRetry={list.reload} />
-          {list.loading && !items && <Loading />}
-          {items && items.length === 0 && <Empty title="No API tokens yet">Create one for the command line or a script.</Empty>}
-          {items && items.length > 0 && (
-            <div className="table-wrap">
-              <table className="table">
-                <caption className="sr-only">API tokens</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((t) => (
-                    <tr key={t.id}>
-                      <td className="break">{t.name}</td>
-                      <td>{formatDate(t.createdAt)}</td>
-                      <td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : 'Never'}</td>
-                      <td className="row-actions">
-                        <button type="button" className="btn btn-danger" onClick={() => setRevoking(t)}>
-                          Revoke<span className="sr-only"> {t.name}</span>
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            label="API tokens"
+            list={list}
+            columns={tokenColumns(setRevoking)}
+            empty={<Empty title="No API tokens yet">Create one for the command line or a script.</Empty>}
+          />
         </section>
-        <CreateForm count={items?.length ?? 0} onCreated={onCreated} />
+        <CreateForm count={list.data?.items.length ?? 0} onCreated={onCreated} />
       </div>
       <RevokeDialog key={revoking?.id ?? 'none'} token={revoking} onClose={() => setRevoking(null)} onRevoked={onRevoked} />
     </div>

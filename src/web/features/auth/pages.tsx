@@ -5,7 +5,7 @@ import { useSession } from '../../app/session';
 import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
 import { accountPasswordRules } from '../../ui/password';
-import { RuleList } from '../../ui/rules';
+import { PasswordField } from '../../ui/rules';
 
 /** Only same-origin paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string | null): string {
@@ -46,7 +46,7 @@ export function SignInPage() {
       )}
       <form onSubmit={submit}>
         <Field label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        <Field label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <PasswordField label="Password" autoComplete="current-password" required value={password} onValue={setPassword} />
         <ErrorNotice error={form.error} />
         <button type="submit" className="btn btn-primary btn-big" disabled={form.busy || !email || !password}>
           {form.busy ? 'Signing in…' : 'Sign in'}
@@ -98,15 +98,7 @@ export function SetupPage() {
         <Field label="Company name" required autoComplete="organization" value={companyName} onChange={(e) => setCompanyName(e.target.value)} />
         <Field label="Your name" required autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
         <Field label="Email" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
-        <Field
-          label="Password"
-          type="password"
-          required
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          hint={<RuleList rules={rules} />}
-        />
+        <PasswordField label="Password" required value={password} onValue={setPassword} rules={rules} />
         <ErrorNotice error={form.error} />
         <button
           type="submit"
@@ -151,15 +143,7 @@ export function InvitationPage() {
           </p>
           <form onSubmit={submit}>
             <Field label="Your name" autoComplete="name" required value={name || info.data.name} onChange={(e) => setName(e.target.value)} />
-            <Field
-              label="Choose a password"
-              type="password"
-              autoComplete="new-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              hint={<RuleList rules={rules} />}
-            />
+            <PasswordField label="Choose a password" required value={password} onValue={setPassword} rules={rules} />
             <ErrorNotice error={form.error} />
             <button type="submit" className="btn btn-primary btn-big" disabled={form.busy || !rules.every((r) => r.ok)}>
               {form.busy ? 'Joining…' : 'Accept invitation'}
@@ -198,23 +182,13 @@ export function PasswordPage() {
         </p>
       )}
       <form onSubmit={submit}>
-        <Field label="Current password" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
-        <Field
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-          hint={<RuleList rules={rules} />}
-        />
-        <Field
+        <PasswordField label="Current password" autoComplete="current-password" required value={current} onValue={setCurrent} />
+        <PasswordField label="New password" required value={next} onValue={setNext} rules={rules} />
+        <PasswordField
           label="Confirm new password"
-          type="password"
-          autoComplete="new-password"
           required
           value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
+          onValue={setConfirm}
           error={confirm && confirm !== next ? 'The two passwords differ.' : undefined}
         />
         <ErrorNotice error={form.error} />

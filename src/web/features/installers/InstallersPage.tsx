@@ -3,7 +3,8 @@ import { toApiError, type ApiError } from '../../api/client';
 import { installersApi } from '../../api/endpoints';
 import type { GetApiInstallersInvitationsResponse, Installer, Permission } from '../../api/types';
 import { useAction, useAsync, type AsyncState } from '../../ui/async';
-import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
+import { Empty, ErrorNotice, Field, formatDate, PageHeader } from '../../ui/components';
+import { DataTable, type TableColumn } from '../../ui/DataTable';
 
 const PERMISSION_LABEL: Record<Permission, string> = {
   manage_all: 'All sites',
@@ -76,36 +77,57 @@ function InviteLink({ link, message }: { link: string; message: string }) {
 
 type Invitation = GetApiInstallersInvitationsResponse['items'][number];
 
-function InvitationRow({ invitation: i, onChanged }: { invitation: Invitation; onChanged: () => void }) {
+/** A pending invitation's actions; a resent invitation's new link is shown under its name. */
+function useInvitationActions(i: Invitation, reload: () => void) {
   const [link, setLink] = useState<string | null>(null);
   const resend = useAction(async () => {
     setLink((await installersApi.resendInvitation(i.id)).inviteUrl);
-    onChanged();
+    reload();
   });
   const cancel = useAction(async () => {
     await installersApi.cancelInvitation(i.id);
-    onChanged();
+    reload();
   });
-  return (
-    <tr>
-      <td>
+  return { link, resend, cancel };
+}
+
+const INVITATION_COLUMNS: TableColumn<Invitation, ReturnType<typeof useInvitationActions>>[] = [
+  {
+    key: 'invited',
+    header: 'Invited',
+    cell: (i, { link, resend, cancel }) => (
+      <>
         {i.name}
         <br />
         <span className="muted">{i.email}</span>
         <ErrorNotice error={resend.error ?? cancel.error} />
         {link && <InviteLink link={link} message={`New link for ${i.email} (the old one no longer works):`} />}
-      </td>
-      <td>{PERMISSION_LABEL[i.permission]}</td>
-      <td>
+      </>
+    ),
+  },
+  { key: 'permission', header: 'Can manage', cell: (i) => PERMISSION_LABEL[i.permission] },
+  {
+    key: 'expires',
+    header: 'Expires',
+    cell: (i) => (
+      <>
         {i.expired && (
           <>
             <span className="badge badge-offline">Expired</span>{' '}
           </>
         )}
         <span className={i.expired ? 'muted' : undefined}>{formatDate(i.expiresAt)}</span>
-      </td>
-      <td>{i.invitedBy ? i.invitedBy.name || i.invitedBy.email : <span className="muted">removed account</span>}</td>
-      <td className="row-actions">
+      </>
+    ),
+  },
+  { key: 'by', header: 'Invited by', cell: (i) => (i.invitedBy ? i.invitedBy.name || i.invitedBy.email : <span className="muted">removed account</span>) },
+  {
+    key: 'actions',
+    header: 'Actions',
+    hideHeader: true,
+    className: 'row-actions',
+    cell: (i, { resend, cancel }) => (
+      <>
         <button type="button" className="btn btn-secondary" disabled={resend.busy} onClick={() => resend.run()} aria-label={`Resend the invitation to ${i.email}`}>
           {resend.busy ? 'Sending…' : 'Resend'}
         </button>
@@ -120,61 +142,49 @@ function InvitationRow({ invitation: i, onChanged }: { invitation: Invitation; o
         >
           Cancel
         </button>
-      </td>
-    </tr>
-  );
-}
+      </>
+    ),
+  },
+];
 
 function PendingInvitations({ list }: { list: AsyncState<GetApiInstallersInvitationsResponse> }) {
   return (
     <section className="card" aria-labelledby="pending-title">
       <h2 id="pending-title">Pending invitations</h2>
-      <ErrorNotice error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data && <Loading />}
-      {list.data && list.data.items.length === 0 && <p className="muted">No invitation is waiting to be accepted.</p>}
-      {list.data && list.data.items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Pending invitations</caption>
-            <thead>
-              <tr>
-                <th scope="col">Invited</th>
-                <th scope="col">Can manage</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Invited by</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((i) => (
-                <InvitationRow key={i.id} invitation={i} onChanged={list.reload} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable label="Pending invitations" list={list} columns={INVITATION_COLUMNS} useRowState={useInvitationActions} empty={<p className="muted">No invitation is waiting to be accepted.</p>} />
     </section>
   );
 }
 
-function InstallerRow({ installer, onChanged }: { installer: Installer; onChanged: () => void }) {
+/** An installer's actions (permission, disable, remove); what failed is shown under the name. */
+function useInstallerActions(_installer: Installer, reload: () => void) {
   const [error, setError] = useState<ApiError | undefined>();
   const act = (p: Promise<unknown>) =>
     p.then(
-      () => onChanged(),
+      () => reload(),
       (e: unknown) => setError(toApiError(e)),
     );
-  return (
-    <tr>
-      <td>
+  return { error, act };
+}
+
+const INSTALLER_COLUMNS: TableColumn<Installer, ReturnType<typeof useInstallerActions>>[] = [
+  {
+    key: 'installer',
+    header: 'Installer',
+    cell: (installer, { error }) => (
+      <>
         {installer.name}
         <br />
         <span className="muted">{installer.email}</span>
         {error && <ErrorNotice error={error} />}
-      </td>
-      <td>
+      </>
+    ),
+  },
+  {
+    key: 'permission',
+    header: 'Can manage',
+    cell: (installer, { act }) => (
+      <>
         <label className="sr-only" htmlFor={`perm-${installer.id}`}>
           Permission of {installer.name}
         </label>
@@ -186,10 +196,18 @@ function InstallerRow({ installer, onChanged }: { installer: Installer; onChange
           <option value="manage_assigned">{PERMISSION_LABEL.manage_assigned}</option>
           <option value="manage_all">{PERMISSION_LABEL.manage_all}</option>
         </select>
-      </td>
-      <td>{installer.disabled ? 'Disabled' : 'Active'}</td>
-      <td>{formatDate(installer.createdAt)}</td>
-      <td className="row-actions">
+      </>
+    ),
+  },
+  { key: 'state', header: 'State', cell: (installer) => (installer.disabled ? 'Disabled' : 'Active') },
+  { key: 'since', header: 'Since', cell: (installer) => formatDate(installer.createdAt) },
+  {
+    key: 'actions',
+    header: 'Actions',
+    hideHeader: true,
+    className: 'row-actions',
+    cell: (installer, { act }) => (
+      <>
         <button type="button" className="btn btn-secondary" onClick={() => void act(installersApi.update(installer.id, { disabled: !installer.disabled }))}>
           {installer.disabled ? 'Enable' : 'Disable'}
         </button>
@@ -202,10 +220,10 @@ function InstallerRow({ installer, onChanged }: { installer: Installer; onChange
         >
           Remove
         </button>
-      </td>
-    </tr>
-  );
-}
+      </>
+    ),
+  },
+];
 
 export function InstallersPage() {
   const list = useAsync(() => installersApi.list(), []);
@@ -216,36 +234,17 @@ export function InstallersPage() {
       <div className="grid-2">
         <section className="card" aria-labelledby="team-title">
           <h2 id="team-title">Team</h2>
-          <ErrorNotice error={list.error} onRetry={list.reload} />
-          {list.loading && !list.data && <Loading />}
-          {list.data && list.data.items.length === 0 && (
-            <Empty title="No installers yet">
-              {invitations.data?.items.length ? 'Invited installers join the team when they accept.' : 'Invite your first installer.'}
-            </Empty>
-          )}
-          {list.data && list.data.items.length > 0 && (
-            <div className="table-wrap">
-              <table className="table">
-                <caption className="sr-only">Installers</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Installer</th>
-                    <th scope="col">Can manage</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Since</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.data.items.map((i) => (
-                    <InstallerRow key={i.id} installer={i} onChanged={list.reload} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            label="Installers"
+            list={list}
+            columns={INSTALLER_COLUMNS}
+            useRowState={useInstallerActions}
+            empty={
+              <Empty title="No installers yet">
+                {invitations.data?.items.length ? 'Invited installers join the team when they accept.' : 'Invite your first installer.'}
+              </Empty>
+            }
+          />
         </section>
         <InviteForm onInvited={invitations.reload} />
       </div>

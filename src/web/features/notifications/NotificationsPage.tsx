@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { notificationsApi } from '../../api/endpoints';
 import type { GetApiNotificationsResponse } from '../../api/generated';
 import { Link, navigate } from '../../app/router';
-import { useAction, useAsync } from '../../ui/async';
+import { useAction } from '../../ui/async';
 import { Empty, ErrorNotice, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
+import { usePagedList } from '../../ui/paged';
 import { refreshUnread } from './unread';
 
 const PAGE_SIZE = 20;
@@ -12,9 +13,7 @@ type Item = GetApiNotificationsResponse['items'][number];
 /** Your notifications: what happened to devices you added while you were elsewhere. */
 export function NotificationsPage() {
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [page, setPage] = useState(1);
-  const list = useAsync((signal) => notificationsApi.list({ unreadOnly, page, pageSize: PAGE_SIZE }, signal), [unreadOnly, page]);
-  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1;
+  const list = usePagedList((query, signal) => notificationsApi.list({ unreadOnly, ...query }, signal), [unreadOnly], PAGE_SIZE);
   const after = async () => {
     list.reload();
     await refreshUnread();
@@ -45,10 +44,7 @@ export function NotificationsPage() {
           <input
             type="checkbox"
             checked={unreadOnly}
-            onChange={(e) => {
-              setUnreadOnly(e.target.checked);
-              setPage(1);
-            }}
+            onChange={(e) => setUnreadOnly(e.target.checked)}
           />
           Unread only
         </label>
@@ -100,7 +96,7 @@ export function NotificationsPage() {
           ))}
         </ul>
       )}
-      <Pager page={page} pages={pages} onPage={setPage} />
+      <Pager page={list.paging.page} pages={list.paging.pages} onPage={list.paging.setPage} />
     </div>
   );
 }

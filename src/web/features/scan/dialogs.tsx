@@ -5,7 +5,7 @@ import { Dialog, Field } from '../../ui/components';
 import { deviceDetails } from '../../ui/format';
 import { candidateLabel } from './store';
 import { devicePasswordRules, passwordStrength, verificationCodeRules } from '../../ui/password';
-import { RuleList, StrengthMeter } from '../../ui/rules';
+import { PasswordField, RuleList } from '../../ui/rules';
 
 /**
  * Leaving the devices a dialog asks about out of the batch, when the batch has others: what it
@@ -102,32 +102,18 @@ export function ActivationDialog({ open, onCancel, onSubmit, devices, skip }: Di
   };
   return (
     <FormDialog open={open} title="Activate the device" onCancel={onCancel} onSubmit={submit} submitLabel="Activate" canSubmit={rulesOk && match} skip={skip}>
-        <DeviceNames devices={devices} />
-        <p>
-          {count > 1 ? `These ${count} devices are` : 'This device is'} factory new. Choose the admin password{' '}
-          {count > 1 ? 'they' : 'it'} will use. Keep it: you need it to reach the device without Sitekeeper.
-        </p>
-        <Field
-          label="New admin password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          hint={
-            <>
-              <StrengthMeter strength={strength} />
-              <RuleList rules={rules} />
-            </>
-          }
-        />
-        <Field
-          label="Confirm password"
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          error={touched && !match ? 'The two passwords differ.' : confirm.length > 0 && !match ? 'Not the same yet.' : undefined}
-        />
+      <DeviceNames devices={devices} />
+      <p>
+        {count > 1 ? `These ${count} devices are` : 'This device is'} factory new. Choose the admin password{' '}
+        {count > 1 ? 'they' : 'it'} will use. Keep it: you need it to reach the device without Sitekeeper.
+      </p>
+      <PasswordField label="New admin password" value={password} onValue={setPassword} rules={rules} strength={strength} />
+      <PasswordField
+        label="Confirm password"
+        value={confirm}
+        onValue={setConfirm}
+        error={touched && !match ? 'The two passwords differ.' : confirm.length > 0 && !match ? 'Not the same yet.' : undefined}
+      />
     </FormDialog>
   );
 }
@@ -137,12 +123,12 @@ export function PasswordDialog({ open, onCancel, onSubmit, devices, skip, forClo
   const count = devices.length;
   return (
     <FormDialog open={open} title="Device admin password" onCancel={onCancel} onSubmit={() => password && onSubmit(password)} submitLabel="Continue" canSubmit={password !== ''} skip={skip}>
-        <DeviceNames devices={devices} />
-        <p>
-          Enter the current admin password of {count > 1 ? `these ${count} devices` : 'this device'}.
-          {forCloud ? ' Sitekeeper signs in with it to switch the cloud service on.' : ''}
-        </p>
-        <Field label="Admin password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      <DeviceNames devices={devices} />
+      <p>
+        Enter the current admin password of {count > 1 ? `these ${count} devices` : 'this device'}.
+        {forCloud ? ' Sitekeeper signs in with it to switch the cloud service on.' : ''}
+      </p>
+      <PasswordField label="Admin password" autoComplete="current-password" value={password} onValue={setPassword} />
     </FormDialog>
   );
 }
@@ -154,21 +140,21 @@ export function CloudDialog({ open, onCancel, onSubmit, devices, skip, enable }:
   const ok = rules.every((r) => r.ok);
   return (
     <FormDialog open={open} title={enable ? 'Enable the cloud service' : 'Verification code'} onCancel={onCancel} onSubmit={() => ok && onSubmit(code)} submitLabel={enable ? 'Enable' : 'Continue'} canSubmit={ok} skip={skip}>
-        <DeviceNames devices={devices} />
-        <p>
-          {enable
-            ? `The cloud service of ${count > 1 ? `these ${count} devices is` : 'this device is'} off. Sitekeeper will switch it on with this verification code, which lets the device connect to the platform.`
-            : 'Enter the verification code printed on the device label (6 capital letters on most labels).'}
-        </p>
-        <Field
-          label="Verification code"
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellCheck={false}
-          value={code}
-          onChange={(e) => setCode(e.target.value.trim())}
-          hint={<RuleList rules={rules} />}
-        />
+      <DeviceNames devices={devices} />
+      <p>
+        {enable
+          ? `The cloud service of ${count > 1 ? `these ${count} devices is` : 'this device is'} off. Sitekeeper will switch it on with this verification code, which lets the device connect to the platform.`
+          : 'Enter the verification code printed on the device label (6 capital letters on most labels).'}
+      </p>
+      <Field
+        label="Verification code"
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        value={code}
+        onChange={(e) => setCode(e.target.value.trim())}
+        hint={<RuleList rules={rules} />}
+      />
     </FormDialog>
   );
 }
@@ -177,15 +163,14 @@ export function QrPasswordDialog({ open, onCancel, onSubmit, wrong }: { open: bo
   const [password, setPassword] = useState('');
   return (
     <FormDialog open={open} title="This code is locked" onCancel={onCancel} onSubmit={() => password && onSubmit(password)} submitLabel="Unlock" canSubmit={password !== ''}>
-        <p>The device list in this QR code is protected by a password. It was chosen when the code was exported (from the recorder or the vendor app).</p>
-        <Field
-          label="QR code password"
-          type="password"
-          autoComplete="off"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={wrong ? 'That password does not unlock this code. Try again.' : undefined}
-        />
+      <p>The device list in this QR code is protected by a password. It was chosen when the code was exported (from the recorder or the vendor app).</p>
+      <PasswordField
+        label="QR code password"
+        autoComplete="off"
+        value={password}
+        onValue={setPassword}
+        error={wrong ? 'That password does not unlock this code. Try again.' : undefined}
+      />
     </FormDialog>
   );
 }

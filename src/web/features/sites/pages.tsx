@@ -5,7 +5,9 @@ import type { Site } from '../../api/types';
 import { Link, navigate, useParams } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useAsync, useDebounced } from '../../ui/async';
-import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
+import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
+import { DataTable, type TableColumn } from '../../ui/DataTable';
+import { usePagedList } from '../../ui/paged';
 
 const PAGE_SIZE = 25;
 
@@ -39,12 +41,29 @@ function TimeZoneField({ value, onChange }: { value: string; onChange: (v: strin
   );
 }
 
+/** A site as the list gives it (with its device count). */
+type SiteRow = Awaited<ReturnType<typeof sitesApi.list>>['items'][number];
+
+const SITE_COLUMNS: TableColumn<SiteRow>[] = [
+  { key: 'name', header: 'Name', cell: (s) => <Link to={`/sites/${encodeURIComponent(s.id)}`}>{s.name}</Link> },
+  { key: 'address', header: 'Address', cell: (s) => s.address ?? '—' },
+  {
+    key: 'devices',
+    header: 'Devices',
+    cell: (s) => (
+      <Link to={`/sites/${encodeURIComponent(s.id)}/devices`}>
+        {`${s.deviceCount.toLocaleString()} device${s.deviceCount === 1 ? '' : 's'}`}
+        <span className="sr-only"> on {s.name}</span>
+      </Link>
+    ),
+  },
+  { key: 'created', header: 'Created', cell: (s) => formatDate(s.createdAt) },
+];
+
 export function SitesPage() {
   const [search, setSearch] = useState('');
-  const [page, setPage] = useState(1);
   const q = useDebounced(search, 250);
-  const list = useAsync((signal) => sitesApi.list({ search: q, page, pageSize: PAGE_SIZE }, signal), [q, page]);
-  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1;
+  const list = usePagedList((query, signal) => sitesApi.list({ search: q, ...query }, signal), [q], PAGE_SIZE);
   return (
     <div>
       <PageHeader title="Sites">
@@ -55,57 +74,20 @@ export function SitesPage() {
       <div className="filters" role="search">
         <div className="field">
           <label htmlFor="site-filter">Search sites</label>
-          <input
-            id="site-filter"
-            type="search"
-            value={search}
-            onChange={(e) => {
-              setSearch(e.target.value);
-              setPage(1);
-            }}
-          />
+          <input id="site-filter" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         </div>
       </div>
-      <ErrorNotice error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data && <Loading label="Loading sites…" />}
-      {list.data && list.data.items.length === 0 && (
-        <Empty title={search ? 'No site matches' : 'No sites yet'}>
-          {!search && <p>Create the first customer site, then add its devices by scanning their labels.</p>}
-        </Empty>
-      )}
-      {list.data && list.data.items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Sites</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Address</th>
-                <th scope="col">Devices</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <Link to={`/sites/${encodeURIComponent(s.id)}`}>{s.name}</Link>
-                  </td>
-                  <td>{s.address ?? '—'}</td>
-                  <td>
-                    <Link to={`/sites/${encodeURIComponent(s.id)}/devices`}>
-                      {`${s.deviceCount.toLocaleString()} device${s.deviceCount === 1 ? '' : 's'}`}
-                      <span className="sr-only"> on {s.name}</span>
-                    </Link>
-                  </td>
-                  <td>{formatDate(s.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager page={page} pages={pages} onPage={setPage} />
+      <DataTable
+        label="Sites"
+        list={list}
+        columns={SITE_COLUMNS}
+        loadingLabel="Loading sites…"
+        empty={
+          <Empty title={search ? 'No site matches' : 'No sites yet'}>
+            {!search && <p>Create the first customer site, then add its devices by scanning their labels.</p>}
+          </Empty>
+        }
+      />
     </div>
   );
 }

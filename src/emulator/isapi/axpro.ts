@@ -1,108 +1,32 @@
 /**
- * The AX Pro alarm hub part of an emulated device: session login (as real panels and the
- * open-source clients do it), JSON status and control under /ISAPI/SecurityCP, and AX Pro
- * accounts (installer / administrator / operator) as JSON under /ISAPI/Security/users.
- * JSON keys follow the zone samples in ../shared/isapi-samples (ids are 0-based there too).
+ * The AX Pro alarm hub part of an emulated device: JSON status and control under
+ * /ISAPI/SecurityCP, AX Pro accounts (installer / administrator / operator) as JSON under
+ * /ISAPI/Security/users, the panel's faults (zones, tamper, battery, mains), and its session
+ * login (./axpro-session.ts). JSON keys follow the zone samples in ../shared/isapi-samples (ids
+ * are 0-based there too).
  */
-import { createHash } from 'node:crypto';
-import { parseSessionLogin, sessionLoginCapXml, sessionLoginHash } from '../protocol/isapi/session-login';
-import type { UserWrite } from '../protocol/isapi/models';
-import type { VirtualDevice, IsapiContext } from './device';
-import type { StoredUser, ZoneCondition, ZoneState } from './state';
-import type { IsapiResponse } from './types';
+import type { UserWrite } from '../../protocol/isapi/models';
+import type { ZoneCondition, ZoneState } from '../state';
+import type { IsapiResponse } from '../types';
+import { AxProSessions } from './axpro-session';
+import type { DeviceCore, IsapiContext } from './context';
+import { addUser, deleteUser, modifyUser } from './users';
 
-const SESSION_TTL_MS = 30 * 60_000;
-const LOGIN_TTL_MS = 60_000;
-const ITERATIONS = 100;
 export const AXPRO_LEVELS = ['installer', 'administrator', 'operator'];
 /** Area id meaning "every area": what clients send to arm or disarm the whole panel (paths are matched lower-case). */
 export const ALL_AREAS = '0xffffffff';
 
-const sha256hex = (s: string): string => createHash('sha256').update(s).digest('hex');
-
 export class AxProPanel {
-  private pending = new Map<string, { userName: string; challenge: string; expires: number }>();
-  private sessions = new Map<string, { userName: string; expires: number }>();
+  readonly sessions: AxProSessions;
 
-  constructor(private readonly d: VirtualDevice) {}
+  constructor(private readonly d: DeviceCore) {
+    this.sessions = new AxProSessions(d);
+  }
 
   private get s() {
     const a = this.d.state.axpro;
     if (!a) throw new Error('not an AX Pro');
     return a;
-  }
-
-  private now(): number {
-    return this.d.clock();
-  }
-
-  private salts(userName: string): { salt: string; salt2: string } {
-    return { salt: sha256hex(`${this.d.serial}:salt:${userName}`).toUpperCase(), salt2: sha256hex(`${this.d.serial}:salt2:${userName}`).toUpperCase() };
-  }
-
-  get cookieName(): string {
-    return `WebSession_${sha256hex(this.d.serial).slice(0, 10)}`;
-  }
-
-  clearSessions(): void {
-    this.pending.clear();
-    this.sessions.clear();
-  }
-
-  sessionUser(cookieHeader: string | undefined): StoredUser | undefined {
-    if (!cookieHeader) return undefined;
-    const m = /WebSession_[0-9a-f]+=([0-9a-f]+)/.exec(cookieHeader);
-    const token = m?.[1];
-    if (!token) return undefined;
-    const sess = this.sessions.get(token);
-    if (!sess || sess.expires < this.now()) {
-      this.sessions.delete(token);
-      return undefined;
-    }
-    sess.expires = this.now() + SESSION_TTL_MS;
-    return this.d.state.users.find((u) => u.userName === sess.userName);
-  }
-
-  handleSessionLogin(c: IsapiContext, method: string, path: string): IsapiResponse {
-    if (method === 'GET' && path === '/isapi/security/sessionlogin/capabilities') {
-      const userName = c.query.get('username') ?? '';
-      if (this.pending.size > 1000) this.pending.clear();
-      const sessionID = sha256hex(`${Math.random()}:${this.now()}:${userName}`);
-      const challenge = sha256hex(`${sessionID}:challenge`).slice(0, 32);
-      this.pending.set(sessionID, { userName, challenge, expires: this.now() + LOGIN_TTL_MS });
-      return this.d.xml(200, sessionLoginCapXml({ sessionID, challenge, iterations: ITERATIONS, isIrreversible: true, ...this.salts(userName) }));
-    }
-    if (method === 'POST' && path === '/isapi/security/sessionlogin') {
-      if (!this.d.state.activated) return this.d.rs(c, 'notActivated');
-      let body;
-      try {
-        body = parseSessionLogin(c.req.body);
-      } catch {
-        return this.d.rs(c, 'badXmlContent');
-      }
-      const p = this.pending.get(body.sessionID);
-      this.pending.delete(body.sessionID);
-      const userName = body.userName || p?.userName || '';
-      if (this.d.guard.lockedFor(userName) > 0) return this.d.loginFailed(userName, false, false);
-      const user = this.d.state.users.find((u) => u.userName === userName);
-      if (!p || p.expires < this.now() || p.userName !== userName || !user) return this.d.loginFailed(userName, true, false);
-      const want = sessionLoginHash({ userName, password: user.password, ...this.salts(userName), challenge: p.challenge, iterations: ITERATIONS });
-      if (want !== body.password.toLowerCase()) return this.d.loginFailed(userName, true, false);
-      this.d.guard.succeed(userName);
-      if (this.sessions.size > 1000) this.sessions.clear();
-      const token = sha256hex(`${body.sessionID}:${Math.random()}`);
-      this.sessions.set(token, { userName, expires: this.now() + SESSION_TTL_MS });
-      const res = this.d.ok(c);
-      res.headers['set-cookie'] = `${this.cookieName}=${token}; path=/; HttpOnly`;
-      return res;
-    }
-    return this.d.rs(c, 'notSupport', { http: 404 });
-  }
-
-  logout(c: IsapiContext): IsapiResponse {
-    const m = /WebSession_[0-9a-f]+=([0-9a-f]+)/.exec(c.req.headers.cookie ?? '');
-    if (m?.[1]) this.sessions.delete(m[1]);
-    return this.d.rs({ ...c, json: true }, 'ok');
   }
 
   // ------------------------------------------------------------------ JSON documents
@@ -199,7 +123,15 @@ export class AxProPanel {
   }
 
   // ------------------------------------------------------------------ routing
-  handle(c: IsapiContext, method: string, path: string): IsapiResponse {
+  /** After authentication: the AX Pro's own path families, or undefined to leave the request to the route table. */
+  route(c: IsapiContext): IsapiResponse | undefined {
+    if (c.path.startsWith('/isapi/securitycp')) return this.handle(c, c.method, c.path);
+    if (c.json && c.path.startsWith('/isapi/security/users')) return this.handleUsers(c, c.method, c.path);
+    if (c.path === '/isapi/security/sessionlogout') return this.sessions.logout(c);
+    return undefined;
+  }
+
+  private handle(c: IsapiContext, method: string, path: string): IsapiResponse {
     const s = this.s;
     const j = { ...c, json: true };
     if (method === 'GET') {
@@ -248,7 +180,7 @@ export class AxProPanel {
     return this.d.rs(c, 'ok');
   }
 
-  handleUsers(c: IsapiContext, method: string, path: string): IsapiResponse {
+  private handleUsers(c: IsapiContext, method: string, path: string): IsapiResponse {
     const j = { ...c, json: true };
     const body = (): UserWrite | null => {
       try {
@@ -267,15 +199,15 @@ export class AxProPanel {
       }
       if (method === 'POST') {
         const u = body();
-        return u ? this.d.addUser(j, u, AXPRO_LEVELS) : this.d.rs(j, 'badParameters');
+        return u ? addUser(this.d, j, u, AXPRO_LEVELS) : this.d.rs(j, 'badParameters');
       }
     }
     const m = /^\/isapi\/security\/users\/(\d+)$/.exec(path);
     if (m && method === 'PUT') {
       const u = body();
-      return u ? this.d.modifyUser(j, Number(m[1]), u, AXPRO_LEVELS) : this.d.rs(j, 'badParameters');
+      return u ? modifyUser(this.d, j, Number(m[1]), u, AXPRO_LEVELS) : this.d.rs(j, 'badParameters');
     }
-    if (m && method === 'DELETE') return this.d.deleteUser(j, Number(m[1]));
+    if (m && method === 'DELETE') return deleteUser(this.d, j, Number(m[1]));
     return this.d.rs(j, 'notSupport', { http: 404 });
   }
 

@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_REQUEST_AGE_MS, decodeEnvelope, encodeEnvelope } from './envelope';
+import { askingNodeId, isFresh, openReply, openRequest, openSigned, parseJsonObject, parsePresence, sealReply, sealRequest } from './exchange';
+
+const key = Buffer.alloc(32, 1);
+const other = Buffer.alloc(32, 2);
+const NOW = 1_700_000_000_000;
+
+describe('tunnel exchange', () => {
+  it('a sealed request opens with its key, within its age, and keeps the header order of the wire format', () => {
+    const { id, payload } = sealRequest(key, 'sk/n/node-1/res', NOW, { op: 'isapi', method: 'GET', path: '/ISAPI/System/deviceInfo', headers: {}, timeoutMs: 5000 }, Buffer.from('x'));
+    expect(Object.keys(decodeEnvelope(payload).header)).toEqual(['t', 'id', 'replyTo', 'ts', 'op', 'method', 'path', 'headers', 'timeoutMs', 'sig']);
+    expect(openRequest(payload, key, NOW + MAX_REQUEST_AGE_MS)).toMatchObject({ header: { id, replyTo: 'sk/n/node-1/res', op: 'isapi' }, body: Buffer.from('x') });
+    expect(openRequest(payload, other, NOW)).toBeNull(); // not signed with this key
+    expect(openRequest(payload, key, NOW + MAX_REQUEST_AGE_MS + 1)).toBeNull(); // too old: a replay
+    expect(openRequest(payload, key, NOW - MAX_REQUEST_AGE_MS - 1)).toBeNull(); // from the future
+    expect(openRequest(encodeEnvelope({ t: 'req', id: 'x', replyTo: 'sk/n/evil/res', ts: NOW, op: 'isapi' }), key, NOW)).toBeNull(); // unsigned
+    expect(openRequest(sealReply(key, 'x', NOW, { status: 200 }), key, NOW)).toBeNull(); // an answer is not a request
+  });
+
+  it('an answer opens only for a request waited for, signed with that request\'s key', () => {
+    const payload = sealReply(key, 'req-1', NOW, { status: 200, headers: { a: 'b' } }, Buffer.from('body'));
+    expect(Object.keys(decodeEnvelope(payload).header)).toEqual(['t', 'id', 'ts', 'status', 'headers', 'sig']);
+    expect(openReply(payload, (id) => (id === 'req-1' ? key : undefined))).toMatchObject({ header: { id: 'req-1', status: 200 }, body: Buffer.from('body') });
+    expect(openReply(payload, () => undefined)).toBeNull(); // nobody waits
+    expect(openReply(payload, () => other)).toBeNull(); // forged
+    expect(openReply(sealRequest(key, 'r', NOW, { op: 'isapi' }, Buffer.alloc(0)).payload, () => key)).toBeNull(); // a request is not an answer
+    expect(openSigned(payload, key)).toEqual(Buffer.from('body'));
+    expect(openSigned(payload, other)).toBeNull();
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        const b = Buffer.from(bytes);
+        expect(openRequest(b, key, NOW)).toBeNull();
+        expect(openReply(b, () => key)).toBeNull();
+        expect(openSigned(b, key)).toBeNull();
+        expect(() => parsePresence(b)).not.toThrow();
+        expect(() => parseJsonObject(b)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('clock skew: inclusive bound both ways', () => {
+    expect(isFresh(NOW, NOW + 1000, 1000)).toBe(true);
+    expect(isFresh(NOW + 1000, NOW, 1000)).toBe(true);
+    expect(isFresh(NOW, NOW + 1001, 1000)).toBe(false);
+    expect(isFresh(NOW + 1001, NOW, 1000)).toBe(false);
+  });
+
+  it('presence and JSON objects: shape only, null for anything else', () => {
+    const ok = { online: true, session: 's', ts: 1, proof: 'ab' };
+    expect(parsePresence(Buffer.from(JSON.stringify({ ...ok, extra: 1 })))).toEqual(ok);
+    for (const bad of ['', 'null', '[]', '"x"', '{"online":"yes","session":"s","ts":1,"proof":"ab"}', '{"online":true,"session":"s","ts":"1","proof":"ab"}']) {
+      expect(parsePresence(Buffer.from(bad)), bad).toBeNull();
+    }
+    expect(parseJsonObject(Buffer.from('{"a":1}'))).toEqual({ a: 1 });
+    expect(parseJsonObject(Buffer.from('[1]'))).toBeNull();
+  });
+
+  it('node ids: the given one when safe for a topic, else refused; random by default', () => {
+    expect(askingNodeId('api-1', 'node')).toBe('api-1');
+    expect(askingNodeId(undefined, 'hub')).toMatch(/^hub-[0-9a-f]{12}$/);
+    expect(() => askingNodeId('a/b', 'node')).toThrow(/nodeId/);
+    expect(() => askingNodeId('#', 'node')).toThrow(/nodeId/);
+  });
+});

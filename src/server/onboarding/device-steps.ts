@@ -1,0 +1,172 @@
+/**
+ * The I/O of adding one device: probe it, then do what `nextStep` decides — activate and follow it
+ * to its DHCP address, enable its cloud service and wait for it to register, verify its code — until
+ * a step ends the add; the insert writes the device, its audit row and a `device.added` event in one
+ * transaction (devices.serial is unique: a second insert is a no-op).
+ */
+import { AppError, isAppError } from '../../errors/app-error';
+import { serialMatches } from '../../protocol/qr';
+import type { UnitOfWork } from '../db/unit-of-work';
+import type { SecretBox } from '../security/secret-box';
+import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
+import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
+import type { CandidateSpec } from './candidates';
+import type { Credentials, DeviceReach } from './device-reach';
+import type { BatchRow, CandidateRow, ItemOutcome, ItemRow } from './onboarding.repository';
+import { alreadyAddedOutcome, errorJson, nextStep, pendingOutcome, type Decisions, type Done } from './next-step';
+import { placementKind, probeCandidate, probeContextFor, type Probe } from './probe';
+import { pollUntil, type Waiting } from './polling';
+
+export interface DeviceStepSettings {
+  /** How long a pending (offline) device waits to come online. */
+  pendingTtlMs: number;
+  cloudRegisterTimeoutMs: number;
+  /** How long to look for an activated device at its new (DHCP) address. */
+  followTimeoutMs: number;
+  /** Between looks at the device while following it or waiting for its registration. */
+  pollMs: number;
+}
+
+type Access = { host?: string; port?: number; creds?: Credentials; code?: string };
+
+export class DeviceSteps {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly reach: DeviceReach,
+    private readonly secrets: SecretBox,
+    private readonly waiting: Waiting,
+    private readonly settings: DeviceStepSettings,
+  ) {}
+
+  /** Take the item's device as far as it goes; `setStep` records (and renews the lease of) each step. */
+  async run(item: ItemRow, batch: BatchRow | undefined, cand: CandidateRow | undefined, setStep: (s: string) => Promise<void>): Promise<ItemOutcome> {
+    if (!batch || !cand) return { state: 'failed', step: 'starting', error: errorJson(new AppError('SITE_NOT_FOUND', 'The site was deleted while the device was being added.')) };
+    const secrets = cand.secretsSealed ? (JSON.parse(this.secrets.open(cand.secretsSealed, `candidate:${cand.scanId}`)) as { user?: string; password?: string; verificationCode?: string }) : {};
+    const decisions: Decisions = item.secretsSealed ? (JSON.parse(this.secrets.open(item.secretsSealed, `batch:${item.batchId}`)) as Decisions) : {};
+    const spec: CandidateSpec = {
+      name: cand.name,
+      ...(cand.serial ? { serial: cand.serial } : {}),
+      ...(cand.host && cand.probe.reachableVia === 'direct' ? { host: cand.host, port: cand.port ?? 80 } : {}),
+      ...(secrets.user ? { user: secrets.user } : {}),
+      ...(decisions.devicePassword && cand.probe.reachableVia === 'direct' && cand.probe.nextAction === 'enter_password' ? { password: decisions.devicePassword } : secrets.password ? { password: secrets.password } : {}),
+      ...(decisions.verificationCode ?? secrets.verificationCode ? { verificationCode: decisions.verificationCode ?? secrets.verificationCode } : {}),
+    };
+    const choice: Decisions = { ...decisions, ...(spec.verificationCode ? { verificationCode: spec.verificationCode } : {}) };
+    await setStep('probing');
+    const placement = (serial: string) => this.uow.read.onboarding.deviceBySerial(serial);
+    let p = await probeCandidate(spec, probeContextFor(this.reach, placement, batch));
+    const serial = p.serial ?? spec.serial ?? null;
+    const withSerial = (o: ItemOutcome): ItemOutcome => ({ ...o, serial: o.serial ?? serial });
+    const done: Done = {};
+
+    for (;;) {
+      const step = nextStep(p, choice, done);
+      switch (step.do) {
+        case 'end':
+          return withSerial(step.outcome);
+        case 'already_added':
+          return withSerial(alreadyAddedOutcome(step.where, step.where === 'this_site' ? await placement(serial!) : undefined, item.deviceId));
+        case 'wait_online':
+          return withSerial(pendingOutcome(this.waiting.clock.now(), item.pendingUntil, this.settings.pendingTtlMs));
+        case 'activate': {
+          await setStep('activating');
+          try {
+            await this.reach.lanClient(p.host!, p.port!).activate(step.adminPassword);
+            await this.auditDeviceChange('device.activate', batch, serial);
+          } catch (e) {
+            if (!isAppError(e, 'DEVICE_ALREADY_ACTIVATED')) throw e;
+          }
+          await setStep('enabling_dhcp');
+          await this.reach.lanClient(p.host!, p.port!, { user: 'admin', password: step.adminPassword }).setDhcp();
+          await setStep('following');
+          p = await this.follow(serial!, p);
+          done.activated = true;
+          break;
+        }
+        case 'enable_cloud':
+          await setStep('enabling_cloud');
+          await this.reach.lanClient(p.host!, p.port!, step.creds).enableCloud(step.code);
+          await this.auditDeviceChange('device.cloud.enable', batch, serial);
+          await setStep('waiting_registration');
+          await this.waitForRegistration(serial!);
+          p = { ...p, reachableVia: 'cloud', cloudEnabled: true, cloudRegistered: true };
+          done.cloudEnabled = true;
+          break;
+        case 'check_cloud':
+          if ((await this.reach.cloudStatus(serial!))?.online) p = { ...p, reachableVia: 'cloud', cloudRegistered: true };
+          done.cloudChecked = true;
+          break;
+        case 'add_cloud': {
+          await setStep('verifying_code');
+          const full = (await this.reach.cloudStatus(serial!))?.serial ?? serial!;
+          if (!(await this.reach.verifyCloudCode(full, step.code))) return withSerial({ state: 'failed', step: 'verifying_code', error: errorJson(new AppError('VERIFICATION_CODE_INVALID')) });
+          try {
+            const info = await this.reach.cloudClient(full).deviceInfo();
+            p = { ...p, serial: info.serialNumber, model: info.model, deviceType: info.deviceType, firmware: { ...p.firmware, version: info.firmwareVersion } };
+          } catch {
+            // Registration data is enough to add it; details refresh with health monitoring.
+          }
+          return this.insert(item, batch, { ...p, serial: full }, 'cloud', { code: step.code, ...(step.creds ? { creds: step.creds } : {}) }, cand.name);
+        }
+        case 'add_direct':
+          return this.insert(item, batch, p, 'direct', { host: spec.host!, port: spec.port ?? 80, creds: { user: spec.user!, password: spec.password! } }, cand.name);
+        case 'add_lan':
+          return this.insert(item, batch, p, 'agent', { host: p.host!, port: p.port!, creds: step.creds }, cand.name);
+      }
+    }
+  }
+
+  /** A change made to a device before it is added: audited by serial (it has no id yet), never with its secrets. */
+  private async auditDeviceChange(action: 'device.activate' | 'device.cloud.enable', batch: BatchRow, serial: string | null): Promise<void> {
+    await this.uow.read.audit.record({ companyId: batch.companyId, actorId: batch.createdBy, actorEmail: null, action, targetType: 'device', targetId: serial, outcome: 'success', details: { serial, siteId: batch.siteId, batchId: batch.id } });
+  }
+
+  /** An activated device switched to DHCP: find it again by serial on the LAN. */
+  private async follow(serial: string, before: Probe): Promise<Probe> {
+    const found = await pollUntil(this.waiting, { timeoutMs: this.settings.followTimeoutMs, intervalMs: this.settings.pollMs }, async () => {
+      const lan = await this.reach.discoverLan().catch(() => null);
+      return lan?.find((x) => serialMatches(x.serial, serial) && x.activated);
+    });
+    if (found) return { ...before, host: found.ipv4Address, port: found.httpPort, activated: true, cloudEnabled: found.cloudEnabled, online: true };
+    throw new AppError('DEVICE_OFFLINE', 'The device was activated but did not come back on the network after switching to DHCP.', { hint: 'Check that the network has a DHCP server, then scan the device again.' });
+  }
+
+  private async waitForRegistration(serial: string): Promise<void> {
+    const online = await pollUntil(this.waiting, { timeoutMs: this.settings.cloudRegisterTimeoutMs, intervalMs: this.settings.pollMs }, async () => ((await this.reach.cloudStatus(serial))?.online ? true : undefined));
+    if (!online) throw new AppError('CLOUD_REGISTRATION_TIMEOUT');
+  }
+
+  private async insert(item: ItemRow, batch: BatchRow, p: Probe, via: 'cloud' | 'direct' | 'agent', access: Access, candName: string): Promise<ItemOutcome> {
+    const serial = p.serial!;
+    const family = deviceFamily(p.deviceType ?? '', p.model ?? '');
+    const verdict = p.firmware.version ? firmwareVerdict(p.firmware.version, family) : null;
+    const out = await this.uow.tx(async ({ onboarding, audit, events }): Promise<ItemOutcome | null> => {
+      if (!(await onboarding.siteExists(batch.siteId))) return { state: 'failed', step: 'adding', error: errorJson(new AppError('SITE_NOT_FOUND', 'The site was deleted while the device was being added.')) };
+      const id = await onboarding.insertDevice({
+        companyId: batch.companyId,
+        siteId: batch.siteId,
+        serial,
+        name: candName && candName !== serial ? candName : (p.model ?? serial),
+        type: family,
+        model: p.model ?? '',
+        firmwareVersion: p.firmware.version ?? '',
+        firmwareCompatible: verdict?.compatible ?? null,
+        addedVia: via,
+        host: access.host ?? null,
+        port: access.port ?? null,
+        credentialsSealed: access.creds ? this.secrets.seal(JSON.stringify(access.creds), `device:${serial}`) : null,
+        verificationCodeSealed: access.code ? this.secrets.seal(access.code, `device-code:${serial}`) : null,
+        addedBy: batch.createdBy,
+        status: 'online',
+      });
+      if (!id) return null; // someone else added it first: report what is there
+      await onboarding.setItemDevice(item.id, id);
+      await audit.record({ companyId: batch.companyId, actorId: batch.createdBy, actorEmail: null, action: 'device.add', targetType: 'device', targetId: id, outcome: 'success', details: { serial, via, siteId: batch.siteId, batchId: item.batchId } });
+      await events.append(batch.companyId, DOMAIN_EVENT_TYPES.deviceAdded, { deviceId: id, siteId: batch.siteId, family, firmwareCompatible: verdict?.compatible ?? null, wasPending: item.pendingUntil !== null, notifyUserId: batch.createdBy });
+      return { state: 'added', step: 'done', deviceId: id, serial, error: null };
+    });
+    if (out) return out;
+    const existing = await this.uow.read.onboarding.deviceBySerial(serial);
+    return { ...alreadyAddedOutcome(existing ? placementKind(existing, batch.companyId, batch.siteId) : 'this_site', existing, item.deviceId), serial };
+  }
+}

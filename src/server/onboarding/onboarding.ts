@@ -1,0 +1,62 @@
+/**
+ * Onboarding, composed: scanning (scan.service.ts), batches and their progress (batch.service.ts,
+ * batch-progress.ts) and the durable per-device job (device-job.ts over device-steps.ts, whose
+ * decisions are the pure next-step.ts). Everything is built here from its constructor's arguments.
+ */
+import type { UnitOfWork } from '../db/unit-of-work';
+import type { Clock } from '../lib/clock';
+import type { SecretBox } from '../security/secret-box';
+import { BatchProgress } from './batch-progress';
+import { BatchService, type Enqueue } from './batch.service';
+import { DeviceJob } from './device-job';
+import type { DeviceReach } from './device-reach';
+import { DeviceSteps, type DeviceStepSettings } from './device-steps';
+import { timerSleep, type Sleep } from './polling';
+import { ScanService, type ScanSettings } from './scan.service';
+
+export interface OnboardingSettings extends ScanSettings, DeviceStepSettings {
+  /** How long a job's claim on an item holds (renewed while it runs). */
+  leaseMs: number;
+  /** How often a progress stream reads its batch again. */
+  progressPollMs: number;
+  /** How long one progress stream stays open at most. */
+  progressMaxMs: number;
+}
+
+export interface OnboardingDeps {
+  uow: UnitOfWork;
+  reach: DeviceReach;
+  secrets: SecretBox;
+  clock: Clock;
+  /** Pauses between polls (default: real timers). */
+  sleep?: Sleep;
+  settings: OnboardingSettings;
+  /** Queues the `onboarding.device` job of each item. */
+  enqueue: Enqueue;
+  /** A domain event for the notifier was committed. */
+  eventsRecorded: () => void;
+}
+
+export interface Onboarding {
+  /** How onboarding reaches devices (device cloud, LAN through the site agent, direct). */
+  reach: DeviceReach;
+  scans: ScanService;
+  batches: BatchService;
+  progress: BatchProgress;
+  /** The `onboarding.device` job, its continuations and the sweep. */
+  job: DeviceJob;
+}
+
+export function createOnboarding(d: OnboardingDeps): Onboarding {
+  const s = d.settings;
+  const waiting = { clock: d.clock, sleep: d.sleep ?? timerSleep };
+  const batches = new BatchService(d.uow, d.secrets, d.enqueue);
+  const steps = new DeviceSteps(d.uow, d.reach, d.secrets, waiting, s);
+  return {
+    reach: d.reach,
+    scans: new ScanService(d.uow, d.reach, d.secrets, d.clock, s),
+    batches,
+    progress: new BatchProgress(batches, waiting, { pollMs: s.progressPollMs, maxMs: s.progressMaxMs }),
+    job: new DeviceJob(d.uow, steps, waiting, s, { enqueue: d.enqueue, eventsRecorded: d.eventsRecorded }),
+  };
+}
