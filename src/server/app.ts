@@ -1,7 +1,7 @@
 /**
  * Composition root: `buildApp(config)` opens storage, runs migrations, starts the broker and job
  * queue, wires services into routes, and returns a Fastify instance that is not yet listening.
- * `app.close()` shuts everything down in order (see main.ts for SIGTERM).
+ * `app.close()` shuts everything down in order (src/start/run.ts calls it on SIGTERM).
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
