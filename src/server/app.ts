@@ -1,7 +1,7 @@
 /**
  * Composition root: `buildApp(config)` opens storage, runs migrations, starts the broker and job
  * queue, wires services into routes, and returns a Fastify instance that is not yet listening.
- * `app.close()` shuts everything down in order (see main.ts for SIGTERM).
+ * `app.close()` shuts everything down in order (src/start/run.ts calls it on SIGTERM).
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
@@ -31,6 +31,7 @@ import { authRoutes } from './auth/auth.routes';
 import { installerRoutes } from './installers/installer.routes';
 import { siteRoutes } from './sites/site.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { AuditService } from './audit/audit.service';
 import { systemRoutes } from './system/system.routes';
 import { JobQueue } from './jobs/job-queue';
 import { createJobHandlers } from './jobs/handlers';
@@ -193,8 +194,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       enqueue,
       eventsRecorded,
     });
-    const devices = new DeviceService(uow, database.db, secrets);
-    const notifications = new NotificationService(database.db, clock);
+    const devices = new DeviceService(uow, secrets);
+    const notifications = new NotificationService(uow, clock);
     await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications }));
     cleanups.push(() => jobs.stop());
 
@@ -276,13 +277,13 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     authRoutes(app, { auth, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
     installerRoutes(app, { installers, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     siteRoutes(app, { sites });
-    auditRoutes(app, { uow });
+    auditRoutes(app, { audit: new AuditService(uow) });
     onboardingRoutes(app, {
       onboarding,
       decodeImage: async (buf) => (await decodeImageBuffer(buf, { maxBytes: config.uploadLimitBytes })).codes.map((c) => c.text),
     });
     deviceRoutes(app, { devices });
-    notificationRoutes(app, { notifications, clock });
+    notificationRoutes(app, { notifications });
     const webServed = await webRoutes(app);
 
     const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, webServed };
