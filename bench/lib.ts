@@ -20,3 +20,12 @@ export async function reachable(host: string, port: number): Promise<boolean> {
     setTimeout(() => done(false), 1000).unref();
   });
 }
+
+/** Exit with status 3 (and say so) if the run is still going after `ms`: a hung benchmark leaves. */
+export function exitAfter(ms: number): void {
+  const guard = setTimeout(() => {
+    process.stderr.write(`bench: still running after ${ms / 1000} s, giving up\n`);
+    process.exit(3);
+  }, ms);
+  guard.unref();
+}

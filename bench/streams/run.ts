@@ -16,7 +16,7 @@ import { OnboardingRepository } from '../../src/server/onboarding/onboarding.rep
 import type { Probe } from '../../src/server/onboarding/probe';
 import { buildInstaller, buildSite, setupCompany, type TestCompany } from '../../test/helpers/factories';
 import { startTestPlatform } from '../../test/helpers/platform';
-import { arg } from '../lib';
+import { arg, exitAfter } from '../lib';
 
 const STREAMS = Number(arg('streams', '40'));
 const CLIENTS = Number(arg('clients', '20'));
@@ -26,11 +26,7 @@ const DEVICES = Number(arg('devices', '50'));
 const PER_USER = 5;
 const HARD_LIMIT_MS = 5 * 60_000;
 
-const guard = setTimeout(() => {
-  process.stderr.write(`bench: still running after ${HARD_LIMIT_MS / 1000} s, giving up\n`);
-  process.exit(3);
-}, HARD_LIMIT_MS);
-guard.unref();
+exitAfter(HARD_LIMIT_MS);
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 

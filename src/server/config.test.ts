@@ -39,6 +39,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ JOB_POOL_MAX: '8', ONBOARDING_LEASE_SECONDS: '30', PROGRESS_POLL_MS: '1000' })).toMatchObject({ jobPoolMax: 8, onboardingLeaseSeconds: 30, progressPollMs: 1000 });
   });
 
+  it('caps progress streams per user and per node, and checks their access every 30 s, unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ progressStreamsPerUser: 5, progressStreamsPerNode: 200, progressAccessCheckSeconds: 30 });
+    expect(loadConfig({ PROGRESS_STREAMS_PER_USER: '2', PROGRESS_STREAMS_PER_NODE: '50', PROGRESS_ACCESS_CHECK_SECONDS: '5' })).toMatchObject({ progressStreamsPerUser: 2, progressStreamsPerNode: 50, progressAccessCheckSeconds: 5 });
+    // 0 would refuse every stream or check access in a busy loop.
+    expect(() => loadConfig({ PROGRESS_STREAMS_PER_USER: '0', PROGRESS_ACCESS_CHECK_SECONDS: '0' })).toThrow(/PROGRESS_STREAMS_PER_USER: must be at least 1[\s\S]*PROGRESS_ACCESS_CHECK_SECONDS: must be at least 1/);
+  });
+
   it('refuses zero where zero would stall the feature', () => {
     expect(() => loadConfig({ ONBOARDING_PROBE_CONCURRENCY: '0', JOB_POOL_MAX: '0' })).toThrow(/ONBOARDING_PROBE_CONCURRENCY: must be at least 1[\s\S]*JOB_POOL_MAX: must be at least 1/);
     expect(loadConfig({ ONBOARDING_JOB_RETRY_LIMIT: '0' }).onboardingJobRetryLimit).toBe(0);
