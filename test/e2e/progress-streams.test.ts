@@ -15,12 +15,17 @@ import { buildInstaller, buildSite, setupCompany, type TestCompany } from '../he
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
 const PER_USER = 2;
+/** Longer than any wait here: only the node's listener can change or end a stream. */
+const NEVER_SECONDS = 3600;
 let p: TestPlatform;
 let company: TestCompany;
 
 beforeAll(async () => {
-  // A short access check so that the embedded database (no NOTIFY) ends streams soon too.
-  p = await startTestPlatform({ listen: true, config: { progressStreamsPerUser: PER_USER, progressAccessCheckSeconds: 1 } });
+  // On PostgreSQL, changes and access changes must come through LISTEN/NOTIFY: the periodic check
+  // never runs during a test. The embedded database delivers no NOTIFY: its streams see access
+  // changes at the periodic check, here every second (changes come from the shared poller).
+  const accessCheckSeconds = process.env.DATABASE_URL ? NEVER_SECONDS : 1;
+  p = await startTestPlatform({ listen: true, config: { progressStreamsPerUser: PER_USER, progressAccessCheckSeconds: accessCheckSeconds } });
   company = await setupCompany(p.app, p.setupToken);
 });
 afterAll(async () => p?.close());
@@ -157,11 +162,11 @@ describe('progress streams', () => {
 });
 
 describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL', () => {
-  // The stream is on the second node, whose access check (30 s) is longer than any wait here:
-  // what ends or changes it can only come from the first node through LISTEN/NOTIFY.
+  // The stream is on the second node, whose periodic check never runs during a test: what ends or
+  // changes it can only come from the first node through LISTEN/NOTIFY.
   let second: TestPlatform;
   beforeAll(async () => {
-    second = await startTestPlatform({ listen: true, config: { databaseUrl: p.config.databaseUrl, progressAccessCheckSeconds: 30 } });
+    second = await startTestPlatform({ listen: true, config: { databaseUrl: p.config.databaseUrl, progressAccessCheckSeconds: NEVER_SECONDS } });
   });
   afterAll(async () => second?.close());
 

@@ -190,6 +190,21 @@ describe('batch progress stream', () => {
     expect(h.progress.open).toBe(0);
   });
 
+  it('a passing access check is not a poll: it reads and sends nothing', async () => {
+    const h = await harness();
+    const a = await h.open(alice);
+    await a.next('batch');
+    await flush();
+    const reads = h.reads();
+    const sent = a.sent.length;
+    h.set(view(['running']));
+    h.tick();
+    await flush();
+    expect(h.reads()).toBe(reads);
+    expect(a.sent.length).toBe(sent);
+    a.leave();
+  });
+
   it('ends with signed_out when the periodic check finds the session gone', async () => {
     const h = await harness();
     const a = await h.open(alice);

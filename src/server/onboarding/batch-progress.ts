@@ -235,25 +235,31 @@ export class BatchProgress {
         continue;
       }
       const next = await this.nextView(f, last, opts.credentials);
-      if (next === undefined) continue;
+      if (next === undefined || next === last) continue;
       if (JSON.stringify(next.items) !== JSON.stringify(last.items)) emit(next);
       last = next;
     }
   }
 
-  /** The batch again: with access checked when asked to, else shared with its other streams. Undefined when the stream must end (f.ended says why). */
+  /**
+   * Checks access again when asked to, and reads the batch again (shared with its other streams)
+   * when it changed. Only signals change what a stream shows: the access check is not a poll.
+   * Undefined when the stream must end (f.ended says why).
+   */
   private async nextView(f: Follower, last: BatchView, credentials: Credentials): Promise<BatchView | undefined> {
-    const recheck = f.recheck;
+    const { recheck, changed } = f;
     f.recheck = false;
     f.changed = false;
     try {
-      if (!recheck) return await this.read(last);
-      const who = await this.authenticate(credentials);
-      if (!who) {
-        f.stop('signed_out');
-        return undefined;
+      if (recheck) {
+        const who = await this.authenticate(credentials);
+        if (!who) {
+          f.stop('signed_out');
+          return undefined;
+        }
+        await this.batches.batchStatus(who, f.batchId);
       }
-      return await this.batches.batchStatus(who, f.batchId);
+      return changed ? await this.read(last) : last;
     } catch (e) {
       // Not found or forbidden now: the site, the batch or the assignment went away.
       f.stop(isAppError(e) && e.status < 500 ? 'access_lost' : 'unavailable');
