@@ -51,7 +51,8 @@ import { deviceRoutes } from './devices/device.routes';
 import { NotificationService } from './notifications/notification.service';
 import { notificationRoutes } from './notifications/notification.routes';
 import multipart from '@fastify/multipart';
-import { decodeImageBuffer } from '../qr-image/decode-image';
+import { DecodePool } from '../qr-image/decode-pool';
+import { PhotoDecodes } from './onboarding/photo-decode';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -80,6 +81,8 @@ export interface Platform {
   /** Scans, batches and their progress, the per-device job; `onboarding.reach` finds devices. */
   onboarding: Onboarding;
   notifications: NotificationService;
+  /** Photo uploads in progress, per user and in all (their limits; decoding in a worker pool). */
+  photos: PhotoDecodes;
   /** The web app (dist/web) is served at / — false when it was not built. */
   webServed: boolean;
 }
@@ -263,15 +266,15 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     installerRoutes(app, { installers, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     siteRoutes(app, { sites });
     auditRoutes(app, { uow });
-    onboardingRoutes(app, {
-      onboarding,
-      decodeImage: async (buf) => (await decodeImageBuffer(buf, { maxBytes: config.uploadLimitBytes })).codes.map((c) => c.text),
-    });
+    const decodePool = new DecodePool({ size: config.photoDecodeWorkers, options: { maxBytes: config.uploadLimitBytes, maxPixels: config.photoMaxPixels } });
+    cleanups.push(() => decodePool.close());
+    const photos = new PhotoDecodes(decodePool, { perUser: config.photoDecodesPerUser, max: config.photoDecodesMax });
+    onboardingRoutes(app, { onboarding, photos });
     deviceRoutes(app, { devices });
     notificationRoutes(app, { notifications, clock });
     const webServed = await webRoutes(app);
 
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, webServed };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, photos, webServed };
     app.decorate('platform', platform);
 
     return app;

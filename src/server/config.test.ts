@@ -44,6 +44,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONBOARDING_JOB_RETRY_LIMIT: '0' }).onboardingJobRetryLimit).toBe(0);
   });
 
+  it('limits photo decodes per user and per node (issue 13)', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ photoMaxPixels: 50_000_000, photoDecodesPerUser: 2, photoDecodesMax: 8 });
+    expect(c.photoDecodeWorkers).toBeGreaterThanOrEqual(1);
+    expect(loadConfig({ PHOTO_DECODE_WORKERS: '3', PHOTO_DECODES_PER_USER: '1', PHOTO_DECODES_MAX: '4', PHOTO_MAX_PIXELS: '20000000' })).toMatchObject({
+      photoDecodeWorkers: 3, photoDecodesPerUser: 1, photoDecodesMax: 4, photoMaxPixels: 20_000_000,
+    });
+    expect(() => loadConfig({ PHOTO_DECODE_WORKERS: '0', PHOTO_DECODES_PER_USER: '0' })).toThrow(/PHOTO_DECODE_WORKERS: must be at least 1[\s\S]*PHOTO_DECODES_PER_USER: must be at least 1/);
+    expect(() => loadConfig({ PHOTO_DECODES_PER_USER: '5', PHOTO_DECODES_MAX: '4' })).toThrow(/PHOTO_DECODES_MAX: must be at least PHOTO_DECODES_PER_USER/);
+  });
+
   it('documents every variable in .env.example', () => {
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));

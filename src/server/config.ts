@@ -2,6 +2,7 @@
  * Configuration is read once at boot from the environment, validated into a frozen typed object,
  * and fails with a list of every problem. Every variable is documented in .env.example.
  */
+import { availableParallelism } from 'node:os';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -25,6 +26,10 @@ const EnvSchema = Type.Object({
   LOGIN_LOCKOUT_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   UPLOAD_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_MAX_PIXELS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_DECODE_WORKERS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_DECODES_PER_USER: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_DECODES_MAX: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   TRUST_PROXY: Type.Optional(Bool),
   DEMO_FLEET: Type.Optional(Bool),
   DEMO_FLEET_COUNT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -57,6 +62,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.propert
 const POSITIVE = [
   'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
   'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
+  'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX',
 ] as const;
 
 export interface Config {
@@ -80,6 +86,14 @@ export interface Config {
   loginLockoutMinutes: number;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** Largest uploaded photo in pixels (from its header); larger ones are refused, above 16 MP they are decoded downscaled. */
+  photoMaxPixels: number;
+  /** Worker threads decoding photos at once (default: half the cores, at least 1). */
+  photoDecodeWorkers: number;
+  /** Photo uploads one user may have in progress (read, waiting or decoding); more get 429. */
+  photoDecodesPerUser: number;
+  /** Photo uploads in progress on this node for all users together; more get 429. */
+  photoDecodesMax: number;
   trustProxy: boolean;
   demoFleet: boolean;
   demoFleetCount: number;
@@ -149,6 +163,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const demoFleetPort = int(e.DEMO_FLEET_PORT, 18840);
   if (demoFleetPort > 65535) problems.push('DEMO_FLEET_PORT: must be at most 65535');
   for (const key of POSITIVE) if (e[key] !== undefined && int(e[key], 1) < 1) problems.push(`${key}: must be at least 1`);
+  const photoDecodesPerUser = int(e.PHOTO_DECODES_PER_USER, 2);
+  const photoDecodesMax = int(e.PHOTO_DECODES_MAX, 8);
+  if (photoDecodesMax < photoDecodesPerUser) problems.push('PHOTO_DECODES_MAX: must be at least PHOTO_DECODES_PER_USER (one user would fill the node)');
   if (problems.length > 0) throw new ConfigError(problems);
   const host = e.HOST ?? '127.0.0.1';
   return Object.freeze({
@@ -169,6 +186,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginLockoutMinutes: int(e.LOGIN_LOCKOUT_MINUTES, 15),
     bodyLimitBytes: int(e.BODY_LIMIT_BYTES, 1024 * 1024),
     uploadLimitBytes: int(e.UPLOAD_LIMIT_BYTES, 10 * 1024 * 1024),
+    photoMaxPixels: int(e.PHOTO_MAX_PIXELS, 50_000_000),
+    // Half the cores: photo decoding never takes every core from the API.
+    photoDecodeWorkers: int(e.PHOTO_DECODE_WORKERS, Math.max(1, Math.floor(availableParallelism() / 2))),
+    photoDecodesPerUser,
+    photoDecodesMax,
     trustProxy: bool(e.TRUST_PROXY, false),
     demoFleet: bool(e.DEMO_FLEET, true),
     demoFleetCount: int(e.DEMO_FLEET_COUNT, 8),

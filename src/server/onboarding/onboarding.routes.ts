@@ -6,6 +6,7 @@ import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema'
 import { requireActor } from '../http/access';
 import { AppError } from '../../errors/app-error';
 import type { Onboarding } from './onboarding';
+import { readPhotoScan, type PhotoDecodes } from './photo-decode';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String(), hint: Type.String() }));
@@ -81,7 +82,7 @@ const BatchResponse = Type.Object({
   ),
 });
 
-export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 'scans' | 'batches' | 'progress'>; decodeImage?: (buf: Buffer) => Promise<string[]> }): void {
+export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 'scans' | 'batches' | 'progress'>; photos?: Pick<PhotoDecodes, 'admit'> }): void {
   const { scans, batches, progress } = deps.onboarding;
 
   app.post('/api/sites/:id/scans', {
@@ -89,7 +90,7 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     schema: {
       tags: ['onboarding'],
       summary: 'Scan a device QR code for a site: classify it and probe every device it names',
-      description: 'Send the QR text as JSON `{ text }`, or a photo as multipart/form-data (field `image`, optional field `qrPassword`) to decode on the server.',
+      description: 'Send the QR text as JSON `{ text }`, or a photo as multipart/form-data (file `image`, optional text field `qrPassword`; any other part is refused with 400 UPLOAD_FIELD_UNKNOWN) to decode on the server. Photo decodes are limited per user and per server: beyond that, 429 IMAGE_DECODE_BUSY with Retry-After.',
       params: IdParams,
       // JSON with the text, or a photo as multipart (validated by the multipart limits and the decoder).
       body: {
@@ -106,15 +107,13 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     let text: string | undefined = json?.text;
     let qrPassword = json?.qrPassword;
     if (req.isMultipart()) {
-      if (!deps.decodeImage) throw new AppError('QR_DECODER_UNAVAILABLE');
-      for await (const part of req.parts()) {
-        if (part.type === 'file' && part.fieldname === 'image') {
-          const codes = await deps.decodeImage(await part.toBuffer());
-          if (codes.length === 0) throw new AppError('QR_NOT_FOUND');
-          text = codes[0];
-        } else if (part.type === 'field' && part.fieldname === 'qrPassword') {
-          qrPassword = String(part.value);
-        }
+      if (!deps.photos) throw new AppError('QR_DECODER_UNAVAILABLE');
+      // The place is taken before the upload is read: a user over the limit gets 429 at once.
+      const place = deps.photos.admit(actor.id);
+      try {
+        ({ text, qrPassword } = await readPhotoScan(req.parts(), place));
+      } finally {
+        place.release();
       }
     }
     if (!text) throw new AppError('VALIDATION_FAILED', 'The scan has no QR text and no photo.', { hint: 'Send JSON { "text": "<QR text>" }, or multipart/form-data with the photo in the field "image".' });
