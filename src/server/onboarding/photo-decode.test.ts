@@ -94,6 +94,17 @@ describe('readPhotoScan', () => {
     }
   });
 
+  it('refuses a part sent twice, and more parts than the multipart limits allow', async () => {
+    const p = place(['A12345678']);
+    const twice = partsThenStall([{ type: 'field', fieldname: 'qrPassword', value: 'a' } as never, { type: 'field', fieldname: 'qrPassword', value: 'b' } as never]);
+    expect(await readPhotoScan(twice, p).catch((x: unknown) => x)).toMatchObject({ code: 'UPLOAD_FIELD_UNKNOWN', message: expect.stringMatching(/"qrPassword" more than once/) });
+    async function* overLimit(): AsyncGenerator<Multipart> {
+      yield* [];
+      throw Object.assign(new Error('reach fields limit'), { code: 'FST_FIELDS_LIMIT', statusCode: 413 });
+    }
+    expect(await readPhotoScan(overLimit(), p).catch((x: unknown) => x)).toMatchObject({ code: 'UPLOAD_FIELD_UNKNOWN', details: { problem: 'FST_FIELDS_LIMIT' } });
+  });
+
   it('reads the photo and the QR password; a photo without a code is QR_NOT_FOUND', async () => {
     const file = { type: 'file' as const, fieldname: 'image', toBuffer: async () => Buffer.from('png') };
     async function* parts(list: unknown[]): AsyncGenerator<Multipart> {

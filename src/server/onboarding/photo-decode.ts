@@ -71,29 +71,43 @@ export class PhotoDecodes {
 /** The multipart fields of a photo scan: the photo as a file, the QR password as a text field. */
 const EXPECTED = { image: 'file', qrPassword: 'field' } as const;
 
+/** @fastify/multipart's errors for more parts than its limits allow (app.ts: one file, a few fields). */
+const TOO_MANY_PARTS = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT', 'FST_PROTO_VIOLATION']);
+
+function unexpected(message: string, details: Record<string, unknown>): AppError {
+  return new AppError('UPLOAD_FIELD_UNKNOWN', `${message}: send the photo as the file "image" and, for a protected code, the text field "qrPassword".`, { details: { ...details, expected: EXPECTED } });
+}
+
 /**
  * Reads a photo scan's multipart parts: decodes the photo in the place given and returns the first
- * code's text. A part that is not expected (another name, or a file where a text field belongs) is
- * refused at once: an unread file part would otherwise stall the upload forever.
+ * code's text. A part that is not expected (another name, a file where a text field belongs, or one
+ * sent twice) is refused at once: an unread file part would otherwise stall the upload forever.
  */
 export async function readPhotoScan(parts: AsyncIterable<Multipart>, place: PhotoPlace): Promise<{ text: string | undefined; qrPassword: string | undefined }> {
   let text: string | undefined;
   let qrPassword: string | undefined;
-  for await (const part of parts) {
-    const expected = (EXPECTED as Record<string, string | undefined>)[part.fieldname];
-    if (expected !== part.type) {
-      const what = expected ? `"${part.fieldname}" must be a ${expected === 'file' ? 'file' : 'text field'}` : `"${part.fieldname}" is not expected here`;
-      throw new AppError('UPLOAD_FIELD_UNKNOWN', `The upload's ${part.type === 'file' ? 'file' : 'field'} ${what}: send the photo as the file "image" and, for a protected code, the text field "qrPassword".`, {
-        details: { field: part.fieldname, type: part.type, expected: EXPECTED },
-      });
+  const seen = new Set<string>();
+  try {
+    for await (const part of parts) {
+      const expected = (EXPECTED as Record<string, string | undefined>)[part.fieldname];
+      const details = { field: part.fieldname, type: part.type };
+      if (expected !== part.type) {
+        throw unexpected(`The upload's ${part.type === 'file' ? 'file' : 'field'} ${expected ? `"${part.fieldname}" must be a ${expected === 'file' ? 'file' : 'text field'}` : `"${part.fieldname}" is not expected here`}`, details);
+      }
+      if (seen.has(part.fieldname)) throw unexpected(`The upload has "${part.fieldname}" more than once`, details);
+      seen.add(part.fieldname);
+      if (part.type === 'file') {
+        const codes = await place.decode(await part.toBuffer());
+        if (codes.length === 0) throw new AppError('QR_NOT_FOUND');
+        text = codes[0];
+      } else {
+        qrPassword = String(part.value);
+      }
     }
-    if (part.type === 'file') {
-      const codes = await place.decode(await part.toBuffer());
-      if (codes.length === 0) throw new AppError('QR_NOT_FOUND');
-      text = codes[0];
-    } else {
-      qrPassword = String(part.value);
-    }
+  } catch (e) {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && TOO_MANY_PARTS.has(code)) throw unexpected('The upload has more parts than a photo scan takes', { problem: code });
+    throw e;
   }
   return { text, qrPassword };
 }
