@@ -145,6 +145,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         writer: true,
         allowFirstRegistration: true,
         requestTimeoutMs: config.deviceTimeoutMs,
+        presenceGraceMs: config.presenceGraceSeconds * 1000,
         verifyAgentToken: async (token) => {
           const t = await uow.read.onboarding.findAgentToken(hashToken(token));
           return t ? { ...(t.siteId ? { siteId: t.siteId } : {}) } : null;

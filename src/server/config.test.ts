@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ JOB_POOL_MAX: '8', ONBOARDING_LEASE_SECONDS: '30', PROGRESS_POLL_MS: '1000' })).toMatchObject({ jobPoolMax: 8, onboardingLeaseSeconds: 30, progressPollMs: 1000 });
   });
 
+  it('gives devices 60 s to show up again after a broker restart, and never 0 (everything would go offline at once)', () => {
+    expect(loadConfig({}).presenceGraceSeconds).toBe(60);
+    expect(loadConfig({ PRESENCE_GRACE_SECONDS: '5' }).presenceGraceSeconds).toBe(5);
+    expect(() => loadConfig({ PRESENCE_GRACE_SECONDS: '0' })).toThrow(/PRESENCE_GRACE_SECONDS: must be at least 1/);
+  });
+
   it('refuses zero where zero would stall the feature', () => {
     expect(() => loadConfig({ ONBOARDING_PROBE_CONCURRENCY: '0', JOB_POOL_MAX: '0' })).toThrow(/ONBOARDING_PROBE_CONCURRENCY: must be at least 1[\s\S]*JOB_POOL_MAX: must be at least 1/);
     expect(loadConfig({ ONBOARDING_JOB_RETRY_LIMIT: '0' }).onboardingJobRetryLimit).toBe(0);

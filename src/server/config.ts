@@ -36,6 +36,7 @@ const EnvSchema = Type.Object({
   DEMO_FLEET_PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
   SADP_TARGETS: Type.Optional(Type.String({ pattern: '^(multicast|none|[0-9.]+:[0-9]{1,5}(,[0-9.]+:[0-9]{1,5})*)$' })),
   DEVICE_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PRESENCE_GRACE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PENDING_TTL_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   CLOUD_REGISTER_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ONBOARDING_RETRY_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -60,7 +61,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.propert
 
 /** Variables that must be at least 1 (0 would stall or switch the feature off by accident). */
 const POSITIVE = [
-  'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
+  'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'PRESENCE_GRACE_SECONDS', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
   'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
   'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX',
 ] as const;
@@ -102,6 +103,11 @@ export interface Config {
   /** Where the embedded site agent sends SADP probes: the multicast group, none, or host:port list. */
   sadpTargets: 'multicast' | Array<{ address: string; port: number }>;
   deviceTimeoutMs: number;
+  /**
+   * After the platform (re)connects to the broker (a broker restart, a lost link, the server
+   * starting), devices that were online must reconnect within this long or are marked offline.
+   */
+  presenceGraceSeconds: number;
   pendingTtlMinutes: number;
   cloudRegisterTimeoutSeconds: number;
   /** Period of the sweep that continues interrupted and pending adds (and dispatches lost notifications). */
@@ -197,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoFleetPort,
     sadpTargets: parseSadpTargets(e.SADP_TARGETS),
     deviceTimeoutMs: int(e.DEVICE_TIMEOUT_MS, 8000),
+    presenceGraceSeconds: int(e.PRESENCE_GRACE_SECONDS, 60),
     pendingTtlMinutes: int(e.PENDING_TTL_MINUTES, 24 * 60),
     cloudRegisterTimeoutSeconds: int(e.CLOUD_REGISTER_TIMEOUT_SECONDS, 90),
     onboardingRetrySeconds: int(e.ONBOARDING_RETRY_SECONDS, 15),
