@@ -285,7 +285,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const decodePool = new DecodePool({ size: config.photoDecodeWorkers, options: { maxBytes: config.uploadLimitBytes, maxPixels: config.photoMaxPixels } });
     cleanups.push(() => decodePool.close());
     const photos = new PhotoDecodes(decodePool, { perUser: config.photoDecodesPerUser, max: config.photoDecodesMax });
-    onboardingRoutes(app, { onboarding, photos });
+    onboardingRoutes(app, { onboarding, photos, photoUploadTimeoutMs: config.photoUploadTimeoutSeconds * 1000 });
     deviceRoutes(app, { devices });
     notificationRoutes(app, { notifications });
     const webServed = await webRoutes(app);

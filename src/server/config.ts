@@ -30,6 +30,7 @@ const EnvSchema = Type.Object({
   PHOTO_DECODE_WORKERS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PHOTO_DECODES_PER_USER: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PHOTO_DECODES_MAX: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_UPLOAD_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   TRUST_PROXY: Type.Optional(Bool),
   DEMO_FLEET: Type.Optional(Bool),
   DEMO_FLEET_COUNT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -63,7 +64,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.propert
 const POSITIVE = [
   'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'PRESENCE_GRACE_SECONDS', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
   'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
-  'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX',
+  'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX', 'PHOTO_UPLOAD_TIMEOUT_SECONDS',
 ] as const;
 
 export interface Config {
@@ -89,6 +90,8 @@ export interface Config {
   uploadLimitBytes: number;
   /** Largest uploaded photo in pixels (from its header); larger ones are refused, above 16 MP they are decoded downscaled. */
   photoMaxPixels: number;
+  /** A photo upload must arrive within this long (a stalled one would hold its decode place). */
+  photoUploadTimeoutSeconds: number;
   /** Worker threads decoding photos at once (default: half the cores, at least 1). */
   photoDecodeWorkers: number;
   /** Photo uploads one user may have in progress (read, waiting or decoding); more get 429. */
@@ -193,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: int(e.BODY_LIMIT_BYTES, 1024 * 1024),
     uploadLimitBytes: int(e.UPLOAD_LIMIT_BYTES, 10 * 1024 * 1024),
     photoMaxPixels: int(e.PHOTO_MAX_PIXELS, 50_000_000),
+    photoUploadTimeoutSeconds: int(e.PHOTO_UPLOAD_TIMEOUT_SECONDS, 60),
     // Half the cores: photo decoding never takes every core from the API.
     photoDecodeWorkers: int(e.PHOTO_DECODE_WORKERS, Math.max(1, Math.floor(availableParallelism() / 2))),
     photoDecodesPerUser,

@@ -2,6 +2,7 @@ export const COMMON_ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.', hint: 'Check the fields listed in details and send the request again.' },
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.', hint: 'Send a well-formed JSON body with Content-Type: application/json.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.', hint: 'Send a smaller body; images must be under the upload limit.' },
+  UPLOAD_TIMEOUT: { status: 408, message: 'The upload did not arrive in time.', hint: 'Check the connection and send the photo again.' },
   UPLOAD_FIELD_UNKNOWN: { status: 400, message: 'The upload has a field that is not expected here.', hint: 'Send only the fields listed in details (expected), with the file in its named field.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.', hint: 'Send JSON, or multipart/form-data for uploads.' },
   NOT_FOUND: { status: 404, message: 'Nothing was found at this address.', hint: 'Check the URL; the object may have been deleted.' },

@@ -4,7 +4,7 @@ import type { App } from '../http/types';
 import { meta } from '../http/types';
 import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
-import { AppError } from '../../errors/app-error';
+import { AppError, isAppError } from '../../errors/app-error';
 import type { Onboarding } from './onboarding';
 import { readPhotoScan, type PhotoDecodes } from './photo-decode';
 
@@ -82,7 +82,7 @@ const BatchResponse = Type.Object({
   ),
 });
 
-export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 'scans' | 'batches' | 'progress'>; photos?: Pick<PhotoDecodes, 'admit'> }): void {
+export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 'scans' | 'batches' | 'progress'>; photos?: Pick<PhotoDecodes, 'admit'>; photoUploadTimeoutMs?: number }): void {
   const { scans, batches, progress } = deps.onboarding;
 
   app.post('/api/sites/:id/scans', {
@@ -111,7 +111,11 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
       // The place is taken before the upload is read: a user over the limit gets 429 at once.
       const place = deps.photos.admit(actor.id);
       try {
-        ({ text, qrPassword } = await readPhotoScan(req.parts(), place));
+        ({ text, qrPassword } = await readPhotoScan(req.parts(), place, deps.photoUploadTimeoutMs));
+      } catch (e) {
+        // The rest of a late upload is not waited for: the connection ends with the answer.
+        if (isAppError(e) && e.code === 'UPLOAD_TIMEOUT') void reply.header('connection', 'close');
+        throw e;
       } finally {
         place.release();
       }

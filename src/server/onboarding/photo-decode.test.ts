@@ -113,4 +113,18 @@ describe('readPhotoScan', () => {
     expect(await readPhotoScan(parts([file, { type: 'field', fieldname: 'qrPassword', value: 'pw' }]), place(['A12345678', 'B']))).toEqual({ text: 'A12345678', qrPassword: 'pw' });
     expect(await readPhotoScan(parts([file]), place([])).catch((x: unknown) => x)).toMatchObject({ code: 'QR_NOT_FOUND' });
   });
+
+  it('an upload that stalls gets UPLOAD_TIMEOUT once its time is up, and nothing is decoded (its place goes back with the answer)', async () => {
+    const p = place(['A12345678']);
+    const file = { type: 'file' as const, fieldname: 'image', toBuffer: async () => Buffer.from('png') };
+    // The photo arrived, the rest of the upload never does.
+    const e = await readPhotoScan(partsThenStall([file as never]), p, 50).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'UPLOAD_TIMEOUT', status: 408 });
+    expect(p.decoded).toBe(0);
+    // In time: decoded as usual.
+    async function* whole(): AsyncGenerator<Multipart> {
+      yield file as never;
+    }
+    expect(await readPhotoScan(whole(), p, 10_000)).toEqual({ text: 'A12345678', qrPassword: undefined });
+  });
 });

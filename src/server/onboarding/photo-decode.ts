@@ -83,8 +83,32 @@ function unexpected(message: string, details: Record<string, unknown>): AppError
  * code's text. A part that is not expected (another name, a file where a text field belongs, or one
  * sent twice) is refused at once: an unread file part would otherwise stall the upload forever.
  */
-export async function readPhotoScan(parts: AsyncIterable<Multipart>, place: PhotoPlace): Promise<{ text: string | undefined; qrPassword: string | undefined }> {
-  let text: string | undefined;
+export async function readPhotoScan(parts: AsyncIterable<Multipart>, place: PhotoPlace, receiveWithinMs?: number): Promise<{ text: string | undefined; qrPassword: string | undefined }> {
+  const received = receiveParts(parts);
+  if (!receiveWithinMs) return decodeReceived(await received, place);
+  // The upload must arrive in time: a client that starts one and stalls would hold its place.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('UPLOAD_TIMEOUT', `The photo did not arrive within ${Math.round(receiveWithinMs / 1000)} s.`, { details: { seconds: Math.round(receiveWithinMs / 1000) } })), receiveWithinMs);
+  });
+  received.catch(() => undefined); // lost the race: its later error (the connection closed) is nobody's
+  try {
+    return decodeReceived(await Promise.race([received, late]), place);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function decodeReceived(r: { file: Buffer | undefined; qrPassword: string | undefined }, place: PhotoPlace): Promise<{ text: string | undefined; qrPassword: string | undefined }> {
+  if (!r.file) return { text: undefined, qrPassword: r.qrPassword };
+  const codes = await place.decode(r.file);
+  if (codes.length === 0) throw new AppError('QR_NOT_FOUND');
+  return { text: codes[0], qrPassword: r.qrPassword };
+}
+
+/** Reads every part (refusing unexpected ones at once); decoding waits until the upload is in. */
+async function receiveParts(parts: AsyncIterable<Multipart>): Promise<{ file: Buffer | undefined; qrPassword: string | undefined }> {
+  let file: Buffer | undefined;
   let qrPassword: string | undefined;
   const seen = new Set<string>();
   try {
@@ -97,9 +121,7 @@ export async function readPhotoScan(parts: AsyncIterable<Multipart>, place: Phot
       if (seen.has(part.fieldname)) throw unexpected(`The upload has "${part.fieldname}" more than once`, details);
       seen.add(part.fieldname);
       if (part.type === 'file') {
-        const codes = await place.decode(await part.toBuffer());
-        if (codes.length === 0) throw new AppError('QR_NOT_FOUND');
-        text = codes[0];
+        file = await part.toBuffer();
       } else {
         qrPassword = String(part.value);
       }
@@ -109,5 +131,5 @@ export async function readPhotoScan(parts: AsyncIterable<Multipart>, place: Phot
     if (typeof code === 'string' && TOO_MANY_PARTS.has(code)) throw unexpected('The upload has more parts than a photo scan takes', { problem: code });
     throw e;
   }
-  return { text, qrPassword };
+  return { file, qrPassword };
 }
