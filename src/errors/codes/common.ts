@@ -4,6 +4,7 @@ export const COMMON_ERRORS = {
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.', hint: 'Send a smaller body; images must be under the upload limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.', hint: 'Send JSON, or multipart/form-data for uploads.' },
   NOT_FOUND: { status: 404, message: 'Nothing was found at this address.', hint: 'Check the URL; the object may have been deleted.' },
+  METRICS_TOKEN_INVALID: { status: 401, message: 'GET /metrics needs the metrics token.', hint: 'Send Authorization: Bearer <token>, the METRICS_TOKEN set in the server configuration (docs/DEPLOYMENT.md).' },
   NOTIFICATION_NOT_FOUND: { status: 404, message: 'No such notification.', hint: 'Reload your notifications; only your own can be marked read.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.', hint: 'Reload and try again.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.', hint: 'Wait a moment and try again.' },
