@@ -59,6 +59,19 @@ export default tseslint.config(
     rules: { 'import-x/no-restricted-paths': ['error', { zones: layers }] },
   },
   {
+    // Services get repositories through the unit of work (docs/ARCHITECTURE.md): no SQL, driver or broker of their own.
+    files: ['src/server/**/*.service.ts', 'src/server/onboarding/device-job.ts', 'src/server/onboarding/device-steps.ts', 'src/server/onboarding/batch-progress.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'kysely', message: 'SQL lives in repositories; services use uow.tx / uow.read.' },
+          { name: 'pg', message: 'Services never talk to the database driver.' },
+          { name: 'mqtt', message: 'Services never talk to the broker; use the gateway or the agent hub.' },
+        ],
+      }],
+    },
+  },
+  {
     // Tests read JSON answers of many shapes; typing each one would say nothing a failing assertion does not.
     files: ['test/**/*.ts', '**/*.test.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

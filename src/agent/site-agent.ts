@@ -15,7 +15,7 @@ import { discoverDevices, type SadpTarget } from '../device-client/sadp-discover
 import {
   AGENT_USER_PREFIX, agentIdForToken, agentPresenceProof, deriveAgentKey, newNonce, normalizePrefix, topics, type AgentHello, type RequestHeader,
 } from '../protocol/tunnel/envelope';
-import { openRequest, parseJsonObject, sealReply, type ReplyFields } from '../protocol/tunnel/exchange';
+import { ReplayGuard, openRequest, parseJsonObject, sealReply, type ReplyFields } from '../protocol/tunnel/exchange';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -149,6 +149,8 @@ export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent>
     });
   });
   client.on('error', (err) => log(`mqtt: ${err.message}`));
+  // Request ids already acted on: a captured request sent again is dropped (replay).
+  const replay = new ReplayGuard();
   client.on('message', (topic, payload) => {
     if (topic === t.agentAck(agentId)) {
       const ack = parseJsonObject(payload) as { ok?: boolean; nonce?: string; reason?: string } | null;
@@ -170,7 +172,7 @@ export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent>
       return;
     }
     if (topic === t.agentRequest(agentId)) {
-      const req = openRequest(payload, key, Date.now());
+      const req = openRequest(payload, key, Date.now(), undefined, replay);
       if (req) void handle(req.header, req.body);
     }
   });

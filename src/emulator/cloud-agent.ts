@@ -12,7 +12,7 @@ import {
   DEVICE_USER_PREFIX, deviceConnectProof, deriveDeviceKey, helloProof, newNonce, normalizePrefix, presenceProof, sealKey, topics,
   type DeviceHello, type HelloAck, type Presence, type RequestHeader,
 } from '../protocol/tunnel/envelope';
-import { openRequest, parseJsonObject, sealReply, type ReplyFields } from '../protocol/tunnel/exchange';
+import { ReplayGuard, openRequest, parseJsonObject, sealReply, type ReplyFields } from '../protocol/tunnel/exchange';
 import type { EmulatedDevice } from './types';
 import { disableNagle } from '../mqtt/client';
 import { isAppError } from '../errors/app-error';
@@ -98,8 +98,10 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
     }
   };
 
+  // Request ids already acted on: a captured request sent again is dropped (replay).
+  const replay = new ReplayGuard();
   const onRequest = (payload: Buffer) => {
-    const req = key && openRequest(payload, key, Date.now());
+    const req = key && openRequest(payload, key, Date.now(), undefined, replay);
     // Answer only on the platform's reply topics: a device must not be a publishing relay.
     if (!req || !req.header.replyTo.startsWith(`${prefix}n/`)) return;
     void answer(req.header, req.body);

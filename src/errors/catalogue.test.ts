@@ -3,6 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from './catalogue';
 import { renderErrorsDoc } from './render-doc';
 import { AppError } from './app-error';
+import { COMMON_ERRORS } from './codes/common';
+import { AUTH_ERRORS } from './codes/auth';
+import { QR_ERRORS } from './codes/qr';
+import { DEVICE_ERRORS } from './codes/device';
+import { ONBOARDING_ERRORS } from './codes/onboarding';
+import { SITE_ERRORS } from './codes/site';
 
 describe('error catalogue', () => {
   it('docs/errors.md is up to date (run `npm run docs:errors`)', () => {
@@ -17,6 +23,11 @@ describe('error catalogue', () => {
       expect(e.message.length, code).toBeGreaterThan(5);
       expect(e.hint.length, code).toBeGreaterThan(5);
     }
+  });
+
+  it('each code is filed in one domain file only (a second entry would silently replace the first)', () => {
+    const files = [COMMON_ERRORS, AUTH_ERRORS, QR_ERRORS, DEVICE_ERRORS, ONBOARDING_ERRORS, SITE_ERRORS];
+    expect(files.reduce((n, f) => n + Object.keys(f).length, 0)).toBe(Object.keys(CATALOGUE).length);
   });
 
   it('AppError carries the catalogue status and hint unless overridden', () => {

@@ -8,11 +8,14 @@ import { AUTH_ERRORS } from './codes/auth';
 import { QR_ERRORS } from './codes/qr';
 import { DEVICE_ERRORS } from './codes/device';
 import { ONBOARDING_ERRORS } from './codes/onboarding';
+import { SITE_ERRORS } from './codes/site';
 
 export interface CatalogueEntry {
   status: number;
   message: string;
   hint: string;
+  /** For codes that look alike: when a client sees this one rather than the other (listed under the table in docs/errors.md). */
+  note?: string;
 }
 
 export const CATALOGUE = {
@@ -21,6 +24,7 @@ export const CATALOGUE = {
   ...QR_ERRORS,
   ...DEVICE_ERRORS,
   ...ONBOARDING_ERRORS,
+  ...SITE_ERRORS,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -1,12 +1,12 @@
-import { CATALOGUE } from './catalogue';
+import { CATALOGUE, type CatalogueEntry } from './catalogue';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
 /** docs/errors.md, rendered from the catalogue so the two cannot drift apart. */
 export function renderErrorsDoc(): string {
-  const rows = Object.entries(CATALOGUE)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([code, e]) => `| \`${code}\` | ${e.status} | ${esc(e.message)} | ${esc(e.hint)} |`);
+  const entries = (Object.entries(CATALOGUE) as Array<[string, CatalogueEntry]>).sort(([a], [b]) => a.localeCompare(b));
+  const rows = entries.map(([code, e]) => `| \`${code}\` | ${e.status} | ${esc(e.message)} | ${esc(e.hint)} |`);
+  const notes = entries.flatMap(([code, e]) => (e.note ? [`- \`${code}\`: ${e.note}`] : []));
   return [
     '# Error codes',
     '',
@@ -25,5 +25,6 @@ export function renderErrorsDoc(): string {
     '| --- | --- | --- | --- |',
     ...rows,
     '',
+    ...(notes.length > 0 ? ['## Codes that look alike', '', ...notes, ''] : []),
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 /**
  * Composition root: `buildApp(config)` opens storage, runs migrations, starts the broker and job
  * queue, wires services into routes, and returns a Fastify instance that is not yet listening.
- * `app.close()` shuts everything down in order (see main.ts for SIGTERM).
+ * `app.close()` shuts everything down in order (src/start/run.ts calls it on SIGTERM).
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
@@ -31,6 +31,7 @@ import { authRoutes } from './auth/auth.routes';
 import { installerRoutes } from './installers/installer.routes';
 import { siteRoutes } from './sites/site.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { AuditService } from './audit/audit.service';
 import { systemRoutes } from './system/system.routes';
 import { JobQueue } from './jobs/job-queue';
 import { createJobHandlers } from './jobs/handlers';
@@ -149,6 +150,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         },
         sadpTargets,
         onAgentLog: (msg) => logger.debug({ agent: 'embedded' }, msg),
+        // Counted in /metrics (sitekeeper_broker_refused_total); the topic only at debug level (a flood must not flood the log).
+        onRefused: (r) => logger.debug({ action: r.action, client: r.principal.kind, topic: r.topic }, 'broker refused a client outside its topics'),
       });
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
@@ -193,8 +196,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       enqueue,
       eventsRecorded,
     });
-    const devices = new DeviceService(uow, database.db, secrets);
-    const notifications = new NotificationService(database.db, clock);
+    const devices = new DeviceService(uow, secrets);
+    const notifications = new NotificationService(uow, clock);
     await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications }));
     cleanups.push(() => jobs.stop());
 
@@ -240,6 +243,18 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const registry = new client.Registry();
     client.collectDefaultMetrics({ register: registry });
+    const brokerRefused = cloud.refused;
+    new client.Counter({
+      name: 'sitekeeper_broker_refused_total',
+      help: 'PUBLISH and SUBSCRIBE packets the embedded broker refused (a client outside its own topics)',
+      labelNames: ['action'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ action: 'publish' }, brokerRefused.publish);
+        this.inc({ action: 'subscribe' }, brokerRefused.subscribe);
+      },
+    });
     const httpDuration = new client.Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'], registers: [registry] });
     app.addHook('onResponse', async (req, reply) => {
       httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
@@ -268,13 +283,13 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     authRoutes(app, { auth, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
     installerRoutes(app, { installers, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     siteRoutes(app, { sites });
-    auditRoutes(app, { uow });
+    auditRoutes(app, { audit: new AuditService(uow) });
     onboardingRoutes(app, {
       onboarding,
       decodeImage: async (buf) => (await decodeImageBuffer(buf, { maxBytes: config.uploadLimitBytes })).codes.map((c) => c.text),
     });
     deviceRoutes(app, { devices });
-    notificationRoutes(app, { notifications, clock });
+    notificationRoutes(app, { notifications });
     const webServed = await webRoutes(app);
 
     const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, webServed };

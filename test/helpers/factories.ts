@@ -28,8 +28,8 @@ export async function setupCompany(app: App, setupToken: string): Promise<TestCo
 
 /** A second, unrelated company (inserted directly: setup happens once per platform). */
 export async function buildOtherCompany(app: App): Promise<TestCompany> {
-  const users = app.platform.uow.read.users;
-  const companyId = await users.createCompany(`Other ${uniq()}`);
+  const { users, companies } = app.platform.uow.read;
+  const companyId = await companies.create(`Other ${uniq()}`);
   const email = `other-admin-${uniq()}@example.test`;
   const adminId = await users.createUser({ companyId, email, name: 'Other Admin', role: 'installer_admin', permission: 'manage_all', passwordHash: await hashPassword(TEST_PASSWORD) });
   const admin = await signIn(app, email);

@@ -1,4 +1,4 @@
-// Accounts, sign-in, authorization, sites (issue 3).
+// Accounts, sign-in, authorization, installers and invitations (issue 3). Site codes: ./site.ts.
 export const AUTH_ERRORS = {
   AUTH_REQUIRED: { status: 401, message: 'You are not signed in.', hint: 'Sign in and try again.' },
   AUTH_INVALID_CREDENTIALS: { status: 401, message: 'The e-mail or password is incorrect.', hint: 'Check both and try again; after several failed attempts sign-in is paused for a while.' },
@@ -17,6 +17,4 @@ export const AUTH_ERRORS = {
   INVITATION_EXPIRED: { status: 410, message: 'This invitation has expired.', hint: 'Ask your installer admin to send a new invitation.' },
   INVITATION_USED: { status: 409, message: 'This invitation has already been used.', hint: 'Sign in with the account created from it, or ask for a new invitation.' },
   INSTALLER_NOT_FOUND: { status: 404, message: 'No such installer.', hint: 'Reload the installer list; the account may have been removed.' },
-  SITE_NOT_FOUND: { status: 404, message: 'No such site.', hint: 'Reload the site list; the site may have been deleted.' },
-  SITE_TIME_ZONE_INVALID: { status: 400, message: 'This is not a time zone.', hint: 'Choose an IANA time zone name from the list, such as Europe/Paris or America/New_York.' },
 } as const;

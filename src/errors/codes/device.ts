@@ -1,4 +1,5 @@
-// Devices and the device client (issue 4). Add codes here; keep docs/errors/device.md in step.
+// Devices and the device client (issue 4): what a physical device (or the way to it) answers.
+// Devices registered on a site (the device list and page) are in ./site.ts.
 // ISAPI ResponseStatus and transport failures are mapped into these in one place:
 // src/device-client/device-errors.ts.
 export const DEVICE_ERRORS = {
@@ -13,7 +14,7 @@ export const DEVICE_ERRORS = {
   DEVICE_PASSWORD_RISKY: { status: 422, message: 'The device rejected the password as too weak.', hint: 'Use 8–16 characters with at least two kinds of digits, lower case, upper case and symbols, not containing the user name.' },
   VERIFICATION_CODE_INVALID: { status: 422, message: 'The verification code is not valid for this device.', hint: 'Use the 6–12 character verification code printed on the device label.' },
   DEVICE_BUSY: { status: 503, message: 'The device is busy.', hint: 'The device may be upgrading or rebooting; try again in a minute.' },
-  DEVICE_NOT_FOUND: { status: 404, message: 'No such device was found.', hint: 'Check the serial number or address, and that the device is connected to the network or the device cloud.' },
+  DEVICE_NOT_FOUND: { status: 404, message: 'No such device was found.', hint: 'Check the serial number or address, and that the device is connected to the network or the device cloud.', note: 'The physical device: none answered, or none is registered with the device cloud, under this serial or address. A device Sitekeeper holds that you cannot see is `DEVICE_NOT_FOUND_HERE`.' },
   DEVICE_UNSUPPORTED: { status: 422, message: 'The device does not support this operation.', hint: 'Check the device type and firmware version; an update may add support.' },
   DEVICE_REJECTED: { status: 422, message: 'The device rejected the request.', hint: 'Check the values sent; details.subStatusCode says what the device objected to.' },
   DEVICE_FIRMWARE_REJECTED: { status: 422, message: 'The device rejected the firmware package.', hint: 'Use a firmware package made for this exact model and hardware platform.' },

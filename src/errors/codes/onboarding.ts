@@ -4,8 +4,6 @@ export const ONBOARDING_ERRORS = {
   SCAN_NOT_FOUND: { status: 404, message: 'No such scan.', hint: 'Scan the code again; scans are kept for a limited time.' },
   CANDIDATE_NOT_FOUND: { status: 404, message: 'That device is not part of this scan.', hint: 'Pick devices from the list returned by the scan.' },
   BATCH_NOT_FOUND: { status: 404, message: 'No such onboarding batch.', hint: 'Check the batch id returned when you confirmed the devices.' },
-  DEVICE_QR_UNAVAILABLE: { status: 409, message: 'Sitekeeper does not hold what is needed to add this device again (no verification code or credentials).', hint: 'Print the label QR from the device instead, or delete and add the device again with its verification code.' },
-  DEVICE_NOT_FOUND_HERE: { status: 404, message: 'No such device.', hint: 'Reload the device list; the device may have been deleted.' },
   DEVICE_ALREADY_ADDED: { status: 409, message: 'This device is already on this site.', hint: 'Nothing to do: find it in the device list.' },
   DEVICE_ON_OTHER_SITE: { status: 409, message: 'This device is already on another site of your company.', hint: 'Delete it from that site first if you want to move it here.' },
   DEVICE_BOUND_ELSEWHERE: { status: 409, message: 'This device is bound to another account.', hint: 'Ask the owner of that account to delete the device from it (or reset the device to factory settings), then add it again.' },

@@ -1,4 +1,4 @@
-// QR codes (issue 5). Add codes here; keep docs/errors/qr.md in step.
+// QR codes (issue 5). Add codes here, then run `npm run docs:errors` (docs/errors.md).
 export const QR_ERRORS = {
   QR_UNRECOGNIZED: { status: 422, message: 'This QR code is not a device QR code.', hint: 'Scan the QR code on the device label, or one exported by a video-management client.' },
   QR_CORRUPT: { status: 422, message: 'This device QR code is damaged or incomplete and cannot be read.', hint: 'Scan the code again from a sharper photo, or export it again from the app that made it.' },

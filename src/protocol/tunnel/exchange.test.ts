@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_REQUEST_AGE_MS, decodeEnvelope, encodeEnvelope } from './envelope';
-import { askingNodeId, isFresh, openReply, openRequest, openSigned, parseJsonObject, parsePresence, sealReply, sealRequest } from './exchange';
+import { ReplayGuard, askingNodeId, isFresh, openReply, openRequest, openSigned, parseJsonObject, parsePresence, sealReply, sealRequest } from './exchange';
 
 const key = Buffer.alloc(32, 1);
 const other = Buffer.alloc(32, 2);
@@ -66,5 +66,32 @@ describe('tunnel exchange', () => {
     expect(askingNodeId(undefined, 'hub')).toMatch(/^hub-[0-9a-f]{12}$/);
     expect(() => askingNodeId('a/b', 'node')).toThrow(/nodeId/);
     expect(() => askingNodeId('#', 'node')).toThrow(/nodeId/);
+  });
+
+  it('refuses a request id it has acted on, for as long as the request could be fresh', () => {
+    const key = Buffer.alloc(32, 7);
+    const now = 1_000_000;
+    const { payload } = sealRequest(key, 'sk/n/a/res', now, { op: 'isapi', method: 'GET', path: '/x' }, Buffer.alloc(0));
+    const guard = new ReplayGuard();
+    expect(openRequest(payload, key, now, MAX_REQUEST_AGE_MS, guard)).not.toBeNull();
+    expect(openRequest(payload, key, now + 1, MAX_REQUEST_AGE_MS, guard)).toBeNull();
+    expect(openRequest(payload, key, now + MAX_REQUEST_AGE_MS, MAX_REQUEST_AGE_MS, guard)).toBeNull();
+    // Past the window the freshness check refuses it anyway.
+    expect(openRequest(payload, key, now + MAX_REQUEST_AGE_MS + 1, MAX_REQUEST_AGE_MS, guard)).toBeNull();
+  });
+
+  it('a forgery does not burn the id of a real request; a full guard forgets expired ids first and otherwise refuses', () => {
+    const key = Buffer.alloc(32, 7);
+    const now = 5_000_000;
+    const real = sealRequest(key, 'sk/n/a/res', now, { op: 'isapi', method: 'GET', path: '/x' }, Buffer.alloc(0));
+    const { header } = decodeEnvelope(real.payload);
+    const forged = encodeEnvelope({ ...header, sig: '00' });
+    const guard = new ReplayGuard(1000, 2);
+    expect(openRequest(forged, key, now, 1000, guard)).toBeNull();
+    expect(openRequest(real.payload, key, now, 1000, guard)).not.toBeNull();
+    expect(guard.admit('b', now, now)).toBe(true);
+    expect(guard.admit('c', now, now)).toBe(false); // full of live ids
+    expect(guard.admit('c', now + 1001, now + 1001)).toBe(true); // the old ones expired
+    expect(guard.size).toBe(1);
   });
 });

@@ -24,6 +24,36 @@ export function sealRequest(key: Buffer, replyTo: string, ts: number, fields: Re
   return { id, payload: encodeEnvelope(signEnvelope(key, header, body), body) };
 }
 
+/**
+ * Request ids a device or agent has acted on, remembered for as long as a request with that id
+ * could still pass the freshness check: a captured request replayed within its validity window is
+ * refused. Bounded (a flood can only come from whoever holds the key, i.e. the platform): when
+ * full of live ids, new requests are refused rather than old ids forgotten.
+ */
+export class ReplayGuard {
+  readonly #seen = new Map<string, number>(); // id → forget after (ms)
+  constructor(
+    private readonly windowMs: number = MAX_REQUEST_AGE_MS,
+    private readonly maxIds = 10_000,
+  ) {}
+
+  /** True the first time `id` is offered (and remembers it); false for a replay, or when full. */
+  admit(id: string, ts: number, nowMs: number): boolean {
+    if (this.#seen.has(id)) return false;
+    if (this.#seen.size >= this.maxIds) {
+      for (const [seenId, until] of this.#seen) if (until < nowMs) this.#seen.delete(seenId);
+      if (this.#seen.size >= this.maxIds) return false;
+    }
+    // The id could be offered again until its timestamp leaves the window on either side.
+    this.#seen.set(id, Math.max(ts, nowMs) + this.windowMs);
+    return true;
+  }
+
+  get size(): number {
+    return this.#seen.size;
+  }
+}
+
 export interface OpenedRequest {
   header: RequestHeader;
   body: Buffer;
@@ -34,10 +64,12 @@ export interface OpenedRequest {
  * (or newer) than `maxAgeMs`. Anything else is null: dropped without an answer, since an answer to
  * a forged or replayed request would help whoever sent it.
  */
-export function openRequest(payload: Buffer, key: Buffer, nowMs: number, maxAgeMs: number = MAX_REQUEST_AGE_MS): OpenedRequest | null {
+export function openRequest(payload: Buffer, key: Buffer, nowMs: number, maxAgeMs: number = MAX_REQUEST_AGE_MS, replay?: ReplayGuard): OpenedRequest | null {
   const env = decodeOrNull(payload);
   if (!env || env.header.t !== 'req' || !verifyEnvelope(key, env.header, env.body)) return null;
   if (!isFresh(env.header.ts, nowMs, maxAgeMs)) return null;
+  // Checked last: only a genuine, fresh request may take an id (a forgery must not burn a real one).
+  if (replay && !replay.admit(env.header.id, env.header.ts, nowMs)) return null;
   return { header: env.header, body: env.body };
 }
 

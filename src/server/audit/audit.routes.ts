@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../http/types';
 import { DateTime, errorResponses, Page, PageQuery, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
-import type { UnitOfWork } from '../db/unit-of-work';
+import type { AuditService } from './audit.service';
 
 const AuditItem = Type.Object({
   id: Type.Integer(),
@@ -27,7 +27,7 @@ const AuditItem = Type.Object({
   correlationId: Type.Union([Type.String(), Type.Null()]),
 });
 
-export function auditRoutes(app: App, deps: { uow: UnitOfWork }): void {
+export function auditRoutes(app: App, deps: { audit: AuditService }): void {
   app.get('/api/audit', {
     config: { access: 'admin' },
     schema: {
@@ -48,21 +48,16 @@ export function auditRoutes(app: App, deps: { uow: UnitOfWork }): void {
       response: { 200: Page(AuditItem), ...errorResponses },
     },
   }, async (req) => {
-    const actor = requireActor(req);
     const q = req.query;
-    const page = q.page ?? 1;
-    const pageSize = q.pageSize ?? 50;
-    const r = await deps.uow.read.audit.list({
-      companyId: actor.companyId,
+    return deps.audit.list(requireActor(req), {
       ...(q.actorId ? { actorId: q.actorId } : {}),
       ...(q.action ? { action: q.action } : {}),
       ...(q.targetType ? { targetType: q.targetType } : {}),
       ...(q.targetId ? { targetId: q.targetId } : {}),
       ...(q.from ? { from: new Date(q.from) } : {}),
       ...(q.to ? { to: new Date(q.to) } : {}),
-      page,
-      pageSize,
+      page: q.page ?? 1,
+      pageSize: q.pageSize ?? 50,
     });
-    return { ...r, page, pageSize };
   });
 }

@@ -9,7 +9,8 @@ import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../security/pa
 import { hashToken, newToken, type SecretBox } from '../security/secret-box';
 import { checkLoginPassword } from './password-rules';
 import type { Actor, RequestMeta } from './actor';
-import type { ApiTokenRecord, UserRecord } from './user.repository';
+import type { UserRecord } from './user.repository';
+import type { ApiTokenRecord } from './api-token.repository';
 
 export interface AuthSettings {
   sessionTtlHours: number;
@@ -49,7 +50,7 @@ export class AuthService {
   async issueSetupToken(): Promise<string | undefined> {
     if (!(await this.needsSetup())) return undefined;
     const token = newToken(24);
-    await this.uow.read.users.setSetting(SETUP_TOKEN_KEY, hashToken(token));
+    await this.uow.read.settings.set(SETUP_TOKEN_KEY, hashToken(token));
     return token;
   }
 
@@ -58,11 +59,11 @@ export class AuthService {
     const passwordHash = await hashPassword(input.password);
     const userId = await this.uow.tx(async (r) => {
       if ((await r.users.countUsers()) > 0) throw new AppError('SETUP_ALREADY_DONE');
-      const stored = await r.users.getSetting(SETUP_TOKEN_KEY);
+      const stored = await r.settings.get(SETUP_TOKEN_KEY);
       if (!stored || stored !== hashToken(input.token)) throw new AppError('SETUP_TOKEN_INVALID');
-      const companyId = await r.users.createCompany(input.companyName.trim());
+      const companyId = await r.companies.create(input.companyName.trim());
       const id = await r.users.createUser({ companyId, email: input.email.trim(), name: input.name.trim(), role: 'installer_admin', permission: 'manage_all', passwordHash });
-      await r.users.deleteSetting(SETUP_TOKEN_KEY);
+      await r.settings.delete(SETUP_TOKEN_KEY);
       await r.audit.record({ companyId, actorId: id, actorEmail: input.email, action: 'setup.completed', targetType: 'company', targetId: companyId, outcome: 'success', details: { companyName: input.companyName }, correlationId: meta.correlationId });
       return id;
     });
@@ -71,7 +72,7 @@ export class AuthService {
 
   async login(email: string, password: string, meta: RequestMeta): Promise<SessionResult> {
     const now = this.clock.now();
-    const throttle = await this.uow.read.users.throttleState(email);
+    const throttle = await this.uow.read.loginThrottle.state(email);
     if (throttle?.lockedUntil && throttle.lockedUntil > now) {
       throw this.lockedError(throttle.lockedUntil, now);
     }
@@ -81,7 +82,7 @@ export class AuthService {
     if (!user || !ok) {
       const lockUntil = new Date(now.getTime() + this.settings.loginLockoutMinutes * 60_000);
       const state = await this.uow.tx(async (r) => {
-        const s = await r.users.recordFailedLogin(email, now, this.settings.loginMaxAttempts, lockUntil);
+        const s = await r.loginThrottle.recordFailure(email, now, this.settings.loginMaxAttempts, lockUntil);
         await r.audit.record({ companyId: user?.companyId ?? null, actorId: user?.id ?? null, actorEmail: email.toLowerCase(), action: 'auth.login', targetType: 'user', targetId: user?.id ?? null, outcome: 'failure', details: { reason: 'invalid_credentials', locked: s.lockedUntil !== null }, correlationId: meta.correlationId });
         return s;
       });
@@ -90,7 +91,7 @@ export class AuthService {
     }
     if (user.disabled) throw new AppError('AUTH_ACCOUNT_DISABLED');
     await this.uow.tx(async (r) => {
-      await r.users.clearThrottle(email);
+      await r.loginThrottle.clear(email);
       await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success', correlationId: meta.correlationId });
     });
     return this.openSession(user.id);
@@ -105,7 +106,7 @@ export class AuthService {
     const token = newToken();
     const csrfToken = newToken(18);
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.sessionTtlHours * 3_600_000);
-    await this.uow.read.users.createSession({ id: hashToken(token), userId, csrfToken, expiresAt });
+    await this.uow.read.sessions.create({ id: hashToken(token), userId, csrfToken, expiresAt });
     const user = await this.uow.read.users.findById(userId);
     if (!user) throw new AppError('AUTH_REQUIRED');
     return { user: toActor(user), sessionToken: token, csrfToken, expiresAt };
@@ -114,19 +115,19 @@ export class AuthService {
   /** Resolve a session cookie; undefined when absent, expired or the user is disabled. */
   async resolveSession(token: string): Promise<{ user: Actor; csrfToken: string; sessionId: string } | undefined> {
     const sessionId = hashToken(token);
-    const s = await this.uow.read.users.findSession(sessionId, this.clock.now());
+    const s = await this.uow.read.sessions.find(sessionId, this.clock.now());
     if (!s || s.user.disabled) return undefined;
     return { user: toActor(s.user), csrfToken: s.csrfToken, sessionId };
   }
 
   async resolveApiToken(token: string): Promise<Actor | undefined> {
-    const u = await this.uow.read.users.findByApiToken(hashToken(token), this.clock.now());
+    const u = await this.uow.read.apiTokens.findOwner(hashToken(token), this.clock.now());
     return u && !u.disabled ? toActor(u) : undefined;
   }
 
   async logout(sessionId: string, actor: Actor, meta: RequestMeta): Promise<void> {
     await this.uow.tx(async (r) => {
-      await r.users.deleteSession(sessionId);
+      await r.sessions.delete(sessionId);
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'auth.logout', targetType: 'user', targetId: actor.id, outcome: 'success', correlationId: meta.correlationId });
     });
   }
@@ -137,10 +138,10 @@ export class AuthService {
     const id = await this.uow.tx(async (r) => {
       // The lock makes the count and the insert one step: two concurrent creates cannot both pass.
       await r.users.lockUser(actor.id);
-      if ((await r.users.countApiTokens(actor.id)) >= MAX_API_TOKENS_PER_USER) {
+      if ((await r.apiTokens.count(actor.id)) >= MAX_API_TOKENS_PER_USER) {
         throw new AppError('API_TOKEN_LIMIT', undefined, { details: { limit: MAX_API_TOKENS_PER_USER } });
       }
-      const tid = await r.users.createApiToken({ userId: actor.id, name, tokenHash: hashToken(token) });
+      const tid = await r.apiTokens.create({ userId: actor.id, name, tokenHash: hashToken(token) });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'auth.api_token.create', targetType: 'api_token', targetId: tid, outcome: 'success', details: { name }, correlationId: meta.correlationId });
       return tid;
     });
@@ -149,13 +150,13 @@ export class AuthService {
 
   /** The caller's own tokens, newest first; never the secret or its hash. */
   async listApiTokens(actor: Actor): Promise<ApiTokenRecord[]> {
-    return this.uow.read.users.listApiTokens(actor.id);
+    return this.uow.read.apiTokens.list(actor.id);
   }
 
   /** Revokes one of the caller's own tokens: it stops working at once. Anyone else's is API_TOKEN_NOT_FOUND. */
   async revokeApiToken(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
     await this.uow.tx(async (r) => {
-      const gone = await r.users.deleteApiToken(id, actor.id);
+      const gone = await r.apiTokens.delete(id, actor.id);
       if (!gone) throw new AppError('API_TOKEN_NOT_FOUND');
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'auth.api_token.revoke', targetType: 'api_token', targetId: id, outcome: 'success', details: { name: gone.name }, correlationId: meta.correlationId });
     });
@@ -175,8 +176,8 @@ export class AuthService {
     const now = this.clock.now();
     await this.uow.tx(async (r) => {
       await r.users.setPassword(user.id, hash, now);
-      await r.users.deleteSessionsOfUser(user.id, sessionId);
-      await r.users.putPendingSecret(user.id, 'axpro_password', this.secrets.seal(newPassword, `axpro_password:${user.id}`));
+      await r.sessions.deleteOfUser(user.id, sessionId);
+      await r.pendingSecrets.put(user.id, 'axpro_password', this.secrets.seal(newPassword, `axpro_password:${user.id}`));
       await r.events.append(user.companyId, DOMAIN_EVENT_TYPES.passwordChanged, { userId: user.id, at: now.toISOString() });
       await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.password.change', targetType: 'user', targetId: user.id, outcome: 'success', correlationId: meta.correlationId });
     });

@@ -6,9 +6,17 @@
  */
 import { createServer, type Server } from 'node:net';
 import { Readable } from 'node:stream';
-import { Aedes, type AedesOptions } from 'aedes';
+import { Aedes, type AedesOptions, type Client } from 'aedes';
+import type { BrokerPrincipal, TopicAcl } from '../../protocol/tunnel/acl';
 
-export type BrokerAuthenticate = (clientId: string, username: string | undefined, password: Buffer | undefined) => boolean | Promise<boolean>;
+/** Who a client is (`BrokerPrincipal`), or null/false to refuse it; `true` = the platform (everything). */
+export type BrokerAuthenticate = (clientId: string, username: string | undefined, password: Buffer | undefined) => BrokerPrincipal | boolean | null | Promise<BrokerPrincipal | boolean | null>;
+
+export interface BrokerRefusal {
+  action: 'publish' | 'subscribe';
+  principal: BrokerPrincipal;
+  topic: string;
+}
 
 export interface EmbeddedBrokerOptions {
   host?: string;
@@ -16,6 +24,10 @@ export interface EmbeddedBrokerOptions {
   port?: number;
   /** Broker-level authentication hook (e.g. device proofs, agent tokens); absent = anonymous. */
   authenticate?: BrokerAuthenticate;
+  /** What each authenticated client may publish and subscribe to; absent = anything. */
+  acl?: TopicAcl;
+  /** Told of every refused PUBLISH or SUBSCRIBE (metrics, logs). */
+  onRefused?: (r: BrokerRefusal) => void;
 }
 
 export interface EmbeddedBroker {
@@ -32,15 +44,39 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
   const host = opts.host ?? '127.0.0.1';
   const options: AedesOptions = { heartbeatInterval: 60_000, connectTimeout: 30_000 };
   const authenticate = opts.authenticate;
+  // Who each connected client authenticated as (the ACL's subject).
+  const principals = new WeakMap<Client, BrokerPrincipal>();
   if (authenticate) {
     options.authenticate = (client, username, password, done) => {
       Promise.resolve(authenticate(client.id, username ?? undefined, password ?? undefined)).then(
-        (ok) => {
-          if (ok) done(null, true);
-          else done(Object.assign(new Error('not authorized'), { returnCode: 4 as const }), false);
+        (who) => {
+          if (!who) return done(Object.assign(new Error('not authorized'), { returnCode: 4 as const }), false);
+          principals.set(client, who === true ? { kind: 'platform' } : who);
+          done(null, true);
         },
         () => done(Object.assign(new Error('authentication failed'), { returnCode: 3 as const }), false),
       );
+    };
+  }
+  const acl = opts.acl;
+  if (acl) {
+    // A client without a principal got in without authentication (no hook): nothing to restrict.
+    const refused = (action: BrokerRefusal['action'], client: Client | null, topic: string): boolean => {
+      const who = client ? principals.get(client) : undefined;
+      if (!who) return false;
+      const ok = action === 'publish' ? acl.mayPublish(who, topic) : acl.maySubscribe(who, topic);
+      if (!ok) opts.onRefused?.({ action, principal: who, topic });
+      return !ok;
+    };
+    options.authorizePublish = (client, packet, done) => {
+      // MQTT 3.1.1 has no negative PUBACK: the broker drops the message and closes the connection.
+      if (refused('publish', client, packet.topic)) return done(new Error(`publish to ${packet.topic} refused`));
+      done(null);
+    };
+    options.authorizeSubscribe = (client, sub, done) => {
+      // A refused filter gets a SUBACK failure (0x80); the connection stays.
+      if (refused('subscribe', client, sub.topic)) return done(null, null);
+      done(null, sub);
     };
   }
   const broker = await Aedes.createBroker(options);

@@ -1,7 +1,7 @@
 /**
  * One code path for storage: Kysely over a `pg` pool. With DATABASE_URL that pool talks to a real
  * PostgreSQL; without it, an embedded PGlite is served through pglite-socket so that `pg`, the
- * migrator and the job queue all speak the same wire protocol (docs/decisions/0001).
+ * migrator and the job queue all speak the same wire protocol (docs/decisions/0001-embedded-postgres-over-the-wire.md).
  *
  * PGlite checks no password, so the embedded server listens on a unix socket in a folder only this
  * user can enter (0700), never on a TCP port another local user could reach — unless the operator
@@ -58,8 +58,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
-  // A dropped server connection must not crash the process: readiness reports it instead.
+  // A dropped server connection must not crash the process: readiness reports it instead. The pool
+  // listens only on idle clients; one checked out (a transaction between two queries) would emit
+  // 'error' with no listener, so every client gets its own. Its next query fails and it is discarded.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     url,

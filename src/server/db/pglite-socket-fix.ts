@@ -4,7 +4,7 @@
  * an extended-query exchange (Parse, Bind, Describe, Execute … Sync) of two connections interleave,
  * and one connection's Bind lands on the other's unnamed statement ("bind message supplies 1
  * parameters, but prepared statement requires 5"). This keeps each connection's exchange together
- * until its Sync, exactly as it already does for transactions. See docs/decisions/0001.
+ * until its Sync, exactly as it already does for transactions. See docs/decisions/0001-embedded-postgres-over-the-wire.md.
  */
 import type { PGlite } from '@electric-sql/pglite';
 

@@ -10,6 +10,14 @@ import { UserRepository } from '../auth/user.repository';
 import { SiteRepository } from '../sites/site.repository';
 import { InvitationRepository } from '../installers/invitation.repository';
 import { EventRepository } from '../events/event.repository';
+import { CompanyRepository } from '../auth/company.repository';
+import { SessionRepository } from '../auth/session.repository';
+import { ApiTokenRepository } from '../auth/api-token.repository';
+import { LoginThrottleRepository } from '../auth/login-throttle.repository';
+import { PendingSecretRepository } from '../auth/pending-secret.repository';
+import { SettingRepository } from '../system/setting.repository';
+import { DeviceRepository } from '../devices/device.repository';
+import { NotificationRepository } from '../notifications/notification.repository';
 import { OnboardingRepository } from '../onboarding/onboarding.repository';
 
 export interface Repos {
@@ -19,6 +27,15 @@ export interface Repos {
   invitations: InvitationRepository;
   /** The domain-event outbox: append in the same transaction as the change. */
   events: EventRepository;
+  companies: CompanyRepository;
+  sessions: SessionRepository;
+  apiTokens: ApiTokenRepository;
+  loginThrottle: LoginThrottleRepository;
+  /** Secrets waiting to reach devices (sealed). */
+  pendingSecrets: PendingSecretRepository;
+  settings: SettingRepository;
+  devices: DeviceRepository;
+  notifications: NotificationRepository;
   /** Scans, batches and their items, and the device rows onboarding inserts. */
   onboarding: OnboardingRepository;
 }
@@ -30,12 +47,20 @@ export function reposFor(db: Executor): Repos {
     audit: new AuditRepository(db),
     invitations: new InvitationRepository(db),
     events: new EventRepository(db),
+    companies: new CompanyRepository(db),
+    sessions: new SessionRepository(db),
+    apiTokens: new ApiTokenRepository(db),
+    loginThrottle: new LoginThrottleRepository(db),
+    pendingSecrets: new PendingSecretRepository(db),
+    settings: new SettingRepository(db),
+    devices: new DeviceRepository(db),
+    notifications: new NotificationRepository(db),
     onboarding: new OnboardingRepository(db),
   };
 }
 
 export interface UnitOfWork {
-  /** Run `fn` in a transaction. */
+  /** Run `fn` in a transaction: the only way a service opens one. */
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
   /** Repositories on the pool, for reads that need no transaction. */
   readonly read: Repos;

@@ -72,6 +72,13 @@ export class DeviceRepository {
     return { items, total };
   }
 
+  /** How many devices each of these sites has, in one grouped query (sites without any are absent). */
+  async countBySite(siteIds: string[]): Promise<Map<string, number>> {
+    if (siteIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('devices').select(['site_id', sql<number>`count(*)::int`.as('n')]).where('site_id', 'in', siteIds).groupBy('site_id').execute();
+    return new Map(rows.map((r) => [r.site_id, r.n]));
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom('devices').where('id', '=', id).execute();
   }

@@ -1,11 +1,8 @@
 import { AppError } from '../../errors/app-error';
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { Actor, RequestMeta } from '../auth/actor';
 import { requireSiteAccess, seesAllSites } from '../sites/site-access';
-import { AuditRepository } from '../audit/audit.repository';
-import { DeviceRepository, type DeviceRecord } from './device.repository';
+import type { DeviceRecord } from './device.repository';
 import type { SecretBox } from '../security/secret-box';
 import { encodeSitekeeperQr, splitIntoParts, type SitekeeperDevice } from '../../protocol/qr';
 import { renderQrSvg } from '../../qr-image/render';
@@ -15,25 +12,20 @@ export type DeviceView = Omit<DeviceRecord, 'companyId'>;
 const view = ({ companyId: _c, ...rest }: DeviceRecord): DeviceView => rest;
 
 export class DeviceService {
-  private readonly devices: DeviceRepository;
-
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly db: Kysely<DB>,
     private readonly secrets: SecretBox,
-  ) {
-    this.devices = new DeviceRepository(db);
-  }
+  ) {}
 
   async listForSite(actor: Actor, siteId: string, q: { search?: string; status?: string; page: number; pageSize: number }) {
     await requireSiteAccess(actor, siteId, this.uow.read.sites);
-    const r = await this.devices.list({ companyId: actor.companyId, siteId, ...q });
+    const r = await this.uow.read.devices.list({ companyId: actor.companyId, siteId, ...q });
     return { items: r.items.map(view), total: r.total, page: q.page, pageSize: q.pageSize };
   }
 
   async listAll(actor: Actor, q: { search?: string; status?: string; page: number; pageSize: number }) {
     if (actor.role === 'end_user') throw new AppError('FORBIDDEN');
-    const r = await this.devices.list({ companyId: actor.companyId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
+    const r = await this.uow.read.devices.list({ companyId: actor.companyId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
     return { items: r.items.map(view), total: r.total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -45,7 +37,7 @@ export class DeviceService {
   }
 
   async get(actor: Actor, id: string): Promise<DeviceView> {
-    return view(await this.accessible(actor, await this.devices.find(id)));
+    return view(await this.accessible(actor, await this.uow.read.devices.find(id)));
   }
 
   /**
@@ -54,7 +46,7 @@ export class DeviceService {
    * for a plain one explicitly. Long codes come in numbered parts. Audited; secrets never logged.
    */
   async qrCode(actor: Actor, id: string, opts: { password?: string | undefined; unencrypted?: boolean | undefined }, meta: RequestMeta): Promise<{ encrypted: boolean; parts: Array<{ text: string; svg: string }> }> {
-    const d = await this.accessible(actor, await this.devices.findWithSecrets(id));
+    const d = await this.accessible(actor, await this.uow.read.devices.findWithSecrets(id));
     if (!opts.password && opts.unencrypted !== true) {
       throw new AppError('VALIDATION_FAILED', 'Choose a password for the device QR code (anyone who can read a plain code can add the device).', { hint: 'Send { "password": "…" } (at least 8 characters), or { "unencrypted": true } for a plain code.' });
     }
@@ -68,7 +60,7 @@ export class DeviceService {
     const text = encodeSitekeeperQr({ devices: [device], note: d.siteName }, opts.password ? { password: opts.password } : {});
     const texts = splitIntoParts(text);
     const parts = await Promise.all(texts.map(async (t) => ({ text: t, svg: await renderQrSvg(t) })));
-    await new AuditRepository(this.db).record({
+    await this.uow.read.audit.record({
       companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.qr.export', targetType: 'device', targetId: id, outcome: 'success',
       details: { serial: d.serial, encrypted: Boolean(opts.password), parts: parts.length }, correlationId: meta.correlationId,
     });
@@ -76,10 +68,10 @@ export class DeviceService {
   }
 
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
-    const d = await this.accessible(actor, await this.devices.find(id));
-    await this.db.transaction().execute(async (trx) => {
-      await new DeviceRepository(trx).delete(id);
-      await new AuditRepository(trx).record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'success', details: { serial: d.serial, siteId: d.siteId }, correlationId: meta.correlationId });
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    await this.uow.tx(async (r) => {
+      await r.devices.delete(id);
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'success', details: { serial: d.serial, siteId: d.siteId }, correlationId: meta.correlationId });
     });
   }
 }

@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { DEFAULT_EMBEDDED_BROKER_PORT, startEmbeddedBroker, type EmbeddedBroker } from '../broker';
+import { DEFAULT_EMBEDDED_BROKER_PORT, startEmbeddedBroker, type BrokerRefusal, type EmbeddedBroker } from '../broker';
+import { createTopicAcl } from '../../protocol/tunnel/acl';
 import { connectMqtt } from '../../mqtt/client';
 import { startSiteAgent, type SiteAgent } from '../../agent/site-agent';
 import type { SadpTarget } from '../../device-client/sadp-discovery';
@@ -39,6 +40,8 @@ export interface DeviceCloudOptions {
   requestTimeoutMs?: number;
   /** Log lines of the embedded agent. */
   onAgentLog?: (msg: string) => void;
+  /** Each PUBLISH or SUBSCRIBE the embedded broker refused (a client outside its own topics). */
+  onRefused?: (r: BrokerRefusal) => void;
 }
 
 export interface DeviceCloud {
@@ -47,6 +50,8 @@ export interface DeviceCloud {
   client: MqttClient;
   gateway: DeviceGateway;
   hub: AgentHub;
+  /** Publishes and subscriptions the embedded broker refused since start (0 on an external broker: its own ACLs count). */
+  refused: { publish: number; subscribe: number };
   /** The server's own site agent, when embedded. */
   agent: SiteAgent | undefined;
   close(): Promise<void>;
@@ -65,6 +70,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
   const platform = { user: 'sitekeeper-platform', pass: randomBytes(24).toString('hex') };
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = opts.mqttUrl;
+  const refused = { publish: 0, subscribe: 0 };
   const credentials: { username?: string; password?: string } = {};
   if (!mqttUrl) {
     const port = opts.embeddedPort ?? DEFAULT_EMBEDDED_BROKER_PORT;
@@ -76,6 +82,12 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
           store: opts.store, platformUsername: platform.user, platformPassword: platform.pass, verifyAgentToken: verifyToken,
           ...(opts.allowFirstRegistration !== undefined ? { allowFirstRegistration: opts.allowFirstRegistration } : {}),
         }),
+        // Authorization, not just authentication: each client only on its own topics.
+        acl: createTopicAcl(topicPrefix),
+        onRefused: (r) => {
+          refused[r.action]++;
+          opts.onRefused?.(r);
+        },
       });
     } catch (err) {
       throw new BrokerStartError(`Cannot start the embedded MQTT broker on port ${port}: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
@@ -120,6 +132,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
       client,
       gateway,
       hub,
+      refused,
       agent,
       close: () => closeAll(false),
     };

@@ -3,7 +3,7 @@
  */
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../lib/clock';
-import type { UnitOfWork } from '../db/unit-of-work';
+import type { Repos, UnitOfWork } from '../db/unit-of-work';
 import type { Permission } from '../db/schema';
 import { hashPassword } from '../security/password-hash';
 import { hashToken, newToken } from '../security/secret-box';
@@ -41,7 +41,7 @@ export class InstallerService {
     const expiresAt = new Date(this.clock.now().getTime() + this.opts.invitationTtlHours * 3_600_000);
     const id = await this.uow.tx(async (r) => {
       if (await r.users.emailTaken(email)) throw new AppError('EMAIL_TAKEN');
-      const iid = await r.users.createInvitation({ companyId: actor.companyId, email, name: input.name.trim(), role: 'installer', permission: input.permission, tokenHash: hashToken(token), createdBy: actor.id, expiresAt });
+      const iid = await r.invitations.create({ companyId: actor.companyId, email, name: input.name.trim(), role: 'installer', permission: input.permission, tokenHash: hashToken(token), createdBy: actor.id, expiresAt });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.invite', targetType: 'invitation', targetId: iid, outcome: 'success', details: { email, permission: input.permission }, correlationId: meta.correlationId });
       return iid;
     });
@@ -78,15 +78,15 @@ export class InstallerService {
     });
   }
 
-  private async pendingInvitation(actor: Actor, id: string, r: UnitOfWork['read']) {
+  private async pendingInvitation(actor: Actor, id: string, r: Repos) {
     const inv = await r.invitations.findPendingForUpdate(id, actor.companyId);
     // Accepted, cancelled or another company's: not there as far as this actor can tell.
     if (!inv) throw new AppError('INVITATION_NOT_FOUND', 'No such pending invitation.', { hint: 'Reload the installers page: it may have been accepted or cancelled meanwhile.' });
     return inv;
   }
 
-  private async usableInvitation(token: string, forUpdate: boolean, users: UnitOfWork['read']['users']) {
-    const inv = await users.findInvitationByTokenHash(hashToken(token), forUpdate);
+  private async usableInvitation(token: string, forUpdate: boolean, invitations: Repos['invitations']) {
+    const inv = await invitations.findByTokenHash(hashToken(token), forUpdate);
     if (!inv) throw new AppError('INVITATION_NOT_FOUND');
     if (inv.acceptedAt) throw new AppError('INVITATION_USED');
     if (inv.expiresAt <= this.clock.now()) throw new AppError('INVITATION_EXPIRED');
@@ -94,25 +94,25 @@ export class InstallerService {
   }
 
   async describeInvitation(token: string) {
-    const inv = await this.usableInvitation(token, false, this.uow.read.users);
+    const inv = await this.usableInvitation(token, false, this.uow.read.invitations);
     return { email: inv.email, name: inv.name, companyName: inv.companyName, expiresAt: inv.expiresAt };
   }
 
   async accept(token: string, input: { name: string; password: string }, meta: RequestMeta): Promise<string> {
-    const pre = await this.usableInvitation(token, false, this.uow.read.users);
+    const pre = await this.usableInvitation(token, false, this.uow.read.invitations);
     checkLoginPassword(input.password, pre.email);
     const passwordHash = await hashPassword(input.password);
     return this.uow.tx(async (r) => {
-      const inv = await this.usableInvitation(token, true, r.users);
+      const inv = await this.usableInvitation(token, true, r.invitations);
       if (await r.users.emailTaken(inv.email)) throw new AppError('EMAIL_TAKEN');
-      if (!(await r.users.markInvitationAccepted(inv.id, this.clock.now()))) throw new AppError('INVITATION_USED');
+      if (!(await r.invitations.markAccepted(inv.id, this.clock.now()))) throw new AppError('INVITATION_USED');
       const userId = await r.users.createUser({ companyId: inv.companyId, email: inv.email, name: input.name.trim() || inv.name, role: inv.role, permission: inv.permission, passwordHash });
       await r.audit.record({ companyId: inv.companyId, actorId: userId, actorEmail: inv.email, action: 'installer.invitation.accept', targetType: 'user', targetId: userId, outcome: 'success', details: { invitationId: inv.id }, correlationId: meta.correlationId });
       return userId;
     });
   }
 
-  private async ownInstaller(actor: Actor, id: string, users: UnitOfWork['read']['users']): Promise<UserRecord> {
+  private async ownInstaller(actor: Actor, id: string, users: Repos['users']): Promise<UserRecord> {
     const u = await users.findById(id);
     // Another company's user does not exist as far as this actor can tell.
     if (!u || u.companyId !== actor.companyId || u.role !== 'installer') throw new AppError('INSTALLER_NOT_FOUND');
@@ -123,7 +123,7 @@ export class InstallerService {
     return this.uow.tx(async (r) => {
       const before = await this.ownInstaller(actor, id, r.users);
       await r.users.updateInstaller(id, patch);
-      if (patch.disabled) await r.users.deleteSessionsOfUser(id);
+      if (patch.disabled) await r.sessions.deleteOfUser(id);
       await r.audit.record({
         companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.update', targetType: 'user', targetId: id, outcome: 'success',
         details: { before: { permission: before.permission, disabled: before.disabled }, after: patch }, correlationId: meta.correlationId,

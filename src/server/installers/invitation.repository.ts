@@ -1,5 +1,13 @@
 import type { Executor } from '../db/executor';
-import type { Permission } from '../db/schema';
+import type { Permission, Role } from '../db/schema';
+import type { UserRecord } from '../auth/user.repository';
+
+/** An invitation found by its link's token: the account it will create, and whether it is still usable. */
+export interface InvitationRecord extends Pick<UserRecord, 'companyId' | 'companyName' | 'email' | 'name' | 'role' | 'permission'> {
+  id: string;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+}
 
 /** An invitation nobody has accepted yet (expired ones included: they can be sent again). */
 export interface PendingInvitation {
@@ -14,11 +22,36 @@ export interface PendingInvitation {
 }
 
 /**
- * The installer admin's view of invitations: list, renew (new link), cancel. Creating and accepting
- * them (by token) stays with the accounts in UserRepository.
+ * Invitations: created by the installer admin, found and accepted by the invitee through the link's
+ * token, and listed, renewed (new link) or cancelled while pending.
  */
 export class InvitationRepository {
   constructor(private readonly db: Executor) {}
+
+  async create(i: { companyId: string; email: string; name: string; role: Role; permission: Permission | null; tokenHash: string; createdBy: string; expiresAt: Date }): Promise<string> {
+    const r = await this.db
+      .insertInto('invitations')
+      .values({ company_id: i.companyId, email: i.email, name: i.name, role: i.role, permission: i.permission, token_hash: i.tokenHash, created_by: i.createdBy, expires_at: i.expiresAt })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return r.id;
+  }
+
+  async findByTokenHash(tokenHash: string, forUpdate = false): Promise<InvitationRecord | undefined> {
+    let q = this.db
+      .selectFrom('invitations as i')
+      .innerJoin('companies as c', 'c.id', 'i.company_id')
+      .select(['i.id', 'i.company_id as companyId', 'c.name as companyName', 'i.email', 'i.name', 'i.role', 'i.permission', 'i.expires_at as expiresAt', 'i.accepted_at as acceptedAt'])
+      .where('i.token_hash', '=', tokenHash);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  /** False when it was accepted meanwhile (two accepts racing: one wins). */
+  async markAccepted(id: string, at: Date): Promise<boolean> {
+    const r = await this.db.updateTable('invitations').set({ accepted_at: at }).where('id', '=', id).where('accepted_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
 
   private pending() {
     return this.db

@@ -8,7 +8,7 @@ export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<Devi
   return {
     // Records that the queue ran a job on this backend (idempotent: last nonce wins).
     'system.ping': async (data) => {
-      await deps.uow.read.users.setSetting('jobs.last_ping', data.nonce);
+      await deps.uow.read.settings.set('jobs.last_ping', data.nonce);
     },
     'onboarding.device': async (data) => deps.onboarding.runItem(data.itemId),
     'notifications.dispatch': async () => {

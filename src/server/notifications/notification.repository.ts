@@ -8,22 +8,9 @@ export interface NotificationRow extends NotificationContent {
   readAt: Date | null;
 }
 
+/** The in-app notifications of each user (written by the dispatcher, read and marked by their owner). */
 export class NotificationRepository {
   constructor(private readonly db: Executor) {}
-
-  async siteNames(siteIds: string[]): Promise<Map<string, string>> {
-    if (siteIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('sites').select(['id', 'name']).where('id', 'in', siteIds).execute();
-    return new Map(rows.map((r) => [r.id, r.name]));
-  }
-
-  /** Of these users, the ones that still exist in this company (an event may outlive its recipient). */
-  async activeRecipients(pairs: Array<{ userId: string; companyId: string }>): Promise<Set<string>> {
-    if (pairs.length === 0) return new Set();
-    const rows = await this.db.selectFrom('users').select(['id', 'company_id as companyId']).where('id', 'in', [...new Set(pairs.map((p) => p.userId))]).execute();
-    const ok = new Set(rows.map((r) => `${r.id}/${r.companyId}`));
-    return new Set(pairs.filter((p) => ok.has(`${p.userId}/${p.companyId}`)).map((p) => `${p.userId}/${p.companyId}`));
-  }
 
   /** Inserts each notification once per (event, user); returns how many were new. */
   async insert(rows: Array<NewNotification & { sourceEventId: string }>): Promise<number> {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers/platform';
 import { ApiClient } from '../../../test/helpers/api';
 import { buildInstaller, buildOtherCompany, buildSite, type TestCompany } from '../../../test/helpers/factories';
-import type { ItemSettledPayload } from '../events/domain-events';
+import { DOMAIN_EVENT_TYPES, type ItemSettledPayload } from '../events/domain-events';
 import { eventually } from '../../../test/helpers/wait';
 
 let p: TestPlatform;
@@ -26,7 +26,7 @@ async function dispatchedTo(client: ApiClient, total: number): Promise<void> {
 /** What the onboarding service writes when a waiting device settles. */
 async function settled(companyId: string, payload: Partial<ItemSettledPayload>): Promise<void> {
   const full: ItemSettledPayload = { batchId: crypto.randomUUID(), itemId: crypto.randomUUID(), siteId: site.id, serial: 'DS7788', name: 'Lobby camera', state: 'added', deviceId: null, error: null, notifyUserId: null, ...payload };
-  await p.app.platform.database.db.insertInto('domain_events').values({ company_id: companyId, type: 'onboarding.item_settled', payload: JSON.stringify(full) }).execute();
+  await p.app.platform.uow.tx((r) => r.events.append(companyId, DOMAIN_EVENT_TYPES.itemSettled, full));
 }
 
 describe('notifications', () => {

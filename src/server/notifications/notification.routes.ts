@@ -2,8 +2,6 @@ import { Type } from 'typebox';
 import type { App } from '../http/types';
 import { DateTime, errorResponses, IdParams, PageQuery, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
-import { AppError } from '../../errors/app-error';
-import type { Clock } from '../lib/clock';
 import type { NotificationService } from './notification.service';
 
 const Severity = Type.Union([Type.Literal('info'), Type.Literal('success'), Type.Literal('warning'), Type.Literal('error')]);
@@ -23,8 +21,8 @@ const NotificationSchema = Type.Object({
 const Counts = Type.Object({ total: Type.Integer(), unread: Type.Integer() });
 
 /** Your own notifications: every signed-in user has an inbox; nobody sees anyone else's. */
-export function notificationRoutes(app: App, deps: { notifications: NotificationService; clock: Clock }): void {
-  const repo = () => deps.notifications.repo();
+export function notificationRoutes(app: App, deps: { notifications: NotificationService }): void {
+  const { notifications } = deps;
 
   app.get('/api/notifications', {
     config: { access: 'authenticated' },
@@ -34,29 +32,23 @@ export function notificationRoutes(app: App, deps: { notifications: Notification
       querystring: Type.Object({ unreadOnly: Type.Optional(Type.Boolean({ default: false })), ...PageQuery }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(NotificationSchema), total: Type.Integer(), unread: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() }), ...errorResponses },
     },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const page = req.query.page ?? 1;
-    const pageSize = req.query.pageSize ?? 50;
-    const r = await repo().list(actor.id, { unreadOnly: req.query.unreadOnly ?? false, page, pageSize });
-    return { ...r, page, pageSize };
-  });
+  }, async (req) => notifications.list(requireActor(req).id, { unreadOnly: req.query.unreadOnly ?? false, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 50 }));
 
   app.get('/api/notifications/counts', {
     config: { access: 'authenticated' },
     schema: { tags: ['notifications'], summary: 'How many notifications you have, and how many are unread (cheap; for a badge)', response: { 200: Counts, ...errorResponses } },
-  }, async (req) => repo().counts(requireActor(req).id));
+  }, async (req) => notifications.counts(requireActor(req).id));
 
   app.post('/api/notifications/:id/read', {
     config: { access: 'authenticated' },
     schema: { tags: ['notifications'], summary: 'Mark one of your notifications read', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
   }, async (req, reply) => {
-    if (!(await repo().markRead(requireActor(req).id, req.params.id, deps.clock.now()))) throw new AppError('NOTIFICATION_NOT_FOUND');
+    await notifications.markRead(requireActor(req).id, req.params.id);
     return reply.status(204).send(null);
   });
 
   app.post('/api/notifications/read-all', {
     config: { access: 'authenticated' },
     schema: { tags: ['notifications'], summary: 'Mark all your notifications read', response: { 200: Type.Object({ updated: Type.Integer() }), ...errorResponses } },
-  }, async (req) => ({ updated: await repo().markAllRead(requireActor(req).id, deps.clock.now()) }));
+  }, async (req) => ({ updated: await notifications.markAllRead(requireActor(req).id) }));
 }

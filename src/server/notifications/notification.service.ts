@@ -3,46 +3,58 @@
  * into in-app notifications for the users concerned. Dispatch is idempotent and safe on several
  * nodes at once: events are taken with SKIP LOCKED, notifications are unique per (event, user),
  * and an event is marked handled in the same transaction as its notifications.
+ * Also each user's inbox: only ever their own notifications.
  */
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema';
+import { AppError } from '../../errors/app-error';
 import type { Clock } from '../lib/clock';
-import { NotificationRepository } from './notification.repository';
-import { EventRepository } from '../events/event.repository';
+import type { UnitOfWork } from '../db/unit-of-work';
+import type { NotificationRow } from './notification.repository';
 import { notificationsFor } from './rules';
 
 const BATCH = 200;
 
 export class NotificationService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly uow: UnitOfWork,
     private readonly clock: Clock,
   ) {}
-
-  repo(): NotificationRepository {
-    return new NotificationRepository(this.db);
-  }
 
   /** Handle every event not yet handled; returns how many notifications were created. */
   async dispatchPending(): Promise<number> {
     let created = 0;
     for (;;) {
-      const r = await this.db.transaction().execute(async (trx) => {
-        const repo = new NotificationRepository(trx);
-        const outbox = new EventRepository(trx);
-        const events = await outbox.takeUnnotified(BATCH);
+      const r = await this.uow.tx(async (repos) => {
+        const events = await repos.events.takeUnnotified(BATCH);
         if (events.length === 0) return { events: 0, created: 0 };
         const siteIds = [...new Set(events.map((e) => e.payload.siteId).filter((s): s is string => typeof s === 'string'))];
-        const sites = await repo.siteNames(siteIds);
+        const sites = await repos.sites.names(siteIds);
         const all = events.flatMap((e) => notificationsFor(e, { siteName: (id) => sites.get(id) }).map((n) => ({ ...n, sourceEventId: e.id })));
         // A recipient removed since the event (or not in the event's company) gets nothing.
-        const ok = await repo.activeRecipients(all);
-        const n = await repo.insert(all.filter((x) => ok.has(`${x.userId}/${x.companyId}`)));
-        await outbox.markNotified(events.map((e) => e.id), this.clock.now());
+        const ok = await repos.users.stillInCompany(all);
+        const n = await repos.notifications.insert(all.filter((x) => ok.has(`${x.userId}/${x.companyId}`)));
+        await repos.events.markNotified(events.map((e) => e.id), this.clock.now());
         return { events: events.length, created: n };
       });
       created += r.created;
       if (r.events < BATCH) return created;
     }
+  }
+
+  async list(userId: string, o: { unreadOnly: boolean; page: number; pageSize: number }): Promise<{ items: NotificationRow[]; total: number; unread: number; page: number; pageSize: number }> {
+    return { ...(await this.uow.read.notifications.list(userId, o)), page: o.page, pageSize: o.pageSize };
+  }
+
+  async counts(userId: string): Promise<{ total: number; unread: number }> {
+    return this.uow.read.notifications.counts(userId);
+  }
+
+  /** Someone else's notification is NOTIFICATION_NOT_FOUND, like one that does not exist. */
+  async markRead(userId: string, id: string): Promise<void> {
+    if (!(await this.uow.read.notifications.markRead(userId, id, this.clock.now()))) throw new AppError('NOTIFICATION_NOT_FOUND');
+  }
+
+  /** How many were unread. */
+  async markAllRead(userId: string): Promise<number> {
+    return this.uow.read.notifications.markAllRead(userId, this.clock.now());
   }
 }

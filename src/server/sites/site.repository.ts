@@ -54,11 +54,11 @@ export class SiteRepository {
     return { items, total };
   }
 
-  /** How many devices each of these sites has, in one grouped query (sites without any are absent). */
-  async deviceCounts(siteIds: string[]): Promise<Map<string, number>> {
+  /** The names of these sites, by id (missing ones are absent). */
+  async names(siteIds: string[]): Promise<Map<string, string>> {
     if (siteIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('devices').select(['site_id', sql<number>`count(*)::int`.as('n')]).where('site_id', 'in', siteIds).groupBy('site_id').execute();
-    return new Map(rows.map((r) => [r.site_id, r.n]));
+    const rows = await this.db.selectFrom('sites').select(['id', 'name']).where('id', 'in', siteIds).execute();
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   async create(s: { companyId: string; name: string; address: string; timeZone: string; now: Date }): Promise<SiteRecord> {

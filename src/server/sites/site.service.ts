@@ -51,9 +51,9 @@ export class SiteService {
 
   async list(actor: Actor, q: { search?: string; page: number; pageSize: number }) {
     if (actor.role === 'end_user') throw new AppError('FORBIDDEN');
-    const sites = this.uow.read.sites;
+    const { sites, devices } = this.uow.read;
     const r = await sites.list({ companyId: actor.companyId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
-    const counts = await sites.deviceCounts(r.items.map((s) => s.id));
+    const counts = await devices.countBySite(r.items.map((s) => s.id));
     return { items: r.items.map((s) => ({ ...view(s), deviceCount: counts.get(s.id) ?? 0 })), total: r.total, page: q.page, pageSize: q.pageSize };
   }
 

@@ -79,7 +79,7 @@ describe('health, readiness, metrics, docs, jobs', () => {
     const nonce = `n-${Date.now()}`;
     const id = await p.app.platform.jobs.send('system.ping', { nonce });
     expect(id).toBeTruthy();
-    await eventually(async () => (await p.app.platform.uow.read.users.getSetting('jobs.last_ping')) === nonce, 'the job to run', 10_000);
+    await eventually(async () => (await p.app.platform.uow.read.settings.get('jobs.last_ping')) === nonce, 'the job to run', 10_000);
   });
 });
 
