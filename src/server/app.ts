@@ -54,6 +54,8 @@ import { notificationRoutes } from './notifications/notification.routes';
 import multipart from '@fastify/multipart';
 import { DecodePool } from '../qr-image/decode-pool';
 import { PhotoDecodes } from './onboarding/photo-decode';
+import { DOCS_CSP, securityHeaders } from './http/security-headers';
+import { redactingRequestLog } from './system/request-log';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -225,9 +227,10 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       if (p.online) void onboarding.job.deviceOnline(p.serial).catch((err: unknown) => logger.warn({ err }, 'continuing pending adds failed'));
     });
 
+    const requestLog = redactingRequestLog(logger);
     const app = Fastify({
       // The cast picks Fastify's logger type so the instance matches App (pino's Logger is wider).
-      loggerInstance: logger as FastifyBaseLogger,
+      loggerInstance: requestLog.logger as FastifyBaseLogger,
       bodyLimit: config.bodyLimitBytes,
       trustProxy: config.trustProxy,
       requestIdHeader: 'x-request-id',
@@ -237,6 +240,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     }).withTypeProvider<TypeBoxTypeProvider>();
 
     app.addHook('onClose', async () => cleanup());
+    app.addHook('onRoute', requestLog.onRoute);
     app.addHook('onSend', async (req, reply) => {
       void reply.header('x-correlation-id', req.id);
     });
@@ -262,17 +266,19 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     app.addSchema(ErrorResponse);
     await app.register(errors);
+    await app.register(securityHeaders, { publicUrl: config.publicUrl });
     await app.register(cookie);
     await app.register(access, { auth });
     await app.register(swagger, {
       openapi: { info: { title: 'Sitekeeper API', version: '0.1.0', description: 'Add devices by QR and keep them healthy.' } },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
     await app.register(rateLimit, { global: false });
     await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 5, fieldSize: 1024 } });
 
     systemRoutes(app, {
       registry,
+      metricsToken: config.metricsToken,
       checks: [
         { name: 'database', check: () => database.ping() },
         { name: 'broker', check: async () => mqtt.connected },

@@ -61,6 +61,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PHOTO_DECODES_PER_USER: '5', PHOTO_DECODES_MAX: '4' })).toThrow(/PHOTO_DECODES_MAX: must be at least PHOTO_DECODES_PER_USER/);
   });
 
+  it('reads METRICS_TOKEN (unset by default) and refuses a short or spaced one', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it, long enough' })).toThrow(/METRICS_TOKEN/);
+  });
+
   it('documents every variable in .env.example', () => {
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));

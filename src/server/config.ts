@@ -55,6 +55,7 @@ const EnvSchema = Type.Object({
   JOB_POLL_INTERVAL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   INVITATION_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, pattern: '^[\\x21-\\x7e]+$' })),
 });
 
 /** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
@@ -141,6 +142,8 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** Requests per minute and client to the public invitation routes (describe, accept). */
   invitationRateLimitPerMinute: number;
+  /** Bearer token Prometheus sends to GET /metrics; unset: /metrics answers 404. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobPollIntervalMs: int(e.JOB_POLL_INTERVAL_MS, 500),
     loginRateLimitPerMinute: int(e.LOGIN_RATE_LIMIT_PER_MINUTE, 30),
     invitationRateLimitPerMinute: int(e.INVITATION_RATE_LIMIT_PER_MINUTE, 30),
+    metricsToken: e.METRICS_TOKEN,
   });
 }
 

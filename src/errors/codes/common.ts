@@ -6,6 +6,7 @@ export const COMMON_ERRORS = {
   UPLOAD_FIELD_UNKNOWN: { status: 400, message: 'The upload has a field that is not expected here.', hint: 'Send only the fields listed in details (expected), with the file in its named field.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.', hint: 'Send JSON, or multipart/form-data for uploads.' },
   NOT_FOUND: { status: 404, message: 'Nothing was found at this address.', hint: 'Check the URL; the object may have been deleted.' },
+  METRICS_TOKEN_INVALID: { status: 401, message: 'GET /metrics needs the metrics token.', hint: 'Send Authorization: Bearer <token>, the METRICS_TOKEN set in the server configuration (docs/DEPLOYMENT.md).' },
   NOTIFICATION_NOT_FOUND: { status: 404, message: 'No such notification.', hint: 'Reload your notifications; only your own can be marked read.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.', hint: 'Reload and try again.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.', hint: 'Wait a moment and try again.' },
