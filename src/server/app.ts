@@ -25,7 +25,7 @@ import { InstallerService } from './installers/installer.service';
 import { SiteService } from './sites/site.service';
 import { access } from './http/access';
 import { errors } from './http/errors';
-import { ErrorResponse } from './http/common.schema';
+import { sharedSchemas } from './http/common.schema';
 import type { App } from './http/types';
 import { authRoutes } from './auth/auth.routes';
 import { installerRoutes } from './installers/installer.routes';
@@ -264,7 +264,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
 
-    app.addSchema(ErrorResponse);
+    for (const schema of sharedSchemas()) app.addSchema(schema);
     await app.register(errors);
     await app.register(securityHeaders, { publicUrl: config.publicUrl });
     await app.register(cookie);

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Email, Password, Permission, Role, Uuid } from '../http/common.schema';
+import { DateTime, Email, Password, Permission, Role, Shared, Uuid } from '../http/common.schema';
 
-export const UserSchema = Type.Object({
+export const UserSchema = Shared(Type.Object({
   id: Uuid,
   email: Type.String(),
   name: Type.String(),
@@ -9,7 +9,7 @@ export const UserSchema = Type.Object({
   permission: Type.Union([Permission, Type.Null()]),
   companyId: Uuid,
   companyName: Type.String(),
-});
+}, { $id: 'SessionUser' }));
 export type UserDto = Static<typeof UserSchema>;
 
 export const SessionResponse = Type.Object({ user: UserSchema, csrfToken: Type.String() });

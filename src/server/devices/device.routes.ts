@@ -1,28 +1,10 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types';
 import { meta } from '../http/types';
-import { DateTime, errorResponses, IdParams, Page, PageQuery, Uuid } from '../http/common.schema';
+import { errorResponses, IdParams, Page, PageQuery } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { DeviceService } from './device.service';
-
-export const DeviceSchema = Type.Object({
-  id: Uuid,
-  siteId: Uuid,
-  siteName: Type.String(),
-  serial: Type.String(),
-  name: Type.String(),
-  type: Type.String(),
-  model: Type.String(),
-  firmwareVersion: Type.String(),
-  firmwareCompatible: Type.Union([Type.Boolean(), Type.Null()]),
-  addedVia: Type.String(),
-  host: Type.Union([Type.String(), Type.Null()]),
-  port: Type.Union([Type.Integer(), Type.Null()]),
-  healthMonitoring: Type.Boolean(),
-  status: Type.String(),
-  createdAt: DateTime,
-  updatedAt: DateTime,
-});
+import { DeviceSchema } from './device.schema';
 
 const ListQuery = Type.Object(
   { search: Type.Optional(Type.String({ maxLength: 200 })), status: Type.Optional(Type.String({ maxLength: 20 })), ...PageQuery },

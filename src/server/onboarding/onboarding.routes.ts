@@ -2,20 +2,20 @@ import '@fastify/multipart';
 import { Type, type Static } from 'typebox';
 import type { App } from '../http/types';
 import { meta } from '../http/types';
-import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema';
+import { DateTime, ErrorInfo as ErrorInfoRef, errorResponses, IdParams, Shared, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import { AppError, isAppError } from '../../errors/app-error';
 import type { Onboarding } from './onboarding';
 import { readPhotoScan, type PhotoDecodes } from './photo-decode';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String(), hint: Type.String() }));
+const ErrorInfo = Nullable(ErrorInfoRef);
 const NextAction = Type.Union([
   Type.Literal('add'), Type.Literal('activate'), Type.Literal('enable_cloud'), Type.Literal('enter_verification_code'),
   Type.Literal('enter_password'), Type.Literal('connect_to_network'), Type.Literal('none'),
 ]);
 
-export const CandidateSchema = Type.Object({
+export const CandidateSchema = Shared(Type.Object({
   id: Uuid,
   name: Type.String(),
   serial: Nullable(Type.String()),
@@ -33,15 +33,15 @@ export const CandidateSchema = Type.Object({
   firmware: Type.Object({ version: Nullable(Type.String()), compatible: Nullable(Type.Boolean()), minimum: Nullable(Type.String()) }),
   error: ErrorInfo,
   guidance: Type.Array(Type.String()),
-});
+}, { $id: 'ScanCandidate' }));
 
 const ScanTextBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 8192 }), qrPassword: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false });
 
-const ScanResponse = Type.Object({
+const ScanResponse = Shared(Type.Object({
   scanId: Uuid,
   classified: Type.Record(Type.String(), Type.Unknown()),
   candidates: Type.Array(CandidateSchema),
-});
+}, { $id: 'ScanResult' }));
 
 const BatchResponse = Type.Object({
   batchId: Uuid,
