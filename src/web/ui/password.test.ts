@@ -30,10 +30,10 @@ describe('verification code and account rules', () => {
   });
 
   it('checks account passwords', () => {
-    expect(failed(accountPasswordRules('short1'))).toEqual(['length']);
+    expect(failed(accountPasswordRules('short1'))).toEqual(['length', 'guessable']);
     expect(failed(accountPasswordRules('onlylowercaseletters'))).toEqual(['kinds']);
     expect(failed(accountPasswordRules('Installer-2026'))).toEqual([]);
-    expect(failed(accountPasswordRules('Installer-2026', 'installer@example.test'))).toEqual(['email']);
+    expect(failed(accountPasswordRules('Installer-2026', 'installer@example.test'))).toEqual(['email', 'guessable']);
     expect(failed(accountPasswordRules('Ladder-2026', 'installer@example.test'))).toEqual([]);
   });
 
