@@ -125,7 +125,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const secrets = new SecretBox(await loadSecretKey(config));
     const uow = createUnitOfWork(database.db);
-    const auth = new AuthService(uow, clock, secrets, config);
+    const auth = new AuthService(uow, clock, config);
     const installers = new InstallerService(uow, clock, config);
     const sites = new SiteService(uow, clock);
     // Built before the services that queue jobs; it starts (with every handler) once they exist.

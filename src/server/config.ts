@@ -23,7 +23,7 @@ const EnvSchema = Type.Object({
   SESSION_TTL_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   INVITATION_TTL_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   LOGIN_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
-  LOGIN_LOCKOUT_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  LOGIN_MAX_DELAY_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   UPLOAD_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PHOTO_MAX_PIXELS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -86,7 +86,7 @@ export interface Config {
   sessionTtlHours: number;
   invitationTtlHours: number;
   loginMaxAttempts: number;
-  loginLockoutMinutes: number;
+  loginMaxDelaySeconds: number;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
   /** Largest uploaded photo in pixels (from its header); larger ones are refused, above 16 MP they are decoded downscaled. */
@@ -195,7 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlHours: int(e.SESSION_TTL_HOURS, 168),
     invitationTtlHours: int(e.INVITATION_TTL_HOURS, 72),
     loginMaxAttempts: int(e.LOGIN_MAX_ATTEMPTS, 5),
-    loginLockoutMinutes: int(e.LOGIN_LOCKOUT_MINUTES, 15),
+    loginMaxDelaySeconds: int(e.LOGIN_MAX_DELAY_SECONDS, 900),
     bodyLimitBytes: int(e.BODY_LIMIT_BYTES, 1024 * 1024),
     uploadLimitBytes: int(e.UPLOAD_LIMIT_BYTES, 10 * 1024 * 1024),
     photoMaxPixels: int(e.PHOTO_MAX_PIXELS, 50_000_000),

@@ -25,6 +25,7 @@ export interface UsersTable {
   permission: Permission | null;
   password_hash: string;
   disabled: Generated<boolean>;
+  /** Failed sign-ins since the last successful one (told to the owner at the next sign-in). */
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
   password_changed_at: Timestamp | null;
@@ -125,10 +126,10 @@ export interface PendingSecretsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Failed sign-ins per key (`ip:<address>`, `account:<e-mail>`); `updated_at` is the last failure. */
 export interface LoginThrottleTable {
-  email: string;
+  key: string;
   failed: Generated<number>;
-  locked_until: Timestamp | null;
   updated_at: Timestamp;
 }
 

@@ -40,7 +40,7 @@ export function deviceRoutes(app: App, deps: { devices: DeviceService }): void {
     schema: {
       tags: ['devices'],
       summary: 'Generate a Sitekeeper device QR code that adds this device again (encrypted with your password by default)',
-      description: 'Carries the label fields (serial, verification code, model) or the address and credentials of an IP device. Send `password` (8–64 characters; scanning the code asks for it), or `unencrypted: true` for a plain code that anyone who sees it can use. Long codes come in numbered parts the scanner merges. Audited.',
+      description: 'Carries the label fields (serial, verification code, model) or the address and credentials of an IP device. Send `password` (8–64 characters; scanning the code asks for it), or `unencrypted: true` for a plain code that anyone who sees it can use (installer admins only: DEVICE_QR_PLAIN_ADMIN_ONLY otherwise). Long codes come in numbered parts the scanner merges. Audited.',
       params: IdParams,
       body: Type.Object({ password: Type.Optional(Type.String({ minLength: 8, maxLength: 64 })), unencrypted: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: {

@@ -376,11 +376,19 @@ export interface PostApiAuthLoginBody {
 export interface PostApiAuthLoginResponse {
   user: SessionUser;
   csrfToken: string;
+  /**
+   * Failed sign-ins on this account since its last successful one: if it was not you, change your password.
+   */
+  failedAttemptsSinceLastLogin: number;
 }
 
 export interface PostApiAuthPasswordBody {
   currentPassword: string;
   newPassword: string;
+  /**
+   * Revoke all your API tokens too (default: true); scripts then need a new token.
+   */
+  revokeApiTokens?: boolean;
 }
 
 export interface PostApiAuthTokensBody {
