@@ -18,8 +18,9 @@ process.stdout.write(web.built ? `Web app built into dist/web in ${(web.ms / 100
 if (!webOnly) {
   const outfile = path.join(root, 'dist/server/sitekeeper.js');
   await build({
-    entryPoints: [path.join(root, 'src/start/built.ts')],
-    outfile,
+    // The photo decode worker is its own file beside the server (src/qr-image/decode-pool.ts finds it there).
+    entryPoints: { sitekeeper: path.join(root, 'src/start/built.ts'), 'decode-worker': path.join(root, 'src/qr-image/decode-worker.ts') },
+    outdir: path.dirname(outfile),
     bundle: true,
     platform: 'node',
     format: 'esm',

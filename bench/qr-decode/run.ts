@@ -1,7 +1,8 @@
 /**
  * QR decode benchmark (not a test): ours vs zxing-wasm with default options vs jsQR, side by side
- * in one run, on the real photos of ../shared/qr-photos (scored by its README's rule), on a
- * synthetic degradation set generated here, and on a 1280×720 camera frame.
+ * in one run, on the real photos of ../shared/qr-photos (scored by its README's rule), on large
+ * photos decoded at full size vs downscaled (large.ts), on a synthetic degradation set generated
+ * here, and on a 1280×720 camera frame.
  *
  *   npx tsx bench/qr-decode/run.ts [--no-write] [--per-category N]
  *
@@ -20,6 +21,7 @@ import { decodeImageBuffer, decodePhotoRgba } from '../../src/qr-image/decode-im
 import { loadZxingForNode } from '../../src/qr-image/zxing-node';
 import { median, percentile, scoreImage, type Label, type Pt, type Result } from './score';
 import { cameraFrame, generateSyntheticSet, type SyntheticImage } from './synthetic';
+import { largePhotos } from './large';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -276,6 +278,7 @@ async function main(): Promise<void> {
   lines.push('* **zxing+denoise** — the same plus `tryDenoise: true` (reference for the goal).');
   lines.push('* **jsQR** — `jsQR(data, width, height)` with its defaults (one code per image at most).\n');
   await realPhotos(lines);
+  if (existsSync(join(photosDir, 'manifest.json'))) await largePhotos(lines, summary, photosDir);
   await synthetic(lines);
   await frame(lines);
   let loadEnd = 'n/a';

@@ -4,6 +4,7 @@ import { DigestClient, postFaults, rawRequest } from './testing';
 import { parseChannelStatus, parseDeviceInfo, parseEzviz, parseHddList, parseSmartStatus, parseUpgradeStatus, parseActivateStatus, parseUserList, userXml, parseIpAddress } from '../protocol/isapi/models';
 import { parseResponseStatus } from '../protocol/isapi/response-status';
 import { sessionLoginHash, parseSessionLoginCap, sessionLoginXml } from '../protocol/isapi/session-login';
+import { eventually } from '../../test/helpers/wait';
 
 let fleet: Fleet;
 let cam: VirtualDevice;
@@ -20,14 +21,6 @@ function events(d: VirtualDevice): { kind: string; [k: string]: unknown }[] {
   const seen: { kind: string; [k: string]: unknown }[] = [];
   d.on('status', (e: { kind: string }) => seen.push(e));
   return seen;
-}
-
-async function until(f: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeAll(async () => {
@@ -151,13 +144,13 @@ describe('fault switchboard, end to end over sockets', () => {
     const ok = await c.put('/ISAPI/System/updateFirmware', buildFirmwarePackage({ models: [cam.model], version: 'V5.7.15', build: '240101', payloadSize: 200_000 }), { 'content-type': 'application/octet-stream' });
     expect(parseResponseStatus(ok.body)?.statusCode).toBe(1);
     const percents: number[] = [];
-    await until(async () => {
+    await eventually(async () => {
       const r = await c.get('/ISAPI/System/upgradeStatus').catch(() => null);
       if (r?.status === 200) percents.push(parseUpgradeStatus(r.body).percent);
       return !cam.powered;
-    });
+    }, 'the camera rebooting into the new firmware', 5000, 20);
     expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
-    await until(() => cam.powered && cam.lanReachable);
+    await eventually(() => cam.powered && cam.lanReachable, 'the camera back on its LAN address', 5000, 20);
     expect(parseDeviceInfo((await client(cam).get('/ISAPI/System/deviceInfo')).body)).toMatchObject({ firmwareVersion: 'V5.7.15', firmwareReleasedDate: 'build 240101' });
   });
 
@@ -167,7 +160,7 @@ describe('fault switchboard, end to end over sockets', () => {
     await postFaults(fleet.controlUrl, nvr.serial, { upgradeFailsAt: 50 });
     const seen = events(nvr);
     await c.put('/ISAPI/System/updateFirmware', buildFirmwarePackage({ models: [nvr.model], version: 'V4.99.0' }), { 'content-type': 'application/octet-stream' });
-    await until(() => seen.some((e) => e.kind === 'upgradeFailed'));
+    await eventually(() => seen.some((e) => e.kind === 'upgradeFailed'), 'an upgradeFailed event', 5000, 20);
     const st = await c.get('/ISAPI/System/upgradeStatus');
     expect(parseResponseStatus(st.body)).toMatchObject({ statusCode: 3, subStatusCode: 'upgradeFailed' });
     expect(nvr.firmwareVersion).toBe(before);

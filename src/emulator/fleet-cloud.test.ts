@@ -3,14 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import { startFleet, type Fleet } from './index';
 import { DigestClient } from './testing';
+import { eventually } from '../../test/helpers/wait';
 
-async function until(f: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('fleet and the device cloud connector', () => {
   let broker: Aedes;
@@ -36,16 +30,16 @@ describe('fleet and the device cloud connector', () => {
     try {
       fleet = await startFleet({ count: 0, cloudMqttUrl: url, specs: [{ type: 'camera' }, { type: 'axpro' }, { type: 'nvr', cloudEnabled: false }] });
       const [cam, hub, nvr] = fleet.devices;
-      await until(() => connected.size === 2);
+      await eventually(() => connected.size === 2, 'the two cloud-enabled devices connected', 8000, 25);
       expect([...connected].some((id) => id.endsWith(cam?.serial ?? '?'))).toBe(true);
       expect([...connected].some((id) => id.endsWith(hub?.serial ?? '?'))).toBe(true);
       const admin = nvr?.adminUser;
       const c = new DigestClient(`http://${nvr?.host ?? ''}:${nvr?.httpPort ?? 0}`, admin?.userName ?? '', admin?.password ?? '');
       await c.put('/ISAPI/System/Network/EZVIZ', '<EZVIZ><enabled>true</enabled><verificationCode>ABCDEF</verificationCode></EZVIZ>');
-      await until(() => connected.size === 3);
+      await eventually(() => connected.size === 3, 'the NVR connected once its cloud service was enabled', 8000, 25);
     } finally {
       await fleet?.close();
     }
-    await until(() => connected.size === 0);
+    await eventually(() => connected.size === 0, 'every device disconnected on close', 8000, 25);
   });
 });

@@ -8,20 +8,32 @@ import { startFleet, fleetSpecs, hostFor, type Fleet } from './index';
 import { buildProbe, parseProbeMatch, type SadpProbeMatch } from '../protocol/sadp/sadp';
 import { tryParseLabel } from '../protocol/qr/label';
 import { DigestClient, postFaults, rawRequest } from './testing';
+import { eventually } from '../../test/helpers/wait';
 
-/** Sends one inquiry and collects answers until `expected` arrived (plus a short grace for extras). */
+/**
+ * Sends one inquiry, waits for `expected` answers, and proves there are no more: a second inquiry
+ * (the end marker) follows, and once its first answer is in, every answer to the first is too —
+ * the responder answers one inquiry completely before it reads the next (up to 64 devices, sent in
+ * one go), and loopback UDP keeps their order. No sleeping for "long enough".
+ */
 async function probe(port: number, expected: number, uuid = 'TEST-UUID'): Promise<SadpProbeMatch[]> {
   const sock = createSocket('udp4');
   const got: SadpProbeMatch[] = [];
   sock.on('message', (m) => got.push(parseProbeMatch(m)));
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
-  sock.send(buildProbe({ uuid, types: 'inquiry' }), port, '127.0.0.1');
-  const end = Date.now() + 5000;
-  while (got.length < expected && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 150));
-  await new Promise<void>((r) => sock.close(() => r()));
-  return got;
+  const answers = (u: string) => got.filter((m) => m.uuid === u);
+  try {
+    sock.send(buildProbe({ uuid, types: 'inquiry' }), port, '127.0.0.1');
+    await eventually(() => answers(uuid).length >= expected, `${expected} SADP answers`, 5000, 20);
+    sock.send(buildProbe({ uuid: END_MARKER, types: 'inquiry' }), port, '127.0.0.1');
+    await eventually(() => answers(END_MARKER).length > 0, 'an answer to the end-marker inquiry', 5000, 20);
+    return answers(uuid);
+  } finally {
+    await new Promise<void>((r) => sock.close(() => r()));
+  }
 }
+
+const END_MARKER = 'END-OF-ANSWERS';
 
 describe('fleet', () => {
   let fleet: Fleet;

@@ -4,7 +4,7 @@ import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error';
 import { centroid, decodeRgba, readQrCodes } from './decoder-core';
-import { decodeImageBuffer, displayedToStored } from './decode-image';
+import { decodeImageBuffer, decodePhotoRgba, displayedToStored, DEFAULT_MAX_DECODE_PIXELS, type PixelDecoder } from './decode-image';
 import { renderQrPng } from './render';
 import { loadZxingForNode } from './zxing-node';
 
@@ -109,6 +109,54 @@ describe('QR decoding', () => {
     png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
     // Refused from the header: the 3.6-gigapixel image is never decoded (it would exhaust memory).
     expect(await codeOf(decodeImageBuffer(png))).toBe('IMAGE_TOO_LARGE');
+  });
+
+  /** decodePhotoRgba, recording the size of every image zxing is asked to read. */
+  function watchedDecoder(): { asked: Array<[number, number]>; decode: PixelDecoder } {
+    const asked: Array<[number, number]> = [];
+    return { asked, decode: async (img, o) => (asked.push([img.width, img.height]), decodePhotoRgba(img, o)) };
+  }
+
+  it('decodes a 7000×7000 PNG downscaled to the pixel budget, positions in stored pixels (issue 13)', async () => {
+    const qr = await renderQrPng(LABEL, { scale: 16 });
+    const size = (await sharp(qr).metadata()).width;
+    const png = await (await scene(qr, 7000, 7000, 3000, 2500)).png().toBuffer();
+    const watch = watchedDecoder();
+    const r = await decodeImageBuffer(png, {}, watch.decode);
+    expect(r.codes.map((c) => c.text)).toEqual([LABEL]);
+    expect([r.width, r.height]).toEqual([7000, 7000]);
+    // zxing was given one 16 MP image (4000×4000), never the 49 MP one.
+    expect(r.decoded).toEqual({ width: 4000, height: 4000 });
+    expect(watch.asked).toEqual([[4000, 4000]]);
+    expect(DEFAULT_MAX_DECODE_PIXELS).toBe(16_000_000);
+    const c = centroid(r.codes[0]!.position);
+    expect([Math.round(c.x / 20), Math.round(c.y / 20)]).toEqual([Math.round((3000 + size / 2) / 20), Math.round((2500 + size / 2) / 20)]);
+  });
+
+  it('downscales a rotated (EXIF 6) photo above the budget and maps positions back to stored pixels', async () => {
+    const qr = await renderQrPng(LABEL, { scale: 10 });
+    const size = (await sharp(qr).metadata()).width;
+    const jpeg = await (await scene(qr, 6000, 3000, 4000, 500)).withMetadata({ orientation: 6 }).jpeg({ quality: 90 }).toBuffer();
+    const watch = watchedDecoder();
+    const r = await decodeImageBuffer(jpeg, { maxDecodePixels: 4_500_000 }, watch.decode);
+    expect(r.codes.map((c) => c.text)).toEqual([LABEL]);
+    // Displayed 3000×6000, halved: 1500×3000.
+    expect(watch.asked).toEqual([[1500, 3000]]);
+    const c = centroid(r.codes[0]!.position);
+    expect([Math.round(c.x / 20), Math.round(c.y / 20)]).toEqual([Math.round((4000 + size / 2) / 20), Math.round((500 + size / 2) / 20)]);
+  });
+
+  it('refuses an image above the hard cap from its header: no pixel is decoded (issue 13)', async () => {
+    // A real 16×16 PNG whose header claims 7500×7500 (56 MP, over the 50 MP cap): decoding it would fail as damaged.
+    const png = Buffer.from(await sharp({ create: { width: 16, height: 16, channels: 3, background: '#fff' } }).png().toBuffer());
+    png.writeUInt32BE(7500, 16);
+    png.writeUInt32BE(7500, 20);
+    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+    const watch = watchedDecoder();
+    const e = await decodeImageBuffer(png, {}, watch.decode).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { width: 7500, height: 7500, maxPixels: 50_000_000 } });
+    expect((e as AppError).message).toMatch(/56\.3 MP.*limit is 50 MP/);
+    expect(watch.asked).toEqual([]);
   });
 
   it('only ever fails with typed errors on mutated image files (fuzz)', async () => {

@@ -3,6 +3,9 @@
  *
  * - Size caps: bytes, and pixels read from the header before any decoding, so a decompression
  *   bomb (a tiny file claiming gigapixels) is refused in milliseconds.
+ * - Pixel budget: an image larger than a phone photo (above 16 MP) is downscaled while it is
+ *   decoded (sharp streams it; JPEG shrinks on load), so zxing never works on more than 16 MP
+ *   however large the file claims to be below the hard cap.
  * - The EXIF orientation is applied (sharp `.rotate()`), and positions are mapped back to the
  *   pixels as stored, which is what clients overlaying the file and the ground-truth sets expect.
  * - Photo mode: zxing with tryHarder/tryRotate/tryInvert/tryDenoise first; when that finds
@@ -14,16 +17,26 @@ import { mapPosition, mergeResults, readQrCodes, PRIMARY_READER_OPTIONS, FRAME_R
 import { loadZxingForNode } from './zxing-node';
 
 export const DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024;
+/** Hard cap, checked on the header: larger images are refused (IMAGE_TOO_LARGE) without decoding a pixel. */
 export const DEFAULT_MAX_IMAGE_PIXELS = 50_000_000;
+/**
+ * Most pixels zxing is given: a 12 MP phone photo (4032×3024) and 16 MP ones are decoded as they
+ * are; larger images are downscaled to this on decode (bench/qr-decode, "Large photos").
+ */
+export const DEFAULT_MAX_DECODE_PIXELS = 16_000_000;
 /** The upscale fallback never works on more pixels than this (bounded time and memory). */
 const MAX_UPSCALED_PIXELS = 4_000_000;
 /** Upscaling by less than this does not give zxing the extra pixels per module it needs. */
 const MIN_USEFUL_UPSCALE = 1.25;
 const FORMATS = new Set(['jpeg', 'png', 'webp']);
 
+/** Plain data only: the options cross to the decode worker (decode-pool.ts). */
 export interface DecodeImageOptions {
   maxBytes?: number;
+  /** Hard cap on the stored pixels (from the header); above it the image is refused. */
   maxPixels?: number;
+  /** Images with more pixels are downscaled to this many while decoding. */
+  maxDecodePixels?: number;
   mode?: DecodeMode;
   /** Run the fallback passes when the first finds nothing (photo mode only; default true). */
   fallbackPasses?: boolean;
@@ -38,7 +51,12 @@ export interface DecodeImageResult {
   format: string;
   /** EXIF orientation (1 when none). */
   orientation: number;
+  /** The pixels zxing was given (as displayed, after EXIF rotation): smaller than stored when downscaled. */
+  decoded: { width: number; height: number };
 }
+
+/** Reads the codes of decoded RGBA pixels (the displayed image); decodePhotoRgba unless a test watches it. */
+export type PixelDecoder = (img: RgbaImage, opts: { mode?: DecodeMode; fallbackPasses?: boolean }) => Promise<DecodedQr[]>;
 
 function toRgba(data: Buffer, width: number, height: number): RgbaImage {
   return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height };
@@ -135,9 +153,10 @@ export function displayedToStored(p: QrPoint, orientation: number, W: number, H:
 }
 
 /** Reads an uploaded image and returns every QR code found. Throws IMAGE_* AppErrors for bad input. */
-export async function decodeImageBuffer(buf: Uint8Array, opts: DecodeImageOptions = {}): Promise<DecodeImageResult> {
+export async function decodeImageBuffer(buf: Uint8Array, opts: DecodeImageOptions = {}, decodePixels: PixelDecoder = decodePhotoRgba): Promise<DecodeImageResult> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
+  const maxDecodePixels = opts.maxDecodePixels ?? DEFAULT_MAX_DECODE_PIXELS;
   if (buf.length > maxBytes) {
     throw new AppError('IMAGE_TOO_LARGE', `The image file has ${buf.length} bytes; the limit is ${maxBytes}.`, { details: { bytes: buf.length, maxBytes } });
   }
@@ -145,6 +164,7 @@ export async function decodeImageBuffer(buf: Uint8Array, opts: DecodeImageOption
   const input = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
   let meta: Metadata;
   try {
+    // The header only: no pixel is decoded before the size checks below.
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (e) {
     throw new AppError('IMAGE_UNREADABLE', undefined, { cause: e });
@@ -156,21 +176,34 @@ export async function decodeImageBuffer(buf: Uint8Array, opts: DecodeImageOption
   const height = meta.height ?? 0;
   if (width <= 0 || height <= 0) throw new AppError('IMAGE_UNREADABLE', 'The image has no size.');
   if (width * height > maxPixels) {
-    throw new AppError('IMAGE_TOO_LARGE', `The image has ${width}×${height} pixels; the limit is ${maxPixels} pixels.`, { details: { width, height, maxPixels } });
+    throw new AppError('IMAGE_TOO_LARGE', `The image has ${width}×${height} pixels (${megapixels(width * height)} MP); the limit is ${megapixels(maxPixels)} MP.`, {
+      details: { width, height, maxPixels },
+      hint: 'Send a photo of at most the limit in details; a phone photo at its normal resolution (12 MP) is fine.',
+    });
   }
   const orientation = meta.orientation ?? 1;
+  // Displayed (EXIF-rotated) size; orientations 5–8 swap the sides.
+  const [shownW, shownH] = orientation >= 5 ? [height, width] : [width, height];
+  const f = width * height > maxDecodePixels ? Math.sqrt(maxDecodePixels / (width * height)) : 1;
+  let pipeline = sharp(input, { limitInputPixels: maxPixels, failOn: 'error', sequentialRead: true }).rotate();
+  if (f < 1) pipeline = pipeline.resize(Math.max(1, Math.floor(shownW * f)), Math.max(1, Math.floor(shownH * f)), { fit: 'fill' });
   let displayed: RgbaImage;
   try {
-    displayed = await rawOf(sharp(input, { limitInputPixels: maxPixels, failOn: 'error' }).rotate());
+    displayed = await rawOf(pipeline);
   } catch (e) {
     throw new AppError('IMAGE_UNREADABLE', 'The image file is damaged and cannot be decoded.', { cause: e });
   }
-  const codes = await decodePhotoRgba(displayed, opts);
+  const codes = await decodePixels(displayed, { ...(opts.mode ? { mode: opts.mode } : {}), ...(opts.fallbackPasses === undefined ? {} : { fallbackPasses: opts.fallbackPasses }) });
+  const sx = shownW / displayed.width;
+  const sy = shownH / displayed.height;
   return {
-    codes: codes.map((c) => ({ ...c, position: mapPosition(c.position, (p) => displayedToStored(p, orientation, width, height)) })),
+    codes: codes.map((c) => ({ ...c, position: mapPosition(c.position, (p) => displayedToStored({ x: p.x * sx, y: p.y * sy }, orientation, width, height)) })),
     width,
     height,
     format: meta.format,
     orientation,
+    decoded: { width: displayed.width, height: displayed.height },
   };
 }
+
+const megapixels = (px: number) => (px / 1e6).toFixed(1).replace(/\.0$/, '');

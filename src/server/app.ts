@@ -25,7 +25,7 @@ import { InstallerService } from './installers/installer.service';
 import { SiteService } from './sites/site.service';
 import { access } from './http/access';
 import { errors } from './http/errors';
-import { ErrorResponse } from './http/common.schema';
+import { sharedSchemas } from './http/common.schema';
 import type { App } from './http/types';
 import { authRoutes } from './auth/auth.routes';
 import { installerRoutes } from './installers/installer.routes';
@@ -53,7 +53,10 @@ import { deviceRoutes } from './devices/device.routes';
 import { NotificationService } from './notifications/notification.service';
 import { notificationRoutes } from './notifications/notification.routes';
 import multipart from '@fastify/multipart';
-import { decodeImageBuffer } from '../qr-image/decode-image';
+import { DecodePool } from '../qr-image/decode-pool';
+import { PhotoDecodes } from './onboarding/photo-decode';
+import { DOCS_CSP, securityHeaders } from './http/security-headers';
+import { redactingRequestLog } from './system/request-log';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -82,6 +85,8 @@ export interface Platform {
   /** Scans, batches and their progress, the per-device job; `onboarding.reach` finds devices. */
   onboarding: Onboarding;
   notifications: NotificationService;
+  /** Photo uploads in progress, per user and in all (their limits; decoding in a worker pool). */
+  photos: PhotoDecodes;
   /** The web app (dist/web) is served at / — false when it was not built. */
   webServed: boolean;
 }
@@ -121,7 +126,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const secrets = new SecretBox(await loadSecretKey(config));
     const uow = createUnitOfWork(database.db);
-    const auth = new AuthService(uow, clock, secrets, config);
+    const auth = new AuthService(uow, clock, config);
     const installers = new InstallerService(uow, clock, config);
     const sites = new SiteService(uow, clock);
     // Built before the services that queue jobs; it starts (with every handler) once they exist.
@@ -143,6 +148,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         writer: true,
         allowFirstRegistration: true,
         requestTimeoutMs: config.deviceTimeoutMs,
+        presenceGraceMs: config.presenceGraceSeconds * 1000,
         verifyAgentToken: async (token) => {
           const t = await uow.read.onboarding.findAgentToken(hashToken(token));
           return t ? { ...(t.siteId ? { siteId: t.siteId } : {}) } : null;
@@ -234,9 +240,10 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       if (p.online) void onboarding.job.deviceOnline(p.serial).catch((err: unknown) => logger.warn({ err }, 'continuing pending adds failed'));
     });
 
+    const requestLog = redactingRequestLog(logger);
     const app = Fastify({
       // The cast picks Fastify's logger type so the instance matches App (pino's Logger is wider).
-      loggerInstance: logger as FastifyBaseLogger,
+      loggerInstance: requestLog.logger as FastifyBaseLogger,
       bodyLimit: config.bodyLimitBytes,
       trustProxy: config.trustProxy,
       requestIdHeader: 'x-request-id',
@@ -246,6 +253,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     }).withTypeProvider<TypeBoxTypeProvider>();
 
     app.addHook('onClose', async () => cleanup());
+    app.addHook('onRoute', requestLog.onRoute);
     // Open progress streams would hold the server's close open: end them first.
     app.addHook('preClose', async () => onboarding.progress.close());
     app.addHook('onSend', async (req, reply) => {
@@ -271,19 +279,21 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
 
-    app.addSchema(ErrorResponse);
+    for (const schema of sharedSchemas()) app.addSchema(schema);
     await app.register(errors);
+    await app.register(securityHeaders, { publicUrl: config.publicUrl });
     await app.register(cookie);
     await app.register(access, { auth });
     await app.register(swagger, {
       openapi: { info: { title: 'Sitekeeper API', version: '0.1.0', description: 'Add devices by QR and keep them healthy.' } },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
     await app.register(rateLimit, { global: false });
     await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 5, fieldSize: 1024 } });
 
     systemRoutes(app, {
       registry,
+      metricsToken: config.metricsToken,
       checks: [
         { name: 'database', check: () => database.ping() },
         { name: 'broker', check: async () => mqtt.connected },
@@ -293,15 +303,15 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     installerRoutes(app, { installers, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     siteRoutes(app, { sites });
     auditRoutes(app, { audit: new AuditService(uow) });
-    onboardingRoutes(app, {
-      onboarding,
-      decodeImage: async (buf) => (await decodeImageBuffer(buf, { maxBytes: config.uploadLimitBytes })).codes.map((c) => c.text),
-    });
+    const decodePool = new DecodePool({ size: config.photoDecodeWorkers, options: { maxBytes: config.uploadLimitBytes, maxPixels: config.photoMaxPixels } });
+    cleanups.push(() => decodePool.close());
+    const photos = new PhotoDecodes(decodePool, { perUser: config.photoDecodesPerUser, max: config.photoDecodesMax });
+    onboardingRoutes(app, { onboarding, photos, photoUploadTimeoutMs: config.photoUploadTimeoutSeconds * 1000 });
     deviceRoutes(app, { devices });
     notificationRoutes(app, { notifications });
     const webServed = await webRoutes(app);
 
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, webServed };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, photos, webServed };
     app.decorate('platform', platform);
 
     return app;

@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ JOB_POOL_MAX: '8', ONBOARDING_LEASE_SECONDS: '30', PROGRESS_POLL_MS: '1000' })).toMatchObject({ jobPoolMax: 8, onboardingLeaseSeconds: 30, progressPollMs: 1000 });
   });
 
+  it('gives devices 60 s to show up again after a broker restart, and never 0 (everything would go offline at once)', () => {
+    expect(loadConfig({}).presenceGraceSeconds).toBe(60);
+    expect(loadConfig({ PRESENCE_GRACE_SECONDS: '5' }).presenceGraceSeconds).toBe(5);
+    expect(() => loadConfig({ PRESENCE_GRACE_SECONDS: '0' })).toThrow(/PRESENCE_GRACE_SECONDS: must be at least 1/);
+  });
+
   it('caps progress streams per user and per node, and checks their access every 30 s, unless told otherwise', () => {
     expect(loadConfig({})).toMatchObject({ progressStreamsPerUser: 5, progressStreamsPerNode: 200, progressAccessCheckSeconds: 30 });
     expect(loadConfig({ PROGRESS_STREAMS_PER_USER: '2', PROGRESS_STREAMS_PER_NODE: '50', PROGRESS_ACCESS_CHECK_SECONDS: '5' })).toMatchObject({ progressStreamsPerUser: 2, progressStreamsPerNode: 50, progressAccessCheckSeconds: 5 });
@@ -49,6 +55,24 @@ describe('loadConfig', () => {
   it('refuses zero where zero would stall the feature', () => {
     expect(() => loadConfig({ ONBOARDING_PROBE_CONCURRENCY: '0', JOB_POOL_MAX: '0' })).toThrow(/ONBOARDING_PROBE_CONCURRENCY: must be at least 1[\s\S]*JOB_POOL_MAX: must be at least 1/);
     expect(loadConfig({ ONBOARDING_JOB_RETRY_LIMIT: '0' }).onboardingJobRetryLimit).toBe(0);
+  });
+
+  it('limits photo decodes per user and per node (issue 13)', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ photoMaxPixels: 50_000_000, photoDecodesPerUser: 2, photoDecodesMax: 8 });
+    expect(c.photoDecodeWorkers).toBeGreaterThanOrEqual(1);
+    expect(loadConfig({ PHOTO_DECODE_WORKERS: '3', PHOTO_DECODES_PER_USER: '1', PHOTO_DECODES_MAX: '4', PHOTO_MAX_PIXELS: '20000000' })).toMatchObject({
+      photoDecodeWorkers: 3, photoDecodesPerUser: 1, photoDecodesMax: 4, photoMaxPixels: 20_000_000,
+    });
+    expect(() => loadConfig({ PHOTO_DECODE_WORKERS: '0', PHOTO_DECODES_PER_USER: '0' })).toThrow(/PHOTO_DECODE_WORKERS: must be at least 1[\s\S]*PHOTO_DECODES_PER_USER: must be at least 1/);
+    expect(() => loadConfig({ PHOTO_DECODES_PER_USER: '5', PHOTO_DECODES_MAX: '4' })).toThrow(/PHOTO_DECODES_MAX: must be at least PHOTO_DECODES_PER_USER/);
+  });
+
+  it('reads METRICS_TOKEN (unset by default) and refuses a short or spaced one', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it, long enough' })).toThrow(/METRICS_TOKEN/);
   });
 
   it('documents every variable in .env.example', () => {

@@ -2,6 +2,7 @@
  * Configuration is read once at boot from the environment, validated into a frozen typed object,
  * and fails with a list of every problem. Every variable is documented in .env.example.
  */
+import { availableParallelism } from 'node:os';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -22,15 +23,21 @@ const EnvSchema = Type.Object({
   SESSION_TTL_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   INVITATION_TTL_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   LOGIN_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
-  LOGIN_LOCKOUT_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  LOGIN_MAX_DELAY_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   UPLOAD_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_MAX_PIXELS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_DECODE_WORKERS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_DECODES_PER_USER: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_DECODES_MAX: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_UPLOAD_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   TRUST_PROXY: Type.Optional(Bool),
   DEMO_FLEET: Type.Optional(Bool),
   DEMO_FLEET_COUNT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   DEMO_FLEET_PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
   SADP_TARGETS: Type.Optional(Type.String({ pattern: '^(multicast|none|[0-9.]+:[0-9]{1,5}(,[0-9.]+:[0-9]{1,5})*)$' })),
   DEVICE_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PRESENCE_GRACE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PENDING_TTL_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   CLOUD_REGISTER_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ONBOARDING_RETRY_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -51,6 +58,7 @@ const EnvSchema = Type.Object({
   JOB_POLL_INTERVAL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   INVITATION_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, pattern: '^[\\x21-\\x7e]+$' })),
 });
 
 /** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
@@ -58,9 +66,10 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.propert
 
 /** Variables that must be at least 1 (0 would stall or switch the feature off by accident). */
 const POSITIVE = [
-  'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
+  'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'PRESENCE_GRACE_SECONDS', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
   'PROGRESS_STREAMS_PER_USER', 'PROGRESS_STREAMS_PER_NODE', 'PROGRESS_ACCESS_CHECK_SECONDS',
   'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
+  'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX', 'PHOTO_UPLOAD_TIMEOUT_SECONDS',
 ] as const;
 
 export interface Config {
@@ -81,9 +90,19 @@ export interface Config {
   sessionTtlHours: number;
   invitationTtlHours: number;
   loginMaxAttempts: number;
-  loginLockoutMinutes: number;
+  loginMaxDelaySeconds: number;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** Largest uploaded photo in pixels (from its header); larger ones are refused, above 16 MP they are decoded downscaled. */
+  photoMaxPixels: number;
+  /** A photo upload must arrive within this long (a stalled one would hold its decode place). */
+  photoUploadTimeoutSeconds: number;
+  /** Worker threads decoding photos at once (default: half the cores, at least 1). */
+  photoDecodeWorkers: number;
+  /** Photo uploads one user may have in progress (read, waiting or decoding); more get 429. */
+  photoDecodesPerUser: number;
+  /** Photo uploads in progress on this node for all users together; more get 429. */
+  photoDecodesMax: number;
   trustProxy: boolean;
   demoFleet: boolean;
   demoFleetCount: number;
@@ -92,6 +111,11 @@ export interface Config {
   /** Where the embedded site agent sends SADP probes: the multicast group, none, or host:port list. */
   sadpTargets: 'multicast' | Array<{ address: string; port: number }>;
   deviceTimeoutMs: number;
+  /**
+   * After the platform (re)connects to the broker (a broker restart, a lost link, the server
+   * starting), devices that were online must reconnect within this long or are marked offline.
+   */
+  presenceGraceSeconds: number;
   pendingTtlMinutes: number;
   cloudRegisterTimeoutSeconds: number;
   /** Period of the sweep that continues interrupted and pending adds (and dispatches lost notifications). */
@@ -131,6 +155,8 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** Requests per minute and client to the public invitation routes (describe, accept). */
   invitationRateLimitPerMinute: number;
+  /** Bearer token Prometheus sends to GET /metrics; unset: /metrics answers 404. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +188,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const demoFleetPort = int(e.DEMO_FLEET_PORT, 18840);
   if (demoFleetPort > 65535) problems.push('DEMO_FLEET_PORT: must be at most 65535');
   for (const key of POSITIVE) if (e[key] !== undefined && int(e[key], 1) < 1) problems.push(`${key}: must be at least 1`);
+  const photoDecodesPerUser = int(e.PHOTO_DECODES_PER_USER, 2);
+  const photoDecodesMax = int(e.PHOTO_DECODES_MAX, 8);
+  if (photoDecodesMax < photoDecodesPerUser) problems.push('PHOTO_DECODES_MAX: must be at least PHOTO_DECODES_PER_USER (one user would fill the node)');
   if (problems.length > 0) throw new ConfigError(problems);
   const host = e.HOST ?? '127.0.0.1';
   return Object.freeze({
@@ -179,15 +208,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlHours: int(e.SESSION_TTL_HOURS, 168),
     invitationTtlHours: int(e.INVITATION_TTL_HOURS, 72),
     loginMaxAttempts: int(e.LOGIN_MAX_ATTEMPTS, 5),
-    loginLockoutMinutes: int(e.LOGIN_LOCKOUT_MINUTES, 15),
+    loginMaxDelaySeconds: int(e.LOGIN_MAX_DELAY_SECONDS, 900),
     bodyLimitBytes: int(e.BODY_LIMIT_BYTES, 1024 * 1024),
     uploadLimitBytes: int(e.UPLOAD_LIMIT_BYTES, 10 * 1024 * 1024),
+    photoMaxPixels: int(e.PHOTO_MAX_PIXELS, 50_000_000),
+    photoUploadTimeoutSeconds: int(e.PHOTO_UPLOAD_TIMEOUT_SECONDS, 60),
+    // Half the cores: photo decoding never takes every core from the API.
+    photoDecodeWorkers: int(e.PHOTO_DECODE_WORKERS, Math.max(1, Math.floor(availableParallelism() / 2))),
+    photoDecodesPerUser,
+    photoDecodesMax,
     trustProxy: bool(e.TRUST_PROXY, false),
     demoFleet: bool(e.DEMO_FLEET, true),
     demoFleetCount: int(e.DEMO_FLEET_COUNT, 8),
     demoFleetPort,
     sadpTargets: parseSadpTargets(e.SADP_TARGETS),
     deviceTimeoutMs: int(e.DEVICE_TIMEOUT_MS, 8000),
+    presenceGraceSeconds: int(e.PRESENCE_GRACE_SECONDS, 60),
     pendingTtlMinutes: int(e.PENDING_TTL_MINUTES, 24 * 60),
     cloudRegisterTimeoutSeconds: int(e.CLOUD_REGISTER_TIMEOUT_SECONDS, 90),
     onboardingRetrySeconds: int(e.ONBOARDING_RETRY_SECONDS, 15),
@@ -209,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobPollIntervalMs: int(e.JOB_POLL_INTERVAL_MS, 500),
     loginRateLimitPerMinute: int(e.LOGIN_RATE_LIMIT_PER_MINUTE, 30),
     invitationRateLimitPerMinute: int(e.INVITATION_RATE_LIMIT_PER_MINUTE, 30),
+    metricsToken: e.METRICS_TOKEN,
   });
 }
 

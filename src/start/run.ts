@@ -66,7 +66,6 @@ export async function run(opts: RunOptions): Promise<void> {
   const setupToken = await platform.auth.issueSetupToken();
   if (setupToken && platform.webServed) lines.push('', `  First start: create the installer admin at ${publicUrl}/setup?token=${setupToken}`);
   if (setupToken && !platform.webServed) lines.push('', `  First start: the web app is not built, so no setup page can open; run "npm run build" and start again.`);
-  process.stdout.write(`${lines.join('\n')}\n\n`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -87,6 +86,9 @@ export async function run(opts: RunOptions): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Say "running" only once a signal would stop the server cleanly: whoever reads the banner (a
+  // supervisor, a test) may send SIGTERM at once, before this process runs another line.
+  process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
 /** The production bundle serves a web app built beforehand by `npm run build`. */

@@ -61,9 +61,9 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     await page.getByLabel('Company name').fill(ADMIN.companyName);
     await page.getByLabel('Your name').fill(ADMIN.name);
     await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill('short');
+    await page.getByLabel('Password', { exact: true }).fill('short');
     expect(await page.getByRole('button', { name: 'Create admin account' }).isDisabled()).toBe(true);
-    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
     await screenshot(page, 'portal-setup');
     await page.getByRole('button', { name: 'Create admin account' }).click();
     await page.waitForURL(/\/sites$/);
@@ -81,6 +81,10 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     await page.getByLabel('Password').fill(ADMIN.password);
     await screenshot(page, 'portal-sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The owner hears of the failed attempt before going on (issue 13).
+    await page.getByText('There was 1 failed sign-in attempt', { exact: false }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL(/\/sites$/);
   });
 
@@ -325,6 +329,12 @@ describeBrowser('installer portal (Chromium, real server)', () => {
       await p.waitForURL(/\/sites$/);
       // Reached from the password page (the user-name link).
       await p.goto('/account/password');
+      // A common password is refused with the meter's reason; revoking API tokens is the default.
+      await p.getByLabel('New password', { exact: true }).fill('Password12');
+      await p.getByText('This is a commonly used password.', { exact: false }).first().waitFor();
+      expect(await p.getByRole('button', { name: 'Change password' }).isDisabled()).toBe(true);
+      expect(await p.getByLabel('Also revoke my API tokens', { exact: false }).isChecked()).toBe(true);
+      await p.getByLabel('New password', { exact: true }).fill('');
       await p.getByRole('link', { name: 'API tokens' }).click();
       await p.waitForURL(/\/account\/tokens$/);
       await p.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();

@@ -3,9 +3,15 @@
  * mqtt://127.0.0.1:1883), else an embedded Aedes on a random loopback port. Every call also gives
  * a unique topic prefix, so parallel runs sharing one external broker never see each other.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aedes } from 'aedes';
 import { startEmbeddedBroker } from '../../src/server/broker';
+import { eventually } from './wait';
 
 export interface TestBroker {
   url: string;
@@ -67,5 +73,111 @@ export async function startCountingProxy(brokerUrl: string): Promise<CountingPro
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A broker of the test's own that it can crash and start again on the same port. */
+export interface RestartableBroker {
+  url: string;
+  /** Dies at once, like a killed process: connections drop and no Last Will is published. */
+  crash(): Promise<void>;
+  /** Starts again on the same port, empty (no retained messages, no sessions). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function listenOn(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Aedes (the embedded broker's engine) on a loopback port. A crash refuses every publish while the
+ * connections are cut, so the devices' Last Wills go nowhere, as when the process dies.
+ */
+export async function startRestartableAedes(): Promise<RestartableBroker> {
+  let port = 0;
+  let running: { aedes: Aedes; server: Server; sockets: Set<Socket> } | undefined;
+  let crashing = false;
+  const start = async () => {
+    const aedes = await Aedes.createBroker({ authorizePublish: (_client, _packet, done) => done(crashing ? new Error('broker crashing') : null) });
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket.on('close', () => sockets.delete(socket)));
+      socket.setNoDelay(true);
+      aedes.handle(socket);
+    });
+    port = await listenOn(server, port);
+    running = { aedes, server, sockets };
+  };
+  const crash = async () => {
+    const r = running;
+    if (!r) return;
+    running = undefined;
+    crashing = true;
+    const closed = new Promise<void>((resolve) => r.server.close(() => resolve()));
+    for (const s of r.sockets) s.destroy();
+    await new Promise<void>((resolve) => r.aedes.close(() => resolve()));
+    await closed;
+    crashing = false;
+  };
+  await start();
+  return { url: `mqtt://127.0.0.1:${port}`, crash, start, close: crash };
+}
+
+/** Whether something accepts TCP connections on this loopback port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * A Mosquitto process of the test's own (never the machine's on 1883) on a free loopback port,
+ * without persistence. A crash is SIGKILL: Mosquitto publishes no Last Will when it is killed.
+ */
+export async function startRestartableMosquitto(): Promise<RestartableBroker> {
+  const probe = createServer();
+  const port = await listenOn(probe, 0);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const dir = mkdtempSync(join(tmpdir(), 'sk-test-mosq-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\n`);
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    const c = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+    child = c;
+    const failed = new Promise<never>((_resolve, reject) => {
+      c.once('error', reject);
+      c.once('exit', (code) => reject(new Error(`mosquitto exited with ${String(code)} (is it installed?)`)));
+    });
+    failed.catch(() => undefined);
+    await Promise.race([eventually(() => accepts(port), `mosquitto listening on ${port}`, 10_000, 50), failed]);
+  };
+  const crash = async () => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null || c.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+    process.kill(c.pid, 'SIGKILL');
+    await exited;
+  };
+  await start();
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    crash,
+    start,
+    async close() {
+      await crash();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -3,7 +3,7 @@
  * on DATABASE_URL), the embedded broker on a random port (or MQTT_URL with a unique topic prefix).
  */
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildApp } from '../../src/server/app';
 import { loadConfig, type Config } from '../../src/server/config';
 import type { App } from '../../src/server/http/types';
@@ -23,7 +23,8 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock; config?: Partial<Config> } = {}): Promise<TestPlatform> {
+/** `logger`: the platform's logger (default: silent unless TEST_LOG_LEVEL), e.g. one a test reads back. */
+export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock; config?: Partial<Config>; logger?: Logger } = {}): Promise<TestPlatform> {
   const testDb = await createTestDatabase();
   const base = loadConfig({
     DATA_DIR: 'memory://',
@@ -42,7 +43,7 @@ export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock;
   const config = Object.freeze({ ...base, ...opts.config });
   let app: App;
   try {
-    app = await buildApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...(opts.clock ? { clock: opts.clock } : {}) });
+    app = await buildApp(config, { logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...(opts.clock ? { clock: opts.clock } : {}) });
   } catch (err) {
     await testDb.drop();
     throw err;

@@ -7,24 +7,36 @@ export interface ServerProcess {
   stderr(): string;
 }
 
-/** Starts the server with these environment variables and resolves once it says it is running. */
-export function startServer(env: Record<string, string>): Promise<ServerProcess> {
+const RUNNING = 'Sitekeeper is running';
+
+/**
+ * Starts the server with these environment variables and resolves as soon as its output says it is
+ * running (checked on each chunk of output); rejects if it exits first or says nothing in `timeoutMs`.
+ */
+export function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/start/from-source.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const proc: ServerProcess = { child, stdout: () => out, stderr: () => err };
   return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (out.includes('Sitekeeper is running')) {
-        clearInterval(t);
-        resolve(proc);
-      }
-    }, 100);
-    child.once('exit', (code) => {
-      clearInterval(t);
-      reject(new Error(`server exited with ${String(code)}: ${out}${err}`));
-    });
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.off('exit', onExit);
+      settle();
+    };
+    const onData = () => {
+      if (out.includes(RUNNING)) done(() => resolve(proc));
+    };
+    const onExit = (code: number | null) => done(() => reject(new Error(`server exited with ${String(code)}: ${out}${err}`)));
+    const timer = setTimeout(() => {
+      done(() => reject(new Error(`server did not say "${RUNNING}" within ${timeoutMs} ms: ${out}${err}`)));
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    // Collects all output (stdout() keeps working after start); the check runs after each chunk is added.
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', onData);
+    child.once('exit', onExit);
   });
 }

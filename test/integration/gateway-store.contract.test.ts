@@ -141,6 +141,17 @@ describe.each(implementations)('GatewayStore contract: %s', (name, open) => {
     expect(await s.presence('BULK-0499')).toMatchObject({ online: false, at: later(499) });
   });
 
+  it('lists the serials whose stored presence is online, and only those', async () => {
+    await s.store.applyPresence([
+      { serial: 'ONL-0001', online: true, at: later(1) },
+      { serial: 'ONL-0002', online: false, at: later(1) },
+      { serial: 'ONL-0003', online: true, at: later(1) },
+    ]);
+    await s.store.applyPresence([{ serial: 'ONL-0003', online: false, at: later(2) }]);
+    const online = (await s.store.onlineSerials()).filter((serial) => serial.startsWith('ONL-'));
+    expect(online).toEqual(['ONL-0001']);
+  });
+
   // Beyond the contract: on PostgreSQL, devices added through the cloud follow their presence in the same flush.
   it.runIf(name === 'PostgreSQL')('sets the status of devices added through the cloud, and only theirs', async () => {
     const db = s.db!;

@@ -71,6 +71,7 @@ const CASES: Record<string, Case> = {
   'GET /api/auth/me': { request: async () => ({ url: '/api/auth/me' }), expect: signedIn },
   'POST /api/auth/password': { request: async () => ({ url: '/api/auth/password', body: { currentPassword: 'wrong-wrong-1', newPassword: 'N3w-Password-ok' } }), expect: signedIn },
   'GET /api/auth/tokens': { request: async () => ({ url: '/api/auth/tokens' }), expect: signedIn },
+  // Signed-in sessions only: a token creating a token is refused (API_TOKEN_SESSION_REQUIRED: src/server/auth/api-tokens.test.ts).
   'POST /api/auth/tokens': { request: async () => ({ url: '/api/auth/tokens', body: { name: 'rbac' } }), expect: signedIn },
   // Each caller revokes one of their own (someone else's is 404: see src/server/auth/api-tokens.test.ts).
   'DELETE /api/auth/tokens/:id': { request: async (fx, c) => ({ url: `/api/auth/tokens/${await freshApiToken(fx, c)}` }), expect: signedIn },
@@ -114,6 +115,8 @@ const CASES: Record<string, Case> = {
   'GET /api/sites/:id/devices': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/devices` }), expect: siteRead },
   'GET /api/devices': { request: async () => ({ url: '/api/devices' }), expect: installersOnly },
   'GET /api/devices/:id': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}` }), expect: siteRead },
+  // Encrypted codes for whoever sees the site; a plain code (unencrypted: true) is installer admins'
+  // only, inside the handler (DEVICE_QR_PLAIN_ADMIN_ONLY: src/server/devices/device-qr.test.ts).
   'POST /api/devices/:id/qr': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/qr`, body: { password: 'Qr-pass-1234' } }), expect: siteRead },
   'DELETE /api/devices/:id': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}` }), expect: siteRead },
   'GET /api/notifications': { request: async () => ({ url: '/api/notifications' }), expect: signedIn },

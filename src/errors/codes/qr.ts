@@ -13,4 +13,5 @@ export const QR_ERRORS = {
   QR_DECODER_UNAVAILABLE: { status: 500, message: 'The QR decoder could not be loaded.', hint: 'Reinstall Sitekeeper (the zxing-wasm package is missing or damaged).' },
   IMAGE_UNREADABLE: { status: 422, message: 'This image cannot be read.', hint: 'Send a JPEG, PNG or WebP photo; the file may be damaged or in another format.' },
   IMAGE_TOO_LARGE: { status: 413, message: 'This image is too large.', hint: 'Send a smaller photo (see the limits in details); a phone photo at normal resolution is fine.' },
+  IMAGE_DECODE_BUSY: { status: 429, message: 'Too many photos are being decoded right now.', hint: 'Wait for your other photos to finish (Retry-After says how long), then send this one again.' },
 } as const;

@@ -4,5 +4,6 @@ export const SITE_ERRORS = {
   SITE_NOT_FOUND: { status: 404, message: 'No such site.', hint: 'Reload the site list; the site may have been deleted.' },
   SITE_TIME_ZONE_INVALID: { status: 400, message: 'This is not a time zone.', hint: 'Choose an IANA time zone name from the list, such as Europe/Paris or America/New_York.' },
   DEVICE_NOT_FOUND_HERE: { status: 404, message: 'No such device.', hint: 'Reload the device list; the device may have been deleted.', note: 'A device Sitekeeper holds (the device list and page): none with this id that you may see (deleted, or another company\'s). A physical device that does not answer is `DEVICE_NOT_FOUND`.' },
+  DEVICE_QR_PLAIN_ADMIN_ONLY: { status: 403, message: 'Only an installer admin can export a plain device QR code: it carries the device\'s verification code or admin password for anyone who sees it.', hint: 'Send a password ({ "password": "…" }) for an encrypted code, or ask your installer admin for a plain one.' },
   DEVICE_QR_UNAVAILABLE: { status: 409, message: 'Sitekeeper does not hold what is needed to add this device again (no verification code or credentials).', hint: 'Print the label QR from the device instead, or delete and add the device again with its verification code.' },
 } as const;

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/executor';
+import type { AuditRow } from './audit.schema';
 
 export interface AuditEntry {
   companyId: string | null;
@@ -29,32 +30,7 @@ export interface AuditFilter {
   pageSize: number;
 }
 
-/** The target of a row, for people: its name now (or as it was, when it is gone) and where it lives in the portal. */
-export interface AuditTarget {
-  /** The target type, except that users are `installer` (listed on the installers page) or `user`. */
-  kind: string;
-  label: string | null;
-  /** False when the target no longer exists (or never was a row, e.g. a failed sign-in). */
-  exists: boolean;
-  /** The portal page of the target while it exists, else null. */
-  link: string | null;
-}
-
-export interface AuditRow {
-  id: number;
-  at: Date;
-  actorId: string | null;
-  actorEmail: string | null;
-  /** The actor's name now (null for the system or a removed account). */
-  actorName: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  target: AuditTarget;
-  outcome: 'success' | 'failure';
-  details: Record<string, unknown>;
-  correlationId: string | null;
-}
+export type { AuditRow } from './audit.schema';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,31 +1,9 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types';
-import { DateTime, errorResponses, Page, PageQuery, Uuid } from '../http/common.schema';
+import { errorResponses, Page, PageQuery, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { AuditService } from './audit.service';
-
-const AuditItem = Type.Object({
-  id: Type.Integer(),
-  at: DateTime,
-  actorId: Type.Union([Uuid, Type.Null()]),
-  actorEmail: Type.Union([Type.String(), Type.Null()]),
-  actorName: Type.Union([Type.String(), Type.Null()], { description: "The actor's name now; null for the system or a removed account." }),
-  action: Type.String(),
-  targetType: Type.String(),
-  targetId: Type.Union([Type.String(), Type.Null()]),
-  target: Type.Object(
-    {
-      kind: Type.String({ description: 'The target type; users are `installer` or `user`.' }),
-      label: Type.Union([Type.String(), Type.Null()], { description: 'Its name now, or as it was when the row was written if it is gone.' }),
-      exists: Type.Boolean(),
-      link: Type.Union([Type.String(), Type.Null()], { description: 'Its page in the portal while it exists.' }),
-    },
-    { description: 'The target for people: resolved for the whole page in one lookup.' },
-  ),
-  outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
-  details: Type.Record(Type.String(), Type.Unknown()),
-  correlationId: Type.Union([Type.String(), Type.Null()]),
-});
+import { AuditRowSchema } from './audit.schema';
 
 export function auditRoutes(app: App, deps: { audit: AuditService }): void {
   app.get('/api/audit', {
@@ -45,7 +23,7 @@ export function auditRoutes(app: App, deps: { audit: AuditService }): void {
         },
         { additionalProperties: false },
       ),
-      response: { 200: Page(AuditItem), ...errorResponses },
+      response: { 200: Page(AuditRowSchema), ...errorResponses },
     },
   }, async (req) => {
     const q = req.query;

@@ -59,4 +59,10 @@ export class ApiTokenRepository {
   async delete(id: string, userId: string): Promise<{ name: string } | undefined> {
     return this.db.deleteFrom('api_tokens').where('id', '=', id).where('user_id', '=', userId).returning('name').executeTakeFirst();
   }
+
+  /** Deletes all of a user's tokens; how many there were. */
+  async deleteOfUser(userId: string): Promise<number> {
+    const rows = await this.db.deleteFrom('api_tokens').where('user_id', '=', userId).returning('id').execute();
+    return rows.length;
+  }
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { usePlatformWithCompany, type TestPlatform } from '../../../test/helpers/platform';
 import { ApiClient } from '../../../test/helpers/api';
-import { buildEndUser, buildInstaller, buildOtherCompany, type TestCompany } from '../../../test/helpers/factories';
+import { buildEndUser, buildInstaller, buildOtherCompany, TEST_PASSWORD, type TestCompany } from '../../../test/helpers/factories';
 import { MAX_API_TOKENS_PER_USER } from './auth.service';
 import type { Clock } from '../lib/clock';
 
@@ -209,5 +209,39 @@ describe('API tokens', () => {
     const count = (await auditRows('action=auth.api_token.revoke')).length;
     expect((await company.admin.delete(`/api/auth/tokens/${id}`)).status).toBe(404);
     expect(await auditRows('action=auth.api_token.revoke')).toHaveLength(count);
+  });
+
+  it('a token cannot create tokens: only a signed-in session can (API_TOKEN_SESSION_REQUIRED, nothing created, nothing audited)', async () => {
+    const inst = await buildInstaller(p.app, company, 'manage_all');
+    const { token } = (await inst.client.post('/api/auth/tokens', { name: 'script' })).body as { token: string };
+    const creates = (await auditRows('action=auth.api_token.create')).length;
+    const r = await bearer(token).post('/api/auth/tokens', { name: 'minted by a token' });
+    expect(r.status).toBe(403);
+    expect(r.body.error).toMatchObject({ code: 'API_TOKEN_SESSION_REQUIRED', hint: expect.stringContaining('/account/tokens') });
+    expect((await listTokens(inst.client)).map((t) => t.name)).toEqual(['script']);
+    expect(await auditRows('action=auth.api_token.create')).toHaveLength(creates);
+    // The token still reads and revokes (a script may clean up after itself).
+    expect((await bearer(token).get('/api/auth/tokens')).status).toBe(200);
+  });
+
+  it('a password change revokes the user\'s tokens unless asked to keep them', async () => {
+    const inst = await buildInstaller(p.app, company, 'manage_all');
+    const mint = async (name: string) => ((await inst.client.post('/api/auth/tokens', { name })).body as { token: string }).token;
+    const [a, b] = [await mint('a'), await mint('b')];
+    const change = async (from: string, to: string, extra: object = {}) => {
+      const r = await inst.client.post('/api/auth/password', { currentPassword: from, newPassword: to, ...extra });
+      expect(r.status, JSON.stringify(r.body)).toBe(204);
+    };
+    await change(TEST_PASSWORD, 'Lantern-Orbit-42');
+    expect((await bearer(a).get('/api/sites')).status).toBe(401);
+    expect((await bearer(b).get('/api/sites')).status).toBe(401);
+    expect(await listTokens(inst.client)).toEqual([]);
+    const rows = await auditRows(`action=auth.password.change&targetId=${inst.id}`);
+    expect(rows[0]!.details).toMatchObject({ apiTokensRevoked: 2 });
+
+    const kept = await mint('kept');
+    await change('Lantern-Orbit-42', 'Walnut-Harbour-97', { revokeApiTokens: false });
+    expect((await bearer(kept).get('/api/sites')).status).toBe(200);
+    expect((await listTokens(inst.client)).map((t) => t.name)).toEqual(['kept']);
   });
 });

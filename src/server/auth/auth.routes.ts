@@ -4,7 +4,7 @@ import { meta, setSessionCookie } from '../http/types';
 import { errorResponses, IdParams } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { AuthService } from './auth.service';
-import { ApiTokenBody, ApiTokenCreated, ApiTokenList, ChangePasswordBody, LoginBody, SessionResponse, SetupBody } from './auth.schema';
+import { ApiTokenBody, ApiTokenCreated, ApiTokenList, ChangePasswordBody, LoginBody, LoginResponse, SessionResponse, SetupBody } from './auth.schema';
 
 export function authRoutes(app: App, deps: { auth: AuthService; loginRateLimitPerMinute: number }): void {
   const { auth } = deps;
@@ -25,11 +25,17 @@ export function authRoutes(app: App, deps: { auth: AuthService; loginRateLimitPe
 
   app.post('/api/auth/login', {
     config: { access: 'public', rateLimit: { max: deps.loginRateLimitPerMinute, timeWindow: '1 minute' } },
-    schema: { tags: ['auth'], summary: 'Sign in', body: LoginBody, response: { 200: SessionResponse, ...errorResponses } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in',
+      description: 'Failed attempts are throttled per client address and per account: past a few, each further attempt waits 1, 2, 4, … seconds (AUTH_LOCKED, 429, Retry-After).',
+      body: LoginBody,
+      response: { 200: LoginResponse, ...errorResponses },
+    },
   }, async (req, reply) => {
-    const s = await auth.login(req.body.email, req.body.password, meta(req));
+    const s = await auth.login(req.body.email, req.body.password, req.ip, meta(req));
     setSessionCookie(req, reply, s.sessionToken, s.expiresAt);
-    return { user: s.user, csrfToken: s.csrfToken };
+    return { user: s.user, csrfToken: s.csrfToken, failedAttemptsSinceLastLogin: s.failedAttemptsSinceLastLogin };
   });
 
   app.post('/api/auth/logout', {
@@ -54,9 +60,14 @@ export function authRoutes(app: App, deps: { auth: AuthService; loginRateLimitPe
 
   app.post('/api/auth/password', {
     config: { access: 'authenticated' },
-    schema: { tags: ['auth'], summary: 'Change your own password (ends your other sessions)', body: ChangePasswordBody, response: { 204: Type.Null(), ...errorResponses } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Change your own password (ends your other sessions and, unless revokeApiTokens is false, revokes your API tokens)',
+      body: ChangePasswordBody,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
   }, async (req, reply) => {
-    await auth.changePassword(requireActor(req), req.sessionId ?? undefined, req.body.currentPassword, req.body.newPassword, meta(req));
+    await auth.changePassword(requireActor(req), req.sessionId ?? undefined, req.body, meta(req));
     return reply.status(204).send(null);
   });
 
@@ -69,11 +80,11 @@ export function authRoutes(app: App, deps: { auth: AuthService; loginRateLimitPe
     config: { access: 'authenticated' },
     schema: {
       tags: ['auth'],
-      summary: 'Create an API token for scripts (shown once; stored hashed; at most 50 per user)',
+      summary: 'Create an API token for scripts (shown once; stored hashed; at most 50 per user; signed-in sessions only, not with a token)',
       body: ApiTokenBody,
       response: { 201: ApiTokenCreated, ...errorResponses },
     },
-  }, async (req, reply) => reply.status(201).send(await auth.createApiToken(requireActor(req), req.body.name, meta(req))));
+  }, async (req, reply) => reply.status(201).send(await auth.createApiToken(requireActor(req), req.sessionId ? 'session' : 'api_token', req.body.name, meta(req))));
 
   app.delete('/api/auth/tokens/:id', {
     config: { access: 'authenticated' },

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Email, Password, Permission, Role, Uuid } from '../http/common.schema';
+import { DateTime, Email, Password, Permission, Role, Shared, Uuid } from '../http/common.schema';
 
-export const UserSchema = Type.Object({
+export const UserSchema = Shared(Type.Object({
   id: Uuid,
   email: Type.String(),
   name: Type.String(),
@@ -9,10 +9,15 @@ export const UserSchema = Type.Object({
   permission: Type.Union([Permission, Type.Null()]),
   companyId: Uuid,
   companyName: Type.String(),
-});
+}, { $id: 'SessionUser' }));
 export type UserDto = Static<typeof UserSchema>;
 
 export const SessionResponse = Type.Object({ user: UserSchema, csrfToken: Type.String() });
+export const LoginResponse = Type.Object({
+  user: UserSchema,
+  csrfToken: Type.String(),
+  failedAttemptsSinceLastLogin: Type.Integer({ minimum: 0, description: 'Failed sign-ins on this account since its last successful one: if it was not you, change your password.' }),
+});
 
 export const LoginBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
 export const SetupBody = Type.Object(
@@ -25,7 +30,14 @@ export const SetupBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false });
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Password,
+    newPassword: Password,
+    revokeApiTokens: Type.Optional(Type.Boolean({ description: 'Revoke all your API tokens too (default: true); scripts then need a new token.' })),
+  },
+  { additionalProperties: false },
+);
 export const ApiTokenBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 export const ApiTokenCreated = Type.Object({ id: Uuid, token: Type.String() });
 /** A token as its owner sees it in a list: never the secret or its hash. */

@@ -6,23 +6,39 @@ import { AppError } from '../../errors/app-error';
 import type { Clock } from '../lib/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../security/password-hash';
-import { hashToken, newToken, type SecretBox } from '../security/secret-box';
+import { hashToken, newToken } from '../security/secret-box';
 import { checkLoginPassword } from './password-rules';
+import { loginWaitSeconds, THROTTLE_FORGET_MS, throttleKeys, type LoginPolicies, type ThrottleState } from './login-throttle';
 import type { Actor, RequestMeta } from './actor';
 import type { UserRecord } from './user.repository';
 import type { ApiTokenRecord } from './api-token.repository';
 
 export interface AuthSettings {
   sessionTtlHours: number;
+  /** Failed sign-ins on one account before each further attempt waits (one address gets four times as many). */
   loginMaxAttempts: number;
-  loginLockoutMinutes: number;
+  /** The longest wait one address can be given; an account's own wait stops at ACCOUNT_MAX_DELAY_SECONDS. */
+  loginMaxDelaySeconds: number;
 }
+
+/** Short, so that someone who knows an e-mail address can only slow its owner down, not lock them out. */
+export const ACCOUNT_MAX_DELAY_SECONDS = 60;
+/** Sign-ins from one address share it (an office behind one router): more free attempts than one account. */
+const IP_ATTEMPTS_FACTOR = 4;
+
+/** How an authenticated request was made: API tokens may not mint more tokens. */
+export type Credential = 'session' | 'api_token';
 
 export interface SessionResult {
   user: Actor;
   sessionToken: string;
   csrfToken: string;
   expiresAt: Date;
+}
+
+export interface LoginResult extends SessionResult {
+  /** Failed sign-ins on this account since its last successful one (told to the owner). */
+  failedAttemptsSinceLastLogin: number;
 }
 
 const SETUP_TOKEN_KEY = 'setup_token_hash';
@@ -35,12 +51,18 @@ export function toActor(u: UserRecord): Actor {
 }
 
 export class AuthService {
+  private readonly policies: LoginPolicies;
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
-    private readonly secrets: SecretBox,
     private readonly settings: AuthSettings,
-  ) {}
+  ) {
+    this.policies = {
+      ip: { freeAttempts: settings.loginMaxAttempts * IP_ATTEMPTS_FACTOR, maxDelaySeconds: settings.loginMaxDelaySeconds },
+      account: { freeAttempts: settings.loginMaxAttempts, maxDelaySeconds: Math.min(ACCOUNT_MAX_DELAY_SECONDS, settings.loginMaxDelaySeconds) },
+    };
+  }
 
   async needsSetup(): Promise<boolean> {
     return (await this.uow.read.users.countUsers()) === 0;
@@ -70,36 +92,43 @@ export class AuthService {
     return this.openSession(userId);
   }
 
-  async login(email: string, password: string, meta: RequestMeta): Promise<SessionResult> {
+  /**
+   * Signs in, throttled per client address and per account with growing delays (login-throttle.ts):
+   * an attempt that must still wait is answered AUTH_LOCKED (429, Retry-After) without looking at
+   * the password. A successful sign-in tells how many attempts failed since the last one.
+   */
+  async login(email: string, password: string, ip: string, meta: RequestMeta): Promise<LoginResult> {
     const now = this.clock.now();
-    const throttle = await this.uow.read.loginThrottle.state(email);
-    if (throttle?.lockedUntil && throttle.lockedUntil > now) {
-      throw this.lockedError(throttle.lockedUntil, now);
-    }
+    const keys = throttleKeys(ip, email);
+    const states = await this.uow.read.loginThrottle.states([keys.ip, keys.account]);
+    const wait = loginWaitSeconds({ ip: states.get(keys.ip), account: states.get(keys.account) }, now, this.policies);
+    if (wait > 0) throw this.throttledError(wait);
     const user = await this.uow.read.users.findByEmail(email);
     // Same work whether or not the account exists: no timing oracle.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!user || !ok) {
-      const lockUntil = new Date(now.getTime() + this.settings.loginLockoutMinutes * 60_000);
-      const state = await this.uow.tx(async (r) => {
-        const s = await r.loginThrottle.recordFailure(email, now, this.settings.loginMaxAttempts, lockUntil);
-        await r.audit.record({ companyId: user?.companyId ?? null, actorId: user?.id ?? null, actorEmail: email.toLowerCase(), action: 'auth.login', targetType: 'user', targetId: user?.id ?? null, outcome: 'failure', details: { reason: 'invalid_credentials', locked: s.lockedUntil !== null }, correlationId: meta.correlationId });
-        return s;
+      await this.uow.tx(async (r) => {
+        await r.loginThrottle.recordFailure([keys.ip, keys.account], now);
+        if (user) await r.users.recordFailedLogin(user.id);
+        await r.audit.record({ companyId: user?.companyId ?? null, actorId: user?.id ?? null, actorEmail: email.toLowerCase(), action: 'auth.login', targetType: 'user', targetId: user?.id ?? null, outcome: 'failure', details: { reason: 'invalid_credentials' }, correlationId: meta.correlationId });
       });
-      if (state.lockedUntil) throw this.lockedError(state.lockedUntil, now);
+      const next = loginWaitSeconds({ ip: afterFailure(states.get(keys.ip), now), account: afterFailure(states.get(keys.account), now) }, now, this.policies);
+      if (next > 0) throw this.throttledError(next);
       throw new AppError('AUTH_INVALID_CREDENTIALS');
     }
     if (user.disabled) throw new AppError('AUTH_ACCOUNT_DISABLED');
-    await this.uow.tx(async (r) => {
-      await r.loginThrottle.clear(email);
-      await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success', correlationId: meta.correlationId });
+    const failedAttemptsSinceLastLogin = await this.uow.tx(async (r) => {
+      // The address's count stays: signing in to one's own account must not reset guessing at others.
+      await r.loginThrottle.clear(keys.account);
+      const failed = await r.users.takeFailedLogins(user.id);
+      await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success', ...(failed > 0 ? { details: { failedAttemptsSinceLastLogin: failed } } : {}), correlationId: meta.correlationId });
+      return failed;
     });
-    return this.openSession(user.id);
+    return { ...(await this.openSession(user.id)), failedAttemptsSinceLastLogin };
   }
 
-  private lockedError(until: Date, now: Date): AppError {
-    const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-    return new AppError('AUTH_LOCKED', `Too many failed sign-in attempts. Sign-in is paused for ${Math.ceil(retryAfterSeconds / 60)} minute(s).`, { details: { retryAfterSeconds } });
+  private throttledError(retryAfterSeconds: number): AppError {
+    return new AppError('AUTH_LOCKED', `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} second(s).`, { details: { retryAfterSeconds } });
   }
 
   async openSession(userId: string): Promise<SessionResult> {
@@ -132,8 +161,12 @@ export class AuthService {
     });
   }
 
-  /** At most MAX_API_TOKENS_PER_USER per user (API_TOKEN_LIMIT beyond). */
-  async createApiToken(actor: Actor, name: string, meta: RequestMeta): Promise<{ id: string; token: string }> {
+  /**
+   * At most MAX_API_TOKENS_PER_USER per user (API_TOKEN_LIMIT beyond). Only a signed-in session
+   * creates tokens: a leaked token must not be able to mint others that outlive its revocation.
+   */
+  async createApiToken(actor: Actor, credential: Credential, name: string, meta: RequestMeta): Promise<{ id: string; token: string }> {
+    if (credential !== 'session') throw new AppError('API_TOKEN_SESSION_REQUIRED');
     const token = `skt_${newToken()}`;
     const id = await this.uow.tx(async (r) => {
       // The lock makes the count and the insert one step: two concurrent creates cannot both pass.
@@ -163,23 +196,31 @@ export class AuthService {
   }
 
   /**
-   * Changing a password ends the user's other sessions and emits `user.password_changed`. The new
-   * password is kept sealed for the AX Pro account reconcile (panels hold the installer's password)
-   * until that reconcile applies it and deletes it.
+   * Changing a password ends the user's other sessions and, unless `revokeApiTokens` is false, all
+   * their API tokens (a thief's copy must not outlive the change); emits `user.password_changed`.
+   * The new password is not kept: the AX Pro account sync that will need it reads it then.
    */
-  async changePassword(actor: Actor, sessionId: string | undefined, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void> {
+  async changePassword(actor: Actor, sessionId: string | undefined, input: { currentPassword: string; newPassword: string; revokeApiTokens?: boolean | undefined }, meta: RequestMeta): Promise<{ apiTokensRevoked: number }> {
     const user = await this.uow.read.users.findById(actor.id);
     if (!user) throw new AppError('AUTH_REQUIRED');
-    if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new AppError('PASSWORD_INCORRECT');
-    checkLoginPassword(newPassword, user.email);
-    const hash = await hashPassword(newPassword);
+    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw new AppError('PASSWORD_INCORRECT');
+    checkLoginPassword(input.newPassword, user.email);
+    const hash = await hashPassword(input.newPassword);
     const now = this.clock.now();
-    await this.uow.tx(async (r) => {
+    const revokeApiTokens = input.revokeApiTokens ?? true;
+    return this.uow.tx(async (r) => {
       await r.users.setPassword(user.id, hash, now);
       await r.sessions.deleteOfUser(user.id, sessionId);
-      await r.pendingSecrets.put(user.id, 'axpro_password', this.secrets.seal(newPassword, `axpro_password:${user.id}`));
+      const apiTokensRevoked = revokeApiTokens ? await r.apiTokens.deleteOfUser(user.id) : 0;
       await r.events.append(user.companyId, DOMAIN_EVENT_TYPES.passwordChanged, { userId: user.id, at: now.toISOString() });
-      await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.password.change', targetType: 'user', targetId: user.id, outcome: 'success', correlationId: meta.correlationId });
+      await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.password.change', targetType: 'user', targetId: user.id, outcome: 'success', details: { apiTokensRevoked }, correlationId: meta.correlationId });
+      return { apiTokensRevoked };
     });
   }
+}
+
+/** A key's state once this attempt's failure is counted (as LoginThrottleRepository.recordFailure counts it). */
+function afterFailure(state: ThrottleState | undefined, now: Date): ThrottleState {
+  const fresh = !state || now.getTime() - state.lastFailureAt.getTime() > THROTTLE_FORGET_MS;
+  return { failed: fresh ? 1 : state.failed + 1, lastFailureAt: now };
 }

@@ -89,6 +89,24 @@ export class UserRepository {
     await this.db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).execute();
   }
 
+  /** Counts a failed sign-in on the account, for its owner to hear of at the next sign-in. */
+  async recordFailedLogin(id: string): Promise<void> {
+    await this.db.updateTable('users').set({ failed_logins: sql`failed_logins + 1` }).where('id', '=', id).execute();
+  }
+
+  /** The failed sign-ins since the last successful one, starting the count again. */
+  async takeFailedLogins(id: string): Promise<number> {
+    const r = await this.db
+      .updateTable('users as u')
+      .from('users as old')
+      .set({ failed_logins: 0 })
+      .whereRef('u.id', '=', 'old.id')
+      .where('u.id', '=', id)
+      .returning('old.failed_logins as failed')
+      .executeTakeFirst();
+    return r?.failed ?? 0;
+  }
+
   /** Locks the user's row until the transaction ends (serialises per-user checks such as the token cap). */
   async lockUser(userId: string): Promise<void> {
     await this.db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirst();

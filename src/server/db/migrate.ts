@@ -7,14 +7,16 @@ import * as m0001 from './migrations/0001_foundation';
 import * as m0002 from './migrations/0002_devices_onboarding';
 import * as m0003 from './migrations/0003_notifications';
 import * as m0004 from './migrations/0004_device_serial_tail';
-import * as m0005 from './migrations/0005_progress_notify';
+import * as m0005 from './migrations/0005_auth_hardening';
+import * as m0006 from './migrations/0006_progress_notify';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_devices_onboarding': m0002,
   '0003_notifications': m0003,
   '0004_device_serial_tail': m0004,
-  '0005_progress_notify': m0005,
+  '0005_auth_hardening': m0005,
+  '0006_progress_notify': m0006,
 };
 
 class StaticProvider implements MigrationProvider {

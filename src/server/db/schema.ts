@@ -16,15 +16,23 @@ export interface CompaniesTable {
   created_at: CreatedAt;
 }
 
-export interface UsersTable {
+/**
+ * Who someone is in a company: the columns a user row has and an invitation carries for the user it
+ * will create (migration 0001 gives both tables these columns, with the same types).
+ */
+interface MemberColumns {
   id: Generated<string>;
   company_id: string;
   email: string;
   name: string;
   role: Role;
   permission: Permission | null;
+}
+
+export interface UsersTable extends MemberColumns {
   password_hash: string;
   disabled: Generated<boolean>;
+  /** Failed sign-ins since the last successful one (told to the owner at the next sign-in). */
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
   password_changed_at: Timestamp | null;
@@ -48,13 +56,7 @@ export interface ApiTokensTable {
   last_used_at: Timestamp | null;
 }
 
-export interface InvitationsTable {
-  id: Generated<string>;
-  company_id: string;
-  email: string;
-  name: string;
-  role: Role;
-  permission: Permission | null;
+export interface InvitationsTable extends MemberColumns {
   token_hash: string;
   created_by: string | null;
   expires_at: Timestamp;
@@ -125,10 +127,10 @@ export interface PendingSecretsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Failed sign-ins per key (`ip:<address>`, `account:<e-mail>`); `updated_at` is the last failure. */
 export interface LoginThrottleTable {
-  email: string;
+  key: string;
   failed: Generated<number>;
-  locked_until: Timestamp | null;
   updated_at: Timestamp;
 }
 

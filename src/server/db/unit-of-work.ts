@@ -14,7 +14,6 @@ import { CompanyRepository } from '../auth/company.repository';
 import { SessionRepository } from '../auth/session.repository';
 import { ApiTokenRepository } from '../auth/api-token.repository';
 import { LoginThrottleRepository } from '../auth/login-throttle.repository';
-import { PendingSecretRepository } from '../auth/pending-secret.repository';
 import { SettingRepository } from '../system/setting.repository';
 import { DeviceRepository } from '../devices/device.repository';
 import { NotificationRepository } from '../notifications/notification.repository';
@@ -32,7 +31,6 @@ export interface Repos {
   apiTokens: ApiTokenRepository;
   loginThrottle: LoginThrottleRepository;
   /** Secrets waiting to reach devices (sealed). */
-  pendingSecrets: PendingSecretRepository;
   settings: SettingRepository;
   devices: DeviceRepository;
   notifications: NotificationRepository;
@@ -51,7 +49,6 @@ export function reposFor(db: Executor): Repos {
     sessions: new SessionRepository(db),
     apiTokens: new ApiTokenRepository(db),
     loginThrottle: new LoginThrottleRepository(db),
-    pendingSecrets: new PendingSecretRepository(db),
     settings: new SettingRepository(db),
     devices: new DeviceRepository(db),
     notifications: new NotificationRepository(db),

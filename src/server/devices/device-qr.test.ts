@@ -106,4 +106,24 @@ describe('device QR code', () => {
     const manager = await buildInstaller(p.app, company, 'manage_all');
     expect((await manager.client.post(`/api/devices/${d.id}/qr`, { password: 'Qr-pass-1234' })).status).toBe(200);
   });
+
+  it('a plain code (credentials for anyone who sees it) is for installer admins only; the refusal is audited', async () => {
+    const d = await device('direct');
+    const manager = await buildInstaller(p.app, company, 'manage_all');
+    const refused = await manager.client.post(`/api/devices/${d.id}/qr`, { unencrypted: true });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'DEVICE_QR_PLAIN_ADMIN_ONLY', hint: expect.stringContaining('password') });
+    expect(JSON.stringify(refused.body)).not.toContain('Dev1ce-Secret');
+    // The same installer gets an encrypted code; the admin gets the plain one.
+    expect((await manager.client.post(`/api/devices/${d.id}/qr`, { password: 'Qr-pass-1234' })).status).toBe(200);
+    const plain = await company.admin.post(`/api/devices/${d.id}/qr`, { unencrypted: true });
+    expect(plain.status).toBe(200);
+    expect(classifyQr(plain.body.parts[0].text)).toMatchObject({ devices: [{ password: 'Dev1ce-Secret' }] });
+
+    const audit = await company.admin.get(`/api/audit?action=device.qr.export&targetId=${d.id}`);
+    const rows = audit.body.items.map((i: { actorId: string; outcome: string; details: { encrypted: boolean; reason?: string } }) => [i.actorId === manager.id ? 'installer' : 'admin', i.outcome, i.details.encrypted, i.details.reason ?? null]);
+    expect(rows).toEqual(expect.arrayContaining([['installer', 'failure', false, 'plain_code_admin_only'], ['installer', 'success', true, null], ['admin', 'success', false, null]]));
+    expect(rows).toHaveLength(3);
+    expect(JSON.stringify(audit.body)).not.toContain('Dev1ce-Secret');
+  });
 });

@@ -1,25 +1,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
+import type { DeviceDto } from './device.schema';
 
-export interface DeviceRecord {
-  id: string;
-  companyId: string;
-  siteId: string;
-  siteName: string;
-  serial: string;
-  name: string;
-  type: string;
-  model: string;
-  firmwareVersion: string;
-  firmwareCompatible: boolean | null;
-  addedVia: string;
-  host: string | null;
-  port: number | null;
-  healthMonitoring: boolean;
-  status: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A device row with its site's name: the API's device (DeviceSchema) and the company it belongs to. */
+export type DeviceRecord = DeviceDto & { companyId: string };
 
 export interface DeviceFilter {
   companyId: string;

@@ -1,28 +1,10 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types';
 import { meta } from '../http/types';
-import { DateTime, errorResponses, IdParams, Page, PageQuery, Uuid } from '../http/common.schema';
+import { errorResponses, IdParams, Page, PageQuery } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { DeviceService } from './device.service';
-
-export const DeviceSchema = Type.Object({
-  id: Uuid,
-  siteId: Uuid,
-  siteName: Type.String(),
-  serial: Type.String(),
-  name: Type.String(),
-  type: Type.String(),
-  model: Type.String(),
-  firmwareVersion: Type.String(),
-  firmwareCompatible: Type.Union([Type.Boolean(), Type.Null()]),
-  addedVia: Type.String(),
-  host: Type.Union([Type.String(), Type.Null()]),
-  port: Type.Union([Type.Integer(), Type.Null()]),
-  healthMonitoring: Type.Boolean(),
-  status: Type.String(),
-  createdAt: DateTime,
-  updatedAt: DateTime,
-});
+import { DeviceSchema } from './device.schema';
 
 const ListQuery = Type.Object(
   { search: Type.Optional(Type.String({ maxLength: 200 })), status: Type.Optional(Type.String({ maxLength: 20 })), ...PageQuery },
@@ -58,7 +40,7 @@ export function deviceRoutes(app: App, deps: { devices: DeviceService }): void {
     schema: {
       tags: ['devices'],
       summary: 'Generate a Sitekeeper device QR code that adds this device again (encrypted with your password by default)',
-      description: 'Carries the label fields (serial, verification code, model) or the address and credentials of an IP device. Send `password` (8–64 characters; scanning the code asks for it), or `unencrypted: true` for a plain code that anyone who sees it can use. Long codes come in numbered parts the scanner merges. Audited.',
+      description: 'Carries the label fields (serial, verification code, model) or the address and credentials of an IP device. Send `password` (8–64 characters; scanning the code asks for it), or `unencrypted: true` for a plain code that anyone who sees it can use (installer admins only: DEVICE_QR_PLAIN_ADMIN_ONLY otherwise). Long codes come in numbered parts the scanner merges. Audited.',
       params: IdParams,
       body: Type.Object({ password: Type.Optional(Type.String({ minLength: 8, maxLength: 64 })), unencrypted: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: {

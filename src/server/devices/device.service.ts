@@ -43,7 +43,9 @@ export class DeviceService {
   /**
    * "Generate Device QR Code": a Sitekeeper device QR that adds this device again (its label
    * fields, or its address and credentials), encrypted with the caller's password unless they ask
-   * for a plain one explicitly. Long codes come in numbered parts. Audited; secrets never logged.
+   * for a plain one explicitly. A plain code hands the device's verification code or admin
+   * password to anyone who sees it: installer admins only (a refusal is audited too). Long codes
+   * come in numbered parts. Audited; secrets never logged.
    */
   async qrCode(actor: Actor, id: string, opts: { password?: string | undefined; unencrypted?: boolean | undefined }, meta: RequestMeta): Promise<{ encrypted: boolean; parts: Array<{ text: string; svg: string }> }> {
     const d = await this.accessible(actor, await this.uow.read.devices.findWithSecrets(id));
@@ -57,13 +59,19 @@ export class DeviceService {
       Object.assign(device, { host: d.host, port: d.port ?? 80, ...(creds.user ? { user: creds.user } : {}), ...(creds.password ? { password: creds.password } : {}) });
     }
     if (!device.verificationCode && !device.host) throw new AppError('DEVICE_QR_UNAVAILABLE');
+    const audit = (outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+      this.uow.read.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.qr.export', targetType: 'device', targetId: id, outcome,
+        details: { serial: d.serial, encrypted: Boolean(opts.password), ...details }, correlationId: meta.correlationId,
+      });
+    if (!opts.password && actor.role !== 'installer_admin') {
+      await audit('failure', { reason: 'plain_code_admin_only' });
+      throw new AppError('DEVICE_QR_PLAIN_ADMIN_ONLY');
+    }
     const text = encodeSitekeeperQr({ devices: [device], note: d.siteName }, opts.password ? { password: opts.password } : {});
     const texts = splitIntoParts(text);
     const parts = await Promise.all(texts.map(async (t) => ({ text: t, svg: await renderQrSvg(t) })));
-    await this.uow.read.audit.record({
-      companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.qr.export', targetType: 'device', targetId: id, outcome: 'success',
-      details: { serial: d.serial, encrypted: Boolean(opts.password), parts: parts.length }, correlationId: meta.correlationId,
-    });
+    await audit('success', { parts: parts.length });
     return { encrypted: Boolean(opts.password), parts };
   }
 

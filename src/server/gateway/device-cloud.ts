@@ -38,6 +38,8 @@ export interface DeviceCloudOptions {
   allowFirstRegistration?: boolean;
   /** Device and agent request timeout. */
   requestTimeoutMs?: number;
+  /** How long devices have to show up again after the broker link is (re)established (DeviceGateway). */
+  presenceGraceMs?: number;
   /** Log lines of the embedded agent. */
   onAgentLog?: (msg: string) => void;
   /** Each PUBLISH or SUBSCRIBE the embedded broker refused (a client outside its own topics). */
@@ -110,6 +112,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
     const timeouts = opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {};
     const gateway = await DeviceGateway.start({
       client, store: opts.store, topicPrefix, writer: opts.writer ?? true, ...timeouts,
+      ...(opts.presenceGraceMs !== undefined ? { presenceGraceMs: opts.presenceGraceMs } : {}),
       ...(opts.allowFirstRegistration !== undefined ? { allowFirstRegistration: opts.allowFirstRegistration } : {}),
     });
     started.push(gateway);

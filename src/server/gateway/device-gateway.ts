@@ -38,6 +38,12 @@ export interface DeviceGatewaySettings {
   /** Accept a device's first registration (trust on first use). Off when registrations are provisioned. */
   allowFirstRegistration?: boolean;
   presenceFlushMs?: number;
+  /**
+   * After the link to the broker is (re)established — the gateway starting, a broker restart, a
+   * lost connection — devices believed online must show up again (hello or presence) within this
+   * long, else they are marked offline. Default 60 s.
+   */
+  presenceGraceMs?: number;
   requestTimeoutMs?: number;
   /** Hellos older or newer than this are refused (replay protection). */
   maxClockSkewMs?: number;
@@ -58,13 +64,22 @@ function cloudError(serial: string, error: NonNullable<ResponseHeader['error']>)
 
 export class DeviceGateway extends EventEmitter {
   readonly nodeId: string;
-  readonly #opts: Required<Pick<DeviceGatewayOptions, 'writer' | 'allowFirstRegistration' | 'presenceFlushMs' | 'requestTimeoutMs' | 'maxClockSkewMs'>> & DeviceGatewayOptions;
+  readonly #opts: Required<Pick<DeviceGatewayOptions, 'writer' | 'allowFirstRegistration' | 'presenceFlushMs' | 'presenceGraceMs' | 'requestTimeoutMs' | 'maxClockSkewMs'>> & DeviceGatewayOptions;
   readonly #t: Topics;
   readonly #now: () => number;
   #client: MqttClient | undefined;
   #service: ServiceClient | undefined;
   readonly #keys = new Map<string, Buffer>();
   readonly #online = new Map<string, { online: boolean; session: string }>();
+  /**
+   * Presence rebuild: devices believed online that have not shown up since the broker link was last
+   * (re)established. They count as online until the grace timer ends, then go offline.
+   */
+  readonly #unconfirmed = new Set<string>();
+  #graceTimer: NodeJS.Timeout | undefined;
+  /** Bumped at each rebuild: an online message read before it (handled after an await) proves nothing. */
+  #linkEpoch = 0;
+  readonly #onReconnect = () => this.#beginPresenceRebuild([]);
   #batch = new Map<string, PresenceUpdate>();
   #flushTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
@@ -75,7 +90,7 @@ export class DeviceGateway extends EventEmitter {
   private constructor(opts: DeviceGatewayOptions) {
     super();
     this.#opts = {
-      writer: true, allowFirstRegistration: true, presenceFlushMs: 1000, requestTimeoutMs: DEFAULT_TIMEOUT_MS, maxClockSkewMs: 300_000, ...opts,
+      writer: true, allowFirstRegistration: true, presenceFlushMs: 1000, presenceGraceMs: 60_000, requestTimeoutMs: DEFAULT_TIMEOUT_MS, maxClockSkewMs: 300_000, ...opts,
     };
     this.#t = topics(opts.topicPrefix ?? 'sk/');
     this.#now = opts.now ?? Date.now;
@@ -91,6 +106,9 @@ export class DeviceGateway extends EventEmitter {
   async #connect(): Promise<void> {
     const subs = [this.#t.nodeReplies(this.nodeId), this.#t.allDevicePresence];
     if (this.#opts.writer) subs.push(this.#t.allDeviceHellos, this.#t.allDeviceEvents);
+    // What the store says is online is not live presence (the broker or this node may have
+    // restarted since): those devices must show up again, before subscribing so retained presence counts.
+    this.#beginPresenceRebuild(await this.#opts.store.onlineSerials());
     this.#service = await attachService(this.#opts, {
       clientId: `sk-gw-${this.nodeId}`,
       topics: subs,
@@ -98,6 +116,9 @@ export class DeviceGateway extends EventEmitter {
       onError: (err) => this.emit('warn', err),
     });
     this.#client = this.#service.client;
+    // Every reconnect (a broker restart among them) rebuilds presence from what shows up again; the
+    // listener runs before the resubscription's retained messages can arrive.
+    this.#client.on('connect', this.#onReconnect);
     this.#flushTimer = setInterval(() => void this.flushPresence(), this.#opts.presenceFlushMs);
     this.#flushTimer.unref();
   }
@@ -109,8 +130,9 @@ export class DeviceGateway extends EventEmitter {
     if (topic === t.nodeReplies(this.nodeId)) return this.#onReply(payload);
     const serial = t.idOf(topic);
     if (!serial || !isSafeTopicId(serial)) return;
-    if (topic === t.devicePresence(serial)) return void this.#onPresence(serial, payload).catch((e: unknown) => this.emit('warn', e));
-    if (topic === t.deviceHello(serial)) return void this.#onHello(serial, payload).catch((e: unknown) => this.emit('warn', e));
+    const epoch = this.#linkEpoch;
+    if (topic === t.devicePresence(serial)) return void this.#onPresence(serial, payload, epoch).catch((e: unknown) => this.emit('warn', e));
+    if (topic === t.deviceHello(serial)) return void this.#onHello(serial, payload, epoch).catch((e: unknown) => this.emit('warn', e));
     if (topic === t.deviceEvent(serial)) return void this.#onEvent(serial, payload).catch((e: unknown) => this.emit('warn', e));
   }
 
@@ -124,7 +146,7 @@ export class DeviceGateway extends EventEmitter {
     return key;
   }
 
-  async #onHello(serial: string, payload: Buffer): Promise<void> {
+  async #onHello(serial: string, payload: Buffer, epoch: number): Promise<void> {
     const h = parseJsonObject(payload) as DeviceHello | null;
     if (!h || h.serial !== serial || typeof h.ts !== 'number' || typeof h.nonce !== 'string' || typeof h.session !== 'string' || typeof h.proof !== 'string') return;
     const ack = (a: Omit<HelloAck, 'nonce'>) => this.#publish(this.#t.deviceAck(serial), JSON.stringify({ ...a, nonce: h.nonce }));
@@ -158,22 +180,24 @@ export class DeviceGateway extends EventEmitter {
     this.emit('registered', { serial, ...fields });
     // An accepted hello is proof enough that the device is online now: do not depend on its
     // retained presence message alone (one lost message must not leave a device offline).
-    this.#setPresence(serial, true, h.session);
+    this.#setPresence(serial, true, h.session, epoch);
     return ack({ ok: true });
   }
 
-  async #onPresence(serial: string, payload: Buffer): Promise<void> {
+  async #onPresence(serial: string, payload: Buffer, epoch: number): Promise<void> {
     const p = parsePresence(payload);
     if (!p) return;
     const key = await this.#keyFor(serial);
     if (!key || !safeEqualHex(p.proof, presenceProof(key, serial, p))) return;
-    this.#setPresence(serial, p.online, p.session);
+    this.#setPresence(serial, p.online, p.session, epoch);
   }
 
-  #setPresence(serial: string, online: boolean, session: string): void {
+  #setPresence(serial: string, online: boolean, session: string, epoch: number): void {
+    if (online && epoch !== this.#linkEpoch) return;
     const prev = this.#online.get(serial);
     // A Last Will from an older session must not mark a reconnected device offline.
     if (!online && prev?.online && prev.session !== session) return;
+    this.#unconfirmed.delete(serial);
     this.#online.set(serial, { online, session });
     if (prev?.online === online) return;
     this.emit('presence', { serial, online });
@@ -190,6 +214,33 @@ export class DeviceGateway extends EventEmitter {
   #onReply(payload: Buffer): void {
     const reply = openReply(payload, (id) => this.#pending.context(id));
     if (reply) this.#pending.settle(reply.header.id, reply);
+  }
+
+  // ---- presence rebuild ------------------------------------------------------------------------
+
+  /**
+   * The link to the broker was (re)established: what this node believed online (and `storedOnline`)
+   * is no longer proof — a restarted broker publishes no Last Will for devices that never return.
+   * Each must show up again within the grace period; a rebuild during another extends it.
+   */
+  #beginPresenceRebuild(storedOnline: readonly string[]): void {
+    this.#linkEpoch++;
+    for (const serial of storedOnline) if (!this.#online.has(serial)) this.#online.set(serial, { online: true, session: '' });
+    for (const [serial, p] of this.#online) if (p.online) this.#unconfirmed.add(serial);
+    clearTimeout(this.#graceTimer);
+    if (this.#unconfirmed.size === 0) return;
+    this.#graceTimer = setTimeout(() => this.#endPresenceRebuild(), this.#opts.presenceGraceMs);
+    this.#graceTimer.unref();
+  }
+
+  #endPresenceRebuild(): void {
+    const gone = [...this.#unconfirmed];
+    for (const serial of gone) {
+      const prev = this.#online.get(serial);
+      if (prev?.online) this.#setPresence(serial, false, prev.session, this.#linkEpoch);
+    }
+    this.#unconfirmed.clear();
+    this.emit('presence-rebuilt', { offline: gone });
   }
 
   // ---- presence batching -----------------------------------------------------------------------
@@ -220,7 +271,10 @@ export class DeviceGateway extends EventEmitter {
     });
   }
 
-  /** Presence as last seen by this node: true, false, or undefined when never seen. */
+  /**
+   * Presence as last seen by this node: true, false, or undefined when never seen. While presence is
+   * rebuilt after a (re)connect, a device not seen again yet counts as online until the grace ends.
+   */
   isOnline(serial: string): boolean | undefined {
     return this.#online.get(serial)?.online;
   }
@@ -265,6 +319,8 @@ export class DeviceGateway extends EventEmitter {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#flushTimer) clearInterval(this.#flushTimer);
+    clearTimeout(this.#graceTimer);
+    this.#client?.off('connect', this.#onReconnect);
     this.#pending.rejectAll(new AppError('SERVICE_UNAVAILABLE'));
     await this.flushPresence();
     await this.#service?.release();

@@ -39,4 +39,9 @@ export class PgGatewayStore implements GatewayStore {
     await sql`update devices d set status = case when p.online then 'online' else 'offline' end, updated_at = now()
       from device_presence p where p.serial = d.serial and p.serial in (${sql.join(batch.map((b) => b.serial))}) and d.added_via = 'cloud'`.execute(this.db);
   }
+
+  async onlineSerials(): Promise<string[]> {
+    const rows = await this.db.selectFrom('device_presence').select('serial').where('online', '=', true).execute();
+    return rows.map((r) => r.serial);
+  }
 }

@@ -34,6 +34,11 @@ export interface GatewayStore {
    * change without firmware keeps the firmware last reported; presence never changes a registration.
    */
   applyPresence(batch: PresenceUpdate[]): Promise<void>;
+  /**
+   * Serials whose stored presence is online. A gateway that starts (or whose broker restarted) does
+   * not take these as live: they are online only until the grace period ends unless they reconnect.
+   */
+  onlineSerials(): Promise<string[]>;
 }
 
 export interface DevicePresenceState {

@@ -26,4 +26,8 @@ export class MemoryGatewayStore implements GatewayStore {
       this.presence.set(u.serial, { online: u.online, since: u.at, ...(firmware !== undefined ? { firmware } : {}) });
     }
   }
+
+  async onlineSerials(): Promise<string[]> {
+    return [...this.presence].filter(([, p]) => p.online).map(([serial]) => serial);
+  }
 }

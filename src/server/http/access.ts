@@ -15,6 +15,8 @@ export type AccessRule = 'public' | 'authenticated' | 'installer' | 'admin';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: AccessRule;
+    /** The route checks its own Authorization header (GET /metrics): its Bearer is not an API token. */
+    ownAuthorization?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -63,7 +65,7 @@ async function accessPlugin(app: FastifyInstance, opts: { auth: AuthService }) {
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
     const access = req.routeOptions.config.access ?? 'public';
     const authz = req.headers.authorization;
-    if (authz?.startsWith('Bearer ')) {
+    if (authz?.startsWith('Bearer ') && !req.routeOptions.config.ownAuthorization) {
       const actor = await opts.auth.resolveApiToken(authz.slice(7).trim());
       if (!actor) throw new AppError('AUTH_REQUIRED', 'The API token is not valid.', { hint: 'It may have been revoked: create a new one in the portal at /account/tokens.' });
       req.actor = actor;

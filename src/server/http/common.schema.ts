@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 
 export const ErrorResponse = Type.Object(
   {
@@ -12,6 +12,34 @@ export const ErrorResponse = Type.Object(
   },
   { $id: 'ErrorResponse' },
 );
+
+const shared: TSchema[] = [ErrorResponse];
+
+/**
+ * A shape that several answers (or one answer, several times) hold: `schema` has an `$id` that is a
+ * type name (`{ $id: 'Device' }`); it is kept for app.addSchema (sharedSchemas) and the routes get
+ * `{ $ref: '<$id>' }`, typed as the shape. So the OpenAPI document has it once, as a component the
+ * routes refer to, and so do the web API types generated from it (one `interface Device`, not a
+ * copy per operation; scripts/web-api-types.ts).
+ */
+export function Shared<T extends TSchema>(schema: T): TUnsafe<Static<T>> {
+  const id = (schema as { $id?: unknown }).$id;
+  if (typeof id !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(id)) throw new Error('A shared schema needs an $id that is a type name');
+  shared.push(schema);
+  return Type.Unsafe<Static<T>>(Type.Ref(id));
+}
+
+/**
+ * Every schema the routes refer to by `$id`, for app.addSchema before the routes: those declared in
+ * every module imported so far (app.ts imports all route modules first; a missing one fails loudly
+ * when its route is added: "can't resolve reference").
+ */
+export function sharedSchemas(): readonly TSchema[] {
+  return shared;
+}
+
+/** An error as a field of an answer (e.g. the device step that failed): an AppError's code, message and hint. */
+export const ErrorInfo = Shared(Type.Object({ code: Type.String(), message: Type.String(), hint: Type.String() }, { $id: 'ErrorInfo' }));
 
 /** Error responses every authenticated route can give. */
 export const errorResponses = {

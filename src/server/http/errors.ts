@@ -57,7 +57,7 @@ async function errorsPlugin(app: FastifyInstance) {
     const e = toAppError(err);
     if (e.status >= 500) req.log.error({ err, code: e.code }, 'request failed');
     else req.log.info({ code: e.code }, 'request refused');
-    if (e.code === 'AUTH_LOCKED' || e.code === 'RATE_LIMITED') {
+    if (e.code === 'AUTH_LOCKED' || e.status === 429) {
       const retry = (e.details?.retryAfterSeconds as number | undefined) ?? 60;
       void reply.header('retry-after', String(retry));
     }

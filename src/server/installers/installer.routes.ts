@@ -1,24 +1,27 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types';
 import { meta, setSessionCookie } from '../http/types';
-import { DateTime, Email, errorResponses, IdParams, Password, Permission, Uuid } from '../http/common.schema';
+import { DateTime, Email, errorResponses, IdParams, Password, Permission, Shared, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import { SessionResponse } from '../auth/auth.schema';
 import type { AuthService } from '../auth/auth.service';
 import type { InstallerService } from './installer.service';
 
-export const InstallerSchema = Type.Object({
+export const InstallerSchema = Shared(Type.Object({
   id: Uuid,
   email: Type.String(),
   name: Type.String(),
   permission: Permission,
   disabled: Type.Boolean(),
   createdAt: DateTime,
-});
+}, { $id: 'Installer' }));
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) });
 
-const InvitationCreated = Type.Object({ invitation: Type.Object({ id: Uuid, email: Type.String(), permission: Permission, expiresAt: DateTime }), inviteUrl: Type.String() });
+const InvitationCreated = Type.Object({
+  invitation: Shared(Type.Object({ id: Uuid, email: Type.String(), permission: Permission, expiresAt: DateTime }, { $id: 'InvitationSummary' })),
+  inviteUrl: Type.String(),
+});
 
 export const PendingInvitationSchema = Type.Object({
   id: Uuid,

@@ -2,20 +2,20 @@ import '@fastify/multipart';
 import { Type, type Static } from 'typebox';
 import type { App } from '../http/types';
 import { meta } from '../http/types';
-import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema';
+import { DateTime, ErrorInfo as ErrorInfoRef, errorResponses, IdParams, Shared, Uuid } from '../http/common.schema';
 import { requireActor, SESSION_COOKIE } from '../http/access';
 import { AppError, isAppError } from '../../errors/app-error';
 import type { Onboarding } from './onboarding';
-import type { ProgressStream } from './batch-progress';
+import { readPhotoScan, type PhotoDecodes } from './photo-decode';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String(), hint: Type.String() }));
+const ErrorInfo = Nullable(ErrorInfoRef);
 const NextAction = Type.Union([
   Type.Literal('add'), Type.Literal('activate'), Type.Literal('enable_cloud'), Type.Literal('enter_verification_code'),
   Type.Literal('enter_password'), Type.Literal('connect_to_network'), Type.Literal('none'),
 ]);
 
-export const CandidateSchema = Type.Object({
+export const CandidateSchema = Shared(Type.Object({
   id: Uuid,
   name: Type.String(),
   serial: Nullable(Type.String()),
@@ -33,15 +33,15 @@ export const CandidateSchema = Type.Object({
   firmware: Type.Object({ version: Nullable(Type.String()), compatible: Nullable(Type.Boolean()), minimum: Nullable(Type.String()) }),
   error: ErrorInfo,
   guidance: Type.Array(Type.String()),
-});
+}, { $id: 'ScanCandidate' }));
 
 const ScanTextBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 8192 }), qrPassword: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false });
 
-const ScanResponse = Type.Object({
+const ScanResponse = Shared(Type.Object({
   scanId: Uuid,
   classified: Type.Record(Type.String(), Type.Unknown()),
   candidates: Type.Array(CandidateSchema),
-});
+}, { $id: 'ScanResult' }));
 
 const BatchResponse = Type.Object({
   batchId: Uuid,
@@ -82,7 +82,7 @@ const BatchResponse = Type.Object({
   ),
 });
 
-export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 'scans' | 'batches' | 'progress'>; decodeImage?: (buf: Buffer) => Promise<string[]> }): void {
+export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 'scans' | 'batches' | 'progress'>; photos?: Pick<PhotoDecodes, 'admit'>; photoUploadTimeoutMs?: number }): void {
   const { scans, batches, progress } = deps.onboarding;
 
   app.post('/api/sites/:id/scans', {
@@ -90,7 +90,7 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     schema: {
       tags: ['onboarding'],
       summary: 'Scan a device QR code for a site: classify it and probe every device it names',
-      description: 'Send the QR text as JSON `{ text }`, or a photo as multipart/form-data (field `image`, optional field `qrPassword`) to decode on the server.',
+      description: 'Send the QR text as JSON `{ text }`, or a photo as multipart/form-data (file `image`, optional text field `qrPassword`; any other part is refused with 400 UPLOAD_FIELD_UNKNOWN) to decode on the server. Photo decodes are limited per user and per server: beyond that, 429 IMAGE_DECODE_BUSY with Retry-After.',
       params: IdParams,
       // JSON with the text, or a photo as multipart (validated by the multipart limits and the decoder).
       body: {
@@ -107,15 +107,17 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     let text: string | undefined = json?.text;
     let qrPassword = json?.qrPassword;
     if (req.isMultipart()) {
-      if (!deps.decodeImage) throw new AppError('QR_DECODER_UNAVAILABLE');
-      for await (const part of req.parts()) {
-        if (part.type === 'file' && part.fieldname === 'image') {
-          const codes = await deps.decodeImage(await part.toBuffer());
-          if (codes.length === 0) throw new AppError('QR_NOT_FOUND');
-          text = codes[0];
-        } else if (part.type === 'field' && part.fieldname === 'qrPassword') {
-          qrPassword = String(part.value);
-        }
+      if (!deps.photos) throw new AppError('QR_DECODER_UNAVAILABLE');
+      // The place is taken before the upload is read: a user over the limit gets 429 at once.
+      const place = deps.photos.admit(actor.id);
+      try {
+        ({ text, qrPassword } = await readPhotoScan(req.parts(), place, deps.photoUploadTimeoutMs));
+      } catch (e) {
+        // The rest of a late upload is not waited for: the connection ends with the answer.
+        if (isAppError(e) && e.code === 'UPLOAD_TIMEOUT') void reply.header('connection', 'close');
+        throw e;
+      } finally {
+        place.release();
       }
     }
     if (!text) throw new AppError('VALIDATION_FAILED', 'The scan has no QR text and no photo.', { hint: 'Send JSON { "text": "<QR text>" }, or multipart/form-data with the photo in the field "image".' });
@@ -169,13 +171,8 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     // The access plugin takes a bearer token before the cookie; the stream checks the same one again.
     const authz = req.headers.authorization;
     const credentials = authz?.startsWith('Bearer ') ? { apiToken: authz.slice(7).trim() } : { sessionToken: req.cookies[SESSION_COOKIE] ?? '' };
-    let stream: ProgressStream;
-    try {
-      stream = await progress.openStream(actor, req.params.id, { follow: req.query.follow === true, credentials });
-    } catch (e) {
-      if (isAppError(e, 'PROGRESS_STREAMS_LIMIT')) void reply.header('retry-after', String(e.details?.retryAfterSeconds));
-      throw e;
-    }
+    // Refused beyond the caps: 429 PROGRESS_STREAMS_LIMIT, with Retry-After from the error handler.
+    const stream = await progress.openStream(actor, req.params.id, { follow: req.query.follow === true, credentials });
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-correlation-id': req.id });

@@ -2,7 +2,7 @@
  * How a node learns that what its progress streams follow has changed: one listener per node for
  * all its streams (issue 13), never a poller per stream.
  *
- * - PostgreSQL (DATABASE_URL): one connection LISTENs. Triggers (migration 0005) NOTIFY in the
+ * - PostgreSQL (DATABASE_URL): one connection LISTENs. Triggers (migration 0006) NOTIFY in the
  *   writer's transaction, so a change committed by any node reaches every node, and sign-out or
  *   unassignment reaches the user's streams at once.
  * - The embedded PGlite: pglite-socket serves every connection from one PGlite session and does not

@@ -1,21 +1,21 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types';
 import { meta } from '../http/types';
-import { DateTime, errorResponses, IdParams, Page, PageQuery, Uuid } from '../http/common.schema';
+import { DateTime, errorResponses, IdParams, Page, PageQuery, Shared, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import { InstallerSchema } from '../installers/installer.routes';
 import type { SiteService } from './site.service';
 
-export const SiteSchema = Type.Object({
+export const SiteSchema = Shared(Type.Object({
   id: Uuid,
   name: Type.String(),
   address: Type.String(),
   timeZone: Type.String(),
   createdAt: DateTime,
   updatedAt: DateTime,
-});
+}, { $id: 'Site' }));
 
-const SiteListItem = Type.Object({ ...SiteSchema.properties, deviceCount: Type.Integer({ minimum: 0, description: 'Devices on the site' }) });
+const SiteListItem = Type.Intersect([SiteSchema, Type.Object({ deviceCount: Type.Integer({ minimum: 0, description: 'Devices on the site' }) })]);
 
 const SiteFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),

@@ -54,7 +54,7 @@ export type { AuditQuery, DeviceQuery, SiteInput };
 
 const enc = encodeURIComponent;
 
-function remember(session: Session): Session {
+function remember<S extends Session>(session: S): S {
   setCsrfToken(session.csrfToken);
   return session;
 }
@@ -71,8 +71,9 @@ export const authApi = {
     await api.post<void>('/api/auth/logout');
     setCsrfToken(null);
   },
-  changePassword: (currentPassword: string, newPassword: string) =>
-    api.post<void>('/api/auth/password', { currentPassword, newPassword }),
+  /** Ends your other sessions; revokes your API tokens too unless `revokeApiTokens` is false. */
+  changePassword: (currentPassword: string, newPassword: string, revokeApiTokens = true) =>
+    api.post<void>('/api/auth/password', { currentPassword, newPassword, revokeApiTokens }),
   /** Your own API tokens, newest first (never the secret). */
   tokens: (signal?: AbortSignal) => api.get<GetApiAuthTokensResponse>('/api/auth/tokens', { signal }),
   /** The answer carries the token itself: the only time it is ever shown. */

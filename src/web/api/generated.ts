@@ -15,6 +15,98 @@ export interface ApiErrorBody {
   };
 }
 
+export interface Device {
+  id: string;
+  siteId: string;
+  siteName: string;
+  serial: string;
+  name: string;
+  type: string;
+  model: string;
+  firmwareVersion: string;
+  firmwareCompatible: boolean | null;
+  addedVia: string;
+  host: string | null;
+  port: number | null;
+  healthMonitoring: boolean;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  hint: string;
+}
+
+export interface Installer {
+  id: string;
+  email: string;
+  name: string;
+  permission: 'manage_all' | 'manage_assigned';
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface InvitationSummary {
+  id: string;
+  email: string;
+  permission: 'manage_all' | 'manage_assigned';
+  expiresAt: string;
+}
+
+export interface ScanCandidate {
+  id: string;
+  name: string;
+  serial: string | null;
+  model: string | null;
+  type: string | null;
+  host: string | null;
+  port: number | null;
+  reachableVia: ('cloud' | 'lan' | 'direct') | null;
+  online: boolean;
+  activated: boolean | null;
+  cloudEnabled: boolean | null;
+  cloudRegistered: boolean;
+  alreadyAdded: ('this_site' | 'other_site' | 'elsewhere') | null;
+  nextAction: 'add' | 'activate' | 'enable_cloud' | 'enter_verification_code' | 'enter_password' | 'connect_to_network' | 'none';
+  firmware: {
+    version: string | null;
+    compatible: boolean | null;
+    minimum: string | null;
+  };
+  error: ErrorInfo | null;
+  guidance: string[];
+}
+
+export interface ScanResult {
+  scanId: string;
+  classified: {
+    [k: string]: unknown;
+  };
+  candidates: ScanCandidate[];
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: 'installer_admin' | 'installer' | 'end_user';
+  permission: ('manage_all' | 'manage_assigned') | null;
+  companyId: string;
+  companyName: string;
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  address: string;
+  timeZone: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface GetApiAuditQuery {
   actorId?: string;
   action?: string;
@@ -69,15 +161,7 @@ export interface GetApiAuditResponse {
 }
 
 export interface GetApiAuthMeResponse {
-  user: {
-    id: string;
-    email: string;
-    name: string;
-    role: 'installer_admin' | 'installer' | 'end_user';
-    permission: ('manage_all' | 'manage_assigned') | null;
-    companyId: string;
-    companyName: string;
-  };
+  user: SessionUser;
   csrfToken: string;
 }
 
@@ -116,11 +200,7 @@ export interface GetApiBatchesIdResponse {
     state: string;
     step: string;
     deviceId: string | null;
-    error: {
-      code: string;
-      message: string;
-      hint: string;
-    } | null;
+    error: ErrorInfo | null;
     pendingUntil: string | null;
     guidance: string[];
     /**
@@ -132,33 +212,12 @@ export interface GetApiBatchesIdResponse {
       state: string;
       step: string;
       deviceId: string | null;
-      error: {
-        code: string;
-        message: string;
-        hint: string;
-      } | null;
+      error: ErrorInfo | null;
     } | null;
   }[];
 }
 
-export interface GetApiDevicesIdResponse {
-  id: string;
-  siteId: string;
-  siteName: string;
-  serial: string;
-  name: string;
-  type: string;
-  model: string;
-  firmwareVersion: string;
-  firmwareCompatible: boolean | null;
-  addedVia: string;
-  host: string | null;
-  port: number | null;
-  healthMonitoring: boolean;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type GetApiDevicesIdResponse = Device;
 
 export interface GetApiDevicesQuery {
   search?: string;
@@ -168,24 +227,7 @@ export interface GetApiDevicesQuery {
 }
 
 export interface GetApiDevicesResponse {
-  items: {
-    id: string;
-    siteId: string;
-    siteName: string;
-    serial: string;
-    name: string;
-    type: string;
-    model: string;
-    firmwareVersion: string;
-    firmwareCompatible: boolean | null;
-    addedVia: string;
-    host: string | null;
-    port: number | null;
-    healthMonitoring: boolean;
-    status: string;
-    createdAt: string;
-    updatedAt: string;
-  }[];
+  items: Device[];
   total: number;
   page: number;
   pageSize: number;
@@ -215,14 +257,7 @@ export interface GetApiInstallersInvitationsResponse {
 }
 
 export interface GetApiInstallersResponse {
-  items: {
-    id: string;
-    email: string;
-    name: string;
-    permission: 'manage_all' | 'manage_assigned';
-    disabled: boolean;
-    createdAt: string;
-  }[];
+  items: Installer[];
 }
 
 export interface GetApiInvitationsTokenResponse {
@@ -269,39 +304,7 @@ export interface GetApiNotificationsResponse {
   pageSize: number;
 }
 
-export type GetApiScansIdResponse = {
-  scanId: string;
-  classified: {
-    [k: string]: unknown;
-  };
-  candidates: {
-    id: string;
-    name: string;
-    serial: string | null;
-    model: string | null;
-    type: string | null;
-    host: string | null;
-    port: number | null;
-    reachableVia: ('cloud' | 'lan' | 'direct') | null;
-    online: boolean;
-    activated: boolean | null;
-    cloudEnabled: boolean | null;
-    cloudRegistered: boolean;
-    alreadyAdded: ('this_site' | 'other_site' | 'elsewhere') | null;
-    nextAction: 'add' | 'activate' | 'enable_cloud' | 'enter_verification_code' | 'enter_password' | 'connect_to_network' | 'none';
-    firmware: {
-      version: string | null;
-      compatible: boolean | null;
-      minimum: string | null;
-    };
-    error: {
-      code: string;
-      message: string;
-      hint: string;
-    } | null;
-    guidance: string[];
-  }[];
-} & {
+export type GetApiScansIdResponse = ScanResult & {
   siteId: string;
 };
 
@@ -317,48 +320,17 @@ export interface GetApiSitesIdDevicesQuery {
 }
 
 export interface GetApiSitesIdDevicesResponse {
-  items: {
-    id: string;
-    siteId: string;
-    siteName: string;
-    serial: string;
-    name: string;
-    type: string;
-    model: string;
-    firmwareVersion: string;
-    firmwareCompatible: boolean | null;
-    addedVia: string;
-    host: string | null;
-    port: number | null;
-    healthMonitoring: boolean;
-    status: string;
-    createdAt: string;
-    updatedAt: string;
-  }[];
+  items: Device[];
   total: number;
   page: number;
   pageSize: number;
 }
 
 export interface GetApiSitesIdInstallersResponse {
-  items: {
-    id: string;
-    email: string;
-    name: string;
-    permission: 'manage_all' | 'manage_assigned';
-    disabled: boolean;
-    createdAt: string;
-  }[];
+  items: Installer[];
 }
 
-export interface GetApiSitesIdResponse {
-  id: string;
-  name: string;
-  address: string;
-  timeZone: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type GetApiSitesIdResponse = Site;
 
 export interface GetApiSitesQuery {
   search?: string;
@@ -367,18 +339,12 @@ export interface GetApiSitesQuery {
 }
 
 export interface GetApiSitesResponse {
-  items: {
-    id: string;
-    name: string;
-    address: string;
-    timeZone: string;
-    createdAt: string;
-    updatedAt: string;
+  items: (Site & {
     /**
      * Devices on the site
      */
     deviceCount: number;
-  }[];
+  })[];
   total: number;
   page: number;
   pageSize: number;
@@ -389,14 +355,7 @@ export interface PatchApiInstallersIdBody {
   disabled?: boolean;
 }
 
-export interface PatchApiInstallersIdResponse {
-  id: string;
-  email: string;
-  name: string;
-  permission: 'manage_all' | 'manage_assigned';
-  disabled: boolean;
-  createdAt: string;
-}
+export type PatchApiInstallersIdResponse = Installer;
 
 export interface PatchApiSitesIdBody {
   name?: string;
@@ -407,14 +366,7 @@ export interface PatchApiSitesIdBody {
   timeZone?: string;
 }
 
-export interface PatchApiSitesIdResponse {
-  id: string;
-  name: string;
-  address: string;
-  timeZone: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type PatchApiSitesIdResponse = Site;
 
 export interface PostApiAuthLoginBody {
   email: string;
@@ -422,21 +374,21 @@ export interface PostApiAuthLoginBody {
 }
 
 export interface PostApiAuthLoginResponse {
-  user: {
-    id: string;
-    email: string;
-    name: string;
-    role: 'installer_admin' | 'installer' | 'end_user';
-    permission: ('manage_all' | 'manage_assigned') | null;
-    companyId: string;
-    companyName: string;
-  };
+  user: SessionUser;
   csrfToken: string;
+  /**
+   * Failed sign-ins on this account since its last successful one: if it was not you, change your password.
+   */
+  failedAttemptsSinceLastLogin: number;
 }
 
 export interface PostApiAuthPasswordBody {
   currentPassword: string;
   newPassword: string;
+  /**
+   * Revoke all your API tokens too (default: true); scripts then need a new token.
+   */
+  revokeApiTokens?: boolean;
 }
 
 export interface PostApiAuthTokensBody {
@@ -471,22 +423,12 @@ export interface PostApiInstallersInvitationsBody {
 }
 
 export interface PostApiInstallersInvitationsIdResendResponse {
-  invitation: {
-    id: string;
-    email: string;
-    permission: 'manage_all' | 'manage_assigned';
-    expiresAt: string;
-  };
+  invitation: InvitationSummary;
   inviteUrl: string;
 }
 
 export interface PostApiInstallersInvitationsResponse {
-  invitation: {
-    id: string;
-    email: string;
-    permission: 'manage_all' | 'manage_assigned';
-    expiresAt: string;
-  };
+  invitation: InvitationSummary;
   inviteUrl: string;
 }
 
@@ -496,15 +438,7 @@ export interface PostApiInvitationsTokenAcceptBody {
 }
 
 export interface PostApiInvitationsTokenAcceptResponse {
-  user: {
-    id: string;
-    email: string;
-    name: string;
-    role: 'installer_admin' | 'installer' | 'end_user';
-    permission: ('manage_all' | 'manage_assigned') | null;
-    companyId: string;
-    companyName: string;
-  };
+  user: SessionUser;
   csrfToken: string;
 }
 
@@ -538,15 +472,7 @@ export interface PostApiSetupBody {
 }
 
 export interface PostApiSetupResponse {
-  user: {
-    id: string;
-    email: string;
-    name: string;
-    role: 'installer_admin' | 'installer' | 'end_user';
-    permission: ('manage_all' | 'manage_assigned') | null;
-    companyId: string;
-    companyName: string;
-  };
+  user: SessionUser;
   csrfToken: string;
 }
 
@@ -564,48 +490,9 @@ export interface PostApiSitesIdScansBody {
   qrPassword?: string;
 }
 
-export interface PostApiSitesIdScansResponse {
-  scanId: string;
-  classified: {
-    [k: string]: unknown;
-  };
-  candidates: {
-    id: string;
-    name: string;
-    serial: string | null;
-    model: string | null;
-    type: string | null;
-    host: string | null;
-    port: number | null;
-    reachableVia: ('cloud' | 'lan' | 'direct') | null;
-    online: boolean;
-    activated: boolean | null;
-    cloudEnabled: boolean | null;
-    cloudRegistered: boolean;
-    alreadyAdded: ('this_site' | 'other_site' | 'elsewhere') | null;
-    nextAction: 'add' | 'activate' | 'enable_cloud' | 'enter_verification_code' | 'enter_password' | 'connect_to_network' | 'none';
-    firmware: {
-      version: string | null;
-      compatible: boolean | null;
-      minimum: string | null;
-    };
-    error: {
-      code: string;
-      message: string;
-      hint: string;
-    } | null;
-    guidance: string[];
-  }[];
-}
+export type PostApiSitesIdScansResponse = ScanResult;
 
-export interface PostApiSitesResponse {
-  id: string;
-  name: string;
-  address: string;
-  timeZone: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type PostApiSitesResponse = Site;
 
 export interface PutApiSitesIdInstallersBody {
   /**
@@ -615,12 +502,5 @@ export interface PutApiSitesIdInstallersBody {
 }
 
 export interface PutApiSitesIdInstallersResponse {
-  items: {
-    id: string;
-    email: string;
-    name: string;
-    permission: 'manage_all' | 'manage_assigned';
-    disabled: boolean;
-    createdAt: string;
-  }[];
+  items: Installer[];
 }

@@ -3,6 +3,7 @@
  * mirror what the devices accept (8–16 characters, at least two kinds of character, not the
  * user name); the device has the last word and its refusal is shown as a server error.
  */
+import { ACCOUNT_PASSWORD_MIN_SCORE, checkAccountPassword } from '../../protocol/account/password-policy';
 
 export interface Rule {
   id: string;
@@ -53,15 +54,19 @@ export function verificationCodeRules(code: string): Rule[] {
   ];
 }
 
-/** Platform account passwords (setup, invitation, change); mirrors the server's check. */
+/** Platform account passwords (setup, invitation, change): the server's own rule (src/protocol/account). */
 export function accountPasswordRules(password: string, email?: string): Rule[] {
-  const rules: Rule[] = [
-    { id: 'length', label: '10 to 128 characters', ok: password.length >= 10 && password.length <= 128 },
-    { id: 'kinds', label: 'At least two of: lowercase, uppercase, digits, symbols', ok: kinds(password) >= 2 },
-  ];
-  const local = email?.split('@')[0]?.toLowerCase() ?? '';
-  if (local.length >= 3) {
-    rules.push({ id: 'email', label: 'Does not contain your e-mail name', ok: password.length > 0 && !password.toLowerCase().includes(local) });
-  }
-  return rules;
+  return checkAccountPassword(password, email).rules;
+}
+
+/**
+ * The meter for an account password, with the reason it is easy to guess: risky when it breaks a
+ * basic rule, weak when it is common or guessable, then medium (zxcvbn 3) and strong (4).
+ */
+export function accountPasswordCheck(password: string, email?: string): { rules: Rule[]; ok: boolean; strength: Strength; reason: string | null } {
+  const v = checkAccountPassword(password, email);
+  const basic = v.rules.filter((r) => r.id !== 'guessable').every((r) => r.ok);
+  const strength: Strength =
+    password.length === 0 ? 'empty' : !basic ? 'risky' : v.score < ACCOUNT_PASSWORD_MIN_SCORE ? 'weak' : v.score === ACCOUNT_PASSWORD_MIN_SCORE ? 'medium' : 'strong';
+  return { rules: v.rules, ok: v.ok, strength, reason: v.reason };
 }

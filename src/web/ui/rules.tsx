@@ -16,11 +16,13 @@ export function RuleList({ rules, id }: { rules: Rule[]; id?: string }) {
 
 const LEVEL: Record<Strength, number> = { empty: 0, risky: 1, weak: 2, medium: 3, strong: 4 };
 
-export function StrengthMeter({ strength }: { strength: Strength }) {
+/** The meter, with the reason a password is weak when there is one (e.g. "This is a commonly used password."). */
+export function StrengthMeter({ strength, reason }: { strength: Strength; reason?: string | null | undefined }) {
   return (
     <div className="strength">
       <meter min={0} max={4} low={2} high={3} optimum={4} value={LEVEL[strength]} aria-label="Password strength" />
       <span className={`strength-label strength-${strength}`}>{strength === 'empty' ? 'Enter a password' : `Strength: ${strength}`}</span>
+      {reason && <span className="strength-reason" aria-live="polite">{reason}</span>}
     </div>
   );
 }
@@ -33,12 +35,13 @@ export function PasswordField({
   onValue,
   rules,
   strength,
+  reason,
   autoComplete = 'new-password',
   ...field
-}: Omit<FieldProps, 'type' | 'value' | 'onChange' | 'hint'> & { value: string; onValue: (value: string) => void; rules?: Rule[]; strength?: Strength }) {
+}: Omit<FieldProps, 'type' | 'value' | 'onChange' | 'hint'> & { value: string; onValue: (value: string) => void; rules?: Rule[]; strength?: Strength; reason?: string | null }) {
   const hint = rules && (
     <>
-      {strength && <StrengthMeter strength={strength} />}
+      {strength && <StrengthMeter strength={strength} reason={reason} />}
       <RuleList rules={rules} />
     </>
   );

@@ -4,7 +4,7 @@ import { Link, navigate, useLocation, useParams } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
-import { accountPasswordRules } from '../../ui/password';
+import { accountPasswordCheck } from '../../ui/password';
 import { PasswordField } from '../../ui/rules';
 
 /** Only same-origin paths are followed after sign-in (no open redirect). */
@@ -24,17 +24,39 @@ export function SignInPage() {
   const session = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [failedAttempts, setFailedAttempts] = useState(0);
   const form = useSubmit();
   const setup = useAsync(() => setupApi.status(), []);
+  const next = safeNext(search.get('next'));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     form.run(async () => {
       const s = await authApi.login(email.trim(), password);
       session.signedIn(s);
-      navigate(safeNext(search.get('next')), { replace: true });
+      // Failed attempts since the last sign-in: say so before going on (it may not have been the owner).
+      if (s.failedAttemptsSinceLastLogin > 0) setFailedAttempts(s.failedAttemptsSinceLastLogin);
+      else navigate(next, { replace: true });
     });
   };
+
+  if (failedAttempts > 0) {
+    return (
+      <div className="auth-card">
+        <PageHeader title="Signed in" />
+        <p className="notice notice-warning" role="alert">
+          {failedAttempts === 1 ? 'There was 1 failed sign-in attempt' : `There were ${failedAttempts} failed sign-in attempts`} on your account since you last signed
+          in. If that was not you, change your password.
+        </p>
+        <button type="button" className="btn btn-primary" onClick={() => navigate('/account/password')}>
+          Change password
+        </button>{' '}
+        <button type="button" className="btn" onClick={() => navigate(next, { replace: true })}>
+          Continue
+        </button>
+      </div>
+    );
+  }
 
   return (
     <div className="auth-card">
@@ -66,7 +88,7 @@ export function SetupPage() {
   const [password, setPassword] = useState('');
   const form = useSubmit();
   const status = useAsync(() => setupApi.status(), []);
-  const rules = accountPasswordRules(password, email);
+  const check = accountPasswordCheck(password, email);
 
   if (status.data && !status.data.needsSetup) {
     return (
@@ -98,12 +120,12 @@ export function SetupPage() {
         <Field label="Company name" required autoComplete="organization" value={companyName} onChange={(e) => setCompanyName(e.target.value)} />
         <Field label="Your name" required autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
         <Field label="Email" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
-        <PasswordField label="Password" required value={password} onValue={setPassword} rules={rules} />
+        <PasswordField label="Password" required value={password} onValue={setPassword} rules={check.rules} strength={check.strength} reason={check.reason} />
         <ErrorNotice error={form.error} />
         <button
           type="submit"
           className="btn btn-primary btn-big"
-          disabled={form.busy || !token || !companyName || !name || !email || !rules.every((r) => r.ok)}
+          disabled={form.busy || !token || !companyName || !name || !email || !check.ok}
         >
           {form.busy ? 'Setting up…' : 'Create admin account'}
         </button>
@@ -121,7 +143,7 @@ export function InvitationPage() {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const form = useSubmit();
-  const rules = accountPasswordRules(password, info.data?.email);
+  const check = accountPasswordCheck(password, info.data?.email);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     form.run(async () => {
@@ -143,9 +165,9 @@ export function InvitationPage() {
           </p>
           <form onSubmit={submit}>
             <Field label="Your name" autoComplete="name" required value={name || info.data.name} onChange={(e) => setName(e.target.value)} />
-            <PasswordField label="Choose a password" required value={password} onValue={setPassword} rules={rules} />
+            <PasswordField label="Choose a password" required value={password} onValue={setPassword} rules={check.rules} strength={check.strength} reason={check.reason} />
             <ErrorNotice error={form.error} />
-            <button type="submit" className="btn btn-primary btn-big" disabled={form.busy || !rules.every((r) => r.ok)}>
+            <button type="submit" className="btn btn-primary btn-big" disabled={form.busy || !check.ok}>
               {form.busy ? 'Joining…' : 'Accept invitation'}
             </button>
           </form>
@@ -159,14 +181,15 @@ export function PasswordPage() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
+  const [revokeTokens, setRevokeTokens] = useState(true);
   const [done, setDone] = useState(false);
   const form = useSubmit();
   const { user } = useSession();
-  const rules = accountPasswordRules(next, user?.email);
+  const check = accountPasswordCheck(next, user?.email);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     form.run(async () => {
-      await authApi.changePassword(current, next);
+      await authApi.changePassword(current, next, revokeTokens);
       setDone(true);
       setCurrent('');
       setNext('');
@@ -178,12 +201,12 @@ export function PasswordPage() {
       <PageHeader title="Change password" />
       {done && (
         <p className="notice notice-success" role="status">
-          Your password was changed.
+          Your password was changed{revokeTokens ? ' and your API tokens were revoked' : ''}.
         </p>
       )}
       <form onSubmit={submit}>
         <PasswordField label="Current password" autoComplete="current-password" required value={current} onValue={setCurrent} />
-        <PasswordField label="New password" required value={next} onValue={setNext} rules={rules} />
+        <PasswordField label="New password" required value={next} onValue={setNext} rules={check.rules} strength={check.strength} reason={check.reason} />
         <PasswordField
           label="Confirm new password"
           required
@@ -191,8 +214,12 @@ export function PasswordPage() {
           onValue={setConfirm}
           error={confirm && confirm !== next ? 'The two passwords differ.' : undefined}
         />
+        <label className="checkbox">
+          <input type="checkbox" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} /> Also revoke my API tokens (scripts and the
+          command line need a new one)
+        </label>
         <ErrorNotice error={form.error} />
-        <button type="submit" className="btn btn-primary" disabled={form.busy || !current || next !== confirm || !rules.every((r) => r.ok)}>
+        <button type="submit" className="btn btn-primary" disabled={form.busy || !current || next !== confirm || !check.ok}>
           Change password
         </button>
       </form>

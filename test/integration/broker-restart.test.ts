@@ -1,0 +1,133 @@
+/**
+ * A broker restart tells the truth (#13). The broker dies with devices connected (no Last Will
+ * reaches anyone, as when its process is killed) and starts again on the same port, empty. The
+ * platform's presence is rebuilt from what reconnects: devices that come back are online, one kept
+ * down goes offline once the grace period (PRESENCE_GRACE_SECONDS, short here) has passed, and an
+ * add waiting for a device to come online continues when it does. On both brokers the platform
+ * supports: Aedes (the embedded broker's engine) and a Mosquitto process of the test's own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fleet, VirtualDevice } from '../../src/emulator';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { buildSite, setupCompany, type TestCompany } from '../helpers/factories';
+import { eventually, startFleetFor } from '../helpers/fleet';
+import { getTestBroker, startRestartableAedes, startRestartableMosquitto, type RestartableBroker } from '../helpers/broker';
+import { FakeDevice } from '../helpers/fake-device';
+import { startCloudAgent } from '../../src/emulator/cloud-agent';
+import { DeviceGateway } from '../../src/server/gateway/device-gateway';
+import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
+
+/** Long enough for the emulator's devices to reconnect (every 2–4 s), short enough for a test. */
+const GRACE_SECONDS = 6;
+
+const brokers: [string, () => Promise<RestartableBroker>][] = [
+  ['Aedes', startRestartableAedes],
+  ['Mosquitto', startRestartableMosquitto],
+];
+
+describe.each(brokers)('a %s restart with devices connected', (_name, startBroker) => {
+  let broker: RestartableBroker;
+  let p: TestPlatform;
+  let company: TestCompany;
+  let fleet: Fleet;
+  let siteId: string;
+  let back: VirtualDevice[];
+  let gone: VirtualDevice;
+  let waiting: VirtualDevice;
+  let waitingBatchId: string;
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    p = await startTestPlatform({ config: { mqttUrl: broker.url, presenceGraceSeconds: GRACE_SECONDS } });
+    company = await setupCompany(p.app, p.setupToken);
+    fleet = await startFleetFor(p, [{ type: 'camera' }, { type: 'nvr', channels: 4, hdds: 1 }, { type: 'camera' }, { type: 'camera', powered: false }]);
+    const [a, b, c, d] = fleet.devices;
+    back = [a!, b!];
+    gone = c!;
+    waiting = d!;
+    siteId = (await buildSite(company)).id;
+    for (const dev of [...back, gone]) {
+      await eventually(() => p.inDeviceCloud(dev.serial), `${dev.serial} in the device cloud`);
+      await add(dev);
+    }
+    for (const dev of [...back, gone]) await eventually(async () => (await status(dev)) === 'online' || undefined, `${dev.serial} listed online`);
+    // An add that waits for its device to come online (pending, waiting_online) across the restart.
+    const scan = await company.admin.post(`/api/sites/${siteId}/scans`, { text: fleet.describe(waiting).label });
+    const r = await company.admin.post(`/api/scans/${scan.body.scanId}/add`, { candidateIds: [scan.body.candidates[0].id], idempotencyKey: `wait-${waiting.serial}` });
+    waitingBatchId = r.body.batchId;
+    await eventually(async () => ((await batchItem(waitingBatchId)).step === 'waiting_online' ? true : undefined), 'the add waiting for its device');
+  }, 120_000);
+
+  afterAll(async () => {
+    await fleet?.close();
+    await p?.close();
+    await broker?.close();
+  });
+
+  async function add(dev: VirtualDevice): Promise<void> {
+    const scan = await company.admin.post(`/api/sites/${siteId}/scans`, { text: fleet.describe(dev).label });
+    const r = await company.admin.post(`/api/scans/${scan.body.scanId}/add`, { candidateIds: [scan.body.candidates[0].id], idempotencyKey: `add-${dev.serial}` });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    await eventually(async () => ((await batchItem(r.body.batchId)).state === 'added' ? true : undefined), `${dev.serial} added`);
+  }
+
+  async function batchItem(batchId: string): Promise<{ state: string; step: string }> {
+    return (await company.admin.get(`/api/batches/${batchId}`)).body.items[0];
+  }
+
+  /** The device's status in the site's device list (what the installer sees). */
+  async function status(dev: VirtualDevice): Promise<string | undefined> {
+    const r = await company.admin.get(`/api/sites/${siteId}/devices?search=${dev.serial}`);
+    return (r.body.items as Array<{ serial: string; status: string }>).find((d) => d.serial === dev.serial)?.status;
+  }
+
+  it('shows the devices that reconnect online, the one kept down offline after the grace period, and the waiting add continues', async () => {
+    await broker.crash();
+    // Cut while the broker is down: this device's connection is already gone and it never returns.
+    await fleet.applyFaults(gone.serial, { cloudLink: 'down' });
+    await broker.start();
+
+    // Without the rebuild it would stay online for ever: the broker that knew it left died with it.
+    await eventually(async () => ((await status(gone)) === 'offline' ? true : undefined), `${gone.serial} listed offline after the grace period`, 60_000);
+    expect(await p.inDeviceCloud(gone.serial)).toBe(false);
+    // The grace period is over, so these are online because they reconnected, and the cloud reaches them.
+    for (const dev of back) {
+      await eventually(async () => ((await status(dev)) === 'online' && (await p.inDeviceCloud(dev.serial))) || undefined, `${dev.serial} online again`);
+      const info = await p.app.platform.onboarding.reach.cloudClient(dev.serial).deviceInfo();
+      expect(info.serialNumber).toBe(dev.serial);
+    }
+
+    // The add that waited across the restart continues once its device comes online.
+    await fleet.applyFaults(waiting.serial, { power: 'on' });
+    await eventually(async () => ((await batchItem(waitingBatchId)).state === 'added' ? true : undefined), 'the waiting add finished', 60_000);
+    expect(await status(waiting)).toBe('online');
+
+    // And the one kept down comes back as soon as it reconnects.
+    await fleet.applyFaults(gone.serial, { cloudLink: 'up' });
+    await eventually(async () => ((await status(gone)) === 'online' ? true : undefined), `${gone.serial} online after it reconnected`);
+  }, 120_000);
+});
+
+describe('a gateway that starts (the server restarted, the broker too or not)', () => {
+  it('does not take the stored online flag as live presence: what shows up stays online, the rest goes offline after the grace period', async () => {
+    const broker = await getTestBroker();
+    const store = new MemoryGatewayStore();
+    const present = new FakeDevice('RESTART-PRESENT-01');
+    const ghost = 'RESTART-GHOST-0001';
+    await store.applyPresence([present.serial, ghost].map((serial) => ({ serial, online: true, at: new Date(0) })));
+    const gw = await DeviceGateway.start({ mqttUrl: broker.url, store, topicPrefix: broker.topicPrefix, presenceGraceMs: 1500, presenceFlushMs: 50 });
+    const agent = await startCloudAgent(present, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
+    try {
+      await eventually(() => store.presence.get(ghost)?.online === false, 'the device that never showed up stored offline');
+      expect(gw.isOnline(ghost)).toBe(false);
+      // The grace period is over: this one is online because it connected, not because it was stored so.
+      await eventually(() => present.registered, 'the connected device registered');
+      expect(gw.isOnline(present.serial)).toBe(true);
+      expect(store.presence.get(present.serial)?.online).toBe(true);
+    } finally {
+      await agent.close();
+      await gw.close();
+      await broker.close();
+    }
+  });
+});
