@@ -15,12 +15,13 @@ import { topics } from '../../src/protocol/tunnel/envelope';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { eventually } from '../helpers/wait';
 
+const METRICS_TOKEN = 'attack-suite-metrics-token';
 let p: TestPlatform;
 let t: ReturnType<typeof topics>;
 const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  p = await startTestPlatform({ config: { mqttUrl: undefined } });
+  p = await startTestPlatform({ config: { mqttUrl: undefined, metricsToken: METRICS_TOKEN } });
   t = topics(p.config.mqttTopicPrefix);
 });
 afterAll(async () => {
@@ -47,7 +48,9 @@ async function suback(c: MqttClient, filters: string[]): Promise<number[]> {
 }
 
 async function metric(name: string, labels: string): Promise<number> {
-  const text = (await p.app.inject('/metrics')).body;
+  const r = await p.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(r.statusCode).toBe(200);
+  const text = r.body;
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }
