@@ -171,13 +171,17 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     // The access plugin takes a bearer token before the cookie; the stream checks the same one again.
     const authz = req.headers.authorization;
     const credentials = authz?.startsWith('Bearer ') ? { apiToken: authz.slice(7).trim() } : { sessionToken: req.cookies[SESSION_COOKIE] ?? '' };
+    // Listen for the client going away before anything is awaited: a client that leaves while the
+    // stream is being opened must not leave its slot taken until the stream's time runs out.
+    const gone = new AbortController();
+    const res = reply.raw;
+    res.on('close', () => gone.abort());
+    req.raw.socket?.on('close', () => gone.abort());
     // Refused beyond the caps: 429 PROGRESS_STREAMS_LIMIT, with Retry-After from the error handler.
     const stream = await progress.openStream(actor, req.params.id, { follow: req.query.follow === true, credentials });
     reply.hijack();
-    const res = reply.raw;
+    if (req.raw.socket?.destroyed) gone.abort();
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-correlation-id': req.id });
-    const gone = new AbortController();
-    req.raw.on('close', () => gone.abort());
     await stream.run((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), gone.signal);
     res.end();
   });
