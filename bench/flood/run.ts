@@ -11,15 +11,12 @@
  *
  *   npx tsx bench/flood/run.ts [--clients 50] [--seconds 5] [--uploaders 8] [--devices 200]
  */
-import { execSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { renderQrPng } from '../../src/qr-image/render';
 import { OnboardingRepository } from '../../src/server/onboarding/onboarding.repository';
-import type { Probe } from '../../src/server/onboarding/probe';
 import { buildInstaller, buildSite, setupCompany } from '../../test/helpers/factories';
 import { startTestPlatform } from '../../test/helpers/platform';
-import { arg, exitAfter } from '../lib';
+import { arg, exitAfter, machineLine, quantile, readLoop, runningBatch, seedDevices } from '../lib';
 
 const CLIENTS = Number(arg('clients', '50'));
 const PHASE_MS = Number(arg('seconds', '5')) * 1000;
@@ -27,50 +24,22 @@ const UPLOADERS = Number(arg('uploaders', '8'));
 const DEVICES = Number(arg('devices', '200'));
 exitAfter(10 * 60_000);
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-
 const p = await startTestPlatform({ listen: true, config: { onboardingRetrySeconds: 15 } });
 const company = await setupCompany(p.app, p.setupToken);
 const site = await buildSite(company);
 const repo = new OnboardingRepository(p.app.platform.database.db);
-for (let i = 0; i < DEVICES; i++) {
-  await repo.insertDevice({
-    companyId: company.companyId, siteId: site.id, serial: `FLOOD${String(i).padStart(4, '0')}${randomUUID().slice(0, 8)}`, name: `Camera ${i}`, type: 'camera', model: 'DS-2CD2043G2-I',
-    firmwareVersion: 'V5.7.3', firmwareCompatible: true, addedVia: 'direct', host: '127.0.0.1', port: 80, credentialsSealed: null, verificationCodeSealed: null, addedBy: company.adminId, status: 'online',
-  });
-}
+await seedDevices(repo, { companyId: company.companyId, siteId: site.id, addedBy: company.adminId }, DEVICES, 'FLOOD');
 const flooder = await buildInstaller(p.app, company, 'manage_all');
 
-// A batch for the flooder's streams (one device, claimed far ahead so nothing settles it).
-const scanId = randomUUID();
-const batchId = randomUUID();
-const candidateId = randomUUID();
-await repo.createScan({ id: scanId, companyId: company.companyId, siteId: site.id, createdBy: flooder.id, kind: 'device-list', summary: { kind: 'device-list' } });
-await repo.addCandidates([{ id: candidateId, scanId, position: 0, serial: null, name: 'Gate', host: '127.0.0.1', port: 9, secretsSealed: null, probe: {} as Probe }]);
-await repo.createBatch({ id: batchId, companyId: company.companyId, siteId: site.id, scanId, key: `key-${batchId}`, createdBy: flooder.id });
-const itemId = randomUUID();
-await repo.addItems([{ id: itemId, batchId, candidateId, siteId: site.id, serial: null, secretsSealed: null }]);
-await repo.claim(itemId, new Date(), new Date(Date.now() + 3_600_000));
+// A batch for the flooder's streams (one device that stays running, so nothing settles it).
+const { batchId } = await runningBatch(repo, { companyId: company.companyId, siteId: site.id, createdBy: flooder.id });
 
 // 7000 × 7000 (49 MP, just under the 50 MP cap): small as a file, expensive to decode at full size.
 const qr = await renderQrPng('www.xxx.com\n456654855\nABCDEF\nCS-C3-21PPFR\n', { scale: 40 });
 const photo = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#fff' } }).composite([{ input: qr, left: 2500, top: 2500 }]).png().toBuffer();
 
 const readerCookie = company.admin.cookie ?? '';
-async function readDevices(): Promise<number[]> {
-  const latencies: number[] = [];
-  const until = performance.now() + PHASE_MS;
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    while (performance.now() < until) {
-      const t0 = performance.now();
-      const res = await fetch(`${p.baseUrl}/api/sites/${site.id}/devices?page=1&pageSize=50`, { headers: { cookie: readerCookie } });
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`device list: ${res.status}`);
-      latencies.push(performance.now() - t0);
-    }
-  }));
-  return latencies;
-}
+const readDevices = () => readLoop(`${p.baseUrl}/api/sites/${site.id}/devices?page=1&pageSize=50`, readerCookie, CLIENTS, PHASE_MS);
 
 const statuses = new Map<string, number>();
 const count = (what: string) => statuses.set(what, (statuses.get(what) ?? 0) + 1);
@@ -136,8 +105,7 @@ const row = (name: string, l: number[], peak: number) => {
 };
 const none = row('no flood', results.none, peaks.none);
 const loud = row(`one user flooding (${UPLOADERS} photo uploads at once + streams beyond the cap)`, results.flood, peaks.flood);
-const sh = (cmd: string) => execSync(cmd, { encoding: 'utf8' }).trim();
-const machine = `${sh('nproc')} cores (${sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim()}), ${sh("free -g | awk '/Mem:/ {print $2}'")} GiB RAM, Node ${process.version}, load average ${sh("cut -d' ' -f1-3 /proc/loadavg")}`;
+const machine = machineLine();
 console.log(`\nGET /api/sites/:id/devices?page=1&pageSize=50 (${DEVICES} devices), ${CLIENTS} concurrent clients, 2 × ${PHASE_MS / 1000} s per condition, database: ${p.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}`);
 console.log(`flood: a ${(photo.length / 1024).toFixed(0)} KB PNG of 7000×7000 px; photo limits ${p.config.photoDecodesPerUser} per user / ${p.config.photoDecodesMax} per node, ${p.config.photoDecodeWorkers} decode worker(s); streams ${p.config.progressStreamsPerUser} per user`);
 console.log(`flooder got: ${[...statuses].sort().map(([k, v]) => `${k} ×${v}`).join(', ')}`);

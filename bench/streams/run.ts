@@ -10,13 +10,10 @@
  *
  *   npx tsx bench/streams/run.ts [--streams 40] [--clients 20] [--seconds 5] [--changes-per-second 4] [--devices 50]
  */
-import { execSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { OnboardingRepository } from '../../src/server/onboarding/onboarding.repository';
-import type { Probe } from '../../src/server/onboarding/probe';
 import { buildInstaller, buildSite, setupCompany, type TestCompany } from '../../test/helpers/factories';
 import { startTestPlatform } from '../../test/helpers/platform';
-import { arg, exitAfter } from '../lib';
+import { arg, exitAfter, machineLine, quantile, readLoop, runningBatch, seedDevices } from '../lib';
 
 const STREAMS = Number(arg('streams', '40'));
 const CLIENTS = Number(arg('clients', '20'));
@@ -28,54 +25,19 @@ const HARD_LIMIT_MS = 5 * 60_000;
 
 exitAfter(HARD_LIMIT_MS);
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-
 // The test helper shortens the sweep for fast tests; the bench runs with the server's default.
 const p = await startTestPlatform({ listen: true, config: { onboardingRetrySeconds: 15 } });
 const company: TestCompany = await setupCompany(p.app, p.setupToken);
 const site = await buildSite(company);
 const repo = new OnboardingRepository(p.app.platform.database.db);
-for (let i = 0; i < DEVICES; i++) {
-  await repo.insertDevice({
-    companyId: company.companyId, siteId: site.id, serial: `BENCH${String(i).padStart(4, '0')}${randomUUID().slice(0, 8)}`, name: `Camera ${i}`, type: 'camera', model: 'DS-2CD2043G2-I',
-    firmwareVersion: 'V5.7.3', firmwareCompatible: true, addedVia: 'direct', host: '127.0.0.1', port: 80, credentialsSealed: null, verificationCodeSealed: null, addedBy: company.adminId, status: 'online',
-  });
-}
-
-/** One batch per stream owner, its device "running" (a lease far ahead: the sweep leaves it alone). */
-async function runningBatch(): Promise<{ batchId: string; scanId: string; itemId: string }> {
-  const scanId = randomUUID();
-  const candidateId = randomUUID();
-  const batchId = randomUUID();
-  const itemId = randomUUID();
-  await repo.createScan({ id: scanId, companyId: company.companyId, siteId: site.id, createdBy: company.adminId, kind: 'device-list', summary: { kind: 'device-list' } });
-  await repo.addCandidates([{ id: candidateId, scanId, position: 0, serial: null, name: 'Gate', host: '127.0.0.1', port: 9, secretsSealed: null, probe: {} as Probe }]);
-  await repo.createBatch({ id: batchId, companyId: company.companyId, siteId: site.id, scanId, key: `key-${batchId}`, createdBy: company.adminId });
-  await repo.addItems([{ id: itemId, batchId, candidateId, siteId: site.id, serial: null, secretsSealed: null }]);
-  const now = new Date();
-  await repo.claim(itemId, now, new Date(now.getTime() + 3_600_000));
-  return { batchId, scanId, itemId };
-}
+await seedDevices(repo, { companyId: company.companyId, siteId: site.id, addedBy: company.adminId }, DEVICES, 'BENCH');
 
 const owners = await Promise.all(Array.from({ length: Math.ceil(STREAMS / PER_USER) }, () => buildInstaller(p.app, company, 'manage_all')));
-const batches = await Promise.all(owners.map(() => runningBatch()));
+const batches = await Promise.all(owners.map(() => runningBatch(repo, { companyId: company.companyId, siteId: site.id, createdBy: company.adminId })));
 const cookie = company.admin.cookie ?? '';
 
 /** CLIENTS loops reading the device list for PHASE_MS; every latency in ms. */
-async function readDevices(): Promise<number[]> {
-  const latencies: number[] = [];
-  const until = performance.now() + PHASE_MS;
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    while (performance.now() < until) {
-      const t0 = performance.now();
-      const res = await fetch(`${p.baseUrl}/api/sites/${site.id}/devices`, { headers: { cookie } });
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`device list: ${res.status}`);
-      latencies.push(performance.now() - t0);
-    }
-  }));
-  return latencies;
-}
+const readDevices = () => readLoop(`${p.baseUrl}/api/sites/${site.id}/devices`, cookie, CLIENTS, PHASE_MS);
 
 /** Opens STREAMS follow streams (PER_USER per owner) and keeps reading them; counts events. */
 async function openStreams(): Promise<{ events: () => number; close: () => void }> {
@@ -144,8 +106,7 @@ const row = (name: string, l: number[]) => {
 const none = row('no streams', results.none);
 const open = row(`${STREAMS} open streams (one listener per node)`, results.streams);
 const old = row(`${STREAMS} per-stream pollers (the replaced design, simulated)`, results.old);
-const sh = (cmd: string) => execSync(cmd, { encoding: 'utf8' }).trim();
-const machine = `${sh('nproc')} cores (${sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim()}), ${sh("free -g | awk '/Mem:/ {print $2}'")} GiB RAM, Node ${process.version}, load average ${sh("cut -d' ' -f1-3 /proc/loadavg")}`;
+const machine = machineLine();
 console.log(`\nGET /api/sites/:id/devices (${DEVICES} devices), ${CLIENTS} concurrent clients, 2 × ${PHASE_MS / 1000} s per condition, database: ${p.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}`);
 console.log(`streams: ${STREAMS} follow streams (${owners.length} installers × ${PER_USER}), ${CHANGES_PER_SECOND} device changes/s on their batches, ${streamEvents} events delivered`);
 console.log(`machine: ${machine}\n`);
