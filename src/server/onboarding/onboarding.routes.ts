@@ -175,8 +175,7 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     // stream is being opened must not leave its slot taken until the stream's time runs out.
     const gone = new AbortController();
     const res = reply.raw;
-    res.on('close', () => gone.abort());
-    req.raw.socket?.on('close', () => gone.abort());
+    res.on('close', () => gone.abort()); // the connection closed (or the response ended)
     // Refused beyond the caps: 429 PROGRESS_STREAMS_LIMIT, with Retry-After from the error handler.
     const stream = await progress.openStream(actor, req.params.id, { follow: req.query.follow === true, credentials });
     reply.hijack();
