@@ -7,7 +7,7 @@ import { useAsync } from '../../ui/async';
 import { ErrorNotice, PageHeader } from '../../ui/components';
 import { retryNeeds, useAddFlow, type Need } from './add-flow';
 import { deviceTitle } from '../../ui/format';
-import { PROBLEM, retryOutcome, stepLabel, TERMINAL, useBatchEvents } from './batch';
+import { endMessage, PROBLEM, retryOutcome, stepLabel, TERMINAL, useBatchEvents } from './batch';
 import { candidateLabel, setScanFlow, useScanFlow } from './store';
 
 const ICON: Partial<Record<string, string>> = { added: '✓', already_added: '✓', failed: '✕', needs_action: '!', pending: '⏸' };
@@ -91,6 +91,11 @@ export function ProgressPage() {
         {pending.length ? `, ${pending.length} waiting` : ''} of {total}
         {progress.connection === 'retrying' ? ' · reconnecting…' : ''}
       </p>
+      {endMessage(progress.ended) && (
+        <p role="alert" className="notice notice-error" data-testid="progress-ended">
+          {endMessage(progress.ended)}
+        </p>
+      )}
       <ErrorNotice error={view.error ?? retryError ?? addFlow.error} onRetry={view.error ? view.reload : undefined} />
       {pending.length > 0 && <OfflineHelp lines={pending[0]?.guidance} started />}
       <ul className="progress-list">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/client';
 import type { BatchItem } from '../../api/types';
-import { mergeItems, PROBLEM, retryOutcome, stepLabel, TERMINAL } from './batch';
+import { endAction, endMessage, mergeItems, PROBLEM, retryOutcome, stepLabel, TERMINAL } from './batch';
 import { lockedBy } from './ScanPage';
 
 const item = (over: Partial<BatchItem> = {}): BatchItem => ({
@@ -59,5 +59,22 @@ describe('a retried device on its first batch\'s page', () => {
     expect(retryOutcome(retry({ state: 'running', step: 'verifying_code' }))).toBe('Being retried: Checking the verification code');
     expect(retryOutcome(retry({ state: 'failed', error: { code: 'DEVICE_AUTH_FAILED', message: 'Refused.', hint: 'h' } }))).toBe('A later retry failed too: Refused.');
     expect(retryOutcome(retry({ state: 'pending', step: 'waiting_online' }))).toBe('A later retry waits for it to come online');
+  });
+});
+
+describe('the end of a progress stream', () => {
+  it('stops for good when the caller may not follow any more, reconnects when the stream only ran out', () => {
+    expect(endAction('done', true)).toBe('stop');
+    expect(endAction('settled', false)).toBe('stop');
+    expect(endAction('settled', true)).toBe('reconnect');
+    expect(endAction('signed_out', true)).toBe('stop');
+    expect(endAction('access_lost', true)).toBe('stop');
+    expect(endAction('timeout', true)).toBe('reconnect');
+    expect(endAction('shutdown', false)).toBe('reconnect');
+    expect(endAction('unavailable', true)).toBe('reconnect');
+    expect(endAction('something-new', true)).toBe('stop');
+    expect(endMessage('signed_out')).toMatch(/signed out/);
+    expect(endMessage('access_lost')).toMatch(/no longer have access/);
+    expect(endMessage('done')).toBeNull();
   });
 });

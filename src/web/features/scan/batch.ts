@@ -18,6 +18,42 @@ export interface BatchProgress {
   /** Every device is finished. */
   done: boolean;
   connection: 'connecting' | 'open' | 'retrying' | 'closed';
+  /** Why the server ended the stream for good (the page says so); undefined while it may go on. */
+  ended?: StreamEnd;
+}
+
+/** The `end` event's reasons (src/server/onboarding/batch-progress.ts EndReason). */
+export type StreamEnd = 'settled' | 'done' | 'timeout' | 'signed_out' | 'access_lost' | 'shutdown' | 'unavailable';
+
+/**
+ * What the page does when the server ends a stream: stop for good (finished, or the caller may no
+ * longer follow it: reconnecting would only be refused), or let EventSource reconnect (the stream's
+ * time ran out, the node is stopping, the database was briefly unreachable). Unknown reasons stop:
+ * a newer server must not make old pages reconnect in a loop.
+ */
+export function endAction(reason: string, follow: boolean): 'stop' | 'reconnect' {
+  switch (reason) {
+    case 'timeout':
+    case 'shutdown':
+    case 'unavailable':
+      return 'reconnect';
+    case 'settled':
+      return follow ? 'reconnect' : 'stop';
+    default:
+      return 'stop';
+  }
+}
+
+/** A line for a stream that ended for good before every device finished; null when there is nothing to say. */
+export function endMessage(reason: StreamEnd | undefined): string | null {
+  switch (reason) {
+    case 'signed_out':
+      return 'You were signed out: sign in again to follow this add. The devices carry on without you.';
+    case 'access_lost':
+      return 'You no longer have access to this site, so its progress is not shown any more.';
+    default:
+      return null;
+  }
 }
 
 /** Fold a batch view (or its items) into the per-candidate map. */
@@ -46,6 +82,7 @@ export function useBatchEvents(batchId: string | undefined, opts: { follow?: boo
   const [items, setItems] = useState<Record<string, BatchItem>>({});
   const [summary, setSummary] = useState<BatchSummary | null>(null);
   const [connection, setConnection] = useState<BatchProgress['connection']>('connecting');
+  const [ended, setEnded] = useState<StreamEnd | undefined>(undefined);
 
   useEffect(() => {
     if (!batchId) return;
@@ -89,6 +126,13 @@ export function useBatchEvents(batchId: string | undefined, opts: { follow?: boo
       const s = parse<BatchSummary>(e);
       if (s) onSummary({ ...s, settled: true });
     });
+    // The server says why it ends the stream: stop for good, or let EventSource reconnect.
+    source.addEventListener('end', (e) => {
+      const reason = parse<{ reason?: string }>(e)?.reason;
+      if (typeof reason !== 'string' || endAction(reason, follow) === 'reconnect') return;
+      setEnded(reason as StreamEnd);
+      finish();
+    });
     let opened = false;
     source.addEventListener('open', () => {
       setConnection('open');
@@ -106,7 +150,7 @@ export function useBatchEvents(batchId: string | undefined, opts: { follow?: boo
     };
   }, [batchId, follow]);
 
-  return { items, summary, settled: summary?.settled ?? false, done: summary?.done ?? false, connection };
+  return { items, summary, settled: summary?.settled ?? false, done: summary?.done ?? false, connection, ...(ended ? { ended } : {}) };
 }
 
 export const STEP_LABEL: Record<string, string> = {
