@@ -9,6 +9,7 @@ import { QR_ERRORS } from './codes/qr';
 import { DEVICE_ERRORS } from './codes/device';
 import { ONBOARDING_ERRORS } from './codes/onboarding';
 import { SITE_ERRORS } from './codes/site';
+import { HEALTH_ERRORS } from './codes/health';
 
 describe('error catalogue', () => {
   it('docs/errors.md is up to date (run `npm run docs:errors`)', () => {
@@ -26,7 +27,7 @@ describe('error catalogue', () => {
   });
 
   it('each code is filed in one domain file only (a second entry would silently replace the first)', () => {
-    const files = [COMMON_ERRORS, AUTH_ERRORS, QR_ERRORS, DEVICE_ERRORS, ONBOARDING_ERRORS, SITE_ERRORS];
+    const files = [COMMON_ERRORS, AUTH_ERRORS, QR_ERRORS, DEVICE_ERRORS, ONBOARDING_ERRORS, SITE_ERRORS, HEALTH_ERRORS];
     expect(files.reduce((n, f) => n + Object.keys(f).length, 0)).toBe(Object.keys(CATALOGUE).length);
   });
 

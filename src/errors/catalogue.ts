@@ -9,6 +9,7 @@ import { QR_ERRORS } from './codes/qr';
 import { DEVICE_ERRORS } from './codes/device';
 import { ONBOARDING_ERRORS } from './codes/onboarding';
 import { SITE_ERRORS } from './codes/site';
+import { HEALTH_ERRORS } from './codes/health';
 
 export interface CatalogueEntry {
   status: number;
@@ -25,6 +26,7 @@ export const CATALOGUE = {
   ...DEVICE_ERRORS,
   ...ONBOARDING_ERRORS,
   ...SITE_ERRORS,
+  ...HEALTH_ERRORS,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -39,11 +39,16 @@ import { webRoutes } from './web-hosting/web.routes';
 import type { DeviceGateway } from './gateway/device-gateway';
 import type { AgentHub } from './gateway/agent-hub';
 import { BrokerStartError, startDeviceCloud, type DeviceCloud } from './gateway/device-cloud';
+import type { BrokerAccounts } from './gateway/broker-accounts';
 import { PgGatewayStore } from './gateway/gateway.repository';
 import type { SiteAgent } from '../agent/site-agent';
 import { DEFAULT_SADP_TARGETS, type SadpTarget } from '../device-client/sadp-discovery';
-import { hashToken } from './security/secret-box';
-import { PlatformDeviceReach } from './onboarding/device-reach';
+import { PlatformDeviceReach, type DeviceReach } from './onboarding/device-reach';
+import { platformConnectPolicy } from './onboarding/platform-connect-policy';
+import { codeProven } from './onboarding/probe';
+import { createAgentDirectory } from './agents/agent-directory';
+import { SiteAgentService } from './agents/site-agent.service';
+import { siteAgentRoutes } from './agents/site-agent.routes';
 import { createOnboarding, type Onboarding } from './onboarding/onboarding';
 import { listenForProgress, pollForProgress } from './onboarding/progress-signals';
 import type { Enqueue } from './onboarding/batch.service';
@@ -57,6 +62,10 @@ import { DecodePool } from '../qr-image/decode-pool';
 import { PhotoDecodes } from './onboarding/photo-decode';
 import { DOCS_CSP, securityHeaders } from './http/security-headers';
 import { redactingRequestLog } from './system/request-log';
+import { HealthService } from './health/health.service';
+import { HealthRecorder } from './health/health-recorder';
+import { HealthPoller } from './health/health-poller';
+import { healthRoutes } from './health/health.routes';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -78,13 +87,32 @@ export interface Platform {
   logger: Logger;
   gateway: DeviceGateway;
   agentHub: AgentHub;
+  /** Who may connect to the MQTT broker (Mosquitto dynamic security; a no-op on the embedded broker). */
+  brokerAccounts: BrokerAccounts;
   /** The server's own site agent (LAN work on the server's network). */
   agent: SiteAgent;
   /** Where the embedded agent probes for devices (SADP); add the demo fleet's responder here. */
   sadpTargets: SadpTarget[];
+  /**
+   * What the embedded agent may send ISAPI to: nothing unless a predicate here says yes. The demo
+   * fleet (and a test's emulators) add theirs; the platform's own ports are never in it.
+   */
+  embeddedAgentTargets: Array<(host: string, port: number) => boolean>;
+  /** How onboarding reaches devices (per site: the site's own agent). */
+  reach: DeviceReach;
+  /** Site agents per site (portal routes). */
+  siteAgents: SiteAgentService;
+  /**
+   * Loopback `address:port` pairs of devices the embedded agent serves (the demo fleet adds its
+   * devices here): the connect policy sends host:port adds to them through the agent.
+   */
+  agentTargets: Array<{ address: string; port: number }>;
   /** Scans, batches and their progress, the per-device job; `onboarding.reach` finds devices. */
   onboarding: Onboarding;
   notifications: NotificationService;
+  /** Health reads and the monitoring switch; `healthPoller` polls devices (only on the node holding its lease). */
+  health: HealthService;
+  healthPoller: HealthPoller;
   /** Photo uploads in progress, per user and in all (their limits; decoding in a worker pool). */
   photos: PhotoDecodes;
   /** The web app (dist/web) is served at / — false when it was not built. */
@@ -100,6 +128,11 @@ declare module 'fastify' {
 export interface BuildOptions {
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Told when a site agent's broker credentials are issued (its one-time token, then the proof of
+   * its key) or revoked (null): the hook for an external broker's accounts (Mosquitto dynamic security).
+   */
+  onAgentCredentials?: (agentId: string, connectPassword: string | null) => void | Promise<void>;
 }
 
 const REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', '*.password', '*.currentPassword', '*.newPassword', '*.token', '*.adminPassword', '*.verificationCode'];
@@ -119,6 +152,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPgPort });
       cleanups.push(() => database.close());
       await migrateToLatest(database.db);
+      // The embedded database has no autovacuum: statistics for its planner at start (a fresh, empty one has none to gather).
+      if (database.embedded && (await database.db.selectFrom('devices').select('id').limit(1).executeTakeFirst())) await database.maintain();
     } catch (err) {
       const where = config.databaseUrl ? `the PostgreSQL server at DATABASE_URL (${redactUrl(config.databaseUrl)})` : `the embedded database in ${config.dataDir}`;
       throw new StartupError(`Cannot open ${where}: ${err instanceof Error ? err.message : String(err)}. Check that the server is running and the URL is right.`, { cause: err });
@@ -137,11 +172,16 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     // own site agent for its LAN.
     // Explicit list, shared with the agent by reference (the demo fleet adds its responder to it).
     const sadpTargets: SadpTarget[] = config.sadpTargets === 'multicast' ? [...DEFAULT_SADP_TARGETS] : [...config.sadpTargets];
+    const embeddedAgentTargets: Platform['embeddedAgentTargets'] = [];
     let cloud: DeviceCloud;
+    // Device keys are sealed at rest; keys migration 0007 left in the clear (legacy) are sealed now.
+    const gatewayStore = new PgGatewayStore(database.db, secrets);
+    await gatewayStore.sealPlaintextKeys();
     try {
       cloud = await startDeviceCloud({
-        store: new PgGatewayStore(database.db),
+        store: gatewayStore,
         ...(config.mqttUrl ? { mqttUrl: config.mqttUrl } : {}),
+        ...(config.mqttDynsec ? { dynsec: true } : {}),
         embeddedHost: '127.0.0.1',
         embeddedPort: config.embeddedMqttPort,
         topicPrefix: config.mqttTopicPrefix,
@@ -149,10 +189,9 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         allowFirstRegistration: true,
         requestTimeoutMs: config.deviceTimeoutMs,
         presenceGraceMs: config.presenceGraceSeconds * 1000,
-        verifyAgentToken: async (token) => {
-          const t = await uow.read.onboarding.findAgentToken(hashToken(token));
-          return t ? { ...(t.siteId ? { siteId: t.siteId } : {}) } : null;
-        },
+        agents: createAgentDirectory({ agents: () => uow.read.siteAgents, secrets, clock }),
+        ...(options.onAgentCredentials ? { onAgentCredentials: options.onAgentCredentials } : {}),
+        embeddedAgentAllowHost: (host, port) => embeddedAgentTargets.some((allow) => allow(host, port)),
         sadpTargets,
         onAgentLog: (msg) => logger.debug({ agent: 'embedded' }, msg),
         // Counted in /metrics (sitekeeper_broker_refused_total); the topic only at debug level (a flood must not flood the log).
@@ -165,20 +204,32 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       throw new StartupError(`Cannot connect to ${where}: ${why}.`, { cause: err });
     }
     cleanups.push(() => cloud.close());
-    const { gateway, hub: agentHub, mqttUrl, client: mqtt } = cloud;
+    const { gateway, hub: agentHub, mqttUrl, client: mqtt, accounts: brokerAccounts } = cloud;
     const agent = cloud.agent!;
     gateway.on('warn', (err: unknown) => logger.warn({ err }, 'device gateway'));
     agentHub.on('warn', (err: unknown) => logger.warn({ err }, 'agent hub'));
 
+    const agentTargets: Array<{ address: string; port: number }> = [];
+    let listeningPort = (): number | undefined => undefined;
     const reach = new PlatformDeviceReach({
       gateway,
       hub: agentHub,
-      agentId: () => agent.agentId,
+      // A site's LAN work goes to an online agent of that site; the embedded agent (demo fleet only) otherwise.
+      agentId: (siteId) => (siteId !== undefined ? agentHub.agentForSite(siteId) : undefined) ?? agent.agentId,
       canDiscover: () => sadpTargets.length > 0,
       registration: (serial) => uow.read.onboarding.cloudRegistration(serial),
       timeoutMs: config.deviceTimeoutMs,
       discoverTimeoutMs: config.sadpDiscoverTimeoutMs,
       now: () => clock.now().getTime(),
+      connectPolicy: platformConnectPolicy({
+        allowedRanges: config.deviceAllowedRanges,
+        configuredPorts: [config.port],
+        serviceUrls: () => [mqttUrl, config.databaseUrl, database.listening],
+        listeningPort: () => listeningPort(),
+        agentTargets,
+      }),
+      // Only at debug: what listens where is what the single DEVICE_UNREACHABLE answer hides.
+      onUnreachable: (d) => logger.debug(d, 'device address did not answer as a device'),
     });
     const enqueue: Enqueue = (itemIds) => jobs.sendMany('onboarding.device', itemIds.map((itemId) => ({ itemId })), { retryLimit: config.onboardingJobRetryLimit });
     const eventsRecorded = () => void jobs.send('notifications.dispatch', {}, { retryLimit: config.notificationJobRetryLimit }).catch((err: unknown) => logger.warn({ err }, 'could not queue notification dispatch'));
@@ -213,10 +264,43 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     });
     await onboarding.progress.start();
     cleanups.push(() => onboarding.progress.close());
-    const devices = new DeviceService(uow, secrets);
+    const devices = new DeviceService(uow, secrets, {
+      provenSerial: async (serial, code) => {
+        const full = (await reach.cloudStatus(serial))?.serial;
+        return full && (await codeProven(reach, full, code)) ? full : null;
+      },
+      eventsRecorded,
+    }, cloud.gateway);
     const notifications = new NotificationService(uow, clock);
-    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications }));
+    const health = new HealthService(uow, clock, { historyDays: config.healthHistoryDays, historyPerDevice: 1000, recentHistory: 50 });
+    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health }));
     cleanups.push(() => jobs.stop());
+
+    // Health monitoring: every node may poll, one does (the lease holder); outcomes written in batches.
+    const pollIntervalMs = config.healthPollSeconds * 1000;
+    const healthPoller = new HealthPoller({
+      uow,
+      recorder: new HealthRecorder(uow, { touchEveryMs: Math.max(pollIntervalMs, (config.healthOfflineGraceSeconds * 1000) / 2), now: () => clock.now() }),
+      reach,
+      cloudOnline: (serial) => gateway.isOnline(serial),
+      openCredentials: (serial, sealed) => {
+        try {
+          const c = JSON.parse(secrets.open(sealed, `device:${serial}`)) as { user?: unknown; password?: unknown };
+          return typeof c.user === 'string' && typeof c.password === 'string' ? { user: c.user, password: c.password } : null;
+        } catch {
+          return null;
+        }
+      },
+      clock,
+      nodeId: `node-${randomUUID()}`,
+      pollIntervalMs,
+      concurrency: config.healthPollConcurrency,
+      offlineGraceMs: config.healthOfflineGraceSeconds * 1000,
+      queueRetention: () => jobs.send('health.retention', {}, { singletonKey: 'health.retention' }),
+      onError: (err) => logger.warn({ err }, 'health poller'),
+    });
+    healthPoller.start();
+    cleanups.push(() => healthPoller.stop());
 
     // Continue adds that were interrupted (crash, restart) or wait for offline devices.
     const sweep = async () => {
@@ -302,6 +386,17 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     authRoutes(app, { auth, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
     installerRoutes(app, { installers, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     siteRoutes(app, { sites });
+    const siteAgents = new SiteAgentService(uow, clock, {
+      isOnline: (agentId) => agentHub.isOnline(agentId),
+      // The enrolment token is the agent's first broker password (Mosquitto dynsec: its account).
+      issued: async (agentId, password) => {
+        if (password === null) await brokerAccounts.removeAgent(agentId);
+        else await brokerAccounts.allowAgent(agentId, password);
+        await options.onAgentCredentials?.(agentId, password);
+      },
+      revoked: (agentId) => cloud.revokeAgent(agentId),
+    }, { brokerUrl: config.agentBrokerUrl ?? withoutCredentials(mqttUrl), enrolTtlMs: config.agentEnrolTtlHours * 3_600_000 });
+    siteAgentRoutes(app, { agents: siteAgents });
     auditRoutes(app, { audit: new AuditService(uow) });
     const decodePool = new DecodePool({ size: config.photoDecodeWorkers, options: { maxBytes: config.uploadLimitBytes, maxPixels: config.photoMaxPixels } });
     cleanups.push(() => decodePool.close());
@@ -309,15 +404,32 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     onboardingRoutes(app, { onboarding, photos, photoUploadTimeoutMs: config.photoUploadTimeoutSeconds * 1000 });
     deviceRoutes(app, { devices });
     notificationRoutes(app, { notifications });
+    healthRoutes(app, { health });
     const webServed = await webRoutes(app);
 
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, agent, sadpTargets, onboarding, notifications, photos, webServed };
+    listeningPort = () => {
+      const a = app.server.address();
+      return a && typeof a === 'object' ? a.port : undefined;
+    };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, photos, webServed };
     app.decorate('platform', platform);
 
     return app;
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** A broker URL to show agents: never the platform's own user name or password. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url;
   }
 }
 

@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ databaseUrl: 'postgres://u@h:5432/db', mqttUrl: 'mqtt://127.0.0.1:1883', port: 9000, publicUrl: 'http://localhost:9000' });
   });
 
+  it('MQTT_DYNSEC: off by default; on, it needs MQTT_URL with the admin and password', () => {
+    expect(loadConfig({}).mqttDynsec).toBe(false);
+    expect(loadConfig({ MQTT_URL: 'mqtt://admin:s3cret@127.0.0.1:1883', MQTT_DYNSEC: 'true' }).mqttDynsec).toBe(true);
+    expect(() => loadConfig({ MQTT_DYNSEC: 'true' })).toThrow(/MQTT_DYNSEC: needs MQTT_URL/);
+    expect(() => loadConfig({ MQTT_URL: 'mqtt://127.0.0.1:1883', MQTT_DYNSEC: 'true' })).toThrow(/MQTT_DYNSEC: MQTT_URL must name the dynamic-security admin/);
+  });
+
   it('keeps the timing and limits of onboarding, jobs and rate limits as they were', () => {
     expect(loadConfig({})).toMatchObject({
       onboardingProbeConcurrency: 64, onboardingFollowTimeoutSeconds: 60, onboardingLeaseSeconds: 15, onboardingPollMs: 250, onboardingJobRetryLimit: 2,
@@ -73,6 +80,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
     expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it, long enough' })).toThrow(/METRICS_TOKEN/);
+  });
+
+  it('reads DEVICE_ALLOWED_RANGES as canonical CIDR ranges (none by default) and names a bad entry', () => {
+    expect(loadConfig({}).deviceAllowedRanges).toEqual([]);
+    expect(loadConfig({ DEVICE_ALLOWED_RANGES: '127.0.0.0/8, ::1/128,10.1.2.3' }).deviceAllowedRanges).toEqual(['127.0.0.0/8', '::1/128', '10.1.2.3/32']);
+    expect(() => loadConfig({ DEVICE_ALLOWED_RANGES: '127.0.0.0/8,localhost' })).toThrow(/DEVICE_ALLOWED_RANGES: "localhost" is not an address range/);
   });
 
   it('documents every variable in .env.example', () => {

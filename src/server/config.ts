@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { formatCidr, parseCidrList } from '../protocol/net/connect-policy';
 
 const Bool = Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')]);
 
@@ -17,7 +18,10 @@ const EnvSchema = Type.Object({
   EMBEDDED_PG_PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
   MQTT_URL: Type.Optional(Type.String({ pattern: '^mqtts?://' })),
   EMBEDDED_MQTT_PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+  AGENT_BROKER_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://[^@\\s]+$' })),
+  AGENT_ENROL_TTL_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   MQTT_TOPIC_PREFIX: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_/-]+/$' })),
+  MQTT_DYNSEC: Type.Optional(Bool),
   SECRET_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
   SESSION_TTL_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -36,6 +40,7 @@ const EnvSchema = Type.Object({
   DEMO_FLEET_COUNT: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   DEMO_FLEET_PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
   SADP_TARGETS: Type.Optional(Type.String({ pattern: '^(multicast|none|[0-9.]+:[0-9]{1,5}(,[0-9.]+:[0-9]{1,5})*)$' })),
+  DEVICE_ALLOWED_RANGES: Type.Optional(Type.String({ maxLength: 4000 })),
   DEVICE_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PRESENCE_GRACE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PENDING_TTL_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -59,6 +64,10 @@ const EnvSchema = Type.Object({
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   INVITATION_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, pattern: '^[\\x21-\\x7e]+$' })),
+  HEALTH_POLL_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  HEALTH_POLL_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  HEALTH_OFFLINE_GRACE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  HEALTH_HISTORY_DAYS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
 
 /** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
@@ -66,10 +75,11 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.propert
 
 /** Variables that must be at least 1 (0 would stall or switch the feature off by accident). */
 const POSITIVE = [
-  'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'PRESENCE_GRACE_SECONDS', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
+  'ONBOARDING_PROBE_CONCURRENCY', 'SCAN_MAX_DEVICES', 'AGENT_ENROL_TTL_HOURS', 'PRESENCE_GRACE_SECONDS', 'ONBOARDING_LEASE_SECONDS', 'ONBOARDING_POLL_MS', 'PROGRESS_POLL_MS', 'PROGRESS_STREAM_MAX_MINUTES',
   'PROGRESS_STREAMS_PER_USER', 'PROGRESS_STREAMS_PER_NODE', 'PROGRESS_ACCESS_CHECK_SECONDS',
   'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
   'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX', 'PHOTO_UPLOAD_TIMEOUT_SECONDS',
+  'HEALTH_POLL_SECONDS', 'HEALTH_POLL_CONCURRENCY', 'HEALTH_OFFLINE_GRACE_SECONDS', 'HEALTH_HISTORY_DAYS',
 ] as const;
 
 export interface Config {
@@ -83,7 +93,16 @@ export interface Config {
   /** Unset: embedded Aedes broker on embeddedMqttPort. */
   mqttUrl: string | undefined;
   embeddedMqttPort: number;
+  /** The broker URL site agents are told to use (`sitekeeper agent --server`); unset: the broker the platform uses, without credentials. */
+  agentBrokerUrl: string | undefined;
+  /** How long a site agent's one-time enrolment token is valid. */
+  agentEnrolTtlHours: number;
   mqttTopicPrefix: string;
+  /**
+   * MQTT_URL is a Mosquitto with the dynamic-security plugin and its user is the plugin's admin: the
+   * platform manages device and agent accounts there (decision 0002).
+   */
+  mqttDynsec: boolean;
   /** 32-byte key (hex) for secrets at rest; unset: generated once and kept in dataDir. */
   secretKeyHex: string | undefined;
   logLevel: string;
@@ -110,6 +129,12 @@ export interface Config {
   demoFleetPort: number;
   /** Where the embedded site agent sends SADP probes: the multicast group, none, or host:port list. */
   sadpTargets: 'multicast' | Array<{ address: string; port: number }>;
+  /**
+   * Address ranges (CIDR) the server may connect to directly although the connect policy would
+   * refuse them or send them through the site's agent (e.g. `127.0.0.0/8` in a lab). The platform's
+   * own ports stay refused on its own addresses. Empty: the default policy.
+   */
+  deviceAllowedRanges: readonly string[];
   deviceTimeoutMs: number;
   /**
    * After the platform (re)connects to the broker (a broker restart, a lost link, the server
@@ -157,6 +182,14 @@ export interface Config {
   invitationRateLimitPerMinute: number;
   /** Bearer token Prometheus sends to GET /metrics; unset: /metrics answers 404. */
   metricsToken: string | undefined;
+  /** How often the health poller looks at each direct, agent and monitored cloud device (jittered ±10 %). */
+  healthPollSeconds: number;
+  /** Device polls the health poller runs at once (on the one node that polls). */
+  healthPollConcurrency: number;
+  /** A direct or agent device that does not answer for this long is offline (not before). */
+  healthOfflineGraceSeconds: number;
+  /** Health history (summary changes) is kept this long (health.retention job). */
+  healthHistoryDays: number;
 }
 
 export class ConfigError extends Error {
@@ -183,10 +216,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (port > 65535) problems.push('PORT: must be at most 65535');
   const mqttPort = int(e.EMBEDDED_MQTT_PORT, 18830);
   if (mqttPort === 1883) problems.push('EMBEDDED_MQTT_PORT: 1883 is reserved for an external broker; pick another port');
+  const mqttDynsec = bool(e.MQTT_DYNSEC, false);
+  if (mqttDynsec && !e.MQTT_URL) problems.push('MQTT_DYNSEC: needs MQTT_URL (an external Mosquitto with the dynamic-security plugin)');
+  else if (mqttDynsec && !/^mqtts?:\/\/[^/@:]+:[^/@]+@/.test(e.MQTT_URL!)) problems.push('MQTT_DYNSEC: MQTT_URL must name the dynamic-security admin and its password (mqtt://user:password@host:port)');
   const pgPort = int(e.EMBEDDED_PG_PORT, 0);
   if (pgPort === 5432) problems.push('EMBEDDED_PG_PORT: 5432 is reserved for a real PostgreSQL; pick another port or 0');
   const demoFleetPort = int(e.DEMO_FLEET_PORT, 18840);
   if (demoFleetPort > 65535) problems.push('DEMO_FLEET_PORT: must be at most 65535');
+  let deviceAllowedRanges: string[] = [];
+  try {
+    deviceAllowedRanges = parseCidrList(e.DEVICE_ALLOWED_RANGES ?? '').map(formatCidr);
+  } catch (err) {
+    problems.push(`DEVICE_ALLOWED_RANGES: ${err instanceof Error ? err.message : String(err)}`);
+  }
   for (const key of POSITIVE) if (e[key] !== undefined && int(e[key], 1) < 1) problems.push(`${key}: must be at least 1`);
   const photoDecodesPerUser = int(e.PHOTO_DECODES_PER_USER, 2);
   const photoDecodesMax = int(e.PHOTO_DECODES_MAX, 8);
@@ -202,7 +244,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddedPgPort: pgPort,
     mqttUrl: e.MQTT_URL,
     embeddedMqttPort: mqttPort,
+    agentBrokerUrl: e.AGENT_BROKER_URL,
+    agentEnrolTtlHours: int(e.AGENT_ENROL_TTL_HOURS, 24),
     mqttTopicPrefix: e.MQTT_TOPIC_PREFIX ?? 'sk/',
+    mqttDynsec,
     secretKeyHex: e.SECRET_KEY,
     logLevel: e.LOG_LEVEL ?? 'info',
     sessionTtlHours: int(e.SESSION_TTL_HOURS, 168),
@@ -222,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoFleetCount: int(e.DEMO_FLEET_COUNT, 8),
     demoFleetPort,
     sadpTargets: parseSadpTargets(e.SADP_TARGETS),
+    deviceAllowedRanges: Object.freeze(deviceAllowedRanges),
     deviceTimeoutMs: int(e.DEVICE_TIMEOUT_MS, 8000),
     presenceGraceSeconds: int(e.PRESENCE_GRACE_SECONDS, 60),
     pendingTtlMinutes: int(e.PENDING_TTL_MINUTES, 24 * 60),
@@ -246,6 +292,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginRateLimitPerMinute: int(e.LOGIN_RATE_LIMIT_PER_MINUTE, 30),
     invitationRateLimitPerMinute: int(e.INVITATION_RATE_LIMIT_PER_MINUTE, 30),
     metricsToken: e.METRICS_TOKEN,
+    healthPollSeconds: int(e.HEALTH_POLL_SECONDS, 60),
+    healthPollConcurrency: int(e.HEALTH_POLL_CONCURRENCY, 32),
+    healthOfflineGraceSeconds: int(e.HEALTH_OFFLINE_GRACE_SECONDS, 60),
+    healthHistoryDays: int(e.HEALTH_HISTORY_DAYS, 30),
   });
 }
 

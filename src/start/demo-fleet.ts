@@ -37,5 +37,10 @@ export async function startDemoFleet(config: Readonly<Config>, platform: Platfor
     sadpAddress: host,
   });
   platform.sadpTargets.push({ address: host, port: fleet.sadpPort });
+  // The embedded agent reaches the demo devices and nothing else on this machine.
+  platform.embeddedAgentTargets.push((h, port) => fleet.devices.some((d) => d.host === h && d.httpPort === port && port !== 0));
+  // The demo devices live on loopback, which the connect policy refuses: exactly these address:port
+  // pairs are served by the embedded agent, so adding one by host and port works as on a site LAN.
+  for (const d of fleet.devices) if (d.httpPort > 0) platform.agentTargets.push({ address: d.host, port: d.httpPort });
   return { fleet, note: portTaken ? `port ${preferred} was taken (DEMO_FLEET_PORT)` : undefined };
 }

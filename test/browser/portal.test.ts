@@ -317,6 +317,33 @@ describeBrowser('installer portal (Chromium, real server)', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
   });
 
+  it('adds a site agent (its command shown once), then revokes it after a confirmation', async () => {
+    await page.setViewportSize(WIDE);
+    await page.goto(`/sites/${siteId}`);
+    await page.getByRole('heading', { name: 'Agents', exact: true }).waitFor();
+    await page.getByText('No agent on this site yet').waitFor();
+    await page.getByLabel('Agent name').fill('Rack PC');
+    await page.getByRole('button', { name: 'Add agent' }).click();
+    const field = page.getByLabel('Command to run on the site network');
+    await field.waitFor();
+    const command = await field.inputValue();
+    expect(command).toMatch(/^npx sitekeeper agent --server mqtts?:\/\/\S+ --token ska_[A-Za-z0-9_-]{43}$/);
+    const token = command.split(' --token ')[1]!;
+    await page.getByRole('cell', { name: /Rack PC/ }).waitFor();
+    await page.getByRole('cell', { name: /Waiting to enrol/ }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await field.waitFor({ state: 'detached' });
+    // Shown once: after Done (and after a reload) the token is nowhere on the page.
+    await page.reload();
+    await page.getByRole('cell', { name: /Rack PC/ }).waitFor();
+    expect(await page.content()).not.toContain(token);
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog', { name: 'Revoke this agent?' }).waitFor();
+    await page.getByRole('button', { name: 'Revoke agent' }).click();
+    await page.getByText('No agent on this site yet').waitFor();
+  });
+
   it('manages API tokens: create one (shown once), use it as Bearer, revoke it in the UI and it stops working', async () => {
     const ctx = await browser.newContext({ baseURL: platform.baseUrl, viewport: WIDE });
     ctx.setDefaultTimeout(STEP_TIMEOUT_MS);

@@ -9,9 +9,11 @@ import { getTestBroker, type TestBroker } from '../helpers/broker';
 import { waitFor } from '../helpers/fake-device';
 import { createDevice, buildFirmwarePackage, SadpResponder, type VirtualDevice } from '../../src/emulator';
 import { startCloudAgent, type CloudAgent } from '../../src/emulator/cloud-agent';
+import { bindCloudDevice } from '../helpers/cloud-binding';
 import { DeviceGateway } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 import { AgentHub } from '../../src/server/gateway/agent-hub';
+import { MemoryAgentDirectory } from '../../src/server/gateway/memory-agents';
 import { startSiteAgent, type SiteAgent } from '../../src/agent/site-agent';
 import { DeviceClient, DeviceConcurrency } from '../../src/device-client/device-client';
 import { HttpTransport } from '../../src/device-client/http-transport';
@@ -21,7 +23,7 @@ import { discoverDevices } from '../../src/device-client/sadp-discovery';
 import { isAppError } from '../../src/errors/app-error';
 
 const ADMIN_PASSWORD = 'Contract-Pass1';
-const AGENT_TOKEN = 'contract-site-token-0001';
+const agents = new MemoryAgentDirectory();
 const DEVICE_OPTS = { rebootMs: 300, upgradeMs: 400, maxFailedLogins: 3, lockMs: 60_000 };
 
 let broker: TestBroker;
@@ -36,7 +38,12 @@ async function device(spec: Parameters<typeof createDevice>[0], cloud = true): P
   const d = createDevice({ adminPassword: ADMIN_PASSWORD, ...spec }, DEVICE_OPTS);
   await d.attachLan('127.0.0.1', 0);
   devices.push(d);
-  if (cloud) cloudAgents.push(await startCloudAgent(d, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 }));
+  if (cloud) {
+    const ca = await startCloudAgent(d, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
+    cloudAgents.push(ca);
+    // Bound the way the platform binds one (issue 12): the device proves its code, the gateway issues its key.
+    if (d.cloudEnabled) await bindCloudDevice(gateway, d.serial, d.verificationCode, ca);
+  }
   return d;
 }
 
@@ -47,13 +54,14 @@ let axpro: VirtualDevice;
 beforeAll(async () => {
   broker = await getTestBroker();
   gateway = await DeviceGateway.start({ mqttUrl: broker.url, store: new MemoryGatewayStore(), topicPrefix: broker.topicPrefix, presenceFlushMs: 200, requestTimeoutMs: 5000 });
-  hub = await AgentHub.start({ mqttUrl: broker.url, topicPrefix: broker.topicPrefix, verifyToken: (t) => (t === AGENT_TOKEN ? { siteId: 'contract' } : null) });
+  hub = await AgentHub.start({ mqttUrl: broker.url, topicPrefix: broker.topicPrefix, agents });
   camera = await device({ type: 'camera' });
   nvr = await device({ type: 'nvr', channels: 4, hdds: 2 });
   axpro = await device({ type: 'axpro' });
   sadp = new SadpResponder(() => devices, { port: 0, address: '127.0.0.1' });
   const sadpPort = await sadp.start();
-  agent = await startSiteAgent({ mqttUrl: broker.url, token: AGENT_TOKEN, topicPrefix: broker.topicPrefix, sadpTargets: [{ address: '127.0.0.1', port: sadpPort }], sadpBindAddress: '127.0.0.1' });
+  // Enrolled like a real one; its devices are emulators on loopback, hence allowLoopback.
+  agent = await startSiteAgent({ mqttUrl: broker.url, token: agents.enrol('contract').token, topicPrefix: broker.topicPrefix, sadpTargets: [{ address: '127.0.0.1', port: sadpPort }], sadpBindAddress: '127.0.0.1', allowLoopback: true });
   await agent.ready();
   await hub.waitForAgent(agent.agentId);
   await waitFor(() => [camera, nvr, axpro].every((d) => gateway.isOnline(d.serial) === true), 15_000, 'devices online in the cloud');

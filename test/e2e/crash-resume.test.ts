@@ -71,6 +71,8 @@ describe('crash and resume', () => {
       EMBEDDED_MQTT_PORT: '0',
       MQTT_TOPIC_PREFIX: `sk-crash-${process.pid}/`,
       SADP_TARGETS: 'none',
+      // The emulated devices are on loopback, which the connect policy refuses unless allowed.
+      DEVICE_ALLOWED_RANGES: '127.0.0.0/8',
       DEMO_FLEET: 'false',
       LOG_LEVEL: 'silent',
       ONBOARDING_RETRY_SECONDS: '1',

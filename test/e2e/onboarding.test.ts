@@ -200,7 +200,7 @@ describe('serial-only and unsupported codes', () => {
 });
 
 describe('multi-device code', () => {
-  it('mixed list: online added by IP, wrong credentials failed, offline pending, duplicate reported — each with its own result', async () => {
+  it('mixed list: online added by IP, wrong credentials failed, unreachable failed at once (not pending), duplicate reported — each with its own result', async () => {
     const site = await buildSite(company);
     // The duplicate is already on this site.
     const pre = await scan(company.admin, site.id, label(dev.dupe));
@@ -224,8 +224,9 @@ describe('multi-device code', () => {
     expect(wrongPw.body.error.code).toBe('QR_PASSWORD_WRONG');
 
     const s = (await company.admin.post(`/api/sites/${site.id}/scans`, { text, qrPassword: 'Qr-pass1' })).body;
-    expect(s.candidates.map((c: { nextAction: string }) => c.nextAction)).toEqual(['add', 'enter_password', 'connect_to_network', 'none']);
+    expect(s.candidates.map((c: { nextAction: string }) => c.nextAction)).toEqual(['add', 'enter_password', 'none', 'none']);
     expect(s.candidates[1].error.code).toBe('DEVICE_AUTH_FAILED');
+    expect(s.candidates[2].error.code).toBe('DEVICE_UNREACHABLE');
     expect(s.candidates[3].alreadyAdded).toBe('this_site');
     expect(JSON.stringify(s)).not.toContain(a.adminPassword);
 
@@ -234,7 +235,7 @@ describe('multi-device code', () => {
     expect(byName.Gate!.state).toBe('added');
     expect(byName.Yard!.state).toBe('failed');
     expect(byName.Yard!.error.code).toBe('DEVICE_AUTH_FAILED');
-    expect(byName.Shed!.state).toBe('pending');
+    expect(byName.Shed!).toMatchObject({ state: 'failed', pendingUntil: null, error: { code: 'DEVICE_UNREACHABLE' } });
     expect(byName.Dupe!.state).toBe('already_added');
     const list = await company.admin.get(`/api/sites/${site.id}/devices`);
     expect(list.body.items.map((x: { serial: string }) => x.serial).sort()).toEqual([dev.listA.serial, dev.dupe.serial].sort());

@@ -17,6 +17,8 @@ export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[]): Promi
     device: { rebootMs: 300 },
   });
   p.app.platform.sadpTargets.push({ address: '127.0.0.1', port: fleet.sadpPort });
+  // The embedded agent reaches only what it is told to: this fleet's devices.
+  p.app.platform.embeddedAgentTargets.push((host, port) => fleet.devices.some((d) => d.host === host && d.httpPort === port && port !== 0));
   return fleet;
 }
 

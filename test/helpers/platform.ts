@@ -37,6 +37,9 @@ export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock;
     // Tests never send SADP multicast: a test with a fleet adds its responder to platform.sadpTargets.
     SADP_TARGETS: 'none',
     DEVICE_TIMEOUT_MS: '4000',
+    // Test devices (emulators) listen on loopback, which the connect policy refuses by default: the
+    // tests allow it explicitly, like a lab would. test/attack/connect-policy.test.ts runs without it.
+    DEVICE_ALLOWED_RANGES: '127.0.0.0/8,::1/128',
     CLOUD_REGISTER_TIMEOUT_SECONDS: '15',
     ONBOARDING_RETRY_SECONDS: '1',
   });

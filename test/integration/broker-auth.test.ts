@@ -3,9 +3,10 @@ import mqtt from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/server/broker';
 import { connectMqtt } from '../../src/mqtt/client';
 import { FakeDevice } from '../helpers/fake-device';
-import { eventually } from '../helpers/wait';
 import { startCloudAgent } from '../../src/emulator/cloud-agent';
-import { DEVICE_USER_PREFIX, agentIdForToken, deriveDeviceKey, deviceConnectProof } from '../../src/protocol/tunnel/envelope';
+import { bindCloudDevice } from '../helpers/cloud-binding';
+import { DEVICE_USER_PREFIX, agentConnectProof, agentIdForToken, deriveDeviceKey, deviceConnectProof } from '../../src/protocol/tunnel/envelope';
+import { MemoryAgentDirectory } from '../../src/server/gateway/memory-agents';
 import { createBrokerAuthenticator } from '../../src/server/gateway/broker-auth';
 import { DeviceGateway } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
@@ -15,11 +16,12 @@ let broker: EmbeddedBroker;
 let gw: DeviceGateway;
 const store = new MemoryGatewayStore();
 const PLATFORM = { user: 'sitekeeper-platform', pass: 'platform-secret-for-tests' };
+const agents = new MemoryAgentDirectory();
 
 beforeAll(async () => {
   broker = await startEmbeddedBroker({
     port: 0,
-    authenticate: createBrokerAuthenticator({ store, platformUsername: PLATFORM.user, platformPassword: PLATFORM.pass, verifyAgentToken: (t) => t === 'good-token' }),
+    authenticate: createBrokerAuthenticator({ store, platformUsername: PLATFORM.user, platformPassword: PLATFORM.pass, agents }),
   });
   gw = await DeviceGateway.start({ mqttUrl: broker.url, store, topicPrefix: 'auth/', mqttUsername: PLATFORM.user, mqttPassword: PLATFORM.pass });
 });
@@ -40,28 +42,42 @@ async function refused(opts: mqtt.IClientOptions): Promise<boolean> {
 }
 
 describe('embedded broker authentication', () => {
-  it('lets a device register, then only with a proof of its key', async () => {
+  it('lets an unbound device connect to register, then only with a proof of its issued key', async () => {
     const dev = new FakeDevice('AUTHCAM000000001', 'ABCDEF');
+    expect(await refused({ username: `${DEVICE_USER_PREFIX}${dev.serial}`, password: 'anything' })).toBe(false);
     const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: 'auth/', helloRetryMs: 300 });
     try {
-      await eventually(() => dev.registered, 'registration', 10_000, 25);
-      const key = deriveDeviceKey(dev.serial, 'ABCDEF');
-      expect(await refused({ username: `${DEVICE_USER_PREFIX}${dev.serial}`, password: deviceConnectProof(deriveDeviceKey(dev.serial, 'WRONG1'), dev.serial) })).toBe(true);
+      await bindCloudDevice(gw, dev.serial, 'ABCDEF');
+      const key = agent.deviceKey()!;
+      // Neither anything nor the key the code would have derived before issue 12: only the issued key.
+      expect(await refused({ username: `${DEVICE_USER_PREFIX}${dev.serial}`, password: 'anything' })).toBe(true);
+      expect(await refused({ username: `${DEVICE_USER_PREFIX}${dev.serial}`, password: deviceConnectProof(deriveDeviceKey(dev.serial, 'ABCDEF'), dev.serial) })).toBe(true);
       expect(await refused({ username: `${DEVICE_USER_PREFIX}${dev.serial}`, password: deviceConnectProof(key, dev.serial) })).toBe(false);
-      // Reconnecting after a code change still works (the old key is proven, then rotated).
+      // A code change changes nothing for the key; the code check follows the device's code.
       dev.configure({ verificationCode: 'NEWONE' });
-      await eventually(async () => dev.registered && (await gw.verifyCode(dev.serial, 'NEWONE')), 'rotation', 10_000, 25);
+      expect(await gw.verifyCode(dev.serial, 'NEWONE')).toBe(true);
+      expect(await refused({ username: `${DEVICE_USER_PREFIX}${dev.serial}`, password: deviceConnectProof(key, dev.serial) })).toBe(false);
     } finally {
       await agent.close();
     }
   });
 
-  it('refuses anonymous clients, wrong platform passwords and wrong agent tokens', async () => {
+  it('refuses anonymous clients, wrong platform passwords and wrong agent credentials', async () => {
+    const { agentId, token } = agents.enrol('site-1');
     expect(await refused({})).toBe(true);
     expect(await refused({ username: PLATFORM.user, password: 'nope' })).toBe(true);
     expect(await refused({ username: `agent:${agentIdForToken('bad-token')}`, password: 'bad-token' })).toBe(true);
-    expect(await refused({ username: `agent:${agentIdForToken('good-token')}`, password: 'bad-token' })).toBe(true);
-    expect(await refused({ username: `agent:${agentIdForToken('good-token')}`, password: 'good-token' })).toBe(false);
+    expect(await refused({ username: `agent:${agentId}`, password: 'bad-token' })).toBe(true);
+    // An open enrolment: its one-time token is the CONNECT password.
+    expect(await refused({ username: `agent:${agentId}`, password: token })).toBe(false);
+    // Enrolled: only a proof of its key; the token is used up.
+    const key = Buffer.alloc(32, 7);
+    agents.completeEnrolment(agentId, key, 'test');
+    expect(await refused({ username: `agent:${agentId}`, password: token })).toBe(true);
+    expect(await refused({ username: `agent:${agentId}`, password: agentConnectProof(Buffer.alloc(32, 8), agentId) })).toBe(true);
+    expect(await refused({ username: `agent:${agentId}`, password: agentConnectProof(key, agentId) })).toBe(false);
+    agents.revoke(agentId);
+    expect(await refused({ username: `agent:${agentId}`, password: agentConnectProof(key, agentId) })).toBe(true);
     expect(await refused({ username: PLATFORM.user, password: PLATFORM.pass })).toBe(false);
   });
 });

@@ -14,6 +14,7 @@ import { eventually, startFleetFor } from '../helpers/fleet';
 import { getTestBroker, startRestartableAedes, startRestartableMosquitto, type RestartableBroker } from '../helpers/broker';
 import { FakeDevice } from '../helpers/fake-device';
 import { startCloudAgent } from '../../src/emulator/cloud-agent';
+import { randomBytes } from 'node:crypto';
 import { DeviceGateway } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 
@@ -115,8 +116,11 @@ describe('a gateway that starts (the server restarted, the broker too or not)', 
     const present = new FakeDevice('RESTART-PRESENT-01');
     const ghost = 'RESTART-GHOST-0001';
     await store.applyPresence([present.serial, ghost].map((serial) => ({ serial, online: true, at: new Date(0) })));
+    // Bound before the restart: it holds its issued key.
+    const key = randomBytes(32);
+    await store.upsertRegistration({ serial: present.serial, keyHex: key.toString('hex'), legacy: false, model: present.model, type: present.type, firmware: present.firmwareVersion, registeredAt: new Date(0), updatedAt: new Date(0) });
     const gw = await DeviceGateway.start({ mqttUrl: broker.url, store, topicPrefix: broker.topicPrefix, presenceGraceMs: 1500, presenceFlushMs: 50 });
-    const agent = await startCloudAgent(present, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
+    const agent = await startCloudAgent(present, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300, initialKey: key });
     try {
       await eventually(() => store.presence.get(ghost)?.online === false, 'the device that never showed up stored offline');
       expect(gw.isOnline(ghost)).toBe(false);

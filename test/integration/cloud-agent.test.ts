@@ -5,6 +5,7 @@ import { eventually } from '../helpers/wait';
 import { DeviceGateway, type DeviceEvent } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 import { startCloudAgent } from '../../src/emulator/cloud-agent';
+import { bindCloudDevice } from '../helpers/cloud-binding';
 
 let broker: TestBroker;
 let gw: DeviceGateway;
@@ -33,9 +34,13 @@ describe('cloud connector of an emulated device', () => {
       // Enabling the service sets a new code with it (as PUT /ISAPI/System/Network/EZVIZ does): a
       // connection opened while disabled, under the old code, would have to be replaced by a second one.
       dev.configure({ cloudEnabled: true, verificationCode: 'QWERTZ' });
-      await eventually(() => dev.registered && gw.isOnline(dev.serial) === true, 'online', 10_000, 25);
+      await eventually(() => gw.pendingDevice(dev.serial), 'registering', 10_000, 25);
       // Connections are accepted in the order they were opened: an earlier one would be counted by now.
       expect(proxy.accepted()).toBe(1);
+      await bindCloudDevice(gw, dev.serial, 'QWERTZ', agent);
+      expect(dev.registered).toBe(true);
+      // Bound: it connected once more, to prove its issued key to the broker and sign its Last Will with it.
+      expect(proxy.accepted()).toBe(2);
       expect(await gw.verifyCode(dev.serial, 'QWERTZ')).toBe(true);
       dev.configure({ cloudEnabled: false });
       await eventually(() => !dev.registered && gw.isOnline(dev.serial) === false, 'offline', 10_000, 25);
@@ -52,7 +57,7 @@ describe('cloud connector of an emulated device', () => {
     const on = (e: DeviceEvent) => events.push(e);
     gw.on('device-event', on);
     try {
-      await eventually(() => dev.registered, 'registration', 10_000, 25);
+      await bindCloudDevice(gw, dev.serial, 'ABCDEF', agent);
       dev.emit('status', { kind: 'videoLoss', channel: 2, active: true });
       dev.emit('status', { kind: 'alarm', zoneId: 1 });
       await eventually(() => events.filter((e) => e.serial === dev.serial).length >= 2, 'events', 5000, 25);
@@ -67,7 +72,7 @@ describe('cloud connector of an emulated device', () => {
   it('goes offline cleanly on close (retained presence cleared)', async () => {
     const dev = new FakeDevice('CLOUDAGENT0000003');
     const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
-    await eventually(() => gw.isOnline(dev.serial) === true, 'online', 10_000, 25);
+    await bindCloudDevice(gw, dev.serial, 'ABCDEF', agent);
     await agent.close();
     await eventually(() => gw.isOnline(dev.serial) === false, 'offline', 10_000, 25);
     expect(dev.registered).toBe(false);

@@ -8,8 +8,10 @@ import { CloudTransport } from '../../src/device-client/cloud-transport';
 import { DeviceClient } from '../../src/device-client/device-client';
 import { connectMqtt } from '../../src/mqtt/client';
 import {
-  decodeEnvelope, deriveDeviceKey, encodeEnvelope, helloProof, signEnvelope, topics, type DeviceHello, type HelloAck,
+  deriveDeviceKey, readEnvelopeHeader, sealEnvelope, topics, type DeviceHello, type HelloAck,
 } from '../../src/protocol/tunnel/envelope';
+import { encodeEnvelopeV1 } from '../../src/protocol/tunnel/envelope-v1';
+import { randomBytes } from 'node:crypto';
 import { isAppError } from '../../src/errors/app-error';
 import { DeviceGateway } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
@@ -40,23 +42,47 @@ class HeldDevice extends FakeDevice {
   }
 }
 
-async function connectDevice(serial: string, code = 'ABCDEF') {
+/**
+ * A device connected to the cloud and bound the way the platform binds one: it registers (pending),
+ * then the installer's code is checked against it and the gateway issues its key. With
+ * `provisioned`, the key is already in the given stores (a provisioned registration) instead.
+ */
+async function connectDevice(serial: string, code = 'ABCDEF', provisioned?: MemoryGatewayStore[]) {
   const dev = new HeldDevice(serial, code);
-  const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
+  const initialKey = provisioned ? randomBytes(32) : undefined;
+  const now = new Date();
+  for (const st of provisioned ?? []) await st.upsertRegistration({ serial, keyHex: initialKey!.toString('hex'), legacy: false, model: dev.model, type: dev.type, firmware: dev.firmwareVersion, registeredAt: now, updatedAt: now });
+  const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300, ...(initialKey ? { initialKey } : {}) });
   closers.push(() => agent.close());
+  if (!provisioned) {
+    await eventually(() => gw.pendingDevice(serial), 'a pending registration', 10_000, 25);
+    expect(await gw.verifyCode(serial, code)).toBe(true);
+  }
+  await eventually(() => agent.accepted(), 'the device bound', 10_000, 25);
   return { dev, agent };
 }
 
 describe('device gateway + cloud connector', () => {
-  it('registers a device on first contact, stores only a key, and reports it online in a batch', async () => {
-    const { dev } = await connectDevice('DS-2CD2143G2-I20240101AAWR000000001');
-    await eventually(() => dev.registered, 'registration', 10_000, 25);
+  it('binds a device only after it proved the code: an issued random key, never one derived from the code', async () => {
+    const dev = new HeldDevice('DS-2CD2143G2-I20240101AAWR000000001', 'ABCDEF');
+    const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
+    closers.push(() => agent.close());
+    // Connected and pending: known by what it says it is, bound to nothing, not online.
+    expect(await eventually(() => gw.pendingDevice(dev.serial), 'pending', 10_000, 25)).toMatchObject({ serial: dev.serial, model: dev.model });
+    expect(gw.pendingDevice(dev.serial.slice(-9))?.serial).toBe(dev.serial);
+    expect(await store.getRegistration(dev.serial)).toBeNull();
+    expect(gw.isOnline(dev.serial)).toBeUndefined();
+    expect(await gw.verifyCode(dev.serial, 'ABCDEG')).toBe(false);
+    expect(await store.getRegistration(dev.serial)).toBeNull();
+    expect(await gw.verifyCode(dev.serial, 'ABCDEF')).toBe(true);
     const reg = await store.getRegistration(dev.serial);
-    expect(reg?.model).toBe(dev.model);
-    expect(reg?.firmware).toBe('V5.7.3');
-    expect(reg?.keyHex).toBe(deriveDeviceKey(dev.serial, 'ABCDEF').toString('hex'));
+    expect(reg).toMatchObject({ model: dev.model, firmware: 'V5.7.3', legacy: false });
+    expect(reg?.keyHex).not.toBe(deriveDeviceKey(dev.serial, 'ABCDEF').toString('hex'));
+    expect(reg?.keyHex).toBe(agent.deviceKey()?.toString('hex'));
     expect(JSON.stringify(reg)).not.toContain('ABCDEF');
+    await eventually(() => gw.isOnline(dev.serial), 'online', 10_000, 25);
     await eventually(() => store.presence.get(dev.serial)?.online === true, 'presence write', 5000, 25);
+    // Bound devices answer the challenge under their key.
     expect(await gw.verifyCode(dev.serial, 'ABCDEF')).toBe(true);
     expect(await gw.verifyCode(dev.serial, 'ABCDEG')).toBe(false);
     expect(await gw.verifyCode('UNKNOWN1', 'ABCDEF')).toBe(false);
@@ -105,7 +131,8 @@ describe('device gateway + cloud connector', () => {
     // A second writer whose timer never fires within the test: flushes only when asked.
     const writer = await DeviceGateway.start({ mqttUrl: broker.url, store: batchStore, topicPrefix: broker.topicPrefix, presenceFlushMs: 3_600_000 });
     try {
-      const devs = await Promise.all(Array.from({ length: 12 }, (_, i) => connectDevice(`BATCH-${String(i).padStart(4, '0')}`)));
+      // Provisioned in both writers' stores: two writers would both answer a registration.
+      const devs = await Promise.all(Array.from({ length: 12 }, (_, i) => connectDevice(`BATCH-${String(i).padStart(4, '0')}`, 'ABCDEF', [store, batchStore])));
       await eventually(() => devs.every(({ dev }) => writer.isOnline(dev.serial) === true), 'all online', 15_000, 25);
       expect(batchStore.presenceWrites).toBe(0);
       await writer.flushPresence();
@@ -116,35 +143,75 @@ describe('device gateway + cloud connector', () => {
     }
   });
 
-  it('rotates the key when the device gets a new verification code, and refuses an impostor', async () => {
-    const { dev } = await connectDevice('DS-2CD2143G2-I20240101AAWR000000005');
+  it('keeps the issued key when the device gets a new verification code; a second registration of a bound serial gets nothing', async () => {
+    const { dev, agent } = await connectDevice('DS-2CD2143G2-I20240101AAWR000000005');
     await eventually(() => dev.registered, 'registration', 10_000, 25);
+    const key = agent.deviceKey();
     dev.configure({ verificationCode: 'QWERTY' });
-    await eventually(async () => dev.registered && (await gw.verifyCode(dev.serial, 'QWERTY')), 'rotation', 10_000, 25);
-    // Same serial, wrong code, no proof of the old one: refused. A witness on the device's hello and
-    // ack topics tells the impostor's hellos (by their proof) and waits for the gateway's answer to one.
+    expect(await gw.verifyCode(dev.serial, 'QWERTY')).toBe(true);
+    expect(await gw.verifyCode(dev.serial, 'ABCDEF')).toBe(false);
+    expect(agent.deviceKey()?.equals(key!)).toBe(true);
+    expect((await store.getRegistration(dev.serial))?.keyHex).toBe(key?.toString('hex'));
+    // Same serial, no key: its register hello is answered `bound` and it never gets a session.
     const t = topics(broker.topicPrefix);
-    const impostorKey = deriveDeviceKey(dev.serial, 'ZZZZZZ');
-    const impostorNonces = new Set<string>();
+    const registerNonces = new Set<string>();
     const acks: HelloAck[] = [];
     const witness = await connectMqtt(broker.url);
     witness.on('message', (topic, payload) => {
-      const m = JSON.parse(payload.toString('utf8'));
-      if (topic === t.deviceHello(dev.serial) && (m as DeviceHello).proof === helloProof(impostorKey, m as DeviceHello)) impostorNonces.add((m as DeviceHello).nonce);
-      if (topic === t.deviceAck(dev.serial)) acks.push(m as HelloAck);
+      const m = JSON.parse(payload.toString('utf8')) as DeviceHello & HelloAck;
+      if (topic === t.deviceHello(dev.serial) && m.register) registerNonces.add(m.nonce);
+      if (topic === t.deviceAck(dev.serial)) acks.push(m);
     });
     await witness.subscribeAsync([t.deviceHello(dev.serial), t.deviceAck(dev.serial)], { qos: 1 });
-    const impostor = new FakeDevice(dev.serial, 'ZZZZZZ');
-    const agent = await startCloudAgent(impostor, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300 });
+    const impostor = new FakeDevice(dev.serial, 'QWERTY');
+    const impostorAgent = await startCloudAgent(impostor, { mqttUrl: broker.url, topicPrefix: `${broker.topicPrefix}`, helloRetryMs: 300 });
     try {
-      const answer = await eventually(() => acks.find((a) => impostorNonces.has(a.nonce)), "the gateway's answer to the impostor", 10_000, 25);
-      expect(answer).toMatchObject({ ok: false, need: 'rotate' });
-      expect(impostor.registered).toBe(false);
-      expect(await gw.verifyCode(dev.serial, 'QWERTY')).toBe(true);
+      const answer = await eventually(() => acks.find((a) => registerNonces.has(a.nonce)), "the gateway's answer to the impostor", 10_000, 25);
+      expect(answer).toMatchObject({ ok: false, reason: 'bound' });
+      expect(answer.pub).toBeUndefined();
+      expect(impostorAgent.deviceKey()).toBeNull();
+      expect(gw.pendingDevice(dev.serial)).toBeNull();
+      expect((await store.getRegistration(dev.serial))?.keyHex).toBe(key?.toString('hex'));
     } finally {
-      await agent.close();
+      await impostorAgent.close();
       await witness.endAsync();
     }
+  });
+
+  it('reset cloud binding: the key is forgotten, the device registers again and is bound again only with proof', async () => {
+    const { dev, agent } = await connectDevice('DS-2CD2143G2-I20240101AAWR000000007');
+    await eventually(() => dev.registered && gw.isOnline(dev.serial) === true, 'online', 10_000, 25);
+    const before = agent.deviceKey();
+    expect(await gw.resetBinding(dev.serial)).toBe(true);
+    expect(await store.getRegistration(dev.serial)).toBeNull();
+    expect(gw.isOnline(dev.serial)).toBeUndefined();
+    await eventually(() => gw.pendingDevice(dev.serial), 'registering again', 10_000, 25);
+    expect(await gw.verifyCode(dev.serial, 'ABCDEF')).toBe(true);
+    await eventually(() => dev.registered && gw.isOnline(dev.serial) === true, 'bound again', 10_000, 25);
+    expect(agent.deviceKey()?.equals(before!)).toBe(false);
+    expect((await store.getRegistration(dev.serial))?.keyHex).toBe(agent.deviceKey()?.toString('hex'));
+    expect(await gw.resetBinding('NEVER-BOUND-1')).toBe(false);
+  });
+
+  it('moves a device registered with a legacy (code-derived) key to an issued key at its next hello; the legacy key is then gone', async () => {
+    const serial = 'DS-2CD2143G2-I20240101AAWR000000008';
+    const legacyKey = deriveDeviceKey(serial, 'ABCDEF');
+    const t0 = new Date(0);
+    // As migration 0007 leaves a registration made before issue 12.
+    await store.upsertRegistration({ serial, keyHex: legacyKey.toString('hex'), legacy: true, model: 'DS-2CD2143G2-I', type: 'camera', firmware: 'V5.7.3', registeredAt: t0, updatedAt: t0 });
+    expect(await gw.verifyCode(serial, 'ABCDEF')).toBe(true);
+    const dev = new HeldDevice(serial, 'ABCDEF');
+    const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300, initialKey: legacyKey });
+    closers.push(() => agent.close());
+    await eventually(async () => (await store.getRegistration(serial))?.legacy === false && agent.accepted(), 'the issued key in place', 10_000, 25);
+    const reg = await store.getRegistration(serial);
+    expect(reg?.keyHex).toBe(agent.deviceKey()?.toString('hex'));
+    expect(reg?.keyHex).not.toBe(legacyKey.toString('hex'));
+    expect(reg?.registeredAt).toEqual(t0);
+    expect((await new DeviceClient(new CloudTransport(gw, serial)).deviceInfo()).serialNumber).toBe(serial);
+    // The code is now checked against the device itself.
+    expect(await gw.verifyCode(serial, 'ABCDEF')).toBe(true);
+    expect(await gw.verifyCode(serial, 'ABCDEG')).toBe(false);
   });
 
   it('a captured request sent again is not acted on (replay)', async () => {
@@ -181,7 +248,7 @@ describe('device gateway + cloud connector', () => {
       // order (the forged one was acknowledged first) and the device takes them in order: when the
       // real one is answered, the forged one has been dropped, or it would be in the device's log.
       const seen = dev.requests.length;
-      const forged = encodeEnvelope({ t: 'req', id: 'x', replyTo: t.nodeReplies('evil'), ts: Date.now(), op: 'isapi', method: 'GET', path: '/ISAPI/System/deviceInfo' });
+      const forged = encodeEnvelopeV1({ t: 'req', id: 'x', replyTo: t.nodeReplies('evil'), ts: Date.now(), op: 'isapi', method: 'GET', path: '/ISAPI/System/deviceInfo' });
       await intruder.publishAsync(t.deviceRequest(dev.serial), forged, { qos: 1 });
       const real = await gw.request(dev.serial, { method: 'PUT', path: '/ISAPI/System/echo', body: Buffer.from('real') });
       expect(real.body.toString()).toBe('real');
@@ -193,10 +260,9 @@ describe('device gateway + cloud connector', () => {
       dev.hold = new Promise((r) => (forgerySent = r));
       const wrongKey = deriveDeviceKey(dev.serial, 'WRONG1');
       intruder.on('message', (_topic, payload) => {
-        const { header } = decodeEnvelope(payload);
-        if (header.t !== 'req') return;
-        const body = Buffer.from('forged');
-        const answer = encodeEnvelope(signEnvelope(wrongKey, { t: 'res', id: header.id, ts: Date.now(), status: 200, headers: {} }, body), body);
+        const header = readEnvelopeHeader(payload);
+        if (header.t !== 'req' || header.replyTo === undefined) return;
+        const answer = sealEnvelope(wrongKey, { t: 'res', id: header.id, ts: Date.now(), status: 200, headers: {} }, Buffer.from('forged'));
         void intruder.publishAsync(header.replyTo, answer, { qos: 1 }).then(forgerySent);
       });
       await intruder.subscribeAsync(t.deviceRequest(dev.serial), { qos: 1 });

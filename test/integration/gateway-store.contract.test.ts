@@ -10,6 +10,10 @@ import { migrateToLatest } from '../../src/server/db/migrate';
 import { PgGatewayStore } from '../../src/server/gateway/gateway.repository';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 import type { DeviceRegistration, GatewayStore } from '../../src/server/gateway/gateway.types';
+import { SecretBox } from '../../src/server/security/secret-box';
+import { sql } from 'kysely';
+
+const box = new SecretBox('11'.repeat(32));
 
 /** What the suite reads back besides the interface: the presence a store holds for a serial. */
 interface Subject {
@@ -51,7 +55,7 @@ const implementations: [string, () => Promise<Subject>][] = [
       const { db } = handle;
       return {
         db,
-        store: new PgGatewayStore(db),
+        store: new PgGatewayStore(db, box),
         presence: async (serial) => db.selectFrom('device_presence').select(['online', 'at', 'firmware']).where('serial', '=', serial).executeTakeFirst(),
         close: async () => {
           await handle.close();
@@ -66,7 +70,7 @@ const t0 = new Date('2026-01-01T00:00:00.000Z');
 const later = (s: number) => new Date(t0.getTime() + s * 1000);
 
 function registration(serial: string, over: Partial<DeviceRegistration> = {}): DeviceRegistration {
-  return { serial, keyHex: 'ab'.repeat(32), model: 'DS-2CD2143G2-I', type: 'camera', firmware: 'V5.7.3', registeredAt: t0, updatedAt: t0, ...over };
+  return { serial, keyHex: 'ab'.repeat(32), legacy: false, model: 'DS-2CD2143G2-I', type: 'camera', firmware: 'V5.7.3', registeredAt: t0, updatedAt: t0, ...over };
 }
 
 describe.each(implementations)('GatewayStore contract: %s', (name, open) => {
@@ -105,6 +109,20 @@ describe.each(implementations)('GatewayStore contract: %s', (name, open) => {
     const read = await s.store.getRegistration('REG-0004');
     read!.keyHex = 'ff'.repeat(32);
     expect((await s.store.getRegistration('REG-0004'))?.keyHex).toBe('ab'.repeat(32));
+  });
+
+  it('forgets a binding (the installer reset), and says whether there was one', async () => {
+    await s.store.upsertRegistration(registration('DEL-0001'));
+    expect(await s.store.deleteRegistration('DEL-0001')).toBe(true);
+    expect(await s.store.getRegistration('DEL-0001')).toBeNull();
+    expect(await s.store.deleteRegistration('DEL-0001')).toBe(false);
+  });
+
+  it('keeps the legacy mark of a key derived from the code until an issued key replaces it', async () => {
+    await s.store.upsertRegistration(registration('LEG-0001', { legacy: true }));
+    expect((await s.store.getRegistration('LEG-0001'))?.legacy).toBe(true);
+    await s.store.upsertRegistration(registration('LEG-0001', { keyHex: 'cd'.repeat(32), legacy: false }));
+    expect(await s.store.getRegistration('LEG-0001')).toMatchObject({ keyHex: 'cd'.repeat(32), legacy: false });
   });
 
   it('applies a batch of presence changes, registered or not, and an empty batch is a no-op', async () => {
@@ -150,6 +168,26 @@ describe.each(implementations)('GatewayStore contract: %s', (name, open) => {
     await s.store.applyPresence([{ serial: 'ONL-0003', online: false, at: later(2) }]);
     const online = (await s.store.onlineSerials()).filter((serial) => serial.startsWith('ONL-'));
     expect(online).toEqual(['ONL-0001']);
+  });
+
+  // Beyond the contract: on PostgreSQL the key is sealed at rest, and keys migration 0007 left in the clear get sealed.
+  it.runIf(name === 'PostgreSQL')('stores device keys sealed, never in the clear', async () => {
+    const db = s.db!;
+    await s.store.upsertRegistration(registration('SEAL-0001', { keyHex: 'ef'.repeat(32) }));
+    const row = await db.selectFrom('cloud_registrations').selectAll().where('serial', '=', 'SEAL-0001').executeTakeFirstOrThrow();
+    expect(row.key_hex).toBeNull();
+    expect(row.key_sealed).toMatch(/^v1\./);
+    expect(JSON.stringify(row)).not.toContain('ef'.repeat(32));
+    expect(box.open(row.key_sealed!, 'cloud-key:SEAL-0001')).toBe('ef'.repeat(32));
+    // A legacy row as migration 0007 leaves it: the derived key in key_hex, marked legacy.
+    await sql`insert into cloud_registrations (serial, key_hex, key_legacy, model, type, firmware, registered_at, updated_at)
+      values ('SEAL-0002', ${'12'.repeat(32)}, true, 'M', 'camera', 'V1', now(), now())`.execute(db);
+    expect(await s.store.getRegistration('SEAL-0002')).toMatchObject({ keyHex: '12'.repeat(32), legacy: true });
+    expect(await (s.store as PgGatewayStore).sealPlaintextKeys()).toBeGreaterThanOrEqual(1);
+    expect(await (s.store as PgGatewayStore).sealPlaintextKeys()).toBe(0);
+    const sealed = await db.selectFrom('cloud_registrations').selectAll().where('serial', '=', 'SEAL-0002').executeTakeFirstOrThrow();
+    expect(sealed.key_hex).toBeNull();
+    expect(await s.store.getRegistration('SEAL-0002')).toMatchObject({ keyHex: '12'.repeat(32), legacy: true });
   });
 
   // Beyond the contract: on PostgreSQL, devices added through the cloud follow their presence in the same flush.

@@ -4,6 +4,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { getTestBroker, type TestBroker } from '../helpers/broker';
 import { FakeDevice } from '../helpers/fake-device';
 import { AgentHub } from '../../src/server/gateway/agent-hub';
+import { MemoryAgentDirectory } from '../../src/server/gateway/memory-agents';
 import { AgentTransport } from '../../src/device-client/agent-transport';
 import { DeviceClient } from '../../src/device-client/device-client';
 import { buildProbeMatch, parseProbe } from '../../src/protocol/sadp/sadp';
@@ -18,7 +19,7 @@ let httpPort = 0;
 let sadp: Socket;
 let sadpPort = 0;
 const dev = new FakeDevice('DS-7608NI-K2/8P0820231201CCRRJ00000001'.replace('/', ''));
-const TOKEN = 'site-token-for-tests-0001';
+const agents = new MemoryAgentDirectory();
 
 beforeAll(async () => {
   broker = await getTestBroker();
@@ -46,8 +47,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => sadp.bind(0, '127.0.0.1', r));
   sadpPort = sadp.address().port;
-  hub = await AgentHub.start({ mqttUrl: broker.url, topicPrefix: broker.topicPrefix, verifyToken: (t) => (t === TOKEN ? { siteId: 'site-1' } : null) });
-  agent = await startSiteAgent({ mqttUrl: broker.url, token: TOKEN, topicPrefix: broker.topicPrefix, sadpTargets: [{ address: '127.0.0.1', port: sadpPort }], sadpBindAddress: '127.0.0.1' });
+  hub = await AgentHub.start({ mqttUrl: broker.url, topicPrefix: broker.topicPrefix, agents });
+  // The fake device listens on loopback: this agent is started as with --allow-loopback.
+  agent = await startSiteAgent({ mqttUrl: broker.url, token: agents.enrol('site-1').token, topicPrefix: broker.topicPrefix, sadpTargets: [{ address: '127.0.0.1', port: sadpPort }], sadpBindAddress: '127.0.0.1', allowLoopback: true });
   await agent.ready();
   await hub.waitForAgent(agent.agentId);
 });
@@ -82,6 +84,22 @@ describe('site agent', () => {
     expect(isAppError(e2, 'DEVICE_UNSUPPORTED')).toBe(true);
     expect(isLanAddress('192.168.1.64')).toBe(true);
     expect(isLanAddress('172.32.0.1')).toBe(false);
+  });
+
+  it('enrols once, then runs on the key it was issued', async () => {
+    expect(agents.isEnrolled(agent.agentId)).toBe(true);
+    expect(hub.agentForSite('site-1')).toBe(agent.agentId);
+    expect(hub.agentForSite('site-2')).toBeUndefined();
+  });
+
+  it('refuses an expired enrolment token', async () => {
+    const expired = await startSiteAgent({ mqttUrl: broker.url, token: agents.enrol('site-1', -1).token, topicPrefix: broker.topicPrefix });
+    try {
+      await expect(expired.ready()).rejects.toThrow(/refused/);
+      expect(agents.isEnrolled(expired.agentId)).toBe(false);
+    } finally {
+      await expired.close();
+    }
   });
 
   it('rejects a wrong token and reports an unknown agent as AGENT_OFFLINE', async () => {

@@ -103,6 +103,10 @@ const CASES: Record<string, Case> = {
   'DELETE /api/sites/:id': { request: async (fx, c) => ({ url: `/api/sites/${await freshSite(fx, c)}` }), expect: siteCreateDelete },
   'GET /api/sites/:id/installers': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/installers` }), expect: siteRead },
   'PUT /api/sites/:id/installers': { request: async (fx, c) => ({ url: `/api/sites/${await freshSite(fx, c)}/installers`, body: { installerIds: [fx.installerId] } }), expect: siteAdmin },
+  // Site agents: whoever sees the site lists them; only the installer admin adds or revokes one (a foothold on the customer's network).
+  'GET /api/sites/:id/agents': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents` }), expect: siteRead },
+  'POST /api/sites/:id/agents': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents`, body: { name: 'RBAC agent' } }), expect: siteAdmin },
+  'DELETE /api/sites/:id/agents/:agentId': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents/${await freshAgent(fx)}` }), expect: siteAdmin },
   'GET /api/audit': { request: async () => ({ url: '/api/audit' }), expect: adminOnly },
   'POST /api/sites/:id/scans': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/scans`, body: { text: 'RBAC12345' } }), expect: siteRead },
   'GET /api/scans/:id': { request: async (fx) => ({ url: `/api/scans/${fx.scanId}` }), expect: siteRead },
@@ -118,7 +122,17 @@ const CASES: Record<string, Case> = {
   // Encrypted codes for whoever sees the site; a plain code (unencrypted: true) is installer admins'
   // only, inside the handler (DEVICE_QR_PLAIN_ADMIN_ONLY: src/server/devices/device-qr.test.ts).
   'POST /api/devices/:id/qr': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/qr`, body: { password: 'Qr-pass-1234' } }), expect: siteRead },
+  // Installer admins and installers who manage the site (the device cloud holds no key for the fixture: wasBound false).
+  'POST /api/devices/:id/cloud-binding/reset': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/cloud-binding/reset` }), expect: siteRead },
   'DELETE /api/devices/:id': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}` }), expect: siteRead },
+  // Releasing a claim and disputing one: installer admins only (decision 0005). Another company's
+  // device does not exist for you; a dispute with a code no device accepts is a domain answer (422).
+  'POST /api/devices/:id/release': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}/release` }), expect: siteAdmin },
+  'POST /api/devices/claims/dispute': { request: async () => ({ url: '/api/devices/claims/dispute', body: { serial: 'DS-2CD2143G2-I20240101AAWRJ00000001', verificationCode: 'ABCDEF' } }), expect: adminOnly },
+  // Health: whoever manages the device's site (installer admins, manage-all, assigned installers).
+  'GET /api/devices/:id/health': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/health` }), expect: siteRead },
+  'PUT /api/devices/:id/health-monitoring': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}/health-monitoring`, body: { enabled: false } }), expect: siteRead },
+  'GET /api/sites/:id/health': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/health` }), expect: siteRead },
   'GET /api/notifications': { request: async () => ({ url: '/api/notifications' }), expect: signedIn },
   'GET /api/notifications/counts': { request: async () => ({ url: '/api/notifications/counts' }), expect: signedIn },
   // Each caller marks one of their own (someone else's is 404: see notification.routes.test.ts).
@@ -135,6 +149,11 @@ async function freshNotification(fx: Fixture, caller: Caller): Promise<string> {
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
+}
+
+async function freshAgent(fx: Fixture): Promise<string> {
+  const r = await fx.company.admin.post(`/api/sites/${fx.siteId}/agents`, { name: 'RBAC revoke' });
+  return r.body.agentId;
 }
 
 async function freshApiToken(fx: Fixture, caller: Caller): Promise<string> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTopicAcl, type BrokerPrincipal } from './acl';
+import fc from 'fast-check';
+import { allowedTopics, createTopicAcl, topicMatches, type BrokerPrincipal } from './acl';
 
 const acl = createTopicAcl('sk/');
 const dev: BrokerPrincipal = { kind: 'device', serial: 'DS-A1' };
@@ -64,5 +65,66 @@ describe('device cloud topic ACL', () => {
     expect(bare.mayPublish(dev, 'd/DS-A1/hello')).toBe(true);
     expect(bare.mayPublish(dev, 'd/DS-B2/hello')).toBe(false);
     expect(bare.maySubscribe(dev, '#')).toBe(false);
+  });
+});
+
+describe('allowedTopics: the same table as topic filters (what an external broker is given)', () => {
+  it('lists exactly the own topics, literal subscriptions, any node for replies', () => {
+    expect(allowedTopics('sk/', dev)).toEqual({
+      publish: ['sk/d/DS-A1/hello', 'sk/d/DS-A1/presence', 'sk/d/DS-A1/event', 'sk/n/+/res'],
+      subscribe: ['sk/d/DS-A1/req', 'sk/d/DS-A1/ack'],
+    });
+    expect(allowedTopics('sk/', agent)).toEqual({
+      publish: ['sk/a/ag1/hello', 'sk/a/ag1/presence', 'sk/n/+/res'],
+      subscribe: ['sk/a/ag1/req', 'sk/a/ag1/ack', 'sk/hub/announce'],
+    });
+    expect(allowedTopics('sk/', platform)).toEqual({ publish: ['sk/#'], subscribe: ['sk/#'] });
+    expect(allowedTopics('', platform)).toEqual({ publish: ['#'], subscribe: ['#'] });
+  });
+
+  it('refuses an id that is not topic-safe (it would become a wildcard ACL)', () => {
+    expect(() => allowedTopics('sk/', { kind: 'device', serial: 'A/+' })).toThrow(/topic-safe/);
+    expect(() => allowedTopics('sk/', { kind: 'agent', agentId: '#' })).toThrow(/topic-safe/);
+  });
+
+  it.each([
+    ['sk/#', 'sk/d/x/hello', true],
+    ['sk/#', 'sk', true],
+    ['sk/n/+/res', 'sk/n/node-1/res', true],
+    ['sk/n/+/res', 'sk/n/node-1/res/x', false],
+    ['sk/n/+/res', 'sk/n/res', false],
+    ['#', '$SYS/broker', false],
+    ['$SYS/#', '$SYS/broker', true],
+    ['a/b', 'a/b', true],
+    ['a/b', 'a/b/c', false],
+  ] as const)('filter %s matches %s: %s', (filter, topic, ok) => {
+    expect(topicMatches(filter, topic)).toBe(ok);
+  });
+
+  const segment = fc.constantFrom('sk', 'd', 'a', 'n', 'hub', 'announce', 'hello', 'presence', 'event', 'req', 'ack', 'res', 'DS-A1', 'DS-B2', 'ag1', 'ag2', 'node-7', '+', '#', '');
+  // Mostly topic-shaped (`sk/<kind>/<id>/<leaf>`, so the allowed ones come up often), some anything.
+  const shaped = fc
+    .tuple(fc.constantFrom('sk', 'x', '+'), fc.constantFrom('d', 'a', 'n', 'hub', '+'), fc.constantFrom('DS-A1', 'DS-B2', 'ag1', 'ag2', 'node-7', 'announce', '+', '#'), fc.constantFrom('hello', 'presence', 'event', 'req', 'ack', 'res', '+', '#'), fc.array(segment, { maxLength: 1 }))
+    .map(([a, b, c, d, rest]) => [a, b, c, d, ...rest].join('/'));
+  const topic = fc.oneof(shaped, fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('/')), fc.constant('sk/hub/announce'));
+  const who = fc.constantFrom(dev, agent, { kind: 'device', serial: 'DS-B2' } as BrokerPrincipal, { kind: 'agent', agentId: 'ag2' } as BrokerPrincipal);
+
+  it('publishing: the filters allow exactly what mayPublish allows', () => {
+    fc.assert(
+      fc.property(who, topic, (w, t) => {
+        fc.pre(!t.includes('+') && !t.includes('#')); // a PUBLISH topic never holds wildcards
+        expect(allowedTopics('sk/', w).publish.some((f) => topicMatches(f, t))).toBe(acl.mayPublish(w, t));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('subscribing: the literal list is exactly what maySubscribe allows', () => {
+    fc.assert(
+      fc.property(who, topic, (w, f) => {
+        expect(allowedTopics('sk/', w).subscribe.includes(f)).toBe(acl.maySubscribe(w, f));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -8,6 +8,10 @@
  *   platform node; subscribes to its own requests and acks. Nothing else — no wildcards, no other
  *   device's topics, no presence of others (which would let it test verification-code guesses).
  * - A site agent (`agent:<id>`): the same for its own agent topics, plus the hubs' announcements.
+ *
+ * `allowedTopics` lists the same rules per principal as topic filters (what an external broker's
+ * per-client ACL entries are made of: Mosquitto dynamic security, src/server/gateway/mosquitto-dynsec.ts);
+ * the table test holds both views equal.
  */
 import { isSafeTopicId, normalizePrefix } from './envelope';
 
@@ -22,6 +26,45 @@ const DEVICE_PUBLISHES = new Set(['hello', 'presence', 'event']);
 const DEVICE_SUBSCRIBES = new Set(['req', 'ack']);
 const AGENT_PUBLISHES = new Set(['hello', 'presence']);
 const AGENT_SUBSCRIBES = new Set(['req', 'ack']);
+/** Leaf of a reply to a platform node: `<prefix>n/<nodeId>/res`, any node (the one that asked). */
+const NODE_REPLY_LEAF = 'res';
+/** The hubs' announcements, which agents (only) may read. */
+const HUB_ANNOUNCE = 'hub/announce';
+
+/**
+ * What one principal may do, as MQTT topic filters: `publish` may hold `+` (any node id of a
+ * reply topic), `subscribe` is literal — exactly the filters the principal may subscribe to, no
+ * wildcard among them. The platform gets the whole prefix (`<prefix>#`).
+ */
+export interface AllowedTopics {
+  publish: string[];
+  subscribe: string[];
+}
+
+export function allowedTopics(prefix: string, who: BrokerPrincipal): AllowedTopics {
+  const p = normalizePrefix(prefix);
+  if (who.kind === 'platform') return { publish: [`${p}#`], subscribe: [`${p}#`] };
+  const [kind, id] = who.kind === 'device' ? ['d', who.serial] : ['a', who.agentId];
+  if (!isSafeTopicId(id)) throw new Error(`not a topic-safe ${who.kind} id: ${JSON.stringify(id)}`);
+  const [pubs, subs] = who.kind === 'device' ? [DEVICE_PUBLISHES, DEVICE_SUBSCRIBES] : [AGENT_PUBLISHES, AGENT_SUBSCRIBES];
+  return {
+    publish: [...[...pubs].map((leaf) => `${p}${kind}/${id}/${leaf}`), `${p}n/+/${NODE_REPLY_LEAF}`],
+    subscribe: [...[...subs].map((leaf) => `${p}${kind}/${id}/${leaf}`), ...(who.kind === 'agent' ? [`${p}${HUB_ANNOUNCE}`] : [])],
+  };
+}
+
+/** MQTT filter matching (`+` one level, `#` the rest, `$` topics only by filters that name them). Pure. */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && !filter.startsWith('$')) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return i === f.length - 1;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
 
 export function createTopicAcl(prefix: string): TopicAcl {
   const p = normalizePrefix(prefix);
@@ -39,13 +82,13 @@ export function createTopicAcl(prefix: string): TopicAcl {
       const t = split(topic);
       if (!t) return false;
       const [kind, id, leaf] = t;
-      if (kind === 'n' && leaf === 'res') return true; // a reply to the platform node that asked (signed; checked there)
+      if (kind === 'n' && leaf === NODE_REPLY_LEAF) return true; // a reply to the platform node that asked (signed; checked there)
       if (!own(who, kind, id)) return false;
       return (who.kind === 'device' ? DEVICE_PUBLISHES : AGENT_PUBLISHES).has(leaf);
     },
     maySubscribe(who, filter) {
       if (who.kind === 'platform') return true;
-      if (who.kind === 'agent' && filter === `${p}hub/announce`) return true;
+      if (who.kind === 'agent' && filter === `${p}${HUB_ANNOUNCE}`) return true;
       const t = split(filter);
       if (!t) return false;
       const [kind, id, leaf] = t;

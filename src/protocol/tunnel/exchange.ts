@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  MAX_REQUEST_AGE_MS, decodeEnvelope, encodeEnvelope, isSafeTopicId, newNonce, signEnvelope, verifyEnvelope, type RequestHeader, type ResponseHeader,
+  MAX_REQUEST_AGE_MS, isSafeTopicId, newNonce, openEnvelope, readEnvelopeHeader, sealEnvelope, type EnvelopeHeader, type RequestHeader, type ResponseHeader,
 } from './envelope';
 
 /** Is a timestamp from the other side close enough to our clock (hellos, requests: replay protection)? */
@@ -15,13 +15,13 @@ export function isFresh(ts: number, nowMs: number, maxSkewMs: number): boolean {
 }
 
 /** What a request carries besides the parts every request has (id, reply topic, time). */
-export type RequestFields = Omit<RequestHeader, 't' | 'id' | 'replyTo' | 'ts' | 'sig'>;
+export type RequestFields = Omit<RequestHeader, 't' | 'id' | 'replyTo' | 'ts'>;
 
-/** A signed request ready to publish, and the id its answer will carry. */
+/** A sealed (encrypted, authenticated) request ready to publish, and the id its answer will carry. */
 export function sealRequest(key: Buffer, replyTo: string, ts: number, fields: RequestFields, body: Buffer): { id: string; payload: Buffer } {
   const id = newNonce();
-  const header: RequestHeader = { t: 'req', id, replyTo, ts, ...fields };
-  return { id, payload: encodeEnvelope(signEnvelope(key, header, body), body) };
+  const header: RequestHeader = { ...fields, t: 'req', id, replyTo, ts };
+  return { id, payload: sealEnvelope(key, header, body) };
 }
 
 /**
@@ -60,13 +60,13 @@ export interface OpenedRequest {
 }
 
 /**
- * A request a device or agent may act on: an envelope, a request, signed with `key`, and no older
- * (or newer) than `maxAgeMs`. Anything else is null: dropped without an answer, since an answer to
- * a forged or replayed request would help whoever sent it.
+ * A request a device or agent may act on: a version-2 envelope, a request, sealed with `key`, and no
+ * older (or newer) than `maxAgeMs`. Anything else is null: dropped without an answer, since an
+ * answer to a forged or replayed request would help whoever sent it.
  */
 export function openRequest(payload: Buffer, key: Buffer, nowMs: number, maxAgeMs: number = MAX_REQUEST_AGE_MS, replay?: ReplayGuard): OpenedRequest | null {
-  const env = decodeOrNull(payload);
-  if (!env || env.header.t !== 'req' || !verifyEnvelope(key, env.header, env.body)) return null;
+  const env = openOrNull(payload, key);
+  if (!env || env.header.t !== 'req') return null;
   if (!isFresh(env.header.ts, nowMs, maxAgeMs)) return null;
   // Checked last: only a genuine, fresh request may take an id (a forgery must not burn a real one).
   if (replay && !replay.admit(env.header.id, env.header.ts, nowMs)) return null;
@@ -74,12 +74,12 @@ export function openRequest(payload: Buffer, key: Buffer, nowMs: number, maxAgeM
 }
 
 /** What an answer carries besides the parts every answer has (id, time). */
-export type ReplyFields = Omit<ResponseHeader, 't' | 'id' | 'ts' | 'sig'>;
+export type ReplyFields = Omit<ResponseHeader, 't' | 'id' | 'ts'>;
 
-/** A signed answer to request `id` (device events use the same shape under a fresh id). */
+/** A sealed answer to request `id`. */
 export function sealReply(key: Buffer, id: string, ts: number, fields: ReplyFields, body: Buffer = Buffer.alloc(0)): Buffer {
-  const header: ResponseHeader = { t: 'res', id, ts, ...fields };
-  return encodeEnvelope(signEnvelope(key, header, body), body);
+  const header: ResponseHeader = { ...fields, t: 'res', id, ts };
+  return sealEnvelope(key, header, body);
 }
 
 export interface OpenedReply {
@@ -88,27 +88,52 @@ export interface OpenedReply {
 }
 
 /**
- * An answer the asking node may trust: an envelope, an answer, to a request it is waiting for
- * (`keyFor(id)` gives the key that request was signed with), signed with that key. Anything else is
- * null: a forged answer is ignored so that the real one, or the timeout, decides.
+ * An answer the asking node may trust: a version-2 envelope, an answer, to a request it is waiting
+ * for (`keyFor(id)` gives the key that request was sealed with), sealed with that key and — when
+ * `nowMs` is given — stamped within `maxSkewMs` of it. Anything else is null: a forged answer is
+ * ignored so that the real one, or the timeout, decides. (No replay guard needed: an answer settles
+ * its request once, and request ids are random.)
  */
-export function openReply(payload: Buffer, keyFor: (id: string) => Buffer | undefined): OpenedReply | null {
-  const env = decodeOrNull(payload);
+export function openReply(
+  payload: Buffer, keyFor: (id: string) => Buffer | undefined, nowMs?: number, maxSkewMs: number = MAX_REQUEST_AGE_MS,
+): OpenedReply | null {
+  let id: string;
+  try {
+    const h = readEnvelopeHeader(payload);
+    if (h.t !== 'res') return null;
+    id = h.id;
+  } catch {
+    return null;
+  }
+  const key = keyFor(id);
+  const env = key && openOrNull(payload, key);
   if (!env || env.header.t !== 'res') return null;
-  const key = keyFor(env.header.id);
-  if (!key || !verifyEnvelope(key, env.header, env.body)) return null;
+  if (nowMs !== undefined && !isFresh(env.header.ts, nowMs, maxSkewMs)) return null;
   return { header: env.header, body: env.body };
 }
 
-/** A signed message from a device that is not an answer (status events): the envelope's body, or null. */
-export function openSigned(payload: Buffer, key: Buffer): Buffer | null {
-  const env = decodeOrNull(payload);
-  return env && verifyEnvelope(key, env.header, env.body) ? env.body : null;
+/** A sealed status event from a device (`t: 'evt'`, under a fresh id). */
+export function sealEvent(key: Buffer, ts: number, body: Buffer): Buffer {
+  return sealEnvelope(key, { t: 'evt', id: newNonce(), ts }, body);
 }
 
-function decodeOrNull(payload: Buffer): ReturnType<typeof decodeEnvelope> | null {
+/**
+ * A sealed event from a device (sealEvent): the envelope's body, or null. Only `t: 'evt'`: an
+ * answer or a request sealed under the same key, captured and published on the event topic, is not
+ * an event. With `nowMs`, an event stamped more than `maxSkewMs` away is refused, and with `replay`
+ * one already seen (a captured event published again).
+ */
+export function openSigned(payload: Buffer, key: Buffer, nowMs?: number, maxSkewMs: number = MAX_REQUEST_AGE_MS, replay?: ReplayGuard): Buffer | null {
+  const env = openOrNull(payload, key);
+  if (!env || env.header.t !== 'evt') return null;
+  if (nowMs !== undefined && !isFresh(env.header.ts, nowMs, maxSkewMs)) return null;
+  if (replay && nowMs !== undefined && !replay.admit(env.header.id, env.header.ts, nowMs)) return null;
+  return env.body;
+}
+
+function openOrNull(payload: Buffer, key: Buffer): { header: EnvelopeHeader; body: Buffer } | null {
   try {
-    return decodeEnvelope(payload);
+    return openEnvelope(key, payload);
   } catch {
     return null;
   }

@@ -34,6 +34,8 @@ export interface EmbeddedBroker {
   url: string;
   /** Connected MQTT clients right now. */
   connectedClients(): number;
+  /** Close every connection whose principal matches now (a revoked agent); how many were closed. */
+  disconnect(match: (who: BrokerPrincipal) => boolean): number;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
   }
   const broker = await Aedes.createBroker(options);
   indexRetainedByTopic(broker);
+  const live = new Set<Client>();
+  broker.on('client', (c) => live.add(c));
+  broker.on('clientDisconnect', (c) => live.delete(c));
   // No Nagle: small request/response messages otherwise wait for delayed ACKs (~40 ms each way).
   const server: Server = createServer((socket) => {
     socket.setNoDelay(true);
@@ -101,6 +106,18 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
   return {
     url: `mqtt://${urlHost}:${port}`,
     connectedClients: () => broker.connectedClients,
+    disconnect(match) {
+      let n = 0;
+      for (const c of live) {
+        const who = principals.get(c);
+        if (who && match(who)) {
+          live.delete(c);
+          c.close();
+          n++;
+        }
+      }
+      return n;
+    },
     async close() {
       if (closed) return;
       closed = true;

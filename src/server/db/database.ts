@@ -26,6 +26,13 @@ export interface DatabaseHandle {
   listening?: string;
   /** True when the pool can reach the server right now. */
   ping(): Promise<boolean>;
+  /**
+   * What autovacuum does on PostgreSQL, for the embedded database (which has no autovacuum):
+   * `vacuum analyze`, so the planner has statistics (which index a list uses) and index-only scans
+   * find the visibility map. The embedded database runs it at start (buildApp, when it holds devices) and every
+   * EMBEDDED_MAINTENANCE_MS; on PostgreSQL it does nothing (autovacuum does it).
+   */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +71,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const maintain = async () => {
+    if (stopEmbedded) await pool.query('vacuum analyze');
+  };
+  const maintenance = stopEmbedded ? setInterval(() => void maintain().catch(() => undefined), EMBEDDED_MAINTENANCE_MS) : undefined;
+  maintenance?.unref();
   return {
     url,
     db,
@@ -78,12 +90,17 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
         return false;
       }
     },
+    maintain,
     async close() {
+      if (maintenance) clearInterval(maintenance);
       await db.destroy();
       if (stopEmbedded) await stopEmbedded();
     },
   };
 }
+
+/** How often the embedded database is vacuumed and analysed (PostgreSQL's autovacuum looks every minute; a 10,000-device analyze takes tens of ms on PGlite). */
+const EMBEDDED_MAINTENANCE_MS = 10 * 60_000;
 
 /** The socket file name `pg` (and psql) look for in a socket folder, for the default port. */
 const SOCKET_FILE = '.s.PGSQL.5432';
@@ -99,7 +116,9 @@ async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ u
   }
   // A short path (unix socket paths are limited to ~107 bytes) that only this user can enter.
   const socketDir = port ? undefined : await mkdtemp(path.join(tmpdir(), 'sitekeeper-pg-'));
-  const pglite = await PGlite.create(dir);
+  // pg_trgm: the device search's trigram indexes (migration 0010).
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
   const server = socketDir
     ? new PGLiteSocketServer({ db: pglite, path: path.join(socketDir, SOCKET_FILE), maxConnections: 16 })
     : new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections: 16 });

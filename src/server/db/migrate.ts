@@ -9,6 +9,11 @@ import * as m0003 from './migrations/0003_notifications';
 import * as m0004 from './migrations/0004_device_serial_tail';
 import * as m0005 from './migrations/0005_auth_hardening';
 import * as m0006 from './migrations/0006_progress_notify';
+import * as m0007 from './migrations/0007_issued_device_keys';
+import * as m0008 from './migrations/0008_site_agents';
+import * as m0009 from './migrations/0009_device_claims';
+import * as m0010 from './migrations/0010_device_read_path';
+import * as m0011 from './migrations/0011_health';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -17,6 +22,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_device_serial_tail': m0004,
   '0005_auth_hardening': m0005,
   '0006_progress_notify': m0006,
+  '0007_issued_device_keys': m0007,
+  '0008_site_agents': m0008,
+  '0009_device_claims': m0009,
+  '0010_device_read_path': m0010,
+  '0011_health': m0011,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -34,4 +44,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Migrate up (or down) to the named migration: for tests of one migration's backfill. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: new StaticProvider() }).migrateTo(name);
+  if (error) throw new Error(`Database migration to ${name} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error });
 }

@@ -2,7 +2,7 @@
  * Kysely table types. Keep in step with the migrations in ./migrations (one source of truth for
  * the shape of each table is the migration; these types mirror it).
  */
-import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, JSONColumnType } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -141,7 +141,12 @@ export interface SettingsTable {
 
 export interface CloudRegistrationsTable {
   serial: string;
-  key_hex: string;
+  /** Only a legacy key not sealed yet (migration 0007; sealed at the next start). */
+  key_hex: string | null;
+  /** The device key sealed with the server's SecretBox (associated data `cloud-key:<serial>`). */
+  key_sealed: string | null;
+  /** Derived from the code (before issue 12): replaced by an issued key at the device's next hello. */
+  key_legacy: Generated<boolean>;
   model: string;
   type: string;
   firmware: string;
@@ -158,6 +163,9 @@ export interface DevicePresenceTable {
 
 export type DeviceAddedVia = 'cloud' | 'direct' | 'agent';
 
+/** How a company proved its claim on a device's serial (decision 0005): 'code' and 'activation' bind it exclusively. */
+export type ClaimProof = 'code' | 'activation' | 'credentials' | 'none';
+
 export interface DevicesTable {
   id: Generated<string>;
   company_id: string;
@@ -173,11 +181,22 @@ export interface DevicesTable {
   port: number | null;
   credentials_sealed: string | null;
   verification_code_sealed: string | null;
+  claim_proof: Generated<ClaimProof>;
   health_monitoring: Generated<boolean>;
   status: Generated<string>;
   added_by: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** lower(name) ␟ lower(serial) ␟ lower(model): what the device search matches (migration 0010). */
+  search_text: GeneratedAlways<string>;
+}
+
+/** How many devices a site has in each status, kept by a trigger on devices (migration 0010): the lists' totals. */
+export interface DeviceCountsTable {
+  site_id: string;
+  status: string;
+  company_id: string;
+  n: number;
 }
 
 export interface ScansTable {
@@ -231,11 +250,49 @@ export interface OnboardingItemsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface AgentTokensTable {
-  id: Generated<string>;
-  site_id: string | null;
-  token_hash: string;
+/** Site agents enrolled per site (migration 0008; replaces agent_tokens). */
+export interface SiteAgentsTable {
+  /** The agent's id on the wire (`ag-` + 16 hex, from its enrolment token). */
+  id: string;
+  site_id: string;
+  name: string;
+  /** agentEnrolKey(token) as hex while the enrolment is open; null once used. */
+  enrol_key_hash: string | null;
+  enrol_expires_at: Date | null;
+  /** The agent's long-term key, sealed with the SecretBox (associated data: the agent id). */
+  key_sealed: string | null;
+  enrolled_at: Date | null;
+  version: string | null;
+  last_seen_at: Date | null;
+  created_by: string | null;
   created_at: CreatedAt;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+}
+
+export interface DeviceHealthTable {
+  device_id: string;
+  state: string;
+  reasons: JSONColumnType<unknown[]>;
+  snapshot: JSONColumnType<Record<string, unknown>> | null;
+  collected_at: Timestamp | null;
+  last_seen_at: Timestamp | null;
+  monitoring_since: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DeviceHealthHistoryTable {
+  id: Generated<string>;
+  device_id: string;
+  at: Timestamp;
+  state: string;
+  reasons: JSONColumnType<unknown[]>;
+}
+
+export interface HealthPollerLeaseTable {
+  name: string;
+  holder: string;
+  lease_until: Timestamp;
 }
 
 export interface DB {
@@ -254,10 +311,14 @@ export interface DB {
   cloud_registrations: CloudRegistrationsTable;
   device_presence: DevicePresenceTable;
   devices: DevicesTable;
+  device_counts: DeviceCountsTable;
   scans: ScansTable;
   scan_candidates: ScanCandidatesTable;
   onboarding_batches: OnboardingBatchesTable;
   onboarding_items: OnboardingItemsTable;
-  agent_tokens: AgentTokensTable;
+  site_agents: SiteAgentsTable;
   notifications: NotificationsTable;
+  device_health: DeviceHealthTable;
+  device_health_history: DeviceHealthHistoryTable;
+  health_poller_lease: HealthPollerLeaseTable;
 }

@@ -18,6 +18,8 @@ import { SettingRepository } from '../system/setting.repository';
 import { DeviceRepository } from '../devices/device.repository';
 import { NotificationRepository } from '../notifications/notification.repository';
 import { OnboardingRepository } from '../onboarding/onboarding.repository';
+import { SiteAgentRepository } from '../agents/site-agent.repository';
+import { HealthRepository } from '../health/health.repository';
 
 export interface Repos {
   users: UserRepository;
@@ -36,6 +38,10 @@ export interface Repos {
   notifications: NotificationRepository;
   /** Scans, batches and their items, and the device rows onboarding inserts. */
   onboarding: OnboardingRepository;
+  /** Site agents: enrolments, sealed keys, revocation. */
+  siteAgents: SiteAgentRepository;
+  /** Device health: current summaries and snapshots, history, the poller's lease. */
+  health: HealthRepository;
 }
 
 export function reposFor(db: Executor): Repos {
@@ -53,6 +59,8 @@ export function reposFor(db: Executor): Repos {
     devices: new DeviceRepository(db),
     notifications: new NotificationRepository(db),
     onboarding: new OnboardingRepository(db),
+    siteAgents: new SiteAgentRepository(db),
+    health: new HealthRepository(db),
   };
 }
 

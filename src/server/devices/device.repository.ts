@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../db/executor';
 import type { DeviceDto } from './device.schema';
 
@@ -16,6 +16,29 @@ export interface DeviceFilter {
   pageSize: number;
 }
 
+/** A page of a device list; `totalEstimated` when the total is an estimate (a broad search: "about"). */
+export interface DevicePage {
+  items: DeviceRecord[];
+  total: number;
+  totalEstimated: boolean;
+}
+
+/** A search counts its matches exactly up to this many; beyond, the total is an estimate. */
+export const SEARCH_COUNT_CAP = 1000;
+const ESTIMATE_SAMPLE = 2000;
+/** From this offset on, the page walks ids first (below it the plain query plans faster than the walk saves). */
+const ID_WALK_FROM = 1000;
+
+/**
+ * name, serial or model contains `search`, any case (`%`, `_` and `\\` match themselves): one `like`
+ * on the generated search_text column (migration 0010), which its trigram index serves. Control
+ * characters are dropped from the term: search_text joins the fields with one.
+ */
+function searchMatch(search: string) {
+  const pattern = `%${[...search].filter((c) => c >= ' ').join('').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<SqlBool>`(d.search_text like lower(${pattern}))`;
+}
+
 export class DeviceRepository {
   constructor(private readonly db: Executor) {}
 
@@ -25,7 +48,7 @@ export class DeviceRepository {
       .innerJoin('sites as s', 's.id', 'd.site_id')
       .select([
         'd.id', 'd.company_id as companyId', 'd.site_id as siteId', 's.name as siteName', 'd.serial', 'd.name', 'd.type', 'd.model',
-        'd.firmware_version as firmwareVersion', 'd.firmware_compatible as firmwareCompatible', 'd.added_via as addedVia', 'd.host', 'd.port',
+        'd.firmware_version as firmwareVersion', 'd.firmware_compatible as firmwareCompatible', 'd.added_via as addedVia', 'd.claim_proof as claimProof', 'd.host', 'd.port',
         'd.health_monitoring as healthMonitoring', 'd.status', 'd.created_at as createdAt', 'd.updated_at as updatedAt',
       ]);
   }
@@ -39,21 +62,96 @@ export class DeviceRepository {
     return this.base().select(['d.credentials_sealed as credentialsSealed', 'd.verification_code_sealed as verificationCodeSealed']).where('d.id', '=', id).executeTakeFirst();
   }
 
-  async list(f: DeviceFilter): Promise<{ items: DeviceRecord[]; total: number }> {
-    let q = this.base().where('d.company_id', '=', f.companyId);
-    if (f.siteId) q = q.where('d.site_id', '=', f.siteId);
-    if (f.assignedTo) {
-      const uid = f.assignedTo;
-      q = q.where((eb) => eb.exists(eb.selectFrom('site_installers as si').select('si.site_id').whereRef('si.site_id', '=', 'd.site_id').where('si.user_id', '=', uid)));
-    }
-    if (f.status) q = q.where('d.status', '=', f.status);
-    if (f.search) {
-      const pattern = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where((eb) => eb.or([eb('d.name', 'ilike', pattern), eb('d.serial', 'ilike', pattern), eb('d.model', 'ilike', pattern)]));
-    }
-    const { total } = await q.clearSelect().select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
-    const items = await q.orderBy('d.name').orderBy('d.id').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
-    return { items, total };
+  /**
+   * One page of devices in `name, id` order and the list's total, in one round trip. Without a
+   * search the total is exact and cheap: a sum over the maintained per-site, per-status counts
+   * (device_counts, migration 0010), never a count(*) over the devices. With a search the matches
+   * are counted up to SEARCH_COUNT_CAP; beyond it the total is an estimate (`totalEstimated`: the
+   * UI says "about"), from a sample of the list's devices (see estimateMatches).
+   */
+  async list(f: DeviceFilter): Promise<DevicePage> {
+    const page = this.pageQuery(f);
+    const total = f.search
+      ? sql<number>`(select count(*)::int from (${this.filtered(this.db.selectFrom('devices as d').select(sql<number>`1`.as('one')), f).limit(SEARCH_COUNT_CAP + 1)}) as m)`
+      : sql<number>`(${this.countsOf(f)})`;
+    const rows = await this.db
+      .with('p', () => page)
+      .selectFrom(sql<{ total: number }>`(select ${total} as total)`.as('t'))
+      .leftJoin('p', (j) => j.onTrue())
+      .selectAll('p')
+      .select('t.total')
+      .orderBy('p.name')
+      .orderBy('p.id')
+      .execute();
+    const counted = rows[0]?.total ?? 0;
+    const items = rows.filter((r) => r.id !== null).map(({ total: _t, ...d }) => d as DeviceRecord);
+    if (f.search && counted > SEARCH_COUNT_CAP) return { items, total: await this.estimateMatches(f), totalEstimated: true };
+    return { items, total: counted, totalEstimated: false };
+  }
+
+  /**
+   * The page's rows: the offset is walked on ids alone (an index-only scan of the list's index,
+   * no row read for the rows skipped), then only the page's rows are read, with their site's name.
+   */
+  private pageQuery(f: DeviceFilter) {
+    const offset = (f.page - 1) * f.pageSize;
+    if (offset < ID_WALK_FROM) return this.filtered(this.base(), f).orderBy('d.name').orderBy('d.id').limit(f.pageSize).offset(offset);
+    const ids = this.filtered(this.db.selectFrom('devices as d').select('d.id'), f).orderBy('d.name').orderBy('d.id').limit(f.pageSize).offset((f.page - 1) * f.pageSize);
+    return this.base().where('d.id', 'in', ids).orderBy('d.name').orderBy('d.id');
+  }
+
+  /** The list's filters (company, site, assignment, status, search) on a query over `devices as d`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private filtered<Q extends SelectQueryBuilder<any, any, unknown>>(q: Q, f: DeviceFilter): Q {
+    // Kysely's builder types do not follow a generic through `where`; the filters only name `d`.
+    // A site's list names only the site (its company checked once, on the site row), so the
+    // planner has one index family to choose from: the site's, not the company's.
+    const siteId = f.siteId;
+    let w = siteId
+      ? // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        (q as any).where('d.site_id', '=', this.db.selectFrom('sites as s2').select('s2.id').where('s2.id', '=', siteId).where('s2.company_id', '=', f.companyId))
+      : // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        (q as any).where('d.company_id', '=', f.companyId);
+    if (f.assignedTo) w = w.where('d.site_id', 'in', this.assignedSites(f.assignedTo));
+    if (f.status) w = w.where('d.status', '=', f.status);
+    if (f.search) w = w.where(searchMatch(f.search));
+    return w as Q;
+  }
+
+  private assignedSites(userId: string) {
+    return this.db.selectFrom('site_installers as si').select('si.site_id').where('si.user_id', '=', userId);
+  }
+
+  /** The maintained count of the list's devices without its search: a sum over device_counts rows. */
+  private countsOf(f: DeviceFilter) {
+    let q = this.db.selectFrom('device_counts as c').select(sql<number>`coalesce(sum(c.n), 0)::int`.as('n')).where('c.company_id', '=', f.companyId);
+    if (f.siteId) q = q.where('c.site_id', '=', f.siteId);
+    if (f.assignedTo) q = q.where('c.site_id', 'in', this.assignedSites(f.assignedTo));
+    if (f.status) q = q.where('c.status', '=', f.status);
+    return q;
+  }
+
+  /**
+   * About how many devices match a broad search (more than SEARCH_COUNT_CAP): the share of matches
+   * in a sample of ESTIMATE_SAMPLE of the list's devices (in storage order, not the list's order,
+   * so names that sort together do not skew it), times the list's maintained count. Never below
+   * the cap that was exceeded.
+   */
+  private async estimateMatches(f: DeviceFilter): Promise<number> {
+    const { search: _s, ...scope } = f;
+    const sample = this.filtered(this.db.selectFrom('devices as d').select('d.search_text'), scope).limit(ESTIMATE_SAMPLE);
+    const r = await this.db
+      .selectFrom(sample.as('d'))
+      .select([sql<number>`count(*)::int`.as('n'), sql<number>`(count(*) filter (where ${searchMatch(f.search ?? '')}))::int`.as('m'), sql<number>`(${this.countsOf(scope)})`.as('all')])
+      .executeTakeFirstOrThrow();
+    if (r.n === 0) return SEARCH_COUNT_CAP + 1;
+    return Math.max(SEARCH_COUNT_CAP + 1, Math.round((r.all * r.m) / r.n));
+  }
+
+  /** The plan of one list page's query (a test checks which indexes it uses). */
+  async explainList(f: DeviceFilter): Promise<string> {
+    const rows = await this.pageQuery(f).explain();
+    return rows.map((r) => Object.values(r).join(' ')).join('\n');
   }
 
   /** How many devices each of these sites has, in one grouped query (sites without any are absent). */

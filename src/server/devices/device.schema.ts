@@ -18,6 +18,7 @@ export const DeviceSchema = Shared(Type.Object({
   firmwareVersion: Type.String(),
   firmwareCompatible: Type.Union([Type.Boolean(), Type.Null()]),
   addedVia: Type.String(),
+  claimProof: Type.Union([Type.Literal('code'), Type.Literal('activation'), Type.Literal('credentials'), Type.Literal('none')], { description: "How the company proved the device is theirs (decision 0005): 'code' and 'activation' bind its serial exclusively; a 'credentials' or 'none' claim yields to another company that proves it with the device's verification code" }),
   host: Type.Union([Type.String(), Type.Null()]),
   port: Type.Union([Type.Integer(), Type.Null()]),
   healthMonitoring: Type.Boolean(),

@@ -1,38 +1,74 @@
 import { AppError } from '../../errors/app-error';
-import type { UnitOfWork } from '../db/unit-of-work';
+import type { Repos, UnitOfWork } from '../db/unit-of-work';
+import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
+import { contestClaim } from './claims';
+import { releaseClaim } from './claim-release';
 import type { Actor, RequestMeta } from '../auth/actor';
 import { requireSiteAccess, seesAllSites } from '../sites/site-access';
-import type { DeviceRecord } from './device.repository';
+import type { DevicePage, DeviceRecord } from './device.repository';
 import type { SecretBox } from '../security/secret-box';
 import { encodeSitekeeperQr, splitIntoParts, type SitekeeperDevice } from '../../protocol/qr';
 import { renderQrSvg } from '../../qr-image/render';
 
 export type DeviceView = Omit<DeviceRecord, 'companyId'>;
 
+/** The device cloud's binding of serials to issued device keys (the DeviceGateway). */
+export interface CloudBinding {
+  /** Forget the device key of a serial; true when it was bound. */
+  resetBinding(serial: string): Promise<boolean>;
+}
+
 const view = ({ companyId: _c, ...rest }: DeviceRecord): DeviceView => rest;
+
+/** What the device-claim routes need beyond the database (decision 0005). */
+export interface ClaimPorts {
+  /**
+   * The full serial of the device whose own cloud registration accepts this verification code, or
+   * null (wrong code, or no device registered under the serial: the two look the same).
+   */
+  provenSerial(serial: string, code: string): Promise<string | null>;
+  /** A domain event for the notifier was committed. */
+  eventsRecorded(): void;
+}
+
+export type DisputeOutcome = 'released' | 'not_claimed' | 'yours' | 'claim_proven';
+type ListQuery = { search?: string; status?: string; page: number; pageSize: number };
 
 export class DeviceService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly secrets: SecretBox,
+    private readonly claims: ClaimPorts = { provenSerial: async () => null, eventsRecorded: () => undefined },
+    private readonly cloud?: CloudBinding,
   ) {}
 
-  async listForSite(actor: Actor, siteId: string, q: { search?: string; status?: string; page: number; pageSize: number }) {
-    await requireSiteAccess(actor, siteId, this.uow.read.sites);
-    const r = await this.uow.read.devices.list({ companyId: actor.companyId, siteId, ...q });
-    return { items: r.items.map(view), total: r.total, page: q.page, pageSize: q.pageSize };
+  /**
+   * A site's devices. Access is settled by the list's own query where it can be: the page is read
+   * with the actor's company (and, for a manage-assigned installer, their assignments) as filters,
+   * so a non-empty list proves the site is theirs. Only an empty one reads the site to tell "no
+   * devices" from "no such site" or "not yours" (requireSiteAccess, the same errors as before).
+   */
+  async listForSite(actor: Actor, siteId: string, q: ListQuery) {
+    if (actor.role === 'end_user') await requireSiteAccess(actor, siteId, this.uow.read.sites);
+    const r = await this.uow.read.devices.list({ companyId: actor.companyId, siteId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
+    if (r.total === 0) await requireSiteAccess(actor, siteId, this.uow.read.sites);
+    return this.page(r, q);
   }
 
-  async listAll(actor: Actor, q: { search?: string; status?: string; page: number; pageSize: number }) {
+  async listAll(actor: Actor, q: ListQuery) {
     if (actor.role === 'end_user') throw new AppError('FORBIDDEN');
     const r = await this.uow.read.devices.list({ companyId: actor.companyId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
-    return { items: r.items.map(view), total: r.total, page: q.page, pageSize: q.pageSize };
+    return this.page(r, q);
   }
 
-  /** The device, if the actor may see its site. */
+  private page(r: DevicePage, q: ListQuery) {
+    return { items: r.items.map(view), total: r.total, ...(r.totalEstimated ? { totalEstimated: true } : {}), page: q.page, pageSize: q.pageSize };
+  }
+
+  /** The device, if the actor may see its site (the device row carries its company: a site read only for assignment). */
   private async accessible<T extends DeviceRecord>(actor: Actor, d: T | undefined): Promise<T> {
     if (!d || d.companyId !== actor.companyId) throw new AppError('DEVICE_NOT_FOUND_HERE');
-    await requireSiteAccess(actor, d.siteId, this.uow.read.sites);
+    if (!seesAllSites(actor)) await requireSiteAccess(actor, d.siteId, this.uow.read.sites);
     return d;
   }
 
@@ -73,6 +109,77 @@ export class DeviceService {
     const parts = await Promise.all(texts.map(async (t) => ({ text: t, svg: await renderQrSvg(t) })));
     await audit('success', { parts: parts.length });
     return { encrypted: Boolean(opts.password), parts };
+  }
+
+  /**
+   * "Reset cloud binding": the device cloud forgets the device's issued key, so its next hello goes
+   * through registration again and it is bound again only after it proves its verification code
+   * (issue 12, decision 0002). For a device that lost its key, was replaced, or was reset to factory
+   * defaults. Audited with the serial; no secrets.
+   */
+  async resetCloudBinding(actor: Actor, id: string, meta: RequestMeta): Promise<{ serial: string; wasBound: boolean }> {
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    if (!this.cloud) throw new AppError('SERVICE_UNAVAILABLE');
+    const cloud = this.cloud;
+    // The binding lives in the device cloud's store, outside this unit of work (its own connection: on
+    // the embedded database a write there would wait for this transaction). Reset first, then audit;
+    // a failed reset writes no row.
+    const wasBound = await cloud.resetBinding(d.serial);
+    return this.uow.tx(async (r) => {
+      await r.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.cloud_binding.reset', targetType: 'device', targetId: id, outcome: 'success',
+        details: { serial: d.serial, siteId: d.siteId, wasBound }, correlationId: meta.correlationId,
+      });
+      return { serial: d.serial, wasBound };
+    });
+  }
+
+  /**
+   * Release this company's claim on a device (installer admins): the device leaves the company so
+   * that another one can add it. For now the same as deleting it, without device-side cleanup.
+   * Audited; emits `device.released`.
+   */
+  async release(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+    if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN');
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    await this.uow.tx(async (r) => {
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.release', targetType: 'device', targetId: id, outcome: 'success', details: { serial: d.serial, siteId: d.siteId, claimProof: d.claimProof }, correlationId: meta.correlationId });
+      await r.devices.delete(id);
+      await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.deviceReleased, { deviceId: id, siteId: d.siteId, serial: d.serial, releasedBy: actor.id });
+    });
+  }
+
+  /**
+   * An installer admin disputes a claim made without proof (decision 0005): the device's own cloud
+   * registration checks the verification code; a weak claim another company holds on the serial
+   * is released (audited there as `device.claim_lost`, with a notification, never naming this
+   * company), and the device can be added here as usual. A wrong code and an unknown serial fail
+   * alike (VERIFICATION_CODE_INVALID). Audited here as `device.claim.dispute` either way.
+   */
+  async disputeClaim(actor: Actor, input: { serial: string; verificationCode: string }, meta: RequestMeta): Promise<{ serial: string; outcome: DisputeOutcome }> {
+    if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN');
+    const audit = (r: Pick<Repos, 'audit'>, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+      r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.claim.dispute', targetType: 'device', targetId: input.serial, outcome, details: { serial: input.serial, ...details }, correlationId: meta.correlationId });
+    const full = await this.claims.provenSerial(input.serial, input.verificationCode);
+    if (!full) {
+      await audit(this.uow.read, 'failure', { reason: 'code_not_proven' });
+      throw new AppError('VERIFICATION_CODE_INVALID');
+    }
+    const outcome = await this.uow.tx(async (r): Promise<DisputeOutcome> => {
+      const holder = await r.onboarding.deviceBySerial(full);
+      let outcome: DisputeOutcome;
+      if (!holder || holder.serial !== full) outcome = 'not_claimed';
+      else if (holder.companyId === actor.companyId) outcome = 'yours';
+      else if (contestClaim(holder.claimProof, 'code') === 'holder_keeps') outcome = 'claim_proven';
+      else {
+        await releaseClaim(r, holder, { reason: 'disputed', provenWith: 'code', correlationId: meta.correlationId });
+        outcome = 'released';
+      }
+      await audit(r, 'success', { outcome });
+      return outcome;
+    });
+    if (outcome === 'released') this.claims.eventsRecorded();
+    return { serial: full, outcome };
   }
 
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {

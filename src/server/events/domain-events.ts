@@ -30,11 +30,67 @@ export interface DeviceAddedPayload {
   notifyUserId: string | null;
 }
 
+/**
+ * `device.claim_lost`: a company's claim on a device was released because another company proved
+ * the device is theirs (its verification code, or its activation) while this claim was weak
+ * (decision 0005). Never names the other company.
+ */
+export interface DeviceClaimLostPayload {
+  deviceId: string;
+  siteId: string;
+  serial: string;
+  name: string;
+  /** How this company's claim had been proven ('credentials' or 'none'). */
+  claimProof: string;
+  /** 'proven_elsewhere': another company's add proved it; 'disputed': an installer admin disputed the claim with the device's code. */
+  reason: 'proven_elsewhere' | 'disputed';
+  /** The installer who added it. */
+  notifyUserId: string | null;
+}
+
+/** `device.released`: a company released its claim on a device (POST /api/devices/:id/release). */
+export interface DeviceReleasedPayload {
+  deviceId: string;
+  siteId: string;
+  serial: string;
+  releasedBy: string;
+}
+
 /** `user.password_changed`: an installer changed their password (the AX Pro reconcile applies it). */
 export interface PasswordChangedPayload {
   userId: string;
   /** ISO time of the change. */
   at: string;
+}
+
+/** A health summary as events carry it (src/server/health/health-summary.ts). */
+export interface HealthSummaryPayload {
+  state: 'healthy' | 'warning' | 'fault' | 'offline' | 'unknown';
+  reasons: Array<{ code: string; severity: 'info' | 'warning' | 'fault'; message: string; subject?: { kind: 'disk' | 'channel' | 'zone'; id: number } | undefined }>;
+}
+
+/**
+ * `device.health_changed`: a monitored device's health summary changed (state or reasons), written
+ * with the new summary in one transaction. Only while its health monitoring is on. `old` is null
+ * for the first summary after monitoring began.
+ */
+export interface DeviceHealthChangedPayload {
+  deviceId: string;
+  siteId: string;
+  serial: string;
+  old: HealthSummaryPayload | null;
+  new: HealthSummaryPayload;
+  /** ISO time of the poll that saw the change. */
+  at: string;
+}
+
+/** `device.health_monitoring_changed`: the per-device switch (rules and exceptions re-derive their validity from it). */
+export interface DeviceHealthMonitoringChangedPayload {
+  deviceId: string;
+  siteId: string;
+  serial: string;
+  enabled: boolean;
+  byUserId: string;
 }
 
 export const DOMAIN_EVENT_TYPES = {
@@ -43,6 +99,14 @@ export const DOMAIN_EVENT_TYPES = {
   /** An installer changed their password (the AX Pro reconcile applies it). */
   passwordChanged: 'user.password_changed',
   itemSettled: 'onboarding.item_settled',
+  /** A weak claim on a device was released for a company that proved the device is theirs (decision 0005). */
+  deviceClaimLost: 'device.claim_lost',
+  /** A company released its claim on a device. */
+  deviceReleased: 'device.released',
+  /** A monitored device's health summary changed (payload: old and new summary with reasons). */
+  deviceHealthChanged: 'device.health_changed',
+  /** Health monitoring switched on or off for a device. */
+  deviceHealthMonitoringChanged: 'device.health_monitoring_changed',
 } as const;
 
 /** Each event type's payload: a writer cannot put the wrong shape under a type. */
@@ -50,6 +114,10 @@ export interface DomainEventPayloads {
   'device.added': DeviceAddedPayload;
   'user.password_changed': PasswordChangedPayload;
   'onboarding.item_settled': ItemSettledPayload;
+  'device.claim_lost': DeviceClaimLostPayload;
+  'device.released': DeviceReleasedPayload;
+  'device.health_changed': DeviceHealthChangedPayload;
+  'device.health_monitoring_changed': DeviceHealthMonitoringChangedPayload;
 }
 
 export type DomainEventType = keyof DomainEventPayloads;

@@ -1,9 +1,12 @@
 /**
- * AgentHub: the platform side of site agents. Agents connect out to the broker with a site token;
- * the hub checks the token (injected function), then sends LAN work to them — SADP discovery and
- * ISAPI to a host:port with credentials — and waits for the answers. Every API node can run a
- * hub; agents re-introduce themselves when a hub announces itself.
+ * AgentHub: the platform side of site agents. Agents connect out to the broker and say hello with
+ * a proof (HMAC) of their key — or, once, of their one-time enrolment token, in which case the hub
+ * issues their long-term key, sealed under an X25519 exchange bound to the token (decision 0002, "Site agents"). The hub checks
+ * proofs against the agent directory (the platform's sealed keys; injected), then sends LAN work
+ * to them — SADP discovery and ISAPI to a host:port with credentials — and waits for the answers.
+ * Every API node can run a hub; agents re-introduce themselves when a hub announces itself.
  */
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import { AppError } from '../../errors/app-error';
@@ -11,8 +14,8 @@ import { CATALOGUE, type ErrorCode } from '../../errors/catalogue';
 import { attachService, type MqttLink, type ServiceClient } from '../../mqtt/client';
 import { PendingReplies } from '../../mqtt/pending-replies';
 import {
-  MAX_TUNNEL_BODY_BYTES, agentIdForToken, agentPresenceProof, deriveAgentKey, isSafeTopicId, safeEqualHex, topics,
-  type AgentHello, type ResponseHeader, type Topics,
+  MAX_TUNNEL_BODY_BYTES, agentAckProof, agentHelloProof, agentPresenceProof, enrolWrapKey, isSafeTopicId, newExchangeKey, safeEqualHex, sealKey, topics,
+  type AgentAck, type AgentHello, type ResponseHeader, type Topics,
 } from '../../protocol/tunnel/envelope';
 import {
   askingNodeId, isFresh, openReply, parseJsonObject, parsePresence, sealRequest, type OpenedReply, type RequestFields,
@@ -26,13 +29,33 @@ export interface AgentIdentity {
   siteId?: string;
 }
 
+/** An enrolled agent as the platform knows it. */
+export interface AgentRecord {
+  key: Buffer;
+  siteId?: string;
+}
+
+/**
+ * Where the platform keeps its agents (site_agents, keys sealed; the embedded agent in memory).
+ * Every answer is read fresh: a revoked agent is refused by every node at its next hello or request.
+ */
+export interface AgentDirectory {
+  /** An enrolled agent that is not revoked, or null. */
+  find(agentId: string): Promise<AgentRecord | null> | AgentRecord | null;
+  /** A pending enrolment that has not expired: its enrolment key (agentEnrolKey of the token), or null. */
+  findEnrolment(agentId: string): Promise<{ enrolKey: Buffer } | null> | { enrolKey: Buffer } | null;
+  /** Consumes the enrolment and stores the issued key; null when the enrolment is gone meanwhile (used, expired, revoked). */
+  completeEnrolment(agentId: string, key: Buffer, version: string): Promise<AgentRecord | null> | AgentRecord | null;
+  /** The agent said hello (version) or changed presence: last seen now. */
+  seen?(agentId: string, version?: string): Promise<void> | void;
+}
+
 export type AgentHubOptions = MqttLink & AgentHubSettings;
 
 export interface AgentHubSettings {
   topicPrefix?: string;
   nodeId?: string;
-  /** The platform's token check: the site the token belongs to, or null when it is not valid. */
-  verifyToken: (token: string) => Promise<{ siteId?: string } | null> | { siteId?: string } | null;
+  agents: AgentDirectory;
   requestTimeoutMs?: number;
   maxClockSkewMs?: number;
   now?: () => number;
@@ -48,6 +71,15 @@ function agentError(err: NonNullable<ResponseHeader['error']>): AppError {
   return new AppError(code, err.message, err.details ? { details: err.details } : undefined);
 }
 
+interface HubAgent {
+  key: Buffer;
+  siteId?: string;
+  online: boolean;
+  session?: string;
+  /** When it last said hello or came online (the newest online agent of a site is picked). */
+  seenAt: number;
+}
+
 export class AgentHub extends EventEmitter {
   readonly nodeId: string;
   readonly #opts: AgentHubOptions;
@@ -55,7 +87,7 @@ export class AgentHub extends EventEmitter {
   readonly #now: () => number;
   #client: MqttClient | undefined;
   #service: ServiceClient | undefined;
-  readonly #agents = new Map<string, { key: Buffer; siteId?: string; online: boolean; session?: string }>();
+  readonly #agents = new Map<string, HubAgent>();
   /** Requests waiting for their answer: each with the key it was signed with. */
   readonly #pending = new PendingReplies<Buffer, OpenedReply>();
   #closed = false;
@@ -91,21 +123,52 @@ export class AgentHub extends EventEmitter {
   }
 
   async #onHello(agentId: string, payload: Buffer): Promise<void> {
-    const h = parseJsonObject(payload) as AgentHello | null;
-    if (!h || h.agentId !== agentId || typeof h.token !== 'string' || typeof h.nonce !== 'string' || typeof h.ts !== 'number') return;
-    const ack = (ok: boolean, reason?: string) =>
-      this.#client?.publish(this.#t.agentAck(agentId), JSON.stringify({ ok, nonce: h.nonce, ...(reason ? { reason } : {}) }), { qos: 1 });
-    if (!isFresh(h.ts, this.#now(), this.#opts.maxClockSkewMs ?? 300_000)) return void ack(false, 'clock-skew');
-    if (agentIdForToken(h.token) !== agentId) return void ack(false, 'rejected');
-    const ok = await this.#opts.verifyToken(h.token);
-    if (!ok) return void ack(false, 'rejected');
+    const h = parseJsonObject(payload) as Partial<AgentHello> | null;
+    if (!h || h.v !== 2 || h.agentId !== agentId || typeof h.nonce !== 'string' || typeof h.ts !== 'number' || typeof h.proof !== 'string' || typeof h.version !== 'string') return;
+    const hello = h as AgentHello;
+    const ack = (a: AgentAck) => this.#client?.publish(this.#t.agentAck(agentId), JSON.stringify(a), { qos: 1 });
+    const refuse = (reason: string) => void ack({ ok: false, nonce: hello.nonce, reason });
+    if (!isFresh(hello.ts, this.#now(), this.#opts.maxClockSkewMs ?? 300_000)) return refuse('clock-skew');
+    const dir = this.#opts.agents;
+    let record: AgentRecord | null;
+    let ackKey: Buffer;
+    let issued: AgentAck['issued'];
+    if (hello.enrol === true) {
+      const e = await dir.findEnrolment(agentId);
+      if (!e || !safeEqualHex(hello.proof, agentHelloProof(e.enrolKey, hello))) return refuse('rejected');
+      const mine = newExchangeKey();
+      const wrap = typeof hello.enrolPub === 'string' ? enrolWrapKey(mine.privateKey, hello.enrolPub, e.enrolKey) : null;
+      if (!wrap) return refuse('rejected');
+      const key = randomBytes(32);
+      record = await dir.completeEnrolment(agentId, key, hello.version.slice(0, 64));
+      if (!record) return refuse('rejected');
+      ackKey = e.enrolKey;
+      issued = { pub: mine.pub, sealed: sealKey(wrap, key) };
+      this.emit('enrolled', { agentId, siteId: record.siteId, key });
+    } else {
+      record = await dir.find(agentId);
+      if (!record || !safeEqualHex(hello.proof, agentHelloProof(record.key, hello))) return refuse('rejected');
+      ackKey = record.key;
+      await dir.seen?.(agentId, hello.version.slice(0, 64));
+    }
     const prev = this.#agents.get(agentId);
-    const entry: { key: Buffer; siteId?: string; online: boolean; session?: string } = { key: deriveAgentKey(agentId, h.token), online: prev?.online ?? false };
+    const entry: HubAgent = { key: record.key, online: prev?.online ?? false, seenAt: this.#now() };
     if (prev?.session) entry.session = prev.session;
-    if (ok.siteId) entry.siteId = ok.siteId;
+    if (record.siteId) entry.siteId = record.siteId;
     this.#agents.set(agentId, entry);
-    this.emit('agent', { agentId, siteId: ok.siteId });
-    ack(true);
+    this.emit('agent', { agentId, siteId: record.siteId });
+    const a: AgentAck = { ok: true, nonce: hello.nonce, ...(issued ? { issued } : {}) };
+    ack({ ...a, proof: agentAckProof(ackKey, agentId, a) });
+  }
+
+  /**
+   * Forget an agent at once (revoked): no more requests go to it from this node, and its presence
+   * and hellos are ignored (the directory refuses it too, so other nodes follow at its next message).
+   */
+  revoke(agentId: string): void {
+    const a = this.#agents.get(agentId);
+    this.#agents.delete(agentId);
+    if (a?.online) this.emit('presence', { agentId, online: false });
   }
 
   #onPresence(agentId: string, payload: Buffer): void {
@@ -116,16 +179,25 @@ export class AgentHub extends EventEmitter {
     if (!p.online && a.online && a.session !== p.session) return;
     a.online = p.online;
     a.session = p.session;
+    a.seenAt = this.#now();
     this.emit('presence', { agentId, online: p.online });
+    void Promise.resolve(this.#opts.agents.seen?.(agentId)).catch((e: unknown) => this.emit('warn', e));
   }
 
   #onReply(payload: Buffer): void {
-    const reply = openReply(payload, (id) => this.#pending.context(id));
+    const reply = openReply(payload, (id) => this.#pending.context(id), this.#now(), this.#opts.maxClockSkewMs ?? 300_000);
     if (reply) this.#pending.settle(reply.header.id, reply);
   }
 
   isOnline(agentId: string): boolean {
     return this.#agents.get(agentId)?.online === true;
+  }
+
+  /** The online agent of a site that was seen last, if any: only a site's own agent does its LAN work. */
+  agentForSite(siteId: string): string | undefined {
+    let best: [string, HubAgent] | undefined;
+    for (const e of this.#agents) if (e[1].online && e[1].siteId === siteId && (!best || e[1].seenAt > best[1].seenAt)) best = e;
+    return best?.[0];
   }
 
   agents(): AgentIdentity[] {
@@ -157,6 +229,11 @@ export class AgentHub extends EventEmitter {
     if (this.#closed || !client) throw new AppError('SERVICE_UNAVAILABLE');
     const agent = this.#agents.get(agentId);
     if (!agent?.online) throw new AppError('AGENT_OFFLINE', undefined, { details: { agentId } });
+    // Read fresh: an agent revoked on another node gets no request from this one either.
+    if (!(await this.#opts.agents.find(agentId))) {
+      this.revoke(agentId);
+      throw new AppError('AGENT_OFFLINE', undefined, { details: { agentId } });
+    }
     if (body.length > MAX_TUNNEL_BODY_BYTES) throw new AppError('DEVICE_BODY_TOO_LARGE', undefined, { details: { maxBytes: MAX_TUNNEL_BODY_BYTES } });
     const { id, payload } = sealRequest(agent.key, this.#t.nodeReplies(this.nodeId), this.#now(), fields, body);
     // The agent has its own device timeout; give the round trip a little more.

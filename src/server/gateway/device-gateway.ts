@@ -1,7 +1,8 @@
 /**
  * The server side of the device cloud. Devices connect out to the broker and say hello with a
- * proof of their verification code; the gateway registers them (serial → key, model, type,
- * firmware), tracks presence from retained online messages and Last Wills (written to the store
+ * proof of their device key. A device without one registers by key agreement and waits, pending,
+ * until an installer's code is proven by the device itself; then the gateway issues it a random
+ * key (serial → key sealed at rest, model, type, firmware: issue 12, decision 0002), tracks presence from retained online messages and Last Wills (written to the store
  * in batches, never one write per message), and routes ISAPI requests from any API node to any
  * device through the broker: each node listens on its own reply topic.
  */
@@ -12,11 +13,17 @@ import { AppError } from '../../errors/app-error';
 import { attachService, type MqttLink, type ServiceClient } from '../../mqtt/client';
 import { PendingReplies } from '../../mqtt/pending-replies';
 import {
-  MAX_TUNNEL_BODY_BYTES, deriveDeviceKey, helloProof, isSafeTopicId, presenceProof, safeEqualHex, topics, unsealKey,
+  MAX_TUNNEL_BODY_BYTES, deriveDeviceKey, deviceConnectProof, helloProof, isSafeTopicId, newNonce, presenceProof, safeEqualHex, sealKey, topics,
   type DeviceHello, type HelloAck, type ResponseHeader, type Topics,
 } from '../../protocol/tunnel/envelope';
 import {
-  askingNodeId, isFresh, openReply, openSigned, parseJsonObject, parsePresence, sealRequest, type OpenedReply,
+  boundTranscript, codeProofMatches, isPublicKey, newChallenge, newDeviceKey, newEphemeral, openStep, parseSessionMessage, sealStep, sessionKey,
+  transcriptHash, type SessionMessage, type Transcript,
+} from '../../protocol/tunnel/registration';
+import { serialMatches } from '../../protocol/qr/serial';
+import { THROTTLE_FORGET_MS, waitSeconds, type ThrottlePolicy, type ThrottleState } from '../auth/login-throttle';
+import {
+  ReplayGuard, askingNodeId, isFresh, openReply, openSigned, parseJsonObject, parsePresence, sealRequest, type OpenedReply,
 } from '../../protocol/tunnel/exchange';
 import type { IsapiRequest, IsapiResponse } from '../../device-client/transport';
 import { DEFAULT_TIMEOUT_MS } from '../../device-client/transport';
@@ -35,8 +42,20 @@ export interface DeviceGatewaySettings {
    * run one writer (or a few: their writes are idempotent).
    */
   writer?: boolean;
-  /** Accept a device's first registration (trust on first use). Off when registrations are provisioned. */
+  /**
+   * Let unbound devices open registration sessions (key agreement; bound only after the installer's
+   * code is proven by the device). Off when registrations are provisioned.
+   */
   allowFirstRegistration?: boolean;
+  /** How long a device has to answer a code challenge (default: requestTimeoutMs). */
+  proofTimeoutMs?: number;
+  /** A pending registration session is forgotten after this long (default 10 min; devices open a new one). */
+  registrationTtlMs?: number;
+  /**
+   * Called after a device key is issued or replaced (with the device's MQTT connect password) and
+   * after a binding is reset (null): lets an external broker's accounts follow (Mosquitto dynsec).
+   */
+  onDeviceCredentials?: (serial: string, connectPassword: string | null) => void;
   presenceFlushMs?: number;
   /**
    * After the link to the broker is (re)established — the gateway starting, a broker restart, a
@@ -48,6 +67,40 @@ export interface DeviceGatewaySettings {
   /** Hellos older or newer than this are refused (replay protection). */
   maxClockSkewMs?: number;
   now?: () => number;
+}
+
+/** Wrong verification codes per serial: three free, then 1, 2, 4 … 60 s between attempts (never a lockout). */
+export const CODE_ATTEMPT_POLICY: ThrottlePolicy = { freeAttempts: 3, maxDelaySeconds: 60 };
+const MAX_REGISTRATIONS_PER_SERIAL = 8;
+const MAX_REGISTRATIONS = 20_000;
+
+/** How one party answered a code challenge. */
+type ProofOutcome = 'match' | 'mismatch' | 'silent';
+
+interface PendingRegistration {
+  rid: string;
+  /** The MQTT session that opened it. */
+  session: string;
+  key: Buffer;
+  transcript: Buffer;
+  model: string;
+  type: string;
+  firmware: string;
+  openedAt: number;
+}
+
+/** The first promise to give true wins; null when all give false. */
+function firstTrue<T>(ps: Promise<T | null>[]): Promise<T | null> {
+  return new Promise((resolve) => {
+    let left = ps.length;
+    if (left === 0) resolve(null);
+    for (const p of ps) {
+      void p.then((v) => {
+        if (v !== null) resolve(v);
+        else if (--left === 0) resolve(null);
+      });
+    }
+  });
 }
 
 export interface DeviceEvent {
@@ -64,12 +117,23 @@ function cloudError(serial: string, error: NonNullable<ResponseHeader['error']>)
 
 export class DeviceGateway extends EventEmitter {
   readonly nodeId: string;
-  readonly #opts: Required<Pick<DeviceGatewayOptions, 'writer' | 'allowFirstRegistration' | 'presenceFlushMs' | 'presenceGraceMs' | 'requestTimeoutMs' | 'maxClockSkewMs'>> & DeviceGatewayOptions;
+  readonly #opts: Required<Pick<DeviceGatewayOptions, 'writer' | 'allowFirstRegistration' | 'presenceFlushMs' | 'presenceGraceMs' | 'requestTimeoutMs' | 'maxClockSkewMs' | 'proofTimeoutMs' | 'registrationTtlMs'>> & DeviceGatewayOptions;
   readonly #t: Topics;
   readonly #now: () => number;
   #client: MqttClient | undefined;
   #service: ServiceClient | undefined;
   readonly #keys = new Map<string, Buffer>();
+  /** Pending registration sessions per serial (this writer node's; see decision 0002). */
+  readonly #registrations = new Map<string, PendingRegistration[]>();
+  #registrationCount = 0;
+  /** Code challenges waiting for their answer, by serial + registration id. */
+  readonly #proofWaiters = new Map<string, (box: string) => void>();
+  /** Legacy (code-derived) keys being replaced: the issued key the device was sent. */
+  readonly #rekeying = new Map<string, Buffer>();
+  /** Wrong codes per serial. */
+  readonly #attempts = new Map<string, ThrottleState>();
+  /** One code check at a time per serial. */
+  readonly #verifying = new Map<string, Promise<boolean>>();
   readonly #online = new Map<string, { online: boolean; session: string }>();
   /**
    * Presence rebuild: devices believed online that have not shown up since the broker link was last
@@ -85,16 +149,20 @@ export class DeviceGateway extends EventEmitter {
   #flushing: Promise<void> = Promise.resolve();
   /** Requests waiting for their answer: each with the key it was signed with. */
   readonly #pending = new PendingReplies<Buffer, OpenedReply>();
+  /** Event ids seen within the clock-skew window: a captured event published again is dropped. */
+  readonly #eventReplay: ReplayGuard;
   #closed = false;
 
   private constructor(opts: DeviceGatewayOptions) {
     super();
     this.#opts = {
-      writer: true, allowFirstRegistration: true, presenceFlushMs: 1000, presenceGraceMs: 60_000, requestTimeoutMs: DEFAULT_TIMEOUT_MS, maxClockSkewMs: 300_000, ...opts,
+      writer: true, allowFirstRegistration: true, presenceFlushMs: 1000, presenceGraceMs: 60_000, requestTimeoutMs: DEFAULT_TIMEOUT_MS, maxClockSkewMs: 300_000,
+      proofTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS, registrationTtlMs: 10 * 60_000, ...opts,
     };
     this.#t = topics(opts.topicPrefix ?? 'sk/');
     this.#now = opts.now ?? Date.now;
     this.nodeId = askingNodeId(opts.nodeId, 'node');
+    this.#eventReplay = new ReplayGuard(this.#opts.maxClockSkewMs, 200_000);
   }
 
   static async start(opts: DeviceGatewayOptions): Promise<DeviceGateway> {
@@ -147,34 +215,51 @@ export class DeviceGateway extends EventEmitter {
   }
 
   async #onHello(serial: string, payload: Buffer, epoch: number): Promise<void> {
-    const h = parseJsonObject(payload) as DeviceHello | null;
-    if (!h || h.serial !== serial || typeof h.ts !== 'number' || typeof h.nonce !== 'string' || typeof h.session !== 'string' || typeof h.proof !== 'string') return;
+    const obj = parseJsonObject(payload);
+    if (obj && obj.t === 'proof') return this.#onProof(serial, obj);
+    const h = obj as DeviceHello | null;
+    if (!h || h.serial !== serial || typeof h.ts !== 'number' || typeof h.nonce !== 'string' || typeof h.session !== 'string') return;
     const ack = (a: Omit<HelloAck, 'nonce'>) => this.#publish(this.#t.deviceAck(serial), JSON.stringify({ ...a, nonce: h.nonce }));
     if (!isFresh(h.ts, this.#now(), this.#opts.maxClockSkewMs)) return ack({ ok: false, reason: 'clock-skew' });
     const fields = { model: String(h.model ?? ''), type: String(h.type ?? ''), firmware: String(h.firmware ?? '') };
     const reg = await this.#opts.store.getRegistration(serial);
-    let key: Buffer | null = reg ? Buffer.from(reg.keyHex, 'hex') : null;
-    const proofOk = (k: Buffer) => safeEqualHex(h.proof, helloProof(k, { serial, ts: h.ts, nonce: h.nonce, session: h.session, ...fields }));
-    let changedKey = false;
-    if (!key) {
+    if (h.register !== undefined) {
+      // A serial that is bound is never bound again by a hello: only the installer's reset unbinds it.
+      if (reg) return ack({ ok: false, reason: 'bound' });
       if (!this.#opts.allowFirstRegistration) return ack({ ok: false, reason: 'unknown-device' });
-      if (!h.register?.key) return ack({ ok: false, need: 'register' });
-      key = Buffer.from(h.register.key, 'hex');
-      if (key.length !== 32) return ack({ ok: false, reason: 'bad-key' });
-      changedKey = true;
-    } else if (!proofOk(key)) {
-      if (!h.rotate?.sealed) return ack({ ok: false, need: 'rotate' });
-      const next = unsealKey(key, h.rotate.sealed);
-      if (!next) return ack({ ok: false, reason: 'rejected' });
-      key = next;
-      changedKey = true;
+      const pub = this.#openRegistration(serial, h, fields);
+      return pub ? ack({ ok: false, reason: 'pending', pub }) : ack({ ok: false, reason: 'rejected' });
     }
-    if (!proofOk(key)) return ack({ ok: false, reason: 'rejected' });
+    if (typeof h.proof !== 'string') return;
+    if (!reg) return ack(this.#opts.allowFirstRegistration ? { ok: false, need: 'register' } : { ok: false, reason: 'unknown-device' });
+    const proofOk = (k: Buffer) => safeEqualHex(h.proof, helloProof(k, { serial, ts: h.ts, nonce: h.nonce, session: h.session, ...fields }));
+    let key: Buffer = Buffer.from(reg.keyHex, 'hex');
+    let changedKey = false;
+    if (reg.legacy) {
+      // A key derived from the code (before issue 12): replace it with an issued one, sealed under it.
+      const next = this.#rekeying.get(serial);
+      if (next && proofOk(next)) {
+        key = next;
+        changedKey = true;
+      } else if (proofOk(key)) {
+        const issued = next ?? newDeviceKey();
+        this.#rekeying.set(serial, issued);
+        return ack({ ok: false, rekey: { sealed: sealKey(key, issued) } });
+      } else {
+        return ack({ ok: false, reason: 'rejected' });
+      }
+    } else if (!proofOk(key)) {
+      return ack({ ok: false, reason: 'rejected' });
+    }
     const now = new Date(this.#now());
-    const same = reg && !changedKey && reg.model === fields.model && reg.type === fields.type && reg.firmware === fields.firmware;
+    const same = !changedKey && reg.model === fields.model && reg.type === fields.type && reg.firmware === fields.firmware;
     if (!same) {
-      const next: DeviceRegistration = { serial, keyHex: key.toString('hex'), ...fields, registeredAt: reg?.registeredAt ?? now, updatedAt: now };
+      const next: DeviceRegistration = { serial, keyHex: key.toString('hex'), legacy: false, ...fields, registeredAt: reg.registeredAt, updatedAt: now };
       await this.#opts.store.upsertRegistration(next);
+    }
+    if (changedKey) {
+      this.#rekeying.delete(serial);
+      this.#credentialsChanged(serial, key);
     }
     this.#keys.set(serial, key);
     this.emit('registered', { serial, ...fields });
@@ -182,6 +267,106 @@ export class DeviceGateway extends EventEmitter {
     // retained presence message alone (one lost message must not leave a device offline).
     this.#setPresence(serial, true, h.session, epoch);
     return ack({ ok: true });
+  }
+
+  // ---- registration: key agreement, proof of the code, issued key --------------------------------
+
+  /** A pending registration session for a register hello; returns the gateway's public key, or null. */
+  #openRegistration(serial: string, h: DeviceHello, fields: { model: string; type: string; firmware: string }): string | null {
+    const devicePub = h.register?.pub;
+    if (!isPublicKey(devicePub) || !/^[A-Za-z0-9_-]{8,64}$/.test(h.nonce)) return null;
+    this.#purgeRegistrations();
+    const eph = newEphemeral();
+    const transcript: Transcript = { serial, rid: h.nonce, devicePub, gatewayPub: eph.pub };
+    const key = sessionKey(eph.privateKey, devicePub, transcript);
+    if (!key) return null;
+    const list = (this.#registrations.get(serial) ?? []).filter((r) => r.rid !== h.nonce && r.session !== h.session);
+    list.push({ rid: h.nonce, session: h.session, key, transcript: transcriptHash(transcript), ...fields, openedAt: this.#now() });
+    // Several sessions may wait for one serial (a real device's and an impostor's); none binds anything
+    // until it proves the code. Bounded, so hellos cannot fill memory.
+    while (list.length > MAX_REGISTRATIONS_PER_SERIAL) list.shift();
+    this.#registrations.set(serial, list);
+    this.#registrationCount = [...this.#registrations.values()].reduce((n, l) => n + l.length, 0);
+    if (this.#registrationCount > MAX_REGISTRATIONS) {
+      const oldest = this.#registrations.keys().next().value;
+      if (oldest !== undefined && oldest !== serial) this.#registrations.delete(oldest);
+    }
+    return eph.pub;
+  }
+
+  #purgeRegistrations(): void {
+    const cutoff = this.#now() - this.#opts.registrationTtlMs;
+    for (const [serial, list] of this.#registrations) {
+      const live = list.filter((r) => r.openedAt >= cutoff);
+      if (live.length === 0) this.#registrations.delete(serial);
+      else if (live.length !== list.length) this.#registrations.set(serial, live);
+    }
+  }
+
+  #onProof(serial: string, obj: Record<string, unknown>): void {
+    const m = parseSessionMessage(obj);
+    if (!m || m.t !== 'proof') return;
+    this.#proofWaiters.get(`${serial}\0${m.rid}`)?.(m.box);
+  }
+
+  /**
+   * Ask one party (a pending session, or the bound device under its key) to prove the code: a random
+   * challenge sealed under `key`; the answer, sealed too, must be HMAC(code key, challenge, transcript).
+   */
+  #challenge(serial: string, rid: string, key: Buffer, transcript: Buffer, code: string, bound: boolean, timeoutMs: number): Promise<ProofOutcome> {
+    const challenge = newChallenge();
+    const id = `${serial}\0${rid}`;
+    return new Promise<ProofOutcome>((resolve) => {
+      const timer = setTimeout(() => done('silent'), timeoutMs);
+      timer.unref();
+      const done = (outcome: ProofOutcome) => {
+        clearTimeout(timer);
+        if (this.#proofWaiters.get(id) === onBox) this.#proofWaiters.delete(id);
+        resolve(outcome);
+      };
+      const onBox = (box: string) => {
+        const opened = openStep(key, serial, rid, 'proof', box);
+        if (opened) done(codeProofMatches(serial, code, challenge, transcript, opened.proof) ? 'match' : 'mismatch');
+      };
+      this.#proofWaiters.set(id, onBox);
+      const msg: SessionMessage = { t: 'challenge', rid, ...(bound ? { bound: true } : {}), box: sealStep(key, serial, rid, 'challenge', { challenge }) };
+      this.#publish(this.#t.deviceAck(serial), JSON.stringify(msg));
+    });
+  }
+
+  /** Issue a device key to a pending session that proved the code, store it (sealed by the store) and drop the other sessions. */
+  async #issueKey(serial: string, r: PendingRegistration): Promise<void> {
+    const key = newDeviceKey();
+    const now = new Date(this.#now());
+    await this.#opts.store.upsertRegistration({ serial, keyHex: key.toString('hex'), legacy: false, model: r.model, type: r.type, firmware: r.firmware, registeredAt: now, updatedAt: now });
+    this.#registrations.delete(serial);
+    this.#keys.set(serial, key);
+    const registered = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => finish(), this.#opts.proofTimeoutMs);
+      timer.unref();
+      const onReg = (e: { serial: string }) => {
+        if (e.serial === serial) finish();
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        this.off('registered', onReg);
+        resolve();
+      };
+      this.on('registered', onReg);
+    });
+    const msg: SessionMessage = { t: 'key', rid: r.rid, box: sealStep(r.key, serial, r.rid, 'key', { key: key.toString('hex') }) };
+    this.#publish(this.#t.deviceAck(serial), JSON.stringify(msg));
+    this.#credentialsChanged(serial, key);
+    // The device says hello with its new key at once; wait for it (briefly) so the caller can use it.
+    await registered;
+  }
+
+  #credentialsChanged(serial: string, key: Buffer | null): void {
+    try {
+      this.#opts.onDeviceCredentials?.(serial, key ? deviceConnectProof(key, serial) : null);
+    } catch (err) {
+      this.emit('warn', err);
+    }
   }
 
   async #onPresence(serial: string, payload: Buffer, epoch: number): Promise<void> {
@@ -206,13 +391,13 @@ export class DeviceGateway extends EventEmitter {
 
   async #onEvent(serial: string, payload: Buffer): Promise<void> {
     const key = await this.#keyFor(serial);
-    const body = key && openSigned(payload, key);
+    const body = key && openSigned(payload, key, this.#now(), this.#opts.maxClockSkewMs, this.#eventReplay);
     const event = body ? parseJsonObject(body) : null;
     if (event) this.emit('device-event', { serial, event } satisfies DeviceEvent);
   }
 
   #onReply(payload: Buffer): void {
-    const reply = openReply(payload, (id) => this.#pending.context(id));
+    const reply = openReply(payload, (id) => this.#pending.context(id), this.#now(), this.#opts.maxClockSkewMs);
     if (reply) this.#pending.settle(reply.header.id, reply);
   }
 
@@ -279,13 +464,100 @@ export class DeviceGateway extends EventEmitter {
     return this.#online.get(serial)?.online;
   }
 
-  /** Does the user-entered code match the one the device registered with? Constant-time. */
-  async verifyCode(serial: string, code: string): Promise<boolean> {
+  /**
+   * Does the user-entered code match the device's? Asked of the device itself: each pending
+   * registration session of the serial (or the bound device) gets a challenge it can answer only
+   * with the code. A pending session that answers right is issued a device key and the serial is
+   * bound. Wrong codes are throttled per serial (growing delay, capped: never a lockout).
+   * Throws VERIFICATION_CODE_THROTTLED while a delay runs, DEVICE_OFFLINE for a bound device that
+   * is not connected, DEVICE_TIMEOUT for one that does not answer (neither counts as a wrong code).
+   */
+  verifyCode(serial: string, code: string): Promise<boolean> {
+    const run = () => this.#verifyCode(serial, code.trim());
+    const prev = this.#verifying.get(serial) ?? Promise.resolve(false);
+    const next = prev.then(run, run);
+    this.#verifying.set(serial, next);
+    void next.finally(() => {
+      if (this.#verifying.get(serial) === next) this.#verifying.delete(serial);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  async #verifyCode(serial: string, code: string): Promise<boolean> {
+    if (!isSafeTopicId(serial) || code === '') return false;
+    const attempts = this.#attempts.get(serial);
+    const now = new Date(this.#now());
+    if (attempts && now.getTime() - attempts.lastFailureAt.getTime() >= THROTTLE_FORGET_MS) this.#attempts.delete(serial);
+    const wait = waitSeconds(this.#attempts.get(serial), now, CODE_ATTEMPT_POLICY);
+    if (wait > 0) throw new AppError('VERIFICATION_CODE_THROTTLED', undefined, { details: { serial, retryAfterSeconds: wait } });
     const reg = await this.#opts.store.getRegistration(serial);
-    if (!reg) return false;
-    const expected = Buffer.from(reg.keyHex, 'hex');
-    const got = deriveDeviceKey(serial, code.trim());
-    return expected.length === got.length && timingSafeEqual(expected, got);
+    let ok: boolean;
+    if (reg?.legacy) {
+      // A key derived from the code (before issue 12) can still be checked here, until it is replaced.
+      const expected = Buffer.from(reg.keyHex, 'hex');
+      const got = deriveDeviceKey(serial, code);
+      ok = expected.length === got.length && timingSafeEqual(expected, got);
+    } else if (reg) {
+      if (this.isOnline(serial) !== true) throw new AppError('DEVICE_OFFLINE', 'The device must be connected to the device cloud to check its verification code.', { details: { serial, via: 'cloud' } });
+      const rid = newNonce();
+      const outcome = await this.#challenge(serial, rid, Buffer.from(reg.keyHex, 'hex'), boundTranscript(serial, rid), code, true, this.#opts.proofTimeoutMs);
+      // No answer is not a wrong code: not counted.
+      if (outcome === 'silent') throw new AppError('DEVICE_TIMEOUT', undefined, { details: { serial, via: 'cloud' } });
+      ok = outcome === 'match';
+    } else {
+      this.#purgeRegistrations();
+      const sessions = [...(this.#registrations.get(serial) ?? [])];
+      // Nobody to ask: not a guess at the code, so not counted.
+      if (sessions.length === 0) return false;
+      let answered = false;
+      const winner = await firstTrue(sessions.map((r) => this.#challenge(serial, r.rid, r.key, r.transcript, code, false, this.#opts.proofTimeoutMs).then((outcome) => {
+        if (outcome !== 'silent') answered = true;
+        return outcome === 'match' ? r : null;
+      })));
+      if (winner) await this.#issueKey(serial, winner);
+      // Sessions that never answered (gone, or an impostor playing dead) do not make a guess count.
+      if (!winner && !answered) return false;
+      ok = winner !== null;
+    }
+    if (ok) {
+      this.#attempts.delete(serial);
+    } else {
+      const prev = this.#attempts.get(serial);
+      this.#attempts.set(serial, { failed: (prev?.failed ?? 0) + 1, lastFailureAt: new Date(this.#now()) });
+    }
+    return ok;
+  }
+
+  /** A device waiting to prove its code (connected, not bound), by full or short serial: what it says it is. */
+  pendingDevice(serial: string): { serial: string; model: string; type: string; firmware: string } | null {
+    this.#purgeRegistrations();
+    const s = serial.toUpperCase();
+    for (const [full, list] of this.#registrations) {
+      if (full !== serial && !serialMatches(full, s)) continue;
+      const r = list.at(-1);
+      if (r) return { serial: full, model: r.model, type: r.type, firmware: r.firmware };
+    }
+    return null;
+  }
+
+  /**
+   * The installer's "reset cloud binding": forget the device key, so the device's next hello goes
+   * through registration and proof again. Returns false when the serial was not bound.
+   */
+  async resetBinding(serial: string): Promise<boolean> {
+    const removed = await this.#opts.store.deleteRegistration(serial);
+    this.#keys.delete(serial);
+    this.#rekeying.delete(serial);
+    this.#registrations.delete(serial);
+    const prev = this.#online.get(serial);
+    if (prev?.online) this.#setPresence(serial, false, prev.session, this.#linkEpoch);
+    this.#online.delete(serial);
+    this.#unconfirmed.delete(serial);
+    // Tells a connected device to register again. Unauthenticated, and harmless: a device keeps its key
+    // until a new one is issued through a proven session.
+    this.#publish(this.#t.deviceAck(serial), JSON.stringify({ ok: false, nonce: '', need: 'register', reason: 'reset' } satisfies HelloAck));
+    if (removed) this.#credentialsChanged(serial, null);
+    return removed;
   }
 
   async getRegistration(serial: string): Promise<DeviceRegistration | null> {

@@ -6,8 +6,13 @@
 /** What a device reported when it registered with the device cloud. */
 export interface DeviceRegistration {
   serial: string;
-  /** SHA-256 key derived from serial + verification code (hex); never the code itself. */
+  /**
+   * The device key (hex): random, issued by the platform after the device proved its code; stores
+   * keep it sealed at rest. Never the code itself.
+   */
   keyHex: string;
+  /** A key derived from serial + code (before issue 12): replaced by an issued one at the device's next hello. */
+  legacy?: boolean;
   model: string;
   type: string;
   firmware: string;
@@ -29,6 +34,8 @@ export interface GatewayStore {
   /** Insert or replace the registration for `reg.serial` (a replaced one keeps its first `registeredAt`). */
   upsertRegistration(reg: DeviceRegistration): Promise<void>;
   getRegistration(serial: string): Promise<DeviceRegistration | null>;
+  /** Forget a binding (the installer's reset). True when there was one. */
+  deleteRegistration(serial: string): Promise<boolean>;
   /**
    * Apply many presence changes in one write (one statement / transaction, not one per device). A
    * change without firmware keeps the firmware last reported; presence never changes a registration.

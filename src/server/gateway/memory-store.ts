@@ -10,12 +10,16 @@ export class MemoryGatewayStore implements GatewayStore {
   async upsertRegistration(reg: DeviceRegistration): Promise<void> {
     // Like the PostgreSQL store: a registration keeps the time it was first registered.
     const registeredAt = this.registrations.get(reg.serial)?.registeredAt ?? reg.registeredAt;
-    this.registrations.set(reg.serial, { ...reg, registeredAt });
+    this.registrations.set(reg.serial, { ...reg, legacy: reg.legacy ?? false, registeredAt });
   }
 
   async getRegistration(serial: string): Promise<DeviceRegistration | null> {
     const r = this.registrations.get(serial);
     return r ? { ...r } : null;
+  }
+
+  async deleteRegistration(serial: string): Promise<boolean> {
+    return this.registrations.delete(serial);
   }
 
   async applyPresence(batch: PresenceUpdate[]): Promise<void> {

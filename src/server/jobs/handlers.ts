@@ -1,10 +1,11 @@
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { DeviceJob } from '../onboarding/device-job';
 import type { NotificationService } from '../notifications/notification.service';
+import type { HealthService } from '../health/health.service';
 import type { JobHandlers } from './job-types';
 
 /** Every job's handler, built from the services it needs. */
-export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService }): JobHandlers {
+export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService; health: Pick<HealthService, 'trimHistory'> }): JobHandlers {
   return {
     // Records that the queue ran a job on this backend (idempotent: last nonce wins).
     'system.ping': async (data) => {
@@ -13,6 +14,9 @@ export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<Devi
     'onboarding.device': async (data) => deps.onboarding.runItem(data.itemId),
     'notifications.dispatch': async () => {
       await deps.notifications.dispatchPending();
+    },
+    'health.retention': async () => {
+      await deps.health.trimHistory();
     },
   };
 }

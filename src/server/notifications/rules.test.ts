@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { notificationsFor } from './rules';
-import type { ItemSettledPayload } from '../events/domain-events';
+import type { DeviceClaimLostPayload, ItemSettledPayload } from '../events/domain-events';
 
 const names = { siteName: (id: string) => (id === 'site-1' ? 'Warehouse' : undefined) };
 const base: ItemSettledPayload = { batchId: 'b1', itemId: 'i1', siteId: 'site-1', serial: 'DS1234', name: 'Gate camera', state: 'added', deviceId: 'd1', error: null, notifyUserId: 'u1' };
@@ -35,5 +35,17 @@ describe('notification rules', () => {
     expect(notificationsFor(ev({ notifyUserId: null }), names)).toEqual([]);
     expect(notificationsFor(ev({}, 'user.password_changed'), names)).toEqual([]);
     expect(notificationsFor({ ...ev({}), companyId: null }, names)).toEqual([]);
+  });
+
+  it('a released weak claim tells the installer who added it, never who proved it (decision 0005)', () => {
+    const lost: DeviceClaimLostPayload = { deviceId: 'd9', siteId: 'site-1', serial: 'DS1234', name: 'Gate camera', claimProof: 'credentials', reason: 'proven_elsewhere', notifyUserId: 'u1' };
+    const row = (p: Partial<DeviceClaimLostPayload>) => ({ id: '8', companyId: 'c1', type: 'device.claim_lost', payload: { ...lost, ...p } as unknown as Record<string, unknown> });
+    const [n, ...rest] = notificationsFor(row({}), names);
+    expect(rest).toEqual([]);
+    expect(n).toMatchObject({ companyId: 'c1', userId: 'u1', kind: 'device.claim_lost', severity: 'warning', link: '/sites/site-1/devices', data: { serial: 'DS1234', reason: 'proven_elsewhere' } });
+    expect(n!.body).toContain('Gate camera (DS1234) was removed from Warehouse');
+    expect(n!.body).toMatch(/add it again by scanning its label/);
+    expect(notificationsFor(row({ reason: 'disputed' }), names)[0]!.body).toContain('disputed');
+    expect(notificationsFor(row({ notifyUserId: null }), names)).toEqual([]);
   });
 });

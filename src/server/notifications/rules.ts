@@ -3,7 +3,7 @@
  * notifications to deliver out. Events nobody needs to hear about map to nothing.
  */
 import type { NotificationSeverity } from '../db/schema';
-import { DOMAIN_EVENT_TYPES, type ItemSettledPayload } from '../events/domain-events';
+import { DOMAIN_EVENT_TYPES, type DeviceClaimLostPayload, type ItemSettledPayload } from '../events/domain-events';
 
 export interface DomainEventRow {
   id: string;
@@ -34,7 +34,22 @@ export interface Names {
 
 export function notificationsFor(e: DomainEventRow, names: Names): NewNotification[] {
   if (e.type === DOMAIN_EVENT_TYPES.itemSettled && e.companyId) return itemSettled(e.companyId, e.payload as unknown as ItemSettledPayload, names);
+  if (e.type === DOMAIN_EVENT_TYPES.deviceClaimLost && e.companyId) return claimLost(e.companyId, e.payload as unknown as DeviceClaimLostPayload, names);
   return [];
+}
+
+/** A weak claim released for another company's proof (decision 0005): who, never named. */
+function claimLost(companyId: string, p: DeviceClaimLostPayload, names: Names): NewNotification[] {
+  if (!p.notifyUserId) return [];
+  const site = names.siteName(p.siteId) ?? 'its site';
+  const how = p.reason === 'disputed' ? "disputed this company's claim with the device's verification code" : "added it with the device's verification code";
+  return [{
+    companyId, userId: p.notifyUserId, kind: 'device.claim_lost', severity: 'warning',
+    title: `${p.name} was removed: another account proved it is theirs`,
+    body: `${p.name} (${p.serial}) was removed from ${site}. It had been added with an admin password only, which does not prove whose device it is; another account ${how}. If the device is yours, add it again by scanning its label.`,
+    link: `/sites/${p.siteId}/devices`,
+    data: { siteId: p.siteId, serial: p.serial, deviceId: p.deviceId, reason: p.reason },
+  }];
 }
 
 function itemSettled(companyId: string, p: ItemSettledPayload, names: Names): NewNotification[] {

@@ -3,6 +3,7 @@
  * moves on): the order of the I/O, what is audited and inserted. No database, no sockets.
  */
 import { randomBytes } from 'node:crypto';
+import { AppError } from '../../errors/app-error';
 import { describe, expect, it } from 'vitest';
 import type { DeviceClient } from '../../device-client/device-client';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
@@ -10,7 +11,7 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import { SecretBox } from '../security/secret-box';
 import type { Credentials, DeviceReach } from './device-reach';
 import { DeviceSteps } from './device-steps';
-import type { BatchRow, CandidateRow, ItemRow } from './onboarding.repository';
+import type { BatchRow, CandidateRow, DevicePlacement, ItemRow } from './onboarding.repository';
 import type { Probe } from './probe';
 
 const FULL = 'DS-2CD2143G2-I20240101AAWRJ12345678';
@@ -18,7 +19,7 @@ const secrets = new SecretBox(randomBytes(32).toString('hex'));
 
 /** A factory-new camera on the LAN; `registersAfterPolls`: looks at the cloud before it shows up there. */
 function fakeDevice(opts: { powered?: boolean; registersAfterPolls?: number } = {}) {
-  const d = { activated: false, cloudEnabled: false, code: '', host: '192.168.1.64', registered: false, polls: 0, io: [] as string[] };
+  const d = { activated: false, cloudEnabled: false, code: '', host: '192.168.1.64', registered: false, polls: 0, io: [] as string[], sites: new Set<string | undefined>() };
   const client = (creds?: Credentials) =>
     ({
       activate: async (pw: string) => {
@@ -42,21 +43,27 @@ function fakeDevice(opts: { powered?: boolean; registersAfterPolls?: number } = 
     },
     verifyCloudCode: async (serial, code) => serial === FULL && code === d.code,
     cloudClient: () => ({ deviceInfo: async () => ({ serialNumber: FULL, model: 'DS-2CD2143G2-I', deviceType: 'IPCamera', firmwareVersion: 'V5.7.3' }) }) as unknown as DeviceClient,
-    discoverLan: async () =>
-      opts.powered === false ? [] : [{ serial: FULL, model: 'DS-2CD2143G2-I', ipv4Address: d.host, httpPort: 80, activated: d.activated, cloudEnabled: d.cloudEnabled, softwareVersion: 'V5.7.3' } as DiscoveredDevice],
-    lanClient: (_host, _port, creds) => client(creds),
+    discoverLan: async (siteId) =>
+      d.sites.add(siteId) && opts.powered === false ? [] : [{ serial: FULL, model: 'DS-2CD2143G2-I', ipv4Address: d.host, httpPort: 80, activated: d.activated, cloudEnabled: d.cloudEnabled, softwareVersion: 'V5.7.3' } as DiscoveredDevice],
+    lanClient: (_host, _port, creds, siteId) => (d.sites.add(siteId), client(creds)),
     directClient: () => client(),
+    identifyHost: async () => {
+      throw new AppError('DEVICE_UNREACHABLE');
+    },
   };
   return { d, reach };
 }
 
-function fakeUow() {
-  const written = { audit: [] as string[], events: [] as string[], devices: [] as Array<Record<string, unknown>>, itemDevice: [] as string[] };
+/** `holder`: another company's row on the serial (released by a strong add, see decision 0005). */
+function fakeUow(holder?: DevicePlacement) {
+  const written = { audit: [] as string[], events: [] as string[], devices: [] as Array<Record<string, unknown>>, itemDevice: [] as string[], deleted: [] as string[] };
+  let held = holder;
   const repos = {
     onboarding: {
-      deviceBySerial: async () => undefined,
+      deviceBySerial: async () => held,
       siteExists: async () => true,
       insertDevice: async (row: Record<string, unknown>) => {
+        if (held) return undefined; // unique serial
         written.devices.push(row);
         return 'device-1';
       },
@@ -64,6 +71,12 @@ function fakeUow() {
     },
     audit: { record: async (r: { action: string }) => void written.audit.push(r.action) },
     events: { append: async (_company: string, type: string) => void written.events.push(type) },
+    devices: {
+      delete: async (id: string) => {
+        written.deleted.push(id);
+        held = undefined;
+      },
+    },
   };
   return { written, uow: { read: repos, tx: async (fn: (r: typeof repos) => Promise<unknown>) => fn(repos) } as unknown as UnitOfWork };
 }
@@ -97,12 +110,33 @@ describe('adding one device', () => {
     expect(out).toEqual({ state: 'added', step: 'done', deviceId: 'device-1', serial: FULL, error: null });
     expect(recorded).toEqual(['probing', 'activating', 'enabling_dhcp', 'following', 'enabling_cloud', 'waiting_registration', 'verifying_code']);
     expect(d.io).toEqual(['activate Install3r-Pass', 'dhcp as Install3r-Pass', 'enable cloud NEWCODE1 at 192.168.1.99']);
+    // Every LAN step (discovery, activation, DHCP, cloud) went to the batch's site's agent.
+    expect([...d.sites]).toEqual(['site-1']);
     expect(written.audit).toEqual(['device.activate', 'device.cloud.enable', 'device.add']);
     expect(written.events).toEqual(['device.added']);
     expect(written.itemDevice).toEqual(['device-1']);
-    expect(written.devices[0]).toMatchObject({ serial: FULL, name: 'Gate', addedVia: 'cloud', host: null, firmwareVersion: 'V5.7.3', addedBy: 'user-1' });
+    expect(written.devices[0]).toMatchObject({ serial: FULL, name: 'Gate', addedVia: 'cloud', host: null, firmwareVersion: 'V5.7.3', addedBy: 'user-1', claimProof: 'activation' });
     expect(written.devices[0]!.credentialsSealed).toEqual(expect.any(String));
     expect(JSON.stringify(written.devices[0])).not.toMatch(/Install3r-Pass|NEWCODE1/);
+  });
+
+  it.each([
+    ['credentials', 'released: the add proves the code', 'added'],
+    ['code', 'kept: the holder proved it too', 'failed'],
+  ] as const)('its serial held elsewhere with %s is %s (decision 0005)', async (proof, _what, state) => {
+    const { reach } = fakeDevice({ registersAfterPolls: 0 });
+    const { written, uow } = fakeUow({ id: 'theirs', siteId: 'site-9', companyId: 'company-9', serial: FULL, claimProof: proof, addedBy: 'user-9', name: 'Fake' });
+    const out = await steps(reach, uow).run(item({ adminPassword: 'Install3r-Pass', verificationCode: 'NEWCODE1' }), batch, cand, async () => undefined);
+    expect(out.state).toBe(state);
+    if (state === 'added') {
+      expect(written.deleted).toEqual(['theirs']);
+      expect(written.audit).toEqual(['device.activate', 'device.cloud.enable', 'device.claim_lost', 'device.add']);
+      expect(written.events).toEqual(['device.claim_lost', 'device.added']);
+    } else {
+      expect(out.error?.code).toBe('DEVICE_BOUND_ELSEWHERE');
+      expect(written.deleted).toEqual([]);
+      expect(written.devices).toEqual([]);
+    }
   });
 
   it('a device that never registers fails with CLOUD_REGISTRATION_TIMEOUT once the time passed on the clock', async () => {

@@ -14,8 +14,10 @@ import type { CandidateSpec } from './candidates';
 import type { Credentials, DeviceReach } from './device-reach';
 import type { BatchRow, CandidateRow, ItemOutcome, ItemRow } from './onboarding.repository';
 import { alreadyAddedOutcome, errorJson, nextStep, pendingOutcome, type Decisions, type Done } from './next-step';
-import { placementKind, probeCandidate, probeContextFor, type Probe } from './probe';
+import { codeProven, placementKind, probeCandidate, probeContextFor, type Probe } from './probe';
 import { pollUntil, type Waiting } from './polling';
+import { contestClaim, proofOfAdd, type ClaimProof } from '../devices/claims';
+import { releaseClaim } from '../devices/claim-release';
 
 export interface DeviceStepSettings {
   /** How long a pending (offline) device waits to come online. */
@@ -36,6 +38,8 @@ export class DeviceSteps {
     private readonly secrets: SecretBox,
     private readonly waiting: Waiting,
     private readonly settings: DeviceStepSettings,
+    /** A domain event for the notifier was committed (a released claim's `device.claim_lost`). */
+    private readonly eventsRecorded: () => void = () => undefined,
   ) {}
 
   /** Take the item's device as far as it goes; `setStep` records (and renews the lease of) each step. */
@@ -71,21 +75,21 @@ export class DeviceSteps {
         case 'activate': {
           await setStep('activating');
           try {
-            await this.reach.lanClient(p.host!, p.port!).activate(step.adminPassword);
+            await this.reach.lanClient(p.host!, p.port!, undefined, batch.siteId).activate(step.adminPassword);
             await this.auditDeviceChange('device.activate', batch, serial);
           } catch (e) {
             if (!isAppError(e, 'DEVICE_ALREADY_ACTIVATED')) throw e;
           }
           await setStep('enabling_dhcp');
-          await this.reach.lanClient(p.host!, p.port!, { user: 'admin', password: step.adminPassword }).setDhcp();
+          await this.reach.lanClient(p.host!, p.port!, { user: 'admin', password: step.adminPassword }, batch.siteId).setDhcp();
           await setStep('following');
-          p = await this.follow(serial!, p);
+          p = await this.follow(serial!, p, batch.siteId);
           done.activated = true;
           break;
         }
         case 'enable_cloud':
           await setStep('enabling_cloud');
-          await this.reach.lanClient(p.host!, p.port!, step.creds).enableCloud(step.code);
+          await this.reach.lanClient(p.host!, p.port!, step.creds, batch.siteId).enableCloud(step.code);
           await this.auditDeviceChange('device.cloud.enable', batch, serial);
           await setStep('waiting_registration');
           await this.waitForRegistration(serial!);
@@ -106,12 +110,16 @@ export class DeviceSteps {
           } catch {
             // Registration data is enough to add it; details refresh with health monitoring.
           }
-          return this.insert(item, batch, { ...p, serial: full }, 'cloud', { code: step.code, ...(step.creds ? { creds: step.creds } : {}) }, cand.name);
+          return this.insert(item, batch, { ...p, serial: full }, 'cloud', { code: step.code, ...(step.creds ? { creds: step.creds } : {}) }, cand.name, proofOfAdd({ activated: done.activated === true, codeVerified: true, credentials: step.creds !== null }));
         }
         case 'add_direct':
-          return this.insert(item, batch, p, 'direct', { host: spec.host!, port: spec.port ?? 80, creds: { user: spec.user!, password: spec.password! } }, cand.name);
-        case 'add_lan':
-          return this.insert(item, batch, p, 'agent', { host: p.host!, port: p.port!, creds: step.creds }, cand.name);
+          // Through the site's agent when the connect policy routed it there (a private address).
+          return this.insert(item, batch, p, p.route === 'agent' ? 'agent' : 'direct', { host: spec.host!, port: spec.port ?? 80, creds: { user: spec.user!, password: spec.password! } }, cand.name, 'credentials');
+        case 'add_lan': {
+          // A LAN device whose label code its cloud registration accepts is proven by the code too.
+          const codeVerified = choice.verificationCode ? await codeProven(this.reach, serial!, choice.verificationCode) : false;
+          return this.insert(item, batch, p, 'agent', { host: p.host!, port: p.port!, creds: step.creds }, cand.name, proofOfAdd({ activated: done.activated === true, codeVerified, credentials: true }));
+        }
       }
     }
   }
@@ -122,9 +130,9 @@ export class DeviceSteps {
   }
 
   /** An activated device switched to DHCP: find it again by serial on the LAN. */
-  private async follow(serial: string, before: Probe): Promise<Probe> {
+  private async follow(serial: string, before: Probe, siteId: string): Promise<Probe> {
     const found = await pollUntil(this.waiting, { timeoutMs: this.settings.followTimeoutMs, intervalMs: this.settings.pollMs }, async () => {
-      const lan = await this.reach.discoverLan().catch(() => null);
+      const lan = await this.reach.discoverLan(siteId).catch(() => null);
       return lan?.find((x) => serialMatches(x.serial, serial) && x.activated);
     });
     if (found) return { ...before, host: found.ipv4Address, port: found.httpPort, activated: true, cloudEnabled: found.cloudEnabled, online: true };
@@ -136,13 +144,20 @@ export class DeviceSteps {
     if (!online) throw new AppError('CLOUD_REGISTRATION_TIMEOUT');
   }
 
-  private async insert(item: ItemRow, batch: BatchRow, p: Probe, via: 'cloud' | 'direct' | 'agent', access: Access, candName: string): Promise<ItemOutcome> {
+  /**
+   * Insert the device with how its claim was proven. Its serial held by another company with a
+   * weak claim while this add proved it strongly: that claim is released in the same transaction
+   * (decision 0005), then the device is inserted here.
+   */
+  private async insert(item: ItemRow, batch: BatchRow, p: Probe, via: 'cloud' | 'direct' | 'agent', access: Access, candName: string, proof: ClaimProof): Promise<ItemOutcome> {
     const serial = p.serial!;
     const family = deviceFamily(p.deviceType ?? '', p.model ?? '');
     const verdict = p.firmware.version ? firmwareVerdict(p.firmware.version, family) : null;
-    const out = await this.uow.tx(async ({ onboarding, audit, events }): Promise<ItemOutcome | null> => {
+    let released = false;
+    const out = await this.uow.tx(async (repos): Promise<ItemOutcome | null> => {
+      const { onboarding, audit, events } = repos;
       if (!(await onboarding.siteExists(batch.siteId))) return { state: 'failed', step: 'adding', error: errorJson(new AppError('SITE_NOT_FOUND', 'The site was deleted while the device was being added.')) };
-      const id = await onboarding.insertDevice({
+      const row = {
         companyId: batch.companyId,
         siteId: batch.siteId,
         serial,
@@ -158,13 +173,24 @@ export class DeviceSteps {
         verificationCodeSealed: access.code ? this.secrets.seal(access.code, `device-code:${serial}`) : null,
         addedBy: batch.createdBy,
         status: 'online',
-      });
+        claimProof: proof,
+      };
+      let id = await onboarding.insertDevice(row);
+      if (!id) {
+        const holder = await onboarding.deviceBySerial(serial);
+        if (holder && holder.serial === serial && holder.companyId !== batch.companyId && contestClaim(holder.claimProof, proof) === 'challenger_takes') {
+          await releaseClaim(repos, holder, { reason: 'proven_elsewhere', provenWith: proof });
+          released = true;
+          id = await onboarding.insertDevice(row);
+        }
+      }
       if (!id) return null; // someone else added it first: report what is there
       await onboarding.setItemDevice(item.id, id);
-      await audit.record({ companyId: batch.companyId, actorId: batch.createdBy, actorEmail: null, action: 'device.add', targetType: 'device', targetId: id, outcome: 'success', details: { serial, via, siteId: batch.siteId, batchId: item.batchId } });
+      await audit.record({ companyId: batch.companyId, actorId: batch.createdBy, actorEmail: null, action: 'device.add', targetType: 'device', targetId: id, outcome: 'success', details: { serial, via, siteId: batch.siteId, batchId: item.batchId, claimProof: proof, ...(released ? { replacedWeakClaim: true } : {}) } });
       await events.append(batch.companyId, DOMAIN_EVENT_TYPES.deviceAdded, { deviceId: id, siteId: batch.siteId, family, firmwareCompatible: verdict?.compatible ?? null, wasPending: item.pendingUntil !== null, notifyUserId: batch.createdBy });
       return { state: 'added', step: 'done', deviceId: id, serial, error: null };
     });
+    if (released) this.eventsRecorded();
     if (out) return out;
     const existing = await this.uow.read.onboarding.deviceBySerial(serial);
     return { ...alreadyAddedOutcome(existing ? placementKind(existing, batch.companyId, batch.siteId) : 'this_site', existing, item.deviceId), serial };

@@ -30,10 +30,12 @@ const table: Array<[string, Probe, Decisions, Done, unknown]> = [
   // Offline.
   ['found nowhere', probe({ reachableVia: null, online: false }), {}, {}, { do: 'wait_online' }],
   ['registered but offline', probe({ online: false }), { verificationCode: 'ABCDEF' }, {}, { do: 'wait_online' }],
-  ['direct, no answer', direct({ online: false, error: err('DEVICE_OFFLINE') }), {}, {}, { do: 'wait_online' }],
-  ['direct, timed out', direct({ online: false, error: err('DEVICE_TIMEOUT') }), {}, {}, { do: 'wait_online' }],
-  ['direct, no credentials in the code', direct({ online: false, nextAction: 'enter_password' }), {}, {}, { do: 'wait_online' }],
-  ['direct, unreadable answer', direct({ online: false, error: err('DEVICE_PROTOCOL_ERROR') }), {}, {}, { end: 'failed', step: 'probing', code: 'DEVICE_PROTOCOL_ERROR' }],
+  // Added by address and not answering as a device: fails at once, never pending (no retries for a day).
+  ['direct, unreachable', direct({ online: false, nextAction: 'none', error: err('DEVICE_UNREACHABLE') }), {}, {}, { end: 'failed', step: 'probing', code: 'DEVICE_UNREACHABLE' }],
+  ['direct, stored offline probe (before DEVICE_UNREACHABLE)', direct({ online: false, error: err('DEVICE_OFFLINE') }), {}, {}, { end: 'failed', step: 'probing', code: 'DEVICE_OFFLINE' }],
+  ['direct, offline without an error', direct({ online: false, nextAction: 'none' }), {}, {}, { end: 'failed', step: 'probing', code: 'DEVICE_UNREACHABLE' }],
+  ['direct, no credentials in the code', direct({ online: false, nextAction: 'enter_password' }), {}, {}, { end: 'needs_action', step: 'probing', code: 'DEVICE_PASSWORD_REQUIRED' }],
+  ['direct, invalid address', direct({ online: false, nextAction: 'none', error: err('DEVICE_HOST_INVALID') }), {}, {}, { end: 'failed', step: 'probing', code: 'DEVICE_HOST_INVALID' }],
   // Direct (host and port).
   ['direct, wrong password', direct({ nextAction: 'enter_password', error: err('DEVICE_AUTH_FAILED') }), {}, {}, { end: 'failed', step: 'probing', code: 'DEVICE_AUTH_FAILED' }],
   ['direct, asks for a password', direct({ nextAction: 'enter_password' }), {}, {}, { end: 'needs_action', step: 'probing', code: 'DEVICE_PASSWORD_REQUIRED' }],

@@ -66,11 +66,14 @@ function lanCreds(d: Decisions, done: Done): Credentials | null {
 export function nextStep(p: Probe, decisions: Decisions, done: Done = {}): Step {
   if (p.alreadyAdded) return { do: 'already_added', where: p.alreadyAdded };
 
-  if (p.reachableVia === null || !p.online) {
-    // A direct device that answered with something other than silence: waiting will not help.
-    if (p.reachableVia === 'direct' && p.error && p.error.code !== 'DEVICE_OFFLINE' && p.error.code !== 'DEVICE_TIMEOUT') return { do: 'end', outcome: { state: 'failed', step: 'probing', error: p.error } };
-    return { do: 'wait_online' };
+  if (p.reachableVia === 'direct' && !p.online) {
+    // Added by address: nothing to wait for. No password in the code: ask for it; else the address
+    // did not answer as a device (DEVICE_UNREACHABLE with its guidance) and the add fails at once.
+    if (p.nextAction === 'enter_password' && !p.error) return needs(new AppError('DEVICE_PASSWORD_REQUIRED'));
+    return { do: 'end', outcome: { state: 'failed', step: 'probing', error: p.error ?? errorJson(new AppError('DEVICE_UNREACHABLE')) } };
   }
+  // A cloud or LAN device (by serial or label) that is offline: pending until it comes online.
+  if (p.reachableVia === null || !p.online) return { do: 'wait_online' };
 
   if (p.reachableVia === 'direct') {
     if (p.nextAction === 'enter_password') return { do: 'end', outcome: { state: p.error ? 'failed' : 'needs_action', step: 'probing', error: p.error ?? errorJson(new AppError('DEVICE_PASSWORD_REQUIRED')) } };

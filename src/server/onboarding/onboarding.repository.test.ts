@@ -32,7 +32,7 @@ describe('device by serial (full or the 9-character short serial of labels and S
     expect((await repo.deviceBySerial('RJ12345678'))?.id).toBe(id); // longer than 9: still a suffix
     expect(await repo.deviceBySerial('X12345678')).toBeUndefined();
     expect(await repo.deviceBySerial('345678')).toBeUndefined(); // too short to be a short serial
-    expect(await repo.deviceBySerial('J12345678')).toEqual({ id, siteId, companyId: company.companyId });
+    expect(await repo.deviceBySerial('J12345678')).toMatchObject({ id, siteId, companyId: company.companyId, serial: 'DS-2CD2143G2-I20240101AAWRJ12345678', claimProof: 'none' });
   });
 
   it('the lookup can use the index on the last 9 characters', async () => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
-import type { DeviceAddedVia } from '../db/schema';
+import type { ClaimProof, DeviceAddedVia } from '../db/schema';
 import type { Probe } from './probe';
 import { serialMatches } from '../../protocol/qr';
 import { serialOrTail } from '../db/serial-match';
@@ -69,6 +69,18 @@ export interface ItemOutcome {
   deviceId?: string | null;
   pendingUntil?: Date | null;
   serial?: string | null;
+}
+
+/** Where a device with a serial is, and how its company proved the claim (decision 0005). */
+export interface DevicePlacement {
+  id: string;
+  siteId: string;
+  companyId: string;
+  /** The full serial the device is stored under. */
+  serial: string;
+  claimProof: ClaimProof;
+  addedBy: string | null;
+  name: string;
 }
 
 export interface CloudRegistrationRow {
@@ -286,11 +298,11 @@ export class OnboardingRepository {
 
   // Devices
   /** The device with this full serial, or whose serial ends with this short (9-character) one. */
-  async deviceBySerial(serial: string): Promise<{ id: string; siteId: string; companyId: string } | undefined> {
+  async deviceBySerial(serial: string): Promise<DevicePlacement | undefined> {
     const s = serial.toUpperCase();
     const rows = await this.bySerialQuery(s).execute();
     const r = rows.find((x) => serialMatches(x.serial, s));
-    return r ? { id: r.id, siteId: r.siteId, companyId: r.companyId } : undefined;
+    return r ? { id: r.id, siteId: r.siteId, companyId: r.companyId, serial: r.serial, claimProof: r.claimProof, addedBy: r.addedBy, name: r.name } : undefined;
   }
 
   /** The plan of deviceBySerial's query, one line per plan row (a test checks it can use its index). */
@@ -303,7 +315,7 @@ export class OnboardingRepository {
     return (
       this.db
         .selectFrom('devices')
-        .select(['id', 'site_id as siteId', 'company_id as companyId', 'serial'])
+        .select(['id', 'site_id as siteId', 'company_id as companyId', 'serial', 'claim_proof as claimProof', 'added_by as addedBy', 'name'])
         .where(serialOrTail('serial', s))
         .limit(5)
     );
@@ -312,13 +324,15 @@ export class OnboardingRepository {
   async insertDevice(d: {
     companyId: string; siteId: string; serial: string; name: string; type: string; model: string; firmwareVersion: string; firmwareCompatible: boolean | null;
     addedVia: DeviceAddedVia; host: string | null; port: number | null; credentialsSealed: string | null; verificationCodeSealed: string | null; addedBy: string | null; status: string;
+    /** How the claim was proven (decision 0005); 'none' when not given. */
+    claimProof?: ClaimProof;
   }): Promise<string | undefined> {
     const r = await this.db
       .insertInto('devices')
       .values({
         company_id: d.companyId, site_id: d.siteId, serial: d.serial, name: d.name, type: d.type, model: d.model, firmware_version: d.firmwareVersion,
         firmware_compatible: d.firmwareCompatible, added_via: d.addedVia, host: d.host, port: d.port, credentials_sealed: d.credentialsSealed,
-        verification_code_sealed: d.verificationCodeSealed, added_by: d.addedBy, status: d.status,
+        verification_code_sealed: d.verificationCodeSealed, added_by: d.addedBy, status: d.status, claim_proof: d.claimProof ?? 'none',
       })
       .onConflict((oc) => oc.column('serial').doNothing())
       .returning('id')
@@ -342,13 +356,5 @@ export class OnboardingRepository {
       .limit(5)
       .execute();
     return rows.find((x) => serialMatches(x.serial, s));
-  }
-
-  async createAgentToken(tokenHash: string, siteId: string | null): Promise<void> {
-    await this.db.insertInto('agent_tokens').values({ token_hash: tokenHash, site_id: siteId }).execute();
-  }
-
-  async findAgentToken(tokenHash: string): Promise<{ siteId: string | null } | undefined> {
-    return this.db.selectFrom('agent_tokens').select('site_id as siteId').where('token_hash', '=', tokenHash).executeTakeFirst();
   }
 }

@@ -54,7 +54,7 @@ export function createOnboarding(d: OnboardingDeps): Onboarding {
   const s = d.settings;
   const waiting = { clock: d.clock, sleep: d.sleep ?? timerSleep };
   const batches = new BatchService(d.uow, d.secrets, d.enqueue);
-  const steps = new DeviceSteps(d.uow, d.reach, d.secrets, waiting, s);
+  const steps = new DeviceSteps(d.uow, d.reach, d.secrets, waiting, s, d.eventsRecorded);
   return {
     reach: d.reach,
     scans: new ScanService(d.uow, d.reach, d.secrets, d.clock, s),

@@ -2,13 +2,14 @@
  * Probing one candidate: where the device is (cloud, LAN via the site agent, direct host:port),
  * what state it is in, whether it is already added, and the next action the user must take.
  */
-import { isAppError } from '../../errors/app-error';
+import { AppError, isAppError } from '../../errors/app-error';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
 import type { CandidateSpec } from './candidates';
 import { serialMatches } from '../../protocol/qr';
 import type { DeviceReach } from './device-reach';
 import { parseDeviceHost } from '../../protocol/net/device-host';
+import { isStrongProof, type ClaimProof } from '../devices/claims';
 
 export type NextAction = 'add' | 'activate' | 'enable_cloud' | 'enter_verification_code' | 'enter_password' | 'connect_to_network' | 'none';
 export type ReachableVia = 'cloud' | 'lan' | 'direct';
@@ -30,14 +31,16 @@ export interface Probe {
   alreadyAdded: AlreadyAdded | null;
   nextAction: NextAction;
   error: { code: string; message: string; hint: string } | null;
+  /** A device added by address: reached from the server (`direct`) or through the site's agent (`agent`). */
+  route?: 'direct' | 'agent';
 }
 
 export interface ProbeContext {
   reach: DeviceReach;
   /** One SADP discovery shared by all candidates of a scan (lazy). */
   lan(): Promise<DiscoveredDevice[] | null>;
-  /** Where a device with this serial already is, if anywhere. */
-  placement(serial: string): Promise<{ siteId: string; companyId: string } | undefined>;
+  /** Where a device with this serial already is, if anywhere, and how its company proved the claim. */
+  placement(serial: string): Promise<{ siteId: string; companyId: string; claimProof: ClaimProof } | undefined>;
   siteId: string;
   companyId: string;
 }
@@ -45,7 +48,7 @@ export interface ProbeContext {
 /** Probing for one site: one LAN discovery (lazy) shared by all the candidates probed with it. */
 export function probeContextFor(reach: DeviceReach, placement: ProbeContext['placement'], where: { companyId: string; siteId: string }): ProbeContext {
   let lan: Promise<DiscoveredDevice[] | null> | undefined;
-  return { reach, lan: () => (lan ??= reach.discoverLan()), placement, siteId: where.siteId, companyId: where.companyId };
+  return { reach, lan: () => (lan ??= reach.discoverLan(where.siteId)), placement, siteId: where.siteId, companyId: where.companyId };
 }
 
 export const OFFLINE_GUIDANCE = [
@@ -81,20 +84,40 @@ export function placementKind(p: { siteId: string; companyId: string }, companyI
   return p.siteId === siteId ? 'this_site' : 'other_site';
 }
 
-async function placementOf(ctx: ProbeContext, serial: string | null): Promise<AlreadyAdded | null> {
-  if (!serial) return null;
-  const p = await ctx.placement(serial);
-  return p ? placementKind(p, ctx.companyId, ctx.siteId) : null;
+/**
+ * The verification code checked against the device's own cloud registration (decision 0005): only
+ * the device, or whoever holds its label, knows it.
+ */
+export async function codeProven(reach: DeviceReach, serial: string, code: string): Promise<boolean> {
+  const full = (await reach.cloudStatus(serial))?.serial;
+  return full ? reach.verifyCloudCode(full, code) : false;
 }
 
 export async function probeCandidate(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> {
   const p = c.host ? await probeDirect(c, ctx) : await probeBySerial(c, ctx);
-  const alreadyAdded = await placementOf(ctx, p.serial ?? c.serial ?? null);
-  if (alreadyAdded === 'elsewhere') {
-    // Another company's device: say no more than that (no model, firmware, address or online state).
-    return { ...blank(), serial: p.serial ?? c.serial ?? null, alreadyAdded, nextAction: 'none' };
-  }
-  return alreadyAdded ? { ...p, alreadyAdded, nextAction: 'none' } : p;
+  const serial = p.serial ?? c.serial ?? null;
+  const placed = serial ? await ctx.placement(serial) : undefined;
+  if (!placed) return p;
+  const where = placementKind(placed, ctx.companyId, ctx.siteId);
+  if (where !== 'elsewhere') return { ...p, alreadyAdded: where, nextAction: 'none' };
+  // Another company's device (decision 0005). A host added by address speaks for itself: what it
+  // says is what any host would say, bound or not (a weak add then tells, see the decision).
+  if (c.host) return p;
+  // So does a device found on this site's own LAN (SADP shows it to anyone there): activating it,
+  // or enabling its cloud service so that its code can be checked, is how the owner proves it.
+  if (p.reachableVia === 'lan') return p;
+  // Without the device's own proof, a serial bound elsewhere answers exactly like one nobody has:
+  // no "elsewhere", no model, firmware, address or online state.
+  if (!c.verificationCode || !(await codeProven(ctx.reach, serial!, c.verificationCode))) return notFound(c, null);
+  // The code proves the device is in the scanner's hands: a strong claim elsewhere is said to be
+  // there (still nothing about it); a weak one yields, and the add takes the serial over.
+  if (isStrongProof(placed.claimProof)) return { ...blank(), serial, alreadyAdded: 'elsewhere', nextAction: 'none' };
+  return p;
+}
+
+/** A serial neither the device cloud nor the LAN knows (or, with `cloud`, one registered but not connected). */
+function notFound(c: CandidateSpec, cloud: { serial: string; model: string; type: string } | null): Probe {
+  return { ...blank(), serial: cloud?.serial ?? null, model: cloud?.model ?? c.model ?? null, deviceType: cloud?.type ?? null, cloudRegistered: cloud !== null, nextAction: 'connect_to_network' };
 }
 
 async function probeDirect(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> {
@@ -109,8 +132,9 @@ async function probeDirect(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> 
   const base: Probe = { ...blank(), reachableVia: 'direct', host, port: c.port ?? 80 };
   if (!c.user || !c.password) return { ...base, online: false, nextAction: 'enter_password' };
   try {
-    const info = await ctx.reach.directClient(c.host!, c.port ?? 80, { user: c.user, password: c.password }).deviceInfo();
-    return withFirmware({ ...base, serial: info.serialNumber, model: info.model, deviceType: info.deviceType, online: true, activated: true, nextAction: 'add' }, info.firmwareVersion, info.deviceType, info.model);
+    // Routed by the connect policy; whatever does not answer as a device is one DEVICE_UNREACHABLE.
+    const { info, via } = await ctx.reach.identifyHost(c.host!, c.port ?? 80, { user: c.user, password: c.password }, ctx.siteId);
+    return withFirmware({ ...base, route: via, serial: info.serialNumber, model: info.model, deviceType: info.deviceType, online: true, activated: true, nextAction: 'add' }, info.firmwareVersion, info.deviceType, info.model);
   } catch (e) {
     const error = errorOf(e);
     switch (error?.code) {
@@ -120,7 +144,8 @@ async function probeDirect(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> 
       case 'DEVICE_NOT_ACTIVATED':
         return { ...base, online: true, activated: false, nextAction: 'activate', error };
       default:
-        return { ...base, online: false, nextAction: 'connect_to_network', error };
+        // Not the network guidance of an offline cloud device: an address that does not answer is not kept pending.
+        return { ...base, online: false, nextAction: 'none', error: error ?? errorOf(new AppError('DEVICE_UNREACHABLE')) };
     }
   }
 }
@@ -151,5 +176,5 @@ async function probeBySerial(c: CandidateSpec, ctx: ProbeContext): Promise<Probe
     return withFirmware(p, found.softwareVersion, null, found.model);
   }
   // Registered once but not connected now, or never seen: the device is offline for us.
-  return { ...blank(), serial: cloud?.serial ?? null, model: cloud?.model ?? c.model ?? null, deviceType: cloud?.type ?? null, cloudRegistered: cloud !== null, nextAction: 'connect_to_network' };
+  return notFound(c, cloud);
 }

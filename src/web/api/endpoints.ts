@@ -11,6 +11,9 @@ import type {
   GetApiAuditResponse,
   GetApiAuthTokensResponse,
   GetApiDevicesIdResponse,
+  GetApiDevicesIdHealthResponse,
+  GetApiSitesIdHealthResponse,
+  PutApiDevicesIdHealthMonitoringResponse,
   GetApiDevicesResponse,
   GetApiInstallersInvitationsResponse,
   GetApiInstallersResponse,
@@ -20,6 +23,7 @@ import type {
   GetApiNotificationsResponse,
   GetApiScansIdResponse,
   GetApiSetupStatusResponse,
+  GetApiSitesIdAgentsResponse,
   GetApiSitesIdDevicesResponse,
   GetApiSitesIdInstallersResponse,
   GetApiSitesIdResponse,
@@ -31,6 +35,7 @@ import type {
   PostApiAuthLoginResponse,
   PostApiDevicesIdQrBody,
   PostApiDevicesIdQrResponse,
+  PostApiDevicesIdCloudBindingResetResponse,
   PostApiAuthTokensResponse,
   PostApiInstallersInvitationsBody,
   PostApiInstallersInvitationsIdResendResponse,
@@ -41,6 +46,7 @@ import type {
   PostApiScansIdAddResponse,
   PostApiSetupBody,
   PostApiSetupResponse,
+  PostApiSitesIdAgentsResponse,
   PostApiSitesIdScansResponse,
   PostApiSitesResponse,
   PutApiSitesIdInstallersResponse,
@@ -109,6 +115,9 @@ export const sitesApi = {
   remove: (id: string) => api.del<void>(`/api/sites/${enc(id)}`),
   installers: (id: string) => api.get<GetApiSitesIdInstallersResponse>(`/api/sites/${enc(id)}/installers`),
   setInstallers: (id: string, installerIds: string[]) => api.put<PutApiSitesIdInstallersResponse>(`/api/sites/${enc(id)}/installers`, { installerIds }),
+  agents: (id: string) => api.get<GetApiSitesIdAgentsResponse>(`/api/sites/${enc(id)}/agents`),
+  addAgent: (id: string, name?: string) => api.post<PostApiSitesIdAgentsResponse>(`/api/sites/${enc(id)}/agents`, name ? { name } : {}),
+  revokeAgent: (id: string, agentId: string) => api.del<void>(`/api/sites/${enc(id)}/agents/${enc(agentId)}`),
 };
 
 export const auditApi = {
@@ -129,6 +138,17 @@ export const devicesApi = {
   get: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdResponse>(`/api/devices/${enc(id)}`, { signal }),
   /** A device QR code that adds the device again: `{ password }` (encrypted) or `{ unencrypted: true }`. */
   qr: (id: string, body: PostApiDevicesIdQrBody) => api.post<PostApiDevicesIdQrResponse>(`/api/devices/${enc(id)}/qr`, body),
+  /** Forget the device-cloud key of the device: it registers again and is bound again only with proof of its code. */
+  resetCloudBinding: (id: string) => api.post<PostApiDevicesIdCloudBindingResetResponse>(`/api/devices/${enc(id)}/cloud-binding/reset`, {}),
+  /** Release the company's claim on the device (installer admins): it leaves the company (decision 0005). */
+  release: (id: string) => api.post<void>(`/api/devices/${enc(id)}/release`),
+};
+
+export const healthApi = {
+  /** State with reasons, the last snapshot and recent changes; 409 HEALTH_MONITORING_OFF while monitoring is off. */
+  device: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdHealthResponse>(`/api/devices/${enc(id)}/health`, { signal }),
+  site: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdHealthResponse>(`/api/sites/${enc(siteId)}/health`, { signal }),
+  setMonitoring: (id: string, enabled: boolean) => api.put<PutApiDevicesIdHealthMonitoringResponse>(`/api/devices/${enc(id)}/health-monitoring`, { enabled }),
 };
 
 export const onboardingApi = {

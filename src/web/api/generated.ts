@@ -26,6 +26,10 @@ export interface Device {
   firmwareVersion: string;
   firmwareCompatible: boolean | null;
   addedVia: string;
+  /**
+   * How the company proved the device is theirs (decision 0005): 'code' and 'activation' bind its serial exclusively; a 'credentials' or 'none' claim yields to another company that proves it with the device's verification code
+   */
+  claimProof: 'code' | 'activation' | 'credentials' | 'none';
   host: string | null;
   port: number | null;
   healthMonitoring: boolean;
@@ -38,6 +42,19 @@ export interface ErrorInfo {
   code: string;
   message: string;
   hint: string;
+}
+
+export interface HealthReason {
+  /**
+   * Stable reason code, e.g. hdd_abnormal, video_loss, zone_fault, mains_lost, offline
+   */
+  code: string;
+  severity: 'info' | 'warning' | 'fault';
+  message: string;
+  subject?: {
+    kind: 'disk' | 'channel' | 'zone';
+    id: number;
+  };
 }
 
 export interface Installer {
@@ -105,6 +122,30 @@ export interface Site {
   timeZone: string;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface SiteAgent {
+  /**
+   * The agent id (ag-…), as its broker user name and topics carry it
+   */
+  id: string;
+  name: string;
+  /**
+   * enrolling: its one-time token is waiting to be used; expired: it was not used in time (revoke it and add another); enrolled: it holds its own key
+   */
+  state: 'enrolling' | 'expired' | 'enrolled';
+  /**
+   * Connected and accepted right now
+   */
+  online: boolean;
+  version: string | null;
+  lastSeenAt: string | null;
+  enrolledAt: string | null;
+  /**
+   * Until enrolled: when the one-time token stops working
+   */
+  enrolExpiresAt: string | null;
+  createdAt: string;
 }
 
 export interface GetApiAuditQuery {
@@ -217,6 +258,62 @@ export interface GetApiBatchesIdResponse {
   }[];
 }
 
+export interface GetApiDevicesIdHealthResponse {
+  deviceId: string;
+  state: 'healthy' | 'warning' | 'fault' | 'offline' | 'unknown';
+  reasons: HealthReason[];
+  snapshot: {
+    family: string;
+    storage: {
+      disks: {
+        id: number;
+        name: string;
+        status: string;
+        smart: string | null;
+        capacityMb: number;
+        freeMb: number;
+      }[];
+      overwrite: boolean | null;
+    } | null;
+    channels:
+      | {
+          id: number;
+          name: string;
+          online: boolean;
+          videoLoss: boolean;
+          recording: boolean;
+        }[]
+      | null;
+    alarm: {
+      zones: {
+        id: number;
+        name: string;
+        open: boolean;
+        fault: boolean;
+        tamper: boolean;
+        bypassed: boolean;
+      }[];
+      mainsConnected: boolean | null;
+      batteryLow: boolean | null;
+      batteryPercent: number | null;
+      tamper: boolean | null;
+    } | null;
+    unavailable: {
+      part: string;
+      code: string;
+    }[];
+  } | null;
+  collectedAt: string | null;
+  lastSeenAt: string | null;
+  monitoringSince: string | null;
+  updatedAt: string | null;
+  history: {
+    at: string;
+    state: 'healthy' | 'warning' | 'fault' | 'offline' | 'unknown';
+    reasons: HealthReason[];
+  }[];
+}
+
 export type GetApiDevicesIdResponse = Device;
 
 export interface GetApiDevicesQuery {
@@ -229,6 +326,10 @@ export interface GetApiDevicesQuery {
 export interface GetApiDevicesResponse {
   items: Device[];
   total: number;
+  /**
+   * Present (true) when total is an estimate: a search that matches more than 1,000 devices
+   */
+  totalEstimated?: boolean;
   page: number;
   pageSize: number;
 }
@@ -312,6 +413,10 @@ export interface GetApiSetupStatusResponse {
   needsSetup: boolean;
 }
 
+export interface GetApiSitesIdAgentsResponse {
+  items: SiteAgent[];
+}
+
 export interface GetApiSitesIdDevicesQuery {
   search?: string;
   status?: string;
@@ -322,8 +427,42 @@ export interface GetApiSitesIdDevicesQuery {
 export interface GetApiSitesIdDevicesResponse {
   items: Device[];
   total: number;
+  /**
+   * Present (true) when total is an estimate: a search that matches more than 1,000 devices
+   */
+  totalEstimated?: boolean;
   page: number;
   pageSize: number;
+}
+
+export interface GetApiSitesIdHealthResponse {
+  siteId: string;
+  state: 'healthy' | 'warning' | 'fault' | 'offline' | 'unknown';
+  counts: {
+    healthy: number;
+    warning: number;
+    fault: number;
+    offline: number;
+    unknown: number;
+    /**
+     * Devices with health monitoring off
+     */
+    off: number;
+  };
+  devices: {
+    deviceId: string;
+    name: string;
+    serial: string;
+    type: string;
+    addedVia: string;
+    healthMonitoring: boolean;
+    /**
+     * Null while health monitoring is off (no health is shown)
+     */
+    state: ('healthy' | 'warning' | 'fault' | 'offline' | 'unknown') | null;
+    reasons: HealthReason[];
+    updatedAt: string | null;
+  }[];
 }
 
 export interface GetApiSitesIdInstallersResponse {
@@ -398,6 +537,30 @@ export interface PostApiAuthTokensBody {
 export interface PostApiAuthTokensResponse {
   id: string;
   token: string;
+}
+
+export interface PostApiDevicesClaimsDisputeBody {
+  /**
+   * Full serial, or the 9-character short serial of the label
+   */
+  serial: string;
+  verificationCode: string;
+}
+
+export interface PostApiDevicesClaimsDisputeResponse {
+  /**
+   * The full serial the device is registered under
+   */
+  serial: string;
+  outcome: 'released' | 'not_claimed' | 'yours' | 'claim_proven';
+}
+
+export interface PostApiDevicesIdCloudBindingResetResponse {
+  serial: string;
+  /**
+   * False when the device cloud held no key for this serial
+   */
+  wasBound: boolean;
 }
 
 export interface PostApiDevicesIdQrBody {
@@ -485,6 +648,24 @@ export interface PostApiSitesBody {
   timeZone?: string;
 }
 
+export interface PostApiSitesIdAgentsBody {
+  name?: string;
+}
+
+export interface PostApiSitesIdAgentsResponse {
+  agent: SiteAgent;
+  agentId: string;
+  /**
+   * The one-time enrolment token: shown this once, only its hash is kept
+   */
+  token: string;
+  /**
+   * The command line to run on a machine of the site network
+   */
+  command: string;
+  expiresAt: string;
+}
+
 export interface PostApiSitesIdScansBody {
   text: string;
   qrPassword?: string;
@@ -493,6 +674,15 @@ export interface PostApiSitesIdScansBody {
 export type PostApiSitesIdScansResponse = ScanResult;
 
 export type PostApiSitesResponse = Site;
+
+export interface PutApiDevicesIdHealthMonitoringBody {
+  enabled: boolean;
+}
+
+export interface PutApiDevicesIdHealthMonitoringResponse {
+  deviceId: string;
+  healthMonitoring: boolean;
+}
 
 export interface PutApiSitesIdInstallersBody {
   /**

@@ -37,6 +37,8 @@ export function usePagedList<P extends Page<unknown>>(
 
 export interface PagedRows<T> {
   total: number | undefined;
+  /** The total is an estimate (a broad search on the server): say "about". Exact again once a short page shows where the list ends. */
+  totalEstimated: boolean;
   row: (index: number) => T | undefined;
   /** Ask for the rows in [start, end); fetches the missing pages. */
   ensure: (start: number, end: number) => void;
@@ -46,7 +48,7 @@ export interface PagedRows<T> {
 }
 
 export function usePagedRows<T>(
-  fetchPage: (page: number, pageSize: number, signal: AbortSignal) => Promise<Page<T>>,
+  fetchPage: (page: number, pageSize: number, signal: AbortSignal) => Promise<Page<T> & { totalEstimated?: boolean }>,
   deps: unknown[],
   pageSize = 100,
 ): PagedRows<T> {
@@ -56,6 +58,9 @@ export function usePagedRows<T>(
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
   const [total, setTotal] = useState<number | undefined>();
+  const [totalEstimated, setTotalEstimated] = useState(false);
+  /** The list's real length, once a page shorter than pageSize (or an empty first page) showed it. */
+  const knownEnd = useRef<number | undefined>(undefined);
   const [error, setError] = useState<ApiError | undefined>();
   const [, setVersion] = useState(0);
   const [generation, setGeneration] = useState(0);
@@ -70,7 +75,10 @@ export function usePagedRows<T>(
           if (signal.aborted) return;
           inflight.current.delete(page);
           pages.current.set(page, res.items);
-          setTotal(res.total);
+          if (res.totalEstimated && res.items.length < pageSize && (res.items.length > 0 || page === 1)) knownEnd.current = (page - 1) * pageSize + res.items.length;
+          const exact = !res.totalEstimated || knownEnd.current !== undefined;
+          setTotal(res.totalEstimated && knownEnd.current !== undefined ? knownEnd.current : res.total);
+          setTotalEstimated(!exact);
           setVersion((v) => v + 1);
         },
         (e: unknown) => {
@@ -89,6 +97,8 @@ export function usePagedRows<T>(
     pages.current = new Map();
     inflight.current = new Set();
     setTotal(undefined);
+    setTotalEstimated(false);
+    knownEnd.current = undefined;
     setError(undefined);
     load(1);
     return () => ctrl.current?.abort();
@@ -111,6 +121,7 @@ export function usePagedRows<T>(
 
   return {
     total,
+    totalEstimated,
     row,
     ensure,
     error,

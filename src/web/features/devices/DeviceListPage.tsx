@@ -63,7 +63,7 @@ export function DeviceListPage() {
           </select>
         </div>
         <p className="muted filters-count" aria-live="polite">
-          {rows.total !== undefined ? `${rows.total.toLocaleString()} device${rows.total === 1 ? '' : 's'}` : ''}
+          {rows.total !== undefined ? `${rows.totalEstimated ? 'about ' : ''}${rows.total.toLocaleString()} device${rows.total === 1 ? '' : 's'}` : ''}
         </p>
       </div>
       <ErrorNotice error={rows.error} onRetry={rows.reload} />

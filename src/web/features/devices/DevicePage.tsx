@@ -1,13 +1,23 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import { devicesApi } from '../../api/endpoints';
-import { Link, useParams } from '../../app/router';
-import { useAsync } from '../../ui/async';
+import { Link, navigate, useParams } from '../../app/router';
+import { useSession } from '../../app/session';
+import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, formatDate, Loading, PageHeader, StatusBadge } from '../../ui/components';
 import { deviceTitle, deviceTypeLabel, formatAddress, formatFirmware } from '../../ui/format';
 import { DeviceQr } from './DeviceQr';
+import { CloudBindingReset } from './CloudBindingReset';
+import { DeviceHealth } from './DeviceHealth';
 
 const REFRESH_MS = 5000;
 const ADDED_VIA: Record<string, string> = { cloud: 'Device cloud (serial and verification code)', direct: 'IP address', agent: 'Site network (agent)' };
+/** How the claim on the device was proven (decision 0005). */
+const CLAIM_PROOF: Record<string, string> = {
+  code: 'Verification code, checked by the device',
+  activation: 'Activated by Sitekeeper',
+  credentials: 'Admin password only (another company that proves the device with its code can take it)',
+  none: 'Not proven (another company that proves the device with its code can take it)',
+};
 
 /** What the platform knows of one device; refreshed while the page is open. */
 export function DevicePage() {
@@ -22,6 +32,14 @@ export function DevicePage() {
   }, [reload]);
 
   const d = device.data;
+  const session = useSession();
+  const release = useAction(
+    useCallback(async () => {
+      if (!d) return;
+      await devicesApi.release(d.id);
+      navigate(`/sites/${encodeURIComponent(d.siteId)}/devices`);
+    }, [d]),
+  );
   return (
     <div>
       <PageHeader title={d ? deviceTitle(d) : 'Device'} />
@@ -47,6 +65,8 @@ export function DevicePage() {
             </dd>
             <dt>Added via</dt>
             <dd>{ADDED_VIA[d.addedVia] ?? d.addedVia}</dd>
+            <dt>Claim proven by</dt>
+            <dd data-testid="device-claim-proof">{CLAIM_PROOF[d.claimProof] ?? d.claimProof}</dd>
             {d.host && (
               <>
                 <dt>Address</dt>
@@ -66,7 +86,26 @@ export function DevicePage() {
           </dl>
         </section>
       )}
+      {d && <DeviceHealth deviceId={d.id} monitoring={d.healthMonitoring} onChanged={reload} />}
       {d && <DeviceQr deviceId={d.id} serial={d.serial} />}
+      {d && <CloudBindingReset deviceId={d.id} serial={d.serial} onReset={reload} />}
+      {d && session.user?.role === 'installer_admin' && (
+        <section className="card">
+          <h2>Release</h2>
+          <p>Release your company's claim on this device so that another company can add it. The device is removed from {d.siteName || 'its site'}.</p>
+          <ErrorNotice error={release.error} />
+          <button
+            type="button"
+            className="btn btn-danger"
+            disabled={release.busy}
+            onClick={() => {
+              if (window.confirm(`Release ${deviceTitle(d)}? It is removed from your company, and another company can add it.`)) release.run();
+            }}
+          >
+            {release.busy ? 'Releasing…' : 'Release device'}
+          </button>
+        </section>
+      )}
     </div>
   );
 }

@@ -54,6 +54,13 @@ describe('scan flow decisions', () => {
     expect(candidateStatus(c({ nextAction: 'activate' }))).toBe('Factory new: needs activation');
     expect(candidateStatus(c({ nextAction: 'enter_password', error: { code: 'DEVICE_AUTH_FAILED', message: 'm', hint: 'h' } }))).toMatch(/refused/);
   });
+
+  it('an address that did not answer as a device cannot be ticked, and says so (not "already added")', () => {
+    const unreachable = c({ online: false, nextAction: 'none', error: { code: 'DEVICE_UNREACHABLE', message: 'm', hint: 'h' } });
+    expect(selectable(unreachable)).toBe(false);
+    expect(candidateStatus(unreachable)).toBe('No device answered at this address');
+    expect(candidateStatus(c({ nextAction: 'none', error: { code: 'DEVICE_HOST_INVALID', message: 'm', hint: 'h' } }))).toBe('Cannot be added');
+  });
 });
 
 describe('retrying a device from the progress page', () => {

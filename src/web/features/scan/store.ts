@@ -95,7 +95,9 @@ export function candidateStatus(c: Candidate): string {
     case 'connect_to_network':
       return 'Offline: connect it to the network';
     case 'none':
-      return 'Already added';
+      // An address that did not answer as a device, or that is not an address: the error says which.
+      if (c.error?.code === 'DEVICE_UNREACHABLE') return 'No device answered at this address';
+      return c.error ? 'Cannot be added' : 'Already added';
   }
 }
 

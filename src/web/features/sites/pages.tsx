@@ -8,6 +8,7 @@ import { useAsync, useDebounced } from '../../ui/async';
 import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader } from '../../ui/components';
 import { DataTable, type TableColumn } from '../../ui/DataTable';
 import { usePagedList } from '../../ui/paged';
+import { SiteAgents } from './SiteAgents';
 
 const PAGE_SIZE = 25;
 
@@ -217,6 +218,7 @@ export function SitePage() {
         <div className="grid-2">
           <SiteForm key={site.data.id} site={site.data} onSaved={() => setSaved(true)} />
           {session.user?.role === 'installer_admin' && <SiteInstallers key={siteId} siteId={siteId} />}
+          <SiteAgents key={`agents-${siteId}`} siteId={siteId} canManage={session.user?.role === 'installer_admin'} />
         </div>
       )}
     </div>
