@@ -3,6 +3,7 @@
  * server). Handlers are idempotent: a crash mid-job means the job runs again.
  */
 import PgBoss from 'pg-boss';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { JOB_CONCURRENCY, JOB_NAMES, type JobHandlers, type JobName, type JobPayloads } from './job-types';
 
@@ -24,12 +25,34 @@ export interface SendOptions {
 export class JobQueue {
   readonly #boss: PgBoss;
   readonly #opts: JobQueueOptions;
+  /**
+   * The queue's own connections, handed to pg-boss as its `db`. pg-boss would end its pool while
+   * idle workers still wait for a connection to fetch (their queries then never settle and the
+   * process never exits); owning the pool lets stop() refuse new queries and let the running ones
+   * finish before it ends the pool.
+   */
+  readonly #pool: pg.Pool;
+  /** Queries and job batches in flight: stop() ends the pool only once both are done. */
+  readonly #running = new Set<Promise<unknown>>();
   #started = false;
+  #closing = false;
 
   constructor(opts: JobQueueOptions) {
     this.#opts = opts;
-    this.#boss = new PgBoss({ connectionString: opts.connectionString, max: opts.poolMax, schema: 'pgboss', supervise: true, maintenanceIntervalSeconds: 120 });
-    this.#boss.on('error', (err: Error) => opts.logger.error({ err }, 'job queue error'));
+    this.#pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolMax, application_name: 'pgboss' });
+    this.#pool.on('error', (err: Error) => opts.logger.error({ err }, 'job queue connection error'));
+    const db = {
+      executeSql: (text: string, values?: unknown[]) => {
+        const query = this.#pool.query(text, values);
+        this.#running.add(query);
+        void query.catch(() => undefined).finally(() => this.#running.delete(query));
+        return query;
+      },
+    };
+    this.#boss = new PgBoss({ db, schema: 'pgboss', supervise: true, maintenanceIntervalSeconds: 120 });
+    this.#boss.on('error', (err: Error) => {
+      if (!this.#closing) opts.logger.error({ err }, 'job queue error');
+    });
   }
 
   /** Starts the queue and its workers; refuses to start unless every job has exactly one handler. */
@@ -45,7 +68,9 @@ export class JobQueue {
       const batchSize = Math.min(8, JOB_CONCURRENCY[name]);
       for (let w = 0; w < workers; w++) {
         await this.#boss.work<unknown>(name, { batchSize, pollingIntervalSeconds: this.#opts.pollingIntervalSeconds }, async (jobs) => {
-          const results = await Promise.allSettled(jobs.map((job) => handler(job.data, { jobId: job.id })));
+          const batch = Promise.allSettled(jobs.map((job) => handler(job.data, { jobId: job.id })));
+          this.#running.add(batch);
+          const results = await batch.finally(() => this.#running.delete(batch));
           const failed = results.find((r) => r.status === 'rejected');
           if (failed) throw (failed).reason;
         });
@@ -75,9 +100,28 @@ export class JobQueue {
 
   /** Stop taking jobs and wait (bounded) for running ones to finish. */
   async stop(timeoutMs = 10_000): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+    if (this.#closing) return;
+    if (this.#started) {
+      this.#started = false;
+      await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
+    }
+    // Workers still waiting on a fetch get their answer, run what they fetched, complete it and
+    // stop. Quiet means nothing in flight across a timer turn (a batch's completion query is sent
+    // a few microtasks after the batch settles).
+    this.#closing = true;
+    const deadline = Date.now() + timeoutMs;
+    const turn = () => new Promise((r) => setTimeout(r, 50));
+    let quietTurns = 0;
+    while (quietTurns < 2 && Date.now() < deadline) {
+      if (this.#running.size > 0) {
+        quietTurns = 0;
+        await Promise.race([Promise.allSettled([...this.#running]), turn()]);
+      } else {
+        quietTurns++;
+        await turn();
+      }
+    }
+    await this.#pool.end();
   }
 }
 
