@@ -52,16 +52,23 @@ async function trap(kind: TrapKind): Promise<Trap> {
 }
 
 /** Ports nothing listens on (bound for a moment, then closed). */
+/**
+ * Loopback ports where nothing listens and nothing will: below 1024, which a port-0 bind (every
+ * other test's listener, running in parallel) is never given; each checked to refuse a connection.
+ */
 async function closedPorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const s = net.createServer();
-      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-      return s;
-    }),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  const refuses = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const c = net.connect({ host: '127.0.0.1', port });
+      c.once('connect', () => {
+        c.destroy();
+        resolve(false);
+      });
+      c.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+    });
+  const ports: number[] = [];
+  for (let port = 1023; port > 0 && ports.length < n; port--) if (await refuses(port)) ports.push(port);
+  if (ports.length < n) throw new Error(`only ${ports.length} closed ports below 1024 on loopback`);
   return ports;
 }
 

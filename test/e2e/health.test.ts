@@ -10,6 +10,7 @@ import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildSite, setupCompany, type TestCompany } from '../helpers/factories';
 import { eventually, startFleetFor } from '../helpers/fleet';
+import { bindCloudDevice } from '../helpers/cloud-binding';
 
 let p: TestPlatform;
 let company: TestCompany;
@@ -147,6 +148,8 @@ it('an AX Pro hub added directly: zone fault and mains lost are reasons', async 
 it('a cloud device: health collected through the device cloud', async () => {
   const cam = fleet.devices[2]!;
   await eventually(() => p.inDeviceCloud(cam.serial), 'camera in the device cloud');
+  // Bound as the add binds it (the device proves its code; the gateway issues its key).
+  await bindCloudDevice(p.app.platform.gateway, cam.serial, fleet.describe(cam).verificationCode);
   const id = await insertDevice(cam, 'cloud');
   const h = await waitHealth(id, 'cloud snapshot', (x) => x.snapshot !== null);
   expect(h.snapshot!.channels).not.toBeNull();

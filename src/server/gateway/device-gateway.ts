@@ -89,13 +89,13 @@ interface PendingRegistration {
   openedAt: number;
 }
 
-/** The first promise to give true wins; null when all give false. */
+/** The first promise to give a value wins; null when all give null (a rejection counts as null). */
 function firstTrue<T>(ps: Promise<T | null>[]): Promise<T | null> {
   return new Promise((resolve) => {
     let left = ps.length;
     if (left === 0) resolve(null);
     for (const p of ps) {
-      void p.then((v) => {
+      void p.catch(() => null).then((v) => {
         if (v !== null) resolve(v);
         else if (--left === 0) resolve(null);
       });
