@@ -102,6 +102,9 @@ async function resolveAll(name: string): Promise<string[]> {
   return (await lookup(name, { all: true })).map((a) => a.address);
 }
 
+/** How long close() waits for the broker to take the agent's goodbye (offline presence). */
+const CLOSE_GOODBYE_MS = 2000;
+
 export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent> {
   const prefix = normalizePrefix(opts.topicPrefix);
   const t = topics(prefix);
@@ -274,11 +277,21 @@ export async function startSiteAgent(opts: SiteAgentOptions): Promise<SiteAgent>
     ready: () => readyP,
     async close() {
       clearTimeout(helloTimer);
+      if (client.disconnecting) return;
+      let said = false;
       if (client.connected && key) {
-        await client.publishAsync(t.agentPresence(agentId), presence(key, false), { qos: 1, retain: true }).catch(() => undefined);
-        await client.publishAsync(t.agentPresence(agentId), '', { qos: 1, retain: true }).catch(() => undefined);
+        // Say goodbye (offline, then clear the retained presence), but not for ever: a broker that
+        // went away without closing the connection never acknowledges.
+        const goodbye = (async () => {
+          await client.publishAsync(t.agentPresence(agentId), presence(key!, false), { qos: 1, retain: true });
+          await client.publishAsync(t.agentPresence(agentId), '', { qos: 1, retain: true });
+          return true;
+        })().catch(() => false);
+        let timer: NodeJS.Timeout | undefined;
+        said = await Promise.race([goodbye, new Promise<false>((r) => (timer = setTimeout(() => r(false), CLOSE_GOODBYE_MS)))]);
+        clearTimeout(timer);
       }
-      await client.endAsync().catch(() => undefined);
+      await client.endAsync(!said).catch(() => undefined);
     },
   };
 }

@@ -71,7 +71,7 @@ export interface ServiceClient {
  */
 export async function attachService(
   link: MqttLink,
-  opts: { clientId: string; topics: string[]; onMessage: (topic: string, payload: Buffer) => void; onError: (err: Error) => void },
+  opts: { clientId: string; topics: string[]; onMessage: (topic: string, payload: Buffer, meta: { retained: boolean }) => void; onError: (err: Error) => void },
 ): Promise<ServiceClient> {
   const owned = !('client' in link);
   const client =
@@ -83,7 +83,8 @@ export async function attachService(
           keepalive: 30,
           ...(link.mqttUsername ? { username: link.mqttUsername, password: link.mqttPassword } : {}),
         });
-  const onMessage = (topic: string, payload: Buffer) => opts.onMessage(topic, payload);
+  // `retained`: the broker replayed a stored message to a new subscription, not a live publish.
+  const onMessage = (topic: string, payload: Buffer, packet: { retain?: boolean }) => opts.onMessage(topic, payload, { retained: packet.retain === true });
   const onError = (err: Error) => opts.onError(err);
   client.on('message', onMessage);
   client.on('error', onError);

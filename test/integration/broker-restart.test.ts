@@ -14,6 +14,7 @@ import { eventually, startFleetFor } from '../helpers/fleet';
 import { getTestBroker, startRestartableAedes, startRestartableMosquitto, type RestartableBroker } from '../helpers/broker';
 import { FakeDevice } from '../helpers/fake-device';
 import { startCloudAgent } from '../../src/emulator/cloud-agent';
+import { startSiteAgent, type SiteAgent } from '../../src/agent/site-agent';
 import { randomBytes } from 'node:crypto';
 import { DeviceGateway } from '../../src/server/gateway/device-gateway';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
@@ -36,6 +37,9 @@ describe.each(brokers)('a %s restart with devices connected', (_name, startBroke
   let gone: VirtualDevice;
   let waiting: VirtualDevice;
   let waitingBatchId: string;
+  /** Two enrolled site agents: one reconnects after the restart, one is gone for good. */
+  let stays: { agentId: string; agent: SiteAgent };
+  let leaves: { agentId: string; agent: SiteAgent };
 
   beforeAll(async () => {
     broker = await startBroker();
@@ -57,9 +61,14 @@ describe.each(brokers)('a %s restart with devices connected', (_name, startBroke
     const r = await company.admin.post(`/api/scans/${scan.body.scanId}/add`, { candidateIds: [scan.body.candidates[0].id], idempotencyKey: `wait-${waiting.serial}` });
     waitingBatchId = r.body.batchId;
     await eventually(async () => ((await batchItem(waitingBatchId)).step === 'waiting_online' ? true : undefined), 'the add waiting for its device');
+    stays = await enrolAgent('Rack PC');
+    leaves = await enrolAgent('Old laptop');
+    for (const a of [stays, leaves]) await eventually(async () => (await agentOnline(a.agentId)) || undefined, `agent ${a.agentId} online`);
   }, 120_000);
 
   afterAll(async () => {
+    await stays?.agent.close();
+    await leaves?.agent.close();
     await fleet?.close();
     await p?.close();
     await broker?.close();
@@ -70,6 +79,20 @@ describe.each(brokers)('a %s restart with devices connected', (_name, startBroke
     const r = await company.admin.post(`/api/scans/${scan.body.scanId}/add`, { candidateIds: [scan.body.candidates[0].id], idempotencyKey: `add-${dev.serial}` });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     await eventually(async () => ((await batchItem(r.body.batchId)).state === 'added' ? true : undefined), `${dev.serial} added`);
+  }
+
+  async function enrolAgent(name: string): Promise<{ agentId: string; agent: SiteAgent }> {
+    const r = await company.admin.post(`/api/sites/${siteId}/agents`, { name });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const agent = await startSiteAgent({ mqttUrl: broker.url, token: r.body.token, topicPrefix: p.config.mqttTopicPrefix });
+    await agent.ready();
+    return { agentId: r.body.agentId as string, agent };
+  }
+
+  /** The agent's online state on the site page (what the installer sees). */
+  async function agentOnline(agentId: string): Promise<boolean> {
+    const r = await company.admin.get(`/api/sites/${siteId}/agents`);
+    return (r.body.items as Array<{ id: string; online: boolean }>).find((a) => a.id === agentId)?.online === true;
   }
 
   async function batchItem(batchId: string): Promise<{ state: string; step: string }> {
@@ -86,6 +109,8 @@ describe.each(brokers)('a %s restart with devices connected', (_name, startBroke
     await broker.crash();
     // Cut while the broker is down: this device's connection is already gone and it never returns.
     await fleet.applyFaults(gone.serial, { cloudLink: 'down' });
+    // So is this agent's (its process ends while the broker is away: no offline presence, no will).
+    await leaves.agent.close();
     await broker.start();
 
     // Without the rebuild it would stay online for ever: the broker that knew it left died with it.
@@ -102,6 +127,11 @@ describe.each(brokers)('a %s restart with devices connected', (_name, startBroke
     await fleet.applyFaults(waiting.serial, { power: 'on' });
     await eventually(async () => ((await batchItem(waitingBatchId)).state === 'added' ? true : undefined), 'the waiting add finished', 60_000);
     expect(await status(waiting)).toBe('online');
+
+    // Agents too: the one that reconnected says hello again and stays online; the gone one goes offline.
+    await eventually(async () => ((await agentOnline(leaves.agentId)) ? undefined : true), `agent ${leaves.agentId} offline after the grace period`, 60_000);
+    expect(await agentOnline(stays.agentId)).toBe(true);
+    expect(p.app.platform.agentHub.agentForSite(siteId)).toBe(stays.agentId);
 
     // And the one kept down comes back as soon as it reconnects.
     await fleet.applyFaults(gone.serial, { cloudLink: 'up' });

@@ -58,6 +58,13 @@ export interface AgentHubSettings {
   agents: AgentDirectory;
   requestTimeoutMs?: number;
   maxClockSkewMs?: number;
+  /**
+   * After the link to the broker comes back (a broker restart among others), how long an agent that
+   * was online has to say hello again before it counts as offline (default 60 s). A restarted broker
+   * publishes no Last Will, and a persistent one replays the retained "online" of an agent that is
+   * gone: only a fresh hello or a live presence confirms an agent.
+   */
+  presenceGraceMs?: number;
   now?: () => number;
 }
 
@@ -91,6 +98,13 @@ export class AgentHub extends EventEmitter {
   /** Requests waiting for their answer: each with the key it was signed with. */
   readonly #pending = new PendingReplies<Buffer, OpenedReply>();
   #closed = false;
+  /** Agents online before the link came back that have not said hello (or been seen live) since. */
+  readonly #unconfirmed = new Set<string>();
+  #graceTimer: NodeJS.Timeout | undefined;
+  #connects = 0;
+  readonly #onConnect = () => {
+    if (++this.#connects > 1) this.#beginPresenceRebuild();
+  };
 
   private constructor(opts: AgentHubOptions) {
     super();
@@ -105,21 +119,51 @@ export class AgentHub extends EventEmitter {
     hub.#service = await attachService(opts, {
       clientId: `sk-hub-${hub.nodeId}`,
       topics: [hub.#t.nodeReplies(hub.nodeId), hub.#t.allAgentHellos, hub.#t.allAgentPresence],
-      onMessage: (topic, payload) => hub.#onMessage(topic, payload),
+      onMessage: (topic, payload, meta) => hub.#onMessage(topic, payload, meta.retained),
       onError: (err) => hub.emit('warn', err),
     });
     const client = hub.#service.client;
     hub.#client = client;
-    await client.publishAsync(hub.#t.hubAnnounce, JSON.stringify({ nodeId: hub.nodeId, ts: hub.#now() }), { qos: 1 });
+    hub.#connects = client.connected ? 1 : 0;
+    client.on('connect', hub.#onConnect);
+    await hub.#announce();
     return hub;
   }
 
-  #onMessage(topic: string, payload: Buffer): void {
+  /** Agents that hear it say hello again (a fresh, signed proof that they are there). */
+  async #announce(): Promise<void> {
+    await this.#client?.publishAsync(this.#t.hubAnnounce, JSON.stringify({ nodeId: this.nodeId, ts: this.#now() }), { qos: 1 });
+  }
+
+  #onMessage(topic: string, payload: Buffer, retained: boolean): void {
     if (topic === this.#t.nodeReplies(this.nodeId)) return this.#onReply(payload);
     const agentId = this.#t.idOf(topic);
     if (!agentId || !isSafeTopicId(agentId)) return;
     if (topic === this.#t.agentHello(agentId)) return void this.#onHello(agentId, payload).catch((e: unknown) => this.emit('warn', e));
-    if (topic === this.#t.agentPresence(agentId)) return this.#onPresence(agentId, payload);
+    if (topic === this.#t.agentPresence(agentId)) return this.#onPresence(agentId, payload, retained);
+  }
+
+  // ---- presence rebuild after the link comes back ---------------------------------------------
+
+  #beginPresenceRebuild(): void {
+    for (const [agentId, a] of this.#agents) if (a.online) this.#unconfirmed.add(agentId);
+    clearTimeout(this.#graceTimer);
+    void this.#announce().catch((e: unknown) => this.emit('warn', e));
+    if (this.#unconfirmed.size === 0) return;
+    this.#graceTimer = setTimeout(() => this.#endPresenceRebuild(), this.#opts.presenceGraceMs ?? 60_000);
+    this.#graceTimer.unref();
+  }
+
+  #endPresenceRebuild(): void {
+    const gone = [...this.#unconfirmed];
+    this.#unconfirmed.clear();
+    for (const agentId of gone) {
+      const a = this.#agents.get(agentId);
+      if (!a?.online) continue;
+      a.online = false;
+      this.emit('presence', { agentId, online: false });
+    }
+    this.emit('presence-rebuilt', { offline: gone });
   }
 
   async #onHello(agentId: string, payload: Buffer): Promise<void> {
@@ -152,6 +196,7 @@ export class AgentHub extends EventEmitter {
       await dir.seen?.(agentId, hello.version.slice(0, 64));
     }
     const prev = this.#agents.get(agentId);
+    this.#unconfirmed.delete(agentId);
     const entry: HubAgent = { key: record.key, online: prev?.online ?? false, seenAt: this.#now() };
     if (prev?.session) entry.session = prev.session;
     if (record.siteId) entry.siteId = record.siteId;
@@ -171,12 +216,15 @@ export class AgentHub extends EventEmitter {
     if (a?.online) this.emit('presence', { agentId, online: false });
   }
 
-  #onPresence(agentId: string, payload: Buffer): void {
+  #onPresence(agentId: string, payload: Buffer, retained: boolean): void {
     const a = this.#agents.get(agentId);
     const p = a && parsePresence(payload);
     if (!a || !p) return;
     if (!safeEqualHex(p.proof, agentPresenceProof(a.key, agentId, p))) return;
     if (!p.online && a.online && a.session !== p.session) return;
+    // A replayed "online" proves nothing after the link came back (the agent may be long gone).
+    if (p.online && retained && this.#unconfirmed.has(agentId)) return;
+    this.#unconfirmed.delete(agentId);
     a.online = p.online;
     a.session = p.session;
     a.seenAt = this.#now();
@@ -272,6 +320,8 @@ export class AgentHub extends EventEmitter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#graceTimer);
+    this.#client?.off('connect', this.#onConnect);
     this.#pending.rejectAll(new AppError('SERVICE_UNAVAILABLE'));
     await this.#service?.release();
   }

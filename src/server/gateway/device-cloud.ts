@@ -174,7 +174,10 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
     started.push(gateway);
     // An agent request includes the agent's own call to the device: give it a little longer.
     const hubTimeouts = opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs + 5000 } : {};
-    const hub = await AgentHub.start({ client, topicPrefix, agents, ...hubTimeouts });
+    const hub = await AgentHub.start({
+      client, topicPrefix, agents, ...hubTimeouts,
+      ...(opts.presenceGraceMs !== undefined ? { presenceGraceMs: opts.presenceGraceMs } : {}),
+    });
     started.push(hub);
     const tellCredentials = (agentId: string, password: string | null) => {
       const change = password === null ? accounts.removeAgent(agentId) : accounts.allowAgent(agentId, password);
