@@ -5,10 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSiteAgent } from '../../src/agent/site-agent';
 import { startCloudAgent } from '../../src/emulator/cloud-agent';
 import { connectMqtt } from '../../src/mqtt/client';
-import { topics, type DeviceHello, type HelloAck } from '../../src/protocol/tunnel/envelope';
+import { topics, type AgentAck, type DeviceHello, type HelloAck } from '../../src/protocol/tunnel/envelope';
+import { AgentHub } from '../../src/server/gateway/agent-hub';
 import { DeviceGateway } from '../../src/server/gateway/device-gateway';
+import { MemoryAgentDirectory } from '../../src/server/gateway/memory-agents';
 import { MemoryGatewayStore } from '../../src/server/gateway/memory-store';
 import { getTestBroker, type TestBroker } from '../helpers/broker';
 import { FakeDevice } from '../helpers/fake-device';
@@ -60,5 +63,29 @@ describe('two writer nodes', () => {
     await eventually(() => agent.accepted(), 'the device bound', 10_000, 25);
     expect((await store.getRegistration(dev.serial))?.keyHex).toBe(agent.deviceKey()?.toString('hex'));
     await eventually(() => a!.isOnline(dev.serial) === true && b!.isOnline(dev.serial) === true, 'online on both nodes', 10_000, 25);
+  });
+
+  it("enrol a site agent once: the node that lost the enrolment race stays silent; a used token is still refused by both", async () => {
+    const agents = new MemoryAgentDirectory();
+    const [a, b] = await Promise.all([0, 1].map(() => AgentHub.start({ mqttUrl: broker.url, topicPrefix: broker.topicPrefix, agents })));
+    closers.push(() => a!.close(), () => b!.close());
+    const { agentId, token } = agents.enrol('site-1');
+    const t = topics(broker.topicPrefix);
+    const acks: AgentAck[] = [];
+    const witness = await connectMqtt(broker.url);
+    closers.push(() => witness.endAsync());
+    witness.on('message', (_topic, payload) => acks.push(JSON.parse(payload.toString('utf8')) as AgentAck));
+    await witness.subscribeAsync(t.agentAck(agentId), { qos: 1 });
+    const agent = await startSiteAgent({ mqttUrl: broker.url, token, topicPrefix: broker.topicPrefix });
+    closers.push(() => agent.close());
+    await agent.ready();
+    await eventually(() => a!.agentForSite('site-1') === agentId && b!.agentForSite('site-1') === agentId, 'the agent known on both nodes', 10_000, 25);
+    // Exactly one answer to the enrol hello, and it accepted: no node said "rejected".
+    expect(acks.filter((x) => x.ok)).toHaveLength(1);
+    expect(acks.filter((x) => !x.ok)).toEqual([]);
+    // The token again, later: refused.
+    const again = await startSiteAgent({ mqttUrl: broker.url, token, topicPrefix: broker.topicPrefix });
+    closers.push(() => again.close());
+    await expect(again.ready()).rejects.toThrow(/refused/);
   });
 });
