@@ -13,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSiteAgent, type SiteAgent } from '../../src/agent/site-agent';
 import { readSse, type SseEvent } from '../../src/cli/sse';
 import { startFleet, type Fleet } from '../../src/emulator';
 import { encodeDeviceListQr } from '../../src/protocol/qr';
@@ -63,6 +64,7 @@ let db: { url: string; drop(): Promise<void> } | undefined;
 let broker: TestBroker | undefined;
 let cloudFleet: Fleet | undefined;
 const fleets: Fleet[] = [];
+const siteAgents: SiteAgent[] = [];
 const nodes: Node[] = [];
 let env: Record<string, string>;
 let site: { id: string };
@@ -113,6 +115,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const n of nodes) await kill(n.proc.child, 'SIGKILL');
+  for (const g of siteAgents) await g.close();
   for (const f of fleets) await f.close();
   await broker?.close();
   await db?.drop();
@@ -187,6 +190,23 @@ describe('two nodes on one database and one broker', () => {
     const listed = await a.api.call('GET', `/api/sites/${site.id}/devices?search=${encodeURIComponent(device.serial.slice(-9))}`);
     expect(listed.body.items[0]).toMatchObject({ serial: device.serial, addedVia: 'cloud', status: 'online' });
   }, 240_000);
+
+  it("a site agent enrolled through node A is online on both nodes (each node's hub knows it)", async () => {
+    const [a, b] = nodes as [Node, Node];
+    const created = await a.api.call('POST', `/api/sites/${site.id}/agents`, { name: 'Two-node agent' });
+    expect(created.status).toBe(201);
+    const { agentId, token } = created.body as { agentId: string; token: string };
+    const agent = await startSiteAgent({ mqttUrl: broker!.url, token, topicPrefix: broker!.topicPrefix });
+    siteAgents.push(agent);
+    await agent.ready();
+    for (const n of [a, b]) {
+      await eventually(async () => {
+        const list = (await n.api.call('GET', `/api/sites/${site.id}/agents`)).body.items as Array<{ id: string; online: boolean; state: string }>;
+        const mine = list.find((x) => x.id === agentId);
+        return mine?.online === true && mine.state === 'enrolled';
+      }, `agent online on node ${n.name}`, 30_000);
+    }
+  }, 120_000);
 
   it("a progress stream on node B sees every device of a bulk add submitted to node A, to the end", async () => {
     const [a, b] = nodes as [Node, Node];
