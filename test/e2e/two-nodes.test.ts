@@ -1,8 +1,9 @@
 /**
  * Two Sitekeeper processes on one database and one broker (issue 14, "Two nodes"): a device in the
- * device cloud is reached through either node; a progress stream on node B follows a bulk add
- * submitted to node A; node A killed (SIGKILL) mid-bulk, node B finishes the batch with every
- * device added exactly once. The database: a fresh one on DATABASE_URL's server, else a PGlite
+ * device cloud is reached through either node; a site agent enrolled through one is online on both;
+ * a progress stream on node B follows a bulk add submitted to node A (whose jobs run on both
+ * nodes: pg-boss picks); node A killed (SIGKILL) mid-bulk, node B finishes the batch with every
+ * device added exactly once and holds the health poller's lease. The database: a fresh one on DATABASE_URL's server, else a PGlite
  * served from this test process over a private socket. The broker: MQTT_URL, else an Aedes of this
  * test's own on a random port. Every step waits for an explicit outcome.
  */
@@ -12,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSiteAgent, type SiteAgent } from '../../src/agent/site-agent';
 import { readSse, type SseEvent } from '../../src/cli/sse';
@@ -230,7 +232,13 @@ describe('two nodes on one database and one broker', () => {
       const r = await a.api.call('GET', `/api/batches/${batchId}`);
       return (r.body.counts.added ?? 0) >= 1 ? r.body : undefined;
     }, 'first device added', 60_000);
+    const sql = new pg.Client({ connectionString: db!.url });
+    await sql.connect();
+    const leaseRows = async () => (await sql.query<{ holder: string; until_ms: string }>('select holder, (extract(epoch from lease_until) * 1000)::bigint::text as until_ms from health_poller_lease')).rows;
+    // The health poller runs on one node: one lease row, one holder.
+    expect(await eventually(async () => ((await leaseRows()).length === 1 ? true : undefined), 'the health poller lease taken', 30_000)).toBe(true);
     await kill(a.proc.child, 'SIGKILL');
+    const killedAtMs = Number((await sql.query<{ ms: string }>('select (extract(epoch from now()) * 1000)::bigint::text as ms')).rows[0]!.ms);
     expect(snapshot.counts.added, 'the kill landed mid-batch').toBeLessThan(BULK);
     const done = await eventually(async () => {
       const r = await b.api.call('GET', `/api/batches/${batchId}`);
@@ -242,5 +250,15 @@ describe('two nodes on one database and one broker', () => {
     const mine = listed.body.items.filter((d: { serial: string }) => serials.has(d.serial));
     expect(mine).toHaveLength(BULK);
     expect(new Set(mine.map((d: { serial: string }) => d.serial)).size).toBe(BULK);
+    // A live node holds the health poller's lease: renewed past what the killed node could have
+    // held (a lease is at most 15 s ahead), whichever node held it before.
+    try {
+      await eventually(async () => {
+        const rows = await leaseRows();
+        return rows.length === 1 && Number(rows[0]!.until_ms) > killedAtMs + 15_000 ? true : undefined;
+      }, 'the health poller lease held by the surviving node', 60_000);
+    } finally {
+      await sql.end();
+    }
   }, 240_000);
 });
