@@ -17,6 +17,7 @@ import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work';
+import type { SettingRepository } from './system/setting.repository';
 import { systemClock, type Clock } from './lib/clock';
 import { SecretBox } from './security/secret-box';
 import { loadSecretKey } from './security/secret-key';
@@ -66,6 +67,27 @@ import { HealthService } from './health/health.service';
 import { HealthRecorder } from './health/health-recorder';
 import { HealthPoller } from './health/health-poller';
 import { healthRoutes } from './health/health.routes';
+
+const SECRET_KEY_CHECK = 'secret_key_check';
+
+/**
+ * Every node on one database must hold the same SECRET_KEY (device credentials and keys are sealed
+ * under it): the first node seals a marker, a node with another key refuses to start instead of
+ * failing on every sealed secret later (docs/SCALING.md).
+ */
+async function checkSharedSecretKey(settings: SettingRepository, secrets: SecretBox): Promise<void> {
+  const marker = await settings.get(SECRET_KEY_CHECK);
+  if (marker === undefined) {
+    // Two nodes starting at once on a fresh database: the first insert wins, the other is checked against it.
+    await settings.insertIfAbsent(SECRET_KEY_CHECK, secrets.seal('sitekeeper', SECRET_KEY_CHECK));
+    return checkSharedSecretKey(settings, secrets);
+  }
+  try {
+    secrets.open(marker, SECRET_KEY_CHECK);
+  } catch {
+    throw new StartupError('SECRET_KEY differs from the key the other nodes on this database use (secrets sealed by them cannot be opened). Give every node the same SECRET_KEY.');
+  }
+}
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -161,6 +183,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const secrets = new SecretBox(await loadSecretKey(config));
     const uow = createUnitOfWork(database.db);
+    await checkSharedSecretKey(uow.read.settings, secrets);
     const auth = new AuthService(uow, clock, config);
     const installers = new InstallerService(uow, clock, config);
     const sites = new SiteService(uow, clock);
@@ -186,6 +209,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         embeddedPort: config.embeddedMqttPort,
         topicPrefix: config.mqttTopicPrefix,
         writer: true,
+        nodesSecret: secrets.derive('registration-ephemeral'),
         allowFirstRegistration: true,
         requestTimeoutMs: config.deviceTimeoutMs,
         presenceGraceMs: config.presenceGraceSeconds * 1000,
@@ -254,7 +278,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         },
       },
       // One listener per node for all progress streams; the embedded socket delivers no NOTIFY (progress-signals.ts).
-      progressSignals: database.embedded
+      progressSignals: database.pglite
         ? pollForProgress((scanIds) => uow.read.onboarding.progressFingerprints(scanIds), { intervalMs: config.progressPollMs, onError: (err) => logger.warn({ err }, 'progress poll failed') })
         : listenForProgress(database.url, { reconnectMs: 1000, onError: (err) => logger.warn({ err }, 'progress listener') }),
       // A progress stream's caller again, by the session cookie or API token that opened it.

@@ -37,3 +37,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * One database several server processes share (two nodes): on DATABASE_URL's server a fresh
+ * database; otherwise a PGlite in memory served from this test process over a private unix socket
+ * (never the machine's 5432). `url` is always set.
+ */
+export async function createSharedTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const created = await createTestDatabase();
+  if (created.url) return { url: created.url, drop: () => created.drop() };
+  const { startEmbeddedPostgres } = await import('../../src/server/db/database');
+  // Each node opens up to 15 connections (its pool and the job queue's).
+  const served = await startEmbeddedPostgres('memory://', 0, 64);
+  return { url: served.url, drop: () => served.stop() };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  boundTranscript, codeKey, codeProof, codeProofMatches, isPublicKey, newEphemeral, openStep, parseSessionMessage, sealStep, sessionKey,
+  boundTranscript, codeKey, codeProof, codeProofMatches, ephemeralFor, isPublicKey, newEphemeral, openStep, parseSessionMessage, sealStep, sessionKey,
   transcriptHash, type Transcript,
 } from './registration';
 
@@ -85,5 +85,28 @@ describe('proof of the code', () => {
     expect(codeProofMatches(SERIAL, 'ABCDEF', 'challenge-1', transcriptHash({ ...t, rid: 'rid-00000009' }), proof)).toBe(false);
     expect(codeProofMatches(SERIAL, 'ABCDEF', 'challenge-1', boundTranscript(SERIAL, t.rid), proof)).toBe(false);
     expect(codeProofMatches(SERIAL, 'ABCDEF', 'challenge-1', th, 42)).toBe(false);
+  });
+});
+
+describe('the nodes\' shared registration key (ephemeralFor)', () => {
+  it('every node with the secret answers one hello with the same key and session; another hello, secret or device key gives another', () => {
+    const secret = Buffer.alloc(32, 7);
+    const device = newEphemeral();
+    const a = ephemeralFor(secret, SERIAL, 'rid-00000001', device.pub);
+    const b = ephemeralFor(Buffer.from(secret), SERIAL, 'rid-00000001', device.pub);
+    expect(isPublicKey(a.pub)).toBe(true);
+    expect(b.pub).toBe(a.pub);
+    const t: Transcript = { serial: SERIAL, rid: 'rid-00000001', devicePub: device.pub, gatewayPub: a.pub };
+    const dk = sessionKey(device.privateKey, a.pub, t);
+    expect(dk).not.toBeNull();
+    expect(sessionKey(a.privateKey, device.pub, t)?.equals(dk!)).toBe(true);
+    expect(sessionKey(b.privateKey, device.pub, t)?.equals(dk!)).toBe(true);
+    const others = [
+      ephemeralFor(secret, SERIAL, 'rid-00000002', device.pub),
+      ephemeralFor(Buffer.alloc(32, 8), SERIAL, 'rid-00000001', device.pub),
+      ephemeralFor(secret, SERIAL, 'rid-00000001', newEphemeral().pub),
+      ephemeralFor(secret, `${SERIAL}X`, 'rid-00000001', device.pub),
+    ];
+    expect(new Set([a.pub, ...others.map((o) => o.pub)]).size).toBe(5);
   });
 });

@@ -15,7 +15,7 @@
  * data, so a box can be neither read nor moved to another session, serial or step.
  */
 import {
-  createCipheriv, createDecipheriv, createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes,
+  createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes,
   type KeyObject,
 } from 'node:crypto';
 import { hmacHex, safeEqualHex } from './envelope';
@@ -34,6 +34,22 @@ export interface Ephemeral {
 export function newEphemeral(): Ephemeral {
   const { publicKey, privateKey } = generateKeyPairSync('x25519');
   const der = publicKey.export({ format: 'der', type: 'spki' });
+  return { pub: der.subarray(X25519_SPKI_PREFIX.length).toString('base64url'), privateKey };
+}
+
+/** DER prefix of an X25519 PKCS#8 private key: the raw 32-byte key follows it. */
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+
+/**
+ * The gateway's ephemeral key for one register hello, derived from a secret every platform node
+ * holds and the hello itself (serial, registration id, device key): each node that hears the hello
+ * answers with the same public key and holds the same session, so any node can later challenge the
+ * device (two nodes, docs/SCALING.md). Fresh per hello as long as the device's key and id are.
+ */
+export function ephemeralFor(nodesSecret: Buffer, serial: string, rid: string, devicePub: string): Ephemeral {
+  const seed = createHmac('sha256', nodesSecret).update(`${REGISTRATION_INFO}\0ephemeral\0${serial}\0${rid}\0${devicePub}`).digest();
+  const privateKey = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const der = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   return { pub: der.subarray(X25519_SPKI_PREFIX.length).toString('base64url'), privateKey };
 }
 

@@ -19,7 +19,7 @@ export function createAgentDirectory(deps: { agents: () => SiteAgentRepository; 
     async find(agentId) {
       const r = await deps.agents().findKey(agentId);
       if (!r) return null;
-      return { key: Buffer.from(secrets.open(r.keySealed, sealedKeyContext(agentId)), 'base64'), siteId: r.siteId };
+      return { key: Buffer.from(secrets.open(r.keySealed, sealedKeyContext(agentId)), 'base64'), siteId: r.siteId, ...(r.enrolledAt ? { enrolledAt: r.enrolledAt.getTime() } : {}) };
     },
     async findEnrolment(agentId) {
       const r = await deps.agents().findEnrolment(agentId, clock.now());

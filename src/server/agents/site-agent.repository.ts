@@ -38,15 +38,15 @@ export class SiteAgentRepository {
   }
 
   /** An enrolled, unrevoked agent: its sealed key and site. */
-  async findKey(id: string): Promise<{ siteId: string; keySealed: string } | undefined> {
+  async findKey(id: string): Promise<{ siteId: string; keySealed: string; enrolledAt: Date | null } | undefined> {
     const r = await this.db
       .selectFrom('site_agents')
-      .select(['site_id as siteId', 'key_sealed as keySealed'])
+      .select(['site_id as siteId', 'key_sealed as keySealed', 'enrolled_at as enrolledAt'])
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .where('key_sealed', 'is not', null)
       .executeTakeFirst();
-    return r?.keySealed ? { siteId: r.siteId, keySealed: r.keySealed } : undefined;
+    return r?.keySealed ? { siteId: r.siteId, keySealed: r.keySealed, enrolledAt: r.enrolledAt } : undefined;
   }
 
   /** An open enrolment (not used, not expired, not revoked): its enrolment key hash. */

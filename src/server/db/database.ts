@@ -22,6 +22,11 @@ export interface DatabaseHandle {
   db: Kysely<DB>;
   pool: pg.Pool;
   embedded: boolean;
+  /**
+   * The server is a PGlite (this process's embedded one, or one served over a socket by another
+   * process): it delivers no NOTIFY to another connection, so progress signals poll (progress-signals.ts).
+   */
+  pglite: boolean;
   /** Embedded only: where it listens (a unix socket path, or 127.0.0.1:port when EMBEDDED_PG_PORT asked for TCP). */
   listening?: string;
   /** True when the pool can reach the server right now. */
@@ -71,6 +76,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // Asked of the server, not inferred from DATABASE_URL: a shared PGlite (tests of two nodes) is one too.
+  const pglite = await pool.query<{ v: string }>('select version() as v').then((r) => /PGlite/i.test(r.rows[0]?.v ?? ''), () => stopEmbedded !== undefined);
   const maintain = async () => {
     if (stopEmbedded) await pool.query('vacuum analyze');
   };
@@ -81,6 +88,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     db,
     pool,
     embedded: stopEmbedded !== undefined,
+    pglite,
     ...(listening ? { listening } : {}),
     async ping() {
       try {
@@ -105,7 +113,8 @@ const EMBEDDED_MAINTENANCE_MS = 10 * 60_000;
 /** The socket file name `pg` (and psql) look for in a socket folder, for the default port. */
 const SOCKET_FILE = '.s.PGSQL.5432';
 
-async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ url: string; listening: string; stop(): Promise<void> }> {
+/** PGlite served over a private unix socket (port 0) or a loopback TCP port: this process's embedded database, or a test's shared one. */
+export async function startEmbeddedPostgres(dataDir: string, port: number, maxConnections = 16): Promise<{ url: string; listening: string; stop(): Promise<void> }> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   let dir: string | undefined;
@@ -120,8 +129,8 @@ async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ u
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
   const server = socketDir
-    ? new PGLiteSocketServer({ db: pglite, path: path.join(socketDir, SOCKET_FILE), maxConnections: 16 })
-    : new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections: 16 });
+    ? new PGLiteSocketServer({ db: pglite, path: path.join(socketDir, SOCKET_FILE), maxConnections })
+    : new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections });
   keepExtendedQueryExchangesTogether(server);
   try {
     await server.start();

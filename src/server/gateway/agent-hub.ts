@@ -33,6 +33,8 @@ export interface AgentIdentity {
 export interface AgentRecord {
   key: Buffer;
   siteId?: string;
+  /** When its enrolment completed (ms since the epoch), if known: tells a node that lost an enrolment race from a reused token. */
+  enrolledAt?: number;
 }
 
 /**
@@ -140,7 +142,10 @@ export class AgentHub extends EventEmitter {
     const agentId = this.#t.idOf(topic);
     if (!agentId || !isSafeTopicId(agentId)) return;
     if (topic === this.#t.agentHello(agentId)) return void this.#onHello(agentId, payload).catch((e: unknown) => this.emit('warn', e));
-    if (topic === this.#t.agentPresence(agentId)) return this.#onPresence(agentId, payload, retained);
+    if (topic === this.#t.agentPresence(agentId)) {
+      if (this.#agents.has(agentId)) return this.#onPresence(agentId, payload, retained);
+      return void this.#learnAgent(agentId).then(() => this.#onPresence(agentId, payload, retained), (e: unknown) => this.emit('warn', e));
+    }
   }
 
   // ---- presence rebuild after the link comes back ---------------------------------------------
@@ -179,13 +184,14 @@ export class AgentHub extends EventEmitter {
     let issued: AgentAck['issued'];
     if (hello.enrol === true) {
       const e = await dir.findEnrolment(agentId);
-      if (!e || !safeEqualHex(hello.proof, agentHelloProof(e.enrolKey, hello))) return refuse('rejected');
+      if (!e) return (await this.#enrolledByAnotherNode(agentId, hello)) ? undefined : refuse('rejected');
+      if (!safeEqualHex(hello.proof, agentHelloProof(e.enrolKey, hello))) return refuse('rejected');
       const mine = newExchangeKey();
       const wrap = typeof hello.enrolPub === 'string' ? enrolWrapKey(mine.privateKey, hello.enrolPub, e.enrolKey) : null;
       if (!wrap) return refuse('rejected');
       const key = randomBytes(32);
       record = await dir.completeEnrolment(agentId, key, hello.version.slice(0, 64));
-      if (!record) return refuse('rejected');
+      if (!record) return (await this.#enrolledByAnotherNode(agentId, hello)) ? undefined : refuse('rejected');
       ackKey = e.enrolKey;
       issued = { pub: mine.pub, sealed: sealKey(wrap, key) };
       this.emit('enrolled', { agentId, siteId: record.siteId, key });
@@ -207,6 +213,17 @@ export class AgentHub extends EventEmitter {
   }
 
   /**
+   * Every node's hub hears an enrol hello; one completes the enrolment (one statement, one winner).
+   * The others must not answer `rejected`: the agent would take whichever answer came first. An
+   * enrolment completed after this hello was sent was this hello's (or a race with it): stay silent,
+   * the winner answers. A token used before the hello was sent is refused as before.
+   */
+  async #enrolledByAnotherNode(agentId: string, hello: AgentHello): Promise<boolean> {
+    const r = await this.#opts.agents.find(agentId);
+    return r?.enrolledAt !== undefined && r.enrolledAt >= hello.ts;
+  }
+
+  /**
    * Forget an agent at once (revoked): no more requests go to it from this node, and its presence
    * and hellos are ignored (the directory refuses it too, so other nodes follow at its next message).
    */
@@ -214,6 +231,17 @@ export class AgentHub extends EventEmitter {
     const a = this.#agents.get(agentId);
     this.#agents.delete(agentId);
     if (a?.online) this.emit('presence', { agentId, online: false });
+  }
+
+  /**
+   * An agent this node has not heard say hello (another node answered its hello, or it connected
+   * before this node started): known from the directory, so its presence (checked against its key
+   * by #onPresence) counts here too.
+   */
+  async #learnAgent(agentId: string): Promise<void> {
+    const r = await this.#opts.agents.find(agentId);
+    if (!r || this.#agents.has(agentId)) return;
+    this.#agents.set(agentId, { key: r.key, online: false, seenAt: this.#now(), ...(r.siteId ? { siteId: r.siteId } : {}) });
   }
 
   #onPresence(agentId: string, payload: Buffer, retained: boolean): void {

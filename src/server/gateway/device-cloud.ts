@@ -60,6 +60,8 @@ export interface DeviceCloudOptions {
    */
   sadpTargets?: readonly SadpTarget[];
   writer?: boolean;
+  /** Shared by every node (DeviceGateway nodesSecret): any node can verify a pending device's code. */
+  nodesSecret?: Buffer;
   allowFirstRegistration?: boolean;
   /** After a device key is issued or a binding reset (DeviceGateway): the device's broker password, or null. */
   onDeviceCredentials?: (serial: string, connectPassword: string | null) => void;
@@ -164,6 +166,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
       client, store: opts.store, topicPrefix, writer: opts.writer ?? true, ...timeouts,
       ...(opts.presenceGraceMs !== undefined ? { presenceGraceMs: opts.presenceGraceMs } : {}),
       ...(opts.allowFirstRegistration !== undefined ? { allowFirstRegistration: opts.allowFirstRegistration } : {}),
+      ...(opts.nodesSecret ? { nodesSecret: opts.nodesSecret } : {}),
       // An issued key or a reset binding: the broker's account follows (Mosquitto dynsec), then the caller hears it.
       onDeviceCredentials: (serial, password) => {
         const change = password === null ? accounts.removeDevice(serial) : accounts.allowDevice(serial, password);

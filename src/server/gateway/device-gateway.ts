@@ -17,7 +17,7 @@ import {
   type DeviceHello, type HelloAck, type ResponseHeader, type Topics,
 } from '../../protocol/tunnel/envelope';
 import {
-  boundTranscript, codeProofMatches, isPublicKey, newChallenge, newDeviceKey, newEphemeral, openStep, parseSessionMessage, sealStep, sessionKey,
+  boundTranscript, codeProofMatches, ephemeralFor, isPublicKey, newChallenge, newDeviceKey, newEphemeral, openStep, parseSessionMessage, sealStep, sessionKey,
   transcriptHash, type SessionMessage, type Transcript,
 } from '../../protocol/tunnel/registration';
 import { serialMatches } from '../../protocol/qr/serial';
@@ -47,6 +47,12 @@ export interface DeviceGatewaySettings {
    * code is proven by the device). Off when registrations are provisioned.
    */
   allowFirstRegistration?: boolean;
+  /**
+   * A secret all platform nodes share (derived from SECRET_KEY): every node that hears a register
+   * hello opens the same session (registration.ts ephemeralFor), so the node that verifies the code
+   * need not be the one whose answer the device kept. Absent: a random key per node (one node only).
+   */
+  nodesSecret?: Buffer;
   /** How long a device has to answer a code challenge (default: requestTimeoutMs). */
   proofTimeoutMs?: number;
   /** A pending registration session is forgotten after this long (default 10 min; devices open a new one). */
@@ -276,7 +282,7 @@ export class DeviceGateway extends EventEmitter {
     const devicePub = h.register?.pub;
     if (!isPublicKey(devicePub) || !/^[A-Za-z0-9_-]{8,64}$/.test(h.nonce)) return null;
     this.#purgeRegistrations();
-    const eph = newEphemeral();
+    const eph = this.#opts.nodesSecret ? ephemeralFor(this.#opts.nodesSecret, serial, h.nonce, devicePub) : newEphemeral();
     const transcript: Transcript = { serial, rid: h.nonce, devicePub, gatewayPub: eph.pub };
     const key = sessionKey(eph.privateKey, devicePub, transcript);
     if (!key) return null;

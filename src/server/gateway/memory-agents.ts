@@ -11,6 +11,7 @@ interface Entry {
   enrolKey?: Buffer;
   enrolUntil?: number;
   key?: Buffer;
+  enrolledAt?: number;
   revoked?: boolean;
   version?: string;
 }
@@ -39,7 +40,7 @@ export class MemoryAgentDirectory implements AgentDirectory {
 
   find(agentId: string): AgentRecord | null {
     const a = this.#agents.get(agentId);
-    return a?.key && !a.revoked ? { key: a.key, ...(a.siteId ? { siteId: a.siteId } : {}) } : null;
+    return a?.key && !a.revoked ? { key: a.key, ...(a.siteId ? { siteId: a.siteId } : {}), ...(a.enrolledAt !== undefined ? { enrolledAt: a.enrolledAt } : {}) } : null;
   }
 
   findEnrolment(agentId: string): { enrolKey: Buffer } | null {
@@ -53,6 +54,7 @@ export class MemoryAgentDirectory implements AgentDirectory {
     delete a.enrolKey;
     delete a.enrolUntil;
     a.key = key;
+    a.enrolledAt = this.now();
     a.version = version;
     return this.find(agentId);
   }

@@ -2,7 +2,7 @@
  * Secrets at rest (device credentials, passwords waiting to be applied to a panel): AES-256-GCM
  * under the server's key. Format: `v1.<iv>.<tag>.<ciphertext>` (base64url).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 export class SecretBox {
   readonly #key: Buffer;
@@ -11,6 +11,11 @@ export class SecretBox {
     const key = Buffer.from(keyHex, 'hex');
     if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key (64 hex characters)');
     this.#key = key;
+  }
+
+  /** A 32-byte key for one purpose, derived from the server's key (HKDF): the same on every node with the same key. */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `sitekeeper:${purpose}`, 32));
   }
 
   seal(plaintext: string, associatedData = ''): string {
