@@ -18,13 +18,15 @@ const Recipients = Type.Object({
   installerAdmins: Type.Boolean(),
 }, { additionalProperties: false });
 
-const RuleBody = Type.Object({
+const ruleFields = {
   name: Type.String({ minLength: 1, maxLength: 100 }),
   types: Type.Array(ExceptionType, { minItems: 1, uniqueItems: true }),
   recipients: Recipients,
   schedule: Type.Union([Schedule, Type.Null()], { description: 'Null: always' }),
-  enabled: Type.Boolean({ default: true }),
-}, { additionalProperties: false });
+  enabled: Type.Optional(Type.Boolean({ default: true })),
+};
+const RuleBody = Type.Object(ruleFields, { additionalProperties: false });
+const RuleCreateBody = Type.Object({ siteId: Type.Union([Uuid, Type.Null()], { description: 'Null: the company default' }), ...ruleFields }, { additionalProperties: false });
 
 const RuleSchema = Type.Object({
   id: Uuid,
@@ -67,7 +69,7 @@ export function exceptionRoutes(app: App, deps: { exceptions: ExceptionService }
       tags: ['exceptions'],
       summary: 'Create an exception rule for a site (installer admins and installers who manage it) or the company default (siteId null: installer admins)',
       description: "A site's rules replace the company default for that site; with no rule at all, every exception goes to the installer admins and the site's installers.",
-      body: Type.Intersect([Type.Object({ siteId: Type.Union([Uuid, Type.Null()]) }), RuleBody]),
+      body: RuleCreateBody,
       response: { 201: RuleSchema, ...errorResponses },
     },
   }, async (req, reply) => reply.status(201).send(await exceptions.createRule(requireActor(req), { ...req.body, enabled: req.body.enabled ?? true })));
