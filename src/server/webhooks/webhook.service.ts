@@ -94,6 +94,7 @@ export class WebhookService {
     const now = this.clock.now();
     const [deliveryId] = await this.uow.read.webhooks.enqueue([{ endpointId: e.id, eventKey: `test:${randomUUID()}`, eventType: 'webhook.test', payload: { event: 'webhook.test', message: 'A test from Sitekeeper.', at: now.toISOString() } }]);
     await this.attempt(deliveryId!, { final: true });
+    await this.uow.read.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'webhook.test', targetType: 'webhook', targetId: id, outcome: 'success', details: {} });
     return (await this.uow.read.webhooks.delivery(deliveryId!))!;
   }
 
