@@ -218,7 +218,7 @@ export class ExceptionService {
       ? `${n.offline} of the ${n.total} devices of ${name} went offline together (a power or network outage at the site?). You will be told once when they are back.`
       : `The devices of ${name} that went offline are back online (${n.total} devices).`;
     await repos.notifications.insert(to.map((userId) => ({
-      companyId: n.companyId, userId, sourceEventId: null as unknown as string, kind: `exception.${n.kind}`, severity: n.kind === 'storm' ? 'error' : 'success', title, body,
+      companyId: n.companyId, userId, sourceEventId: null, kind: `exception.${n.kind}`, severity: n.kind === 'storm' ? 'error' : 'success', title, body,
       link: `/sites/${n.siteId}/health`, data: { siteId: n.siteId, stormId: n.stormId, offline: n.offline, total: n.total },
     })));
     await this.#webhooks(repos, n.companyId, [{ key: `${n.kind}:${n.stormId}`, type, eventType: `site.${n.kind}`, payload: { stormId: n.stormId, siteId: n.siteId, siteName: name, offline: n.offline, total: n.total, at: now.toISOString() } }], queued);

@@ -94,6 +94,25 @@ describe('webhooks', () => {
     expect(verifyWebhook(created.body.secret, received[before]!.body, received[before]!.signature, Math.floor(Date.now() / 1000))).toBe(true);
   });
 
+  it('a node dying mid-attempt: its claim runs out and the sweep delivers once; a live claim is never sent twice', async () => {
+    const created = await company.admin.post('/api/webhooks', { name: 'Crash', url });
+    const db = p.app.platform.database.db;
+    const past = new Date(Date.now() - 60_000);
+    const future = new Date(Date.now() + 3_600_000);
+    const [dead, live] = await Promise.all([
+      db.insertInto('webhook_deliveries').values({ endpoint_id: created.body.endpoint.id, event_key: 'crash:dead', event_type: 'exception.raised', payload: JSON.stringify({ n: 'dead' }), status: 'sending', next_attempt_at: past }).returning('id').executeTakeFirstOrThrow(),
+      db.insertInto('webhook_deliveries').values({ endpoint_id: created.body.endpoint.id, event_key: 'crash:live', event_type: 'exception.raised', payload: JSON.stringify({ n: 'live' }), status: 'sending', next_attempt_at: future }).returning('id').executeTakeFirstOrThrow(),
+    ]);
+    await p.app.platform.webhooks.sweep();
+    await eventually(async () => (await db.selectFrom('webhook_deliveries').select('status').where('id', '=', dead.id).executeTakeFirstOrThrow()).status === 'delivered', 'the dead claim delivered');
+    // Attempting the live claim (another node is sending it) does nothing.
+    await p.app.platform.webhooks.attempt(live.id);
+    expect(await db.selectFrom('webhook_deliveries').select(['status', 'attempts']).where('id', '=', live.id).executeTakeFirstOrThrow()).toEqual({ status: 'sending', attempts: 0 });
+    await p.app.platform.webhooks.attempt(dead.id);
+    expect(received.filter((r) => r.delivery === dead.id)).toHaveLength(1);
+    expect(received.filter((r) => r.delivery === live.id)).toHaveLength(0);
+  });
+
   it('another company cannot see or use the endpoint', async () => {
     const created = await company.admin.post('/api/webhooks', { name: 'Mine', url });
     const other = (await buildOtherCompany(p.app)).admin;
