@@ -23,6 +23,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('event_id', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
+  // The exception consumer starts at the end of the outbox: the history of a database that ran
+  // 0011 is not raised as a flood of exceptions on the first start (every existing event got this
+  // transaction's id above).
+  await sql`insert into outbox_cursors (consumer, tx_id, event_id) select 'exceptions', pg_current_xact_id()::text, coalesce(max(id), 0) from domain_events`.execute(db);
   await db.schema
     .createTable('exception_rules')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
