@@ -10,6 +10,7 @@ import { DEVICE_ERRORS } from './codes/device';
 import { ONBOARDING_ERRORS } from './codes/onboarding';
 import { SITE_ERRORS } from './codes/site';
 import { HEALTH_ERRORS } from './codes/health';
+import { EXCEPTION_ERRORS } from './codes/exceptions';
 
 describe('error catalogue', () => {
   it('docs/errors.md is up to date (run `npm run docs:errors`)', () => {
@@ -27,7 +28,7 @@ describe('error catalogue', () => {
   });
 
   it('each code is filed in one domain file only (a second entry would silently replace the first)', () => {
-    const files = [COMMON_ERRORS, AUTH_ERRORS, QR_ERRORS, DEVICE_ERRORS, ONBOARDING_ERRORS, SITE_ERRORS, HEALTH_ERRORS];
+    const files = [COMMON_ERRORS, AUTH_ERRORS, QR_ERRORS, DEVICE_ERRORS, ONBOARDING_ERRORS, SITE_ERRORS, HEALTH_ERRORS, EXCEPTION_ERRORS];
     expect(files.reduce((n, f) => n + Object.keys(f).length, 0)).toBe(Object.keys(CATALOGUE).length);
   });
 

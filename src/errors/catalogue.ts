@@ -10,6 +10,7 @@ import { DEVICE_ERRORS } from './codes/device';
 import { ONBOARDING_ERRORS } from './codes/onboarding';
 import { SITE_ERRORS } from './codes/site';
 import { HEALTH_ERRORS } from './codes/health';
+import { EXCEPTION_ERRORS } from './codes/exceptions';
 
 export interface CatalogueEntry {
   status: number;
@@ -27,6 +28,7 @@ export const CATALOGUE = {
   ...ONBOARDING_ERRORS,
   ...SITE_ERRORS,
   ...HEALTH_ERRORS,
+  ...EXCEPTION_ERRORS,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -67,6 +67,11 @@ import { HealthService } from './health/health.service';
 import { HealthRecorder } from './health/health-recorder';
 import { HealthPoller } from './health/health-poller';
 import { healthRoutes } from './health/health.routes';
+import { ExceptionService } from './exceptions/exception.service';
+import { exceptionRoutes } from './exceptions/exception.routes';
+import { WebhookService } from './webhooks/webhook.service';
+import { webhookRoutes } from './webhooks/webhook.routes';
+import { createWebhookSender } from './webhooks/webhook-sender';
 
 const SECRET_KEY_CHECK = 'secret_key_check';
 
@@ -135,6 +140,10 @@ export interface Platform {
   /** Health reads and the monitoring switch; `healthPoller` polls devices (only on the node holding its lease). */
   health: HealthService;
   healthPoller: HealthPoller;
+  /** The exception consumer (own outbox cursor), storm control, exception rules. */
+  exceptions: ExceptionService;
+  /** Signed webhooks: endpoints, deliveries with retries, the delivery log. */
+  webhooks: WebhookService;
   /** Photo uploads in progress, per user and in all (their limits; decoding in a worker pool). */
   photos: PhotoDecodes;
   /** The web app (dist/web) is served at / — false when it was not built. */
@@ -297,7 +306,17 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     }, cloud.gateway);
     const notifications = new NotificationService(uow, clock);
     const health = new HealthService(uow, clock, { historyDays: config.healthHistoryDays, historyPerDevice: 1000, recentHistory: 50 });
-    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health }));
+    // Webhooks reach only where the connect policy allows (own ports refused; private and loopback only by WEBHOOK_ALLOWED_RANGES).
+    const webhookPolicy = platformConnectPolicy({ allowedRanges: config.webhookAllowedRanges, configuredPorts: [config.port], serviceUrls: () => [mqttUrl, config.databaseUrl, database.listening], listeningPort: () => listeningPort(), agentTargets: [] });
+    const webhooks = new WebhookService(uow, clock, secrets, createWebhookSender({ policy: webhookPolicy, timeoutMs: config.webhookTimeoutSeconds * 1000 }), {
+      maxAttempts: config.webhookMaxAttempts,
+      retryBaseMs: config.webhookRetryBaseSeconds * 1000,
+      claimMs: config.webhookTimeoutSeconds * 1000 * 2 + 5000,
+    }, (deliveryId, delaySeconds) => jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0, ...(delaySeconds > 0 ? { startAfterSeconds: delaySeconds } : {}) }));
+    const exceptions = new ExceptionService(uow, clock, { stormWindowMs: config.stormWindowSeconds * 1000, stormMinDevices: config.stormMinDevices }, (ids) => {
+      for (const deliveryId of ids) void jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0 }).catch((err: unknown) => logger.warn({ err }, 'could not queue a webhook delivery'));
+    });
+    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks }));
     cleanups.push(() => jobs.stop());
 
     // Health monitoring: every node may poll, one does (the lease holder); outcomes written in batches.
@@ -326,6 +345,19 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     healthPoller.start();
     cleanups.push(() => healthPoller.stop());
 
+    // The exception consumer reads the outbox from its own cursor (one node at a time: the cursor row is locked).
+    let exceptionsRun: Promise<void> | undefined;
+    const runExceptions = () => {
+      exceptionsRun ??= exceptions.processPending().then(() => undefined, (err: unknown) => logger.warn({ err }, 'exception consumer')).finally(() => (exceptionsRun = undefined));
+      return exceptionsRun;
+    };
+    const exceptionsTimer = setInterval(() => void runExceptions(), config.exceptionsPollMs);
+    exceptionsTimer.unref();
+    cleanups.push(async () => {
+      clearInterval(exceptionsTimer);
+      await exceptionsRun;
+    });
+
     // Continue adds that were interrupted (crash, restart) or wait for offline devices.
     const sweep = async () => {
       try {
@@ -338,6 +370,12 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         await notifications.dispatchPending();
       } catch (err) {
         logger.warn({ err }, 'notification dispatch failed');
+      }
+      try {
+        // Safety net: webhook deliveries whose job was lost or whose attempt's node died.
+        await webhooks.sweep();
+      } catch (err) {
+        logger.warn({ err }, 'webhook sweep failed');
       }
     };
     await sweep();
@@ -429,13 +467,15 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     deviceRoutes(app, { devices });
     notificationRoutes(app, { notifications });
     healthRoutes(app, { health });
+    exceptionRoutes(app, { exceptions });
+    webhookRoutes(app, { webhooks });
     const webServed = await webRoutes(app);
 
     listeningPort = () => {
       const a = app.server.address();
       return a && typeof a === 'object' ? a.port : undefined;
     };
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, photos, webServed };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, exceptions, webhooks, photos, webServed };
     app.decorate('platform', platform);
 
     return app;

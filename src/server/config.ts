@@ -68,6 +68,13 @@ const EnvSchema = Type.Object({
   HEALTH_POLL_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   HEALTH_OFFLINE_GRACE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   HEALTH_HISTORY_DAYS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  STORM_WINDOW_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  STORM_MIN_DEVICES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  EXCEPTIONS_POLL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  WEBHOOK_ALLOWED_RANGES: Type.Optional(Type.String()),
+  WEBHOOK_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  WEBHOOK_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  WEBHOOK_RETRY_BASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
 
 /** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
@@ -80,6 +87,7 @@ const POSITIVE = [
   'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
   'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX', 'PHOTO_UPLOAD_TIMEOUT_SECONDS',
   'HEALTH_POLL_SECONDS', 'HEALTH_POLL_CONCURRENCY', 'HEALTH_OFFLINE_GRACE_SECONDS', 'HEALTH_HISTORY_DAYS',
+  'STORM_MIN_DEVICES', 'EXCEPTIONS_POLL_MS', 'WEBHOOK_TIMEOUT_SECONDS', 'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_RETRY_BASE_SECONDS',
 ] as const;
 
 export interface Config {
@@ -190,6 +198,19 @@ export interface Config {
   healthOfflineGraceSeconds: number;
   /** Health history (summary changes) is kept this long (health.retention job). */
   healthHistoryDays: number;
+  /** Offline exceptions are held this long (0: sent at the next pass): many of one site together are one grouped alert; back within it, damped. */
+  stormWindowSeconds: number;
+  /** Devices of one site offline together that make a storm (one grouped alert per recipient). */
+  stormMinDevices: number;
+  /** How often each node runs the exception consumer (its cursor lock makes one run at a time). */
+  exceptionsPollMs: number;
+  /** Ranges webhooks may reach although the connect policy refuses them (loopback, private): e.g. 127.0.0.0/8 in tests. */
+  webhookAllowedRanges: readonly string[];
+  webhookTimeoutSeconds: number;
+  /** Attempts per delivery before it is marked failed. */
+  webhookMaxAttempts: number;
+  /** First retry after this long, doubling each attempt (capped at one hour). */
+  webhookRetryBaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -228,6 +249,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     deviceAllowedRanges = parseCidrList(e.DEVICE_ALLOWED_RANGES ?? '').map(formatCidr);
   } catch (err) {
     problems.push(`DEVICE_ALLOWED_RANGES: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let webhookAllowedRanges: string[] = [];
+  try {
+    webhookAllowedRanges = parseCidrList(e.WEBHOOK_ALLOWED_RANGES ?? '').map(formatCidr);
+  } catch (err) {
+    problems.push(`WEBHOOK_ALLOWED_RANGES: ${err instanceof Error ? err.message : String(err)}`);
   }
   for (const key of POSITIVE) if (e[key] !== undefined && int(e[key], 1) < 1) problems.push(`${key}: must be at least 1`);
   const photoDecodesPerUser = int(e.PHOTO_DECODES_PER_USER, 2);
@@ -296,6 +323,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthPollConcurrency: int(e.HEALTH_POLL_CONCURRENCY, 32),
     healthOfflineGraceSeconds: int(e.HEALTH_OFFLINE_GRACE_SECONDS, 60),
     healthHistoryDays: int(e.HEALTH_HISTORY_DAYS, 30),
+    stormWindowSeconds: int(e.STORM_WINDOW_SECONDS, 60),
+    stormMinDevices: int(e.STORM_MIN_DEVICES, 5),
+    exceptionsPollMs: int(e.EXCEPTIONS_POLL_MS, 1000),
+    webhookAllowedRanges: Object.freeze(webhookAllowedRanges),
+    webhookTimeoutSeconds: int(e.WEBHOOK_TIMEOUT_SECONDS, 10),
+    webhookMaxAttempts: int(e.WEBHOOK_MAX_ATTEMPTS, 8),
+    webhookRetryBaseSeconds: int(e.WEBHOOK_RETRY_BASE_SECONDS, 30),
   });
 }
 

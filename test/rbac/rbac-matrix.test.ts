@@ -138,7 +138,40 @@ const CASES: Record<string, Case> = {
   // Each caller marks one of their own (someone else's is 404: see notification.routes.test.ts).
   'POST /api/notifications/:id/read': { request: async (fx, c) => ({ url: `/api/notifications/${await freshNotification(fx, c)}/read` }), expect: signedIn, unaudited: "a user's own read marks" },
   'POST /api/notifications/read-all': { request: async () => ({ url: '/api/notifications/read-all' }), expect: signedIn, unaudited: "a user's own read marks" },
+  // Exception rules: reading, every installer (the company default and the rules of their sites);
+  // a site's rules, whoever manages the site; the company default, installer admins (exception.service.test.ts).
+  'GET /api/exception-rules': { request: async () => ({ url: '/api/exception-rules' }), expect: installersOnly },
+  'POST /api/exception-rules': { request: async (fx) => ({ url: '/api/exception-rules', body: { siteId: fx.siteId, name: 'RBAC', types: ['offline'], recipients: { siteInstallers: true, installerAdmins: true }, schedule: null } }), expect: siteRead },
+  'PUT /api/exception-rules/:id': { request: async (fx) => ({ url: `/api/exception-rules/${await freshRule(fx)}`, body: { name: 'RBAC 2', types: ['hdd_error'], recipients: { siteInstallers: false, installerAdmins: true }, schedule: { days: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' } } }), expect: siteRead },
+  'DELETE /api/exception-rules/:id': { request: async (fx) => ({ url: `/api/exception-rules/${await freshRule(fx)}` }), expect: siteRead },
+  'GET /api/exceptions': { request: async () => ({ url: '/api/exceptions' }), expect: installersOnly },
+  // Webhooks: installer admins of the company. Loopback URLs are refused here (422, a domain answer): no traffic leaves.
+  'GET /api/webhooks': { request: async () => ({ url: '/api/webhooks' }), expect: adminOnly },
+  'POST /api/webhooks': { request: async () => ({ url: '/api/webhooks', body: { name: 'RBAC', url: 'http://127.0.0.1:9/hook' } }), expect: adminOnly },
+  'PUT /api/webhooks/:id': { request: async (fx) => ({ url: `/api/webhooks/${await freshWebhook(fx)}`, body: { name: 'RBAC', url: 'http://127.0.0.1:9/hook' } }), expect: adminOnlyOwnTarget },
+  'DELETE /api/webhooks/:id': { request: async (fx) => ({ url: `/api/webhooks/${await freshWebhook(fx)}` }), expect: adminOnlyOwnTarget },
+  'GET /api/webhooks/:id/deliveries': { request: async (fx) => ({ url: `/api/webhooks/${await freshWebhook(fx)}/deliveries` }), expect: adminOnlyOwnTarget },
+  // The stored loopback URL is refused at delivery: the test answers a failed log entry (200), no traffic.
+  'POST /api/webhooks/:id/test': { request: async (fx) => ({ url: `/api/webhooks/${await freshWebhook(fx)}/test` }), expect: adminOnlyOwnTarget },
 };
+
+async function freshRule(fx: Fixture): Promise<string> {
+  const r = await APP.platform.database.db
+    .insertInto('exception_rules')
+    .values({ company_id: fx.company.companyId, site_id: fx.siteId, name: 'RBAC rule', types: JSON.stringify(['offline']), recipients: JSON.stringify({ siteInstallers: true, installerAdmins: true }), schedule: JSON.stringify(null) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+async function freshWebhook(fx: Fixture): Promise<string> {
+  const r = await APP.platform.database.db
+    .insertInto('webhook_endpoints')
+    .values({ company_id: fx.company.companyId, name: 'RBAC hook', url: 'http://127.0.0.1:9/hook', secret_sealed: 'v1.none', types: JSON.stringify([]) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
 
 async function freshNotification(fx: Fixture, caller: Caller): Promise<string> {
   const db = APP.platform.database.db;

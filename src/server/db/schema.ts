@@ -101,6 +101,82 @@ export interface DomainEventsTable {
   created_at: CreatedAt;
   /** When the notifier handled it (null: not yet). */
   notified_at: Timestamp | null;
+  /** The writing transaction's id (xid8, as text): consumers with their own cursor read in (tx_id, id) order. */
+  tx_id: Generated<string>;
+}
+
+/** Each outbox consumer's position: the (tx_id, id) of the last event it handled. */
+export interface OutboxCursorsTable {
+  consumer: string;
+  tx_id: Generated<string>;
+  event_id: Generated<string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ExceptionRulesTable {
+  id: Generated<string>;
+  company_id: string;
+  /** Null: the company default. */
+  site_id: string | null;
+  name: string;
+  types: JSONColumnType<string[]>;
+  recipients: JSONColumnType<{ siteInstallers: boolean; installerAdmins: boolean }>;
+  schedule: JSONColumnType<{ days: number[]; from: string; to: string; timeZone?: string | undefined } | null>;
+  enabled: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface DeviceExceptionsTable {
+  id: Generated<string>;
+  company_id: string;
+  site_id: string;
+  device_id: string;
+  type: string;
+  subject: Generated<string>;
+  severity: string;
+  message: string;
+  source_event_id: string;
+  raised_at: Timestamp;
+  /** held (storm window) | delivered | grouped (in a storm's alert) | damped (flapping) | no_recipients */
+  delivery: string;
+  held_until: Timestamp | null;
+}
+
+export interface SiteStormsTable {
+  id: Generated<string>;
+  site_id: string;
+  company_id: string;
+  started_at: Timestamp;
+  offline_count: number;
+  device_count: number;
+  ended_at: Timestamp | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  company_id: string;
+  name: string;
+  url: string;
+  secret_sealed: string;
+  types: JSONColumnType<string[]>;
+  enabled: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  endpoint_id: string;
+  event_key: string;
+  event_type: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  created_at: CreatedAt;
 }
 
 export type NotificationSeverity = 'info' | 'success' | 'warning' | 'error';
@@ -305,6 +381,12 @@ export interface DB {
   site_installers: SiteInstallersTable;
   audit_log: AuditLogTable;
   domain_events: DomainEventsTable;
+  outbox_cursors: OutboxCursorsTable;
+  exception_rules: ExceptionRulesTable;
+  device_exceptions: DeviceExceptionsTable;
+  site_storms: SiteStormsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   pending_secrets: PendingSecretsTable;
   settings: SettingsTable;
   login_throttle: LoginThrottleTable;

@@ -20,6 +20,8 @@ import { NotificationRepository } from '../notifications/notification.repository
 import { OnboardingRepository } from '../onboarding/onboarding.repository';
 import { SiteAgentRepository } from '../agents/site-agent.repository';
 import { HealthRepository } from '../health/health.repository';
+import { ExceptionRepository } from '../exceptions/exception.repository';
+import { WebhookRepository } from '../webhooks/webhook.repository';
 
 export interface Repos {
   users: UserRepository;
@@ -42,6 +44,10 @@ export interface Repos {
   siteAgents: SiteAgentRepository;
   /** Device health: current summaries and snapshots, history, the poller's lease. */
   health: HealthRepository;
+  /** Exception rules, exceptions raised and site storms. */
+  exceptions: ExceptionRepository;
+  /** Webhook endpoints and their delivery log. */
+  webhooks: WebhookRepository;
 }
 
 export function reposFor(db: Executor): Repos {
@@ -61,6 +67,8 @@ export function reposFor(db: Executor): Repos {
     onboarding: new OnboardingRepository(db),
     siteAgents: new SiteAgentRepository(db),
     health: new HealthRepository(db),
+    exceptions: new ExceptionRepository(db),
+    webhooks: new WebhookRepository(db),
   };
 }
 

@@ -93,6 +93,15 @@ export interface DeviceHealthMonitoringChangedPayload {
   byUserId: string;
 }
 
+/** `device.firmware_upgrade_failed`: a firmware upgrade of a device failed (raises the exception of that type). */
+export interface DeviceFirmwareUpgradeFailedPayload {
+  deviceId: string;
+  siteId: string;
+  serial: string;
+  message: string;
+  at: string;
+}
+
 export const DOMAIN_EVENT_TYPES = {
   /** A device was added to a site (payload: deviceId, siteId, family, firmwareCompatible, wasPending, notifyUserId). */
   deviceAdded: 'device.added',
@@ -107,6 +116,8 @@ export const DOMAIN_EVENT_TYPES = {
   deviceHealthChanged: 'device.health_changed',
   /** Health monitoring switched on or off for a device. */
   deviceHealthMonitoringChanged: 'device.health_monitoring_changed',
+  /** A firmware upgrade failed (written by the firmware upgrade when it comes; raises an exception). */
+  deviceFirmwareUpgradeFailed: 'device.firmware_upgrade_failed',
 } as const;
 
 /** Each event type's payload: a writer cannot put the wrong shape under a type. */
@@ -118,6 +129,7 @@ export interface DomainEventPayloads {
   'device.released': DeviceReleasedPayload;
   'device.health_changed': DeviceHealthChangedPayload;
   'device.health_monitoring_changed': DeviceHealthMonitoringChangedPayload;
+  'device.firmware_upgrade_failed': DeviceFirmwareUpgradeFailedPayload;
 }
 
 export type DomainEventType = keyof DomainEventPayloads;

@@ -10,7 +10,7 @@ import type { DeviceClient } from '../../device-client/device-client';
 import type { AlarmSnapshot, ChannelSnapshot, DiskSnapshot, HealthSnapshot } from './health-summary';
 
 /** Errors that mean "no answer from the device", as opposed to "the device answered no". */
-const UNREACHABLE = new Set(['DEVICE_OFFLINE', 'DEVICE_TIMEOUT', 'AGENT_OFFLINE', 'DEVICE_NOT_FOUND']);
+const UNREACHABLE = new Set(['DEVICE_OFFLINE', 'DEVICE_TIMEOUT', 'DEVICE_UNREACHABLE', 'AGENT_OFFLINE', 'DEVICE_NOT_FOUND']);
 const AUTH = new Set(['DEVICE_AUTH_FAILED', 'DEVICE_LOCKED']);
 
 /** Errors only a device that answered can give (so it is online). */

@@ -268,7 +268,7 @@ export class HealthPoller {
     if (t.addedVia === 'cloud') return r.cloudClient(t.serial);
     if (!t.host || !t.port) return null;
     const creds = t.credentialsSealed ? this.#o.openCredentials(t.serial, t.credentialsSealed) : null;
-    if (t.addedVia === 'agent') return r.lanClient(t.host, t.port, creds ?? undefined);
+    if (t.addedVia === 'agent') return r.lanClient(t.host, t.port, creds ?? undefined, t.siteId);
     return creds ? r.directClient(t.host, t.port, creds) : null;
   }
 

@@ -2,10 +2,11 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import type { DeviceJob } from '../onboarding/device-job';
 import type { NotificationService } from '../notifications/notification.service';
 import type { HealthService } from '../health/health.service';
+import type { WebhookService } from '../webhooks/webhook.service';
 import type { JobHandlers } from './job-types';
 
 /** Every job's handler, built from the services it needs. */
-export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService; health: Pick<HealthService, 'trimHistory'> }): JobHandlers {
+export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService; health: Pick<HealthService, 'trimHistory'>; webhooks: Pick<WebhookService, 'attempt'> }): JobHandlers {
   return {
     // Records that the queue ran a job on this backend (idempotent: last nonce wins).
     'system.ping': async (data) => {
@@ -18,5 +19,6 @@ export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<Devi
     'health.retention': async () => {
       await deps.health.trimHistory();
     },
+    'webhooks.deliver': async (data) => deps.webhooks.attempt(data.deliveryId),
   };
 }

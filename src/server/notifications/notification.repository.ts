@@ -13,7 +13,7 @@ export class NotificationRepository {
   constructor(private readonly db: Executor) {}
 
   /** Inserts each notification once per (event, user); returns how many were new. */
-  async insert(rows: Array<NewNotification & { sourceEventId: string }>): Promise<number> {
+  async insert(rows: Array<NewNotification & { sourceEventId: string | null }>): Promise<number> {
     if (rows.length === 0) return 0;
     const out = await this.db
       .insertInto('notifications')

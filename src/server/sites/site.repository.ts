@@ -92,6 +92,12 @@ export class SiteRepository {
     return r !== undefined;
   }
 
+  /** The sites an installer is assigned to. */
+  async assignedSiteIds(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('site_installers').select('site_id').where('user_id', '=', userId).execute();
+    return rows.map((r) => r.site_id);
+  }
+
   async listInstallerIds(siteId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('site_installers').select('user_id').where('site_id', '=', siteId).execute();
     return rows.map((r) => r.user_id);

@@ -334,6 +334,81 @@ export interface GetApiDevicesResponse {
   pageSize: number;
 }
 
+export interface GetApiExceptionRulesResponse {
+  items: {
+    id: string;
+    /**
+     * Null: the company default
+     */
+    siteId: string | null;
+    name: string;
+    types: string[];
+    recipients: {
+      /**
+       * Installers who manage the site
+       */
+      siteInstallers: boolean;
+      installerAdmins: boolean;
+    };
+    schedule: {
+      /**
+       * 0 = Sunday … 6 = Saturday
+       *
+       * @minItems 1
+       * @maxItems 7
+       */
+      days:
+        | [number]
+        | [number, number]
+        | [number, number, number]
+        | [number, number, number, number]
+        | [number, number, number, number, number]
+        | [number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number];
+      from: string;
+      to: string;
+      /**
+       * IANA time zone; default: the site's
+       */
+      timeZone?: string;
+    } | null;
+    enabled: boolean;
+    createdAt: string;
+    updatedAt: string;
+  }[];
+}
+
+export interface GetApiExceptionsQuery {
+  siteId?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface GetApiExceptionsResponse {
+  items: {
+    id: string;
+    siteId: string;
+    siteName: string;
+    deviceId: string;
+    deviceName: string;
+    type: string;
+    /**
+     * 'disk:1', 'channel:3', 'zone:2', or '' for the device
+     */
+    subject: string;
+    severity: string;
+    message: string;
+    raisedAt: string;
+    /**
+     * delivered, held (storm window), grouped (in a site alert), damped (back within the window), no_recipients
+     */
+    delivery: string;
+  }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
 export interface GetApiInstallersInvitationsResponse {
   items: {
     id: string;
@@ -489,6 +564,46 @@ export interface GetApiSitesResponse {
   pageSize: number;
 }
 
+export interface GetApiWebhooksIdDeliveriesQuery {
+  page?: number;
+  pageSize?: number;
+}
+
+export interface GetApiWebhooksIdDeliveriesResponse {
+  items: {
+    id: string;
+    eventKey: string;
+    eventType: string;
+    payload: {
+      [k: string]: unknown;
+    };
+    /**
+     * pending, sending, retrying, delivered, failed
+     */
+    status: string;
+    attempts: number;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    nextAttemptAt: string | null;
+    deliveredAt: string | null;
+    createdAt: string;
+  }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface GetApiWebhooksResponse {
+  items: {
+    id: string;
+    name: string;
+    url: string;
+    types: string[];
+    enabled: boolean;
+    createdAt: string;
+  }[];
+}
+
 export interface PatchApiInstallersIdBody {
   permission?: 'manage_all' | 'manage_assigned';
   disabled?: boolean;
@@ -577,6 +692,124 @@ export interface PostApiDevicesIdQrResponse {
      */
     svg: string;
   }[];
+}
+
+export interface PostApiExceptionRulesBody {
+  /**
+   * Null: the company default
+   */
+  siteId: string | null;
+  name: string;
+  /**
+   * @minItems 1
+   */
+  types: [
+    (
+      | 'offline'
+      | 'back_online'
+      | 'hdd_error'
+      | 'hdd_full'
+      | 'hdd_unformatted'
+      | 'hdd_smart_warning'
+      | 'video_loss'
+      | 'recording_stopped'
+      | 'tamper'
+      | 'zone_fault'
+      | 'low_battery'
+      | 'mains_lost'
+      | 'firmware_upgrade_failed'
+    ),
+    ...(
+      | 'offline'
+      | 'back_online'
+      | 'hdd_error'
+      | 'hdd_full'
+      | 'hdd_unformatted'
+      | 'hdd_smart_warning'
+      | 'video_loss'
+      | 'recording_stopped'
+      | 'tamper'
+      | 'zone_fault'
+      | 'low_battery'
+      | 'mains_lost'
+      | 'firmware_upgrade_failed'
+    )[],
+  ];
+  recipients: {
+    /**
+     * Installers who manage the site
+     */
+    siteInstallers: boolean;
+    installerAdmins: boolean;
+  };
+  /**
+   * Null: always
+   */
+  schedule: {
+    /**
+     * 0 = Sunday … 6 = Saturday
+     *
+     * @minItems 1
+     * @maxItems 7
+     */
+    days:
+      | [number]
+      | [number, number]
+      | [number, number, number]
+      | [number, number, number, number]
+      | [number, number, number, number, number]
+      | [number, number, number, number, number, number]
+      | [number, number, number, number, number, number, number];
+    from: string;
+    to: string;
+    /**
+     * IANA time zone; default: the site's
+     */
+    timeZone?: string;
+  } | null;
+  enabled?: boolean;
+}
+
+export interface PostApiExceptionRulesResponse {
+  id: string;
+  /**
+   * Null: the company default
+   */
+  siteId: string | null;
+  name: string;
+  types: string[];
+  recipients: {
+    /**
+     * Installers who manage the site
+     */
+    siteInstallers: boolean;
+    installerAdmins: boolean;
+  };
+  schedule: {
+    /**
+     * 0 = Sunday … 6 = Saturday
+     *
+     * @minItems 1
+     * @maxItems 7
+     */
+    days:
+      | [number]
+      | [number, number]
+      | [number, number, number]
+      | [number, number, number, number]
+      | [number, number, number, number, number]
+      | [number, number, number, number, number, number]
+      | [number, number, number, number, number, number, number];
+    from: string;
+    to: string;
+    /**
+     * IANA time zone; default: the site's
+     */
+    timeZone?: string;
+  } | null;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface PostApiInstallersInvitationsBody {
@@ -675,6 +908,50 @@ export type PostApiSitesIdScansResponse = ScanResult;
 
 export type PostApiSitesResponse = Site;
 
+export interface PostApiWebhooksBody {
+  name: string;
+  /**
+   * Where events are POSTed; refused for loopback, link-local and private addresses unless the operator allows them
+   */
+  url: string;
+  /**
+   * Exception types sent (empty: all)
+   */
+  types: string[];
+  enabled: boolean;
+}
+
+export interface PostApiWebhooksIdTestResponse {
+  id: string;
+  eventKey: string;
+  eventType: string;
+  payload: {
+    [k: string]: unknown;
+  };
+  /**
+   * pending, sending, retrying, delivered, failed
+   */
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+export interface PostApiWebhooksResponse {
+  endpoint: {
+    id: string;
+    name: string;
+    url: string;
+    types: string[];
+    enabled: boolean;
+    createdAt: string;
+  };
+  secret: string;
+}
+
 export interface PutApiDevicesIdHealthMonitoringBody {
   enabled: boolean;
 }
@@ -682,6 +959,120 @@ export interface PutApiDevicesIdHealthMonitoringBody {
 export interface PutApiDevicesIdHealthMonitoringResponse {
   deviceId: string;
   healthMonitoring: boolean;
+}
+
+export interface PutApiExceptionRulesIdBody {
+  name: string;
+  /**
+   * @minItems 1
+   */
+  types: [
+    (
+      | 'offline'
+      | 'back_online'
+      | 'hdd_error'
+      | 'hdd_full'
+      | 'hdd_unformatted'
+      | 'hdd_smart_warning'
+      | 'video_loss'
+      | 'recording_stopped'
+      | 'tamper'
+      | 'zone_fault'
+      | 'low_battery'
+      | 'mains_lost'
+      | 'firmware_upgrade_failed'
+    ),
+    ...(
+      | 'offline'
+      | 'back_online'
+      | 'hdd_error'
+      | 'hdd_full'
+      | 'hdd_unformatted'
+      | 'hdd_smart_warning'
+      | 'video_loss'
+      | 'recording_stopped'
+      | 'tamper'
+      | 'zone_fault'
+      | 'low_battery'
+      | 'mains_lost'
+      | 'firmware_upgrade_failed'
+    )[],
+  ];
+  recipients: {
+    /**
+     * Installers who manage the site
+     */
+    siteInstallers: boolean;
+    installerAdmins: boolean;
+  };
+  /**
+   * Null: always
+   */
+  schedule: {
+    /**
+     * 0 = Sunday … 6 = Saturday
+     *
+     * @minItems 1
+     * @maxItems 7
+     */
+    days:
+      | [number]
+      | [number, number]
+      | [number, number, number]
+      | [number, number, number, number]
+      | [number, number, number, number, number]
+      | [number, number, number, number, number, number]
+      | [number, number, number, number, number, number, number];
+    from: string;
+    to: string;
+    /**
+     * IANA time zone; default: the site's
+     */
+    timeZone?: string;
+  } | null;
+  enabled?: boolean;
+}
+
+export interface PutApiExceptionRulesIdResponse {
+  id: string;
+  /**
+   * Null: the company default
+   */
+  siteId: string | null;
+  name: string;
+  types: string[];
+  recipients: {
+    /**
+     * Installers who manage the site
+     */
+    siteInstallers: boolean;
+    installerAdmins: boolean;
+  };
+  schedule: {
+    /**
+     * 0 = Sunday … 6 = Saturday
+     *
+     * @minItems 1
+     * @maxItems 7
+     */
+    days:
+      | [number]
+      | [number, number]
+      | [number, number, number]
+      | [number, number, number, number]
+      | [number, number, number, number, number]
+      | [number, number, number, number, number, number]
+      | [number, number, number, number, number, number, number];
+    from: string;
+    to: string;
+    /**
+     * IANA time zone; default: the site's
+     */
+    timeZone?: string;
+  } | null;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface PutApiSitesIdInstallersBody {
@@ -693,4 +1084,26 @@ export interface PutApiSitesIdInstallersBody {
 
 export interface PutApiSitesIdInstallersResponse {
   items: Installer[];
+}
+
+export interface PutApiWebhooksIdBody {
+  name: string;
+  /**
+   * Where events are POSTed; refused for loopback, link-local and private addresses unless the operator allows them
+   */
+  url: string;
+  /**
+   * Exception types sent (empty: all)
+   */
+  types: string[];
+  enabled: boolean;
+}
+
+export interface PutApiWebhooksIdResponse {
+  id: string;
+  name: string;
+  url: string;
+  types: string[];
+  enabled: boolean;
+  createdAt: string;
 }
