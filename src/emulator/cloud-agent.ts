@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import {
-  DEVICE_USER_PREFIX, deviceConnectProof, helloProof, newNonce, normalizePrefix, presenceProof, topics, unsealKey,
+  DEVICE_REGISTER_PASSWORD, DEVICE_USER_PREFIX, deviceConnectProof, helloProof, newNonce, normalizePrefix, presenceProof, topics, unsealKey,
   type DeviceHello, type HelloAck, type Presence, type RequestHeader,
 } from '../protocol/tunnel/envelope';
 import {
@@ -296,13 +296,14 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
       ...(key ? { will: { topic: t.devicePresence(serial), payload: Buffer.from(presence(key, false)), qos: 1 as const, retain: true } } : {}),
       // Broker credentials (checked by the embedded broker's hook; ignored by an anonymous one).
       username: `${DEVICE_USER_PREFIX}${serial}`,
-      password: key ? deviceConnectProof(key, serial) : 'register',
+      password: key ? deviceConnectProof(key, serial) : DEVICE_REGISTER_PASSWORD,
     });
     client = c;
     disableNagle(c);
     c.on('connect', () => {
       if (client !== c) return;
-      c.subscribe([t.deviceAck(serial), t.deviceRequest(serial)], { qos: 1 }, (err) => {
+      // Registering (no key): only its acks — a broker's registration account grants nothing more.
+      c.subscribe(key ? [t.deviceAck(serial), t.deviceRequest(serial)] : [t.deviceAck(serial)], { qos: 1 }, (err) => {
         if (!err && client === c) sendHello();
       });
     });

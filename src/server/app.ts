@@ -218,6 +218,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       agentId: (siteId) => (siteId !== undefined ? agentHub.agentForSite(siteId) : undefined) ?? agent.agentId,
       canDiscover: () => sadpTargets.length > 0,
       registration: (serial) => uow.read.onboarding.cloudRegistration(serial),
+      // Mosquitto with dynamic security refuses accounts nobody made: onboarding makes a device's registration account.
+      ...(config.mqttDynsec ? { managedAccounts: brokerAccounts } : {}),
       timeoutMs: config.deviceTimeoutMs,
       discoverTimeoutMs: config.sadpDiscoverTimeoutMs,
       now: () => clock.now().getTime(),

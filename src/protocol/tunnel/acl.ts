@@ -53,6 +53,18 @@ export function allowedTopics(prefix: string, who: BrokerPrincipal): AllowedTopi
   };
 }
 
+/**
+ * What a device may do while it registers (it has no key yet): say hello — its registration hellos
+ * and its sealed code proofs — and read its acks. No presence or events (nothing to sign them with),
+ * no requests (the platform sends them only to a bound device), no replies to nodes. What an
+ * external broker's registration account grants (Mosquitto: `allowDevice(serial, password, 'register')`).
+ */
+export function registrationTopics(prefix: string, serial: string): AllowedTopics {
+  const p = normalizePrefix(prefix);
+  if (!isSafeTopicId(serial)) throw new Error(`not a topic-safe device id: ${JSON.stringify(serial)}`);
+  return { publish: [`${p}d/${serial}/hello`], subscribe: [`${p}d/${serial}/ack`] };
+}
+
 /** MQTT filter matching (`+` one level, `#` the rest, `$` topics only by filters that name them). Pure. */
 export function topicMatches(filter: string, topic: string): boolean {
   if (topic.startsWith('$') && !filter.startsWith('$')) return false;

@@ -11,6 +11,8 @@ import { HttpTransport } from '../../device-client/http-transport';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
 import type { DeviceGateway } from '../gateway/device-gateway';
 import type { AgentHub } from '../gateway/agent-hub';
+import type { BrokerAccounts } from '../gateway/broker-accounts';
+import { DEVICE_REGISTER_PASSWORD, isSafeTopicId } from '../../protocol/tunnel/envelope';
 import type { CloudRegistrationRow } from './onboarding.repository';
 import { parseDeviceHost } from '../../protocol/net/device-host';
 import { connectDecision, connectDecisionForAll, type ConnectPolicy } from '../../protocol/net/connect-policy';
@@ -32,6 +34,16 @@ export interface DeviceReach {
   /** The device-cloud registration for a full or short serial, with its presence. */
   cloudStatus(serial: string): Promise<CloudStatus | null>;
   verifyCloudCode(fullSerial: string, code: string): Promise<boolean>;
+  /**
+   * Let a device that is not bound yet connect to the device cloud to register. On a broker whose
+   * accounts the platform manages (Mosquitto with MQTT_DYNSEC) an account nobody made is refused, so
+   * this makes the serial's registration account (password `DEVICE_REGISTER_PASSWORD`, its own
+   * hello and acks only; the issued key's account replaces it once the code is proven). Nothing to
+   * do for a bound serial, one already connected to register, or on the embedded broker (whose hook
+   * lets unbound serials in to register). True when an account was made: the device needs a
+   * moment to (re)connect.
+   */
+  openCloudRegistration(fullSerial: string): Promise<boolean>;
   cloudClient(fullSerial: string): DeviceClient;
   /** SADP through the site's agent (`siteId`: the site of the scan or batch); null when no agent is available. */
   discoverLan(siteId?: string): Promise<DiscoveredDevice[] | null>;
@@ -88,6 +100,11 @@ export interface PlatformReachOptions {
   agentId: (siteId: string | undefined) => string | undefined;
   /** False when LAN discovery has nowhere to probe (SADP_TARGETS=none): never fall back to multicast. */
   canDiscover: () => boolean;
+  /**
+   * The broker's accounts when the platform manages them (Mosquitto with MQTT_DYNSEC); absent on
+   * the embedded broker, which needs none made.
+   */
+  managedAccounts?: Pick<BrokerAccounts, 'allowDevice'>;
   /** The stored registration of a full or short serial (OnboardingRepository.cloudRegistration). */
   registration: (serial: string) => Promise<CloudRegistrationRow | undefined>;
   timeoutMs: number;
@@ -140,6 +157,14 @@ export class PlatformDeviceReach implements DeviceReach {
 
   verifyCloudCode(fullSerial: string, code: string): Promise<boolean> {
     return this.o.gateway.verifyCode(fullSerial, code);
+  }
+
+  async openCloudRegistration(fullSerial: string): Promise<boolean> {
+    const accounts = this.o.managedAccounts;
+    if (!accounts || !isSafeTopicId(fullSerial)) return false;
+    if (this.o.gateway.pendingDevice(fullSerial) || (await this.o.registration(fullSerial))) return false;
+    await accounts.allowDevice(fullSerial, DEVICE_REGISTER_PASSWORD, 'register');
+    return true;
   }
 
   cloudClient(fullSerial: string): DeviceClient {

@@ -89,6 +89,8 @@ export class DeviceSteps {
         }
         case 'enable_cloud':
           await setStep('enabling_cloud');
+          // Its registration account first (Mosquitto with dynamic security): it connects as soon as the code is set.
+          await this.reach.openCloudRegistration(serial!);
           await this.reach.lanClient(p.host!, p.port!, step.creds, batch.siteId).enableCloud(step.code);
           await this.auditDeviceChange('device.cloud.enable', batch, serial);
           await setStep('waiting_registration');
@@ -96,10 +98,18 @@ export class DeviceSteps {
           p = { ...p, reachableVia: 'cloud', cloudEnabled: true, cloudRegistered: true };
           done.cloudEnabled = true;
           break;
-        case 'check_cloud':
-          if ((await this.reach.cloudStatus(serial!))?.online) p = { ...p, reachableVia: 'cloud', cloudRegistered: true };
+        case 'check_cloud': {
+          // Cloud service on but not bound: on a broker that refuses accounts nobody made it could not
+          // connect until now; once its registration account exists it registers within moments.
+          let online = (await this.reach.cloudStatus(serial!))?.online === true;
+          if (!online && (await this.reach.openCloudRegistration(serial!))) {
+            await setStep('waiting_registration');
+            online = await this.registered(serial!);
+          }
+          if (online) p = { ...p, reachableVia: 'cloud', cloudRegistered: true };
           done.cloudChecked = true;
           break;
+        }
         case 'add_cloud': {
           await setStep('verifying_code');
           const full = (await this.reach.cloudStatus(serial!))?.serial ?? serial!;
@@ -140,8 +150,13 @@ export class DeviceSteps {
   }
 
   private async waitForRegistration(serial: string): Promise<void> {
+    if (!(await this.registered(serial))) throw new AppError('CLOUD_REGISTRATION_TIMEOUT');
+  }
+
+  /** Whether the device connects to the device cloud (registering or bound) within the registration timeout. */
+  private async registered(serial: string): Promise<boolean> {
     const online = await pollUntil(this.waiting, { timeoutMs: this.settings.cloudRegisterTimeoutMs, intervalMs: this.settings.pollMs }, async () => ((await this.reach.cloudStatus(serial))?.online ? true : undefined));
-    if (!online) throw new AppError('CLOUD_REGISTRATION_TIMEOUT');
+    return online === true;
   }
 
   /**
