@@ -290,6 +290,9 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
       clean: true,
       keepalive: opts.keepaliveSeconds ?? 30,
       reconnectPeriod: 2000 + Math.floor(Math.random() * 2000),
+      // A real device keeps trying after a refused CONNECT: on a broker whose accounts the platform
+      // manages, its account may be made (onboarding) or changed (an issued key) after its attempt.
+      reconnectOnConnackError: true,
       // Generous: a loaded broker (or a fleet of thousands starting at once) answers CONNECT late.
       connectTimeout: 30_000,
       // Signed offline presence; an unregistered device has nothing to sign with (and no presence).
