@@ -263,13 +263,14 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       authenticate: async (c) => ('sessionToken' in c ? (await auth.resolveSession(c.sessionToken))?.user : auth.resolveApiToken(c.apiToken)),
       enqueue,
       eventsRecorded,
+      checkCodeGuesser: (by, serials) => gateway.checkCodeGuesser(by, serials),
     });
     await onboarding.progress.start();
     cleanups.push(() => onboarding.progress.close());
     const devices = new DeviceService(uow, secrets, {
-      provenSerial: async (serial, code) => {
+      provenSerial: async (serial, code, by) => {
         const full = (await reach.cloudStatus(serial))?.serial;
-        return full && (await codeProven(reach, full, code)) ? full : null;
+        return full && (await codeProven(reach, full, code, by)) ? full : null;
       },
       eventsRecorded,
     }, cloud.gateway);

@@ -9,7 +9,7 @@ import { CloudTransport } from '../../device-client/cloud-transport';
 import { AgentTransport } from '../../device-client/agent-transport';
 import { HttpTransport } from '../../device-client/http-transport';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
-import type { DeviceGateway } from '../gateway/device-gateway';
+import type { CodeGuesser, DeviceGateway } from '../gateway/device-gateway';
 import type { AgentHub } from '../gateway/agent-hub';
 import type { BrokerAccounts } from '../gateway/broker-accounts';
 import { DEVICE_REGISTER_PASSWORD, isSafeTopicId } from '../../protocol/tunnel/envelope';
@@ -33,7 +33,8 @@ export interface Credentials {
 export interface DeviceReach {
   /** The device-cloud registration for a full or short serial, with its presence. */
   cloudStatus(serial: string): Promise<CloudStatus | null>;
-  verifyCloudCode(fullSerial: string, code: string): Promise<boolean>;
+  /** The code checked by the device (DeviceGateway.verifyCode): throttled per serial and, with `by`, per user and company. */
+  verifyCloudCode(fullSerial: string, code: string, by?: CodeGuesser): Promise<boolean>;
   /**
    * Let a device that is not bound yet connect to the device cloud to register. On a broker whose
    * accounts the platform manages (Mosquitto with MQTT_DYNSEC) an account nobody made is refused, so
@@ -155,8 +156,8 @@ export class PlatformDeviceReach implements DeviceReach {
     return { serial: r.serial, model: r.model, type: r.type, firmware: r.presenceFirmware ?? r.firmware, online: live ?? r.online ?? false };
   }
 
-  verifyCloudCode(fullSerial: string, code: string): Promise<boolean> {
-    return this.o.gateway.verifyCode(fullSerial, code);
+  verifyCloudCode(fullSerial: string, code: string, by?: CodeGuesser): Promise<boolean> {
+    return this.o.gateway.verifyCode(fullSerial, code, by);
   }
 
   async openCloudRegistration(fullSerial: string): Promise<boolean> {

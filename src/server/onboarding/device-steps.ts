@@ -58,7 +58,8 @@ export class DeviceSteps {
     const choice: Decisions = { ...decisions, ...(spec.verificationCode ? { verificationCode: spec.verificationCode } : {}) };
     await setStep('probing');
     const placement = (serial: string) => this.uow.read.onboarding.deviceBySerial(serial);
-    let p = await probeCandidate(spec, probeContextFor(this.reach, placement, batch));
+    const by = { userId: batch.createdBy, companyId: batch.companyId };
+    let p = await probeCandidate(spec, probeContextFor(this.reach, placement, batch, by));
     const serial = p.serial ?? spec.serial ?? null;
     const withSerial = (o: ItemOutcome): ItemOutcome => ({ ...o, serial: o.serial ?? serial });
     const done: Done = {};
@@ -113,7 +114,7 @@ export class DeviceSteps {
         case 'add_cloud': {
           await setStep('verifying_code');
           const full = (await this.reach.cloudStatus(serial!))?.serial ?? serial!;
-          if (!(await this.reach.verifyCloudCode(full, step.code))) return withSerial({ state: 'failed', step: 'verifying_code', error: errorJson(new AppError('VERIFICATION_CODE_INVALID')) });
+          if (!(await this.reach.verifyCloudCode(full, step.code, by))) return withSerial({ state: 'failed', step: 'verifying_code', error: errorJson(new AppError('VERIFICATION_CODE_INVALID')) });
           try {
             const info = await this.reach.cloudClient(full).deviceInfo();
             p = { ...p, serial: info.serialNumber, model: info.model, deviceType: info.deviceType, firmware: { ...p.firmware, version: info.firmwareVersion } };
@@ -127,7 +128,7 @@ export class DeviceSteps {
           return this.insert(item, batch, p, p.route === 'agent' ? 'agent' : 'direct', { host: spec.host!, port: spec.port ?? 80, creds: { user: spec.user!, password: spec.password! } }, cand.name, 'credentials');
         case 'add_lan': {
           // A LAN device whose label code its cloud registration accepts is proven by the code too.
-          const codeVerified = choice.verificationCode ? await codeProven(this.reach, serial!, choice.verificationCode) : false;
+          const codeVerified = choice.verificationCode ? await codeProven(this.reach, serial!, choice.verificationCode, by) : false;
           return this.insert(item, batch, p, 'agent', { host: p.host!, port: p.port!, creds: step.creds }, cand.name, proofOfAdd({ activated: done.activated === true, codeVerified, credentials: true }));
         }
       }
