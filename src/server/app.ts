@@ -349,16 +349,18 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const registry = new client.Registry();
     client.collectDefaultMetrics({ register: registry });
-    const brokerRefused = cloud.refused;
+    const brokerRefused = cloud.refusedBy;
     new client.Counter({
       name: 'sitekeeper_broker_refused_total',
-      help: 'PUBLISH and SUBSCRIBE packets the embedded broker refused (a client outside its own topics)',
-      labelNames: ['action'],
+      help: 'PUBLISH and SUBSCRIBE packets the embedded broker refused (a client outside its own topics), by client kind and reason (wildcard, outside_prefix, other_party, not_allowed)',
+      labelNames: ['action', 'client', 'reason'],
       registers: [registry],
       collect() {
         this.reset();
-        this.inc({ action: 'publish' }, brokerRefused.publish);
-        this.inc({ action: 'subscribe' }, brokerRefused.subscribe);
+        for (const [key, n] of brokerRefused) {
+          const [action, who, reason] = key.split('|') as [string, string, string];
+          this.inc({ action, client: who, reason }, n);
+        }
       },
     });
     const httpDuration = new client.Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'], registers: [registry] });

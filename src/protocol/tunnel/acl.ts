@@ -65,6 +65,22 @@ export function registrationTopics(prefix: string, serial: string): AllowedTopic
   return { publish: [`${p}d/${serial}/hello`], subscribe: [`${p}d/${serial}/ack`] };
 }
 
+/**
+ * Why a refused PUBLISH or SUBSCRIBE was refused, for the metrics label: a wildcard filter; a topic
+ * outside the device cloud's prefix ($SYS, $CONTROL, anything else); another device's or agent's
+ * topic (or a node's, other than a reply); one of its own topics it may not use that way.
+ */
+export type RefusalReason = 'wildcard' | 'outside_prefix' | 'other_party' | 'not_allowed';
+
+export function refusalReason(prefix: string, who: BrokerPrincipal, topic: string): RefusalReason {
+  if (topic.includes('+') || topic.includes('#')) return 'wildcard';
+  const p = normalizePrefix(prefix);
+  if (!topic.startsWith(p)) return 'outside_prefix';
+  const parts = topic.slice(p.length).split('/');
+  const own = (who.kind === 'device' && parts[0] === 'd' && parts[1] === who.serial) || (who.kind === 'agent' && parts[0] === 'a' && parts[1] === who.agentId);
+  return own ? 'not_allowed' : 'other_party';
+}
+
 /** MQTT filter matching (`+` one level, `#` the rest, `$` topics only by filters that name them). Pure. */
 export function topicMatches(filter: string, topic: string): boolean {
   if (topic.startsWith('$') && !filter.startsWith('$')) return false;
