@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import {
-  DEVICE_USER_PREFIX, deviceConnectProof, helloProof, newNonce, normalizePrefix, presenceProof, topics, unsealKey,
+  DEVICE_REGISTER_PASSWORD, DEVICE_USER_PREFIX, deviceConnectProof, helloProof, newNonce, normalizePrefix, presenceProof, topics, unsealKey,
   type DeviceHello, type HelloAck, type Presence, type RequestHeader,
 } from '../protocol/tunnel/envelope';
 import {
@@ -290,19 +290,23 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
       clean: true,
       keepalive: opts.keepaliveSeconds ?? 30,
       reconnectPeriod: 2000 + Math.floor(Math.random() * 2000),
+      // A real device keeps trying after a refused CONNECT: on a broker whose accounts the platform
+      // manages, its account may be made (onboarding) or changed (an issued key) after its attempt.
+      reconnectOnConnackError: true,
       // Generous: a loaded broker (or a fleet of thousands starting at once) answers CONNECT late.
       connectTimeout: 30_000,
       // Signed offline presence; an unregistered device has nothing to sign with (and no presence).
       ...(key ? { will: { topic: t.devicePresence(serial), payload: Buffer.from(presence(key, false)), qos: 1 as const, retain: true } } : {}),
       // Broker credentials (checked by the embedded broker's hook; ignored by an anonymous one).
       username: `${DEVICE_USER_PREFIX}${serial}`,
-      password: key ? deviceConnectProof(key, serial) : 'register',
+      password: key ? deviceConnectProof(key, serial) : DEVICE_REGISTER_PASSWORD,
     });
     client = c;
     disableNagle(c);
     c.on('connect', () => {
       if (client !== c) return;
-      c.subscribe([t.deviceAck(serial), t.deviceRequest(serial)], { qos: 1 }, (err) => {
+      // Registering (no key): only its acks — a broker's registration account grants nothing more.
+      c.subscribe(key ? [t.deviceAck(serial), t.deviceRequest(serial)] : [t.deviceAck(serial)], { qos: 1 }, (err) => {
         if (!err && client === c) sendHello();
       });
     });

@@ -251,6 +251,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       agentId: (siteId) => (siteId !== undefined ? agentHub.agentForSite(siteId) : undefined) ?? agent.agentId,
       canDiscover: () => sadpTargets.length > 0,
       registration: (serial) => uow.read.onboarding.cloudRegistration(serial),
+      // Mosquitto with dynamic security refuses accounts nobody made: onboarding makes a device's registration account.
+      ...(config.mqttDynsec ? { managedAccounts: brokerAccounts } : {}),
       timeoutMs: config.deviceTimeoutMs,
       discoverTimeoutMs: config.sadpDiscoverTimeoutMs,
       now: () => clock.now().getTime(),
@@ -294,13 +296,14 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       authenticate: async (c) => ('sessionToken' in c ? (await auth.resolveSession(c.sessionToken))?.user : auth.resolveApiToken(c.apiToken)),
       enqueue,
       eventsRecorded,
+      checkCodeGuesser: (by, serials) => gateway.checkCodeGuesser(by, serials),
     });
     await onboarding.progress.start();
     cleanups.push(() => onboarding.progress.close());
     const devices = new DeviceService(uow, secrets, {
-      provenSerial: async (serial, code) => {
+      provenSerial: async (serial, code, by) => {
         const full = (await reach.cloudStatus(serial))?.serial;
-        return full && (await codeProven(reach, full, code)) ? full : null;
+        return full && (await codeProven(reach, full, code, by)) ? full : null;
       },
       eventsRecorded,
     }, cloud.gateway);
@@ -408,16 +411,18 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
 
     const registry = new client.Registry();
     client.collectDefaultMetrics({ register: registry });
-    const brokerRefused = cloud.refused;
+    const brokerRefused = cloud.refusedBy;
     new client.Counter({
       name: 'sitekeeper_broker_refused_total',
-      help: 'PUBLISH and SUBSCRIBE packets the embedded broker refused (a client outside its own topics)',
-      labelNames: ['action'],
+      help: 'PUBLISH and SUBSCRIBE packets the embedded broker refused (a client outside its own topics), by client kind and reason (wildcard, outside_prefix, other_party, not_allowed)',
+      labelNames: ['action', 'client', 'reason'],
       registers: [registry],
       collect() {
         this.reset();
-        this.inc({ action: 'publish' }, brokerRefused.publish);
-        this.inc({ action: 'subscribe' }, brokerRefused.subscribe);
+        for (const [key, n] of brokerRefused) {
+          const [action, who, reason] = key.split('|') as [string, string, string];
+          this.inc({ action, client: who, reason }, n);
+        }
       },
     });
     const httpDuration = new client.Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'], registers: [registry] });

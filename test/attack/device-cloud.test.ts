@@ -55,11 +55,13 @@ describe.each(brokerMatrix)('device cloud broker ($name): a client only reaches 
     }
   }
 
-  async function metric(name: string, labels: string): Promise<number> {
+  /** The sum of the series of `name` whose labels include each of `labels` (e.g. `action="subscribe"`). */
+  async function metric(name: string, ...labels: string[]): Promise<number> {
     const r = await b.p.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(r.statusCode).toBe(200);
-    const line = r.body.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
-    return line ? Number(line.split(' ').pop()) : 0;
+    return r.body.split('\n')
+      .filter((l) => l.startsWith(`${name}{`) && labels.every((x) => l.slice(name.length).split('}')[0]!.includes(x)))
+      .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   }
 
   /**
@@ -109,7 +111,12 @@ describe.each(brokerMatrix)('device cloud broker ($name): a client only reaches 
     ]);
     expect(codes).toEqual(Array(12).fill(128));
     expect(await suback(c, [t.deviceRequest(serial), t.deviceAck(serial)])).toEqual([1, 1]);
-    if (broker.countsRefusals) expect(await metric('sitekeeper_broker_refused_total', 'action="subscribe"')).toBe(before + 12);
+    if (broker.countsRefusals) {
+      expect(await metric('sitekeeper_broker_refused_total', 'action="subscribe"')).toBe(before + 12);
+      // With why: '#', '<prefix>#', the all-… filters, 'd/+/ack' and its own 'd/<serial>/#' are wildcards; '$SYS/#' too.
+      expect(await metric('sitekeeper_broker_refused_total', 'action="subscribe"', 'client="device"', 'reason="other_party"')).toBeGreaterThanOrEqual(2);
+      expect(await metric('sitekeeper_broker_refused_total', 'action="subscribe"', 'client="device"', 'reason="wildcard"')).toBeGreaterThanOrEqual(6);
+    }
   });
 
   it("publishing to the hub's announce topic (which makes agents re-send their hellos) is refused", async () => {

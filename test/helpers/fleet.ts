@@ -10,7 +10,8 @@ export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[]): Promi
   const fleet = await startFleet({
     count: specs.length,
     specs,
-    cloudMqttUrl: p.app.platform.mqttUrl,
+    // Never the platform's own credentials (an external broker's admin in MQTT_URL): devices bring their own.
+    cloudMqttUrl: p.app.platform.mqttUrl.replace(/\/\/[^@/]*@/, '//'),
     cloudTopicPrefix: p.config.mqttTopicPrefix,
     sadpPort: 0,
     sadpAddress: '127.0.0.1',

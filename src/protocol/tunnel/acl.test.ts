@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allowedTopics, createTopicAcl, topicMatches, type BrokerPrincipal } from './acl';
+import { allowedTopics, createTopicAcl, refusalReason, topicMatches, type BrokerPrincipal } from './acl';
 
 const acl = createTopicAcl('sk/');
 const dev: BrokerPrincipal = { kind: 'device', serial: 'DS-A1' };
@@ -126,5 +126,21 @@ describe('allowedTopics: the same table as topic filters (what an external broke
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('refusalReason (the metrics label of a refusal)', () => {
+  const dev = { kind: 'device', serial: 'DS0000001' } as const;
+  it.each([
+    ['sk/#', 'wildcard'],
+    ['sk/d/+/ack', 'wildcard'],
+    ['$SYS/broker/clients', 'outside_prefix'],
+    ['$CONTROL/dynamic-security/v1', 'outside_prefix'],
+    ['sk/d/DS0000002/req', 'other_party'],
+    ['sk/a/ag-1/hello', 'other_party'],
+    ['sk/hub/announce', 'other_party'],
+    ['sk/d/DS0000001/ack', 'not_allowed'],
+  ] as const)('%s → %s', (topic, reason) => {
+    expect(refusalReason('sk/', dev, topic)).toBe(reason);
   });
 });

@@ -53,6 +53,34 @@ export function allowedTopics(prefix: string, who: BrokerPrincipal): AllowedTopi
   };
 }
 
+/**
+ * What a device may do while it registers (it has no key yet): say hello — its registration hellos
+ * and its sealed code proofs — and read its acks. No presence or events (nothing to sign them with),
+ * no requests (the platform sends them only to a bound device), no replies to nodes. What an
+ * external broker's registration account grants (Mosquitto: `allowDevice(serial, password, 'register')`).
+ */
+export function registrationTopics(prefix: string, serial: string): AllowedTopics {
+  const p = normalizePrefix(prefix);
+  if (!isSafeTopicId(serial)) throw new Error(`not a topic-safe device id: ${JSON.stringify(serial)}`);
+  return { publish: [`${p}d/${serial}/hello`], subscribe: [`${p}d/${serial}/ack`] };
+}
+
+/**
+ * Why a refused PUBLISH or SUBSCRIBE was refused, for the metrics label: a wildcard filter; a topic
+ * outside the device cloud's prefix ($SYS, $CONTROL, anything else); another device's or agent's
+ * topic (or a node's, other than a reply); one of its own topics it may not use that way.
+ */
+export type RefusalReason = 'wildcard' | 'outside_prefix' | 'other_party' | 'not_allowed';
+
+export function refusalReason(prefix: string, who: BrokerPrincipal, topic: string): RefusalReason {
+  if (topic.includes('+') || topic.includes('#')) return 'wildcard';
+  const p = normalizePrefix(prefix);
+  if (!topic.startsWith(p)) return 'outside_prefix';
+  const parts = topic.slice(p.length).split('/');
+  const own = (who.kind === 'device' && parts[0] === 'd' && parts[1] === who.serial) || (who.kind === 'agent' && parts[0] === 'a' && parts[1] === who.agentId);
+  return own ? 'not_allowed' : 'other_party';
+}
+
 /** MQTT filter matching (`+` one level, `#` the rest, `$` topics only by filters that name them). Pure. */
 export function topicMatches(filter: string, topic: string): boolean {
   if (topic.startsWith('$') && !filter.startsWith('$')) return false;

@@ -454,6 +454,13 @@ export function agentConnectProof(key: Buffer, agentId: string): string {
 export const DEVICE_USER_PREFIX = 'dev:';
 export const AGENT_USER_PREFIX = 'agent:';
 
+/**
+ * The MQTT password of a device that has no key yet (it connects to register). Not a secret: on a
+ * broker whose accounts the platform manages the account behind it exists only while the platform
+ * expects that serial to register, and reaches only its own hello and ack (`registrationTopics`).
+ */
+export const DEVICE_REGISTER_PASSWORD = 'register';
+
 /** The MQTT password of a device: proves the key without revealing it (static, like any password). */
 export function deviceConnectProof(key: Buffer, serial: string): string {
   return hmacHex(key, 'connect', serial);

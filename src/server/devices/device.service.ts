@@ -9,6 +9,7 @@ import type { DevicePage, DeviceRecord } from './device.repository';
 import type { SecretBox } from '../security/secret-box';
 import { encodeSitekeeperQr, splitIntoParts, type SitekeeperDevice } from '../../protocol/qr';
 import { renderQrSvg } from '../../qr-image/render';
+import type { CodeGuesser } from '../gateway/device-gateway';
 
 export type DeviceView = Omit<DeviceRecord, 'companyId'>;
 
@@ -26,7 +27,8 @@ export interface ClaimPorts {
    * The full serial of the device whose own cloud registration accepts this verification code, or
    * null (wrong code, or no device registered under the serial: the two look the same).
    */
-  provenSerial(serial: string, code: string): Promise<string | null>;
+  /** `by`: the user disputing (per-user and per-company caps on wrong codes, besides the serial's). */
+  provenSerial(serial: string, code: string, by?: CodeGuesser): Promise<string | null>;
   /** A domain event for the notifier was committed. */
   eventsRecorded(): void;
 }
@@ -160,7 +162,7 @@ export class DeviceService {
     if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN');
     const audit = (r: Pick<Repos, 'audit'>, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
       r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.claim.dispute', targetType: 'device', targetId: input.serial, outcome, details: { serial: input.serial, ...details }, correlationId: meta.correlationId });
-    const full = await this.claims.provenSerial(input.serial, input.verificationCode);
+    const full = await this.claims.provenSerial(input.serial, input.verificationCode, { userId: actor.id, companyId: actor.companyId });
     if (!full) {
       await audit(this.uow.read, 'failure', { reason: 'code_not_proven' });
       throw new AppError('VERIFICATION_CODE_INVALID');

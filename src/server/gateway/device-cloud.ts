@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { DEFAULT_EMBEDDED_BROKER_PORT, startEmbeddedBroker, type BrokerRefusal, type EmbeddedBroker } from '../broker';
-import { createTopicAcl } from '../../protocol/tunnel/acl';
+import { createTopicAcl, refusalReason } from '../../protocol/tunnel/acl';
 import { connectMqtt } from '../../mqtt/client';
 import { startSiteAgent, type SiteAgent } from '../../agent/site-agent';
 import type { SadpTarget } from '../../device-client/sadp-discovery';
@@ -88,6 +88,8 @@ export interface DeviceCloud {
   accounts: BrokerAccounts;
   /** Publishes and subscriptions the embedded broker refused since start (0 on an external broker: its own ACLs count). */
   refused: { publish: number; subscribe: number };
+  /** The same refusals by action, client kind and reason (`<action>|<device|agent>|<RefusalReason>` → count). */
+  refusedBy: ReadonlyMap<string, number>;
   /** The server's own site agent, when embedded. */
   agent: SiteAgent | undefined;
   /** Cut a revoked agent off now: the hub forgets it, the embedded broker closes its connection, the credentials hook hears null. */
@@ -112,6 +114,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = opts.mqttUrl;
   const refused = { publish: 0, subscribe: 0 };
+  const refusedBy = new Map<string, number>();
   const credentials: { username?: string; password?: string } = {};
   const dynsec = opts.dynsec === undefined || opts.dynsec === false ? undefined : opts.dynsec === true ? {} : opts.dynsec;
   if (dynsec && !mqttUrl) throw new BrokerStartError('Mosquitto dynamic security (MQTT_DYNSEC) needs an external broker (MQTT_URL).');
@@ -129,6 +132,8 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
         acl: createTopicAcl(topicPrefix),
         onRefused: (r) => {
           refused[r.action]++;
+          const key = `${r.action}|${r.principal.kind}|${refusalReason(topicPrefix, r.principal, r.topic)}`;
+          refusedBy.set(key, (refusedBy.get(key) ?? 0) + 1);
           opts.onRefused?.(r);
         },
       });
@@ -210,6 +215,7 @@ export async function startDeviceCloud(opts: DeviceCloudOptions): Promise<Device
       hub,
       accounts,
       refused,
+      refusedBy,
       agent,
       async revokeAgent(agentId) {
         hub.revoke(agentId);

@@ -77,6 +77,26 @@ export interface DeviceGatewaySettings {
 
 /** Wrong verification codes per serial: three free, then 1, 2, 4 … 60 s between attempts (never a lockout). */
 export const CODE_ATTEMPT_POLICY: ThrottlePolicy = { freeAttempts: 3, maxDelaySeconds: 60 };
+/**
+ * Wrong codes per user and per company, across serials (a per-serial delay alone lets someone try
+ * three codes on each of many serials): more free attempts than one serial's, a longer cap.
+ */
+export const CODE_GUESSER_POLICIES: { user: ThrottlePolicy; company: ThrottlePolicy } = {
+  user: { freeAttempts: 10, maxDelaySeconds: 300 },
+  company: { freeAttempts: 30, maxDelaySeconds: 300 },
+};
+
+/** Who is checking a code (the signed-in user and their company), for the per-user and per-company caps. */
+export interface CodeGuesser {
+  /** Null: the user is gone (a job of a deleted user's batch); the company's cap still counts. */
+  userId: string | null;
+  companyId: string;
+}
+
+const guesserKeys = (by: CodeGuesser): Array<['user' | 'company', string]> => [
+  ...(by.userId !== null ? [['user', `user:${by.userId}`] as ['user', string]] : []),
+  ['company', `company:${by.companyId}`],
+];
 const MAX_REGISTRATIONS_PER_SERIAL = 8;
 const MAX_REGISTRATIONS = 20_000;
 
@@ -138,6 +158,8 @@ export class DeviceGateway extends EventEmitter {
   readonly #rekeying = new Map<string, Buffer>();
   /** Wrong codes per serial. */
   readonly #attempts = new Map<string, ThrottleState>();
+  /** Wrong codes by `user:<id>` and `company:<id>` (CODE_GUESSER_POLICIES). */
+  readonly #guessers = new Map<string, ThrottleState>();
   /** One code check at a time per serial. */
   readonly #verifying = new Map<string, Promise<boolean>>();
   readonly #online = new Map<string, { online: boolean; session: string }>();
@@ -478,8 +500,8 @@ export class DeviceGateway extends EventEmitter {
    * Throws VERIFICATION_CODE_THROTTLED while a delay runs, DEVICE_OFFLINE for a bound device that
    * is not connected, DEVICE_TIMEOUT for one that does not answer (neither counts as a wrong code).
    */
-  verifyCode(serial: string, code: string): Promise<boolean> {
-    const run = () => this.#verifyCode(serial, code.trim());
+  verifyCode(serial: string, code: string, by?: CodeGuesser): Promise<boolean> {
+    const run = () => this.#verifyCode(serial, code.trim(), by);
     const prev = this.#verifying.get(serial) ?? Promise.resolve(false);
     const next = prev.then(run, run);
     this.#verifying.set(serial, next);
@@ -489,13 +511,37 @@ export class DeviceGateway extends EventEmitter {
     return next;
   }
 
-  async #verifyCode(serial: string, code: string): Promise<boolean> {
+  /**
+   * Throws VERIFICATION_CODE_THROTTLED (details.scope 'user' or 'company', retryAfterSeconds) while
+   * this user's or company's wrong codes make them wait, or one of `serials` (full or short) is in
+   * its own delay; for callers whose codes are checked later (an add, by its job).
+   */
+  checkCodeGuesser(by: CodeGuesser, serials: readonly string[] = []): void {
+    const now = new Date(this.#now());
+    for (const s of serials) {
+      const u = s.toUpperCase();
+      for (const [full, state] of this.#attempts) {
+        if (full !== s && !serialMatches(full, u)) continue;
+        const wait = waitSeconds(state, now, CODE_ATTEMPT_POLICY);
+        if (wait > 0) throw new AppError('VERIFICATION_CODE_THROTTLED', undefined, { details: { scope: 'serial', serial: s, retryAfterSeconds: wait } });
+      }
+    }
+    for (const [scope, key] of guesserKeys(by)) {
+      const state = this.#guessers.get(key);
+      if (state && now.getTime() - state.lastFailureAt.getTime() >= THROTTLE_FORGET_MS) this.#guessers.delete(key);
+      const wait = waitSeconds(this.#guessers.get(key), now, CODE_GUESSER_POLICIES[scope]);
+      if (wait > 0) throw new AppError('VERIFICATION_CODE_THROTTLED', 'Too many wrong verification codes were entered from this account.', { details: { scope, retryAfterSeconds: wait } });
+    }
+  }
+
+  async #verifyCode(serial: string, code: string, by?: CodeGuesser): Promise<boolean> {
     if (!isSafeTopicId(serial) || code === '') return false;
+    if (by) this.checkCodeGuesser(by);
     const attempts = this.#attempts.get(serial);
     const now = new Date(this.#now());
     if (attempts && now.getTime() - attempts.lastFailureAt.getTime() >= THROTTLE_FORGET_MS) this.#attempts.delete(serial);
     const wait = waitSeconds(this.#attempts.get(serial), now, CODE_ATTEMPT_POLICY);
-    if (wait > 0) throw new AppError('VERIFICATION_CODE_THROTTLED', undefined, { details: { serial, retryAfterSeconds: wait } });
+    if (wait > 0) throw new AppError('VERIFICATION_CODE_THROTTLED', undefined, { details: { scope: 'serial', serial, retryAfterSeconds: wait } });
     const reg = await this.#opts.store.getRegistration(serial);
     let ok: boolean;
     if (reg?.legacy) {
@@ -528,8 +574,11 @@ export class DeviceGateway extends EventEmitter {
     if (ok) {
       this.#attempts.delete(serial);
     } else {
-      const prev = this.#attempts.get(serial);
-      this.#attempts.set(serial, { failed: (prev?.failed ?? 0) + 1, lastFailureAt: new Date(this.#now()) });
+      const failedAt = new Date(this.#now());
+      for (const key of [serial, ...(by ? guesserKeys(by).map(([, k]) => k) : [])]) {
+        const map = key === serial ? this.#attempts : this.#guessers;
+        map.set(key, { failed: (map.get(key)?.failed ?? 0) + 1, lastFailureAt: failedAt });
+      }
     }
     return ok;
   }

@@ -21,9 +21,9 @@ import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { connectMqtt } from '../../mqtt/client';
 import { PendingReplies } from '../../mqtt/pending-replies';
-import { allowedTopics, type BrokerPrincipal } from '../../protocol/tunnel/acl';
+import { allowedTopics, registrationTopics, type AllowedTopics, type BrokerPrincipal } from '../../protocol/tunnel/acl';
 import { AGENT_USER_PREFIX, DEVICE_USER_PREFIX, normalizePrefix } from '../../protocol/tunnel/envelope';
-import type { BrokerAccounts } from './broker-accounts';
+import type { BrokerAccounts, DeviceAccountScope } from './broker-accounts';
 
 export const DYNSEC_CONTROL_TOPIC = '$CONTROL/dynamic-security/v1';
 export const DYNSEC_RESPONSE_TOPIC = `${DYNSEC_CONTROL_TOPIC}/response`;
@@ -70,9 +70,12 @@ export interface DynsecResponse {
   data?: unknown;
 }
 
-/** The ACL entries of a principal's role: what acl.ts allows, literally (publish filters may hold `+`). */
-export function dynsecAcls(topicPrefix: string, who: BrokerPrincipal): DynsecAcl[] {
-  const t = allowedTopics(topicPrefix, who);
+/**
+ * The ACL entries of a principal's role: what acl.ts allows, literally (publish filters may hold
+ * `+`); `topics` overrides it (a registering device's `registrationTopics`).
+ */
+export function dynsecAcls(topicPrefix: string, who: BrokerPrincipal, topics?: AllowedTopics): DynsecAcl[] {
+  const t = topics ?? allowedTopics(topicPrefix, who);
   if (who.kind === 'platform') {
     return [
       ...t.publish.map((topic): DynsecAcl => ({ acltype: 'publishClientSend', topic, allow: true })),
@@ -209,10 +212,10 @@ export class MosquittoDynsec implements BrokerAccounts {
    * Make the principal's role (its ACLs as acl.ts says) and its client with this password, or bring
    * existing ones up to date. An existing client's new password disconnects its current connection.
    */
-  async #allow(who: Exclude<BrokerPrincipal, { kind: 'platform' }>, password: string): Promise<void> {
+  async #allow(who: Exclude<BrokerPrincipal, { kind: 'platform' }>, password: string, topics?: AllowedTopics): Promise<void> {
     const rolename = dynsecRoleName(this.#prefix, who);
     const username = usernameOf(who);
-    const acls = dynsecAcls(this.#prefix, who);
+    const acls = dynsecAcls(this.#prefix, who, topics);
     const roles = [{ rolename }];
     const [, , created] = await this.run(
       [
@@ -235,8 +238,9 @@ export class MosquittoDynsec implements BrokerAccounts {
     );
   }
 
-  allowDevice(serial: string, password: string): Promise<void> {
-    return this.#allow({ kind: 'device', serial }, password);
+  /** A `register` account's role becomes the full device role when the issued key's account replaces it. */
+  allowDevice(serial: string, password: string, scope: DeviceAccountScope = 'device'): Promise<void> {
+    return this.#allow({ kind: 'device', serial }, password, scope === 'register' ? registrationTopics(this.#prefix, serial) : undefined);
   }
 
   removeDevice(serial: string): Promise<void> {

@@ -8,6 +8,7 @@ import { checkPassword } from '../../protocol/isapi/password-policy';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { SecretBox } from '../security/secret-box';
 import type { Actor, RequestMeta } from '../auth/actor';
+import type { CodeGuesser } from '../gateway/device-gateway';
 import { requireSiteAccess } from '../sites/site-access';
 import { OFFLINE_GUIDANCE } from './probe';
 import { TERMINAL_STATES, type ItemRow, type RetryRow } from './onboarding.repository';
@@ -61,6 +62,12 @@ export class BatchService {
     private readonly secrets: SecretBox,
     /** Queues the items' jobs once their batch is committed. */
     private readonly enqueue: Enqueue,
+    /**
+     * Throws VERIFICATION_CODE_THROTTLED (429) while this user's or company's wrong codes, or one of
+     * the serials' own, make them wait (DeviceGateway.checkCodeGuesser): an add whose codes its
+     * job would check is refused at once rather than failing later.
+     */
+    private readonly checkCodeGuesser: (by: CodeGuesser, serials: readonly string[]) => void = () => undefined,
   ) {}
 
   async add(actor: Actor, scanId: string, input: { candidateIds: string[]; idempotencyKey: string } & Decisions, meta: RequestMeta): Promise<{ batchId: string; created: boolean }> {
@@ -80,6 +87,10 @@ export class BatchService {
     const unknown = input.candidateIds.filter((id) => !byId.has(id));
     if (unknown.length > 0) throw new AppError('CANDIDATE_NOT_FOUND', undefined, { details: { candidateIds: unknown } });
     const ids = [...new Set(input.candidateIds)];
+    // Codes are checked by the job: from the request, or from the labels the candidates were scanned from.
+    if (input.verificationCode !== undefined || ids.some((id) => byId.get(id)!.secretsSealed !== null)) {
+      this.checkCodeGuesser({ userId: actor.id, companyId: actor.companyId }, ids.map((id) => byId.get(id)!.serial).filter((s): s is string => !!s));
+    }
     const batchId = randomUUID();
     const decisions: Decisions = {
       ...(input.verificationCode ? { verificationCode: input.verificationCode } : {}),

@@ -9,8 +9,10 @@ import { CloudTransport } from '../../device-client/cloud-transport';
 import { AgentTransport } from '../../device-client/agent-transport';
 import { HttpTransport } from '../../device-client/http-transport';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
-import type { DeviceGateway } from '../gateway/device-gateway';
+import type { CodeGuesser, DeviceGateway } from '../gateway/device-gateway';
 import type { AgentHub } from '../gateway/agent-hub';
+import type { BrokerAccounts } from '../gateway/broker-accounts';
+import { DEVICE_REGISTER_PASSWORD, isSafeTopicId } from '../../protocol/tunnel/envelope';
 import type { CloudRegistrationRow } from './onboarding.repository';
 import { parseDeviceHost } from '../../protocol/net/device-host';
 import { connectDecision, connectDecisionForAll, type ConnectPolicy } from '../../protocol/net/connect-policy';
@@ -31,7 +33,18 @@ export interface Credentials {
 export interface DeviceReach {
   /** The device-cloud registration for a full or short serial, with its presence. */
   cloudStatus(serial: string): Promise<CloudStatus | null>;
-  verifyCloudCode(fullSerial: string, code: string): Promise<boolean>;
+  /** The code checked by the device (DeviceGateway.verifyCode): throttled per serial and, with `by`, per user and company. */
+  verifyCloudCode(fullSerial: string, code: string, by?: CodeGuesser): Promise<boolean>;
+  /**
+   * Let a device that is not bound yet connect to the device cloud to register. On a broker whose
+   * accounts the platform manages (Mosquitto with MQTT_DYNSEC) an account nobody made is refused, so
+   * this makes the serial's registration account (password `DEVICE_REGISTER_PASSWORD`, its own
+   * hello and acks only; the issued key's account replaces it once the code is proven). Nothing to
+   * do for a bound serial, one already connected to register, or on the embedded broker (whose hook
+   * lets unbound serials in to register). True when an account was made: the device needs a
+   * moment to (re)connect.
+   */
+  openCloudRegistration(fullSerial: string): Promise<boolean>;
   cloudClient(fullSerial: string): DeviceClient;
   /** SADP through the site's agent (`siteId`: the site of the scan or batch); null when no agent is available. */
   discoverLan(siteId?: string): Promise<DiscoveredDevice[] | null>;
@@ -88,6 +101,11 @@ export interface PlatformReachOptions {
   agentId: (siteId: string | undefined) => string | undefined;
   /** False when LAN discovery has nowhere to probe (SADP_TARGETS=none): never fall back to multicast. */
   canDiscover: () => boolean;
+  /**
+   * The broker's accounts when the platform manages them (Mosquitto with MQTT_DYNSEC); absent on
+   * the embedded broker, which needs none made.
+   */
+  managedAccounts?: Pick<BrokerAccounts, 'allowDevice'>;
   /** The stored registration of a full or short serial (OnboardingRepository.cloudRegistration). */
   registration: (serial: string) => Promise<CloudRegistrationRow | undefined>;
   timeoutMs: number;
@@ -138,8 +156,16 @@ export class PlatformDeviceReach implements DeviceReach {
     return { serial: r.serial, model: r.model, type: r.type, firmware: r.presenceFirmware ?? r.firmware, online: live ?? r.online ?? false };
   }
 
-  verifyCloudCode(fullSerial: string, code: string): Promise<boolean> {
-    return this.o.gateway.verifyCode(fullSerial, code);
+  verifyCloudCode(fullSerial: string, code: string, by?: CodeGuesser): Promise<boolean> {
+    return this.o.gateway.verifyCode(fullSerial, code, by);
+  }
+
+  async openCloudRegistration(fullSerial: string): Promise<boolean> {
+    const accounts = this.o.managedAccounts;
+    if (!accounts || !isSafeTopicId(fullSerial)) return false;
+    if (this.o.gateway.pendingDevice(fullSerial) || (await this.o.registration(fullSerial))) return false;
+    await accounts.allowDevice(fullSerial, DEVICE_REGISTER_PASSWORD, 'register');
+    return true;
   }
 
   cloudClient(fullSerial: string): DeviceClient {

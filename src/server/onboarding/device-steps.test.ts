@@ -17,9 +17,13 @@ import type { Probe } from './probe';
 const FULL = 'DS-2CD2143G2-I20240101AAWRJ12345678';
 const secrets = new SecretBox(randomBytes(32).toString('hex'));
 
-/** A factory-new camera on the LAN; `registersAfterPolls`: looks at the cloud before it shows up there. */
-function fakeDevice(opts: { powered?: boolean; registersAfterPolls?: number } = {}) {
-  const d = { activated: false, cloudEnabled: false, code: '', host: '192.168.1.64', registered: false, polls: 0, io: [] as string[], sites: new Set<string | undefined>() };
+/**
+ * A factory-new camera on the LAN; `registersAfterPolls`: looks at the cloud before it shows up there.
+ * `managedAccounts`: the broker refuses it until its registration account is opened (Mosquitto
+ * with dynamic security); `cloudOn`: activated, cloud service on (code ABCDEF), not bound.
+ */
+function fakeDevice(opts: { powered?: boolean; registersAfterPolls?: number; managedAccounts?: boolean; cloudOn?: boolean } = {}) {
+  const d = { activated: opts.cloudOn === true, cloudEnabled: opts.cloudOn === true, code: opts.cloudOn ? 'ABCDEF' : '', host: '192.168.1.64', registered: false, account: false, polls: 0, io: [] as string[], sites: new Set<string | undefined>() };
   const client = (creds?: Credentials) =>
     ({
       activate: async (pw: string) => {
@@ -38,10 +42,16 @@ function fakeDevice(opts: { powered?: boolean; registersAfterPolls?: number } = 
     }) as unknown as DeviceClient;
   const reach: DeviceReach = {
     cloudStatus: async () => {
-      if (d.cloudEnabled && opts.registersAfterPolls !== undefined && ++d.polls > opts.registersAfterPolls) d.registered = true;
+      if (d.cloudEnabled && (d.account || !opts.managedAccounts) && opts.registersAfterPolls !== undefined && ++d.polls > opts.registersAfterPolls) d.registered = true;
       return d.registered ? { serial: FULL, model: 'DS-2CD2143G2-I', type: 'IPCamera', firmware: 'V5.7.3', online: true } : null;
     },
     verifyCloudCode: async (serial, code) => serial === FULL && code === d.code,
+    openCloudRegistration: async (serial) => {
+      if (!opts.managedAccounts || d.registered) return false;
+      d.io.push(`registration account ${serial}`);
+      d.account = true;
+      return true;
+    },
     cloudClient: () => ({ deviceInfo: async () => ({ serialNumber: FULL, model: 'DS-2CD2143G2-I', deviceType: 'IPCamera', firmwareVersion: 'V5.7.3' }) }) as unknown as DeviceClient,
     discoverLan: async (siteId) =>
       d.sites.add(siteId) && opts.powered === false ? [] : [{ serial: FULL, model: 'DS-2CD2143G2-I', ipv4Address: d.host, httpPort: 80, activated: d.activated, cloudEnabled: d.cloudEnabled, softwareVersion: 'V5.7.3' } as DiscoveredDevice],
@@ -118,6 +128,26 @@ describe('adding one device', () => {
     expect(written.devices[0]).toMatchObject({ serial: FULL, name: 'Gate', addedVia: 'cloud', host: null, firmwareVersion: 'V5.7.3', addedBy: 'user-1', claimProof: 'activation' });
     expect(written.devices[0]!.credentialsSealed).toEqual(expect.any(String));
     expect(JSON.stringify(written.devices[0])).not.toMatch(/Install3r-Pass|NEWCODE1/);
+  });
+
+  it('on a broker that needs accounts: the registration account is made before the code is set', async () => {
+    const { d, reach } = fakeDevice({ registersAfterPolls: 1, managedAccounts: true });
+    const { written, uow } = fakeUow();
+    const out = await steps(reach, uow).run(item({ adminPassword: 'Install3r-Pass', verificationCode: 'NEWCODE1' }), batch, cand, async () => undefined);
+    expect(out).toMatchObject({ state: 'added', serial: FULL });
+    expect(d.io).toEqual(['activate Install3r-Pass', 'dhcp as Install3r-Pass', `registration account ${FULL}`, 'enable cloud NEWCODE1 at 192.168.1.99']);
+    expect(written.devices[0]).toMatchObject({ addedVia: 'cloud', claimProof: 'activation' });
+  });
+
+  it('cloud service already on but not bound, on a broker that needs accounts: its registration account, then it registers and is added by its code', async () => {
+    const { d, reach } = fakeDevice({ registersAfterPolls: 2, managedAccounts: true, cloudOn: true });
+    const { written, uow } = fakeUow();
+    const recorded: string[] = [];
+    const out = await steps(reach, uow).run(item({ devicePassword: 'Install3r-Pass', verificationCode: 'ABCDEF' }), batch, cand, async (s) => void recorded.push(s));
+    expect(out).toMatchObject({ state: 'added', serial: FULL });
+    expect(d.io).toEqual([`registration account ${FULL}`]);
+    expect(recorded).toEqual(['probing', 'waiting_registration', 'verifying_code']);
+    expect(written.devices[0]).toMatchObject({ addedVia: 'cloud', claimProof: 'code' });
   });
 
   it.each([

@@ -58,7 +58,8 @@ export class DeviceSteps {
     const choice: Decisions = { ...decisions, ...(spec.verificationCode ? { verificationCode: spec.verificationCode } : {}) };
     await setStep('probing');
     const placement = (serial: string) => this.uow.read.onboarding.deviceBySerial(serial);
-    let p = await probeCandidate(spec, probeContextFor(this.reach, placement, batch));
+    const by = { userId: batch.createdBy, companyId: batch.companyId };
+    let p = await probeCandidate(spec, probeContextFor(this.reach, placement, batch, by));
     const serial = p.serial ?? spec.serial ?? null;
     const withSerial = (o: ItemOutcome): ItemOutcome => ({ ...o, serial: o.serial ?? serial });
     const done: Done = {};
@@ -89,6 +90,8 @@ export class DeviceSteps {
         }
         case 'enable_cloud':
           await setStep('enabling_cloud');
+          // Its registration account first (Mosquitto with dynamic security): it connects as soon as the code is set.
+          await this.reach.openCloudRegistration(serial!);
           await this.reach.lanClient(p.host!, p.port!, step.creds, batch.siteId).enableCloud(step.code);
           await this.auditDeviceChange('device.cloud.enable', batch, serial);
           await setStep('waiting_registration');
@@ -96,14 +99,22 @@ export class DeviceSteps {
           p = { ...p, reachableVia: 'cloud', cloudEnabled: true, cloudRegistered: true };
           done.cloudEnabled = true;
           break;
-        case 'check_cloud':
-          if ((await this.reach.cloudStatus(serial!))?.online) p = { ...p, reachableVia: 'cloud', cloudRegistered: true };
+        case 'check_cloud': {
+          // Cloud service on but not bound: on a broker that refuses accounts nobody made it could not
+          // connect until now; once its registration account exists it registers within moments.
+          let online = (await this.reach.cloudStatus(serial!))?.online === true;
+          if (!online && (await this.reach.openCloudRegistration(serial!))) {
+            await setStep('waiting_registration');
+            online = await this.registered(serial!);
+          }
+          if (online) p = { ...p, reachableVia: 'cloud', cloudRegistered: true };
           done.cloudChecked = true;
           break;
+        }
         case 'add_cloud': {
           await setStep('verifying_code');
           const full = (await this.reach.cloudStatus(serial!))?.serial ?? serial!;
-          if (!(await this.reach.verifyCloudCode(full, step.code))) return withSerial({ state: 'failed', step: 'verifying_code', error: errorJson(new AppError('VERIFICATION_CODE_INVALID')) });
+          if (!(await this.reach.verifyCloudCode(full, step.code, by))) return withSerial({ state: 'failed', step: 'verifying_code', error: errorJson(new AppError('VERIFICATION_CODE_INVALID')) });
           try {
             const info = await this.reach.cloudClient(full).deviceInfo();
             p = { ...p, serial: info.serialNumber, model: info.model, deviceType: info.deviceType, firmware: { ...p.firmware, version: info.firmwareVersion } };
@@ -117,7 +128,7 @@ export class DeviceSteps {
           return this.insert(item, batch, p, p.route === 'agent' ? 'agent' : 'direct', { host: spec.host!, port: spec.port ?? 80, creds: { user: spec.user!, password: spec.password! } }, cand.name, 'credentials');
         case 'add_lan': {
           // A LAN device whose label code its cloud registration accepts is proven by the code too.
-          const codeVerified = choice.verificationCode ? await codeProven(this.reach, serial!, choice.verificationCode) : false;
+          const codeVerified = choice.verificationCode ? await codeProven(this.reach, serial!, choice.verificationCode, by) : false;
           return this.insert(item, batch, p, 'agent', { host: p.host!, port: p.port!, creds: step.creds }, cand.name, proofOfAdd({ activated: done.activated === true, codeVerified, credentials: true }));
         }
       }
@@ -140,8 +151,13 @@ export class DeviceSteps {
   }
 
   private async waitForRegistration(serial: string): Promise<void> {
+    if (!(await this.registered(serial))) throw new AppError('CLOUD_REGISTRATION_TIMEOUT');
+  }
+
+  /** Whether the device connects to the device cloud (registering or bound) within the registration timeout. */
+  private async registered(serial: string): Promise<boolean> {
     const online = await pollUntil(this.waiting, { timeoutMs: this.settings.cloudRegisterTimeoutMs, intervalMs: this.settings.pollMs }, async () => ((await this.reach.cloudStatus(serial))?.online ? true : undefined));
-    if (!online) throw new AppError('CLOUD_REGISTRATION_TIMEOUT');
+    return online === true;
   }
 
   /**

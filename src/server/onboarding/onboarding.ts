@@ -5,6 +5,7 @@
  */
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { Clock } from '../lib/clock';
+import type { CodeGuesser } from '../gateway/device-gateway';
 import type { SecretBox } from '../security/secret-box';
 import { BatchProgress, type Authenticate, type ProgressSettings } from './batch-progress';
 import { BatchService, type Enqueue } from './batch.service';
@@ -38,6 +39,8 @@ export interface OnboardingDeps {
   enqueue: Enqueue;
   /** A domain event for the notifier was committed. */
   eventsRecorded: () => void;
+  /** Refuses an add while code guessing is throttled (DeviceGateway.checkCodeGuesser); default: never. */
+  checkCodeGuesser?: (by: CodeGuesser, serials: readonly string[]) => void;
 }
 
 export interface Onboarding {
@@ -53,7 +56,7 @@ export interface Onboarding {
 export function createOnboarding(d: OnboardingDeps): Onboarding {
   const s = d.settings;
   const waiting = { clock: d.clock, sleep: d.sleep ?? timerSleep };
-  const batches = new BatchService(d.uow, d.secrets, d.enqueue);
+  const batches = new BatchService(d.uow, d.secrets, d.enqueue, d.checkCodeGuesser);
   const steps = new DeviceSteps(d.uow, d.reach, d.secrets, waiting, s, d.eventsRecorded);
   return {
     reach: d.reach,

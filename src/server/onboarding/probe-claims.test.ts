@@ -18,6 +18,7 @@ const CODE = 'ABCDEF';
 const reach: DeviceReach = {
   cloudStatus: async (s) => (CLOUD.endsWith(s) ? { serial: CLOUD, model: 'DS-2CD2143G2-I', type: 'IPCamera', firmware: 'V5.7.3', online: true } : null),
   verifyCloudCode: async (s, code) => s === CLOUD && code === CODE,
+  openCloudRegistration: async () => false,
   cloudClient: () => ({}) as DeviceClient,
   discoverLan: async () => [{ serial: LAN, model: 'DS-2CD2143G2-I', ipv4Address: '192.168.1.20', httpPort: 80, activated: false, cloudEnabled: false, softwareVersion: 'V5.7.3' } as DiscoveredDevice],
   lanClient: () => ({}) as DeviceClient,

@@ -15,6 +15,7 @@ function fakeReach(identify: DeviceReach['identifyHost']) {
     discoverLan: vi.fn(async () => []),
     lanClient: vi.fn(),
     directClient: vi.fn(),
+    openCloudRegistration: vi.fn(async () => false),
     identifyHost: vi.fn(identify),
   } satisfies DeviceReach;
 }

@@ -8,6 +8,7 @@ import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
 import type { CandidateSpec } from './candidates';
 import { serialMatches } from '../../protocol/qr';
 import type { DeviceReach } from './device-reach';
+import type { CodeGuesser } from '../gateway/device-gateway';
 import { parseDeviceHost } from '../../protocol/net/device-host';
 import { isStrongProof, type ClaimProof } from '../devices/claims';
 
@@ -43,12 +44,14 @@ export interface ProbeContext {
   placement(serial: string): Promise<{ siteId: string; companyId: string; claimProof: ClaimProof } | undefined>;
   siteId: string;
   companyId: string;
+  /** Whose code checks these are (per-user and per-company caps on wrong codes). */
+  by?: CodeGuesser;
 }
 
 /** Probing for one site: one LAN discovery (lazy) shared by all the candidates probed with it. */
-export function probeContextFor(reach: DeviceReach, placement: ProbeContext['placement'], where: { companyId: string; siteId: string }): ProbeContext {
+export function probeContextFor(reach: DeviceReach, placement: ProbeContext['placement'], where: { companyId: string; siteId: string }, by?: CodeGuesser): ProbeContext {
   let lan: Promise<DiscoveredDevice[] | null> | undefined;
-  return { reach, lan: () => (lan ??= reach.discoverLan(where.siteId)), placement, siteId: where.siteId, companyId: where.companyId };
+  return { reach, lan: () => (lan ??= reach.discoverLan(where.siteId)), placement, siteId: where.siteId, companyId: where.companyId, ...(by ? { by } : {}) };
 }
 
 export const OFFLINE_GUIDANCE = [
@@ -88,9 +91,9 @@ export function placementKind(p: { siteId: string; companyId: string }, companyI
  * The verification code checked against the device's own cloud registration (decision 0005): only
  * the device, or whoever holds its label, knows it.
  */
-export async function codeProven(reach: DeviceReach, serial: string, code: string): Promise<boolean> {
+export async function codeProven(reach: DeviceReach, serial: string, code: string, by?: CodeGuesser): Promise<boolean> {
   const full = (await reach.cloudStatus(serial))?.serial;
-  return full ? reach.verifyCloudCode(full, code) : false;
+  return full ? reach.verifyCloudCode(full, code, by) : false;
 }
 
 export async function probeCandidate(c: CandidateSpec, ctx: ProbeContext): Promise<Probe> {
@@ -108,7 +111,7 @@ export async function probeCandidate(c: CandidateSpec, ctx: ProbeContext): Promi
   if (p.reachableVia === 'lan') return p;
   // Without the device's own proof, a serial bound elsewhere answers exactly like one nobody has:
   // no "elsewhere", no model, firmware, address or online state.
-  if (!c.verificationCode || !(await codeProven(ctx.reach, serial!, c.verificationCode))) return notFound(c, null);
+  if (!c.verificationCode || !(await codeProven(ctx.reach, serial!, c.verificationCode, ctx.by))) return notFound(c, null);
   // The code proves the device is in the scanner's hands: a strong claim elsewhere is said to be
   // there (still nothing about it); a weak one yields, and the add takes the serial over.
   if (isStrongProof(placed.claimProof)) return { ...blank(), serial, alreadyAdded: 'elsewhere', nextAction: 'none' };

@@ -87,7 +87,7 @@ export class ScanService {
     if (specs.length > this.settings.maxDevices) {
       throw new AppError('SCAN_TOO_MANY_DEVICES', `This code names ${specs.length} devices; at most ${this.settings.maxDevices} can be added from one scan.`, { details: { devices: specs.length, max: this.settings.maxDevices } });
     }
-    const ctx = probeContextFor(this.reach, (serial) => this.uow.read.onboarding.deviceBySerial(serial), { companyId: actor.companyId, siteId });
+    const ctx = probeContextFor(this.reach, (serial) => this.uow.read.onboarding.deviceBySerial(serial), { companyId: actor.companyId, siteId }, { userId: actor.id, companyId: actor.companyId });
     const probes = await pool(specs, this.settings.probeConcurrency, (c) => probeCandidate(c, ctx));
     const scanId = randomUUID();
     const rows = specs.map((c, i) => ({
