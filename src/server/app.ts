@@ -270,7 +270,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         return full && (await codeProven(reach, full, code)) ? full : null;
       },
       eventsRecorded,
-    }, cloud.gateway);
+    }, cloud.gateway, { hosts: reach });
     const notifications = new NotificationService(uow, clock);
     const health = new HealthService(uow, clock, { historyDays: config.healthHistoryDays, historyPerDevice: 1000, recentHistory: 50 });
     await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health }));

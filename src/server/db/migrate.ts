@@ -14,6 +14,7 @@ import * as m0008 from './migrations/0008_site_agents';
 import * as m0009 from './migrations/0009_device_claims';
 import * as m0010 from './migrations/0010_device_read_path';
 import * as m0011 from './migrations/0011_health';
+import * as m0013 from './migrations/0013_device_options';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_device_claims': m0009,
   '0010_device_read_path': m0010,
   '0011_health': m0011,
+  '0013_device_options': m0013,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -22,6 +22,10 @@ export interface Device {
   serial: string;
   name: string;
   type: string;
+  /**
+   * The installer may set the type (PUT /api/devices/:id/type): the device did not report a recognised type, or an installer chose it
+   */
+  typeEditable: boolean;
   model: string;
   firmwareVersion: string;
   firmwareCompatible: boolean | null;
@@ -675,6 +679,19 @@ export type PostApiSitesIdScansResponse = ScanResult;
 
 export type PostApiSitesResponse = Site;
 
+export interface PutApiDevicesIdConnectionBody {
+  name?: string;
+  /**
+   * IP address or domain name
+   */
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+}
+
+export type PutApiDevicesIdConnectionResponse = Device;
+
 export interface PutApiDevicesIdHealthMonitoringBody {
   enabled: boolean;
 }
@@ -683,6 +700,12 @@ export interface PutApiDevicesIdHealthMonitoringResponse {
   deviceId: string;
   healthMonitoring: boolean;
 }
+
+export interface PutApiDevicesIdTypeBody {
+  type: 'camera' | 'nvr' | 'dvr' | 'axpro' | 'access_control' | 'doorbell' | 'other';
+}
+
+export type PutApiDevicesIdTypeResponse = Device;
 
 export interface PutApiSitesIdInstallersBody {
   /**
