@@ -127,7 +127,7 @@ const CASES: Record<string, Case> = {
   // Set type: a device whose type was not recognised (each caller gets their own).
   'PUT /api/devices/:id/type': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx, { type: 'unknown' })}/type`, body: { type: 'doorbell' } }), expect: siteRead },
   // A cloud device answers DEVICE_CONNECTION_NOT_EDITABLE (409) to whoever may see it: no device is contacted here
-  // (the connection check against the emulator: src/server/devices/device-options.test.ts).
+  // (the connection check against the emulator: test/e2e/device-options.test.ts).
   'PUT /api/devices/:id/connection': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx, { addedVia: 'cloud' })}/connection`, body: { host: '127.0.0.1', port: 80, user: 'admin', password: 'x' } }), expect: siteRead },
   'DELETE /api/devices/:id': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}` }), expect: siteRead },
   // Releasing a claim and disputing one: installer admins only (decision 0005). Another company's

@@ -4,17 +4,17 @@
  * the `device.deleted` event), and edit device information checked by connecting first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Fleet, VirtualDevice } from '../../emulator';
-import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
-import { buildInstaller, buildOtherCompany, buildSite, setupCompany, type TestCompany } from '../../../test/helpers/factories';
-import { startFleetFor } from '../../../test/helpers/fleet';
-import { bindCloudDevice } from '../../../test/helpers/cloud-binding';
-import { DeviceService } from './device.service';
-import { canDeleteDevice, type DeleteRule } from './delete-rule';
-import { familyOf } from '../health/collect';
-import { typeEditable } from './device-types';
-import { isAppError } from '../../errors/app-error';
-import type { Actor } from '../auth/actor';
+import type { Fleet, VirtualDevice } from '../../src/emulator';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { buildInstaller, buildOtherCompany, buildSite, setupCompany, type TestCompany } from '../helpers/factories';
+import { startFleetFor } from '../helpers/fleet';
+import { bindCloudDevice } from '../helpers/cloud-binding';
+import { DeviceService } from '../../src/server/devices/device.service';
+import { canDeleteDevice, type DeleteRule } from '../../src/server/devices/delete-rule';
+import { familyOf } from '../../src/server/health/collect';
+import { typeEditable } from '../../src/server/devices/device-types';
+import { isAppError } from '../../src/errors/app-error';
+import type { Actor } from '../../src/server/auth/actor';
 
 let p: TestPlatform;
 let company: TestCompany;
