@@ -33,6 +33,10 @@ import type {
   PatchApiSitesIdBody,
   PatchApiSitesIdResponse,
   PostApiAuthLoginResponse,
+  PutApiDevicesIdTypeBody,
+  PutApiDevicesIdTypeResponse,
+  PutApiDevicesIdConnectionBody,
+  PutApiDevicesIdConnectionResponse,
   PostApiDevicesIdQrBody,
   PostApiDevicesIdQrResponse,
   PostApiDevicesIdCloudBindingResetResponse,
@@ -142,6 +146,12 @@ export const devicesApi = {
   resetCloudBinding: (id: string) => api.post<PostApiDevicesIdCloudBindingResetResponse>(`/api/devices/${enc(id)}/cloud-binding/reset`, {}),
   /** Release the company's claim on the device (installer admins): it leaves the company (decision 0005). */
   release: (id: string) => api.post<void>(`/api/devices/${enc(id)}/release`),
+  /** Set the type of a device whose type was not recognised (`typeEditable`). */
+  setType: (id: string, body: PutApiDevicesIdTypeBody) => api.put<PutApiDevicesIdTypeResponse>(`/api/devices/${enc(id)}/type`, body),
+  /** New name, address, port, user, password: checked by connecting to the device before they are saved. */
+  editConnection: (id: string, body: PutApiDevicesIdConnectionBody) => api.put<PutApiDevicesIdConnectionResponse>(`/api/devices/${enc(id)}/connection`, body),
+  /** Delete the device from its site (its cloud registration is released). */
+  remove: (id: string) => api.del<void>(`/api/devices/${enc(id)}`),
 };
 
 export const healthApi = {
