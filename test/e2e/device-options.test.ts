@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildInstaller, buildOtherCompany, buildSite, setupCompany, type TestCompany } from '../helpers/factories';
-import { startFleetFor } from '../helpers/fleet';
+import { eventually, startFleetFor } from '../helpers/fleet';
 import { bindCloudDevice } from '../helpers/cloud-binding';
 import { DeviceService } from '../../src/server/devices/device.service';
 import { canDeleteDevice, type DeleteRule } from '../../src/server/devices/delete-rule';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   p = await startTestPlatform();
   company = await setupCompany(p.app, p.setupToken);
   siteId = (await buildSite(company, 'Depot')).id;
-  fleet = await startFleetFor(p, [{ type: 'nvr', cloudEnabled: false }, { type: 'camera', cloudEnabled: false }, { type: 'camera' }]);
+  fleet = await startFleetFor(p, [{ type: 'nvr', cloudEnabled: false }, { type: 'camera', cloudEnabled: false }, { type: 'camera' }, { type: 'camera', activated: false, cloudEnabled: false }]);
 }, 120_000);
 
 afterAll(async () => {
@@ -232,5 +232,46 @@ describe('edit device information (checked by connecting first)', () => {
     const r = await company.admin.put(`/api/devices/${d.id}/connection`, { host: '127.0.0.1', port: 80, user: 'admin', password: 'x' });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('DEVICE_CONNECTION_NOT_EDITABLE');
+  });
+});
+
+describe('add by IP/Domain (the scan pipeline: candidate, confirm, batch)', () => {
+  it('an activated device: probed by its address, added by the batch, reached by its address', async () => {
+    const cam = fleet.devices[1]!;
+    const desc = fleet.describe(cam);
+    await p.app.platform.database.db.deleteFrom('devices').where('serial', '=', desc.serial).execute();
+    const site = await buildSite(company);
+    const scan = await company.admin.post(`/api/sites/${site.id}/scans/address`, { host: desc.host, port: desc.httpPort, user: desc.adminUser, password: desc.adminPassword, name: 'Gate camera' });
+    expect(scan.status, JSON.stringify(scan.body)).toBe(201);
+    expect(scan.body.classified).toEqual({ kind: 'address', host: desc.host, port: desc.httpPort });
+    expect(scan.body.candidates).toHaveLength(1);
+    expect(scan.body.candidates[0]).toMatchObject({ name: 'Gate camera', serial: desc.serial, nextAction: 'add' });
+    expect(JSON.stringify(scan.body)).not.toContain(desc.adminPassword!);
+
+    const add = await company.admin.post(`/api/scans/${scan.body.scanId}/add`, { candidateIds: [scan.body.candidates[0].id], idempotencyKey: `addr-${Math.random()}` });
+    expect(add.status, JSON.stringify(add.body)).toBe(202);
+    const batch = await eventually(async () => {
+      const b = await company.admin.get(`/api/batches/${add.body.batchId}`);
+      return b.body.settled ? b.body : undefined;
+    }, 'batch settled', 60_000);
+    expect(batch.items[0]).toMatchObject({ state: 'added' });
+    const list = await company.admin.get(`/api/sites/${site.id}/devices`);
+    expect(list.body.items).toEqual([expect.objectContaining({ serial: desc.serial, name: 'Gate camera', host: desc.host, port: desc.httpPort })]);
+    expect(list.body.items[0].addedVia).not.toBe('cloud');
+    // Audited as a scan of kind address, without the password.
+    const rows = (await company.admin.get(`/api/audit?action=onboarding.scan&targetId=${site.id}`)).body.items;
+    expect(rows[0].details).toMatchObject({ kind: 'address', devices: 1 });
+    expect(JSON.stringify(rows)).not.toContain(desc.adminPassword!);
+  });
+
+  it('a factory-new device asks for activation; a wrong password asks for the password', async () => {
+    const fresh = fleet.describe(fleet.devices[3]!);
+    const site = await buildSite(company);
+    const a = await company.admin.post(`/api/sites/${site.id}/scans/address`, { host: fresh.host, port: fresh.httpPort, user: 'admin', password: 'Anything-1' });
+    expect(a.status, JSON.stringify(a.body)).toBe(201);
+    expect(a.body.candidates[0]).toMatchObject({ nextAction: 'activate' });
+    const cam = fleet.describe(fleet.devices[1]!);
+    const w = await company.admin.post(`/api/sites/${site.id}/scans/address`, { host: cam.host, port: cam.httpPort, user: cam.adminUser, password: 'Wrong-pass-42' });
+    expect(w.body.candidates[0]).toMatchObject({ nextAction: 'enter_password' });
   });
 });

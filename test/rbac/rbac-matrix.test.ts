@@ -109,6 +109,8 @@ const CASES: Record<string, Case> = {
   'DELETE /api/sites/:id/agents/:agentId': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents/${await freshAgent(fx)}` }), expect: siteAdmin },
   'GET /api/audit': { request: async () => ({ url: '/api/audit' }), expect: adminOnly },
   'POST /api/sites/:id/scans': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/scans`, body: { text: 'RBAC12345' } }), expect: siteRead },
+  // An address that is not one (a space in it): the probe answers DEVICE_HOST_INVALID on the candidate without contacting anything.
+  'POST /api/sites/:id/scans/address': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/scans/address`, body: { host: 'not a host', port: 80, user: 'admin', password: 'Some-pass-1' } }), expect: siteRead },
   'GET /api/scans/:id': { request: async (fx) => ({ url: `/api/scans/${fx.scanId}` }), expect: siteRead },
   'POST /api/scans/:id/add': {
     request: async (fx) => ({ url: `/api/scans/${fx.scanId}/add`, body: { candidateIds: [fx.candidateId], idempotencyKey: `rbac-${Math.random().toString(36).slice(2)}` } }),

@@ -52,6 +52,8 @@ import type {
   PostApiSetupResponse,
   PostApiSitesIdAgentsResponse,
   PostApiSitesIdScansResponse,
+  PostApiSitesIdScansAddressBody,
+  PostApiSitesIdScansAddressResponse,
   PostApiSitesResponse,
   PutApiSitesIdInstallersResponse,
   Session,
@@ -162,6 +164,8 @@ export const healthApi = {
 };
 
 export const onboardingApi = {
+  /** Add by IP/Domain: one device by its address, port, user and password, probed as a scan with one candidate. */
+  scanAddress: (siteId: string, body: PostApiSitesIdScansAddressBody) => api.post<PostApiSitesIdScansAddressResponse>(`/api/sites/${enc(siteId)}/scans/address`, body),
   /**
    * A password-protected multi-device code answers 422 QR_PASSWORD_REQUIRED; send it again with
    * `qrPassword` (a wrong one answers QR_PASSWORD_WRONG).

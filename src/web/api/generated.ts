@@ -670,6 +670,19 @@ export interface PostApiSitesIdAgentsResponse {
   expiresAt: string;
 }
 
+export interface PostApiSitesIdScansAddressBody {
+  /**
+   * IP address or domain name
+   */
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  name?: string;
+}
+
+export type PostApiSitesIdScansAddressResponse = ScanResult;
+
 export interface PostApiSitesIdScansBody {
   text: string;
   qrPassword?: string;
