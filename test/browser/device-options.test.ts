@@ -1,7 +1,8 @@
 /**
  * The device page's options (issue 16) in Chromium against the real server, on the phone face
  * (360 px, /m/devices/:id) and the portal (1280 px): set the type of an unrecognised device, then
- * delete it with its confirm (cancel first, then yes), ending on the site's device list.
+ * make its device QR (PNG download, printable label), then delete it with its confirm (cancel
+ * first, then yes), ending on the site's device list.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -41,7 +42,10 @@ describeBrowser('device options: set type and delete (Chromium, real server, pho
   async function unknownDevice(serial: string, name: string): Promise<string> {
     const r = await platform.app.platform.database.db
       .insertInto('devices')
-      .values({ company_id: companyId, site_id: siteId, serial, name, type: 'unknown', model: 'XY-100', added_via: 'cloud', host: null, port: null, credentials_sealed: null, verification_code_sealed: null, added_by: null, firmware_compatible: true, status: 'online' })
+      .values({
+        company_id: companyId, site_id: siteId, serial, name, type: 'unknown', model: 'XY-100', added_via: 'cloud', host: null, port: null, credentials_sealed: null,
+        verification_code_sealed: platform.app.platform.secrets.seal('ABCDEF', `device-code:${serial}`), added_by: null, firmware_compatible: true, status: 'online',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return r.id;
@@ -66,6 +70,19 @@ describeBrowser('device options: set type and delete (Chromium, real server, pho
       expect(await page.getByTestId('device-type-select').inputValue()).toBe('doorbell');
       expect(await seriousA11yViolations(page)).toEqual([]);
       await screenshot(page, `device-options-${face}`);
+
+      // Device QR: besides the SVG, a PNG download and a printable label (name, serial, site).
+      await page.getByLabel('Password for the code').fill('Qr-pass-1234');
+      await page.getByRole('button', { name: 'Create QR code' }).click();
+      const png = page.getByTestId('device-qr-png');
+      await png.waitFor();
+      expect(await png.getAttribute('href')).toMatch(/^data:image\/png;base64,/);
+      expect(await png.getAttribute('download')).toMatch(/\.png$/);
+      const label = await page.getByTestId('device-qr-label').textContent();
+      expect(label).toContain(`Gate box ${face}`);
+      expect(label).toContain(`DS-OPTS${face.toUpperCase()}01`);
+      expect(label).toContain('Depot West');
+      expect(label).toContain('Encrypted');
 
       // Delete: cancel keeps it; yes deletes it and opens the site's list.
       await page.getByTestId('device-delete').click();

@@ -92,7 +92,7 @@ export function DevicePage() {
       {d && d.typeEditable && <DeviceTypeOption device={d} onChanged={reload} />}
       {d && d.addedVia !== 'cloud' && <DeviceConnectionOption device={d} onChanged={reload} />}
       {d && <DeviceHealth deviceId={d.id} monitoring={d.healthMonitoring} onChanged={reload} />}
-      {d && <DeviceQr deviceId={d.id} serial={d.serial} />}
+      {d && <DeviceQr deviceId={d.id} serial={d.serial} name={d.name} siteName={d.siteName} />}
       {d && <CloudBindingReset deviceId={d.id} serial={d.serial} onReset={reload} />}
       {d && <DeviceDeleteOption device={d} onDeleted={() => navigate(siteList(d.siteId))} />}
       {d && session.user?.role === 'installer_admin' && (
