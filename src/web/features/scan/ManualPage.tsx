@@ -52,7 +52,7 @@ function AddressForm({ siteId }: { siteId: string }) {
         <ErrorNotice error={error} />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={!ok || busy}>
-            {busy ? 'Connecting…' : 'Connect and continue'}
+            {busy ? 'Connecting…' : 'Look up this address'}
           </button>
         </div>
       </form>
