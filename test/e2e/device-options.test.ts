@@ -275,3 +275,20 @@ describe('add by IP/Domain (the scan pipeline: candidate, confirm, batch)', () =
     expect(w.body.candidates[0]).toMatchObject({ nextAction: 'enter_password' });
   });
 });
+
+describe('firmware compatibility (the catalogue)', () => {
+  it('the device API gives the verdict per feature, with the reason and the version to upgrade to', async () => {
+    const d = await insertDevice({ type: 'nvr' });
+    const db = p.app.platform.database.db;
+    await db.updateTable('devices').set({ model: 'DS-7608NI-K2', firmware_version: 'V4.40.015' }).where('id', '=', d.id).execute();
+    const ok = await company.admin.get(`/api/devices/${d.id}/firmware`);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toMatchObject({ firmwareVersion: 'V4.40.015', compatible: true, reason: null, upgradeTo: null, catalogueVersion: expect.any(String) });
+    await db.updateTable('devices').set({ firmware_version: 'V3.9.0' }).where('id', '=', d.id).execute();
+    const old = await company.admin.get(`/api/devices/${d.id}/firmware`);
+    expect(old.body).toMatchObject({ compatible: false, upgradeTo: 'V4.30.0', reason: expect.stringContaining('V3.9.0') });
+    expect(old.body.features).toHaveLength(3);
+    const other = await buildOtherCompany(p.app);
+    expect((await other.admin.get(`/api/devices/${d.id}/firmware`)).status).toBe(404);
+  });
+});

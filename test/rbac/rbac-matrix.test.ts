@@ -127,6 +127,7 @@ const CASES: Record<string, Case> = {
   // Installer admins and installers who manage the site (the device cloud holds no key for the fixture: wasBound false).
   'POST /api/devices/:id/cloud-binding/reset': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/cloud-binding/reset` }), expect: siteRead },
   // Set type: a device whose type was not recognised (each caller gets their own).
+  'GET /api/devices/:id/firmware': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/firmware` }), expect: siteRead },
   'PUT /api/devices/:id/type': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx, { type: 'unknown' })}/type`, body: { type: 'doorbell' } }), expect: siteRead },
   // A cloud device answers DEVICE_CONNECTION_NOT_EDITABLE (409) to whoever may see it: no device is contacted here
   // (the connection check against the emulator: test/e2e/device-options.test.ts).

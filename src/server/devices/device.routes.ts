@@ -6,6 +6,7 @@ import { requireActor } from '../http/access';
 import type { DeviceService } from './device.service';
 import { DeviceSchema } from './device.schema';
 import { DEVICE_TYPES } from './device-types';
+import { FEATURES } from './firmware-catalogue';
 
 const ListQuery = Type.Object(
   { search: Type.Optional(Type.String({ maxLength: 200 })), status: Type.Optional(Type.String({ maxLength: 20 })), ...PageQuery },
@@ -47,6 +48,27 @@ export function deviceRoutes(app: App, deps: { devices: DeviceService }): void {
     config: { access: 'installer' },
     schema: { tags: ['devices'], summary: 'One device', params: IdParams, response: { 200: DeviceSchema, ...errorResponses } },
   }, async (req) => devices.get(requireActor(req), req.params.id));
+
+  app.get('/api/devices/:id/firmware', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['devices'],
+      summary: "The device's firmware against the compatibility catalogue: per feature, the reason and the version to upgrade to",
+      description: 'From the versioned catalogue in src/server/devices/firmware-catalogue.ts (model pattern → minimum firmware for health monitoring, linkage rules and remote configuration), for the firmware version the device last reported.',
+      params: IdParams,
+      response: {
+        200: Type.Object({
+          firmwareVersion: Type.String(),
+          catalogueVersion: Type.String(),
+          compatible: Type.Boolean(),
+          features: Type.Array(Type.Object({ feature: Type.Union(FEATURES.map((f) => Type.Literal(f))), compatible: Type.Boolean(), minimum: Type.String() })),
+          reason: Type.Union([Type.String(), Type.Null()]),
+          upgradeTo: Type.Union([Type.String(), Type.Null()]),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => devices.firmwareCompatibility(requireActor(req), req.params.id));
 
   app.post('/api/devices/:id/qr', {
     config: { access: 'installer' },

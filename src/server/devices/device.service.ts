@@ -11,6 +11,7 @@ import { encodeSitekeeperQr, splitIntoParts, type SitekeeperDevice } from '../..
 import { renderQrSvg } from '../../qr-image/render';
 import { canDeleteDevice, type DeleteRule } from './delete-rule';
 import type { DeviceType } from './device-types';
+import { compatibilityVerdict, type CompatibilityVerdict } from './firmware-catalogue';
 import type { HostDevice } from '../onboarding/device-reach';
 
 export type DeviceView = Omit<DeviceRecord, 'companyId'>;
@@ -104,6 +105,12 @@ export class DeviceService {
 
   async get(actor: Actor, id: string): Promise<DeviceView> {
     return view(await this.accessible(actor, await this.uow.read.devices.find(id)));
+  }
+
+  /** The device's firmware against the compatibility catalogue (firmware-catalogue.ts). */
+  async firmwareCompatibility(actor: Actor, id: string): Promise<CompatibilityVerdict & { firmwareVersion: string }> {
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    return { firmwareVersion: d.firmwareVersion, ...compatibilityVerdict(d.model, d.firmwareVersion) };
   }
 
   /**

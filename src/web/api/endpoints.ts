@@ -34,6 +34,7 @@ import type {
   PatchApiSitesIdResponse,
   PostApiAuthLoginResponse,
   PutApiDevicesIdTypeBody,
+  GetApiDevicesIdFirmwareResponse,
   PutApiDevicesIdTypeResponse,
   PutApiDevicesIdConnectionBody,
   PutApiDevicesIdConnectionResponse,
@@ -148,6 +149,8 @@ export const devicesApi = {
   resetCloudBinding: (id: string) => api.post<PostApiDevicesIdCloudBindingResetResponse>(`/api/devices/${enc(id)}/cloud-binding/reset`, {}),
   /** Release the company's claim on the device (installer admins): it leaves the company (decision 0005). */
   release: (id: string) => api.post<void>(`/api/devices/${enc(id)}/release`),
+  /** The device's firmware against the compatibility catalogue: per feature, the reason and the version to upgrade to. */
+  firmware: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdFirmwareResponse>(`/api/devices/${enc(id)}/firmware`, { signal }),
   /** Set the type of a device whose type was not recognised (`typeEditable`). */
   setType: (id: string, body: PutApiDevicesIdTypeBody) => api.put<PutApiDevicesIdTypeResponse>(`/api/devices/${enc(id)}/type`, body),
   /** New name, address, port, user, password: checked by connecting to the device before they are saved. */

@@ -262,6 +262,19 @@ export interface GetApiBatchesIdResponse {
   }[];
 }
 
+export interface GetApiDevicesIdFirmwareResponse {
+  firmwareVersion: string;
+  catalogueVersion: string;
+  compatible: boolean;
+  features: {
+    feature: 'health_monitoring' | 'linkage_rules' | 'remote_configuration';
+    compatible: boolean;
+    minimum: string;
+  }[];
+  reason: string | null;
+  upgradeTo: string | null;
+}
+
 export interface GetApiDevicesIdHealthResponse {
   deviceId: string;
   state: 'healthy' | 'warning' | 'fault' | 'offline' | 'unknown';

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { devicesApi } from '../../api/endpoints';
 import type { Device } from '../../api/generated';
-import { useAction } from '../../ui/async';
+import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, Field } from '../../ui/components';
 import { deviceTitle, deviceTypeLabel } from '../../ui/format';
 
@@ -161,6 +161,38 @@ export function DeviceDeleteOption({ device, onDeleted }: { device: Device; onDe
             </button>
           </div>
         </div>
+      )}
+    </section>
+  );
+}
+
+const FEATURE_LABEL: Record<string, string> = { health_monitoring: 'Health monitoring', linkage_rules: 'Linkage rules', remote_configuration: 'Remote configuration' };
+
+/**
+ * Firmware compatibility: what the catalogue says of this model at this firmware version, per
+ * feature; when something is missing, the reason and the version to upgrade to (not an error).
+ */
+export function DeviceFirmwareCompatibility({ device }: { device: Device }) {
+  const v = useAsync((signal) => devicesApi.firmware(device.id, signal), [device.id, device.firmwareVersion]);
+  const f = v.data;
+  return (
+    <section className="card" aria-labelledby="device-firmware-title" data-testid="device-firmware">
+      <h2 id="device-firmware-title">Firmware compatibility</h2>
+      <ErrorNotice error={v.error} onRetry={v.reload} />
+      {f && (
+        <>
+          <p role="status" data-testid="device-firmware-verdict">
+            {f.compatible ? `Firmware ${f.firmwareVersion} supports every feature.` : `${f.reason ?? 'Not supported.'} Upgrade to ${f.upgradeTo ?? 'a newer version'}.`}
+          </p>
+          <ul>
+            {f.features.map((x) => (
+              <li key={x.feature}>
+                {FEATURE_LABEL[x.feature] ?? x.feature}: {x.compatible ? 'available' : `needs ${x.minimum}`}
+              </li>
+            ))}
+          </ul>
+          <p className="field-hint">Compatibility catalogue {f.catalogueVersion}.</p>
+        </>
       )}
     </section>
   );
