@@ -306,7 +306,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         return full && (await codeProven(reach, full, code, by)) ? full : null;
       },
       eventsRecorded,
-    }, cloud.gateway);
+    }, cloud.gateway, { hosts: reach });
     const notifications = new NotificationService(uow, clock);
     const health = new HealthService(uow, clock, { historyDays: config.healthHistoryDays, historyPerDevice: 1000, recentHistory: 50 });
     // Webhooks reach only where the connect policy allows (own ports refused; private and loopback only by WEBHOOK_ALLOWED_RANGES).

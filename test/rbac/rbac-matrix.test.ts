@@ -109,6 +109,8 @@ const CASES: Record<string, Case> = {
   'DELETE /api/sites/:id/agents/:agentId': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents/${await freshAgent(fx)}` }), expect: siteAdmin },
   'GET /api/audit': { request: async () => ({ url: '/api/audit' }), expect: adminOnly },
   'POST /api/sites/:id/scans': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/scans`, body: { text: 'RBAC12345' } }), expect: siteRead },
+  // An address that is not one (a space in it): the probe answers DEVICE_HOST_INVALID on the candidate without contacting anything.
+  'POST /api/sites/:id/scans/address': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/scans/address`, body: { host: 'not a host', port: 80, user: 'admin', password: 'Some-pass-1' } }), expect: siteRead },
   'GET /api/scans/:id': { request: async (fx) => ({ url: `/api/scans/${fx.scanId}` }), expect: siteRead },
   'POST /api/scans/:id/add': {
     request: async (fx) => ({ url: `/api/scans/${fx.scanId}/add`, body: { candidateIds: [fx.candidateId], idempotencyKey: `rbac-${Math.random().toString(36).slice(2)}` } }),
@@ -124,6 +126,12 @@ const CASES: Record<string, Case> = {
   'POST /api/devices/:id/qr': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/qr`, body: { password: 'Qr-pass-1234' } }), expect: siteRead },
   // Installer admins and installers who manage the site (the device cloud holds no key for the fixture: wasBound false).
   'POST /api/devices/:id/cloud-binding/reset': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/cloud-binding/reset` }), expect: siteRead },
+  // Set type: a device whose type was not recognised (each caller gets their own).
+  'GET /api/devices/:id/firmware': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/firmware` }), expect: siteRead },
+  'PUT /api/devices/:id/type': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx, { type: 'unknown' })}/type`, body: { type: 'doorbell' } }), expect: siteRead },
+  // A cloud device answers DEVICE_CONNECTION_NOT_EDITABLE (409) to whoever may see it: no device is contacted here
+  // (the connection check against the emulator: test/e2e/device-options.test.ts).
+  'PUT /api/devices/:id/connection': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx, { addedVia: 'cloud' })}/connection`, body: { host: '127.0.0.1', port: 80, user: 'admin', password: 'x' } }), expect: siteRead },
   'DELETE /api/devices/:id': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}` }), expect: siteRead },
   // Releasing a claim and disputing one: installer admins only (decision 0005). Another company's
   // device does not exist for you; a dispute with a code no device accepts is a domain answer (422).
@@ -200,11 +208,11 @@ async function freshApiToken(fx: Fixture, caller: Caller): Promise<string> {
   return r.id;
 }
 
-async function freshDevice(fx: Fixture): Promise<string> {
+async function freshDevice(fx: Fixture, o: { type?: string; addedVia?: 'direct' | 'cloud' } = {}): Promise<string> {
   const serial = `DS-RBAC${Math.random().toString(36).slice(2, 11).toUpperCase()}`;
   const r = await APP.platform.database.db
     .insertInto('devices')
-    .values({ company_id: fx.company.companyId, site_id: fx.siteId, serial, name: 'RBAC cam', type: 'camera', model: 'DS-2CD', added_via: 'direct', host: '127.0.0.1', port: 1, credentials_sealed: null, verification_code_sealed: null, added_by: null, firmware_compatible: null })
+    .values({ company_id: fx.company.companyId, site_id: fx.siteId, serial, name: 'RBAC cam', type: o.type ?? 'camera', model: 'DS-2CD', added_via: o.addedVia ?? 'direct', host: '127.0.0.1', port: 1, credentials_sealed: null, verification_code_sealed: null, added_by: null, firmware_compatible: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

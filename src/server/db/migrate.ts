@@ -15,6 +15,7 @@ import * as m0009 from './migrations/0009_device_claims';
 import * as m0010 from './migrations/0010_device_read_path';
 import * as m0011 from './migrations/0011_health';
 import * as m0012 from './migrations/0012_exceptions';
+import * as m0013 from './migrations/0013_device_options';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_device_read_path': m0010,
   '0011_health': m0011,
   '0012_exceptions': m0012,
+  '0013_device_options': m0013,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -258,6 +258,8 @@ export interface DevicesTable {
   credentials_sealed: string | null;
   verification_code_sealed: string | null;
   claim_proof: Generated<ClaimProof>;
+  /** An installer picked the type (it was not recognised): it stays editable (migration 0013). */
+  type_chosen: Generated<boolean>;
   health_monitoring: Generated<boolean>;
   status: Generated<string>;
   added_by: string | null;

@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../db/executor';
 import type { DeviceDto } from './device.schema';
+import { RECOGNISED_TYPES } from './device-types';
 
 /** A device row with its site's name: the API's device (DeviceSchema) and the company it belongs to. */
 export type DeviceRecord = DeviceDto & { companyId: string };
@@ -50,6 +51,7 @@ export class DeviceRepository {
         'd.id', 'd.company_id as companyId', 'd.site_id as siteId', 's.name as siteName', 'd.serial', 'd.name', 'd.type', 'd.model',
         'd.firmware_version as firmwareVersion', 'd.firmware_compatible as firmwareCompatible', 'd.added_via as addedVia', 'd.claim_proof as claimProof', 'd.host', 'd.port',
         'd.health_monitoring as healthMonitoring', 'd.status', 'd.created_at as createdAt', 'd.updated_at as updatedAt',
+        sql<boolean>`(d.type_chosen or d.type not in (${sql.join(RECOGNISED_TYPES.map((t) => sql.lit(t)))}))`.as('typeEditable'),
       ]);
   }
 
@@ -159,6 +161,20 @@ export class DeviceRepository {
     if (siteIds.length === 0) return new Map();
     const rows = await this.db.selectFrom('devices').select(['site_id', sql<number>`count(*)::int`.as('n')]).where('site_id', 'in', siteIds).groupBy('site_id').execute();
     return new Map(rows.map((r) => [r.site_id, r.n]));
+  }
+
+  /** An installer's choice of type (a device whose type was not recognised): stays editable. */
+  async setType(id: string, type: string): Promise<void> {
+    await this.db.updateTable('devices').set({ type, type_chosen: true, updated_at: sql`now()` }).where('id', '=', id).execute();
+  }
+
+  /** New connection details checked against the device (issue 16's "edit device information"). */
+  async updateConnection(id: string, c: { name: string; host: string; port: number; addedVia: 'direct' | 'agent'; credentialsSealed: string }): Promise<void> {
+    await this.db
+      .updateTable('devices')
+      .set({ name: c.name, host: c.host, port: c.port, added_via: c.addedVia, credentials_sealed: c.credentialsSealed, status: 'online', updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
   }
 
   async delete(id: string): Promise<void> {

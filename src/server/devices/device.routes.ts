@@ -5,6 +5,8 @@ import { errorResponses, IdParams, PageQuery } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { DeviceService } from './device.service';
 import { DeviceSchema } from './device.schema';
+import { DEVICE_TYPES } from './device-types';
+import { FEATURES } from './firmware-catalogue';
 
 const ListQuery = Type.Object(
   { search: Type.Optional(Type.String({ maxLength: 200 })), status: Type.Optional(Type.String({ maxLength: 20 })), ...PageQuery },
@@ -46,6 +48,27 @@ export function deviceRoutes(app: App, deps: { devices: DeviceService }): void {
     config: { access: 'installer' },
     schema: { tags: ['devices'], summary: 'One device', params: IdParams, response: { 200: DeviceSchema, ...errorResponses } },
   }, async (req) => devices.get(requireActor(req), req.params.id));
+
+  app.get('/api/devices/:id/firmware', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['devices'],
+      summary: "The device's firmware against the compatibility catalogue: per feature, the reason and the version to upgrade to",
+      description: 'From the versioned catalogue in src/server/devices/firmware-catalogue.ts (model pattern → minimum firmware for health monitoring, linkage rules and remote configuration), for the firmware version the device last reported.',
+      params: IdParams,
+      response: {
+        200: Type.Object({
+          firmwareVersion: Type.String(),
+          catalogueVersion: Type.String(),
+          compatible: Type.Boolean(),
+          features: Type.Array(Type.Object({ feature: Type.Union(FEATURES.map((f) => Type.Literal(f))), compatible: Type.Boolean(), minimum: Type.String() })),
+          reason: Type.Union([Type.String(), Type.Null()]),
+          upgradeTo: Type.Union([Type.String(), Type.Null()]),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => devices.firmwareCompatibility(requireActor(req), req.params.id));
 
   app.post('/api/devices/:id/qr', {
     config: { access: 'installer' },
@@ -106,9 +129,45 @@ export function deviceRoutes(app: App, deps: { devices: DeviceService }): void {
     },
   }, async (req) => devices.disputeClaim(requireActor(req), req.body, meta(req)));
 
+  app.put('/api/devices/:id/type', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['devices'],
+      summary: 'Set the type of a device whose type was not recognised (editable again later; audited)',
+      description: 'The type decides which features and health checks apply (camera, NVR and DVR: disks and channels; AX Pro: the alarm system; access control, doorbell, other: reachability only). Refused with DEVICE_TYPE_NOT_EDITABLE for a device that reported a recognised type itself (`typeEditable` on the device says which). Writes a `device.type.set` audit row with the old and new type.',
+      params: IdParams,
+      body: Type.Object({ type: Type.Union(DEVICE_TYPES.map((t) => Type.Literal(t))) }, { additionalProperties: false }),
+      response: { 200: DeviceSchema, ...errorResponses },
+    },
+  }, async (req) => devices.setType(requireActor(req), req.params.id, req.body.type, meta(req)));
+
+  app.put('/api/devices/:id/connection', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['devices'],
+      summary: 'Edit the name, address, port, user and password of a device added by IP/Domain or from a multi-device code (checked by connecting first)',
+      description: 'Sitekeeper connects to the device with the new values (through the connect policy, directly or through the site agent) before it saves anything; the device that answers must have this device\'s serial. On failure the old values stay and the error says what failed: DEVICE_UNREACHABLE, DEVICE_AUTH_FAILED, DEVICE_LOCKED, DEVICE_NOT_ACTIVATED, DEVICE_NOT_SAME. Omit `password` to keep the stored one. Cloud devices: DEVICE_CONNECTION_NOT_EDITABLE. Audited without secrets (`device.connection.update`, also on failure).',
+      params: IdParams,
+      body: Type.Object({
+        name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        host: Type.String({ minLength: 1, maxLength: 253, description: 'IP address or domain name' }),
+        port: Type.Integer({ minimum: 1, maximum: 65535 }),
+        user: Type.String({ minLength: 1, maxLength: 32 }),
+        password: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      }, { additionalProperties: false }),
+      response: { 200: DeviceSchema, ...errorResponses },
+    },
+  }, async (req) => devices.editConnection(requireActor(req), req.params.id, req.body, meta(req)));
+
   app.delete('/api/devices/:id', {
     config: { access: 'installer' },
-    schema: { tags: ['devices'], summary: 'Delete a device from its site (releases it for adding elsewhere)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: {
+      tags: ['devices'],
+      summary: 'Delete a device from its site (releases its cloud registration; audited)',
+      description: 'Asks the delete rule first (DEVICE_DELETE_REFUSED with details.reason, e.g. while the site is authorized). Releases what the device cloud holds for the device (its issued key and broker account: it registers again when added again), then writes a `device.delete` audit row and a `device.deleted` event (serial, type, site, company, how it was added, its address: what a later AX Pro reconcile needs) before the row and its sealed credentials go.',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
   }, async (req, reply) => {
     await devices.remove(requireActor(req), req.params.id, meta(req));
     return reply.status(204).send(null);

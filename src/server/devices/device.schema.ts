@@ -14,6 +14,7 @@ export const DeviceSchema = Shared(Type.Object({
   serial: Type.String(),
   name: Type.String(),
   type: Type.String(),
+  typeEditable: Type.Boolean({ description: 'The installer may set the type (PUT /api/devices/:id/type): the device did not report a recognised type, or an installer chose it' }),
   model: Type.String(),
   firmwareVersion: Type.String(),
   firmwareCompatible: Type.Union([Type.Boolean(), Type.Null()]),

@@ -10,6 +10,10 @@ import type { SecretBox } from '../security/secret-box';
 import { encodeSitekeeperQr, splitIntoParts, type SitekeeperDevice } from '../../protocol/qr';
 import { renderQrSvg } from '../../qr-image/render';
 import type { CodeGuesser } from '../gateway/device-gateway';
+import { canDeleteDevice, type DeleteRule } from './delete-rule';
+import type { DeviceType } from './device-types';
+import { compatibilityVerdict, type CompatibilityVerdict } from './firmware-catalogue';
+import type { HostDevice } from '../onboarding/device-reach';
 
 export type DeviceView = Omit<DeviceRecord, 'companyId'>;
 
@@ -33,6 +37,32 @@ export interface ClaimPorts {
   eventsRecorded(): void;
 }
 
+/**
+ * Connects to a device by host and port as onboarding does (DeviceReach.identifyHost: the connect
+ * policy routes it, directly or through the site's agent).
+ */
+export interface HostCheck {
+  identifyHost(host: string, port: number, creds: { user: string; password: string }, siteId?: string): Promise<HostDevice>;
+}
+
+/** What the device options need beyond the database (issue 16). */
+export interface DeviceOptionPorts {
+  /** The delete rule (default: canDeleteDevice); tests pass a stub. */
+  deleteRule?: DeleteRule;
+  /** Reaching a device by address, for "edit device information". */
+  hosts?: HostCheck;
+}
+
+/** New connection details for a device added by IP/Domain or from a multi-device code. */
+export interface ConnectionEdit {
+  name?: string | undefined;
+  host: string;
+  port: number;
+  user: string;
+  /** Absent: keep the stored password. */
+  password?: string | undefined;
+}
+
 export type DisputeOutcome = 'released' | 'not_claimed' | 'yours' | 'claim_proven';
 type ListQuery = { search?: string; status?: string; page: number; pageSize: number };
 
@@ -42,6 +72,7 @@ export class DeviceService {
     private readonly secrets: SecretBox,
     private readonly claims: ClaimPorts = { provenSerial: async () => null, eventsRecorded: () => undefined },
     private readonly cloud?: CloudBinding,
+    private readonly options: DeviceOptionPorts = {},
   ) {}
 
   /**
@@ -76,6 +107,12 @@ export class DeviceService {
 
   async get(actor: Actor, id: string): Promise<DeviceView> {
     return view(await this.accessible(actor, await this.uow.read.devices.find(id)));
+  }
+
+  /** The device's firmware against the compatibility catalogue (firmware-catalogue.ts). */
+  async firmwareCompatibility(actor: Actor, id: string): Promise<CompatibilityVerdict & { firmwareVersion: string }> {
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    return { firmwareVersion: d.firmwareVersion, ...compatibilityVerdict(d.model, d.firmwareVersion) };
   }
 
   /**
@@ -184,11 +221,109 @@ export class DeviceService {
     return { serial: full, outcome };
   }
 
+  /**
+   * "Set type" for a device whose type was not recognised (or was chosen before): the type decides
+   * which health checks apply (health/collect.ts familyOf) and which features are offered. Audited
+   * with the old and new type.
+   */
+  async setType(actor: Actor, id: string, type: DeviceType, meta: RequestMeta): Promise<DeviceView> {
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    // The repository reads typeEditable with the rule of device-types.ts (typeEditable).
+    if (!d.typeEditable) throw new AppError('DEVICE_TYPE_NOT_EDITABLE');
+    await this.uow.tx(async (r) => {
+      await r.devices.setType(id, type);
+      await r.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.type.set', targetType: 'device', targetId: id, outcome: 'success',
+        details: { serial: d.serial, siteId: d.siteId, old: d.type, new: type }, correlationId: meta.correlationId,
+      });
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * "Edit device information" for a device reached by address (added by IP/Domain or from a
+   * multi-device code): the new name, address, port, user and password are checked by connecting
+   * to the device before anything is saved (the platform's connect policy, as onboarding). The
+   * device that answers must be this one (same serial). On any failure the old values stay and the
+   * typed error says what failed: DEVICE_UNREACHABLE, DEVICE_AUTH_FAILED, DEVICE_LOCKED,
+   * DEVICE_NOT_ACTIVATED, DEVICE_NOT_SAME. Secrets sealed; the audit row names what changed, never
+   * a password.
+   */
+  async editConnection(actor: Actor, id: string, input: ConnectionEdit, meta: RequestMeta): Promise<DeviceView> {
+    const d = await this.accessible(actor, await this.uow.read.devices.findWithSecrets(id));
+    if (d.addedVia === 'cloud') throw new AppError('DEVICE_CONNECTION_NOT_EDITABLE');
+    if (!this.options.hosts) throw new AppError('SERVICE_UNAVAILABLE');
+    const old = d.credentialsSealed ? (JSON.parse(this.secrets.open(d.credentialsSealed, `device:${d.serial}`)) as { user?: string; password?: string }) : {};
+    const password = input.password ?? old.password;
+    if (!password) throw new AppError('VALIDATION_FAILED', 'Enter the device password: Sitekeeper holds none for this device.', { hint: 'Send the password of the device user.' });
+    const name = input.name?.trim() || d.name;
+    const changed = [
+      ...(name !== d.name ? ['name'] : []),
+      ...(input.host !== d.host ? ['host'] : []),
+      ...(input.port !== d.port ? ['port'] : []),
+      ...(input.user !== old.user ? ['user'] : []),
+      ...(input.password !== undefined && input.password !== old.password ? ['password'] : []),
+    ];
+    const audit = (outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+      this.uow.read.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.connection.update', targetType: 'device', targetId: id, outcome,
+        details: { serial: d.serial, siteId: d.siteId, changed, old: { name: d.name, host: d.host, port: d.port, user: old.user ?? null }, new: { name, host: input.host, port: input.port, user: input.user }, ...details },
+        correlationId: meta.correlationId,
+      });
+    let found: HostDevice;
+    try {
+      found = await this.options.hosts.identifyHost(input.host, input.port, { user: input.user, password }, d.siteId);
+    } catch (e) {
+      await audit('failure', { reason: e instanceof AppError ? e.code : 'error' });
+      throw e;
+    }
+    if (found.info.serialNumber !== d.serial) {
+      await audit('failure', { reason: 'DEVICE_NOT_SAME' });
+      throw new AppError('DEVICE_NOT_SAME', undefined, { details: { expectedSerial: d.serial } });
+    }
+    const credentialsSealed = this.secrets.seal(JSON.stringify({ user: input.user, password }), `device:${d.serial}`);
+    await this.uow.tx(async (r) => {
+      await r.devices.updateConnection(id, { name, host: input.host, port: input.port, addedVia: found.via, credentialsSealed });
+      await r.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.connection.update', targetType: 'device', targetId: id, outcome: 'success',
+        details: { serial: d.serial, siteId: d.siteId, changed, old: { name: d.name, host: d.host, port: d.port, user: old.user ?? null }, new: { name, host: input.host, port: input.port, user: input.user }, via: found.via },
+        correlationId: meta.correlationId,
+      });
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * "Delete device": asks the delete rule first (canDeleteDevice: the site's state decides, see
+   * delete-rule.ts), then releases what Sitekeeper set up for the device in its cloud (the issued
+   * key, its broker account, its registration: the device registers again if it is added again),
+   * then, in one transaction, the audit row and a `device.deleted` event carrying what a later
+   * reconcile needs (serial, type, site, company, how it was added, its address) are written before
+   * the row and its sealed credentials go. A refusal is audited too.
+   */
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
     const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    const site = await this.uow.read.sites.find(d.siteId);
+    if (!site) throw new AppError('DEVICE_NOT_FOUND_HERE');
+    const verdict = (this.options.deleteRule ?? canDeleteDevice)(site, d);
+    if (!verdict.allowed) {
+      await this.uow.read.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'failure',
+        details: { serial: d.serial, siteId: d.siteId, reason: verdict.reason }, correlationId: meta.correlationId,
+      });
+      throw new AppError('DEVICE_DELETE_REFUSED', verdict.message, { details: { reason: verdict.reason } });
+    }
+    // The cloud binding lives in the device cloud's store, outside this unit of work (see resetCloudBinding).
+    const cloudReleased = this.cloud ? await this.cloud.resetBinding(d.serial) : false;
     await this.uow.tx(async (r) => {
+      await r.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'success',
+        details: { serial: d.serial, siteId: d.siteId, type: d.type, addedVia: d.addedVia, cloudReleased }, correlationId: meta.correlationId,
+      });
+      await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.deviceDeleted, {
+        deviceId: id, companyId: actor.companyId, siteId: d.siteId, serial: d.serial, type: d.type, model: d.model, name: d.name, addedVia: d.addedVia, host: d.host, port: d.port, cloudReleased, deletedBy: actor.id,
+      });
       await r.devices.delete(id);
-      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'success', details: { serial: d.serial, siteId: d.siteId }, correlationId: meta.correlationId });
     });
   }
 }

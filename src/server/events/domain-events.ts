@@ -56,6 +56,27 @@ export interface DeviceReleasedPayload {
   releasedBy: string;
 }
 
+/**
+ * `device.deleted`: a device was deleted from its site (DELETE /api/devices/:id), written before the
+ * row and its sealed credentials go: what a later reconcile (the AX Pro accounts Sitekeeper made on
+ * the device) needs to find and clean up the device without the row.
+ */
+export interface DeviceDeletedPayload {
+  deviceId: string;
+  companyId: string;
+  siteId: string;
+  serial: string;
+  type: string;
+  model: string;
+  name: string;
+  addedVia: string;
+  host: string | null;
+  port: number | null;
+  /** The device cloud held a key (and broker account) for the serial, and it was released. */
+  cloudReleased: boolean;
+  deletedBy: string;
+}
+
 /** `user.password_changed`: an installer changed their password (the AX Pro reconcile applies it). */
 export interface PasswordChangedPayload {
   userId: string;
@@ -112,6 +133,8 @@ export const DOMAIN_EVENT_TYPES = {
   deviceClaimLost: 'device.claim_lost',
   /** A company released its claim on a device. */
   deviceReleased: 'device.released',
+  /** A device was deleted from its site (payload: what the AX Pro reconcile needs). */
+  deviceDeleted: 'device.deleted',
   /** A monitored device's health summary changed (payload: old and new summary with reasons). */
   deviceHealthChanged: 'device.health_changed',
   /** Health monitoring switched on or off for a device. */
@@ -127,6 +150,7 @@ export interface DomainEventPayloads {
   'onboarding.item_settled': ItemSettledPayload;
   'device.claim_lost': DeviceClaimLostPayload;
   'device.released': DeviceReleasedPayload;
+  'device.deleted': DeviceDeletedPayload;
   'device.health_changed': DeviceHealthChangedPayload;
   'device.health_monitoring_changed': DeviceHealthMonitoringChangedPayload;
   'device.firmware_upgrade_failed': DeviceFirmwareUpgradeFailedPayload;

@@ -31,7 +31,13 @@ export function isAuthFailure(err: unknown): boolean {
 
 export type Family = HealthSnapshot['family'];
 
+/**
+ * The health checks a device type gets: cameras, NVRs and DVRs (recorders: the NVR checks) disks
+ * and channels, AX Pro its alarm system; access control, doorbell, other and unknown reachability
+ * only. The type is the device's own or the one an installer set (PUT /api/devices/:id/type).
+ */
 export function familyOf(type: string): Family {
+  if (type === 'dvr') return 'nvr';
   return type === 'camera' || type === 'nvr' || type === 'axpro' ? type : 'unknown';
 }
 

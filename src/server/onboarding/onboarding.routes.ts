@@ -124,6 +124,24 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     return reply.status(201).send(await scans.scan(actor, req.params.id, { text, ...(qrPassword ? { qrPassword } : {}) }, meta(req)));
   });
 
+  app.post('/api/sites/:id/scans/address', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['onboarding'],
+      summary: 'Add by IP/Domain: one device typed by its address, port, user and password, probed as a scan candidate',
+      description: 'The manual entry of a device reached by its address (the scan page\'s "Enter manually"). It becomes a scan with one candidate, probed through the connect policy like a device of a multi-device code (directly, or through the site\'s agent); confirm it with POST /api/scans/:id/add as any scan. A factory-new device answers nextAction `activate`; a wrong password `enter_password`; nothing at the address DEVICE_UNREACHABLE on the candidate. Audited as `onboarding.scan` (kind `address`), without the password.',
+      params: IdParams,
+      body: Type.Object({
+        host: Type.String({ minLength: 1, maxLength: 253, description: 'IP address or domain name' }),
+        port: Type.Integer({ minimum: 1, maximum: 65535 }),
+        user: Type.String({ minLength: 1, maxLength: 32 }),
+        password: Type.String({ minLength: 1, maxLength: 64 }),
+        name: Type.Optional(Type.String({ maxLength: 100 })),
+      }, { additionalProperties: false }),
+      response: { 201: ScanResponse, ...errorResponses },
+    },
+  }, async (req, reply) => reply.status(201).send(await scans.scanAddress(requireActor(req), req.params.id, req.body, meta(req))));
+
   app.get('/api/scans/:id', {
     config: { access: 'installer' },
     schema: { tags: ['onboarding'], summary: 'A scan and its candidates', params: IdParams, response: { 200: Type.Intersect([ScanResponse, Type.Object({ siteId: Uuid })]), ...errorResponses } },

@@ -87,6 +87,22 @@ export class ScanService {
     if (specs.length > this.settings.maxDevices) {
       throw new AppError('SCAN_TOO_MANY_DEVICES', `This code names ${specs.length} devices; at most ${this.settings.maxDevices} can be added from one scan.`, { details: { devices: specs.length, max: this.settings.maxDevices } });
     }
+    return this.probeAndStore(actor, siteId, qr.kind, summarize(qr), specs, meta);
+  }
+
+  /**
+   * "Add by IP/Domain" (issue 16): one device typed by its address, port, user and password, as one
+   * candidate of a scan: probed like a device of a multi-device code (the connect policy routes it;
+   * a factory-new device asks for activation), then confirmed and added by the same batch.
+   */
+  async scanAddress(actor: Actor, siteId: string, input: { host: string; port: number; user: string; password: string; name?: string | undefined }, meta: RequestMeta) {
+    await requireSiteAccess(actor, siteId, this.uow.read.sites);
+    const host = input.host.trim();
+    const spec: CandidateSpec = { name: input.name?.trim() || host, host, port: input.port, user: input.user, password: input.password };
+    return this.probeAndStore(actor, siteId, 'address', { kind: 'address', host, port: input.port }, [spec], meta);
+  }
+
+  private async probeAndStore(actor: Actor, siteId: string, kind: string, summary: Record<string, unknown>, specs: CandidateSpec[], meta: RequestMeta) {
     const ctx = probeContextFor(this.reach, (serial) => this.uow.read.onboarding.deviceBySerial(serial), { companyId: actor.companyId, siteId }, { userId: actor.id, companyId: actor.companyId });
     const probes = await pool(specs, this.settings.probeConcurrency, (c) => probeCandidate(c, ctx));
     const scanId = randomUUID();
@@ -103,11 +119,11 @@ export class ScanService {
       spec: c,
     }));
     await this.uow.tx(async ({ onboarding, audit }) => {
-      await onboarding.createScan({ id: scanId, companyId: actor.companyId, siteId, createdBy: actor.id, kind: qr.kind, summary: summarize(qr) });
+      await onboarding.createScan({ id: scanId, companyId: actor.companyId, siteId, createdBy: actor.id, kind, summary });
       await onboarding.addCandidates(rows);
-      await audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'onboarding.scan', targetType: 'site', targetId: siteId, outcome: 'success', details: { scanId, kind: qr.kind, devices: rows.length }, correlationId: meta.correlationId });
+      await audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'onboarding.scan', targetType: 'site', targetId: siteId, outcome: 'success', details: { scanId, kind, devices: rows.length }, correlationId: meta.correlationId });
     });
-    return { scanId, classified: summarize(qr), candidates: rows.map((r) => candidateView(r.id, r.name, r.spec, r.probe)) };
+    return { scanId, classified: summary, candidates: rows.map((r) => candidateView(r.id, r.name, r.spec, r.probe)) };
   }
 
   async getScan(actor: Actor, scanId: string) {

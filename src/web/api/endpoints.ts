@@ -33,6 +33,11 @@ import type {
   PatchApiSitesIdBody,
   PatchApiSitesIdResponse,
   PostApiAuthLoginResponse,
+  PutApiDevicesIdTypeBody,
+  GetApiDevicesIdFirmwareResponse,
+  PutApiDevicesIdTypeResponse,
+  PutApiDevicesIdConnectionBody,
+  PutApiDevicesIdConnectionResponse,
   PostApiDevicesIdQrBody,
   PostApiDevicesIdQrResponse,
   PostApiDevicesIdCloudBindingResetResponse,
@@ -48,6 +53,8 @@ import type {
   PostApiSetupResponse,
   PostApiSitesIdAgentsResponse,
   PostApiSitesIdScansResponse,
+  PostApiSitesIdScansAddressBody,
+  PostApiSitesIdScansAddressResponse,
   PostApiSitesResponse,
   PutApiSitesIdInstallersResponse,
   Session,
@@ -142,6 +149,14 @@ export const devicesApi = {
   resetCloudBinding: (id: string) => api.post<PostApiDevicesIdCloudBindingResetResponse>(`/api/devices/${enc(id)}/cloud-binding/reset`, {}),
   /** Release the company's claim on the device (installer admins): it leaves the company (decision 0005). */
   release: (id: string) => api.post<void>(`/api/devices/${enc(id)}/release`),
+  /** The device's firmware against the compatibility catalogue: per feature, the reason and the version to upgrade to. */
+  firmware: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdFirmwareResponse>(`/api/devices/${enc(id)}/firmware`, { signal }),
+  /** Set the type of a device whose type was not recognised (`typeEditable`). */
+  setType: (id: string, body: PutApiDevicesIdTypeBody) => api.put<PutApiDevicesIdTypeResponse>(`/api/devices/${enc(id)}/type`, body),
+  /** New name, address, port, user, password: checked by connecting to the device before they are saved. */
+  editConnection: (id: string, body: PutApiDevicesIdConnectionBody) => api.put<PutApiDevicesIdConnectionResponse>(`/api/devices/${enc(id)}/connection`, body),
+  /** Delete the device from its site (its cloud registration is released). */
+  remove: (id: string) => api.del<void>(`/api/devices/${enc(id)}`),
 };
 
 export const healthApi = {
@@ -152,6 +167,8 @@ export const healthApi = {
 };
 
 export const onboardingApi = {
+  /** Add by IP/Domain: one device by its address, port, user and password, probed as a scan with one candidate. */
+  scanAddress: (siteId: string, body: PostApiSitesIdScansAddressBody) => api.post<PostApiSitesIdScansAddressResponse>(`/api/sites/${enc(siteId)}/scans/address`, body),
   /**
    * A password-protected multi-device code answers 422 QR_PASSWORD_REQUIRED; send it again with
    * `qrPassword` (a wrong one answers QR_PASSWORD_WRONG).

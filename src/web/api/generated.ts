@@ -22,6 +22,10 @@ export interface Device {
   serial: string;
   name: string;
   type: string;
+  /**
+   * The installer may set the type (PUT /api/devices/:id/type): the device did not report a recognised type, or an installer chose it
+   */
+  typeEditable: boolean;
   model: string;
   firmwareVersion: string;
   firmwareCompatible: boolean | null;
@@ -256,6 +260,19 @@ export interface GetApiBatchesIdResponse {
       error: ErrorInfo | null;
     } | null;
   }[];
+}
+
+export interface GetApiDevicesIdFirmwareResponse {
+  firmwareVersion: string;
+  catalogueVersion: string;
+  compatible: boolean;
+  features: {
+    feature: 'health_monitoring' | 'linkage_rules' | 'remote_configuration';
+    compatible: boolean;
+    minimum: string;
+  }[];
+  reason: string | null;
+  upgradeTo: string | null;
 }
 
 export interface GetApiDevicesIdHealthResponse {
@@ -899,6 +916,19 @@ export interface PostApiSitesIdAgentsResponse {
   expiresAt: string;
 }
 
+export interface PostApiSitesIdScansAddressBody {
+  /**
+   * IP address or domain name
+   */
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  name?: string;
+}
+
+export type PostApiSitesIdScansAddressResponse = ScanResult;
+
 export interface PostApiSitesIdScansBody {
   text: string;
   qrPassword?: string;
@@ -952,6 +982,19 @@ export interface PostApiWebhooksResponse {
   secret: string;
 }
 
+export interface PutApiDevicesIdConnectionBody {
+  name?: string;
+  /**
+   * IP address or domain name
+   */
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+}
+
+export type PutApiDevicesIdConnectionResponse = Device;
+
 export interface PutApiDevicesIdHealthMonitoringBody {
   enabled: boolean;
 }
@@ -960,6 +1003,12 @@ export interface PutApiDevicesIdHealthMonitoringResponse {
   deviceId: string;
   healthMonitoring: boolean;
 }
+
+export interface PutApiDevicesIdTypeBody {
+  type: 'camera' | 'nvr' | 'dvr' | 'axpro' | 'access_control' | 'doorbell' | 'other';
+}
+
+export type PutApiDevicesIdTypeResponse = Device;
 
 export interface PutApiExceptionRulesIdBody {
   name: string;

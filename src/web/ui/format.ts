@@ -8,6 +8,9 @@ const TYPE_LABEL: Record<string, string> = {
   nvr: 'Recorder (NVR)',
   dvr: 'Recorder (DVR)',
   axpro: 'AX Pro alarm hub',
+  access_control: 'Access control',
+  doorbell: 'Doorbell',
+  other: 'Other',
   unknown: 'Unknown',
 };
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect } from 'react';
 import { devicesApi } from '../../api/endpoints';
-import { Link, navigate, useParams } from '../../app/router';
+import { Link, navigate, useLocation, useParams } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, formatDate, Loading, PageHeader, StatusBadge } from '../../ui/components';
@@ -8,6 +8,7 @@ import { deviceTitle, deviceTypeLabel, formatAddress, formatFirmware } from '../
 import { DeviceQr } from './DeviceQr';
 import { CloudBindingReset } from './CloudBindingReset';
 import { DeviceHealth } from './DeviceHealth';
+import { DeviceConnectionOption, DeviceDeleteOption, DeviceFirmwareCompatibility, DeviceTypeOption } from './DeviceOptions';
 
 const REFRESH_MS = 5000;
 const ADDED_VIA: Record<string, string> = { cloud: 'Device cloud (serial and verification code)', direct: 'IP address', agent: 'Site network (agent)' };
@@ -33,12 +34,14 @@ export function DevicePage() {
 
   const d = device.data;
   const session = useSession();
+  const mobile = useLocation().pathname.startsWith('/m/');
+  const siteList = (siteId: string) => (mobile ? `/m/devices?site=${encodeURIComponent(siteId)}` : `/sites/${encodeURIComponent(siteId)}/devices`);
   const release = useAction(
     useCallback(async () => {
       if (!d) return;
       await devicesApi.release(d.id);
-      navigate(`/sites/${encodeURIComponent(d.siteId)}/devices`);
-    }, [d]),
+      navigate(siteList(d.siteId));
+    }, [d, siteList]),
   );
   return (
     <div>
@@ -81,14 +84,18 @@ export function DevicePage() {
             <dd>{formatDate(d.createdAt)}</dd>
             <dt>Site</dt>
             <dd>
-              <Link to={`/sites/${encodeURIComponent(d.siteId)}/devices`}>{d.siteName || 'Open the site'}</Link>
+              <Link to={siteList(d.siteId)}>{d.siteName || 'Open the site'}</Link>
             </dd>
           </dl>
         </section>
       )}
+      {d && d.typeEditable && <DeviceTypeOption device={d} onChanged={reload} />}
+      {d && d.addedVia !== 'cloud' && <DeviceConnectionOption device={d} onChanged={reload} />}
+      {d && <DeviceFirmwareCompatibility device={d} />}
       {d && <DeviceHealth deviceId={d.id} monitoring={d.healthMonitoring} onChanged={reload} />}
-      {d && <DeviceQr deviceId={d.id} serial={d.serial} />}
+      {d && <DeviceQr deviceId={d.id} serial={d.serial} name={d.name} siteName={d.siteName} />}
       {d && <CloudBindingReset deviceId={d.id} serial={d.serial} onReset={reload} />}
+      {d && <DeviceDeleteOption device={d} onDeleted={() => navigate(siteList(d.siteId))} />}
       {d && session.user?.role === 'installer_admin' && (
         <section className="card">
           <h2>Release</h2>

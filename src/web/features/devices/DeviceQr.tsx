@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { devicesApi } from '../../api/endpoints';
 import type { PostApiDevicesIdQrResponse } from '../../api/generated';
 import { useAction } from '../../ui/async';
@@ -10,7 +10,44 @@ const MIN_PASSWORD = 8;
  * "Generate Device QR Code": a Sitekeeper code that adds this device again. Encrypted with a
  * password by default (scanning asks for it); a plain code only when ticked.
  */
-export function DeviceQr({ deviceId, serial }: { deviceId: string; serial: string }) {
+/** The SVG drawn on a canvas at `size` pixels, as a PNG data URL (for a PNG download). */
+async function svgToPng(svg: string, size: number): Promise<string> {
+  const img = new Image();
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = size;
+  canvas.height = size;
+  const g = canvas.getContext('2d');
+  if (!g) throw new Error('This browser cannot draw images.');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, size, size);
+  g.imageSmoothingEnabled = false;
+  g.drawImage(img, 0, 0, size, size);
+  return canvas.toDataURL('image/png');
+}
+
+function PngDownload({ svg, name, label }: { svg: string; name: string; label: string }) {
+  const [href, setHref] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    svgToPng(svg, 720).then(
+      (url) => live && setHref(url),
+      () => live && setHref(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [svg]);
+  if (!href) return null;
+  return (
+    <a className="btn btn-secondary" href={href} download={name} data-testid="device-qr-png">
+      {label}
+    </a>
+  );
+}
+
+export function DeviceQr({ deviceId, serial, name, siteName }: { deviceId: string; serial: string; name?: string; siteName?: string }) {
   const [password, setPassword] = useState('');
   const [plain, setPlain] = useState(false);
   const [touched, setTouched] = useState(false);
@@ -64,12 +101,32 @@ export function DeviceQr({ deviceId, serial }: { deviceId: string; serial: strin
                 <li key={part.text}>
                   <img src={src} width={240} height={240} alt={`Device QR code${result.parts.length > 1 ? `, part ${i + 1} of ${result.parts.length}` : ''} for ${serial}`} />
                   <a className="btn btn-secondary" href={src} download={name}>
-                    Download{result.parts.length > 1 ? ` part ${i + 1}` : ''}
+                    Download SVG{result.parts.length > 1 ? ` part ${i + 1}` : ''}
                   </a>
+                  <PngDownload svg={part.svg} name={name.replace(/\.svg$/, '.png')} label={`Download PNG${result.parts.length > 1 ? ` part ${i + 1}` : ''}`} />
                 </li>
               );
             })}
           </ul>
+          <div className="form-actions">
+            <button type="button" className="btn btn-secondary" data-testid="device-qr-print" onClick={() => window.print()}>
+              Print label
+            </button>
+          </div>
+          {/* The printable label: shown only when printing (see .print-label in the stylesheet). */}
+          <div className="print-label" data-testid="device-qr-label">
+            {result.parts.map((part, i) => (
+              <figure key={part.text} className="print-label-item">
+                <img src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(part.svg)}`} width={180} height={180} alt="" />
+                <figcaption>
+                  <strong>{name || serial}</strong>
+                  <span>S/N {serial}</span>
+                  {siteName && <span>{siteName}</span>}
+                  <span>{result.encrypted ? 'Encrypted: ask for the password' : 'Plain code'}{result.parts.length > 1 ? ` · part ${i + 1} of ${result.parts.length}` : ''}</span>
+                </figcaption>
+              </figure>
+            ))}
+          </div>
         </div>
       )}
     </section>

@@ -61,7 +61,7 @@ function SiteDevices({ initialSiteId, added }: { initialSiteId: string | null; a
             const title = deviceTitle(d);
             return (
               <li key={d.id}>
-                <Link to={`/devices/${encodeURIComponent(d.id)}`}>
+                <Link to={`/m/devices/${encodeURIComponent(d.id)}`}>
                   <span className="candidate-main">
                     <span className="candidate-name">{title}</span>
                     <span className="candidate-meta">{[deviceTypeLabel(d.type), d.model, d.serial].filter((x) => x && x !== title).join(' · ')}</span>

@@ -11,6 +11,7 @@ export const devicesFeature: FeatureModule = {
     { path: '/sites/:siteId/devices', element: () => createElement(DeviceListPage), face: 'portal' },
     { path: '/devices/:deviceId', element: () => createElement(DevicePage), face: 'portal' },
     { path: '/m/devices', element: () => createElement(MobileDevicesPage), face: 'mobile' },
+    { path: '/m/devices/:deviceId', element: () => createElement(DevicePage), face: 'mobile' },
   ],
   nav: [
     { label: 'Devices', path: '/devices', face: 'portal', order: 20 },

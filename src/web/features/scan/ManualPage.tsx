@@ -9,6 +9,58 @@ import { rememberedSiteId } from '../../ui/SitePicker';
 import { rememberTypedCode, setScanFlow } from './store';
 
 /**
+ * Add by IP/Domain: a device reached by its address (host or domain, port, user, password, name),
+ * probed as a scan with one candidate and confirmed on the same page as a scanned code (the
+ * confirm step asks for activation of a factory-new device).
+ */
+function AddressForm({ siteId }: { siteId: string }) {
+  const [host, setHost] = useState('');
+  const [port, setPort] = useState('80');
+  const [user, setUser] = useState('admin');
+  const [password, setPassword] = useState('');
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>();
+  const portNumber = Number(port);
+  const portOk = Number.isInteger(portNumber) && portNumber >= 1 && portNumber <= 65535;
+  const ok = host.trim() !== '' && portOk && user.trim() !== '' && password !== '' && siteId !== '';
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!ok) return;
+    setBusy(true);
+    setError(undefined);
+    onboardingApi.scanAddress(siteId, { host: host.trim(), port: portNumber, user: user.trim(), password, ...(name.trim() ? { name: name.trim() } : {}) }).then(
+      (scan) => {
+        setScanFlow({ siteId, scan, selected: [] });
+        navigate(`/m/confirm?site=${encodeURIComponent(siteId)}`);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(toApiError(err));
+      },
+    );
+  };
+  return (
+    <section className="card" aria-labelledby="add-by-address-title">
+      <h2 id="add-by-address-title">Add by IP address or domain</h2>
+      <form onSubmit={submit} noValidate data-testid="add-by-address">
+        <Field label="IP address or domain" value={host} spellCheck={false} autoCapitalize="none" maxLength={253} onChange={(e) => setHost(e.target.value)} hint="Like 192.168.1.64 or cam.example.com; the port goes below." />
+        <Field label="Port" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} error={portOk ? undefined : 'A port is a number from 1 to 65535.'} />
+        <Field label="User name" autoCapitalize="none" value={user} maxLength={32} onChange={(e) => setUser(e.target.value)} />
+        <Field label="Password" type="password" autoComplete="off" value={password} maxLength={64} onChange={(e) => setPassword(e.target.value)} />
+        <Field label="Name (optional)" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
+        <ErrorNotice error={error} />
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={!ok || busy}>
+            {busy ? 'Connecting…' : 'Look up this address'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/**
  * Add by serial number (and the verification code from the label), when there is no code to
  * scan. The device is looked up, then confirmed on the same page as a scanned label; the code
  * typed here goes with it (so it is not asked again).
@@ -71,6 +123,7 @@ export function ManualPage() {
           </button>
         </div>
       </form>
+      <AddressForm siteId={siteId} />
     </div>
   );
 }
