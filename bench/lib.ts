@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { OnboardingRepository } from '../src/server/onboarding/onboarding.repository';
 import type { Probe } from '../src/server/onboarding/probe';
 import { connect } from 'node:net';
+import { Worker } from 'node:worker_threads';
 
 /** `--name value` from the command line, or the fallback. */
 export function arg(name: string, fallback: string): string {
@@ -81,4 +82,39 @@ export async function runningBatch(repo: OnboardingRepository, where: { companyI
   const now = new Date();
   await repo.claim(itemId, now, new Date(now.getTime() + 3_600_000));
   return { batchId, scanId, itemId };
+}
+
+/** The closed-loop load generator, in a worker thread: `clients` loops over `urls` (round robin per request) for `ms`. */
+const LOADER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { urls, headers, clients, ms } = workerData;
+(async () => {
+  const latencies = [];
+  let failed = 0;
+  const until = performance.now() + ms;
+  let next = 0;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < until) {
+      const url = urls[next++ % urls.length];
+      const t0 = performance.now();
+      const res = await fetch(url, { headers });
+      await res.arrayBuffer();
+      if (!res.ok) failed++;
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  parentPort.postMessage({ latencies, failed });
+})();
+`;
+
+/** Runs the load generator off the main thread (the server under test may share this process). */
+export function workerLoad(urls: string[], headers: Record<string, string>, clients: number, ms: number): Promise<{ latencies: number[]; failed: number }> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(LOADER, { eval: true, workerData: { urls, headers, clients, ms } });
+    w.once('message', (m: { latencies: number[]; failed: number }) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once('error', reject);
+  });
 }

@@ -16,12 +16,11 @@
  *                                 [--pg postgres://postgres@127.0.0.1:5432/sk_h_perf | --pg none]
  */
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { setupCompany, buildSite } from '../../test/helpers/factories';
 import { startTestPlatform, type TestPlatform } from '../../test/helpers/platform';
 import { DeviceRepository } from '../../src/server/devices/device.repository';
-import { arg, exitAfter, machineLine, quantile, reachable } from '../lib';
+import { arg, exitAfter, machineLine, quantile, reachable, workerLoad } from '../lib';
 
 const DEVICES = Number(arg('devices', '10000'));
 const CLIENTS = Number(arg('clients', '50'));
@@ -39,38 +38,8 @@ clientProto.query = function (this: unknown, ...args: unknown[]) {
   return originalQuery.apply(this, args);
 };
 
-/** The closed-loop load generator, in a worker thread: `clients` loops over `urls` for `ms`. */
-const LOADER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { urls, headers, clients, ms } = workerData;
-(async () => {
-  const latencies = [];
-  let failed = 0;
-  const until = performance.now() + ms;
-  let next = 0;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < until) {
-      const url = urls[next++ % urls.length];
-      const t0 = performance.now();
-      const res = await fetch(url, { headers });
-      await res.arrayBuffer();
-      if (!res.ok) failed++;
-      latencies.push(performance.now() - t0);
-    }
-  }));
-  parentPort.postMessage({ latencies, failed });
-})();
-`;
-
 function load(urls: string[], headers: Record<string, string>): Promise<{ latencies: number[]; failed: number }> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(LOADER, { eval: true, workerData: { urls, headers, clients: CLIENTS, ms: PHASE_MS } });
-    w.once('message', (m: { latencies: number[]; failed: number }) => {
-      resolve(m);
-      void w.terminate();
-    });
-    w.once('error', reject);
-  });
+  return workerLoad(urls, headers, CLIENTS, PHASE_MS);
 }
 
 const STATUSES = ['online', 'online', 'online', 'online', 'online', 'online', 'online', 'offline', 'offline', 'unknown'];

@@ -19,10 +19,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { startFleet, type Fleet } from '../../src/emulator';
@@ -32,7 +30,8 @@ import { getTestBroker } from '../../test/helpers/broker';
 import { createSharedTestDatabase } from '../../test/helpers/database';
 import { TEST_PASSWORD } from '../../test/helpers/factories';
 import { startServer, type ServerProcess } from '../../test/helpers/server-process';
-import { arg, exitAfter, machineLine, quantile, reachable } from '../lib';
+import { freePort, HttpSession } from '../../test/helpers/http-session';
+import { arg, exitAfter, machineLine, quantile, reachable, workerLoad } from '../lib';
 
 const DEVICES = Number(arg('devices', '10000'));
 const CLIENTS = Number(arg('clients', '50'));
@@ -42,65 +41,8 @@ const KILL_DEVICES = Number(arg('kill-devices', '24'));
 const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/sk_h_twonode');
 exitAfter(20 * 60_000);
 
-/** The closed-loop load generator, in a worker thread: `clients` loops over `urls` (round robin per request) for `ms`. */
-const LOADER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { urls, headers, clients, ms } = workerData;
-(async () => {
-  const latencies = [];
-  let failed = 0;
-  const until = performance.now() + ms;
-  let next = 0;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < until) {
-      const url = urls[next++ % urls.length];
-      const t0 = performance.now();
-      const res = await fetch(url, { headers });
-      await res.arrayBuffer();
-      if (!res.ok) failed++;
-      latencies.push(performance.now() - t0);
-    }
-  }));
-  parentPort.postMessage({ latencies, failed });
-})();
-`;
-
 function load(urls: string[], headers: Record<string, string>): Promise<{ latencies: number[]; failed: number }> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(LOADER, { eval: true, workerData: { urls, headers, clients: CLIENTS, ms: PHASE_MS } });
-    w.once('message', (m: { latencies: number[]; failed: number }) => {
-      resolve(m);
-      void w.terminate();
-    });
-    w.once('error', reject);
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-class Http {
-  cookie = '';
-  csrf = '';
-  constructor(readonly base: string) {}
-  async call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.base}${url}`, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const set = res.headers.get('set-cookie');
-    if (set) this.cookie = set.split(';')[0]!;
-    const json = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
-    if (json && typeof json === 'object' && 'csrfToken' in json) this.csrf = (json as { csrfToken: string }).csrfToken;
-    return { status: res.status, body: json };
-  }
+  return workerLoad(urls, headers, CLIENTS, PHASE_MS);
 }
 
 async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
@@ -124,13 +66,13 @@ const env = {
   DATABASE_URL: database.url, MQTT_URL: broker.url, MQTT_TOPIC_PREFIX: broker.topicPrefix, SECRET_KEY: randomBytes(32).toString('hex'),
   EMBEDDED_MQTT_PORT: '0', SADP_TARGETS: 'none', DEVICE_ALLOWED_RANGES: '127.0.0.0/8', DEMO_FLEET: 'false', LOG_LEVEL: 'silent', ONBOARDING_RETRY_SECONDS: '1',
 };
-async function node(): Promise<{ proc: ServerProcess; api: Http }> {
+async function node(): Promise<{ proc: ServerProcess; api: HttpSession }> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sk-bench-two-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   const proc = await startServer({ ...env, PORT: String(port), DATA_DIR: dataDir });
   procs.push(proc);
-  return { proc, api: new Http(`http://127.0.0.1:${port}`) };
+  return { proc, api: new HttpSession(`http://127.0.0.1:${port}`) };
 }
 
 const fleets: Fleet[] = [];
@@ -164,7 +106,7 @@ try {
   const tok = await a.api.call('POST', '/api/auth/tokens', { name: 'bench' });
   if (tok.status !== 201) throw new Error(`token: ${JSON.stringify(tok.body)}`);
   const headers = { authorization: `Bearer ${tok.body.token as string}` };
-  const list = (n: Http) => `${n.base}/api/sites/${site.id}/devices?page=1&pageSize=50`;
+  const list = (n: HttpSession) => `${n.base}/api/sites/${site.id}/devices?page=1&pageSize=50`;
   const phases: Array<{ name: string; urls: string[]; headers: Record<string, string> }> = [
     { name: '/healthz, node A (floor)', urls: [`${a.api.base}/healthz`], headers: {} },
     { name: 'device list page 1, node A alone', urls: [list(a.api)], headers },
@@ -200,7 +142,7 @@ try {
   const submitted = performance.now();
   const add = await a.api.call('POST', `/api/scans/${scan.body.scanId}/add`, { candidateIds: scan.body.candidates.map((c: { id: string }) => c.id), idempotencyKey: 'bench-kill' });
   const batchId = add.body.batchId as string;
-  const counts = async (n: Http) => (await n.call('GET', `/api/batches/${batchId}`)).body as { done: boolean; counts: Record<string, number> };
+  const counts = async (n: HttpSession) => (await n.call('GET', `/api/batches/${batchId}`)).body as { done: boolean; counts: Record<string, number> };
   const atKill = await until(async () => {
     const c = await counts(a.api);
     return (c.counts.added ?? 0) >= 1 ? c : undefined;

@@ -4,7 +4,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,35 +13,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually } from '../helpers/fleet';
 import { TEST_PASSWORD } from '../helpers/factories';
 import { startServer } from '../helpers/server-process';
+import { freePort, HttpSession } from '../helpers/http-session';
 
 const DEVICES = 16;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-class Http {
-  cookie = '';
-  csrf = '';
-  constructor(private readonly base: string) {}
-  async call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.base}${url}`, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const set = res.headers.get('set-cookie');
-    if (set) this.cookie = set.split(';')[0]!;
-    const json = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
-    if (json && typeof json === 'object' && 'csrfToken' in json) this.csrf = (json as { csrfToken: string }).csrfToken;
-    return { status: res.status, body: json };
-  }
-}
 
 let fleet: Fleet | undefined;
 let server: ChildProcess | undefined;
@@ -81,7 +54,7 @@ describe('crash and resume', () => {
     server = first.child;
     const base = `http://127.0.0.1:${port}`;
     const token = /setup\?token=(\S+)/.exec(first.stdout())![1]!;
-    const api = new Http(base);
+    const api = new HttpSession(base);
     expect((await api.call('POST', '/api/setup', { token, companyName: 'Crash Co', name: 'Admin', email: 'crash@example.test', password: TEST_PASSWORD })).status).toBe(201);
     const site = (await api.call('POST', '/api/sites', { name: 'Crash site' })).body;
     const text = encodeDeviceListQr(
@@ -108,7 +81,7 @@ describe('crash and resume', () => {
 
     const second = await startServer(env);
     server = second.child;
-    const api2 = new Http(base);
+    const api2 = new HttpSession(base);
     await api2.call('POST', '/api/auth/login', { email: 'crash@example.test', password: TEST_PASSWORD });
     expect(snapshot.counts.added, 'the kill landed mid-batch').toBeLessThan(DEVICES);
     const done = await eventually(async () => {

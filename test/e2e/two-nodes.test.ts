@@ -10,7 +10,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -24,41 +23,14 @@ import { createSharedTestDatabase } from '../helpers/database';
 import { TEST_PASSWORD } from '../helpers/factories';
 import { eventually } from '../helpers/wait';
 import { startServer, type ServerProcess } from '../helpers/server-process';
+import { freePort, HttpSession } from '../helpers/http-session';
 
 const BULK = 12;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A browser-like client of one node: session cookie and CSRF token. */
-class Http {
-  cookie = '';
-  csrf = '';
-  constructor(readonly base: string) {}
-  async call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.base}${url}`, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const set = res.headers.get('set-cookie');
-    if (set) this.cookie = set.split(';')[0]!;
-    const json = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
-    if (json && typeof json === 'object' && 'csrfToken' in json) this.csrf = (json as { csrfToken: string }).csrfToken;
-    return { status: res.status, body: json };
-  }
-}
 
 interface Node {
   name: string;
   proc: ServerProcess;
-  api: Http;
+  api: HttpSession;
   dataDir: string;
 }
 
@@ -76,7 +48,7 @@ async function startNode(name: string): Promise<Node> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `sk-two-${name}-`));
   const proc = await startServer({ ...env, PORT: String(port), DATA_DIR: dataDir });
-  const node: Node = { name, proc, api: new Http(`http://127.0.0.1:${port}`), dataDir };
+  const node: Node = { name, proc, api: new HttpSession(`http://127.0.0.1:${port}`), dataDir };
   nodes.push(node);
   return node;
 }
