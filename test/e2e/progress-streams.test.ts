@@ -13,6 +13,9 @@ import type { Probe } from '../../src/server/onboarding/probe';
 import type { ApiClient } from '../helpers/api';
 import { buildInstaller, buildSite, setupCompany, type TestCompany } from '../helpers/factories';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { randomBytes } from 'node:crypto';
+
+const SECRET_KEY = randomBytes(32).toString('hex');
 
 const PER_USER = 2;
 /** Longer than any wait here: only the node's listener can change or end a stream. */
@@ -25,7 +28,7 @@ beforeAll(async () => {
   // never runs during a test. The embedded database delivers no NOTIFY: its streams see access
   // changes at the periodic check, here every second (changes come from the shared poller).
   const accessCheckSeconds = process.env.DATABASE_URL ? NEVER_SECONDS : 1;
-  p = await startTestPlatform({ listen: true, config: { progressStreamsPerUser: PER_USER, progressAccessCheckSeconds: accessCheckSeconds } });
+  p = await startTestPlatform({ listen: true, config: { progressStreamsPerUser: PER_USER, progressAccessCheckSeconds: accessCheckSeconds, secretKeyHex: SECRET_KEY } });
   company = await setupCompany(p.app, p.setupToken);
 });
 afterAll(async () => p?.close());
@@ -166,7 +169,8 @@ describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL', () => {
   // changes it can only come from the first node through LISTEN/NOTIFY.
   let second: TestPlatform;
   beforeAll(async () => {
-    second = await startTestPlatform({ listen: true, config: { databaseUrl: p.config.databaseUrl, progressAccessCheckSeconds: NEVER_SECONDS } });
+    // Nodes of one database share its SECRET_KEY (a node with another key refuses to start).
+    second = await startTestPlatform({ listen: true, config: { databaseUrl: p.config.databaseUrl, progressAccessCheckSeconds: NEVER_SECONDS, secretKeyHex: SECRET_KEY } });
   });
   afterAll(async () => second?.close());
 
