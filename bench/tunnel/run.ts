@@ -11,6 +11,7 @@
 import { startPrivateMosquitto } from './mosquitto';
 import { randomBytes } from 'node:crypto';
 import { createDevice } from '../../src/emulator';
+import { bindCloudDevice } from '../../test/helpers/cloud-binding';
 import { startCloudAgent } from '../../src/emulator/cloud-agent';
 import { startEmbeddedBroker } from '../../src/server/broker';
 import { DeviceGateway } from '../../src/server/gateway/device-gateway';
@@ -72,11 +73,8 @@ async function runAgainst(brokerName: string, mqttUrl: string): Promise<Row[]> {
   const agent = await startCloudAgent(device, { mqttUrl, topicPrefix });
   const rows: Row[] = [];
   try {
-    const deadline = Date.now() + 15_000;
-    while (gateway.isOnline(device.serial) !== true) {
-      if (Date.now() > deadline) throw new Error('device did not come online');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Bound as an add binds it (issue 12): the device proves its verification code, the gateway issues its key.
+    await bindCloudDevice(gateway, device.serial, device.verificationCode);
     for (const c of CONCURRENCY) {
       // Per-device limit raised so the concurrency column measures the transport, not the limiter.
       const limiter = new DeviceConcurrency(Math.max(c, 1));
