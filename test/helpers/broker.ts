@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import { startEmbeddedBroker } from '../../src/server/broker';
 import { eventually } from './wait';
+import { accepts } from './http-session';
 
 export interface TestBroker {
   url: string;
@@ -126,18 +127,6 @@ export async function startRestartableAedes(): Promise<RestartableBroker> {
   };
   await start();
   return { url: `mqtt://127.0.0.1:${port}`, crash, start, close: crash };
-}
-
-/** Whether something accepts TCP connections on this loopback port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /**

@@ -15,6 +15,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether something accepts TCP connections on this loopback port. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
 export class HttpSession {
   cookie = '';
   csrf = '';

@@ -27,19 +27,7 @@ export interface ExceptionRecord {
   delivery: string;
 }
 
-export interface NewException {
-  companyId: string;
-  siteId: string;
-  deviceId: string;
-  type: string;
-  subject: string;
-  severity: string;
-  message: string;
-  sourceEventId: string;
-  raisedAt: Date;
-  delivery: string;
-  heldUntil: Date | null;
-}
+export type NewException = Omit<ExceptionRecord, 'id'> & { heldUntil: Date | null };
 
 export interface ExceptionDevice {
   id: string;
