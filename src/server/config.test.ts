@@ -5,7 +5,7 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('gives embedded defaults off the standard ports', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8080, databaseUrl: undefined, mqttUrl: undefined, embeddedMqttPort: 18830, dataDir: './data', demoFleet: true });
+    expect(c).toMatchObject({ port: 8080, databaseUrl: undefined, mqttUrl: undefined, embeddedMqttPort: 18830, dataDir: './data', demoFleet: true, demoFleetPort: 18840 });
     expect(Object.isFrozen(c)).toBe(true);
   });
 

@@ -43,7 +43,7 @@ describeBrowser('device options: set type and delete (Chromium, real server, pho
     const r = await platform.app.platform.database.db
       .insertInto('devices')
       .values({
-        company_id: companyId, site_id: siteId, serial, name, type: 'unknown', model: 'XY-100', added_via: 'cloud', host: null, port: null, credentials_sealed: null,
+        company_id: companyId, site_id: siteId, serial, name, type: 'unknown', model: 'XY-100', firmware_version: 'V4.40.015build 210922', added_via: 'cloud', host: null, port: null, credentials_sealed: null,
         verification_code_sealed: platform.app.platform.secrets.seal('ABCDEF', `device-code:${serial}`), added_by: null, firmware_compatible: true, status: 'online',
       })
       .returning('id')
@@ -61,6 +61,10 @@ describeBrowser('device options: set type and delete (Chromium, real server, pho
       const id = await unknownDevice(`DS-OPTS${face.toUpperCase()}01`, `Gate box ${face}`);
       await page.goto(`${path}${id}`);
       await page.getByTestId('device-type').getByText('Unknown').waitFor();
+      // Firmware as the device's web page writes it, in the facts and in the compatibility verdict
+      // (SADP reports version and build run together: V4.40.015build 210922).
+      expect(await page.getByTestId('device-firmware-version').textContent()).toBe('V4.40.015 build 210922');
+      await expect.poll(() => page.getByTestId('device-firmware-verdict').textContent()).toContain('V4.40.015 build 210922');
 
       // Set type: the device page offers the choice; the type shows at once and stays editable.
       await page.getByTestId('device-type-select').selectOption('doorbell');

@@ -157,6 +157,9 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       expect(await page.getByRole('checkbox', { name: /Old camera/ }).isDisabled()).toBe(true);
       expect(await page.getByRole('checkbox', { name: /Select all \(3\)/ }).isChecked()).toBe(true);
       await page.getByText('Password in the code refused', { exact: false }).waitFor();
+      // The type is written as on every other page ("Camera", not the server's "camera").
+      const gateMeta = page.locator('.candidate-list li').filter({ hasText: 'Gate camera' }).locator('.candidate-meta');
+      expect(await gateMeta.textContent()).toBe(`Camera · ${g!.host}:${g!.httpPort}`);
       await screenshot(page, 'mobile-select');
       expect(await seriousA11yViolations(page)).toEqual([]);
       await page.getByRole('checkbox', { name: /Select all/ }).uncheck();
@@ -431,6 +434,9 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await page.getByText('Status: Waiting for the device to come online').waitFor();
       // The server's guidance lines.
       await page.getByText('Wi-Fi: put the device in Wi-Fi setup mode', { exact: false }).waitFor();
+      // Here too it is said once.
+      const waiting = (await page.locator('main').innerText()).split(/(?<=[.!?])\s+|\n/).filter((l) => /pending|by itself|as soon as it (connects|comes online)/i.test(l));
+      expect(waiting).toHaveLength(1);
       await screenshot(page, 'mobile-offline');
       expect(await seriousA11yViolations(page)).toEqual([]);
       expect(await siteSerials()).not.toContain(dev.offline.serial);

@@ -9,7 +9,7 @@
  * the install of this checkout), so the test never reaches the network.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,9 @@ beforeAll(() => {
   for (const file of listed.stdout.split('\0').filter(Boolean)) {
     const from = path.join(ROOT, file);
     if (!existsSync(from)) continue; // deleted in the working tree
+    // An untracked link to a directory (a worktree's node_modules linked to another checkout's)
+    // is not something a clone would hold.
+    if (statSync(from).isDirectory()) continue;
     mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
     copyFileSync(from, path.join(clone, file));
   }

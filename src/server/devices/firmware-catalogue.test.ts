@@ -33,6 +33,10 @@ describe('firmware compatibility catalogue', () => {
     expect(v.reason).toMatch(/linkage rules \(V5\.6\.0\)/);
   });
 
+  it('writes the version in the reason as the device page does (SADP runs version and build together)', () => {
+    expect(compatibilityVerdict('DS-2CD2143G2-I', 'V5.5.2build 210922').reason).toMatch(/^Firmware V5\.5\.2 build 210922 is older than/);
+  });
+
   it('an unknown firmware version is not compatible, with a reason; the first matching entry applies', () => {
     expect(compatibilityVerdict('DS-2CD2143G2-I', '')).toMatchObject({ compatible: false, reason: expect.stringMatching(/not known/) });
     const c: Catalogue = { version: 't', entries: [{ pattern: '^X', minimum: { health_monitoring: 'V9', linkage_rules: 'V9', remote_configuration: 'V9' } }, { pattern: '.*', minimum: { health_monitoring: 'V1', linkage_rules: 'V1', remote_configuration: 'V1' } }] };

@@ -50,6 +50,9 @@ export interface CompatibilityVerdict {
   upgradeTo: string | null;
 }
 
+/** The version as the device's web page writes it (`V4.40.015 build 210922`; SADP runs them together). */
+const written = (version: string): string => version.replace(/\s*build\s*/i, ' build ').replace(/\s+/g, ' ').trim();
+
 const LABEL: Record<Feature, string> = { health_monitoring: 'health monitoring', linkage_rules: 'linkage rules', remote_configuration: 'remote configuration' };
 
 export function compatibilityVerdict(model: string, firmwareVersion: string, catalogue: Catalogue = CATALOGUE): CompatibilityVerdict {
@@ -60,6 +63,6 @@ export function compatibilityVerdict(model: string, firmwareVersion: string, cat
   const upgradeTo = missing.map((f) => f.minimum).reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
   const reason = firmwareVersion === ''
     ? 'The firmware version is not known yet.'
-    : `Firmware ${firmwareVersion} is older than ${model || 'this model'} needs for ${missing.map((f) => `${LABEL[f.feature]} (${f.minimum})`).join(', ')}.`;
+    : `Firmware ${written(firmwareVersion)} is older than ${model || 'this model'} needs for ${missing.map((f) => `${LABEL[f.feature]} (${f.minimum})`).join(', ')}.`;
   return { catalogueVersion: catalogue.version, compatible: false, features, reason, upgradeTo };
 }

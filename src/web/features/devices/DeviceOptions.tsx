@@ -3,7 +3,7 @@ import { devicesApi } from '../../api/endpoints';
 import type { Device } from '../../api/generated';
 import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, Field } from '../../ui/components';
-import { deviceTitle, deviceTypeLabel } from '../../ui/format';
+import { deviceTitle, deviceTypeLabel, formatFirmware } from '../../ui/format';
 
 /** The types an installer may choose (the server's list: src/server/devices/device-types.ts). */
 const TYPES = ['camera', 'nvr', 'dvr', 'axpro', 'access_control', 'doorbell', 'other'] as const;
@@ -182,7 +182,7 @@ export function DeviceFirmwareCompatibility({ device }: { device: Device }) {
       {f && (
         <>
           <p role="status" data-testid="device-firmware-verdict">
-            {f.compatible ? `Firmware ${f.firmwareVersion} supports every feature.` : `${f.reason ?? 'Not supported.'} Upgrade to ${f.upgradeTo ?? 'a newer version'}.`}
+            {f.compatible ? `Firmware ${formatFirmware(f.firmwareVersion)} supports every feature.` : `${f.reason ?? 'Not supported.'} Upgrade to ${f.upgradeTo ?? 'a newer version'}.`}
           </p>
           <ul>
             {f.features.map((x) => (

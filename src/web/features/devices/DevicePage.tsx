@@ -62,7 +62,7 @@ export function DevicePage() {
             <dt>Serial</dt>
             <dd>{d.serial}</dd>
             <dt>Firmware</dt>
-            <dd>
+            <dd data-testid="device-firmware-version">
               {formatFirmware(d.firmwareVersion)}
               {d.firmwareCompatible === false ? ' (not supported: upgrade it)' : ''}
             </dd>

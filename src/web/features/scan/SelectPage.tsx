@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from '../../app/router';
 import { Empty, ErrorNotice, PageHeader } from '../../ui/components';
+import { deviceTypeLabel, formatAddress } from '../../ui/format';
 import { useAddFlow } from './add-flow';
 import { candidateLabel, candidateStatus, selectable, useScanFlow } from './store';
 
@@ -49,7 +50,7 @@ export function SelectPage() {
                 <span className="candidate-main">
                   <span className="candidate-name">{candidateLabel(c)}</span>
                   <span className="candidate-meta">
-                    {[c.type, c.host ? `${c.host}${c.port ? `:${c.port}` : ''}` : c.serial].filter(Boolean).join(' · ')}
+                    {[c.type ? deviceTypeLabel(c.type) : null, c.host ? formatAddress(c.host, c.port) : c.serial].filter(Boolean).join(' · ')}
                   </span>
                 </span>
                 <span className={`candidate-status status-${c.nextAction}`}>{candidateStatus(c)}</span>
