@@ -330,6 +330,8 @@ describeBrowser('mobile scan flow (Chromium, fake camera, real platform and flee
       await pw.getByText('Attic camera', { exact: false }).waitFor();
       expect(await pw.getByText('Porch camera').count()).toBe(0);
       await pw.getByText('the other device is added without it', { exact: false }).waitFor();
+      // Cancel is not a silent end of the batch either: the dialog says what it does.
+      await pw.getByText('Cancel: nothing is added.', { exact: false }).waitFor();
       await pw.getByRole('button', { name: 'Skip this device' }).click();
       await page.waitForURL(/\/m\/progress\//);
       const firstBatchUrl = page.url();

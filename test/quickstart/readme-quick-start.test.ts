@@ -9,7 +9,7 @@
  * the install of this checkout), so the test never reaches the network.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +154,19 @@ describe('README quick start in a fresh clone', () => {
       await expectWebApp(link);
     } finally {
       expect(await stop(server), server.output()).toBe(0);
+    }
+    // Without its web app the production server prints no setup link that leads nowhere: it stops
+    // at once and says what to run.
+    const index = path.join(clone, 'dist/web/index.html');
+    renameSync(index, `${index}.away`);
+    try {
+      const unbuilt = start('start:prod');
+      const code = await new Promise<number | null>((r) => (unbuilt.child.exitCode !== null ? r(unbuilt.child.exitCode) : unbuilt.child.once('exit', (c) => r(c))));
+      expect(code, unbuilt.output()).toBe(1);
+      expect(unbuilt.output()).toContain('run "npm run build" first');
+      expect(unbuilt.output()).not.toContain('/setup?token=');
+    } finally {
+      renameSync(`${index}.away`, index);
     }
   }, 240_000);
 });
