@@ -29,6 +29,33 @@ export interface Device {
   model: string;
   firmwareVersion: string;
   firmwareCompatible: boolean | null;
+  /**
+   * The compatibility catalogue's verdict for this model and firmware, re-checked when the firmware changes (health polls, the device cloud) and when the catalogue changes; null until a version is known. Incompatible features answer FIRMWARE_INCOMPATIBLE.
+   */
+  firmwareVerdict: {
+    /**
+     * The compatibility catalogue version the verdict comes from
+     */
+    catalogueVersion: string;
+    /**
+     * Every feature is available with this firmware
+     */
+    compatible: boolean;
+    features: {
+      feature: 'health_monitoring' | 'linkage_rules' | 'remote_configuration';
+      compatible: boolean;
+      minimum: string;
+    }[];
+    reason: string | null;
+    /**
+     * The firmware version that makes every feature available
+     */
+    upgradeTo: string | null;
+  } | null;
+  /**
+   * Sitekeeper holds no admin password for the device (added by label and verification code): options that need it answer DEVICE_ADMIN_PASSWORD_NEEDED until one is given (PUT /api/devices/:id/admin-password)
+   */
+  adminPasswordNeeded: boolean;
   addedVia: string;
   /**
    * How the company proved the device is theirs (decision 0005): 'code' and 'activation' bind its serial exclusively; a 'credentials' or 'none' claim yields to another company that proves it with the device's verification code
