@@ -67,6 +67,8 @@ import { HealthService } from './health/health.service';
 import { HealthRecorder } from './health/health-recorder';
 import { HealthPoller } from './health/health-poller';
 import { FirmwareVerdictService } from './devices/firmware-verdict.service';
+import { DeviceRemoteService } from './devices/device-remote.service';
+import { deviceRemoteRoutes } from './devices/device-remote.routes';
 import { healthRoutes } from './health/health.routes';
 import { ExceptionService } from './exceptions/exception.service';
 import { exceptionRoutes } from './exceptions/exception.routes';
@@ -479,6 +481,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const photos = new PhotoDecodes(decodePool, { perUser: config.photoDecodesPerUser, max: config.photoDecodesMax });
     onboardingRoutes(app, { onboarding, photos, photoUploadTimeoutMs: config.photoUploadTimeoutSeconds * 1000 });
     deviceRoutes(app, { devices });
+    deviceRemoteRoutes(app, { remote: new DeviceRemoteService(uow, secrets, reach) });
     notificationRoutes(app, { notifications });
     healthRoutes(app, { health });
     exceptionRoutes(app, { exceptions });

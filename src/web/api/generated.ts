@@ -289,6 +289,30 @@ export interface GetApiBatchesIdResponse {
   }[];
 }
 
+export interface GetApiDevicesIdConfigDeviceNameResponse {
+  /**
+   * The name the device itself holds (1–32 characters)
+   */
+  deviceName: string;
+}
+
+export interface GetApiDevicesIdConfigTimeResponse {
+  timeMode: 'NTP' | 'manual';
+  timeZone: string;
+  /**
+   * The device's clock when read
+   */
+  localTime: string;
+  ntp: {
+    /**
+     * NTP server: host name or IP address
+     */
+    host: string;
+    port: number;
+    intervalMinutes: number;
+  };
+}
+
 export interface GetApiDevicesIdFirmwareResponse {
   firmwareVersion: string;
   catalogueVersion: string;
@@ -722,6 +746,18 @@ export interface PostApiDevicesIdCloudBindingResetResponse {
   wasBound: boolean;
 }
 
+export interface PostApiDevicesIdIsapiBody {
+  method: string;
+  path: string;
+  body?: string;
+}
+
+export interface PostApiDevicesIdIsapiResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
 export interface PostApiDevicesIdQrBody {
   password?: string;
   unencrypted?: boolean;
@@ -1007,6 +1043,66 @@ export interface PostApiWebhooksResponse {
     createdAt: string;
   };
   secret: string;
+}
+
+export interface PutApiDevicesIdAdminPasswordBody {
+  /**
+   * The device's admin user (default admin)
+   */
+  user?: string;
+  password: string;
+}
+
+export interface PutApiDevicesIdAdminPasswordResponse {
+  deviceId: string;
+  adminPasswordNeeded: false;
+}
+
+export interface PutApiDevicesIdConfigDeviceNameBody {
+  /**
+   * The name the device itself holds (1–32 characters)
+   */
+  deviceName: string;
+}
+
+export interface PutApiDevicesIdConfigDeviceNameResponse {
+  /**
+   * The name the device itself holds (1–32 characters)
+   */
+  deviceName: string;
+}
+
+export interface PutApiDevicesIdConfigTimeBody {
+  timeMode: 'NTP' | 'manual';
+  /**
+   * POSIX-style zone as devices use, e.g. CST-1:00:00
+   */
+  timeZone: string;
+  ntp: {
+    /**
+     * NTP server: host name or IP address
+     */
+    host: string;
+    port: number;
+    intervalMinutes: number;
+  };
+}
+
+export interface PutApiDevicesIdConfigTimeResponse {
+  timeMode: 'NTP' | 'manual';
+  timeZone: string;
+  /**
+   * The device's clock when read
+   */
+  localTime: string;
+  ntp: {
+    /**
+     * NTP server: host name or IP address
+     */
+    host: string;
+    port: number;
+    intervalMinutes: number;
+  };
 }
 
 export interface PutApiDevicesIdConnectionBody {
