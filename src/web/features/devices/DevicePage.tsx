@@ -6,6 +6,7 @@ import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, formatDate, Loading, PageHeader, StatusBadge } from '../../ui/components';
 import { deviceTitle, deviceTypeLabel, formatAddress, formatFirmware } from '../../ui/format';
 import { DeviceQr } from './DeviceQr';
+import { DeviceAdminPassword, DeviceRemoteConfig } from './DeviceRemoteConfig';
 import { CloudBindingReset } from './CloudBindingReset';
 import { DeviceHealth } from './DeviceHealth';
 import { DeviceConnectionOption, DeviceDeleteOption, DeviceFirmwareCompatibility, DeviceTypeOption, firmwareBlocks } from './DeviceOptions';
@@ -92,6 +93,8 @@ export function DevicePage() {
       {d && d.typeEditable && <DeviceTypeOption device={d} onChanged={reload} />}
       {d && d.addedVia !== 'cloud' && <DeviceConnectionOption device={d} onChanged={reload} />}
       {d && <DeviceFirmwareCompatibility device={d} />}
+      {d && d.adminPasswordNeeded && <DeviceAdminPassword device={d} onChanged={reload} />}
+      {d && <DeviceRemoteConfig device={d} />}
       {d && <DeviceHealth deviceId={d.id} monitoring={d.healthMonitoring} onChanged={reload} firmwareBlock={firmwareBlocks(d, 'health_monitoring')} />}
       {d && <DeviceQr deviceId={d.id} serial={d.serial} name={d.name} siteName={d.siteName} />}
       {d && <CloudBindingReset deviceId={d.id} serial={d.serial} onReset={reload} />}
