@@ -21,7 +21,14 @@ import {
   parseUserList,
   publicKeyXml,
   userXml,
+  deviceNameXml,
+  ntpServerXml,
+  parseNtpServer,
+  parseTime,
+  timeXml,
   type ChannelStatus,
+  type NtpServer,
+  type TimeConfig,
   type DeviceInfo,
   type EzvizConfig,
   type IpAddressConfig,
@@ -199,6 +206,45 @@ export class DeviceClient {
   }
 
   // -- system --
+
+  /**
+   * One ISAPI request as given (the audited pass-through): the device's answer, or its typed error.
+   * The transport caps the answer's size; `maxResponseBytes` caps it again for the caller.
+   */
+  async passthrough(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: string): Promise<{ status: number; contentType: string; body: Buffer }> {
+    const res = await this.#send({ method, path, ...(body !== undefined ? { body } : {}) });
+    return { status: res.status, contentType: res.headers['content-type'] ?? 'application/octet-stream', body: res.body };
+  }
+
+  /** Write the device's name (the one writable field of DeviceInfo). */
+  async setDeviceName(deviceName: string): Promise<void> {
+    await this.#write('PUT', '/ISAPI/System/deviceInfo', deviceNameXml(deviceName));
+  }
+
+  async time(): Promise<Partial<TimeConfig>> {
+    return this.#read('/ISAPI/System/time', parseTime);
+  }
+
+  async setTime(t: { timeMode: string; timeZone: string; localTime?: string | undefined }): Promise<void> {
+    await this.#write('PUT', '/ISAPI/System/time', timeXml({ timeMode: t.timeMode, timeZone: t.timeZone, localTime: t.localTime ?? '' }));
+  }
+
+  async ntpServer(): Promise<NtpServer> {
+    return this.#read('/ISAPI/System/time/ntpServers/1', parseNtpServer);
+  }
+
+  async setNtpServer(n: NtpServer): Promise<void> {
+    await this.#write('PUT', '/ISAPI/System/time/ntpServers/1', ntpServerXml(n));
+  }
+
+  /**
+   * Checks the admin password against the device without changing anything: a user change of the
+   * admin (id 1) with no changes, confirmed with `loginPassword` as real devices require. Works over
+   * every transport (over the device cloud the link, not digest, authenticates the request).
+   */
+  async verifyAdminPassword(password: string): Promise<void> {
+    await this.#write('PUT', '/ISAPI/Security/users/1', userXml({ id: 1, loginPassword: password }));
+  }
 
   async deviceInfo(): Promise<DeviceInfo> {
     return this.#read('/ISAPI/System/deviceInfo', parseDeviceInfo);

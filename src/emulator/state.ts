@@ -112,6 +112,8 @@ export interface DeviceState {
   users: StoredUser[];
   network: { addressingType: 'static' | 'dynamic'; subnetMask: string; gateway: string; dns: string };
   time: { timeMode: string; timeZone: string };
+  /** The NTP server (/ISAPI/System/time/ntpServers/1); absent: the factory default. */
+  ntp?: { addressingFormatType: 'hostname' | 'ipaddress'; host: string; portNo: number; synchronizeInterval: number };
   hdds: HddState[];
   overwrite: boolean;
   channels: ChannelState[];

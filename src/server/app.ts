@@ -66,6 +66,9 @@ import { redactingRequestLog } from './system/request-log';
 import { HealthService } from './health/health.service';
 import { HealthRecorder } from './health/health-recorder';
 import { HealthPoller } from './health/health-poller';
+import { FirmwareVerdictService } from './devices/firmware-verdict.service';
+import { DeviceRemoteService } from './devices/device-remote.service';
+import { deviceRemoteRoutes } from './devices/device-remote.routes';
 import { healthRoutes } from './health/health.routes';
 import { ExceptionService } from './exceptions/exception.service';
 import { exceptionRoutes } from './exceptions/exception.routes';
@@ -388,6 +391,14 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     gateway.on('presence', (p: { serial: string; online: boolean }) => {
       if (p.online) void onboarding.job.deviceOnline(p.serial).catch((err: unknown) => logger.warn({ err }, 'continuing pending adds failed'));
     });
+    // Firmware verdicts (issue 16): a version a device reports over the device cloud re-checks it;
+    // rows computed with an older catalogue are re-checked once at start.
+    const firmwareVerdicts = new FirmwareVerdictService(uow);
+    gateway.on('registered', (r: { serial: string; firmware: string }) => {
+      void firmwareVerdicts.reported(r.serial, r.firmware).catch((err: unknown) => logger.warn({ err }, 'firmware verdict re-check failed'));
+    });
+    const rechecked = await firmwareVerdicts.recheckStale();
+    if (rechecked > 0) logger.info({ devices: rechecked }, 'firmware verdicts re-checked against the compatibility catalogue');
 
     const requestLog = redactingRequestLog(logger);
     const app = Fastify({
@@ -470,6 +481,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const photos = new PhotoDecodes(decodePool, { perUser: config.photoDecodesPerUser, max: config.photoDecodesMax });
     onboardingRoutes(app, { onboarding, photos, photoUploadTimeoutMs: config.photoUploadTimeoutSeconds * 1000 });
     deviceRoutes(app, { devices });
+    deviceRemoteRoutes(app, { remote: new DeviceRemoteService(uow, secrets, reach) });
     notificationRoutes(app, { notifications });
     healthRoutes(app, { health });
     exceptionRoutes(app, { exceptions });

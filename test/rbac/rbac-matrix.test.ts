@@ -137,6 +137,17 @@ const CASES: Record<string, Case> = {
   // device does not exist for you; a dispute with a code no device accepts is a domain answer (422).
   'POST /api/devices/:id/release': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}/release` }), expect: siteAdmin },
   'POST /api/devices/claims/dispute': { request: async () => ({ url: '/api/devices/claims/dispute', body: { serial: 'DS-2CD2143G2-I20240101AAWRJ00000001', verificationCode: 'ABCDEF' } }), expect: adminOnly },
+  // Admin password, remote configuration: whoever manages the device's site. The fixture device holds no
+  // admin password (DEVICE_ADMIN_PASSWORD_NEEDED, 409): no device is contacted here (the round trips
+  // against the emulator: test/e2e/device-remote.test.ts).
+  // A direct device with credentials answers DEVICE_ADMIN_PASSWORD_HELD (409: edit its connection instead).
+  'PUT /api/devices/:id/admin-password': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx, { credentials: true })}/admin-password`, body: { password: 'Wrong-pass-1' } }), expect: siteRead },
+  'GET /api/devices/:id/config/device-name': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/device-name` }), expect: siteRead },
+  'PUT /api/devices/:id/config/device-name': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/device-name`, body: { deviceName: 'Gate' } }), expect: siteRead },
+  'GET /api/devices/:id/config/time': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/time` }), expect: siteRead },
+  'PUT /api/devices/:id/config/time': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/time`, body: { timeMode: 'NTP', timeZone: 'CST-1:00:00', ntp: { host: 'pool.ntp.org', port: 123, intervalMinutes: 60 } } }), expect: siteRead },
+  // The ISAPI pass-through: installer admins only (an allowed path: the fixture device answers DEVICE_ADMIN_PASSWORD_NEEDED).
+  'POST /api/devices/:id/isapi': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/isapi`, body: { method: 'GET', path: '/ISAPI/System/deviceInfo' } }), expect: siteAdmin },
   // Health: whoever manages the device's site (installer admins, manage-all, assigned installers).
   'GET /api/devices/:id/health': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/health` }), expect: siteRead },
   'PUT /api/devices/:id/health-monitoring': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}/health-monitoring`, body: { enabled: false } }), expect: siteRead },
@@ -208,11 +219,11 @@ async function freshApiToken(fx: Fixture, caller: Caller): Promise<string> {
   return r.id;
 }
 
-async function freshDevice(fx: Fixture, o: { type?: string; addedVia?: 'direct' | 'cloud' } = {}): Promise<string> {
+async function freshDevice(fx: Fixture, o: { type?: string; addedVia?: 'direct' | 'cloud'; credentials?: boolean } = {}): Promise<string> {
   const serial = `DS-RBAC${Math.random().toString(36).slice(2, 11).toUpperCase()}`;
   const r = await APP.platform.database.db
     .insertInto('devices')
-    .values({ company_id: fx.company.companyId, site_id: fx.siteId, serial, name: 'RBAC cam', type: o.type ?? 'camera', model: 'DS-2CD', added_via: o.addedVia ?? 'direct', host: '127.0.0.1', port: 1, credentials_sealed: null, verification_code_sealed: null, added_by: null, firmware_compatible: null })
+    .values({ company_id: fx.company.companyId, site_id: fx.siteId, serial, name: 'RBAC cam', type: o.type ?? 'camera', model: 'DS-2CD', added_via: o.addedVia ?? 'direct', host: '127.0.0.1', port: 1, credentials_sealed: o.credentials ? APP.platform.secrets.seal(JSON.stringify({ user: 'admin', password: 'x' }), `device:${serial}`) : null, verification_code_sealed: null, added_by: null, firmware_compatible: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

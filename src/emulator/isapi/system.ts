@@ -1,5 +1,5 @@
 /** /ISAPI/System: device information, status, capabilities, reboot and time. */
-import { deviceInfoXml, parseTime, timeXml } from '../../protocol/isapi/models';
+import { deviceInfoXml, ntpServerXml, parseDeviceName, parseNtpServer, parseTime, timeXml } from '../../protocol/isapi/models';
 import { buildXml } from '../../protocol/isapi/xml';
 import type { IsapiResponse } from '../types';
 import type { DeviceCore, IsapiContext } from './context';
@@ -66,6 +66,32 @@ function putTime(d: DeviceCore, c: IsapiContext): IsapiResponse {
   return d.ok(c);
 }
 
+/** The device name is the one writable field of DeviceInfo (1–32 characters, as the web UI allows). */
+function putDeviceInfo(d: DeviceCore, c: IsapiContext): IsapiResponse {
+  const parsed = parsedBody(d, c, (b) => ({ name: parseDeviceName(b) }));
+  if (isResponse(parsed)) return parsed;
+  const name = parsed.name;
+  if (name === undefined || name.length === 0 || name.length > 32) return d.rs(c, 'badParameters', { description: 'deviceName must be 1–32 characters.' });
+  d.state.deviceName = name;
+  d.changed();
+  return d.ok(c);
+}
+
+function ntpRes(d: DeviceCore): IsapiResponse {
+  const n = d.state.ntp ?? { addressingFormatType: 'hostname', host: 'time.windows.com', portNo: 123, synchronizeInterval: 1440 };
+  return d.xml(200, ntpServerXml({ id: 1, addressingFormatType: n.addressingFormatType, ...(n.addressingFormatType === 'ipaddress' ? { ipAddress: n.host } : { hostName: n.host }), portNo: n.portNo, synchronizeInterval: n.synchronizeInterval }, d.ns));
+}
+
+function putNtp(d: DeviceCore, c: IsapiContext): IsapiResponse {
+  const n = parsedBody(d, c, parseNtpServer);
+  if (isResponse(n)) return n;
+  const host = n.addressingFormatType === 'ipaddress' ? n.ipAddress : n.hostName;
+  if (!host || host.length > 64 || n.portNo < 1 || n.portNo > 65535 || n.synchronizeInterval < 1 || n.synchronizeInterval > 10080) return d.rs(c, 'badParameters', { description: 'An NTP server needs a host, a port (1–65535) and an interval (1–10080 minutes).' });
+  d.state.ntp = { addressingFormatType: n.addressingFormatType === 'ipaddress' ? 'ipaddress' : 'hostname', host, portNo: n.portNo, synchronizeInterval: n.synchronizeInterval };
+  d.changed();
+  return d.ok(c);
+}
+
 export function systemRoutes(d: DeviceCore, deps: SystemDeps): IsapiRoute[] {
   const reboot = (c: IsapiContext): IsapiResponse => {
     if (deps.upgrading()) return d.rs(c, 'upgrading');
@@ -81,5 +107,8 @@ export function systemRoutes(d: DeviceCore, deps: SystemDeps): IsapiRoute[] {
     ['POST', /^\/isapi\/system\/reboot$/, reboot],
     ['GET', /^\/isapi\/system\/time$/, time],
     ['PUT', /^\/isapi\/system\/time$/, (c) => putTime(d, c)],
+    ['PUT', /^\/isapi\/system\/deviceinfo$/, (c) => putDeviceInfo(d, c)],
+    ['GET', /^\/isapi\/system\/time\/ntpservers\/1$/, () => ntpRes(d)],
+    ['PUT', /^\/isapi\/system\/time\/ntpservers\/1$/, (c) => putNtp(d, c)],
   ];
 }

@@ -263,6 +263,47 @@ export function timeXml(t: TimeConfig, ns?: string): string {
   return buildXml('Time', { timeMode: t.timeMode, localTime: t.localTime, timeZone: t.timeZone }, ns ? { ns } : {});
 }
 
+/** One NTP server (/ISAPI/System/time/ntpServers/1): a host name or an IP address, its port and sync interval. */
+export interface NtpServer {
+  id: number;
+  addressingFormatType: 'hostname' | 'ipaddress' | (string & {});
+  hostName?: string | undefined;
+  ipAddress?: string | undefined;
+  portNo: number;
+  synchronizeInterval: number;
+}
+
+export function ntpServerXml(n: NtpServer, ns?: string): string {
+  return buildXml('NTPServer', {
+    id: n.id,
+    addressingFormatType: n.addressingFormatType,
+    ...(n.hostName !== undefined ? { hostName: n.hostName } : {}),
+    ...(n.ipAddress !== undefined ? { ipAddress: n.ipAddress } : {}),
+    portNo: n.portNo,
+    synchronizeInterval: n.synchronizeInterval,
+  }, ns ? { ns } : {});
+}
+
+export function parseNtpServer(body: string | Buffer): NtpServer {
+  const d = parseDocument(body, 'NTPServer');
+  const num = (k: string, dflt: number) => {
+    const v = Number(xmlText(d, k));
+    return Number.isFinite(v) && xmlText(d, k) !== undefined ? v : dflt;
+  };
+  const hostName = xmlText(d, 'hostName');
+  const ipAddress = xmlText(d, 'ipAddress');
+  return { id: num('id', 1), addressingFormatType: xmlText(d, 'addressingFormatType') ?? (ipAddress ? 'ipaddress' : 'hostname'), hostName, ipAddress, portNo: num('portNo', 123), synchronizeInterval: num('synchronizeInterval', 1440) };
+}
+
+/** The writable part of DeviceInfo (PUT /ISAPI/System/deviceInfo): the device's name. */
+export function deviceNameXml(deviceName: string, ns?: string): string {
+  return buildXml('DeviceInfo', { deviceName }, ns ? { ns } : {});
+}
+
+export function parseDeviceName(body: string | Buffer): string | undefined {
+  return xmlText(parseDocument(body, 'DeviceInfo'), 'deviceName');
+}
+
 export function parseTime(body: string | Buffer): Partial<TimeConfig> {
   const d = parseDocument(body, 'Time');
   const out: Partial<TimeConfig> = {};

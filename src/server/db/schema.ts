@@ -3,6 +3,7 @@
  * the shape of each table is the migration; these types mirror it).
  */
 import type { ColumnType, Generated, GeneratedAlways, JSONColumnType } from 'kysely';
+import type { CompatibilityVerdict as StoredFirmwareVerdictJson } from '../devices/firmware-catalogue';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -260,6 +261,10 @@ export interface DevicesTable {
   claim_proof: Generated<ClaimProof>;
   /** An installer picked the type (it was not recognised): it stays editable (migration 0013). */
   type_chosen: Generated<boolean>;
+  /** The catalogue's verdict for the model and firmware (StoredFirmwareVerdict; migration 0016); null until checked. */
+  firmware_verdict: ColumnType<StoredFirmwareVerdictJson | null, string | null | undefined, string | null>;
+  /** The catalogue version the verdict was computed with: an older one is re-checked at start-up. */
+  firmware_catalogue: ColumnType<string | null, string | null | undefined, string | null>;
   health_monitoring: Generated<boolean>;
   status: Generated<string>;
   added_by: string | null;

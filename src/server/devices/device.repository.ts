@@ -2,6 +2,7 @@ import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../db/executor';
 import type { DeviceDto } from './device.schema';
 import { RECOGNISED_TYPES } from './device-types';
+import type { StoredFirmwareVerdict } from './firmware-verdict';
 
 /** A device row with its site's name: the API's device (DeviceSchema) and the company it belongs to. */
 export type DeviceRecord = DeviceDto & { companyId: string };
@@ -51,6 +52,8 @@ export class DeviceRepository {
         'd.id', 'd.company_id as companyId', 'd.site_id as siteId', 's.name as siteName', 'd.serial', 'd.name', 'd.type', 'd.model',
         'd.firmware_version as firmwareVersion', 'd.firmware_compatible as firmwareCompatible', 'd.added_via as addedVia', 'd.claim_proof as claimProof', 'd.host', 'd.port',
         'd.health_monitoring as healthMonitoring', 'd.status', 'd.created_at as createdAt', 'd.updated_at as updatedAt',
+        'd.firmware_verdict as firmwareVerdict',
+        sql<boolean>`(d.credentials_sealed is null)`.as('adminPasswordNeeded'),
         sql<boolean>`(d.type_chosen or d.type not in (${sql.join(RECOGNISED_TYPES.map((t) => sql.lit(t)))}))`.as('typeEditable'),
       ]);
   }
@@ -175,6 +178,39 @@ export class DeviceRepository {
       .set({ name: c.name, host: c.host, port: c.port, added_via: c.addedVia, credentials_sealed: c.credentialsSealed, status: 'online', updated_at: sql`now()` })
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * The firmware a device reported and the catalogue's verdict for it (null while the version is
+   * unknown), with the catalogue version used. firmware_compatible follows the verdict.
+   */
+  async setFirmware(id: string, firmwareVersion: string, verdict: StoredFirmwareVerdict | null, catalogueVersion: string): Promise<void> {
+    await this.db
+      .updateTable('devices')
+      .set({ firmware_version: firmwareVersion, firmware_verdict: verdict ? JSON.stringify(verdict) : null, firmware_compatible: verdict ? verdict.compatible : null, firmware_catalogue: catalogueVersion, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Devices whose verdict was computed with another (older) catalogue version, or never: a batch to re-check. */
+  async staleVerdicts(catalogueVersion: string, limit: number): Promise<Array<{ id: string; model: string; firmwareVersion: string }>> {
+    return this.db
+      .selectFrom('devices')
+      .select(['id', 'model', 'firmware_version as firmwareVersion'])
+      .where((eb) => eb.or([eb('firmware_catalogue', 'is', null), eb('firmware_catalogue', '!=', catalogueVersion)]))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** The devices with this serial (one, unless the serial was re-added elsewhere) and the firmware stored for them. */
+  async firmwareBySerial(serial: string): Promise<Array<{ id: string; companyId: string; siteId: string; model: string; firmwareVersion: string }>> {
+    return this.db.selectFrom('devices').select(['id', 'company_id as companyId', 'site_id as siteId', 'model', 'firmware_version as firmwareVersion']).where('serial', '=', serial).execute();
+  }
+
+  /** The admin password (sealed credentials) of a device added without one (issue 16's "admin password needed"). */
+  async setCredentials(id: string, credentialsSealed: string): Promise<void> {
+    await this.db.updateTable('devices').set({ credentials_sealed: credentialsSealed, updated_at: sql`now()` }).where('id', '=', id).execute();
   }
 
   async delete(id: string): Promise<void> {

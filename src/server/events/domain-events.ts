@@ -141,6 +141,8 @@ export const DOMAIN_EVENT_TYPES = {
   deviceHealthMonitoringChanged: 'device.health_monitoring_changed',
   /** A firmware upgrade failed (written by the firmware upgrade when it comes; raises an exception). */
   deviceFirmwareUpgradeFailed: 'device.firmware_upgrade_failed',
+  /** A device reported another firmware version (a poll or the device cloud): its verdict was re-checked. */
+  deviceFirmwareChanged: 'device.firmware_changed',
 } as const;
 
 /** Each event type's payload: a writer cannot put the wrong shape under a type. */
@@ -154,6 +156,21 @@ export interface DomainEventPayloads {
   'device.health_changed': DeviceHealthChangedPayload;
   'device.health_monitoring_changed': DeviceHealthMonitoringChangedPayload;
   'device.firmware_upgrade_failed': DeviceFirmwareUpgradeFailedPayload;
+  'device.firmware_changed': DeviceFirmwareChangedPayload;
+}
+
+/** `device.firmware_changed`: the firmware version a device reports changed; the catalogue's verdict was re-checked. */
+export interface DeviceFirmwareChangedPayload {
+  deviceId: string;
+  siteId: string;
+  serial: string;
+  old: string;
+  new: string;
+  /** The verdict for the new version (null: unknown). */
+  compatible: boolean | null;
+  upgradeTo: string | null;
+  /** Where the version came from. */
+  source: 'poll' | 'device_cloud';
 }
 
 export type DomainEventType = keyof DomainEventPayloads;

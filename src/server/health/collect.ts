@@ -41,19 +41,17 @@ export function familyOf(type: string): Family {
   return type === 'camera' || type === 'nvr' || type === 'axpro' ? type : 'unknown';
 }
 
-/** A cheap "are you there" for devices whose monitoring is off (status only, no health data). */
-export async function checkReachable(client: DeviceClient): Promise<void> {
-  await client.deviceInfo();
+/** A cheap "are you there" (deviceInfo) that also says which firmware the device runs now. */
+export async function checkReachable(client: DeviceClient): Promise<string> {
+  return (await client.deviceInfo()).firmwareVersion;
 }
 
 export async function collectSnapshot(client: DeviceClient, family: Family): Promise<HealthSnapshot> {
   type Part = 'storage' | 'channels' | 'alarm';
   const parts: Array<[Part, () => Promise<unknown>]> =
     family === 'axpro' ? [['alarm', () => readAlarm(client)]] : family === 'unknown' ? [] : [['storage', () => readStorage(client)], ['channels', () => readChannels(client)]];
-  if (parts.length === 0) {
-    await client.deviceInfo();
-    return { family, storage: null, channels: null, alarm: null, unavailable: [] };
-  }
+  // Reachability only: the poller's own deviceInfo (checkReachable, read beside this) says it is there.
+  if (parts.length === 0) return { family, storage: null, channels: null, alarm: null, unavailable: [] };
   const results = await Promise.allSettled(parts.map(([, read]) => read()));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   const auth = failures.find((f): f is AppError => isAuthFailure(f));

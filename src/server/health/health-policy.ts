@@ -6,10 +6,14 @@
  * upgrade is refused — each with the stable code HEALTH_MONITORING_OFF.
  */
 import { AppError } from '../../errors/app-error';
+import type { Feature } from '../devices/firmware-catalogue';
+import { firmwareGate, incompatible, type StoredFirmwareVerdict } from '../devices/firmware-verdict';
 
 /** What the gate needs of a device (a DeviceRecord has it). */
 export interface GatedDevice {
   healthMonitoring: boolean;
+  /** The firmware verdict stored on the device (absent or null: not blocked by firmware). */
+  firmwareVerdict?: StoredFirmwareVerdict | null | undefined;
 }
 
 /** Everything monitoring switches on and off, by name (the rules of issue 15). */
@@ -17,7 +21,22 @@ export type MonitoredCapability = 'health_read' | 'health_collect' | 'exceptions
 
 export const MONITORED_CAPABILITIES: readonly MonitoredCapability[] = ['health_read', 'health_collect', 'exceptions', 'linkage_rules', 'firmware_upgrade'];
 
-export type GateVerdict = { allowed: true } | { allowed: false; code: 'HEALTH_MONITORING_OFF'; reason: string };
+export type GateVerdict =
+  | { allowed: true }
+  | { allowed: false; code: 'HEALTH_MONITORING_OFF'; reason: string }
+  | { allowed: false; code: 'FIRMWARE_INCOMPATIBLE'; reason: string; upgradeTo: string };
+
+/**
+ * The catalogue feature each capability needs of the firmware (issue 16). Firmware upgrade needs
+ * none: it is how an incompatible device becomes compatible.
+ */
+const FIRMWARE_FEATURE: Record<MonitoredCapability, Feature | null> = {
+  health_read: 'health_monitoring',
+  health_collect: 'health_monitoring',
+  exceptions: 'health_monitoring',
+  linkage_rules: 'linkage_rules',
+  firmware_upgrade: null,
+};
 
 const REASONS: Record<MonitoredCapability, string> = {
   health_read: 'Health monitoring is off for this device: no health status is shown.',
@@ -29,12 +48,24 @@ const REASONS: Record<MonitoredCapability, string> = {
 
 /** The verdict for one capability of one device (for rules shown as invalid with their reason). */
 export function monitoringGate(device: GatedDevice, capability: MonitoredCapability): GateVerdict {
-  if (device.healthMonitoring) return { allowed: true };
-  return { allowed: false, code: 'HEALTH_MONITORING_OFF', reason: REASONS[capability] };
+  if (!device.healthMonitoring) return { allowed: false, code: 'HEALTH_MONITORING_OFF', reason: REASONS[capability] };
+  const feature = FIRMWARE_FEATURE[capability];
+  const fw = feature ? firmwareGate(device.firmwareVerdict, feature) : { allowed: true as const };
+  if (!fw.allowed) return { allowed: false, code: 'FIRMWARE_INCOMPATIBLE', reason: fw.reason, upgradeTo: fw.upgradeTo };
+  return { allowed: true };
 }
 
-/** Throws HEALTH_MONITORING_OFF unless the capability is allowed (for routes and jobs). */
+/**
+ * Throws unless the capability is allowed (for routes and jobs): HEALTH_MONITORING_OFF, or
+ * FIRMWARE_INCOMPATIBLE with the version to upgrade to.
+ */
 export function requireMonitoring(device: GatedDevice, capability: MonitoredCapability): void {
   const v = monitoringGate(device, capability);
-  if (!v.allowed) throw new AppError('HEALTH_MONITORING_OFF', v.reason);
+  if (v.allowed) return;
+  const feature = FIRMWARE_FEATURE[capability];
+  if (v.code === 'FIRMWARE_INCOMPATIBLE' && feature) {
+    const g = firmwareGate(device.firmwareVerdict, feature);
+    if (!g.allowed) throw incompatible(g, feature);
+  }
+  throw new AppError('HEALTH_MONITORING_OFF', v.reason);
 }

@@ -12,7 +12,7 @@ import type { PollOutcome } from './health-recorder';
 import { HealthPoller } from './health-poller';
 
 const target = (i: number, o: Partial<PollTarget> = {}): PollTarget => ({
-  id: `d${i}`, companyId: 'c', siteId: 's', serial: `S${i}`, type: 'unknown', addedVia: 'direct', host: '127.0.0.1', port: 8000 + i, credentialsSealed: 'sealed', healthMonitoring: true, status: 'online', ...o,
+  id: `d${i}`, companyId: 'c', siteId: 's', serial: `S${i}`, type: 'unknown', addedVia: 'direct', host: '127.0.0.1', port: 8000 + i, credentialsSealed: 'sealed', healthMonitoring: true, status: 'online', model: 'DS-2CD2143G2-I', firmwareVersion: '', firmwareVerdict: null, ...o,
 });
 
 function setup(targets: PollTarget[], opts: { concurrency?: number; graceMs?: number } = {}) {

@@ -19,6 +19,7 @@ import type { PollTarget } from './health.repository';
 import type { HealthRecorder, PollOutcome } from './health-recorder';
 import { checkReachable, collectSnapshot, familyOf, isAnswer, isAuthFailure, isUnreachable } from './collect';
 import { monitoringGate } from './health-policy';
+import { verdictFor } from '../devices/firmware-verdict';
 import { isAppError } from '../../errors/app-error';
 
 export const POLLER_LEASE = 'health-poller';
@@ -167,9 +168,10 @@ export class HealthPoller {
         this.#devices.set(t.id, { target: t, nextDueAt: now + Math.floor(this.#o.random() * this.#o.pollIntervalMs), inFlight: false, failures: 0, lastOkAt: undefined, firstFailAt: undefined, offline: t.status === 'offline' });
         continue;
       }
-      // Monitoring switched on again: collect afresh at once.
-      if (t.healthMonitoring && !cur.target.healthMonitoring) cur.nextDueAt = now;
-      cur.target = t;
+      // Monitoring switched on again (or a firmware verdict allows it again): collect afresh at once.
+      if (monitoringGate(t, 'health_collect').allowed && !monitoringGate(cur.target, 'health_collect').allowed) cur.nextDueAt = now;
+      // A firmware version this poller read that is not stored yet stays (the recorder writes it).
+      cur.target = cur.target.firmwareVersion !== t.firmwareVersion && this.#pending.some((p) => p.target.id === t.id) ? { ...t, firmwareVersion: cur.target.firmwareVersion, firmwareVerdict: cur.target.firmwareVerdict } : t;
     }
     for (const id of this.#devices.keys()) if (!seen.has(id)) this.#devices.delete(id);
   }
@@ -236,9 +238,16 @@ export class HealthPoller {
     }
     const kind = collect ? 'health' : 'status';
     try {
-      const snapshot = collect ? await collectSnapshot(client, familyOf(t.type)) : (await checkReachable(client), undefined);
+      // Every poll reads the firmware version too (deviceInfo): a changed version re-checks the
+      // device's firmware verdict (issue 16), so an upgrade restores what an old firmware blocked.
+      const [firmwareVersion, snapshot] = await Promise.all([checkReachable(client), collect ? collectSnapshot(client, familyOf(t.type)) : undefined]);
       this.#answered(d, polledAt);
-      this.#done(d, { target: t, polledAt, reachability: 'online', snapshot }, kind);
+      if (firmwareVersion && firmwareVersion !== t.firmwareVersion) {
+        // The next poll gates on the new verdict at once (the recorder stores it).
+        d.target = { ...t, firmwareVersion, firmwareVerdict: verdictFor(t.model, firmwareVersion) };
+        if (monitoringGate(d.target, 'health_collect').allowed && !collect) d.nextDueAt = polledAt.getTime();
+      }
+      this.#done(d, { target: t, polledAt, reachability: 'online', snapshot, ...(firmwareVersion ? { firmwareVersion } : {}) }, kind);
     } catch (err) {
       if (isAuthFailure(err)) {
         // It answered (so it is online) but refuses us: back off so as not to lock the account.

@@ -8,6 +8,8 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import type { HealthWrite, PollTarget, StoredHealth } from './health.repository';
 import { monitoringGate } from './health-policy';
+import { verdictFor } from '../devices/firmware-verdict';
+import { CATALOGUE } from '../devices/firmware-catalogue';
 import { summarize, summaryKey, type HealthSnapshot, type HealthSummary } from './health-summary';
 
 export interface PollOutcome {
@@ -24,6 +26,8 @@ export interface PollOutcome {
   snapshot?: HealthSnapshot | undefined;
   /** The device refused the stored credentials. */
   authFailed?: boolean | undefined;
+  /** The firmware version the device reported in this poll (deviceInfo). */
+  firmwareVersion?: string | undefined;
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -50,6 +54,17 @@ export class HealthRecorder {
       );
       await r.health.setStatuses(statuses, now);
 
+      // A device that reports another firmware: store it with the catalogue's verdict (issue 16).
+      for (const o of list) {
+        if (!o.firmwareVersion || o.firmwareVersion === o.target.firmwareVersion) continue;
+        const verdict = verdictFor(o.target.model, o.firmwareVersion);
+        await r.devices.setFirmware(o.target.id, o.firmwareVersion, verdict, CATALOGUE.version);
+        await r.events.append(o.target.companyId, DOMAIN_EVENT_TYPES.deviceFirmwareChanged, {
+          deviceId: o.target.id, siteId: o.target.siteId, serial: o.target.serial, old: o.target.firmwareVersion, new: o.firmwareVersion,
+          compatible: verdict?.compatible ?? null, upgradeTo: verdict?.upgradeTo ?? null, source: 'poll',
+        });
+      }
+
       const ids = list.map((o) => o.target.id);
       const monitoring = await r.health.monitoring(ids);
       const stored = await r.health.current(ids, true);
@@ -59,7 +74,7 @@ export class HealthRecorder {
       let changed = 0;
       for (const o of list) {
         // The switch as it is now, not as it was when the poll started.
-        if (!monitoringGate({ healthMonitoring: monitoring.get(o.target.id) ?? false }, 'health_collect').allowed) continue;
+        if (!monitoringGate(monitoring.get(o.target.id) ?? { healthMonitoring: false }, 'health_collect').allowed) continue;
         if (o.reachability === 'pending') continue;
         const prev = stored.get(o.target.id);
         // A poll that started before monitoring was switched on again does not count.

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
+import type { StoredFirmwareVerdict } from '../devices/firmware-verdict';
 import type { DeviceAddedVia } from '../db/schema';
 import type { HealthReason, HealthSnapshot, HealthState } from './health-summary';
 
@@ -20,6 +21,10 @@ export interface PollTarget {
   port: number | null;
   credentialsSealed: string | null;
   healthMonitoring: boolean;
+  model: string;
+  /** The firmware version last stored and its catalogue verdict (issue 16): a poll that reads another version re-checks it. */
+  firmwareVersion: string;
+  firmwareVerdict: StoredFirmwareVerdict | null;
   /** devices.status: online / offline / unknown (cloud devices: kept by the gateway). */
   status: string;
 }
@@ -86,7 +91,7 @@ export class HealthRepository {
       .selectFrom('devices')
       .select([
         'id', 'company_id as companyId', 'site_id as siteId', 'serial', 'type', 'added_via as addedVia', 'host', 'port', 'credentials_sealed as credentialsSealed',
-        'health_monitoring as healthMonitoring', 'status',
+        'health_monitoring as healthMonitoring', 'status', 'model', 'firmware_version as firmwareVersion', 'firmware_verdict as firmwareVerdict',
       ])
       .where((eb) => eb.or([eb('added_via', '!=', 'cloud'), eb('health_monitoring', '=', true)]))
       .orderBy('id')
@@ -105,11 +110,11 @@ export class HealthRepository {
     return (await this.current([deviceId])).get(deviceId);
   }
 
-  /** Whether each device's monitoring is on now (read in the writer's transaction). */
-  async monitoring(deviceIds: string[]): Promise<Map<string, boolean>> {
+  /** Whether each device's monitoring is on now, with its firmware verdict (read in the writer's transaction). */
+  async monitoring(deviceIds: string[]): Promise<Map<string, { healthMonitoring: boolean; firmwareVerdict: StoredFirmwareVerdict | null }>> {
     if (deviceIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('devices').select(['id', 'health_monitoring']).where('id', 'in', deviceIds).execute();
-    return new Map(rows.map((r) => [r.id, r.health_monitoring]));
+    const rows = await this.db.selectFrom('devices').select(['id', 'health_monitoring', 'firmware_verdict']).where('id', 'in', deviceIds).execute();
+    return new Map(rows.map((r) => [r.id, { healthMonitoring: r.health_monitoring, firmwareVerdict: r.firmware_verdict }]));
   }
 
   /** The switch of one device, its row locked until the transaction ends (two toggles never interleave). */

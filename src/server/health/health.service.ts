@@ -11,6 +11,7 @@ import { requireSiteAccess } from '../sites/site-access';
 import type { DeviceRecord } from '../devices/device.repository';
 import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import { requireMonitoring } from './health-policy';
+import { requireFirmware } from '../devices/firmware-verdict';
 import { summarizeSite, type HealthReason, type HealthSnapshot, type HealthState, type SiteHealthSummary } from './health-summary';
 import type { HistoryEntry, SiteHealthRow } from './health.repository';
 
@@ -78,6 +79,9 @@ export class HealthService {
   /** The Health Monitoring switch (audited; an event tells rules and exceptions). Idempotent. */
   async setMonitoring(actor: Actor, id: string, enabled: boolean, meta: RequestMeta): Promise<{ deviceId: string; healthMonitoring: boolean }> {
     const d = await this.device(actor, id);
+    // Switching on needs a firmware the catalogue accepts for health monitoring (a device already
+    // on keeps its switch: an upgrade restores its health with nothing else to do).
+    if (enabled && !d.healthMonitoring) requireFirmware(d.firmwareVerdict, 'health_monitoring');
     const now = this.clock.now();
     await this.uow.tx(async (r) => {
       const current = await r.health.monitoringForUpdate(id);

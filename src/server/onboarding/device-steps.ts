@@ -8,7 +8,8 @@ import { AppError, isAppError } from '../../errors/app-error';
 import { serialMatches } from '../../protocol/qr';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { SecretBox } from '../security/secret-box';
-import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
+import { deviceFamily } from '../devices/firmware-compat';
+import { verdictFor } from '../devices/firmware-verdict';
 import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import type { CandidateSpec } from './candidates';
 import type { Credentials, DeviceReach } from './device-reach';
@@ -168,7 +169,8 @@ export class DeviceSteps {
   private async insert(item: ItemRow, batch: BatchRow, p: Probe, via: 'cloud' | 'direct' | 'agent', access: Access, candName: string, proof: ClaimProof): Promise<ItemOutcome> {
     const serial = p.serial!;
     const family = deviceFamily(p.deviceType ?? '', p.model ?? '');
-    const verdict = p.firmware.version ? firmwareVerdict(p.firmware.version, family) : null;
+    // The compatibility catalogue's verdict for the model and firmware, stored on the row (issue 16).
+    const verdict = verdictFor(p.model ?? '', p.firmware.version ?? '');
     let released = false;
     const out = await this.uow.tx(async (repos): Promise<ItemOutcome | null> => {
       const { onboarding, audit, events } = repos;
@@ -182,6 +184,7 @@ export class DeviceSteps {
         model: p.model ?? '',
         firmwareVersion: p.firmware.version ?? '',
         firmwareCompatible: verdict?.compatible ?? null,
+        firmwareVerdict: verdict,
         addedVia: via,
         host: access.host ?? null,
         port: access.port ?? null,

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 import type { ClaimProof, DeviceAddedVia } from '../db/schema';
 import type { Probe } from './probe';
+import type { StoredFirmwareVerdict } from '../devices/firmware-verdict';
+import { CATALOGUE } from '../devices/firmware-catalogue';
 import { serialMatches } from '../../protocol/qr';
 import { serialOrTail } from '../db/serial-match';
 
@@ -322,7 +324,7 @@ export class OnboardingRepository {
   }
 
   async insertDevice(d: {
-    companyId: string; siteId: string; serial: string; name: string; type: string; model: string; firmwareVersion: string; firmwareCompatible: boolean | null;
+    companyId: string; siteId: string; serial: string; name: string; type: string; model: string; firmwareVersion: string; firmwareCompatible: boolean | null; firmwareVerdict?: StoredFirmwareVerdict | null;
     addedVia: DeviceAddedVia; host: string | null; port: number | null; credentialsSealed: string | null; verificationCodeSealed: string | null; addedBy: string | null; status: string;
     /** How the claim was proven (decision 0005); 'none' when not given. */
     claimProof?: ClaimProof;
@@ -331,7 +333,7 @@ export class OnboardingRepository {
       .insertInto('devices')
       .values({
         company_id: d.companyId, site_id: d.siteId, serial: d.serial, name: d.name, type: d.type, model: d.model, firmware_version: d.firmwareVersion,
-        firmware_compatible: d.firmwareCompatible, added_via: d.addedVia, host: d.host, port: d.port, credentials_sealed: d.credentialsSealed,
+        firmware_compatible: d.firmwareCompatible, firmware_verdict: d.firmwareVerdict ? JSON.stringify(d.firmwareVerdict) : null, firmware_catalogue: d.firmwareVerdict !== undefined ? CATALOGUE.version : null, added_via: d.addedVia, host: d.host, port: d.port, credentials_sealed: d.credentialsSealed,
         verification_code_sealed: d.verificationCodeSealed, added_by: d.addedBy, status: d.status, claim_proof: d.claimProof ?? 'none',
       })
       .onConflict((oc) => oc.column('serial').doNothing())

@@ -4,7 +4,8 @@
  */
 import { AppError, isAppError } from '../../errors/app-error';
 import type { DiscoveredDevice } from '../../device-client/sadp-discovery';
-import { deviceFamily, firmwareVerdict } from '../devices/firmware-compat';
+import { compareVersions, deviceFamily } from '../devices/firmware-compat';
+import { compatibilityVerdict } from '../devices/firmware-catalogue';
 import type { CandidateSpec } from './candidates';
 import { serialMatches } from '../../protocol/qr';
 import type { DeviceReach } from './device-reach';
@@ -72,8 +73,10 @@ function blank(): Probe {
 function withFirmware(p: Probe, version: string | null, deviceType: string | null, model: string | null): Probe {
   if (!version) return p;
   const fam = deviceFamily(deviceType ?? '', model ?? '');
-  const v = firmwareVerdict(version, fam);
-  return { ...p, family: fam, firmware: { version, compatible: v.compatible, minimum: v.minimum } };
+  // The compatibility catalogue (per model): the minimum shown is the version that makes every feature available.
+  const v = compatibilityVerdict(model ?? '', version);
+  const minimum = v.features.map((f) => f.minimum).reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
+  return { ...p, family: fam, firmware: { version, compatible: v.compatible, minimum } };
 }
 
 function errorOf(e: unknown): Probe['error'] {

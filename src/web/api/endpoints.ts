@@ -5,6 +5,14 @@
  */
 import { api, setCsrfToken } from './client';
 import type {
+  GetApiDevicesIdConfigDeviceNameResponse,
+  GetApiDevicesIdConfigTimeResponse,
+  PutApiDevicesIdAdminPasswordBody,
+  PutApiDevicesIdAdminPasswordResponse,
+  PutApiDevicesIdConfigDeviceNameBody,
+  PutApiDevicesIdConfigDeviceNameResponse,
+  PutApiDevicesIdConfigTimeBody,
+  PutApiDevicesIdConfigTimeResponse,
   AddRequest,
   AuditQuery,
   DeviceQuery,
@@ -157,6 +165,13 @@ export const devicesApi = {
   editConnection: (id: string, body: PutApiDevicesIdConnectionBody) => api.put<PutApiDevicesIdConnectionResponse>(`/api/devices/${enc(id)}/connection`, body),
   /** Delete the device from its site (its cloud registration is released). */
   remove: (id: string) => api.del<void>(`/api/devices/${enc(id)}`),
+  /** "Admin password needed": checked against the device, then kept sealed. */
+  setAdminPassword: (id: string, body: PutApiDevicesIdAdminPasswordBody) => api.put<PutApiDevicesIdAdminPasswordResponse>(`/api/devices/${enc(id)}/admin-password`, body),
+  /** Remote configuration, read from the device and written back (read back after a write). */
+  deviceName: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigDeviceNameResponse>(`/api/devices/${enc(id)}/config/device-name`, { signal }),
+  setDeviceName: (id: string, body: PutApiDevicesIdConfigDeviceNameBody) => api.put<PutApiDevicesIdConfigDeviceNameResponse>(`/api/devices/${enc(id)}/config/device-name`, body),
+  time: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigTimeResponse>(`/api/devices/${enc(id)}/config/time`, { signal }),
+  setTime: (id: string, body: PutApiDevicesIdConfigTimeBody) => api.put<PutApiDevicesIdConfigTimeResponse>(`/api/devices/${enc(id)}/config/time`, body),
 };
 
 export const healthApi = {

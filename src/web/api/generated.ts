@@ -29,6 +29,33 @@ export interface Device {
   model: string;
   firmwareVersion: string;
   firmwareCompatible: boolean | null;
+  /**
+   * The compatibility catalogue's verdict for this model and firmware, re-checked when the firmware changes (health polls, the device cloud) and when the catalogue changes; null until a version is known. Incompatible features answer FIRMWARE_INCOMPATIBLE.
+   */
+  firmwareVerdict: {
+    /**
+     * The compatibility catalogue version the verdict comes from
+     */
+    catalogueVersion: string;
+    /**
+     * Every feature is available with this firmware
+     */
+    compatible: boolean;
+    features: {
+      feature: 'health_monitoring' | 'linkage_rules' | 'remote_configuration';
+      compatible: boolean;
+      minimum: string;
+    }[];
+    reason: string | null;
+    /**
+     * The firmware version that makes every feature available
+     */
+    upgradeTo: string | null;
+  } | null;
+  /**
+   * Sitekeeper holds no admin password for the device (added by label and verification code): options that need it answer DEVICE_ADMIN_PASSWORD_NEEDED until one is given (PUT /api/devices/:id/admin-password)
+   */
+  adminPasswordNeeded: boolean;
   addedVia: string;
   /**
    * How the company proved the device is theirs (decision 0005): 'code' and 'activation' bind its serial exclusively; a 'credentials' or 'none' claim yields to another company that proves it with the device's verification code
@@ -260,6 +287,30 @@ export interface GetApiBatchesIdResponse {
       error: ErrorInfo | null;
     } | null;
   }[];
+}
+
+export interface GetApiDevicesIdConfigDeviceNameResponse {
+  /**
+   * The name the device itself holds (1–32 characters)
+   */
+  deviceName: string;
+}
+
+export interface GetApiDevicesIdConfigTimeResponse {
+  timeMode: 'NTP' | 'manual';
+  timeZone: string;
+  /**
+   * The device's clock when read
+   */
+  localTime: string;
+  ntp: {
+    /**
+     * NTP server: host name or IP address
+     */
+    host: string;
+    port: number;
+    intervalMinutes: number;
+  };
 }
 
 export interface GetApiDevicesIdFirmwareResponse {
@@ -695,6 +746,18 @@ export interface PostApiDevicesIdCloudBindingResetResponse {
   wasBound: boolean;
 }
 
+export interface PostApiDevicesIdIsapiBody {
+  method: string;
+  path: string;
+  body?: string;
+}
+
+export interface PostApiDevicesIdIsapiResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
 export interface PostApiDevicesIdQrBody {
   password?: string;
   unencrypted?: boolean;
@@ -980,6 +1043,66 @@ export interface PostApiWebhooksResponse {
     createdAt: string;
   };
   secret: string;
+}
+
+export interface PutApiDevicesIdAdminPasswordBody {
+  /**
+   * The device's admin user (default admin)
+   */
+  user?: string;
+  password: string;
+}
+
+export interface PutApiDevicesIdAdminPasswordResponse {
+  deviceId: string;
+  adminPasswordNeeded: false;
+}
+
+export interface PutApiDevicesIdConfigDeviceNameBody {
+  /**
+   * The name the device itself holds (1–32 characters)
+   */
+  deviceName: string;
+}
+
+export interface PutApiDevicesIdConfigDeviceNameResponse {
+  /**
+   * The name the device itself holds (1–32 characters)
+   */
+  deviceName: string;
+}
+
+export interface PutApiDevicesIdConfigTimeBody {
+  timeMode: 'NTP' | 'manual';
+  /**
+   * POSIX-style zone as devices use, e.g. CST-1:00:00
+   */
+  timeZone: string;
+  ntp: {
+    /**
+     * NTP server: host name or IP address
+     */
+    host: string;
+    port: number;
+    intervalMinutes: number;
+  };
+}
+
+export interface PutApiDevicesIdConfigTimeResponse {
+  timeMode: 'NTP' | 'manual';
+  timeZone: string;
+  /**
+   * The device's clock when read
+   */
+  localTime: string;
+  ntp: {
+    /**
+     * NTP server: host name or IP address
+     */
+    host: string;
+    port: number;
+    intervalMinutes: number;
+  };
 }
 
 export interface PutApiDevicesIdConnectionBody {

@@ -3,6 +3,7 @@ import { healthApi } from '../../api/endpoints';
 import type { GetApiDevicesIdHealthResponse } from '../../api/generated';
 import { useAction, useAsync } from '../../ui/async';
 import { Dialog, ErrorNotice, formatDate, Loading, StatusBadge } from '../../ui/components';
+import { FirmwareUnavailable } from './DeviceOptions';
 
 const REFRESH_MS = 5000;
 
@@ -18,8 +19,9 @@ export const MONITORING_OFF_EFFECTS = [
  * The Health section of the device page (phone first): the state with its reasons, recent changes,
  * and the Health Monitoring switch. Off ⇒ the server answers HEALTH_MONITORING_OFF and nothing is shown.
  */
-export function DeviceHealth({ deviceId, monitoring, onChanged }: { deviceId: string; monitoring: boolean; onChanged: () => void }) {
-  const health = useAsync((signal) => (monitoring ? healthApi.device(deviceId, signal) : Promise.resolve(null)), [deviceId, monitoring]);
+export function DeviceHealth({ deviceId, monitoring, onChanged, firmwareBlock }: { deviceId: string; monitoring: boolean; onChanged: () => void; firmwareBlock?: { minimum: string; upgradeTo: string } | null }) {
+  const blocked = Boolean(firmwareBlock);
+  const health = useAsync((signal) => (monitoring && !blocked ? healthApi.device(deviceId, signal) : Promise.resolve(null)), [deviceId, monitoring, blocked]);
   const { reload } = health;
   useEffect(() => {
     if (!monitoring) return;
@@ -53,8 +55,9 @@ export function DeviceHealth({ deviceId, monitoring, onChanged }: { deviceId: st
       </div>
       <ErrorNotice error={toggle.error} />
       {!monitoring && <p data-testid="health-off">Health monitoring is off: no health status is collected or shown for this device. Switch it on to collect it afresh.</p>}
+      {firmwareBlock && <FirmwareUnavailable feature="Health monitoring" block={firmwareBlock} />}
       {monitoring && !health.data && health.loading && <Loading />}
-      {monitoring && <ErrorNotice error={health.error} onRetry={health.reload} />}
+      {monitoring && !blocked && <ErrorNotice error={health.error} onRetry={health.reload} />}
       {monitoring && health.data && <HealthView h={health.data} />}
       <Dialog open={confirmOff} title="Switch health monitoring off?" onClose={() => setConfirmOff(false)}>
         <p>While health monitoring is off for this device:</p>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { devicesApi } from '../../api/endpoints';
 import type { Device } from '../../api/generated';
-import { useAction, useAsync } from '../../ui/async';
+import { useAction } from '../../ui/async';
 import { ErrorNotice, Field } from '../../ui/components';
 import { deviceTitle, deviceTypeLabel, formatFirmware } from '../../ui/format';
 
@@ -169,31 +169,46 @@ export function DeviceDeleteOption({ device, onDeleted }: { device: Device; onDe
 const FEATURE_LABEL: Record<string, string> = { health_monitoring: 'Health monitoring', linkage_rules: 'Linkage rules', remote_configuration: 'Remote configuration' };
 
 /**
- * Firmware compatibility: what the catalogue says of this model at this firmware version, per
- * feature; when something is missing, the reason and the version to upgrade to (not an error).
+ * Firmware compatibility: the verdict stored on the device (re-checked whenever the device reports
+ * another firmware version and when the catalogue changes), per feature; when something is
+ * missing, the reason and the version to upgrade to — a state, not an error.
  */
 export function DeviceFirmwareCompatibility({ device }: { device: Device }) {
-  const v = useAsync((signal) => devicesApi.firmware(device.id, signal), [device.id, device.firmwareVersion]);
-  const f = v.data;
+  const f = device.firmwareVerdict;
   return (
     <section className="card" aria-labelledby="device-firmware-title" data-testid="device-firmware">
       <h2 id="device-firmware-title">Firmware compatibility</h2>
-      <ErrorNotice error={v.error} onRetry={v.reload} />
+      {!f && <p data-testid="device-firmware-verdict">Not checked yet: Sitekeeper checks the firmware as soon as the device reports its version.</p>}
       {f && (
         <>
-          <p role="status" data-testid="device-firmware-verdict">
-            {f.compatible ? `Firmware ${formatFirmware(f.firmwareVersion)} supports every feature.` : `${f.reason ?? 'Not supported.'} Upgrade to ${f.upgradeTo ?? 'a newer version'}.`}
+          <p role="status" data-testid="device-firmware-verdict" data-compatible={String(f.compatible)}>
+            {f.compatible ? `Firmware ${formatFirmware(device.firmwareVersion)} supports every feature.` : `${f.reason ?? 'Not supported.'} Upgrade to ${f.upgradeTo ? formatFirmware(f.upgradeTo) : 'a newer version'}.`}
           </p>
           <ul>
             {f.features.map((x) => (
-              <li key={x.feature}>
-                {FEATURE_LABEL[x.feature] ?? x.feature}: {x.compatible ? 'available' : `needs ${x.minimum}`}
+              <li key={x.feature} data-testid={`device-firmware-${x.feature}`}>
+                {FEATURE_LABEL[x.feature] ?? x.feature}: {x.compatible ? 'available' : `unavailable — needs firmware ${x.minimum} or later`}
               </li>
             ))}
           </ul>
-          <p className="field-hint">Compatibility catalogue {f.catalogueVersion}.</p>
+          <p className="field-hint">Compatibility catalogue {f.catalogueVersion}. Upgrading the firmware restores every feature as soon as the device reports the new version.</p>
         </>
       )}
     </section>
+  );
+}
+
+/** A feature the device's firmware does not support (FIRMWARE_INCOMPATIBLE): said as a state, with the version to upgrade to. */
+export function firmwareBlocks(device: Device, feature: 'health_monitoring' | 'linkage_rules' | 'remote_configuration'): { minimum: string; upgradeTo: string } | null {
+  const f = device.firmwareVerdict?.features.find((x) => x.feature === feature);
+  if (!f || f.compatible) return null;
+  return { minimum: f.minimum, upgradeTo: device.firmwareVerdict?.upgradeTo ?? f.minimum };
+}
+
+export function FirmwareUnavailable({ feature, block }: { feature: string; block: { minimum: string; upgradeTo: string } }) {
+  return (
+    <p className="notice" role="status" data-testid="firmware-unavailable">
+      {feature} is unavailable with this firmware: it needs {block.minimum} or later. Upgrade the device to {block.upgradeTo}; it comes back on its own once the device reports the new version.
+    </p>
   );
 }

@@ -6,9 +6,10 @@ import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, formatDate, Loading, PageHeader, StatusBadge } from '../../ui/components';
 import { deviceTitle, deviceTypeLabel, formatAddress, formatFirmware } from '../../ui/format';
 import { DeviceQr } from './DeviceQr';
+import { DeviceAdminPassword, DeviceRemoteConfig } from './DeviceRemoteConfig';
 import { CloudBindingReset } from './CloudBindingReset';
 import { DeviceHealth } from './DeviceHealth';
-import { DeviceConnectionOption, DeviceDeleteOption, DeviceFirmwareCompatibility, DeviceTypeOption } from './DeviceOptions';
+import { DeviceConnectionOption, DeviceDeleteOption, DeviceFirmwareCompatibility, DeviceTypeOption, firmwareBlocks } from './DeviceOptions';
 
 const REFRESH_MS = 5000;
 const ADDED_VIA: Record<string, string> = { cloud: 'Device cloud (serial and verification code)', direct: 'IP address', agent: 'Site network (agent)' };
@@ -64,7 +65,7 @@ export function DevicePage() {
             <dt>Firmware</dt>
             <dd data-testid="device-firmware-version">
               {formatFirmware(d.firmwareVersion)}
-              {d.firmwareCompatible === false ? ' (not supported: upgrade it)' : ''}
+              {d.firmwareVerdict && !d.firmwareVerdict.compatible ? ` (upgrade to ${d.firmwareVerdict.upgradeTo ?? 'a newer version'})` : ''}
             </dd>
             <dt>Added via</dt>
             <dd>{ADDED_VIA[d.addedVia] ?? d.addedVia}</dd>
@@ -92,7 +93,9 @@ export function DevicePage() {
       {d && d.typeEditable && <DeviceTypeOption device={d} onChanged={reload} />}
       {d && d.addedVia !== 'cloud' && <DeviceConnectionOption device={d} onChanged={reload} />}
       {d && <DeviceFirmwareCompatibility device={d} />}
-      {d && <DeviceHealth deviceId={d.id} monitoring={d.healthMonitoring} onChanged={reload} />}
+      {d && d.adminPasswordNeeded && <DeviceAdminPassword device={d} onChanged={reload} />}
+      {d && <DeviceRemoteConfig device={d} />}
+      {d && <DeviceHealth deviceId={d.id} monitoring={d.healthMonitoring} onChanged={reload} firmwareBlock={firmwareBlocks(d, 'health_monitoring')} />}
       {d && <DeviceQr deviceId={d.id} serial={d.serial} name={d.name} siteName={d.siteName} />}
       {d && <CloudBindingReset deviceId={d.id} serial={d.serial} onReset={reload} />}
       {d && <DeviceDeleteOption device={d} onDeleted={() => navigate(siteList(d.siteId))} />}

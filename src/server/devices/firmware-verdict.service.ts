@@ -1,0 +1,50 @@
+/**
+ * Keeps the firmware verdict on the device rows true (issue 16): re-checked when a device reports
+ * another firmware version over the device cloud (its hello; polls are the health recorder's) and
+ * when the catalogue changes (at start-up: rows computed with an older catalogue version, or never).
+ */
+import type { UnitOfWork } from '../db/unit-of-work';
+import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
+import { CATALOGUE, type Catalogue } from './firmware-catalogue';
+import { verdictFor } from './firmware-verdict';
+
+const BATCH = 500;
+
+export class FirmwareVerdictService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly catalogue: Catalogue = CATALOGUE,
+  ) {}
+
+  /** Re-checks every device whose verdict comes from another catalogue version (or none). Returns how many. */
+  async recheckStale(): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const rows = await this.uow.read.devices.staleVerdicts(this.catalogue.version, BATCH);
+      if (rows.length === 0) return n;
+      await this.uow.tx(async (r) => {
+        for (const d of rows) await r.devices.setFirmware(d.id, d.firmwareVersion, verdictFor(d.model, d.firmwareVersion, this.catalogue), this.catalogue.version);
+      });
+      n += rows.length;
+      if (rows.length < BATCH) return n;
+    }
+  }
+
+  /** A device reported its firmware over the device cloud: a new version is stored with its verdict. */
+  async reported(serial: string, firmwareVersion: string): Promise<boolean> {
+    if (!firmwareVersion) return false;
+    const devices = await this.uow.read.devices.firmwareBySerial(serial);
+    const changed = devices.filter((d) => d.firmwareVersion !== firmwareVersion);
+    if (changed.length === 0) return false;
+    await this.uow.tx(async (r) => {
+      for (const d of changed) {
+        const verdict = verdictFor(d.model, firmwareVersion, this.catalogue);
+        await r.devices.setFirmware(d.id, firmwareVersion, verdict, this.catalogue.version);
+        await r.events.append(d.companyId, DOMAIN_EVENT_TYPES.deviceFirmwareChanged, {
+          deviceId: d.id, siteId: d.siteId, serial, old: d.firmwareVersion, new: firmwareVersion, compatible: verdict?.compatible ?? null, upgradeTo: verdict?.upgradeTo ?? null, source: 'device_cloud',
+        });
+      }
+    });
+    return true;
+  }
+}
