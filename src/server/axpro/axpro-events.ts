@@ -1,8 +1,10 @@
 /**
  * The AX Pro accounts' consumer of the domain-event outbox, with its own cursor (`outbox_cursors`,
  * consumer 'axpro'): each event that can change the accounts a panel must have schedules an
- * `axpro.reconcile` job per affected panel. The jobs are sent before the cursor commits (a crash
- * in between sends them again: reconciles are idempotent), so a committed cursor never skips one.
+ * `axpro.reconcile` job per affected panel. The jobs are sent after the cursor commits (on the
+ * embedded database one connection at a time: the queue's insert cannot run while this transaction
+ * holds it). A crash between the two loses only the schedule: the periodic reconcile of every panel
+ * (AXPRO_RECONCILE_SECONDS) is the safety net, and reconciles are idempotent.
  */
 import type { Clock } from '../lib/clock';
 import type { Repos, UnitOfWork } from '../db/unit-of-work';
@@ -31,17 +33,17 @@ export class AxproEventConsumer {
   async processPending(): Promise<number> {
     let handled = 0;
     for (;;) {
+      const panels = new Set<string>();
       const n = await this.uow.tx(async (repos) => {
         const cursor = await repos.events.lockCursor(AXPRO_CONSUMER);
         const events = await repos.events.takeAfter(cursor, BATCH, CONSUMED);
         if (events.length === 0) return 0;
-        const panels = new Set<string>();
         for (const e of events) for (const id of await panelsFor(repos, e)) panels.add(id);
-        if (panels.size > 0) await this.schedule([...panels]);
         const last = events[events.length - 1]!;
         await repos.events.advanceCursor(AXPRO_CONSUMER, last.txId, last.id, this.clock.now());
         return events.length;
       });
+      if (panels.size > 0) await this.schedule([...panels]);
       handled += n;
       if (n < BATCH) break;
     }
