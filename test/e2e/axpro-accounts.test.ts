@@ -37,8 +37,8 @@ let nextPanel = 0;
 
 beforeAll(async () => {
   p = await startTestPlatform({
-    // Health polled every second so that a panel back online is seen (and reconciled) quickly.
-    config: { healthPollSeconds: 1, healthOfflineGraceSeconds: 2, exceptionsPollMs: 200 },
+    // Every panel reconciled every 3 s besides on events: a panel back online catches up quickly.
+    config: { axproReconcileSeconds: 3, exceptionsPollMs: 200 },
     build: {
       siteCustody: custodyReader,
       axproHooks: {
@@ -166,7 +166,6 @@ describe('installer side (rules 1, 3, 6, 2)', () => {
 
   it('rule 6: a disabled installer is removed from the panel', async () => {
     const mgr = await installer('manage_all');
-    await signIn(p.app, mgr.email, PW_INST);
     // Manage-all installers manage every site: their account is made (password captured at the sign-in when it waits).
     await eventually(async () => (await stateOf(panel.id, mgr.id))?.state === 'password_needed', 'waiting for the manage-all installer');
     await signIn(p.app, mgr.email, PW_INST);

@@ -15,7 +15,7 @@ export const AXPRO_CONSUMER = 'axpro';
 const BATCH = 200;
 const CONSUMED: string[] = [
   DOMAIN_EVENT_TYPES.deviceAdded, DOMAIN_EVENT_TYPES.deviceDeleted, DOMAIN_EVENT_TYPES.deviceHealthChanged, DOMAIN_EVENT_TYPES.passwordChanged, DOMAIN_EVENT_TYPES.axproPasswordCaptured,
-  DOMAIN_EVENT_TYPES.siteInstallersChanged, DOMAIN_EVENT_TYPES.userUpdated, DOMAIN_EVENT_TYPES.userRemoved,
+  DOMAIN_EVENT_TYPES.siteInstallersChanged, DOMAIN_EVENT_TYPES.userAdded, DOMAIN_EVENT_TYPES.userUpdated, DOMAIN_EVENT_TYPES.userRemoved,
   DOMAIN_EVENT_TYPES.siteHandedOver, DOMAIN_EVENT_TYPES.siteAuthorizationChanged,
 ];
 
@@ -68,6 +68,7 @@ export async function panelsFor(r: Repos, e: StoredDomainEvent): Promise<string[
     case DOMAIN_EVENT_TYPES.passwordChanged:
     case DOMAIN_EVENT_TYPES.axproPasswordCaptured:
       return r.axpro.devicesOfUser(str('userId') ?? '');
+    case DOMAIN_EVENT_TYPES.userAdded:
     case DOMAIN_EVENT_TYPES.userUpdated:
     case DOMAIN_EVENT_TYPES.userRemoved: {
       // A permission change can add or remove the user anywhere in the company; their own panels first.

@@ -111,6 +111,11 @@ export interface AxproPasswordCapturedPayload {
   userId: string;
 }
 
+/** `user.added`: someone joined the company (an accepted invitation): a manage-all installer manages every site at once. */
+export interface UserAddedPayload {
+  userId: string;
+}
+
 /** `user.removed`: an installer was removed from the company (their panel accounts go, rule 6). */
 export interface UserRemovedPayload {
   userId: string;
@@ -188,6 +193,8 @@ export const DOMAIN_EVENT_TYPES = {
   siteInstallersChanged: 'site.installers_changed',
   /** An installer's permission or disabled flag changed. */
   userUpdated: 'user.updated',
+  /** Someone joined the company (an invitation was accepted). */
+  userAdded: 'user.added',
   /** An installer was removed from the company. */
   userRemoved: 'user.removed',
   /** A user's login password was kept (sealed) at sign-in for AX Pro panels that wait for it. */
@@ -209,6 +216,7 @@ export interface DomainEventPayloads {
   'site.authorization_changed': SiteAuthorizationChangedPayload;
   'site.installers_changed': SiteInstallersChangedPayload;
   'user.updated': UserUpdatedPayload;
+  'user.added': UserAddedPayload;
   'user.removed': UserRemovedPayload;
   'axpro.password_captured': AxproPasswordCapturedPayload;
 }

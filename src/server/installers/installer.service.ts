@@ -111,6 +111,7 @@ export class InstallerService {
       if (await r.users.emailTaken(inv.email)) throw new AppError('EMAIL_TAKEN');
       if (!(await r.invitations.markAccepted(inv.id, this.clock.now()))) throw new AppError('INVITATION_USED');
       const userId = await r.users.createUser({ companyId: inv.companyId, email: inv.email, name: input.name.trim() || inv.name, role: inv.role, permission: inv.permission, passwordHash });
+      await r.events.append(inv.companyId, DOMAIN_EVENT_TYPES.userAdded, { userId });
       await this.passwords?.capture(r, { id: userId, companyId: inv.companyId }, input.password, false);
       await r.audit.record({ companyId: inv.companyId, actorId: userId, actorEmail: inv.email, action: 'installer.invitation.accept', targetType: 'user', targetId: userId, outcome: 'success', details: { invitationId: inv.id }, correlationId: meta.correlationId });
       return userId;
