@@ -264,3 +264,60 @@ describe('handover and authorization (rules 5 and 4) through the custody reader'
     await eventually(async () => JSON.stringify(await names(panel.d)) === JSON.stringify(['admin', panelUserName(ownerId)].sort()), 'installer side gone again, owner stays');
   });
 });
+
+describe('conflicts the panel reports, shown on the device and retried', () => {
+  it('a panel user of our name that Sitekeeper did not make, a full panel, an admin password that no longer works', async () => {
+    const siteId = (await buildSite(company)).id;
+    const d = panels[nextPanel]!;
+    const desc = fleet.describe(d);
+    const admin = p.app.platform.reach.directClient(desc.host, desc.httpPort, { user: desc.adminUser!, password: desc.adminPassword! });
+    // Made by hand before the panel was added, with the name Sitekeeper gives the installer admin.
+    await admin.axproAddUser({ userName: panelUserName(company.adminId), password: 'Hand-made-9', userLevel: 'operator' }, desc.adminPassword!);
+    const panel = await addPanel(siteId);
+    const taken = await eventually(async () => {
+      const a = await stateOf(panel.id, company.adminId);
+      return a?.state === 'conflict' ? a : undefined;
+    }, 'name conflict shown');
+    expect(taken.error).toMatchObject({ code: 'AXPRO_NAME_TAKEN', message: expect.stringContaining('did not create') });
+    // Never taken over: still the hand-made user, with its own password and level.
+    const hand = (await panelUsers(d)).find((u) => u.userName === panelUserName(company.adminId))!;
+    expect(hand.userLevel).toBe('operator');
+    expect(panelPassword(d, panelUserName(company.adminId))).toBe('Hand-made-9');
+
+    // The account waits for the name: the password is kept (sealed) at sign-in meanwhile.
+    await signIn(p.app, company.adminEmail, PW_ADMIN);
+    await eventually(async () => (await secretsOf(company.adminId)).length === 1, 'password kept for the waiting account');
+    // Resolved on the panel: the next run makes the account.
+    await admin.axproDeleteUser(hand.id, desc.adminPassword!);
+    await eventually(async () => (await stateOf(panel.id, company.adminId))?.state === 'present', 'made once the name is free');
+    expect(panelPassword(d, panelUserName(company.adminId))).toBe(PW_ADMIN);
+
+    // A full panel (32 users): the refusal, in the panel's words, until there is room.
+    const filler: number[] = [];
+    for (let i = (await panelUsers(d)).length; i < 32; i++) await admin.axproAddUser({ userName: `guest${i}`, password: `Guest-pw-${i}x`, userLevel: 'operator' }, desc.adminPassword!);
+    for (const u of await panelUsers(d)) if (u.userName.startsWith('guest')) filler.push(u.id);
+    const inst = await installer('manage_assigned');
+    expect((await company.admin.put(`/api/sites/${siteId}/installers`, { installerIds: [inst.id] })).status).toBe(200);
+    await eventually(async () => (await stateOf(panel.id, inst.id))?.state === 'password_needed', 'installer waiting');
+    await signIn(p.app, inst.email, PW_INST);
+    const full = await eventually(async () => {
+      const a = await stateOf(panel.id, inst.id);
+      return a?.state === 'conflict' ? a : undefined;
+    }, 'user limit shown');
+    expect(full.error).toMatchObject({ code: 'AXPRO_PANEL_REFUSED', message: expect.stringContaining('32 users') });
+    await admin.axproDeleteUser(filler[0]!, desc.adminPassword!);
+    await eventually(async () => (await stateOf(panel.id, inst.id))?.state === 'present', 'made once there is room');
+
+    // The panel's admin password changed behind Sitekeeper's back: every account says what is needed.
+    d.state.users.find((u) => u.id === 1)!.password = 'Changed-on-site-1';
+    expect((await company.admin.put(`/api/sites/${siteId}/installers`, { installerIds: [] })).status).toBe(200);
+    await eventually(async () => (await accounts(panel.id)).adminPasswordNeeded, 'admin password needed shown');
+    const a = await stateOf(panel.id, inst.id);
+    expect(a).toMatchObject({ state: 'admin_password_needed', error: { code: 'AXPRO_ADMIN_PASSWORD_NEEDED' } });
+    // Nothing was deleted without the admin password; restored, the pending removal is applied.
+    expect(await names(d)).toContain(panelUserName(inst.id));
+    d.state.users.find((u) => u.id === 1)!.password = desc.adminPassword!;
+    await eventually(async () => !(await names(d)).includes(panelUserName(inst.id)), 'removal applied once the admin password works');
+    expect((await accounts(panel.id)).adminPasswordNeeded).toBe(false);
+  });
+});
