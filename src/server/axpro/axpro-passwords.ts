@@ -19,7 +19,7 @@ export interface PasswordSealer {
 /** What the auth and invitation services call with a password in clear (inside their transaction). */
 export interface LoginPasswordCapture {
   /** `changed`: the login password was just changed or reset (every panel account needs the new one). */
-  capture(r: Repos, user: { id: string; companyId: string }, password: string, changed: boolean): Promise<void>;
+  capture(r: Repos, user: { id: string; companyId: string | null }, password: string, changed: boolean): Promise<void>;
 }
 
 export class AxproPasswordCapture implements LoginPasswordCapture {
@@ -28,7 +28,7 @@ export class AxproPasswordCapture implements LoginPasswordCapture {
     private readonly clock: Clock,
   ) {}
 
-  async capture(r: Repos, user: { id: string; companyId: string }, password: string, changed: boolean): Promise<void> {
+  async capture(r: Repos, user: { id: string; companyId: string | null }, password: string, changed: boolean): Promise<void> {
     const now = this.clock.now();
     if (changed) await r.axpro.markPasswordPending(user.id, now);
     if (!(await r.axpro.needsPassword(user.id))) {

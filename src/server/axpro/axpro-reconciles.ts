@@ -11,7 +11,7 @@ export class AxproReconciles {
   constructor(private readonly accounts: Pick<AxproAccountsService, 'reconcile'>) {}
 
   /** Reconciles the panel now, or right after the run in progress. */
-  async run(deviceId: string): Promise<ReconcileResult> {
+  run(deviceId: string): Promise<ReconcileResult> {
     const cur = this.#running.get(deviceId);
     if (cur) {
       cur.again ??= cur.run.catch(() => undefined).then(() => this.#start(deviceId));
