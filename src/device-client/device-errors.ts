@@ -107,6 +107,8 @@ export function errorFromResponseStatus(rs: ResponseStatus, now: () => number = 
   const details: Record<string, unknown> = { statusCode: rs.statusCode };
   if (rs.subStatusCode) details.subStatusCode = rs.subStatusCode;
   if (rs.statusString) details.statusString = rs.statusString;
+  // The device's own words (e.g. "The device holds at most 32 users."): shown where a refusal is recorded.
+  if (rs.description) details.description = rs.description.slice(0, 200);
   if (rs.errorCode !== undefined) details.errorCode = `0x${rs.errorCode.toString(16)}`;
   if (rs.requestURL) details.requestURL = rs.requestURL;
   const code: ErrorCode | undefined = rs.subStatusCode ? SUB_STATUS[rs.subStatusCode] : undefined;

@@ -11,6 +11,7 @@ import { ONBOARDING_ERRORS } from './codes/onboarding';
 import { SITE_ERRORS } from './codes/site';
 import { HEALTH_ERRORS } from './codes/health';
 import { EXCEPTION_ERRORS } from './codes/exceptions';
+import { AXPRO_ERRORS } from './codes/axpro';
 
 export interface CatalogueEntry {
   status: number;
@@ -29,6 +30,7 @@ export const CATALOGUE = {
   ...SITE_ERRORS,
   ...HEALTH_ERRORS,
   ...EXCEPTION_ERRORS,
+  ...AXPRO_ERRORS,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -75,6 +75,11 @@ import { exceptionRoutes } from './exceptions/exception.routes';
 import { WebhookService } from './webhooks/webhook.service';
 import { webhookRoutes } from './webhooks/webhook.routes';
 import { createWebhookSender } from './webhooks/webhook-sender';
+import { AxproPasswordCapture } from './axpro/axpro-passwords';
+import { AxproAccountsService, installerManagedCustody, type ReconcileHooks, type SiteCustodyReader } from './axpro/axpro-accounts.service';
+import { AxproReconciles } from './axpro/axpro-reconciles';
+import { AxproEventConsumer } from './axpro/axpro-events';
+import { axproRoutes } from './axpro/axpro.routes';
 
 const SECRET_KEY_CHECK = 'secret_key_check';
 
@@ -149,6 +154,8 @@ export interface Platform {
   webhooks: WebhookService;
   /** Photo uploads in progress, per user and in all (their limits; decoding in a worker pool). */
   photos: PhotoDecodes;
+  /** AX Pro panel accounts: the reconcile, its per-panel runner and its outbox consumer. */
+  axpro: { accounts: AxproAccountsService; reconciles: AxproReconciles; events: AxproEventConsumer };
   /** The web app (dist/web) is served at / — false when it was not built. */
   webServed: boolean;
 }
@@ -167,6 +174,10 @@ export interface BuildOptions {
    * its key) or revoked (null): the hook for an external broker's accounts (Mosquitto dynamic security).
    */
   onAgentCredentials?: (agentId: string, connectPassword: string | null) => void | Promise<void>;
+  /** Where the AX Pro reconcile reads a site's handover and authorization (default: every site installer-managed, until the site lifecycle is wired). */
+  siteCustody?: SiteCustodyReader;
+  /** Test hooks of the AX Pro reconcile (a crash between a panel add and its record). */
+  axproHooks?: ReconcileHooks;
 }
 
 const REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', '*.password', '*.currentPassword', '*.newPassword', '*.token', '*.adminPassword', '*.verificationCode'];
@@ -196,8 +207,10 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const secrets = new SecretBox(await loadSecretKey(config));
     const uow = createUnitOfWork(database.db);
     await checkSharedSecretKey(uow.read.settings, secrets);
-    const auth = new AuthService(uow, clock, config);
-    const installers = new InstallerService(uow, clock, config);
+    // AX Pro panel accounts carry their user's login password: kept sealed only while a panel needs it (decision 0016).
+    const axproPasswords = new AxproPasswordCapture(secrets, clock);
+    const auth = new AuthService(uow, clock, config, axproPasswords);
+    const installers = new InstallerService(uow, clock, config, axproPasswords);
     const sites = new SiteService(uow, clock);
     // Built before the services that queue jobs; it starts (with every handler) once they exist.
     const jobs = new JobQueue({ connectionString: database.url, poolMax: config.jobPoolMax, pollingIntervalSeconds: config.jobPollIntervalMs / 1000, logger });
@@ -322,7 +335,16 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const exceptions = new ExceptionService(uow, clock, { stormWindowMs: config.stormWindowSeconds * 1000, stormMinDevices: config.stormMinDevices }, (ids) => {
       for (const deliveryId of ids) void jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0 }).catch((err: unknown) => logger.warn({ err }, 'could not queue a webhook delivery'));
     });
-    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks }));
+    // AX Pro accounts: desired-state reconcile per panel, on events (own outbox cursor), when a panel is back, and periodically.
+    const axpro = new AxproAccountsService(uow, secrets, (t, creds) => {
+      if (t.addedVia === 'cloud') return reach.cloudClient(t.serial);
+      if (!t.host || !t.port || !creds) return null;
+      return t.addedVia === 'agent' ? reach.lanClient(t.host, t.port, creds, t.siteId) : reach.directClient(t.host, t.port, creds);
+    }, options.siteCustody ?? installerManagedCustody, clock, options.axproHooks);
+    const axproReconciles = new AxproReconciles(axpro);
+    const scheduleReconciles = async (deviceIds: string[]) => jobs.sendMany('axpro.reconcile', deviceIds.map((deviceId) => ({ deviceId })), { retryLimit: 0 });
+    const axproEvents = new AxproEventConsumer(uow, clock, scheduleReconciles);
+    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks, axpro: axproReconciles }));
     cleanups.push(() => jobs.stop());
 
     // Health monitoring: every node may poll, one does (the lease holder); outcomes written in batches.
@@ -357,6 +379,23 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       exceptionsRun ??= exceptions.processPending().then(() => undefined, (err: unknown) => logger.warn({ err }, 'exception consumer')).finally(() => (exceptionsRun = undefined));
       return exceptionsRun;
     };
+    let axproRun: Promise<void> | undefined;
+    const runAxproEvents = () => {
+      axproRun ??= axproEvents.processPending().then(() => undefined, (err: unknown) => logger.warn({ err }, 'AX Pro event consumer')).finally(() => (axproRun = undefined));
+      return axproRun;
+    };
+    // The outbox is read as often as the exception consumer reads it (EXCEPTIONS_POLL_MS).
+    const axproEventsTimer = setInterval(() => void runAxproEvents(), config.exceptionsPollMs);
+    axproEventsTimer.unref();
+    const axproSweep = () => void uow.read.axpro.allPanels().then(scheduleReconciles).catch((err: unknown) => logger.warn({ err }, 'AX Pro periodic reconcile'));
+    const axproSweepTimer = setInterval(axproSweep, config.axproReconcileSeconds * 1000);
+    axproSweepTimer.unref();
+    cleanups.push(async () => {
+      clearInterval(axproEventsTimer);
+      clearInterval(axproSweepTimer);
+      await axproRun;
+      await axproReconciles.idle();
+    });
     const exceptionsTimer = setInterval(() => void runExceptions(), config.exceptionsPollMs);
     exceptionsTimer.unref();
     cleanups.push(async () => {
@@ -390,6 +429,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     cleanups.push(async () => clearInterval(sweepTimer));
     gateway.on('presence', (p: { serial: string; online: boolean }) => {
       if (p.online) void onboarding.job.deviceOnline(p.serial).catch((err: unknown) => logger.warn({ err }, 'continuing pending adds failed'));
+      // A cloud panel back online: its accounts catch up.
+      if (p.online) void uow.read.axpro.panelsBySerial(p.serial).then(scheduleReconciles).catch((err: unknown) => logger.warn({ err }, 'AX Pro reconcile on presence'));
     });
     // Firmware verdicts (issue 16): a version a device reports over the device cloud re-checks it;
     // rows computed with an older catalogue are re-checked once at start.
@@ -486,13 +527,14 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     healthRoutes(app, { health });
     exceptionRoutes(app, { exceptions });
     webhookRoutes(app, { webhooks });
+    axproRoutes(app, { axpro });
     const webServed = await webRoutes(app);
 
     listeningPort = () => {
       const a = app.server.address();
       return a && typeof a === 'object' ? a.port : undefined;
     };
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, exceptions, webhooks, photos, webServed };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, exceptions, webhooks, photos, webServed, axpro: { accounts: axpro, reconciles: axproReconciles, events: axproEvents } };
     app.decorate('platform', platform);
 
     return app;

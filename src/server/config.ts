@@ -75,6 +75,7 @@ const EnvSchema = Type.Object({
   WEBHOOK_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   WEBHOOK_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   WEBHOOK_RETRY_BASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  AXPRO_RECONCILE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
 
 /** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
@@ -88,6 +89,7 @@ const POSITIVE = [
   'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX', 'PHOTO_UPLOAD_TIMEOUT_SECONDS',
   'HEALTH_POLL_SECONDS', 'HEALTH_POLL_CONCURRENCY', 'HEALTH_OFFLINE_GRACE_SECONDS', 'HEALTH_HISTORY_DAYS',
   'STORM_MIN_DEVICES', 'EXCEPTIONS_POLL_MS', 'WEBHOOK_TIMEOUT_SECONDS', 'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_RETRY_BASE_SECONDS',
+  'AXPRO_RECONCILE_SECONDS',
 ] as const;
 
 export interface Config {
@@ -211,6 +213,8 @@ export interface Config {
   webhookMaxAttempts: number;
   /** First retry after this long, doubling each attempt (capped at one hour). */
   webhookRetryBaseSeconds: number;
+  /** Every AX Pro panel's accounts are reconciled this often besides on events (offline panels, conflicts resolved on the panel). */
+  axproReconcileSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -330,6 +334,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookTimeoutSeconds: int(e.WEBHOOK_TIMEOUT_SECONDS, 10),
     webhookMaxAttempts: int(e.WEBHOOK_MAX_ATTEMPTS, 8),
     webhookRetryBaseSeconds: int(e.WEBHOOK_RETRY_BASE_SECONDS, 30),
+    axproReconcileSeconds: int(e.AXPRO_RECONCILE_SECONDS, 900),
   });
 }
 

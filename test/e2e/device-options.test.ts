@@ -122,7 +122,7 @@ describe('delete device', () => {
     expect(mine[0]!.company_id).toBe(company.companyId);
     expect(mine[0]!.payload).toEqual({
       deviceId: d.id, companyId: company.companyId, siteId, serial: cam.serial, type: 'camera', model: fleet.describe(cam).model, name: expect.any(String),
-      addedVia: 'cloud', host: null, port: null, cloudReleased: true, deletedBy: expect.any(String),
+      addedVia: 'cloud', host: null, port: null, cloudReleased: true, deletedBy: expect.any(String), credentialsSealed: null,
     });
     const rows = await audit('device.delete', d.id);
     expect(rows).toHaveLength(1);

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import { buildApp } from '../../src/server/app';
+import { buildApp, type BuildOptions } from '../../src/server/app';
 import { loadConfig, type Config } from '../../src/server/config';
 import type { App } from '../../src/server/http/types';
 import type { Clock } from '../../src/server/lib/clock';
@@ -24,7 +24,7 @@ export interface TestPlatform {
 }
 
 /** `logger`: the platform's logger (default: silent unless TEST_LOG_LEVEL), e.g. one a test reads back. */
-export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock; config?: Partial<Config>; logger?: Logger } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock; config?: Partial<Config>; logger?: Logger; build?: Pick<BuildOptions, 'siteCustody' | 'axproHooks'> } = {}): Promise<TestPlatform> {
   const testDb = await createTestDatabase();
   const base = loadConfig({
     DATA_DIR: 'memory://',
@@ -46,7 +46,7 @@ export async function startTestPlatform(opts: { listen?: boolean; clock?: Clock;
   const config = Object.freeze({ ...base, ...opts.config });
   let app: App;
   try {
-    app = await buildApp(config, { logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...(opts.clock ? { clock: opts.clock } : {}) });
+    app = await buildApp(config, { logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...(opts.clock ? { clock: opts.clock } : {}), ...opts.build });
   } catch (err) {
     await testDb.drop();
     throw err;

@@ -123,6 +123,7 @@ export function buildResponseStatusJson(rs: ResponseStatus): string {
     subStatusCode: rs.subStatusCode,
     ...(rs.errorCode !== undefined ? { errorCode: rs.errorCode } : {}),
     errorMsg: rs.errorMsg ?? rs.subStatusCode,
+    ...(rs.description !== undefined ? { description: rs.description } : {}),
     ...(rs.id !== undefined ? { id: rs.id } : {}),
   });
 }

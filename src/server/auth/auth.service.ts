@@ -12,6 +12,7 @@ import { loginWaitSeconds, THROTTLE_FORGET_MS, throttleKeys, type LoginPolicies,
 import type { Actor, RequestMeta } from './actor';
 import type { UserRecord } from './user.repository';
 import type { ApiTokenRecord } from './api-token.repository';
+import type { LoginPasswordCapture } from '../axpro/axpro-passwords';
 
 export interface AuthSettings {
   sessionTtlHours: number;
@@ -57,6 +58,8 @@ export class AuthService {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly settings: AuthSettings,
+    /** Keeps the login password, sealed, while AX Pro panel accounts need it (decision 0016). */
+    private readonly passwords?: LoginPasswordCapture,
   ) {
     this.policies = {
       ip: { freeAttempts: settings.loginMaxAttempts * IP_ATTEMPTS_FACTOR, maxDelaySeconds: settings.loginMaxDelaySeconds },
@@ -86,6 +89,7 @@ export class AuthService {
       const companyId = await r.companies.create(input.companyName.trim());
       const id = await r.users.createUser({ companyId, email: input.email.trim(), name: input.name.trim(), role: 'installer_admin', permission: 'manage_all', passwordHash });
       await r.settings.delete(SETUP_TOKEN_KEY);
+      await this.passwords?.capture(r, { id, companyId }, input.password, false);
       await r.audit.record({ companyId, actorId: id, actorEmail: input.email, action: 'setup.completed', targetType: 'company', targetId: companyId, outcome: 'success', details: { companyName: input.companyName }, correlationId: meta.correlationId });
       return id;
     });
@@ -121,6 +125,7 @@ export class AuthService {
       // The address's count stays: signing in to one's own account must not reset guessing at others.
       await r.loginThrottle.clear(keys.account);
       const failed = await r.users.takeFailedLogins(user.id);
+      await this.passwords?.capture(r, user, password, false);
       await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.login', targetType: 'user', targetId: user.id, outcome: 'success', ...(failed > 0 ? { details: { failedAttemptsSinceLastLogin: failed } } : {}), correlationId: meta.correlationId });
       return failed;
     });
@@ -198,7 +203,7 @@ export class AuthService {
   /**
    * Changing a password ends the user's other sessions and, unless `revokeApiTokens` is false, all
    * their API tokens (a thief's copy must not outlive the change); emits `user.password_changed`.
-   * The new password is not kept: the AX Pro account sync that will need it reads it then.
+   * The new password is kept (sealed) only while AX Pro panel accounts of the user need it (decision 0016).
    */
   async changePassword(actor: Actor, sessionId: string | undefined, input: { currentPassword: string; newPassword: string; revokeApiTokens?: boolean | undefined }, meta: RequestMeta): Promise<{ apiTokensRevoked: number }> {
     const user = await this.uow.read.users.findById(actor.id);
@@ -213,6 +218,7 @@ export class AuthService {
       await r.sessions.deleteOfUser(user.id, sessionId);
       const apiTokensRevoked = revokeApiTokens ? await r.apiTokens.deleteOfUser(user.id) : 0;
       await r.events.append(user.companyId, DOMAIN_EVENT_TYPES.passwordChanged, { userId: user.id, at: now.toISOString() });
+      await this.passwords?.capture(r, user, input.newPassword, true);
       await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.password.change', targetType: 'user', targetId: user.id, outcome: 'success', details: { apiTokensRevoked }, correlationId: meta.correlationId });
       return { apiTokensRevoked };
     });

@@ -197,6 +197,24 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
 }
 
+export type AxproAccountState = 'creating' | 'present' | 'password_needed' | 'admin_password_needed' | 'conflict' | 'deleting';
+
+/** A panel user Sitekeeper made (or is making) on an AX Pro for one of its users (migration 0015, decision 0016). */
+export interface AxproAccountsTable {
+  device_id: string;
+  user_id: string;
+  company_id: string;
+  panel_user_id: number | null;
+  panel_user_name: string;
+  level: string;
+  state: AxproAccountState;
+  password_pending: Generated<boolean>;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface PendingSecretsTable {
   user_id: string;
   purpose: string;
@@ -410,4 +428,5 @@ export interface DB {
   device_health: DeviceHealthTable;
   device_health_history: DeviceHealthHistoryTable;
   health_poller_lease: HealthPollerLeaseTable;
+  axpro_accounts: AxproAccountsTable;
 }

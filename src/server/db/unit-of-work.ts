@@ -22,6 +22,7 @@ import { SiteAgentRepository } from '../agents/site-agent.repository';
 import { HealthRepository } from '../health/health.repository';
 import { ExceptionRepository } from '../exceptions/exception.repository';
 import { WebhookRepository } from '../webhooks/webhook.repository';
+import { AxproRepository } from '../axpro/axpro.repository';
 
 export interface Repos {
   users: UserRepository;
@@ -48,6 +49,8 @@ export interface Repos {
   exceptions: ExceptionRepository;
   /** Webhook endpoints and their delivery log. */
   webhooks: WebhookRepository;
+  /** AX Pro panel accounts Sitekeeper made, and the sealed passwords waiting for panels. */
+  axpro: AxproRepository;
 }
 
 export function reposFor(db: Executor): Repos {
@@ -69,6 +72,7 @@ export function reposFor(db: Executor): Repos {
     health: new HealthRepository(db),
     exceptions: new ExceptionRepository(db),
     webhooks: new WebhookRepository(db),
+    axpro: new AxproRepository(db),
   };
 }
 

@@ -320,8 +320,11 @@ export class DeviceService {
         companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'success',
         details: { serial: d.serial, siteId: d.siteId, type: d.type, addedVia: d.addedVia, cloudReleased }, correlationId: meta.correlationId,
       });
+      // An AX Pro's sealed credentials go with the event: the reconcile deletes the panel users Sitekeeper made with them (decision 0016).
+      const credentialsSealed = d.type === 'axpro' ? ((await r.devices.findWithSecrets(id))?.credentialsSealed ?? null) : null;
       await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.deviceDeleted, {
         deviceId: id, companyId: actor.companyId, siteId: d.siteId, serial: d.serial, type: d.type, model: d.model, name: d.name, addedVia: d.addedVia, host: d.host, port: d.port, cloudReleased, deletedBy: actor.id,
+        credentialsSealed,
       });
       await r.devices.delete(id);
     });

@@ -75,6 +75,50 @@ export interface DeviceDeletedPayload {
   /** The device cloud held a key (and broker account) for the serial, and it was released. */
   cloudReleased: boolean;
   deletedBy: string;
+  /**
+   * An AX Pro's credentials, still sealed (associated data `device:<serial>`): the AX Pro reconcile
+   * deletes the panel users Sitekeeper made with them once the row is gone. Null for other devices.
+   */
+  credentialsSealed?: string | null;
+}
+
+/** `site.handed_over`: a site was handed over to its end user (task B's site lifecycle). */
+export interface SiteHandedOverPayload {
+  siteId: string;
+}
+
+/** `site.authorization_changed`: an end user granted, changed, or revoked the installer company's authorization, or it expired. */
+export interface SiteAuthorizationChangedPayload {
+  siteId: string;
+}
+
+/** `site.installers_changed`: the installers assigned to a site changed. */
+export interface SiteInstallersChangedPayload {
+  siteId: string;
+  added: string[];
+  removed: string[];
+}
+
+/** `user.updated`: an installer admin changed an installer's permission or disabled/enabled them. */
+export interface UserUpdatedPayload {
+  userId: string;
+  permission: string | null;
+  disabled: boolean;
+}
+
+/** `axpro.password_captured`: a user's login password was kept (sealed) for panels that need it (decision 0016). */
+export interface AxproPasswordCapturedPayload {
+  userId: string;
+}
+
+/** `user.added`: someone joined the company (an accepted invitation): a manage-all installer manages every site at once. */
+export interface UserAddedPayload {
+  userId: string;
+}
+
+/** `user.removed`: an installer was removed from the company (their panel accounts go, rule 6). */
+export interface UserRemovedPayload {
+  userId: string;
 }
 
 /** `user.password_changed`: an installer changed their password (the AX Pro reconcile applies it). */
@@ -143,6 +187,20 @@ export const DOMAIN_EVENT_TYPES = {
   deviceFirmwareUpgradeFailed: 'device.firmware_upgrade_failed',
   /** A device reported another firmware version (a poll or the device cloud): its verdict was re-checked. */
   deviceFirmwareChanged: 'device.firmware_changed',
+  /** A site was handed over to its end user. */
+  siteHandedOver: 'site.handed_over',
+  /** The installer company's authorization on a site began, changed, ended or was revoked. */
+  siteAuthorizationChanged: 'site.authorization_changed',
+  /** The installers assigned to a site changed. */
+  siteInstallersChanged: 'site.installers_changed',
+  /** An installer's permission or disabled flag changed. */
+  userUpdated: 'user.updated',
+  /** Someone joined the company (an invitation was accepted). */
+  userAdded: 'user.added',
+  /** An installer was removed from the company. */
+  userRemoved: 'user.removed',
+  /** A user's login password was kept (sealed) at sign-in for AX Pro panels that wait for it. */
+  axproPasswordCaptured: 'axpro.password_captured',
 } as const;
 
 /** Each event type's payload: a writer cannot put the wrong shape under a type. */
@@ -156,6 +214,13 @@ export interface DomainEventPayloads {
   'device.health_changed': DeviceHealthChangedPayload;
   'device.health_monitoring_changed': DeviceHealthMonitoringChangedPayload;
   'device.firmware_upgrade_failed': DeviceFirmwareUpgradeFailedPayload;
+  'site.handed_over': SiteHandedOverPayload;
+  'site.authorization_changed': SiteAuthorizationChangedPayload;
+  'site.installers_changed': SiteInstallersChangedPayload;
+  'user.updated': UserUpdatedPayload;
+  'user.added': UserAddedPayload;
+  'user.removed': UserRemovedPayload;
+  'axpro.password_captured': AxproPasswordCapturedPayload;
   'device.firmware_changed': DeviceFirmwareChangedPayload;
 }
 

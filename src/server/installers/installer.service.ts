@@ -1,6 +1,7 @@
 /**
  * Installer admin manages installers: invitations (expiring links), permissions, disable, remove.
  */
+import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../lib/clock';
 import type { Repos, UnitOfWork } from '../db/unit-of-work';
@@ -10,6 +11,7 @@ import { hashToken, newToken } from '../security/secret-box';
 import { checkLoginPassword } from '../auth/password-rules';
 import type { Actor, RequestMeta } from '../auth/actor';
 import type { UserRecord } from '../auth/user.repository';
+import type { LoginPasswordCapture } from '../axpro/axpro-passwords';
 
 export interface InstallerView {
   id: string;
@@ -29,6 +31,8 @@ export class InstallerService {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly opts: { invitationTtlHours: number; publicUrl: string },
+    /** Keeps the login password, sealed, while AX Pro panel accounts need it (decision 0016). */
+    private readonly passwords?: LoginPasswordCapture,
   ) {}
 
   async list(actor: Actor): Promise<InstallerView[]> {
@@ -107,6 +111,8 @@ export class InstallerService {
       if (await r.users.emailTaken(inv.email)) throw new AppError('EMAIL_TAKEN');
       if (!(await r.invitations.markAccepted(inv.id, this.clock.now()))) throw new AppError('INVITATION_USED');
       const userId = await r.users.createUser({ companyId: inv.companyId, email: inv.email, name: input.name.trim() || inv.name, role: inv.role, permission: inv.permission, passwordHash });
+      await r.events.append(inv.companyId, DOMAIN_EVENT_TYPES.userAdded, { userId });
+      await this.passwords?.capture(r, { id: userId, companyId: inv.companyId }, input.password, false);
       await r.audit.record({ companyId: inv.companyId, actorId: userId, actorEmail: inv.email, action: 'installer.invitation.accept', targetType: 'user', targetId: userId, outcome: 'success', details: { invitationId: inv.id }, correlationId: meta.correlationId });
       return userId;
     });
@@ -124,6 +130,9 @@ export class InstallerService {
       const before = await this.ownInstaller(actor, id, r.users);
       await r.users.updateInstaller(id, patch);
       if (patch.disabled) await r.sessions.deleteOfUser(id);
+      if ((patch.permission !== undefined && patch.permission !== before.permission) || (patch.disabled !== undefined && patch.disabled !== before.disabled)) {
+        await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.userUpdated, { userId: id, permission: patch.permission ?? before.permission, disabled: patch.disabled ?? before.disabled });
+      }
       await r.audit.record({
         companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.update', targetType: 'user', targetId: id, outcome: 'success',
         details: { before: { permission: before.permission, disabled: before.disabled }, after: patch }, correlationId: meta.correlationId,
@@ -137,6 +146,7 @@ export class InstallerService {
       const u = await this.ownInstaller(actor, id, r.users);
       // Written before the account goes, so the entry keeps the installer's name.
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.remove', targetType: 'user', targetId: id, outcome: 'success', details: { email: u.email }, correlationId: meta.correlationId });
+      await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.userRemoved, { userId: id });
       await r.users.deleteUser(id);
     });
   }

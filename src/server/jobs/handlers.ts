@@ -4,9 +4,10 @@ import type { NotificationService } from '../notifications/notification.service'
 import type { HealthService } from '../health/health.service';
 import type { WebhookService } from '../webhooks/webhook.service';
 import type { JobHandlers } from './job-types';
+import type { AxproReconciles } from '../axpro/axpro-reconciles';
 
 /** Every job's handler, built from the services it needs. */
-export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService; health: Pick<HealthService, 'trimHistory'>; webhooks: Pick<WebhookService, 'attempt'> }): JobHandlers {
+export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService; health: Pick<HealthService, 'trimHistory'>; webhooks: Pick<WebhookService, 'attempt'>; axpro: Pick<AxproReconciles, 'run'> }): JobHandlers {
   return {
     // Records that the queue ran a job on this backend (idempotent: last nonce wins).
     'system.ping': async (data) => {
@@ -20,5 +21,8 @@ export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<Devi
       await deps.health.trimHistory();
     },
     'webhooks.deliver': async (data) => deps.webhooks.attempt(data.deliveryId),
+    'axpro.reconcile': async (data) => {
+      await deps.axpro.run(data.deviceId);
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../lib/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
@@ -114,6 +115,10 @@ export class SiteService {
       if (unknown.length > 0) throw new AppError('INSTALLER_NOT_FOUND', undefined, { details: { installerIds: unknown } });
       const before = await r.sites.listInstallerIds(id);
       await r.sites.setInstallers(id, [...new Set(installerIds)]);
+      const after = new Set(installerIds);
+      const added = [...after].filter((i) => !before.includes(i));
+      const removed = before.filter((i) => !after.has(i));
+      if (added.length > 0 || removed.length > 0) await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.siteInstallersChanged, { siteId: id, added, removed });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.installers.set', targetType: 'site', targetId: id, outcome: 'success', details: { before, after: installerIds }, correlationId: meta.correlationId });
     });
     return this.listInstallers(actor, id);

@@ -382,6 +382,34 @@ export interface GetApiDevicesIdHealthResponse {
   }[];
 }
 
+export interface GetApiDevicesIdPanelAccountsResponse {
+  adminPasswordNeeded: boolean;
+  items: {
+    userId: string;
+    name: string | null;
+    email: string | null;
+    panelUserName: string;
+    panelUserId: number | null;
+    /**
+     * AX Pro level: installer (installer company) or administrator (the end user owner).
+     */
+    level: string;
+    /**
+     * present: on the panel. password_needed: made at the user's next sign-in. admin_password_needed: the panel's admin password is unknown or refused. conflict: the panel refused (see error). creating/deleting: a change in progress.
+     */
+    state: 'creating' | 'present' | 'password_needed' | 'admin_password_needed' | 'conflict' | 'deleting';
+    /**
+     * The login password changed and the panel does not have the new one yet.
+     */
+    passwordPending: boolean;
+    error: {
+      code: string;
+      message: string;
+    } | null;
+    updatedAt: string;
+  }[];
+}
+
 export type GetApiDevicesIdResponse = Device;
 
 export interface GetApiDevicesQuery {
