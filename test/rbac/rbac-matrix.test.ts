@@ -186,7 +186,7 @@ async function freshNotification(fx: Fixture, caller: Caller): Promise<string> {
   const user = await db.selectFrom('users').select(['id', 'company_id']).where('email', '=', fx.emails[caller] || fx.company.adminEmail).executeTakeFirstOrThrow();
   const r = await db
     .insertInto('notifications')
-    .values({ company_id: user.company_id, user_id: user.id, kind: 'test', severity: 'info', title: 'RBAC', body: 'RBAC', link: null, data: JSON.stringify({}) })
+    .values({ company_id: user.company_id ?? fx.company.companyId, user_id: user.id, kind: 'test', severity: 'info', title: 'RBAC', body: 'RBAC', link: null, data: JSON.stringify({}) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

@@ -8,7 +8,7 @@ import type { Permission } from '../db/schema';
 import { hashPassword } from '../security/password-hash';
 import { hashToken, newToken } from '../security/secret-box';
 import { checkLoginPassword } from '../auth/password-rules';
-import type { Actor, RequestMeta } from '../auth/actor';
+import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
 import type { UserRecord } from '../auth/user.repository';
 
 export interface InstallerView {
@@ -32,7 +32,7 @@ export class InstallerService {
   ) {}
 
   async list(actor: Actor): Promise<InstallerView[]> {
-    return (await this.uow.read.users.listInstallers(actor.companyId)).map(view);
+    return (await this.uow.read.users.listInstallers(companyOf(actor))).map(view);
   }
 
   async invite(actor: Actor, input: { email: string; name: string; permission: Permission }, meta: RequestMeta) {
@@ -41,7 +41,7 @@ export class InstallerService {
     const expiresAt = new Date(this.clock.now().getTime() + this.opts.invitationTtlHours * 3_600_000);
     const id = await this.uow.tx(async (r) => {
       if (await r.users.emailTaken(email)) throw new AppError('EMAIL_TAKEN');
-      const iid = await r.invitations.create({ companyId: actor.companyId, email, name: input.name.trim(), role: 'installer', permission: input.permission, tokenHash: hashToken(token), createdBy: actor.id, expiresAt });
+      const iid = await r.invitations.create({ companyId: companyOf(actor), email, name: input.name.trim(), role: 'installer', permission: input.permission, tokenHash: hashToken(token), createdBy: actor.id, expiresAt });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.invite', targetType: 'invitation', targetId: iid, outcome: 'success', details: { email, permission: input.permission }, correlationId: meta.correlationId });
       return iid;
     });
@@ -51,7 +51,7 @@ export class InstallerService {
   /** Invitations not accepted yet, newest first; expired ones too (they can be sent again). */
   async listInvitations(actor: Actor) {
     const now = this.clock.now();
-    return (await this.uow.read.invitations.listPending(actor.companyId)).map(({ companyId: _c, ...i }) => ({ ...i, expired: i.expiresAt <= now }));
+    return (await this.uow.read.invitations.listPending(companyOf(actor))).map(({ companyId: _c, ...i }) => ({ ...i, expired: i.expiresAt <= now }));
   }
 
   /** A new link with a new expiry for a pending invitation; the old link stops working. */
@@ -79,7 +79,7 @@ export class InstallerService {
   }
 
   private async pendingInvitation(actor: Actor, id: string, r: Repos) {
-    const inv = await r.invitations.findPendingForUpdate(id, actor.companyId);
+    const inv = await r.invitations.findPendingForUpdate(id, companyOf(actor));
     // Accepted, cancelled or another company's: not there as far as this actor can tell.
     if (!inv) throw new AppError('INVITATION_NOT_FOUND', 'No such pending invitation.', { hint: 'Reload the installers page: it may have been accepted or cancelled meanwhile.' });
     return inv;
