@@ -31,6 +31,8 @@ import type { App } from './http/types';
 import { authRoutes } from './auth/auth.routes';
 import { installerRoutes } from './installers/installer.routes';
 import { siteRoutes } from './sites/site.routes';
+import { siteCustodyRoutes } from './sites/site-custody.routes';
+import { SiteCustodyService } from './sites/site-custody.service';
 import { auditRoutes } from './audit/audit.routes';
 import { AuditService } from './audit/audit.service';
 import { systemRoutes } from './system/system.routes';
@@ -196,6 +198,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const auth = new AuthService(uow, clock, config);
     const installers = new InstallerService(uow, clock, config);
     const sites = new SiteService(uow, clock);
+    const custody = new SiteCustodyService(uow, clock, config);
     // Built before the services that queue jobs; it starts (with every handler) once they exist.
     const jobs = new JobQueue({ connectionString: database.url, poolMax: config.jobPoolMax, pollingIntervalSeconds: config.jobPollIntervalMs / 1000, logger });
 
@@ -453,6 +456,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     authRoutes(app, { auth, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
     installerRoutes(app, { installers, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     siteRoutes(app, { sites });
+    siteCustodyRoutes(app, { custody, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     const siteAgents = new SiteAgentService(uow, clock, {
       isOnline: (agentId) => agentHub.isOnline(agentId),
       // The enrolment token is the agent's first broker password (Mosquitto dynsec: its account).

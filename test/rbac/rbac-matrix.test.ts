@@ -21,6 +21,7 @@ interface Fixture {
   candidateId: string;
   batchId: string;
   deviceId: string;
+  endUserId: string;
   clients: Record<Caller, ApiClient>;
   emails: Record<Caller, string>;
 }
@@ -41,6 +42,10 @@ const installersOnly: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'ok', 
 /** Reading or editing the fixture site. */
 const siteRead: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'ok', assigned: 'ok', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'hidden', anonymous: 'unauth' };
 const siteAdmin: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'forbidden', assigned: 'forbidden', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'hidden', anonymous: 'unauth' };
+/** End-user routes (the site owner's): installers are refused by role. */
+const endUserOnly: Record<Caller, Outcome> = { admin: 'forbidden', manageAll: 'forbidden', assigned: 'forbidden', unassigned: 'forbidden', endUser: 'ok', otherCompany: 'forbidden', anonymous: 'unauth' };
+/** Who has access to a handed-over site: its owner and the company's people who see it. */
+const siteAccessView: Record<Caller, Outcome> = { ...siteRead, endUser: 'ok' };
 const siteCreateDelete: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'ok', assigned: 'forbidden', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'hidden', anonymous: 'unauth' };
 
 async function freshInvitationToken(fx: Fixture): Promise<string> {
@@ -58,6 +63,19 @@ async function freshSite(fx: Fixture, caller: Caller): Promise<string> {
   // The assigned installer is assigned to every site made for the matrix.
   if (caller === 'assigned') await fx.company.admin.put(`/api/sites/${s.id}/installers`, { installerIds: [fx.installerId] });
   return s.id;
+}
+
+/** A site of the fixture company handed over to the fixture end user (assigned to the assigned installer). */
+async function freshOwnedSite(fx: Fixture, caller: Caller): Promise<string> {
+  const id = await freshSite(fx, caller);
+  await APP.platform.database.db.updateTable('sites').set({ handover_state: 'handed_over', owner_user_id: fx.endUserId }).where('id', '=', id).execute();
+  return id;
+}
+
+async function freshSiteInvitation(fx: Fixture, caller: Caller): Promise<{ siteId: string; invitationId: string; token: string }> {
+  const siteId = await freshSite(fx, caller);
+  const r = await fx.company.admin.post(`/api/sites/${siteId}/invitations`, { email: `cust-${Math.random().toString(36).slice(2)}@example.test` });
+  return { siteId, invitationId: r.body.invitation.id, token: new URL(r.body.inviteUrl).searchParams.get('token')! };
 }
 
 const CASES: Record<string, Case> = {
@@ -107,6 +125,19 @@ const CASES: Record<string, Case> = {
   'GET /api/sites/:id/agents': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents` }), expect: siteRead },
   'POST /api/sites/:id/agents': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents`, body: { name: 'RBAC agent' } }), expect: siteAdmin },
   'DELETE /api/sites/:id/agents/:agentId': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents/${await freshAgent(fx)}` }), expect: siteAdmin },
+  // Site custody (decision 0015): installers on the site invite its customer; the public link is the
+  // invitee's; the owner grants and revokes (the whole state matrix: src/server/sites/site-policy.test.ts).
+  'POST /api/sites/:id/invitations': { request: async (fx, c) => ({ url: `/api/sites/${await freshSite(fx, c)}/invitations`, body: { email: `cust-${Math.random().toString(36).slice(2)}@example.test` } }), expect: siteRead },
+  'GET /api/sites/:id/invitations': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/invitations` }), expect: siteRead },
+  'POST /api/sites/:id/invitations/:invitationId/resend': { request: async (fx, c) => { const i = await freshSiteInvitation(fx, c); return { url: `/api/sites/${i.siteId}/invitations/${i.invitationId}/resend` }; }, expect: siteRead },
+  'DELETE /api/sites/:id/invitations/:invitationId': { request: async (fx, c) => { const i = await freshSiteInvitation(fx, c); return { url: `/api/sites/${i.siteId}/invitations/${i.invitationId}` }; }, expect: siteRead },
+  'GET /api/site-invitations/:token': { request: async (fx, c) => ({ url: `/api/site-invitations/${(await freshSiteInvitation(fx, c)).token}` }), expect: all('ok') },
+  // Everybody gets an answer: a new account (anonymous), the site (the end user), SITE_INVITATION_ACCOUNT_MISMATCH (installers).
+  'POST /api/site-invitations/:token/accept': { request: async (fx, c) => ({ url: `/api/site-invitations/${(await freshSiteInvitation(fx, c)).token}/accept`, body: { name: 'A', password: TEST_PASSWORD } }), expect: all('ok') },
+  'GET /api/me/sites': { request: async () => ({ url: '/api/me/sites' }), expect: endUserOnly },
+  'PUT /api/sites/:id/authorization': { request: async (fx, c) => ({ url: `/api/sites/${await freshOwnedSite(fx, c)}/authorization`, body: { permissions: ['configuration'], expiresAt: null } }), expect: endUserOnly },
+  'DELETE /api/sites/:id/authorization': { request: async (fx, c) => ({ url: `/api/sites/${await freshOwnedSite(fx, c)}/authorization` }), expect: endUserOnly },
+  'GET /api/sites/:id/access': { request: async (fx, c) => ({ url: `/api/sites/${await freshOwnedSite(fx, c)}/access` }), expect: siteAccessView },
   'GET /api/audit': { request: async () => ({ url: '/api/audit' }), expect: adminOnly },
   'POST /api/sites/:id/scans': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/scans`, body: { text: 'RBAC12345' } }), expect: siteRead },
   // An address that is not one (a space in it): the probe answers DEVICE_HOST_INVALID on the candidate without contacting anything.
@@ -244,6 +275,7 @@ beforeAll(async () => {
     candidateId: scan.body.candidates[0].id,
     batchId: batch.body.batchId,
     deviceId: '',
+    endUserId: endUser.id,
     clients: { admin: company.admin, manageAll: manageAll.client, assigned: assigned.client, unassigned: unassigned.client, endUser: endUser.client, otherCompany: other.admin, anonymous: new ApiClient(p.app) },
     emails: { admin: company.adminEmail, manageAll: manageAll.email, assigned: assigned.email, unassigned: unassigned.email, endUser: endUser.email, otherCompany: other.adminEmail, anonymous: '' },
   };

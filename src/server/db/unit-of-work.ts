@@ -8,6 +8,7 @@ import type { Executor } from './executor';
 import { AuditRepository } from '../audit/audit.repository';
 import { UserRepository } from '../auth/user.repository';
 import { SiteRepository } from '../sites/site.repository';
+import { SiteCustodyRepository } from '../sites/site-custody.repository';
 import { InvitationRepository } from '../installers/invitation.repository';
 import { EventRepository } from '../events/event.repository';
 import { CompanyRepository } from '../auth/company.repository';
@@ -26,6 +27,8 @@ import { WebhookRepository } from '../webhooks/webhook.repository';
 export interface Repos {
   users: UserRepository;
   sites: SiteRepository;
+  /** Site invitations (handover) and the owner's authorizations. */
+  custody: SiteCustodyRepository;
   audit: AuditRepository;
   invitations: InvitationRepository;
   /** The domain-event outbox: append in the same transaction as the change. */
@@ -54,6 +57,7 @@ export function reposFor(db: Executor): Repos {
   return {
     users: new UserRepository(db),
     sites: new SiteRepository(db),
+    custody: new SiteCustodyRepository(db),
     audit: new AuditRepository(db),
     invitations: new InvitationRepository(db),
     events: new EventRepository(db),

@@ -123,6 +123,16 @@ export interface DeviceFirmwareUpgradeFailedPayload {
   at: string;
 }
 
+/** `site.handed_over`: a site's invitation was accepted; its customer owns it now. */
+export interface SiteHandedOverPayload {
+  siteId: string;
+}
+
+/** `site.authorization_changed`: the owner granted, changed or revoked the installer company's authorization (expiry is found by the periodic run). */
+export interface SiteAuthorizationChangedPayload {
+  siteId: string;
+}
+
 export const DOMAIN_EVENT_TYPES = {
   /** A device was added to a site (payload: deviceId, siteId, family, firmwareCompatible, wasPending, notifyUserId). */
   deviceAdded: 'device.added',
@@ -141,6 +151,10 @@ export const DOMAIN_EVENT_TYPES = {
   deviceHealthMonitoringChanged: 'device.health_monitoring_changed',
   /** A firmware upgrade failed (written by the firmware upgrade when it comes; raises an exception). */
   deviceFirmwareUpgradeFailed: 'device.firmware_upgrade_failed',
+  /** A site was handed over to its customer (payload: siteId). */
+  siteHandedOver: 'site.handed_over',
+  /** The owner granted, changed or revoked the installer company's authorization (payload: siteId). */
+  siteAuthorizationChanged: 'site.authorization_changed',
 } as const;
 
 /** Each event type's payload: a writer cannot put the wrong shape under a type. */
@@ -154,6 +168,8 @@ export interface DomainEventPayloads {
   'device.health_changed': DeviceHealthChangedPayload;
   'device.health_monitoring_changed': DeviceHealthMonitoringChangedPayload;
   'device.firmware_upgrade_failed': DeviceFirmwareUpgradeFailedPayload;
+  'site.handed_over': SiteHandedOverPayload;
+  'site.authorization_changed': SiteAuthorizationChangedPayload;
 }
 
 export type DomainEventType = keyof DomainEventPayloads;

@@ -115,8 +115,11 @@ export interface SessionUser {
   name: string;
   role: 'installer_admin' | 'installer' | 'end_user';
   permission: ('manage_all' | 'manage_assigned') | null;
-  companyId: string;
-  companyName: string;
+  /**
+   * Null for end users: they belong to no installer company
+   */
+  companyId: string | null;
+  companyName: string | null;
 }
 
 export interface Site {
@@ -149,6 +152,26 @@ export interface SiteAgent {
    * Until enrolled: when the one-time token stops working
    */
   enrolExpiresAt: string | null;
+  createdAt: string;
+}
+
+export interface SiteAuthorization {
+  permissions: ('configuration' | 'live_view' | 'playback')[];
+  /**
+   * Null: permanent
+   */
+  expiresAt: string | null;
+  grantedAt: string;
+}
+
+export interface SiteInvitation {
+  id: string;
+  email: string;
+  expiresAt: string;
+  /**
+   * The link no longer works; resend it for a new one.
+   */
+  expired: boolean;
   createdAt: string;
 }
 
@@ -460,6 +483,35 @@ export interface GetApiInvitationsTokenResponse {
   expiresAt: string;
 }
 
+export interface GetApiMeSitesResponse {
+  items: {
+    id: string;
+    name: string;
+    address: string;
+    /**
+     * The installer company that built the site
+     */
+    companyName: string;
+    authorization: SiteAuthorization | null;
+    health: {
+      state: 'healthy' | 'warning' | 'fault' | 'offline' | 'unknown';
+      counts: {
+        [k: string]: number;
+      };
+    };
+    devices: {
+      id: string;
+      name: string;
+      type: string;
+      /**
+       * Null: health monitoring is off
+       */
+      state: ('healthy' | 'warning' | 'fault' | 'offline' | 'unknown') | null;
+      reasons: string[];
+    }[];
+  }[];
+}
+
 export interface GetApiNotificationsCountsResponse {
   total: number;
   unread: number;
@@ -503,6 +555,43 @@ export type GetApiScansIdResponse = ScanResult & {
 
 export interface GetApiSetupStatusResponse {
   needsSetup: boolean;
+}
+
+export interface GetApiSiteInvitationsTokenResponse {
+  siteName: string;
+  companyName: string;
+  email: string;
+  expiresAt: string;
+  expired: boolean;
+  status: 'pending' | 'accepted' | 'cancelled' | 'expired';
+  /**
+   * An account with the invitation's e-mail exists: sign in to accept
+   */
+  hasAccount: boolean;
+}
+
+export interface GetApiSitesIdAccessResponse {
+  siteId: string;
+  state: 'not_handed_over' | 'invitation_sent' | 'handed_over' | 'authorized';
+  owner: {
+    id: string;
+    name: string;
+    email: string;
+  } | null;
+  company: {
+    id: string;
+    name: string;
+  };
+  authorization: SiteAuthorization | null;
+  /**
+   * The company's people who manage the site (when it is theirs to manage)
+   */
+  installers: {
+    id: string;
+    name: string;
+    email: string;
+    role: 'installer_admin' | 'installer';
+  }[];
 }
 
 export interface GetApiSitesIdAgentsResponse {
@@ -559,6 +648,10 @@ export interface GetApiSitesIdHealthResponse {
 
 export interface GetApiSitesIdInstallersResponse {
   items: Installer[];
+}
+
+export interface GetApiSitesIdInvitationsResponse {
+  items: SiteInvitation[];
 }
 
 export type GetApiSitesIdResponse = Site;
@@ -889,6 +982,20 @@ export interface PostApiSetupResponse {
   csrfToken: string;
 }
 
+export interface PostApiSiteInvitationsTokenAcceptBody {
+  name?: string;
+  password?: string;
+}
+
+export interface PostApiSiteInvitationsTokenAcceptResponse {
+  siteId: string;
+  user: SessionUser;
+  /**
+   * Set when a new account was created and signed in
+   */
+  csrfToken: string | null;
+}
+
 export interface PostApiSitesBody {
   name: string;
   address?: string;
@@ -914,6 +1021,34 @@ export interface PostApiSitesIdAgentsResponse {
    */
   command: string;
   expiresAt: string;
+}
+
+export interface PostApiSitesIdInvitationsBody {
+  email: string;
+}
+
+export interface PostApiSitesIdInvitationsInvitationIdResendResponse {
+  invitation: SiteInvitation;
+  /**
+   * The link to send to the customer (opens the end-user app)
+   */
+  inviteUrl: string;
+  /**
+   * The link as a QR code (SVG)
+   */
+  qrSvg: string;
+}
+
+export interface PostApiSitesIdInvitationsResponse {
+  invitation: SiteInvitation;
+  /**
+   * The link to send to the customer (opens the end-user app)
+   */
+  inviteUrl: string;
+  /**
+   * The link as a QR code (SVG)
+   */
+  qrSvg: string;
 }
 
 export interface PostApiSitesIdScansAddressBody {
@@ -1123,6 +1258,23 @@ export interface PutApiExceptionRulesIdResponse {
   createdAt: string;
   updatedAt: string;
 }
+
+export interface PutApiSitesIdAuthorizationBody {
+  /**
+   * @minItems 1
+   * @maxItems 3
+   */
+  permissions:
+    | ['configuration' | 'live_view' | 'playback']
+    | ['configuration' | 'live_view' | 'playback', 'configuration' | 'live_view' | 'playback']
+    | ['configuration' | 'live_view' | 'playback', 'configuration' | 'live_view' | 'playback', 'configuration' | 'live_view' | 'playback'];
+  /**
+   * Null: permanent
+   */
+  expiresAt: string | null;
+}
+
+export type PutApiSitesIdAuthorizationResponse = SiteAuthorization;
 
 export interface PutApiSitesIdInstallersBody {
   /**
