@@ -58,6 +58,15 @@ import type {
   PostApiSitesResponse,
   PutApiSitesIdInstallersResponse,
   Session,
+  GetApiMeSitesResponse,
+  GetApiSiteInvitationsTokenResponse,
+  GetApiSitesIdAccessResponse,
+  GetApiSitesIdInvitationsResponse,
+  PostApiSiteInvitationsTokenAcceptBody,
+  PostApiSiteInvitationsTokenAcceptResponse,
+  PostApiSitesIdInvitationsResponse,
+  PutApiSitesIdAuthorizationBody,
+  PutApiSitesIdAuthorizationResponse,
   SiteInput,
   SiteQuery,
   BatchView,
@@ -192,4 +201,20 @@ export const onboardingApi = {
    * cookie itself. With `follow` the stream stays open until every device is finished.
    */
   batchEventsUrl: (batchId: string, follow = false) => `/api/batches/${enc(batchId)}/events${follow ? '?follow=true' : ''}`,
+};
+
+/** Site custody (decision 0015): the installer invites the customer; the end-user app (/app) accepts and authorizes. */
+export const custodyApi = {
+  invite: (siteId: string, email: string) => api.post<PostApiSitesIdInvitationsResponse>(`/api/sites/${enc(siteId)}/invitations`, { email }),
+  invitations: (siteId: string) => api.get<GetApiSitesIdInvitationsResponse>(`/api/sites/${enc(siteId)}/invitations`),
+  describeInvitation: (token: string) => api.get<GetApiSiteInvitationsTokenResponse>(`/api/site-invitations/${enc(token)}`),
+  accept: async (token: string, body: PostApiSiteInvitationsTokenAcceptBody) => {
+    const r = await api.post<PostApiSiteInvitationsTokenAcceptResponse>(`/api/site-invitations/${enc(token)}/accept`, body);
+    if (r.csrfToken) setCsrfToken(r.csrfToken);
+    return r;
+  },
+  mySites: (signal?: AbortSignal) => api.get<GetApiMeSitesResponse>('/api/me/sites', { signal }),
+  access: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdAccessResponse>(`/api/sites/${enc(siteId)}/access`, { signal }),
+  authorize: (siteId: string, body: PutApiSitesIdAuthorizationBody) => api.put<PutApiSitesIdAuthorizationResponse>(`/api/sites/${enc(siteId)}/authorization`, body),
+  revoke: (siteId: string) => api.del<void>(`/api/sites/${enc(siteId)}/authorization`),
 };
