@@ -12,11 +12,10 @@ import { ensureWebBuild } from './support/build';
 import { describeBrowser, launchChromium, SETUP_TIMEOUT_MS, STEP_TIMEOUT_MS } from './support/chromium';
 import { createSite, setupAdmin, type SignedIn } from './support/session';
 
-describeBrowser('end-user app: invitation → acceptance → authorization → revocation (Chromium, 390×844)', () => {
+describeBrowser('site handover and the end-user app: invitation → acceptance → authorization → revocation (Chromium, 390×844)', () => {
   let platform: TestPlatform;
   let launched: Awaited<ReturnType<typeof launchChromium>>;
   let adminCtx: BrowserContext;
-  let admin: SignedIn;
   let phone: BrowserContext;
   let page: Page;
   let siteId = '';
@@ -27,7 +26,7 @@ describeBrowser('end-user app: invitation → acceptance → authorization → r
     platform = await startTestPlatform({ listen: true });
     launched = await launchChromium();
     adminCtx = await launched.browser.newContext({ baseURL: platform.baseUrl });
-    admin = await setupAdmin(adminCtx, platform.baseUrl, platform.setupToken);
+    const admin: SignedIn = await setupAdmin(adminCtx, platform.baseUrl, platform.setupToken);
     const site = await createSite(adminCtx, platform.baseUrl, admin, 'Villa Rosa');
     siteId = site.id;
     const db = platform.app.platform.database.db;
@@ -36,9 +35,6 @@ describeBrowser('end-user app: invitation → acceptance → authorization → r
       .insertInto('devices')
       .values({ company_id, site_id: siteId, serial: 'DS-VILLA0001', name: 'Garden camera', type: 'camera', model: 'DS-2CD2143', added_via: 'cloud', host: null, port: null, credentials_sealed: null, verification_code_sealed: null, added_by: null, firmware_compatible: true })
       .execute();
-    const inv = await adminCtx.request.post(`${platform.baseUrl}/api/sites/${siteId}/invitations`, { data: { email: 'rosa@example.test' }, headers: { 'x-csrf-token': admin.csrfToken } });
-    expect(inv.status()).toBe(201);
-    token = new URL(((await inv.json()) as { inviteUrl: string }).inviteUrl).searchParams.get('token')!;
     phone = await launched.browser.newContext({ baseURL: platform.baseUrl, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     phone.setDefaultTimeout(STEP_TIMEOUT_MS);
     page = await phone.newPage();
@@ -50,6 +46,22 @@ describeBrowser('end-user app: invitation → acceptance → authorization → r
   });
 
   const installerSeesDevices = async () => (await adminCtx.request.get(`${platform.baseUrl}/api/sites/${siteId}/devices`)).status();
+
+  it('the installer hands the site over from its page: a link and QR code', async () => {
+    adminCtx.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const portal = await adminCtx.newPage();
+    await portal.goto(`/sites/${siteId}`);
+    const section = portal.getByTestId('site-customer');
+    await section.getByText(/Not handed over/).waitFor();
+    await section.getByLabel("Customer's e-mail").fill('rosa@example.test');
+    await section.getByRole('button', { name: 'Hand over to the customer' }).click();
+    await section.getByRole('img', { name: 'QR code of the invitation link' }).waitFor();
+    await section.getByText(/Invitation sent/).waitFor();
+    const link = await section.getByLabel('Invitation link').inputValue();
+    token = new URL(link).searchParams.get('token')!;
+    expect(token.length).toBeGreaterThan(10);
+    await portal.close();
+  });
 
   it('accepts the invitation with a new account and lands on the site', async () => {
     await page.goto(`/app/invite?token=${token}`);
