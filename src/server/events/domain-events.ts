@@ -133,6 +133,23 @@ export interface SiteAuthorizationChangedPayload {
   siteId: string;
 }
 
+/** `installer.removed`: an installer admin removed an installer from the company. */
+export interface InstallerRemovedPayload {
+  userId: string;
+  companyId: string;
+}
+
+/** `installer.permission_changed`: an installer's permission (manage all / assigned sites) changed. */
+export interface InstallerPermissionChangedPayload {
+  userId: string;
+  companyId: string;
+}
+
+/** `site.installers_changed`: the installers assigned to a site changed (assignment, or an assigned installer removed). */
+export interface SiteInstallersChangedPayload {
+  siteId: string;
+}
+
 export const DOMAIN_EVENT_TYPES = {
   /** A device was added to a site (payload: deviceId, siteId, family, firmwareCompatible, wasPending, notifyUserId). */
   deviceAdded: 'device.added',
@@ -155,6 +172,12 @@ export const DOMAIN_EVENT_TYPES = {
   siteHandedOver: 'site.handed_over',
   /** The owner granted, changed or revoked the installer company's authorization (payload: siteId). */
   siteAuthorizationChanged: 'site.authorization_changed',
+  /** An installer was removed from the company (payload: userId, companyId). */
+  installerRemoved: 'installer.removed',
+  /** An installer's permission changed (payload: userId, companyId). */
+  installerPermissionChanged: 'installer.permission_changed',
+  /** The installers assigned to a site changed (payload: siteId). */
+  siteInstallersChanged: 'site.installers_changed',
 } as const;
 
 /** Each event type's payload: a writer cannot put the wrong shape under a type. */
@@ -170,6 +193,9 @@ export interface DomainEventPayloads {
   'device.firmware_upgrade_failed': DeviceFirmwareUpgradeFailedPayload;
   'site.handed_over': SiteHandedOverPayload;
   'site.authorization_changed': SiteAuthorizationChangedPayload;
+  'installer.removed': InstallerRemovedPayload;
+  'installer.permission_changed': InstallerPermissionChangedPayload;
+  'site.installers_changed': SiteInstallersChangedPayload;
 }
 
 export type DomainEventType = keyof DomainEventPayloads;

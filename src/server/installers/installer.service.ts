@@ -9,6 +9,7 @@ import { hashPassword } from '../security/password-hash';
 import { hashToken, newToken } from '../security/secret-box';
 import { checkLoginPassword } from '../auth/password-rules';
 import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
+import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import type { UserRecord } from '../auth/user.repository';
 
 export interface InstallerView {
@@ -124,6 +125,9 @@ export class InstallerService {
       const before = await this.ownInstaller(actor, id, r.users);
       await r.users.updateInstaller(id, patch);
       if (patch.disabled) await r.sessions.deleteOfUser(id);
+      if (patch.permission !== undefined && patch.permission !== before.permission) {
+        await r.events.append(companyOf(actor), DOMAIN_EVENT_TYPES.installerPermissionChanged, { userId: id, companyId: companyOf(actor) });
+      }
       await r.audit.record({
         companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.update', targetType: 'user', targetId: id, outcome: 'success',
         details: { before: { permission: before.permission, disabled: before.disabled }, after: patch }, correlationId: meta.correlationId,
@@ -137,6 +141,9 @@ export class InstallerService {
       const u = await this.ownInstaller(actor, id, r.users);
       // Written before the account goes, so the entry keeps the installer's name.
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.remove', targetType: 'user', targetId: id, outcome: 'success', details: { email: u.email }, correlationId: meta.correlationId });
+      // The sites they were assigned to lose an installer too (their assignments go with the account).
+      for (const siteId of await r.sites.assignedSiteIds(id)) await r.events.append(companyOf(actor), DOMAIN_EVENT_TYPES.siteInstallersChanged, { siteId });
+      await r.events.append(companyOf(actor), DOMAIN_EVENT_TYPES.installerRemoved, { userId: id, companyId: companyOf(actor) });
       await r.users.deleteUser(id);
     });
   }

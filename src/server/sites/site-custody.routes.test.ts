@@ -192,3 +192,26 @@ describe('authorization', () => {
     expect((await other.admin.get(`/api/sites/${siteId}/access`)).status).toBe(404);
   });
 });
+
+describe('installer and assignment events', () => {
+  it('assignment changes emit site.installers_changed; a permission change installer.permission_changed; a removal installer.removed (and its sites changed)', async () => {
+    const site = await buildSite(company);
+    const inst = await buildInstaller(p.app, company, 'manage_assigned');
+    const count = async (type: string, key: 'siteId' | 'userId', id: string) => {
+      const rows = await p.app.platform.database.db.selectFrom('domain_events').select('payload').where('type', '=', type).execute();
+      return rows.filter((r) => (r.payload as Record<string, string>)[key] === id).length;
+    };
+    expect((await company.admin.put(`/api/sites/${site.id}/installers`, { installerIds: [inst.id] })).status).toBe(200);
+    expect(await count('site.installers_changed', 'siteId', site.id)).toBe(1);
+    // The same set again changes nothing.
+    await company.admin.put(`/api/sites/${site.id}/installers`, { installerIds: [inst.id] });
+    expect(await count('site.installers_changed', 'siteId', site.id)).toBe(1);
+    expect((await company.admin.patch(`/api/installers/${inst.id}`, { permission: 'manage_all' })).status).toBe(200);
+    expect(await count('installer.permission_changed', 'userId', inst.id)).toBe(1);
+    expect((await company.admin.delete(`/api/installers/${inst.id}`)).status).toBe(204);
+    expect(await count('installer.removed', 'userId', inst.id)).toBe(1);
+    expect(await count('site.installers_changed', 'siteId', site.id)).toBe(2);
+    const removed = await p.app.platform.database.db.selectFrom('domain_events').select('payload').where('type', '=', 'installer.removed').execute();
+    expect(removed.map((r) => r.payload)).toContainEqual({ userId: inst.id, companyId: company.companyId });
+  });
+});

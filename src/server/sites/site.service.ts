@@ -4,6 +4,7 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
 import type { SiteRecord } from './site.repository';
 import { requireSiteAccess, seesAllSites } from './site-access';
+import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 
 export interface SiteView {
   id: string;
@@ -108,6 +109,8 @@ export class SiteService {
       if (unknown.length > 0) throw new AppError('INSTALLER_NOT_FOUND', undefined, { details: { installerIds: unknown } });
       const before = await r.sites.listInstallerIds(id);
       await r.sites.setInstallers(id, [...new Set(installerIds)]);
+      const after = new Set(installerIds);
+      if (before.length !== after.size || before.some((u) => !after.has(u))) await r.events.append(companyOf(actor), DOMAIN_EVENT_TYPES.siteInstallersChanged, { siteId: id });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.installers.set', targetType: 'site', targetId: id, outcome: 'success', details: { before, after: installerIds }, correlationId: meta.correlationId });
     });
     return this.listInstallers(actor, id);
