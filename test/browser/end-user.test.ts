@@ -50,6 +50,13 @@ describeBrowser('site handover and the end-user app: invitation â†’ acceptance â
   it('the installer hands the site over from its page: a link and QR code', async () => {
     adminCtx.setDefaultTimeout(STEP_TIMEOUT_MS);
     const portal = await adminCtx.newPage();
+    // The portal's home: the "Invite end users" banner with the app's link, version and QR code.
+    await portal.goto('/sites');
+    const banner = portal.getByTestId('invite-end-users');
+    await banner.getByText(/Sitekeeper 0\.1\.0 or later/).waitFor();
+    await banner.getByRole('button', { name: 'Show QR code' }).click();
+    await banner.getByRole('img', { name: 'QR code of the end-user app' }).waitFor();
+    expect(await seriousA11yViolations(portal)).toEqual([]);
     await portal.goto(`/sites/${siteId}`);
     const section = portal.getByTestId('site-customer');
     await section.getByText(/Not handed over/).waitFor();

@@ -134,6 +134,7 @@ const CASES: Record<string, Case> = {
   'GET /api/site-invitations/:token': { request: async (fx, c) => ({ url: `/api/site-invitations/${(await freshSiteInvitation(fx, c)).token}` }), expect: all('ok') },
   // Everybody gets an answer: a new account (anonymous), the site (the end user), SITE_INVITATION_ACCOUNT_MISMATCH (installers).
   'POST /api/site-invitations/:token/accept': { request: async (fx, c) => ({ url: `/api/site-invitations/${(await freshSiteInvitation(fx, c)).token}/accept`, body: { name: 'A', password: TEST_PASSWORD } }), expect: all('ok') },
+  'GET /api/end-user-app': { request: async () => ({ url: '/api/end-user-app' }), expect: installersOnly },
   'GET /api/me/sites': { request: async () => ({ url: '/api/me/sites' }), expect: endUserOnly },
   'PUT /api/sites/:id/authorization': { request: async (fx, c) => ({ url: `/api/sites/${await freshOwnedSite(fx, c)}/authorization`, body: { permissions: ['configuration'], expiresAt: null } }), expect: endUserOnly },
   'DELETE /api/sites/:id/authorization': { request: async (fx, c) => ({ url: `/api/sites/${await freshOwnedSite(fx, c)}/authorization` }), expect: endUserOnly },

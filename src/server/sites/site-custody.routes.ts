@@ -122,6 +122,15 @@ export function siteCustodyRoutes(app: App, deps: { custody: SiteCustodyService;
     return reply.status(201).send({ siteId: r.siteId, user: requireActor(req), csrfToken: null });
   });
 
+  app.get('/api/end-user-app', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['end users'],
+      summary: 'The end-user app\'s link and QR code, to send to customers',
+      response: { 200: Type.Object({ url: Type.String(), qrSvg: Type.String(), minimumVersion: Type.String({ description: 'The Sitekeeper version the app needs' }) }), ...errorResponses },
+    },
+  }, async () => custody.endUserApp());
+
   app.get('/api/me/sites', {
     config: { access: 'end_user' },
     schema: { tags: ['end users'], summary: 'Your sites (every installer company\'s), with their devices\' health', response: { 200: Type.Object({ items: Type.Array(MySite) }), ...errorResponses } },

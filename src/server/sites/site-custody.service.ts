@@ -29,6 +29,9 @@ export interface SiteInvitationView {
 
 const invitationView = (i: SiteInvitationRecord, now: Date): SiteInvitationView => ({ id: i.id, email: i.email, expiresAt: i.expiresAt, expired: i.expiresAt <= now, createdAt: i.createdAt });
 
+/** The first Sitekeeper version with the end-user app: what customers need (the "Invite end users" banner). */
+export const END_USER_APP_MIN_VERSION = '0.1.0';
+
 export class SiteCustodyService {
   constructor(
     private readonly uow: UnitOfWork,
@@ -53,6 +56,12 @@ export class SiteCustodyService {
       const inviteUrl = this.link(token);
       return { invitation: { id, email, expiresAt, expired: false, createdAt: now }, inviteUrl, qrSvg: await renderQrSvg(inviteUrl) };
     });
+  }
+
+  /** The end-user app's link and QR code, for installers to hand to customers. */
+  async endUserApp() {
+    const url = `${this.opts.publicUrl}/app`;
+    return { url, qrSvg: await renderQrSvg(url), minimumVersion: END_USER_APP_MIN_VERSION };
   }
 
   /** Invite the site's customer: a link and its QR code (one open invitation per site). */

@@ -59,6 +59,7 @@ import type {
   PutApiSitesIdInstallersResponse,
   Session,
   GetApiMeSitesResponse,
+  GetApiEndUserAppResponse,
   GetApiSiteInvitationsTokenResponse,
   GetApiSitesIdAccessResponse,
   GetApiSitesIdInvitationsResponse,
@@ -213,6 +214,7 @@ export const custodyApi = {
     if (r.csrfToken) setCsrfToken(r.csrfToken);
     return r;
   },
+  endUserApp: (signal?: AbortSignal) => api.get<GetApiEndUserAppResponse>('/api/end-user-app', { signal }),
   mySites: (signal?: AbortSignal) => api.get<GetApiMeSitesResponse>('/api/me/sites', { signal }),
   access: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdAccessResponse>(`/api/sites/${enc(siteId)}/access`, { signal }),
   authorize: (siteId: string, body: PutApiSitesIdAuthorizationBody) => api.put<PutApiSitesIdAuthorizationResponse>(`/api/sites/${enc(siteId)}/authorization`, body),

@@ -374,6 +374,15 @@ export interface GetApiDevicesResponse {
   pageSize: number;
 }
 
+export interface GetApiEndUserAppResponse {
+  url: string;
+  qrSvg: string;
+  /**
+   * The Sitekeeper version the app needs
+   */
+  minimumVersion: string;
+}
+
 export interface GetApiExceptionRulesResponse {
   items: {
     id: string;

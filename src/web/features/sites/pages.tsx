@@ -10,6 +10,7 @@ import { DataTable, type TableColumn } from '../../ui/DataTable';
 import { usePagedList } from '../../ui/paged';
 import { SiteAgents } from './SiteAgents';
 import { SiteCustomer } from './SiteCustomer';
+import { InviteEndUsersBanner } from './InviteEndUsersBanner';
 
 const PAGE_SIZE = 25;
 
@@ -73,6 +74,7 @@ export function SitesPage() {
           New site
         </Link>
       </PageHeader>
+      <InviteEndUsersBanner />
       <div className="filters" role="search">
         <div className="field">
           <label htmlFor="site-filter">Search sites</label>
