@@ -53,6 +53,21 @@ async function freshInvitationToken(fx: Fixture): Promise<string> {
   return new URL(r.body.inviteUrl).searchParams.get('token')!;
 }
 
+/** An installer row made directly (the invitation accept route is rate-limited per client: the matrix would exhaust it). */
+async function freshVictim(fx: Fixture): Promise<string> {
+  const r = await APP.platform.database.db
+    .insertInto('users')
+    .values({ company_id: fx.company.companyId, email: `victim-${Math.random().toString(36).slice(2)}@example.test`, name: 'Victim', role: 'installer', permission: 'manage_assigned', password_hash: 'not-a-hash' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+async function freshResetToken(fx: Fixture): Promise<string> {
+  const r = await fx.company.admin.post(`/api/installers/${await freshVictim(fx)}/password-reset`);
+  return new URL(r.body.resetUrl).searchParams.get('token')!;
+}
+
 async function freshInvitationId(fx: Fixture): Promise<string> {
   const r = await fx.company.admin.post('/api/installers/invitations', { email: `rbac-${Math.random().toString(36).slice(2)}@example.test`, name: 'R', permission: 'manage_all' });
   return r.body.invitation.id;
@@ -106,6 +121,10 @@ const CASES: Record<string, Case> = {
     request: async (fx) => ({ url: `/api/invitations/${await freshInvitationToken(fx)}/accept`, body: { name: 'A', password: TEST_PASSWORD } }),
     expect: all('ok'),
   },
+  // A one-time link; the victim is each caller's own (their sessions end: never the fixture's installers).
+  'POST /api/installers/:id/password-reset': { request: async (fx) => ({ url: `/api/installers/${await freshVictim(fx)}/password-reset` }), expect: adminOnlyOwnTarget },
+  'GET /api/password-resets/:token': { request: async (fx) => ({ url: `/api/password-resets/${await freshResetToken(fx)}` }), expect: all('ok') },
+  'POST /api/password-resets/:token': { request: async (fx) => ({ url: `/api/password-resets/${await freshResetToken(fx)}`, body: { password: 'Fresh-Reset-Pass-9' } }), expect: all('ok') },
   'PATCH /api/installers/:id': { request: async (fx) => ({ url: `/api/installers/${fx.installerId}`, body: { permission: 'manage_assigned' } }), expect: adminOnlyOwnTarget },
   'DELETE /api/installers/:id': {
     request: async (fx) => {

@@ -109,6 +109,17 @@ export interface SiteAuthorizationsTable {
   created_at: CreatedAt;
 }
 
+/** A one-time password reset link an installer admin made for an installer (migration 0014). */
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  created_by: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface SiteInstallersTable {
   site_id: string;
   user_id: string;
@@ -418,6 +429,7 @@ export interface DB {
   site_installers: SiteInstallersTable;
   site_invitations: SiteInvitationsTable;
   site_authorizations: SiteAuthorizationsTable;
+  password_resets: PasswordResetsTable;
   audit_log: AuditLogTable;
   domain_events: DomainEventsTable;
   outbox_cursors: OutboxCursorsTable;

@@ -10,6 +10,7 @@ import { UserRepository } from '../auth/user.repository';
 import { SiteRepository } from '../sites/site.repository';
 import { SiteCustodyRepository } from '../sites/site-custody.repository';
 import { InvitationRepository } from '../installers/invitation.repository';
+import { PasswordResetRepository } from '../installers/password-reset.repository';
 import { EventRepository } from '../events/event.repository';
 import { CompanyRepository } from '../auth/company.repository';
 import { SessionRepository } from '../auth/session.repository';
@@ -31,6 +32,8 @@ export interface Repos {
   custody: SiteCustodyRepository;
   audit: AuditRepository;
   invitations: InvitationRepository;
+  /** One-time password reset links. */
+  passwordResets: PasswordResetRepository;
   /** The domain-event outbox: append in the same transaction as the change. */
   events: EventRepository;
   companies: CompanyRepository;
@@ -60,6 +63,7 @@ export function reposFor(db: Executor): Repos {
     custody: new SiteCustodyRepository(db),
     audit: new AuditRepository(db),
     invitations: new InvitationRepository(db),
+    passwordResets: new PasswordResetRepository(db),
     events: new EventRepository(db),
     companies: new CompanyRepository(db),
     sessions: new SessionRepository(db),

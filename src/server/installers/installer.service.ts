@@ -136,6 +136,55 @@ export class InstallerService {
     });
   }
 
+  /**
+   * Reset an installer's password: a one-time link (valid for the invitation TTL, at most a day);
+   * their sessions end now, earlier reset links die. The password is set by whoever opens the link.
+   */
+  async resetPassword(actor: Actor, id: string, meta: RequestMeta): Promise<{ resetUrl: string; expiresAt: Date }> {
+    const token = newToken();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + Math.min(this.opts.invitationTtlHours, 24) * 3_600_000);
+    await this.uow.tx(async (r) => {
+      const u = await this.ownInstaller(actor, id, r.users);
+      await r.passwordResets.create({ userId: id, tokenHash: hashToken(token), createdBy: actor.id, expiresAt, now });
+      await r.sessions.deleteOfUser(id);
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.password_reset', targetType: 'user', targetId: id, outcome: 'success', details: { email: u.email, expiresAt: expiresAt.toISOString() }, correlationId: meta.correlationId });
+    });
+    return { resetUrl: `${this.opts.publicUrl}/reset-password?token=${token}`, expiresAt };
+  }
+
+  private async usableReset(token: string, forUpdate: boolean, repo: Repos['passwordResets']) {
+    const reset = await repo.findByTokenHash(hashToken(token), forUpdate);
+    if (!reset) throw new AppError('PASSWORD_RESET_NOT_FOUND');
+    if (reset.usedAt) throw new AppError('PASSWORD_RESET_USED');
+    if (reset.expiresAt <= this.clock.now()) throw new AppError('PASSWORD_RESET_EXPIRED');
+    return reset;
+  }
+
+  async describeReset(token: string): Promise<{ email: string; expiresAt: Date }> {
+    const r = await this.usableReset(token, false, this.uow.read.passwordResets);
+    return { email: r.email, expiresAt: r.expiresAt };
+  }
+
+  /** Set the new password from a reset link (password rules apply); sessions and API tokens end; `user.password_changed` emitted. */
+  async completeReset(token: string, password: string, meta: RequestMeta): Promise<void> {
+    const pre = await this.usableReset(token, false, this.uow.read.passwordResets);
+    checkLoginPassword(password, pre.email);
+    const hash = await hashPassword(password);
+    await this.uow.tx(async (r) => {
+      const reset = await this.usableReset(token, true, r.passwordResets);
+      const now = this.clock.now();
+      if (!(await r.passwordResets.markUsed(reset.id, now))) throw new AppError('PASSWORD_RESET_USED');
+      const user = await r.users.findById(reset.userId);
+      if (!user) throw new AppError('PASSWORD_RESET_NOT_FOUND');
+      await r.users.setPassword(user.id, hash, now);
+      await r.sessions.deleteOfUser(user.id);
+      const apiTokensRevoked = await r.apiTokens.deleteOfUser(user.id);
+      await r.events.append(user.companyId, DOMAIN_EVENT_TYPES.passwordChanged, { userId: user.id, at: now.toISOString() });
+      await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.password.reset', targetType: 'user', targetId: user.id, outcome: 'success', details: { apiTokensRevoked }, correlationId: meta.correlationId });
+    });
+  }
+
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
     await this.uow.tx(async (r) => {
       const u = await this.ownInstaller(actor, id, r.users);

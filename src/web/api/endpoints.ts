@@ -59,6 +59,8 @@ import type {
   PutApiSitesIdInstallersResponse,
   Session,
   GetApiMeSitesResponse,
+  GetApiPasswordResetsTokenResponse,
+  PostApiInstallersIdPasswordResetResponse,
   GetApiEndUserAppResponse,
   GetApiSiteInvitationsTokenResponse,
   GetApiSitesIdAccessResponse,
@@ -115,6 +117,7 @@ export const installersApi = {
   /** A new link with a new expiry; the old link stops working. */
   resendInvitation: (id: string) => api.post<PostApiInstallersInvitationsIdResendResponse>(`/api/installers/invitations/${enc(id)}/resend`),
   cancelInvitation: (id: string) => api.del<void>(`/api/installers/invitations/${enc(id)}`),
+  resetPassword: (id: string) => api.post<PostApiInstallersIdPasswordResetResponse>(`/api/installers/${enc(id)}/password-reset`),
 };
 
 export const invitationsApi = {
@@ -219,4 +222,10 @@ export const custodyApi = {
   access: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdAccessResponse>(`/api/sites/${enc(siteId)}/access`, { signal }),
   authorize: (siteId: string, body: PutApiSitesIdAuthorizationBody) => api.put<PutApiSitesIdAuthorizationResponse>(`/api/sites/${enc(siteId)}/authorization`, body),
   revoke: (siteId: string) => api.del<void>(`/api/sites/${enc(siteId)}/authorization`),
+};
+
+/** One-time password reset links (an installer admin made one for you). */
+export const passwordResetApi = {
+  describe: (token: string) => api.get<GetApiPasswordResetsTokenResponse>(`/api/password-resets/${enc(token)}`),
+  complete: (token: string, password: string) => api.post<void>(`/api/password-resets/${enc(token)}`, { password }),
 };

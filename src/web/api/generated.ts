@@ -558,6 +558,11 @@ export interface GetApiNotificationsResponse {
   pageSize: number;
 }
 
+export interface GetApiPasswordResetsTokenResponse {
+  email: string;
+  expiresAt: string;
+}
+
 export type GetApiScansIdResponse = ScanResult & {
   siteId: string;
 };
@@ -931,6 +936,11 @@ export interface PostApiExceptionRulesResponse {
   updatedAt: string;
 }
 
+export interface PostApiInstallersIdPasswordResetResponse {
+  resetUrl: string;
+  expiresAt: string;
+}
+
 export interface PostApiInstallersInvitationsBody {
   email: string;
   name: string;
@@ -959,6 +969,10 @@ export interface PostApiInvitationsTokenAcceptResponse {
 
 export interface PostApiNotificationsReadAllResponse {
   updated: number;
+}
+
+export interface PostApiPasswordResetsTokenBody {
+  password: string;
 }
 
 export interface PostApiScansIdAddBody {

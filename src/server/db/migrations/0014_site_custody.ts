@@ -50,10 +50,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // One grant at a time: a change revokes the old row and writes a new one (history kept).
   await sql`create unique index site_authorizations_live_idx on site_authorizations (site_id) where revoked_at is null`.execute(db);
+
+  // An installer admin resets an installer's password: a one-time link (token stored hashed).
+  await db.schema
+    .createTable('password_resets')
+    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+    .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_by', 'uuid', (c) => c.references('users.id').onDelete('set null'))
+    .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('used_at', 'timestamptz')
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('password_resets').execute();
   await db.schema.dropTable('site_authorizations').execute();
   await db.schema.dropTable('site_invitations').execute();
   await db.schema.alterTable('sites').dropColumn('owner_user_id').execute();
