@@ -31,6 +31,8 @@ import type { App } from './http/types';
 import { authRoutes } from './auth/auth.routes';
 import { installerRoutes } from './installers/installer.routes';
 import { siteRoutes } from './sites/site.routes';
+import { siteCustodyRoutes } from './sites/site-custody.routes';
+import { SiteCustodyService } from './sites/site-custody.service';
 import { auditRoutes } from './audit/audit.routes';
 import { AuditService } from './audit/audit.service';
 import { systemRoutes } from './system/system.routes';
@@ -76,7 +78,8 @@ import { WebhookService } from './webhooks/webhook.service';
 import { webhookRoutes } from './webhooks/webhook.routes';
 import { createWebhookSender } from './webhooks/webhook-sender';
 import { AxproPasswordCapture } from './axpro/axpro-passwords';
-import { AxproAccountsService, installerManagedCustody, type ReconcileHooks, type SiteCustodyReader } from './axpro/axpro-accounts.service';
+import { siteCustodyReader } from './axpro/site-custody-reader';
+import { AxproAccountsService, type ReconcileHooks, type SiteCustodyReader } from './axpro/axpro-accounts.service';
 import { AxproReconciles } from './axpro/axpro-reconciles';
 import { AxproEventConsumer } from './axpro/axpro-events';
 import { axproRoutes } from './axpro/axpro.routes';
@@ -212,6 +215,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const auth = new AuthService(uow, clock, config, axproPasswords);
     const installers = new InstallerService(uow, clock, config, axproPasswords);
     const sites = new SiteService(uow, clock);
+    const custody = new SiteCustodyService(uow, clock, config, axproPasswords);
     // Built before the services that queue jobs; it starts (with every handler) once they exist.
     const jobs = new JobQueue({ connectionString: database.url, poolMax: config.jobPoolMax, pollingIntervalSeconds: config.jobPollIntervalMs / 1000, logger });
 
@@ -340,7 +344,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       if (t.addedVia === 'cloud') return reach.cloudClient(t.serial);
       if (!t.host || !t.port || !creds) return null;
       return t.addedVia === 'agent' ? reach.lanClient(t.host, t.port, creds, t.siteId) : reach.directClient(t.host, t.port, creds);
-    }, options.siteCustody ?? installerManagedCustody, clock, options.axproHooks);
+    }, options.siteCustody ?? siteCustodyReader(uow), clock, options.axproHooks);
     const axproReconciles = new AxproReconciles(axpro);
     const scheduleReconciles = async (deviceIds: string[]) => jobs.sendMany('axpro.reconcile', deviceIds.map((deviceId) => ({ deviceId })), { retryLimit: 0 });
     const axproEvents = new AxproEventConsumer(uow, clock, scheduleReconciles);
@@ -505,6 +509,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     authRoutes(app, { auth, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
     installerRoutes(app, { installers, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     siteRoutes(app, { sites });
+    siteCustodyRoutes(app, { custody, auth, rateLimitPerMinute: config.invitationRateLimitPerMinute });
     const siteAgents = new SiteAgentService(uow, clock, {
       isOnline: (agentId) => agentHub.isOnline(agentId),
       // The enrolment token is the agent's first broker password (Mosquitto dynsec: its account).

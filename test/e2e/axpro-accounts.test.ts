@@ -1,8 +1,8 @@
 /**
  * AX Pro panel accounts kept in step with who manages the site (issue 17), through the real server,
  * database, outbox consumer and jobs, against emulated AX Pro panels over sockets (their user lists
- * read over ISAPI). Rules 1, 2, 3 and 6 from the installer side; rules 4 and 5 with the site's
- * custody fed through the reader task B's site lifecycle implements; the panel offline during a
+ * read over ISAPI). Rules 1, 2, 3 and 6 from the installer side; rules 4 and 5 through the site
+ * lifecycle's own routes (invitation, acceptance, authorization, revocation); the panel offline during a
  * change; a reconcile that dies between the panel's add and its record; panel users Sitekeeper did
  * not create are never touched.
  */
@@ -12,9 +12,7 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildSite, setupCompany, signIn, TEST_PASSWORD, type TestCompany } from '../helpers/factories';
 import { ApiClient } from '../helpers/api';
 import { eventually, startFleetFor } from '../helpers/fleet';
-import { hashPassword } from '../../src/server/security/password-hash';
-import { panelUserName, type SiteCustody } from '../../src/server/axpro/desired-accounts';
-import type { SiteCustodyReader } from '../../src/server/axpro/axpro-accounts.service';
+import { panelUserName } from '../../src/server/axpro/desired-accounts';
 import { isAppError } from '../../src/errors/app-error';
 
 // Panels take 8–16 characters: these passwords suit both the platform's rule and the panel's.
@@ -25,8 +23,6 @@ const PW_OWNER = 'Gk2*uN7fYe4^bT';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-const custody = new Map<string, SiteCustody>();
-const custodyReader: SiteCustodyReader = { custodyOf: async (siteId) => custody.get(siteId) ?? { state: 'not_handed_over', ownerUserId: null, authorization: 'none' } };
 let crashAfterAdd = false;
 
 let p: TestPlatform;
@@ -40,7 +36,6 @@ beforeAll(async () => {
     // Every panel reconciled every 3 s besides on events: a panel back online catches up quickly.
     config: { axproReconcileSeconds: 3, exceptionsPollMs: 200 },
     build: {
-      siteCustody: custodyReader,
       axproHooks: {
         afterPanelAdd: async () => {
           if (!crashAfterAdd) return;
@@ -224,25 +219,25 @@ describe('the panel offline, and a reconcile that dies half-way', () => {
   });
 });
 
-describe('handover and authorization (rules 5 and 4) through the custody reader', () => {
+describe('handover and authorization (rules 5 and 4) through the site lifecycle', () => {
   it('handed over: the owner in, the installer side out; authorized: back; revoked: out again', async () => {
     const siteId = (await buildSite(company)).id;
     const inst = await installer('manage_assigned');
     expect((await company.admin.put(`/api/sites/${siteId}/installers`, { installerIds: [inst.id] })).status).toBe(200);
-    const ownerEmail = `owner-${Math.random().toString(36).slice(2)}@example.test`;
-    const ownerId = await p.app.platform.uow.read.users.createUser({ companyId: company.companyId, email: ownerEmail, name: 'Olga Owner', role: 'end_user', permission: null, passwordHash: await hashPassword(PW_OWNER) });
     const panel = await addPanel(siteId);
     await eventually(async () => (await stateOf(panel.id, inst.id))?.state === 'password_needed', 'installer waiting');
     await signIn(p.app, company.adminEmail, PW_ADMIN);
     await signIn(p.app, inst.email, PW_INST);
     await eventually(async () => (await names(panel.d)).includes(panelUserName(inst.id)) && (await names(panel.d)).includes(panelUserName(company.adminId)), 'installer side on the panel');
 
-    const event = async (type: 'site.handed_over' | 'site.authorization_changed') =>
-      p.app.platform.uow.tx(async (r) => r.events.append(company.companyId, type, { siteId }));
-
-    // Rule 5.
-    custody.set(siteId, { state: 'handed_over', ownerUserId: ownerId, authorization: 'none' });
-    await event('site.handed_over');
+    // Rule 5: the customer accepts the site's invitation (a new account).
+    const ownerEmail = `owner-${Math.random().toString(36).slice(2)}@example.test`;
+    const inv = await company.admin.post(`/api/sites/${siteId}/invitations`, { email: ownerEmail });
+    expect(inv.status, JSON.stringify(inv.body)).toBe(201);
+    const owner = new ApiClient(p.app);
+    const acc = await owner.post(`/api/site-invitations/${new URL(inv.body.inviteUrl).searchParams.get('token')!}/accept`, { name: 'Olga Owner', password: PW_OWNER });
+    expect(acc.status, JSON.stringify(acc.body)).toBe(201);
+    const ownerId = (await p.app.platform.database.db.selectFrom('users').select('id').where('email', '=', ownerEmail).executeTakeFirstOrThrow()).id;
     await eventually(async () => JSON.stringify(await names(panel.d)) === JSON.stringify(['admin']), 'installer side gone');
     await eventually(async () => (await stateOf(panel.id, ownerId))?.state === 'password_needed', 'owner waits for a sign-in');
     await signIn(p.app, ownerEmail, PW_OWNER);
@@ -250,17 +245,15 @@ describe('handover and authorization (rules 5 and 4) through the custody reader'
     expect((await panelUsers(panel.d)).find((u) => u.userName === panelUserName(ownerId))!.userLevel).toBe('administrator');
     expect(await panelLogin(panel.d, panelUserName(ownerId), PW_OWNER)).toBe(true);
 
-    // Rule 4: authorized.
-    custody.set(siteId, { state: 'handed_over', ownerUserId: ownerId, authorization: 'active' });
-    await event('site.authorization_changed');
+    // Rule 4: the owner authorizes the installer company.
+    expect((await owner.put(`/api/sites/${siteId}/authorization`, { permissions: ['configuration'], expiresAt: null })).status).toBe(200);
     await eventually(async () => (await stateOf(panel.id, inst.id))?.state === 'password_needed', 'installer waits again');
     await signIn(p.app, company.adminEmail, PW_ADMIN);
     await signIn(p.app, inst.email, PW_INST);
     await eventually(async () => (await names(panel.d)).includes(panelUserName(inst.id)) && (await names(panel.d)).includes(panelUserName(company.adminId)), 'installer side back');
 
     // Revoked.
-    custody.set(siteId, { state: 'handed_over', ownerUserId: ownerId, authorization: 'none' });
-    await event('site.authorization_changed');
+    expect((await owner.delete(`/api/sites/${siteId}/authorization`)).status).toBe(204);
     await eventually(async () => JSON.stringify(await names(panel.d)) === JSON.stringify(['admin', panelUserName(ownerId)].sort()), 'installer side gone again, owner stays');
   });
 });

@@ -55,9 +55,9 @@ export async function buildInstaller(app: App, company: TestCompany, permission:
   return { id: acc.body.user.id, email, client };
 }
 
-export async function buildEndUser(app: App, company: TestCompany): Promise<{ id: string; email: string; client: ApiClient }> {
+export async function buildEndUser(app: App, _company?: TestCompany): Promise<{ id: string; email: string; client: ApiClient }> {
   const email = `owner-${uniq()}@example.test`;
-  const id = await app.platform.uow.read.users.createUser({ companyId: company.companyId, email, name: 'Olga Owner', role: 'end_user', permission: null, passwordHash: await hashPassword(TEST_PASSWORD) });
+  const id = await app.platform.uow.read.users.createUser({ companyId: null, email, name: 'Olga Owner', role: 'end_user', permission: null, passwordHash: await hashPassword(TEST_PASSWORD) });
   return { id, email, client: await signIn(app, email) };
 }
 

@@ -21,6 +21,7 @@ interface Fixture {
   candidateId: string;
   batchId: string;
   deviceId: string;
+  endUserId: string;
   clients: Record<Caller, ApiClient>;
   emails: Record<Caller, string>;
 }
@@ -41,11 +42,30 @@ const installersOnly: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'ok', 
 /** Reading or editing the fixture site. */
 const siteRead: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'ok', assigned: 'ok', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'hidden', anonymous: 'unauth' };
 const siteAdmin: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'forbidden', assigned: 'forbidden', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'hidden', anonymous: 'unauth' };
+/** End-user routes (the site owner's): installers are refused by role. */
+const endUserOnly: Record<Caller, Outcome> = { admin: 'forbidden', manageAll: 'forbidden', assigned: 'forbidden', unassigned: 'forbidden', endUser: 'ok', otherCompany: 'forbidden', anonymous: 'unauth' };
+/** Who has access to a handed-over site: its owner and the company's people who see it. */
+const siteAccessView: Record<Caller, Outcome> = { ...siteRead, endUser: 'ok' };
 const siteCreateDelete: Record<Caller, Outcome> = { admin: 'ok', manageAll: 'ok', assigned: 'forbidden', unassigned: 'forbidden', endUser: 'forbidden', otherCompany: 'hidden', anonymous: 'unauth' };
 
 async function freshInvitationToken(fx: Fixture): Promise<string> {
   const r = await fx.company.admin.post('/api/installers/invitations', { email: `rbac-${Math.random().toString(36).slice(2)}@example.test`, name: 'R', permission: 'manage_all' });
   return new URL(r.body.inviteUrl).searchParams.get('token')!;
+}
+
+/** An installer row made directly (the invitation accept route is rate-limited per client: the matrix would exhaust it). */
+async function freshVictim(fx: Fixture): Promise<string> {
+  const r = await APP.platform.database.db
+    .insertInto('users')
+    .values({ company_id: fx.company.companyId, email: `victim-${Math.random().toString(36).slice(2)}@example.test`, name: 'Victim', role: 'installer', permission: 'manage_assigned', password_hash: 'not-a-hash' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+async function freshResetToken(fx: Fixture): Promise<string> {
+  const r = await fx.company.admin.post(`/api/installers/${await freshVictim(fx)}/password-reset`);
+  return new URL(r.body.resetUrl).searchParams.get('token')!;
 }
 
 async function freshInvitationId(fx: Fixture): Promise<string> {
@@ -58,6 +78,19 @@ async function freshSite(fx: Fixture, caller: Caller): Promise<string> {
   // The assigned installer is assigned to every site made for the matrix.
   if (caller === 'assigned') await fx.company.admin.put(`/api/sites/${s.id}/installers`, { installerIds: [fx.installerId] });
   return s.id;
+}
+
+/** A site of the fixture company handed over to the fixture end user (assigned to the assigned installer). */
+async function freshOwnedSite(fx: Fixture, caller: Caller): Promise<string> {
+  const id = await freshSite(fx, caller);
+  await APP.platform.database.db.updateTable('sites').set({ handover_state: 'handed_over', owner_user_id: fx.endUserId }).where('id', '=', id).execute();
+  return id;
+}
+
+async function freshSiteInvitation(fx: Fixture, caller: Caller): Promise<{ siteId: string; invitationId: string; token: string }> {
+  const siteId = await freshSite(fx, caller);
+  const r = await fx.company.admin.post(`/api/sites/${siteId}/invitations`, { email: `cust-${Math.random().toString(36).slice(2)}@example.test` });
+  return { siteId, invitationId: r.body.invitation.id, token: new URL(r.body.inviteUrl).searchParams.get('token')! };
 }
 
 const CASES: Record<string, Case> = {
@@ -88,6 +121,10 @@ const CASES: Record<string, Case> = {
     request: async (fx) => ({ url: `/api/invitations/${await freshInvitationToken(fx)}/accept`, body: { name: 'A', password: TEST_PASSWORD } }),
     expect: all('ok'),
   },
+  // A one-time link; the victim is each caller's own (their sessions end: never the fixture's installers).
+  'POST /api/installers/:id/password-reset': { request: async (fx) => ({ url: `/api/installers/${await freshVictim(fx)}/password-reset` }), expect: adminOnlyOwnTarget },
+  'GET /api/password-resets/:token': { request: async (fx) => ({ url: `/api/password-resets/${await freshResetToken(fx)}` }), expect: all('ok') },
+  'POST /api/password-resets/:token': { request: async (fx) => ({ url: `/api/password-resets/${await freshResetToken(fx)}`, body: { password: 'Fresh-Reset-Pass-9' } }), expect: all('ok') },
   'PATCH /api/installers/:id': { request: async (fx) => ({ url: `/api/installers/${fx.installerId}`, body: { permission: 'manage_assigned' } }), expect: adminOnlyOwnTarget },
   'DELETE /api/installers/:id': {
     request: async (fx) => {
@@ -107,6 +144,20 @@ const CASES: Record<string, Case> = {
   'GET /api/sites/:id/agents': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents` }), expect: siteRead },
   'POST /api/sites/:id/agents': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents`, body: { name: 'RBAC agent' } }), expect: siteAdmin },
   'DELETE /api/sites/:id/agents/:agentId': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/agents/${await freshAgent(fx)}` }), expect: siteAdmin },
+  // Site custody (decision 0015): installers on the site invite its customer; the public link is the
+  // invitee's; the owner grants and revokes (the whole state matrix: src/server/sites/site-policy.test.ts).
+  'POST /api/sites/:id/invitations': { request: async (fx, c) => ({ url: `/api/sites/${await freshSite(fx, c)}/invitations`, body: { email: `cust-${Math.random().toString(36).slice(2)}@example.test` } }), expect: siteRead },
+  'GET /api/sites/:id/invitations': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/invitations` }), expect: siteRead },
+  'POST /api/sites/:id/invitations/:invitationId/resend': { request: async (fx, c) => { const i = await freshSiteInvitation(fx, c); return { url: `/api/sites/${i.siteId}/invitations/${i.invitationId}/resend` }; }, expect: siteRead },
+  'DELETE /api/sites/:id/invitations/:invitationId': { request: async (fx, c) => { const i = await freshSiteInvitation(fx, c); return { url: `/api/sites/${i.siteId}/invitations/${i.invitationId}` }; }, expect: siteRead },
+  'GET /api/site-invitations/:token': { request: async (fx, c) => ({ url: `/api/site-invitations/${(await freshSiteInvitation(fx, c)).token}` }), expect: all('ok') },
+  // Everybody gets an answer: a new account (anonymous), the site (the end user), SITE_INVITATION_ACCOUNT_MISMATCH (installers).
+  'POST /api/site-invitations/:token/accept': { request: async (fx, c) => ({ url: `/api/site-invitations/${(await freshSiteInvitation(fx, c)).token}/accept`, body: { name: 'A', password: TEST_PASSWORD } }), expect: all('ok') },
+  'GET /api/end-user-app': { request: async () => ({ url: '/api/end-user-app' }), expect: installersOnly },
+  'GET /api/me/sites': { request: async () => ({ url: '/api/me/sites' }), expect: endUserOnly },
+  'PUT /api/sites/:id/authorization': { request: async (fx, c) => ({ url: `/api/sites/${await freshOwnedSite(fx, c)}/authorization`, body: { permissions: ['configuration'], expiresAt: null } }), expect: endUserOnly },
+  'DELETE /api/sites/:id/authorization': { request: async (fx, c) => ({ url: `/api/sites/${await freshOwnedSite(fx, c)}/authorization` }), expect: endUserOnly },
+  'GET /api/sites/:id/access': { request: async (fx, c) => ({ url: `/api/sites/${await freshOwnedSite(fx, c)}/access` }), expect: siteAccessView },
   'GET /api/audit': { request: async () => ({ url: '/api/audit' }), expect: adminOnly },
   'POST /api/sites/:id/scans': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/scans`, body: { text: 'RBAC12345' } }), expect: siteRead },
   // An address that is not one (a space in it): the probe answers DEVICE_HOST_INVALID on the candidate without contacting anything.
@@ -199,7 +250,7 @@ async function freshNotification(fx: Fixture, caller: Caller): Promise<string> {
   const user = await db.selectFrom('users').select(['id', 'company_id']).where('email', '=', fx.emails[caller] || fx.company.adminEmail).executeTakeFirstOrThrow();
   const r = await db
     .insertInto('notifications')
-    .values({ company_id: user.company_id, user_id: user.id, kind: 'test', severity: 'info', title: 'RBAC', body: 'RBAC', link: null, data: JSON.stringify({}) })
+    .values({ company_id: user.company_id ?? fx.company.companyId, user_id: user.id, kind: 'test', severity: 'info', title: 'RBAC', body: 'RBAC', link: null, data: JSON.stringify({}) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
@@ -257,6 +308,7 @@ beforeAll(async () => {
     candidateId: scan.body.candidates[0].id,
     batchId: batch.body.batchId,
     deviceId: '',
+    endUserId: endUser.id,
     clients: { admin: company.admin, manageAll: manageAll.client, assigned: assigned.client, unassigned: unassigned.client, endUser: endUser.client, otherCompany: other.admin, anonymous: new ApiClient(p.app) },
     emails: { admin: company.adminEmail, manageAll: manageAll.email, assigned: assigned.email, unassigned: unassigned.email, endUser: endUser.email, otherCompany: other.adminEmail, anonymous: '' },
   };

@@ -65,7 +65,7 @@ export class SiteAgentService {
   }
 
   async list(actor: Actor, siteId: string): Promise<SiteAgentView[]> {
-    await requireSiteAccess(actor, siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, siteId, this.uow.read.sites, false, 'view_devices');
     return (await this.uow.read.siteAgents.listBySite(siteId)).map((a) => this.#view(a));
   }
 
@@ -77,7 +77,7 @@ export class SiteAgentService {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.settings.enrolTtlMs);
     const agent = await this.uow.tx(async (r) => {
-      const site = await requireSiteAccess(actor, siteId, r.sites, true);
+      const site = await requireSiteAccess(actor, siteId, r.sites, true, 'configure_device');
       const name = input.name?.trim() || `Agent ${agentId.slice(3, 9)}`;
       const created = await r.siteAgents.create({ id: agentId, siteId, name, enrolKeyHash: agentEnrolKey(token).toString('hex'), enrolExpiresAt: expiresAt, createdBy: actor.id, now });
       await r.audit.record({
@@ -93,7 +93,7 @@ export class SiteAgentService {
   async revoke(actor: Actor, siteId: string, agentId: string, meta: RequestMeta): Promise<void> {
     if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN', 'Only the installer admin can revoke site agents.');
     await this.uow.tx(async (r) => {
-      await requireSiteAccess(actor, siteId, r.sites, true);
+      await requireSiteAccess(actor, siteId, r.sites, true, 'configure_device');
       const agent = await r.siteAgents.find(agentId);
       if (!agent || agent.siteId !== siteId || agent.revokedAt) throw new AppError('AGENT_NOT_FOUND', undefined, { details: { agentId } });
       await r.siteAgents.revoke(agentId, actor.id, this.clock.now());

@@ -1,5 +1,5 @@
 import type { UnitOfWork } from '../db/unit-of-work';
-import type { Actor } from '../auth/actor';
+import { companyOf, type Actor } from '../auth/actor';
 import type { AuditFilter, AuditRow } from './audit.repository';
 
 export type AuditQuery = Omit<AuditFilter, 'companyId'>;
@@ -9,7 +9,7 @@ export class AuditService {
   constructor(private readonly uow: UnitOfWork) {}
 
   async list(actor: Actor, q: AuditQuery): Promise<{ items: AuditRow[]; total: number; page: number; pageSize: number }> {
-    const r = await this.uow.read.audit.list({ ...q, companyId: actor.companyId });
+    const r = await this.uow.read.audit.list({ ...q, companyId: companyOf(actor) });
     return { ...r, page: q.page, pageSize: q.pageSize };
   }
 }

@@ -7,8 +7,8 @@ export const UserSchema = Shared(Type.Object({
   name: Type.String(),
   role: Role,
   permission: Type.Union([Permission, Type.Null()]),
-  companyId: Uuid,
-  companyName: Type.String(),
+  companyId: Type.Union([Uuid, Type.Null()], { description: 'Null for end users: they belong to no installer company' }),
+  companyName: Type.Union([Type.String(), Type.Null()]),
 }, { $id: 'SessionUser' }));
 export type UserDto = Static<typeof UserSchema>;
 

@@ -8,4 +8,9 @@ export class CompanyRepository {
     const r = await this.db.insertInto('companies').values({ name }).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }
+
+  async name(id: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('companies').select('name').where('id', '=', id).executeTakeFirst();
+    return r?.name;
+  }
 }

@@ -4,8 +4,8 @@ import type { Permission, Role } from '../db/schema';
 
 export interface UserRecord {
   id: string;
-  companyId: string;
-  companyName: string;
+  companyId: string | null;
+  companyName: string | null;
   email: string;
   name: string;
   role: Role;
@@ -19,7 +19,7 @@ export interface UserRecord {
 export function selectUsers(db: Executor) {
   return db
     .selectFrom('users as u')
-    .innerJoin('companies as c', 'c.id', 'u.company_id')
+    .leftJoin('companies as c', 'c.id', 'u.company_id')
     .select([
       'u.id',
       'u.company_id as companyId',
@@ -56,7 +56,7 @@ export class UserRepository {
     return r !== undefined;
   }
 
-  async createUser(u: { companyId: string; email: string; name: string; role: Role; permission: Permission | null; passwordHash: string }): Promise<string> {
+  async createUser(u: { companyId: string | null; email: string; name: string; role: Role; permission: Permission | null; passwordHash: string }): Promise<string> {
     const r = await this.db
       .insertInto('users')
       .values({ company_id: u.companyId, email: u.email, name: u.name, role: u.role, permission: u.permission, password_hash: u.passwordHash })

@@ -25,15 +25,10 @@ import { desiredAccounts, type DesiredAccount, type SiteCustody } from './desire
 import { planReconcile, type PanelUser, type PlanStep } from './reconcile-plan';
 import type { AccountView, AxproRepository, PanelTarget } from './axpro.repository';
 
-/** Reads a site's custody (handover state, owner, authorization): task B's site lifecycle implements it. */
+/** Reads a site's custody (handover state, owner, authorization): site-custody-reader.ts over the sites' tables. */
 export interface SiteCustodyReader {
   custodyOf(siteId: string): Promise<SiteCustody>;
 }
-
-/** Until sites can be handed over, every site is managed by its installer company. */
-export const installerManagedCustody: SiteCustodyReader = {
-  custodyOf: async () => ({ state: 'not_handed_over', ownerUserId: null, authorization: 'none' }),
-};
 
 export interface Sealer {
   seal(plaintext: string, associatedData: string): string;

@@ -14,7 +14,7 @@
 
 export type HandoverState = 'not_handed_over' | 'invitation_sent' | 'handed_over';
 
-/** A site's custody as the reconcile needs it (task B's site lifecycle fills it in). */
+/** A site's custody as the reconcile needs it (site-custody-reader.ts reads it from the sites' tables, decision 0015). */
 export interface SiteCustody {
   state: HandoverState;
   ownerUserId: string | null;

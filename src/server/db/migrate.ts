@@ -16,6 +16,7 @@ import * as m0010 from './migrations/0010_device_read_path';
 import * as m0011 from './migrations/0011_health';
 import * as m0012 from './migrations/0012_exceptions';
 import * as m0013 from './migrations/0013_device_options';
+import * as m0014 from './migrations/0014_site_custody';
 import * as m0015 from './migrations/0015_axpro_accounts';
 import * as m0016 from './migrations/0016_firmware_verdict';
 
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_health': m0011,
   '0012_exceptions': m0012,
   '0013_device_options': m0013,
+  '0014_site_custody': m0014,
   '0015_axpro_accounts': m0015,
   '0016_firmware_verdict': m0016,
 };

@@ -23,7 +23,8 @@ export interface CompaniesTable {
  */
 interface MemberColumns {
   id: Generated<string>;
-  company_id: string;
+  /** Null exactly for end users (they belong to no installer company; migration 0014). Invitations always carry one. */
+  company_id: string | null;
   email: string;
   name: string;
   role: Role;
@@ -57,7 +58,8 @@ export interface ApiTokensTable {
   last_used_at: Timestamp | null;
 }
 
-export interface InvitationsTable extends MemberColumns {
+export interface InvitationsTable extends Omit<MemberColumns, 'company_id'> {
+  company_id: string;
   token_hash: string;
   created_by: string | null;
   expires_at: Timestamp;
@@ -73,6 +75,50 @@ export interface SitesTable {
   time_zone: string;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  handover_state: Generated<HandoverState>;
+  /** The end user who owns the site once it is handed over. */
+  owner_user_id: string | null;
+}
+
+export type HandoverState = 'not_handed_over' | 'invitation_sent' | 'handed_over';
+export type SitePermission = 'configuration' | 'live_view' | 'playback';
+
+/** An invitation handing a site over to its customer (migration 0014). */
+export interface SiteInvitationsTable {
+  id: Generated<string>;
+  site_id: string;
+  company_id: string;
+  email: string;
+  token_hash: string;
+  created_by: string | null;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  accepted_by: string | null;
+  created_at: CreatedAt;
+}
+
+/** The owner's grant to the installer company: live while revoked_at is null and expires_at is null or later than now. */
+export interface SiteAuthorizationsTable {
+  id: Generated<string>;
+  site_id: string;
+  company_id: string;
+  granted_by: string | null;
+  permissions: JSONColumnType<SitePermission[]>;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+/** A one-time password reset link an installer admin made for an installer (migration 0014). */
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  created_by: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
 }
 
 export interface SiteInstallersTable {
@@ -404,6 +450,9 @@ export interface DB {
   invitations: InvitationsTable;
   sites: SitesTable;
   site_installers: SiteInstallersTable;
+  site_invitations: SiteInvitationsTable;
+  site_authorizations: SiteAuthorizationsTable;
+  password_resets: PasswordResetsTable;
   audit_log: AuditLogTable;
   domain_events: DomainEventsTable;
   outbox_cursors: OutboxCursorsTable;

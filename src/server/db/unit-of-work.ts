@@ -8,7 +8,9 @@ import type { Executor } from './executor';
 import { AuditRepository } from '../audit/audit.repository';
 import { UserRepository } from '../auth/user.repository';
 import { SiteRepository } from '../sites/site.repository';
+import { SiteCustodyRepository } from '../sites/site-custody.repository';
 import { InvitationRepository } from '../installers/invitation.repository';
+import { PasswordResetRepository } from '../installers/password-reset.repository';
 import { EventRepository } from '../events/event.repository';
 import { CompanyRepository } from '../auth/company.repository';
 import { SessionRepository } from '../auth/session.repository';
@@ -27,8 +29,12 @@ import { AxproRepository } from '../axpro/axpro.repository';
 export interface Repos {
   users: UserRepository;
   sites: SiteRepository;
+  /** Site invitations (handover) and the owner's authorizations. */
+  custody: SiteCustodyRepository;
   audit: AuditRepository;
   invitations: InvitationRepository;
+  /** One-time password reset links. */
+  passwordResets: PasswordResetRepository;
   /** The domain-event outbox: append in the same transaction as the change. */
   events: EventRepository;
   companies: CompanyRepository;
@@ -57,8 +63,10 @@ export function reposFor(db: Executor): Repos {
   return {
     users: new UserRepository(db),
     sites: new SiteRepository(db),
+    custody: new SiteCustodyRepository(db),
     audit: new AuditRepository(db),
     invitations: new InvitationRepository(db),
+    passwordResets: new PasswordResetRepository(db),
     events: new EventRepository(db),
     companies: new CompanyRepository(db),
     sessions: new SessionRepository(db),

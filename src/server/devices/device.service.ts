@@ -3,8 +3,9 @@ import type { Repos, UnitOfWork } from '../db/unit-of-work';
 import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import { contestClaim } from './claims';
 import { releaseClaim } from './claim-release';
-import type { Actor, RequestMeta } from '../auth/actor';
+import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
 import { requireSiteAccess, seesAllSites } from '../sites/site-access';
+import type { SiteOperation } from '../sites/site-policy';
 import type { DevicePage, DeviceRecord } from './device.repository';
 import type { SecretBox } from '../security/secret-box';
 import { encodeSitekeeperQr, splitIntoParts, type SitekeeperDevice } from '../../protocol/qr';
@@ -82,15 +83,15 @@ export class DeviceService {
    * devices" from "no such site" or "not yours" (requireSiteAccess, the same errors as before).
    */
   async listForSite(actor: Actor, siteId: string, q: ListQuery) {
-    if (actor.role === 'end_user') await requireSiteAccess(actor, siteId, this.uow.read.sites);
-    const r = await this.uow.read.devices.list({ companyId: actor.companyId, siteId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
-    if (r.total === 0) await requireSiteAccess(actor, siteId, this.uow.read.sites);
+    // The site's custody decides too (a handed-over site without authorization): read it first.
+    await requireSiteAccess(actor, siteId, this.uow.read.sites, false, 'view_devices');
+    const r = await this.uow.read.devices.list({ companyId: companyOf(actor), siteId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
     return this.page(r, q);
   }
 
   async listAll(actor: Actor, q: ListQuery) {
     if (actor.role === 'end_user') throw new AppError('FORBIDDEN');
-    const r = await this.uow.read.devices.list({ companyId: actor.companyId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
+    const r = await this.uow.read.devices.list({ companyId: companyOf(actor), ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
     return this.page(r, q);
   }
 
@@ -99,9 +100,9 @@ export class DeviceService {
   }
 
   /** The device, if the actor may see its site (the device row carries its company: a site read only for assignment). */
-  private async accessible<T extends DeviceRecord>(actor: Actor, d: T | undefined): Promise<T> {
+  private async accessible<T extends DeviceRecord>(actor: Actor, d: T | undefined, op: SiteOperation = 'view_devices'): Promise<T> {
     if (!d || d.companyId !== actor.companyId) throw new AppError('DEVICE_NOT_FOUND_HERE');
-    if (!seesAllSites(actor)) await requireSiteAccess(actor, d.siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, d.siteId, this.uow.read.sites, false, op);
     return d;
   }
 
@@ -123,7 +124,7 @@ export class DeviceService {
    * come in numbered parts. Audited; secrets never logged.
    */
   async qrCode(actor: Actor, id: string, opts: { password?: string | undefined; unencrypted?: boolean | undefined }, meta: RequestMeta): Promise<{ encrypted: boolean; parts: Array<{ text: string; svg: string }> }> {
-    const d = await this.accessible(actor, await this.uow.read.devices.findWithSecrets(id));
+    const d = await this.accessible(actor, await this.uow.read.devices.findWithSecrets(id), 'configure_device');
     if (!opts.password && opts.unencrypted !== true) {
       throw new AppError('VALIDATION_FAILED', 'Choose a password for the device QR code (anyone who can read a plain code can add the device).', { hint: 'Send { "password": "…" } (at least 8 characters), or { "unencrypted": true } for a plain code.' });
     }
@@ -157,7 +158,7 @@ export class DeviceService {
    * defaults. Audited with the serial; no secrets.
    */
   async resetCloudBinding(actor: Actor, id: string, meta: RequestMeta): Promise<{ serial: string; wasBound: boolean }> {
-    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id), 'configure_device');
     if (!this.cloud) throw new AppError('SERVICE_UNAVAILABLE');
     const cloud = this.cloud;
     // The binding lives in the device cloud's store, outside this unit of work (its own connection: on
@@ -180,7 +181,7 @@ export class DeviceService {
    */
   async release(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
     if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN');
-    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id), 'delete_device');
     await this.uow.tx(async (r) => {
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.release', targetType: 'device', targetId: id, outcome: 'success', details: { serial: d.serial, siteId: d.siteId, claimProof: d.claimProof }, correlationId: meta.correlationId });
       await r.devices.delete(id);
@@ -199,7 +200,7 @@ export class DeviceService {
     if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN');
     const audit = (r: Pick<Repos, 'audit'>, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
       r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.claim.dispute', targetType: 'device', targetId: input.serial, outcome, details: { serial: input.serial, ...details }, correlationId: meta.correlationId });
-    const full = await this.claims.provenSerial(input.serial, input.verificationCode, { userId: actor.id, companyId: actor.companyId });
+    const full = await this.claims.provenSerial(input.serial, input.verificationCode, { userId: actor.id, companyId: companyOf(actor) });
     if (!full) {
       await audit(this.uow.read, 'failure', { reason: 'code_not_proven' });
       throw new AppError('VERIFICATION_CODE_INVALID');
@@ -227,7 +228,7 @@ export class DeviceService {
    * with the old and new type.
    */
   async setType(actor: Actor, id: string, type: DeviceType, meta: RequestMeta): Promise<DeviceView> {
-    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id), 'configure_device');
     // The repository reads typeEditable with the rule of device-types.ts (typeEditable).
     if (!d.typeEditable) throw new AppError('DEVICE_TYPE_NOT_EDITABLE');
     await this.uow.tx(async (r) => {
@@ -250,7 +251,7 @@ export class DeviceService {
    * a password.
    */
   async editConnection(actor: Actor, id: string, input: ConnectionEdit, meta: RequestMeta): Promise<DeviceView> {
-    const d = await this.accessible(actor, await this.uow.read.devices.findWithSecrets(id));
+    const d = await this.accessible(actor, await this.uow.read.devices.findWithSecrets(id), 'configure_device');
     if (d.addedVia === 'cloud') throw new AppError('DEVICE_CONNECTION_NOT_EDITABLE');
     if (!this.options.hosts) throw new AppError('SERVICE_UNAVAILABLE');
     const old = d.credentialsSealed ? (JSON.parse(this.secrets.open(d.credentialsSealed, `device:${d.serial}`)) as { user?: string; password?: string }) : {};
@@ -302,7 +303,7 @@ export class DeviceService {
    * the row and its sealed credentials go. A refusal is audited too.
    */
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
-    const d = await this.accessible(actor, await this.uow.read.devices.find(id));
+    const d = await this.accessible(actor, await this.uow.read.devices.find(id), 'delete_device');
     const site = await this.uow.read.sites.find(d.siteId);
     if (!site) throw new AppError('DEVICE_NOT_FOUND_HERE');
     const verdict = (this.options.deleteRule ?? canDeleteDevice)(site, d);
@@ -311,7 +312,7 @@ export class DeviceService {
         companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'failure',
         details: { serial: d.serial, siteId: d.siteId, reason: verdict.reason }, correlationId: meta.correlationId,
       });
-      throw new AppError('DEVICE_DELETE_REFUSED', verdict.message, { details: { reason: verdict.reason } });
+      throw new AppError(verdict.code ?? 'DEVICE_DELETE_REFUSED', verdict.message, { details: { reason: verdict.reason } });
     }
     // The cloud binding lives in the device cloud's store, outside this unit of work (see resetCloudBinding).
     const cloudReleased = this.cloud ? await this.cloud.resetBinding(d.serial) : false;
@@ -323,7 +324,7 @@ export class DeviceService {
       // An AX Pro's sealed credentials go with the event: the reconcile deletes the panel users Sitekeeper made with them (decision 0016).
       const credentialsSealed = d.type === 'axpro' ? ((await r.devices.findWithSecrets(id))?.credentialsSealed ?? null) : null;
       await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.deviceDeleted, {
-        deviceId: id, companyId: actor.companyId, siteId: d.siteId, serial: d.serial, type: d.type, model: d.model, name: d.name, addedVia: d.addedVia, host: d.host, port: d.port, cloudReleased, deletedBy: actor.id,
+        deviceId: id, companyId: companyOf(actor), siteId: d.siteId, serial: d.serial, type: d.type, model: d.model, name: d.name, addedVia: d.addedVia, host: d.host, port: d.port, cloudReleased, deletedBy: actor.id,
         credentialsSealed,
       });
       await r.devices.delete(id);

@@ -82,7 +82,7 @@ export interface DeviceDeletedPayload {
   credentialsSealed?: string | null;
 }
 
-/** `site.handed_over`: a site was handed over to its end user (task B's site lifecycle). */
+/** `site.handed_over`: a site was handed over to its end user. */
 export interface SiteHandedOverPayload {
   siteId: string;
 }

@@ -12,7 +12,7 @@
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../lib/clock';
 import type { Repos, UnitOfWork } from '../db/unit-of-work';
-import type { Actor } from '../auth/actor';
+import { companyOf, type Actor } from '../auth/actor';
 import type { NewNotification } from '../notifications/rules';
 import { DOMAIN_EVENT_TYPES, type DeviceFirmwareUpgradeFailedPayload, type DeviceHealthChangedPayload } from '../events/domain-events';
 import { monitoringGate } from '../health/health-policy';
@@ -227,7 +227,7 @@ export class ExceptionService {
   // ---- rules and the exception list (routes) ----
 
   async listRules(actor: Actor): Promise<ExceptionRuleRecord[]> {
-    const rules = await this.uow.read.exceptions.rules(actor.companyId);
+    const rules = await this.uow.read.exceptions.rules(companyOf(actor));
     if (seesAllSites(actor)) return rules;
     const visible = new Set<string>();
     for (const siteId of new Set(rules.flatMap((r) => (r.siteId ? [r.siteId] : [])))) {
@@ -239,7 +239,7 @@ export class ExceptionService {
   async createRule(actor: Actor, input: RuleInput): Promise<ExceptionRuleRecord> {
     return this.uow.tx(async (repos) => {
       await this.#requireRuleScope(repos, actor, input.siteId);
-      const rule = await repos.exceptions.createRule({ ...input, companyId: actor.companyId, now: this.clock.now() });
+      const rule = await repos.exceptions.createRule({ ...input, companyId: companyOf(actor), now: this.clock.now() });
       await repos.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'exception_rule.create', targetType: 'exception_rule', targetId: rule.id, outcome: 'success', details: { siteId: input.siteId, types: input.types } });
       return rule;
     });
@@ -275,17 +275,17 @@ export class ExceptionService {
       if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN', 'Only installer admins change the company default exception rules.');
       return;
     }
-    await requireSiteAccess(actor, siteId, repos.sites);
+    await requireSiteAccess(actor, siteId, repos.sites, false, 'configure_device');
   }
 
   async listExceptions(actor: Actor, f: { siteId?: string | undefined; page: number; pageSize: number }): Promise<{ items: Awaited<ReturnType<Repos['exceptions']['list']>>['items']; total: number; page: number; pageSize: number }> {
     let siteIds: string[] | undefined;
     if (f.siteId) {
-      await requireSiteAccess(actor, f.siteId, this.uow.read.sites);
+      await requireSiteAccess(actor, f.siteId, this.uow.read.sites, false, 'view_devices');
       siteIds = [f.siteId];
     } else if (actor.role === 'end_user') throw new AppError('FORBIDDEN');
     else if (!seesAllSites(actor)) siteIds = await this.uow.read.sites.assignedSiteIds(actor.id);
-    const r = await this.uow.read.exceptions.list({ companyId: actor.companyId, siteIds, page: f.page, pageSize: f.pageSize });
+    const r = await this.uow.read.exceptions.list({ companyId: companyOf(actor), siteIds, page: f.page, pageSize: f.pageSize });
     return { ...r, page: f.page, pageSize: f.pageSize };
   }
 }

@@ -8,6 +8,7 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import type { Actor, RequestMeta } from '../auth/actor';
 import type { Clock } from '../lib/clock';
 import { requireSiteAccess } from '../sites/site-access';
+import type { SiteOperation } from '../sites/site-policy';
 import type { DeviceRecord } from '../devices/device.repository';
 import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import { requireMonitoring } from './health-policy';
@@ -45,10 +46,10 @@ export class HealthService {
     private readonly settings: HealthSettings,
   ) {}
 
-  private async device(actor: Actor, id: string): Promise<DeviceRecord> {
+  private async device(actor: Actor, id: string, op: SiteOperation = 'view_devices'): Promise<DeviceRecord> {
     const d = await this.uow.read.devices.find(id);
     if (!d || d.companyId !== actor.companyId) throw new AppError('DEVICE_NOT_FOUND_HERE');
-    await requireSiteAccess(actor, d.siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, d.siteId, this.uow.read.sites, false, op);
     return d;
   }
 
@@ -71,14 +72,14 @@ export class HealthService {
 
   /** Every device of the site, worst first, with counts by state (devices with monitoring off: state null). */
   async siteHealth(actor: Actor, siteId: string): Promise<SiteHealthSummary<SiteHealthRow> & { siteId: string }> {
-    await requireSiteAccess(actor, siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, siteId, this.uow.read.sites, false, 'view_devices');
     const rows = await this.uow.read.health.siteHealth(siteId);
     return { siteId, ...summarizeSite(rows) };
   }
 
   /** The Health Monitoring switch (audited; an event tells rules and exceptions). Idempotent. */
   async setMonitoring(actor: Actor, id: string, enabled: boolean, meta: RequestMeta): Promise<{ deviceId: string; healthMonitoring: boolean }> {
-    const d = await this.device(actor, id);
+    const d = await this.device(actor, id, 'configure_device');
     // Switching on needs a firmware the catalogue accepts for health monitoring (a device already
     // on keeps its switch: an upgrade restores its health with nothing else to do).
     if (enabled && !d.healthMonitoring) requireFirmware(d.firmwareVerdict, 'health_monitoring');

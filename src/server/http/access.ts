@@ -10,7 +10,7 @@ import type { Actor } from '../auth/actor';
 import type { AuthService } from '../auth/auth.service';
 import type { Role } from '../db/schema';
 
-export type AccessRule = 'public' | 'authenticated' | 'installer' | 'admin';
+export type AccessRule = 'public' | 'authenticated' | 'installer' | 'admin' | 'end_user';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -38,6 +38,7 @@ export const SESSION_COOKIE = 'sk_session';
 const ROLES_FOR: Record<Exclude<AccessRule, 'public' | 'authenticated'>, Role[]> = {
   installer: ['installer_admin', 'installer'],
   admin: ['installer_admin'],
+  end_user: ['end_user'],
 };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

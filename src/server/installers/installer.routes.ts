@@ -105,6 +105,35 @@ export function installerRoutes(app: App, deps: { installers: InstallerService; 
     return reply.status(201).send({ user: s.user, csrfToken: s.csrfToken });
   });
 
+  app.post('/api/installers/:id/password-reset', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['installers'],
+      summary: 'Reset an installer\'s password: a one-time link; their sessions end now',
+      params: IdParams,
+      response: { 201: Type.Object({ resetUrl: Type.String(), expiresAt: DateTime }), ...errorResponses },
+    },
+  }, async (req, reply) => reply.status(201).send(await installers.resetPassword(requireActor(req), req.params.id, meta(req))));
+
+  app.get('/api/password-resets/:token', {
+    config: { access: 'public' },
+    schema: { tags: ['installers'], summary: 'Whose password a reset link sets, while it still works', params: TokenParams, response: { 200: Type.Object({ email: Type.String(), expiresAt: DateTime }), ...errorResponses } },
+  }, async (req) => installers.describeReset(req.params.token));
+
+  app.post('/api/password-resets/:token', {
+    config: { access: 'public', rateLimit: { max: deps.rateLimitPerMinute, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['installers'],
+      summary: 'Set a new password from a reset link (once); sessions and API tokens end',
+      params: TokenParams,
+      body: Type.Object({ password: Password }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+  }, async (req, reply) => {
+    await installers.completeReset(req.params.token, req.body.password, meta(req));
+    return reply.status(204).send(null);
+  });
+
   app.patch('/api/installers/:id', {
     config: { access: 'admin' },
     schema: {

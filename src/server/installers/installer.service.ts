@@ -9,7 +9,7 @@ import type { Permission } from '../db/schema';
 import { hashPassword } from '../security/password-hash';
 import { hashToken, newToken } from '../security/secret-box';
 import { checkLoginPassword } from '../auth/password-rules';
-import type { Actor, RequestMeta } from '../auth/actor';
+import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
 import type { UserRecord } from '../auth/user.repository';
 import type { LoginPasswordCapture } from '../axpro/axpro-passwords';
 
@@ -36,7 +36,7 @@ export class InstallerService {
   ) {}
 
   async list(actor: Actor): Promise<InstallerView[]> {
-    return (await this.uow.read.users.listInstallers(actor.companyId)).map(view);
+    return (await this.uow.read.users.listInstallers(companyOf(actor))).map(view);
   }
 
   async invite(actor: Actor, input: { email: string; name: string; permission: Permission }, meta: RequestMeta) {
@@ -45,7 +45,7 @@ export class InstallerService {
     const expiresAt = new Date(this.clock.now().getTime() + this.opts.invitationTtlHours * 3_600_000);
     const id = await this.uow.tx(async (r) => {
       if (await r.users.emailTaken(email)) throw new AppError('EMAIL_TAKEN');
-      const iid = await r.invitations.create({ companyId: actor.companyId, email, name: input.name.trim(), role: 'installer', permission: input.permission, tokenHash: hashToken(token), createdBy: actor.id, expiresAt });
+      const iid = await r.invitations.create({ companyId: companyOf(actor), email, name: input.name.trim(), role: 'installer', permission: input.permission, tokenHash: hashToken(token), createdBy: actor.id, expiresAt });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.invite', targetType: 'invitation', targetId: iid, outcome: 'success', details: { email, permission: input.permission }, correlationId: meta.correlationId });
       return iid;
     });
@@ -55,7 +55,7 @@ export class InstallerService {
   /** Invitations not accepted yet, newest first; expired ones too (they can be sent again). */
   async listInvitations(actor: Actor) {
     const now = this.clock.now();
-    return (await this.uow.read.invitations.listPending(actor.companyId)).map(({ companyId: _c, ...i }) => ({ ...i, expired: i.expiresAt <= now }));
+    return (await this.uow.read.invitations.listPending(companyOf(actor))).map(({ companyId: _c, ...i }) => ({ ...i, expired: i.expiresAt <= now }));
   }
 
   /** A new link with a new expiry for a pending invitation; the old link stops working. */
@@ -83,7 +83,7 @@ export class InstallerService {
   }
 
   private async pendingInvitation(actor: Actor, id: string, r: Repos) {
-    const inv = await r.invitations.findPendingForUpdate(id, actor.companyId);
+    const inv = await r.invitations.findPendingForUpdate(id, companyOf(actor));
     // Accepted, cancelled or another company's: not there as far as this actor can tell.
     if (!inv) throw new AppError('INVITATION_NOT_FOUND', 'No such pending invitation.', { hint: 'Reload the installers page: it may have been accepted or cancelled meanwhile.' });
     return inv;
@@ -131,7 +131,7 @@ export class InstallerService {
       await r.users.updateInstaller(id, patch);
       if (patch.disabled) await r.sessions.deleteOfUser(id);
       if ((patch.permission !== undefined && patch.permission !== before.permission) || (patch.disabled !== undefined && patch.disabled !== before.disabled)) {
-        await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.userUpdated, { userId: id, permission: patch.permission ?? before.permission, disabled: patch.disabled ?? before.disabled });
+        await r.events.append(companyOf(actor), DOMAIN_EVENT_TYPES.userUpdated, { userId: id, permission: patch.permission ?? before.permission, disabled: patch.disabled ?? before.disabled });
       }
       await r.audit.record({
         companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.update', targetType: 'user', targetId: id, outcome: 'success',
@@ -141,12 +141,64 @@ export class InstallerService {
     });
   }
 
+  /**
+   * Reset an installer's password: a one-time link (valid for the invitation TTL, at most a day);
+   * their sessions end now, earlier reset links die. The password is set by whoever opens the link.
+   */
+  async resetPassword(actor: Actor, id: string, meta: RequestMeta): Promise<{ resetUrl: string; expiresAt: Date }> {
+    const token = newToken();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + Math.min(this.opts.invitationTtlHours, 24) * 3_600_000);
+    await this.uow.tx(async (r) => {
+      const u = await this.ownInstaller(actor, id, r.users);
+      await r.passwordResets.create({ userId: id, tokenHash: hashToken(token), createdBy: actor.id, expiresAt, now });
+      await r.sessions.deleteOfUser(id);
+      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.password_reset', targetType: 'user', targetId: id, outcome: 'success', details: { email: u.email, expiresAt: expiresAt.toISOString() }, correlationId: meta.correlationId });
+    });
+    return { resetUrl: `${this.opts.publicUrl}/reset-password?token=${token}`, expiresAt };
+  }
+
+  private async usableReset(token: string, forUpdate: boolean, repo: Repos['passwordResets']) {
+    const reset = await repo.findByTokenHash(hashToken(token), forUpdate);
+    if (!reset) throw new AppError('PASSWORD_RESET_NOT_FOUND');
+    if (reset.usedAt) throw new AppError('PASSWORD_RESET_USED');
+    if (reset.expiresAt <= this.clock.now()) throw new AppError('PASSWORD_RESET_EXPIRED');
+    return reset;
+  }
+
+  async describeReset(token: string): Promise<{ email: string; expiresAt: Date }> {
+    const r = await this.usableReset(token, false, this.uow.read.passwordResets);
+    return { email: r.email, expiresAt: r.expiresAt };
+  }
+
+  /** Set the new password from a reset link (password rules apply); sessions and API tokens end; `user.password_changed` emitted. */
+  async completeReset(token: string, password: string, meta: RequestMeta): Promise<void> {
+    const pre = await this.usableReset(token, false, this.uow.read.passwordResets);
+    checkLoginPassword(password, pre.email);
+    const hash = await hashPassword(password);
+    await this.uow.tx(async (r) => {
+      const reset = await this.usableReset(token, true, r.passwordResets);
+      const now = this.clock.now();
+      if (!(await r.passwordResets.markUsed(reset.id, now))) throw new AppError('PASSWORD_RESET_USED');
+      const user = await r.users.findById(reset.userId);
+      if (!user) throw new AppError('PASSWORD_RESET_NOT_FOUND');
+      await r.users.setPassword(user.id, hash, now);
+      await r.sessions.deleteOfUser(user.id);
+      const apiTokensRevoked = await r.apiTokens.deleteOfUser(user.id);
+      await r.events.append(user.companyId, DOMAIN_EVENT_TYPES.passwordChanged, { userId: user.id, at: now.toISOString() });
+      await this.passwords?.capture(r, user, password, true);
+      await r.audit.record({ companyId: user.companyId, actorId: user.id, actorEmail: user.email, action: 'auth.password.reset', targetType: 'user', targetId: user.id, outcome: 'success', details: { apiTokensRevoked }, correlationId: meta.correlationId });
+    });
+  }
+
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
     await this.uow.tx(async (r) => {
       const u = await this.ownInstaller(actor, id, r.users);
       // Written before the account goes, so the entry keeps the installer's name.
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'installer.remove', targetType: 'user', targetId: id, outcome: 'success', details: { email: u.email }, correlationId: meta.correlationId });
-      await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.userRemoved, { userId: id });
+      // The sites they were assigned to lose an installer too (their assignments go with the account).
+      for (const siteId of await r.sites.assignedSiteIds(id)) await r.events.append(companyOf(actor), DOMAIN_EVENT_TYPES.siteInstallersChanged, { siteId, added: [], removed: [id] });
+      await r.events.append(companyOf(actor), DOMAIN_EVENT_TYPES.userRemoved, { userId: id });
       await r.users.deleteUser(id);
     });
   }

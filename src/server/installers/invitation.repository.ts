@@ -3,8 +3,10 @@ import type { Permission, Role } from '../db/schema';
 import type { UserRecord } from '../auth/user.repository';
 
 /** An invitation found by its link's token: the account it will create, and whether it is still usable. */
-export interface InvitationRecord extends Pick<UserRecord, 'companyId' | 'companyName' | 'email' | 'name' | 'role' | 'permission'> {
+export interface InvitationRecord extends Pick<UserRecord, 'email' | 'name' | 'role' | 'permission'> {
   id: string;
+  companyId: string;
+  companyName: string;
   expiresAt: Date;
   acceptedAt: Date | null;
 }

@@ -7,7 +7,7 @@ import { AppError } from '../../errors/app-error';
 import { checkPassword } from '../../protocol/isapi/password-policy';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { SecretBox } from '../security/secret-box';
-import type { Actor, RequestMeta } from '../auth/actor';
+import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
 import type { CodeGuesser } from '../gateway/device-gateway';
 import { requireSiteAccess } from '../sites/site-access';
 import { OFFLINE_GUIDANCE } from './probe';
@@ -74,7 +74,7 @@ export class BatchService {
     const repo = this.uow.read.onboarding;
     const scan = await repo.findScan(scanId);
     if (!scan || scan.companyId !== actor.companyId) throw new AppError('SCAN_NOT_FOUND');
-    await requireSiteAccess(actor, scan.siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, scan.siteId, this.uow.read.sites, false, 'add_device');
     const existing = await repo.findBatchByKey(actor.companyId, input.idempotencyKey);
     if (existing) return { batchId: existing.id, created: false };
     if (input.verificationCode !== undefined && !VERIFICATION_CODE_RULE.test(input.verificationCode)) throw new AppError('VERIFICATION_CODE_RULES');
@@ -98,7 +98,7 @@ export class BatchService {
       ...(input.devicePassword ? { devicePassword: input.devicePassword } : {}),
     };
     const result = await this.uow.tx(async ({ onboarding, audit }) => {
-      const b = await onboarding.createBatch({ id: batchId, companyId: actor.companyId, siteId: scan.siteId, scanId, key: input.idempotencyKey, createdBy: actor.id });
+      const b = await onboarding.createBatch({ id: batchId, companyId: companyOf(actor), siteId: scan.siteId, scanId, key: input.idempotencyKey, createdBy: actor.id });
       if (!b.created) return b;
       const sealed = Object.keys(decisions).length > 0 ? this.secrets.seal(JSON.stringify(decisions), `batch:${batchId}`) : null;
       await onboarding.addItems(ids.map((cid) => ({ id: randomUUID(), batchId, candidateId: cid, siteId: scan.siteId, serial: byId.get(cid)!.serial, secretsSealed: sealed })));
@@ -112,7 +112,7 @@ export class BatchService {
   async batchStatus(actor: Actor, batchId: string): Promise<BatchView> {
     const batch = await this.uow.read.onboarding.findBatch(batchId);
     if (!batch || batch.companyId !== actor.companyId) throw new AppError('BATCH_NOT_FOUND');
-    await requireSiteAccess(actor, batch.siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, batch.siteId, this.uow.read.sites, false, 'view_devices');
     return this.batchProgress({ batchId: batch.id, siteId: batch.siteId, scanId: batch.scanId });
   }
 

@@ -8,7 +8,7 @@ import { classifyQr, type ClassifiedQr } from '../../protocol/qr';
 import type { Clock } from '../lib/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { SecretBox } from '../security/secret-box';
-import type { Actor, RequestMeta } from '../auth/actor';
+import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
 import { requireSiteAccess } from '../sites/site-access';
 import { candidatesFrom, type CandidateSpec } from './candidates';
 import type { DeviceReach } from './device-reach';
@@ -81,7 +81,7 @@ export class ScanService {
   ) {}
 
   async scan(actor: Actor, siteId: string, input: { text: string; qrPassword?: string }, meta: RequestMeta) {
-    await requireSiteAccess(actor, siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, siteId, this.uow.read.sites, false, 'add_device');
     const qr = classifyQr(input.text, { ...(input.qrPassword ? { password: input.qrPassword } : {}), now: this.clock.now() });
     const specs = candidatesFrom(qr); // a locked code: QR_PASSWORD_REQUIRED, before any probing
     if (specs.length > this.settings.maxDevices) {
@@ -96,14 +96,14 @@ export class ScanService {
    * a factory-new device asks for activation), then confirmed and added by the same batch.
    */
   async scanAddress(actor: Actor, siteId: string, input: { host: string; port: number; user: string; password: string; name?: string | undefined }, meta: RequestMeta) {
-    await requireSiteAccess(actor, siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, siteId, this.uow.read.sites, false, 'add_device');
     const host = input.host.trim();
     const spec: CandidateSpec = { name: input.name?.trim() || host, host, port: input.port, user: input.user, password: input.password };
     return this.probeAndStore(actor, siteId, 'address', { kind: 'address', host, port: input.port }, [spec], meta);
   }
 
   private async probeAndStore(actor: Actor, siteId: string, kind: string, summary: Record<string, unknown>, specs: CandidateSpec[], meta: RequestMeta) {
-    const ctx = probeContextFor(this.reach, (serial) => this.uow.read.onboarding.deviceBySerial(serial), { companyId: actor.companyId, siteId }, { userId: actor.id, companyId: actor.companyId });
+    const ctx = probeContextFor(this.reach, (serial) => this.uow.read.onboarding.deviceBySerial(serial), { companyId: companyOf(actor), siteId }, { userId: actor.id, companyId: companyOf(actor) });
     const probes = await pool(specs, this.settings.probeConcurrency, (c) => probeCandidate(c, ctx));
     const scanId = randomUUID();
     const rows = specs.map((c, i) => ({
@@ -119,7 +119,7 @@ export class ScanService {
       spec: c,
     }));
     await this.uow.tx(async ({ onboarding, audit }) => {
-      await onboarding.createScan({ id: scanId, companyId: actor.companyId, siteId, createdBy: actor.id, kind, summary });
+      await onboarding.createScan({ id: scanId, companyId: companyOf(actor), siteId, createdBy: actor.id, kind, summary });
       await onboarding.addCandidates(rows);
       await audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'onboarding.scan', targetType: 'site', targetId: siteId, outcome: 'success', details: { scanId, kind, devices: rows.length }, correlationId: meta.correlationId });
     });
@@ -130,7 +130,7 @@ export class ScanService {
     const repo = this.uow.read.onboarding;
     const scan = await repo.findScan(scanId);
     if (!scan || scan.companyId !== actor.companyId) throw new AppError('SCAN_NOT_FOUND');
-    await requireSiteAccess(actor, scan.siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, scan.siteId, this.uow.read.sites, false, 'add_device');
     const cands = await repo.candidates(scanId);
     return { scanId, siteId: scan.siteId, classified: scan.summary, candidates: cands.map((c) => candidateView(c.id, c.name, c, c.probe)) };
   }

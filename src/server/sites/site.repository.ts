@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
+import type { HandoverState, SitePermission } from '../db/schema';
 
 export interface SiteRecord {
   id: string;
@@ -9,6 +10,10 @@ export interface SiteRecord {
   timeZone: string;
   createdAt: Date;
   updatedAt: Date;
+  handoverState: HandoverState;
+  ownerUserId: string | null;
+  /** The owner's live authorization's permissions (not revoked, not expired), or null. */
+  authorizedPermissions: SitePermission[] | null;
 }
 
 export interface SiteListFilter {
@@ -20,7 +25,13 @@ export interface SiteListFilter {
   pageSize: number;
 }
 
-const COLUMNS = ['s.id', 's.company_id as companyId', 's.name', 's.address', 's.time_zone as timeZone', 's.created_at as createdAt', 's.updated_at as updatedAt'] as const;
+/** "Authorized" (decision 0015): a grant not revoked whose end, if any, is still ahead. */
+const LIVE_PERMISSIONS = sql<SitePermission[] | null>`(select a.permissions from site_authorizations a where a.site_id = s.id and a.revoked_at is null and (a.expires_at is null or a.expires_at > now()))`;
+
+const COLUMNS = [
+  's.id', 's.company_id as companyId', 's.name', 's.address', 's.time_zone as timeZone', 's.created_at as createdAt', 's.updated_at as updatedAt',
+  's.handover_state as handoverState', 's.owner_user_id as ownerUserId', LIVE_PERMISSIONS.as('authorizedPermissions'),
+] as const;
 
 export class SiteRepository {
   constructor(private readonly db: Executor) {}
@@ -79,6 +90,19 @@ export class SiteRepository {
         ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
         updated_at: now,
       })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The sites an end user owns (every company's). */
+  async ownedBy(userId: string): Promise<SiteRecord[]> {
+    return this.db.selectFrom('sites as s').select(COLUMNS).where('s.owner_user_id', '=', userId).orderBy('s.name').orderBy('s.id').execute();
+  }
+
+  async setHandoverState(id: string, state: HandoverState, ownerUserId: string | null | undefined, now: Date): Promise<void> {
+    await this.db
+      .updateTable('sites')
+      .set({ handover_state: state, ...(ownerUserId !== undefined ? { owner_user_id: ownerUserId } : {}), updated_at: now })
       .where('id', '=', id)
       .execute();
   }

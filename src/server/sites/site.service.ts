@@ -2,7 +2,7 @@ import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../lib/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
-import type { Actor, RequestMeta } from '../auth/actor';
+import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
 import type { SiteRecord } from './site.repository';
 import { requireSiteAccess, seesAllSites } from './site-access';
 
@@ -53,7 +53,7 @@ export class SiteService {
   async list(actor: Actor, q: { search?: string; page: number; pageSize: number }) {
     if (actor.role === 'end_user') throw new AppError('FORBIDDEN');
     const { sites, devices } = this.uow.read;
-    const r = await sites.list({ companyId: actor.companyId, ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
+    const r = await sites.list({ companyId: companyOf(actor), ...(seesAllSites(actor) ? {} : { assignedTo: actor.id }), ...q });
     const counts = await devices.countBySite(r.items.map((s) => s.id));
     return { items: r.items.map((s) => ({ ...view(s), deviceCount: counts.get(s.id) ?? 0 })), total: r.total, page: q.page, pageSize: q.pageSize };
   }
@@ -66,7 +66,7 @@ export class SiteService {
     if (!seesAllSites(actor)) throw new AppError('FORBIDDEN', 'Only the installer admin and installers who manage all sites can create sites.');
     const timeZone = checkTimeZone(input.timeZone) ?? 'UTC';
     return this.uow.tx(async (r) => {
-      const site = await r.sites.create({ companyId: actor.companyId, name: input.name.trim(), address: input.address?.trim() ?? '', timeZone, now: this.clock.now() });
+      const site = await r.sites.create({ companyId: companyOf(actor), name: input.name.trim(), address: input.address?.trim() ?? '', timeZone, now: this.clock.now() });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.create', targetType: 'site', targetId: site.id, outcome: 'success', details: { name: site.name }, correlationId: meta.correlationId });
       return view(site);
     });
@@ -75,7 +75,7 @@ export class SiteService {
   async update(actor: Actor, id: string, patch: { name?: string; address?: string; timeZone?: string }, meta: RequestMeta): Promise<SiteView> {
     const timeZone = checkTimeZone(patch.timeZone);
     return this.uow.tx(async (r) => {
-      const before = await requireSiteAccess(actor, id, r.sites, true);
+      const before = await requireSiteAccess(actor, id, r.sites, true, 'edit_site');
       await r.sites.update(id, { ...patch, ...(patch.name !== undefined ? { name: patch.name.trim() } : {}), ...(timeZone !== undefined ? { timeZone } : {}) }, this.clock.now());
       const after = (await r.sites.find(id))!;
       await r.audit.record({
@@ -87,13 +87,8 @@ export class SiteService {
   }
 
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
-    if (!seesAllSites(actor)) {
-      // Assigned installers may see the site but not delete it.
-      await requireSiteAccess(actor, id, this.uow.read.sites);
-      throw new AppError('FORBIDDEN', 'Only the installer admin and installers who manage all sites can delete sites.');
-    }
     await this.uow.tx(async (r) => {
-      const site = await requireSiteAccess(actor, id, r.sites, true);
+      const site = await requireSiteAccess(actor, id, r.sites, true, 'delete_site');
       await r.sites.delete(id);
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.delete', targetType: 'site', targetId: id, outcome: 'success', details: { name: site.name }, correlationId: meta.correlationId });
     });
@@ -102,15 +97,14 @@ export class SiteService {
   async listInstallers(actor: Actor, id: string) {
     await requireSiteAccess(actor, id, this.uow.read.sites);
     const ids = new Set(await this.uow.read.sites.listInstallerIds(id));
-    const all = await this.uow.read.users.listInstallers(actor.companyId);
+    const all = await this.uow.read.users.listInstallers(companyOf(actor));
     return all.filter((u) => ids.has(u.id)).map((u) => ({ id: u.id, email: u.email, name: u.name, permission: u.permission ?? 'manage_assigned', disabled: u.disabled, createdAt: u.createdAt }));
   }
 
   async assignInstallers(actor: Actor, id: string, installerIds: string[], meta: RequestMeta) {
-    if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN', 'Only the installer admin can assign installers to sites.');
     await this.uow.tx(async (r) => {
-      await requireSiteAccess(actor, id, r.sites, true);
-      const installers = new Set((await r.users.listInstallers(actor.companyId)).map((u) => u.id));
+      await requireSiteAccess(actor, id, r.sites, true, 'manage_installers');
+      const installers = new Set((await r.users.listInstallers(companyOf(actor))).map((u) => u.id));
       const unknown = installerIds.filter((i) => !installers.has(i));
       if (unknown.length > 0) throw new AppError('INSTALLER_NOT_FOUND', undefined, { details: { installerIds: unknown } });
       const before = await r.sites.listInstallerIds(id);
@@ -118,7 +112,7 @@ export class SiteService {
       const after = new Set(installerIds);
       const added = [...after].filter((i) => !before.includes(i));
       const removed = before.filter((i) => !after.has(i));
-      if (added.length > 0 || removed.length > 0) await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.siteInstallersChanged, { siteId: id, added, removed });
+      if (added.length > 0 || removed.length > 0) await r.events.append(companyOf(actor), DOMAIN_EVENT_TYPES.siteInstallersChanged, { siteId: id, added, removed });
       await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.installers.set', targetType: 'site', targetId: id, outcome: 'success', details: { before, after: installerIds }, correlationId: meta.correlationId });
     });
     return this.listInstallers(actor, id);

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../../errors/app-error';
 import type { Clock } from '../lib/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
-import type { Actor } from '../auth/actor';
+import { companyOf, type Actor } from '../auth/actor';
 import type { SecretBox } from '../security/secret-box';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from './webhook.repository';
 import type { WebhookSender } from './webhook-sender';
@@ -43,7 +43,7 @@ export class WebhookService {
 
   async list(actor: Actor): Promise<WebhookEndpointRecord[]> {
     requireAdmin(actor);
-    return this.uow.read.webhooks.endpoints(actor.companyId);
+    return this.uow.read.webhooks.endpoints(companyOf(actor));
   }
 
   /** Creates an endpoint; its signing secret is returned this once. */
@@ -53,7 +53,7 @@ export class WebhookService {
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     return this.uow.tx(async (repos) => {
       // The seal is bound to the endpoint's id: the sealed secret cannot be moved to another endpoint.
-      const created = await repos.webhooks.create({ companyId: actor.companyId, name: input.name, url: input.url, types: input.types, secretSealed: 'pending', now: this.clock.now() });
+      const created = await repos.webhooks.create({ companyId: companyOf(actor), name: input.name, url: input.url, types: input.types, secretSealed: 'pending', now: this.clock.now() });
       await repos.webhooks.setSecret(created.id, this.secrets.seal(secret, sealLabel(created.id)));
       const endpoint = input.enabled ? created : await repos.webhooks.update(created.id, { ...input });
       await repos.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'webhook.create', targetType: 'webhook', targetId: created.id, outcome: 'success', details: { url: input.url } });

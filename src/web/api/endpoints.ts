@@ -66,6 +66,18 @@ import type {
   PostApiSitesResponse,
   PutApiSitesIdInstallersResponse,
   Session,
+  GetApiMeSitesResponse,
+  GetApiPasswordResetsTokenResponse,
+  PostApiInstallersIdPasswordResetResponse,
+  GetApiEndUserAppResponse,
+  GetApiSiteInvitationsTokenResponse,
+  GetApiSitesIdAccessResponse,
+  GetApiSitesIdInvitationsResponse,
+  PostApiSiteInvitationsTokenAcceptBody,
+  PostApiSiteInvitationsTokenAcceptResponse,
+  PostApiSitesIdInvitationsResponse,
+  PutApiSitesIdAuthorizationBody,
+  PutApiSitesIdAuthorizationResponse,
   SiteInput,
   SiteQuery,
   BatchView,
@@ -113,6 +125,7 @@ export const installersApi = {
   /** A new link with a new expiry; the old link stops working. */
   resendInvitation: (id: string) => api.post<PostApiInstallersInvitationsIdResendResponse>(`/api/installers/invitations/${enc(id)}/resend`),
   cancelInvitation: (id: string) => api.del<void>(`/api/installers/invitations/${enc(id)}`),
+  resetPassword: (id: string) => api.post<PostApiInstallersIdPasswordResetResponse>(`/api/installers/${enc(id)}/password-reset`),
 };
 
 export const invitationsApi = {
@@ -207,4 +220,27 @@ export const onboardingApi = {
    * cookie itself. With `follow` the stream stays open until every device is finished.
    */
   batchEventsUrl: (batchId: string, follow = false) => `/api/batches/${enc(batchId)}/events${follow ? '?follow=true' : ''}`,
+};
+
+/** Site custody (decision 0015): the installer invites the customer; the end-user app (/app) accepts and authorizes. */
+export const custodyApi = {
+  invite: (siteId: string, email: string) => api.post<PostApiSitesIdInvitationsResponse>(`/api/sites/${enc(siteId)}/invitations`, { email }),
+  invitations: (siteId: string) => api.get<GetApiSitesIdInvitationsResponse>(`/api/sites/${enc(siteId)}/invitations`),
+  describeInvitation: (token: string) => api.get<GetApiSiteInvitationsTokenResponse>(`/api/site-invitations/${enc(token)}`),
+  accept: async (token: string, body: PostApiSiteInvitationsTokenAcceptBody) => {
+    const r = await api.post<PostApiSiteInvitationsTokenAcceptResponse>(`/api/site-invitations/${enc(token)}/accept`, body);
+    if (r.csrfToken) setCsrfToken(r.csrfToken);
+    return r;
+  },
+  endUserApp: (signal?: AbortSignal) => api.get<GetApiEndUserAppResponse>('/api/end-user-app', { signal }),
+  mySites: (signal?: AbortSignal) => api.get<GetApiMeSitesResponse>('/api/me/sites', { signal }),
+  access: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdAccessResponse>(`/api/sites/${enc(siteId)}/access`, { signal }),
+  authorize: (siteId: string, body: PutApiSitesIdAuthorizationBody) => api.put<PutApiSitesIdAuthorizationResponse>(`/api/sites/${enc(siteId)}/authorization`, body),
+  revoke: (siteId: string) => api.del<void>(`/api/sites/${enc(siteId)}/authorization`),
+};
+
+/** One-time password reset links (an installer admin made one for you). */
+export const passwordResetApi = {
+  describe: (token: string) => api.get<GetApiPasswordResetsTokenResponse>(`/api/password-resets/${enc(token)}`),
+  complete: (token: string, password: string) => api.post<void>(`/api/password-resets/${enc(token)}`, { password }),
 };

@@ -142,8 +142,11 @@ export interface SessionUser {
   name: string;
   role: 'installer_admin' | 'installer' | 'end_user';
   permission: ('manage_all' | 'manage_assigned') | null;
-  companyId: string;
-  companyName: string;
+  /**
+   * Null for end users: they belong to no installer company
+   */
+  companyId: string | null;
+  companyName: string | null;
 }
 
 export interface Site {
@@ -176,6 +179,26 @@ export interface SiteAgent {
    * Until enrolled: when the one-time token stops working
    */
   enrolExpiresAt: string | null;
+  createdAt: string;
+}
+
+export interface SiteAuthorization {
+  permissions: ('configuration' | 'live_view' | 'playback')[];
+  /**
+   * Null: permanent
+   */
+  expiresAt: string | null;
+  grantedAt: string;
+}
+
+export interface SiteInvitation {
+  id: string;
+  email: string;
+  expiresAt: string;
+  /**
+   * The link no longer works; resend it for a new one.
+   */
+  expired: boolean;
   createdAt: string;
 }
 
@@ -430,6 +453,15 @@ export interface GetApiDevicesResponse {
   pageSize: number;
 }
 
+export interface GetApiEndUserAppResponse {
+  url: string;
+  qrSvg: string;
+  /**
+   * The Sitekeeper version the app needs
+   */
+  minimumVersion: string;
+}
+
 export interface GetApiExceptionRulesResponse {
   items: {
     id: string;
@@ -539,6 +571,35 @@ export interface GetApiInvitationsTokenResponse {
   expiresAt: string;
 }
 
+export interface GetApiMeSitesResponse {
+  items: {
+    id: string;
+    name: string;
+    address: string;
+    /**
+     * The installer company that built the site
+     */
+    companyName: string;
+    authorization: SiteAuthorization | null;
+    health: {
+      state: 'healthy' | 'warning' | 'fault' | 'offline' | 'unknown';
+      counts: {
+        [k: string]: number;
+      };
+    };
+    devices: {
+      id: string;
+      name: string;
+      type: string;
+      /**
+       * Null: health monitoring is off
+       */
+      state: ('healthy' | 'warning' | 'fault' | 'offline' | 'unknown') | null;
+      reasons: string[];
+    }[];
+  }[];
+}
+
 export interface GetApiNotificationsCountsResponse {
   total: number;
   unread: number;
@@ -576,12 +637,54 @@ export interface GetApiNotificationsResponse {
   pageSize: number;
 }
 
+export interface GetApiPasswordResetsTokenResponse {
+  email: string;
+  expiresAt: string;
+}
+
 export type GetApiScansIdResponse = ScanResult & {
   siteId: string;
 };
 
 export interface GetApiSetupStatusResponse {
   needsSetup: boolean;
+}
+
+export interface GetApiSiteInvitationsTokenResponse {
+  siteName: string;
+  companyName: string;
+  email: string;
+  expiresAt: string;
+  expired: boolean;
+  status: 'pending' | 'accepted' | 'cancelled' | 'expired';
+  /**
+   * An account with the invitation's e-mail exists: sign in to accept
+   */
+  hasAccount: boolean;
+}
+
+export interface GetApiSitesIdAccessResponse {
+  siteId: string;
+  state: 'not_handed_over' | 'invitation_sent' | 'handed_over' | 'authorized';
+  owner: {
+    id: string;
+    name: string;
+    email: string;
+  } | null;
+  company: {
+    id: string;
+    name: string;
+  };
+  authorization: SiteAuthorization | null;
+  /**
+   * The company's people who manage the site (when it is theirs to manage)
+   */
+  installers: {
+    id: string;
+    name: string;
+    email: string;
+    role: 'installer_admin' | 'installer';
+  }[];
 }
 
 export interface GetApiSitesIdAgentsResponse {
@@ -638,6 +741,10 @@ export interface GetApiSitesIdHealthResponse {
 
 export interface GetApiSitesIdInstallersResponse {
   items: Installer[];
+}
+
+export interface GetApiSitesIdInvitationsResponse {
+  items: SiteInvitation[];
 }
 
 export type GetApiSitesIdResponse = Site;
@@ -920,6 +1027,11 @@ export interface PostApiExceptionRulesResponse {
   updatedAt: string;
 }
 
+export interface PostApiInstallersIdPasswordResetResponse {
+  resetUrl: string;
+  expiresAt: string;
+}
+
 export interface PostApiInstallersInvitationsBody {
   email: string;
   name: string;
@@ -948,6 +1060,10 @@ export interface PostApiInvitationsTokenAcceptResponse {
 
 export interface PostApiNotificationsReadAllResponse {
   updated: number;
+}
+
+export interface PostApiPasswordResetsTokenBody {
+  password: string;
 }
 
 export interface PostApiScansIdAddBody {
@@ -980,6 +1096,20 @@ export interface PostApiSetupResponse {
   csrfToken: string;
 }
 
+export interface PostApiSiteInvitationsTokenAcceptBody {
+  name?: string;
+  password?: string;
+}
+
+export interface PostApiSiteInvitationsTokenAcceptResponse {
+  siteId: string;
+  user: SessionUser;
+  /**
+   * Set when a new account was created and signed in
+   */
+  csrfToken: string | null;
+}
+
 export interface PostApiSitesBody {
   name: string;
   address?: string;
@@ -1005,6 +1135,34 @@ export interface PostApiSitesIdAgentsResponse {
    */
   command: string;
   expiresAt: string;
+}
+
+export interface PostApiSitesIdInvitationsBody {
+  email: string;
+}
+
+export interface PostApiSitesIdInvitationsInvitationIdResendResponse {
+  invitation: SiteInvitation;
+  /**
+   * The link to send to the customer (opens the end-user app)
+   */
+  inviteUrl: string;
+  /**
+   * The link as a QR code (SVG)
+   */
+  qrSvg: string;
+}
+
+export interface PostApiSitesIdInvitationsResponse {
+  invitation: SiteInvitation;
+  /**
+   * The link to send to the customer (opens the end-user app)
+   */
+  inviteUrl: string;
+  /**
+   * The link as a QR code (SVG)
+   */
+  qrSvg: string;
 }
 
 export interface PostApiSitesIdScansAddressBody {
@@ -1274,6 +1432,23 @@ export interface PutApiExceptionRulesIdResponse {
   createdAt: string;
   updatedAt: string;
 }
+
+export interface PutApiSitesIdAuthorizationBody {
+  /**
+   * @minItems 1
+   * @maxItems 3
+   */
+  permissions:
+    | ['configuration' | 'live_view' | 'playback']
+    | ['configuration' | 'live_view' | 'playback', 'configuration' | 'live_view' | 'playback']
+    | ['configuration' | 'live_view' | 'playback', 'configuration' | 'live_view' | 'playback', 'configuration' | 'live_view' | 'playback'];
+  /**
+   * Null: permanent
+   */
+  expiresAt: string | null;
+}
+
+export type PutApiSitesIdAuthorizationResponse = SiteAuthorization;
 
 export interface PutApiSitesIdInstallersBody {
   /**

@@ -22,7 +22,9 @@ function Redirect({ to }: { to: string }) {
 }
 
 /** `/` opens the face that suits the screen: the scan flow on a phone, the portal elsewhere. */
-function homeFor(): string {
+function homeFor(role: string | undefined): string {
+  // End users have their own app (decision 0015).
+  if (role === 'end_user') return '/app';
   const narrow = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 700px)').matches;
   return narrow ? '/m' : '/sites';
 }
@@ -32,7 +34,7 @@ function Shell() {
   const session = useSession();
   const { pathname } = location;
 
-  if (pathname === '/' || pathname === '') return <Redirect to={homeFor()} />;
+  if (pathname === '/' || pathname === '') return <Redirect to={homeFor(session.user?.role)} />;
   const matched = registry.match(pathname);
   const face: Face = pathname === '/m' || pathname.startsWith('/m/') ? 'mobile' : 'portal';
 
@@ -87,13 +89,13 @@ function Layout({ face, bare, children }: { face: Face; bare?: boolean; children
         Skip to content
       </a>
       <header className="topbar">
-        <Link to={face === 'mobile' ? '/m' : '/sites'} className="brand" aria-label="Sitekeeper home">
+        <Link to={session.user?.role === 'end_user' ? '/app' : face === 'mobile' ? '/m' : '/sites'} className="brand" aria-label="Sitekeeper home">
           <img src="/icon.svg" alt="" width={28} height={28} />
           <span>Sitekeeper</span>
         </Link>
         {!bare && session.user && (
           <div className="topbar-user">
-            {face === 'portal' ? (
+            {session.user.role === 'end_user' ? null : face === 'portal' ? (
               <Link to="/m" className="btn btn-ghost">
                 Scan
               </Link>

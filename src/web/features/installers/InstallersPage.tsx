@@ -156,27 +156,38 @@ function PendingInvitations({ list }: { list: AsyncState<GetApiInstallersInvitat
   );
 }
 
-/** An installer's actions (permission, disable, remove); what failed is shown under the name. */
+/** An installer's actions (permission, disable, reset password, remove); what failed, or a reset link, is shown under the name. */
 function useInstallerActions(_installer: Installer, reload: () => void) {
   const [error, setError] = useState<ApiError | undefined>();
+  const [resetUrl, setResetUrl] = useState<string | null>(null);
   const act = (p: Promise<unknown>) =>
     p.then(
       () => reload(),
       (e: unknown) => setError(toApiError(e)),
     );
-  return { error, act };
+  const reset = (id: string) =>
+    installersApi.resetPassword(id).then(
+      (r) => setResetUrl(r.resetUrl),
+      (e: unknown) => setError(toApiError(e)),
+    );
+  return { error, act, reset, resetUrl };
 }
 
 const INSTALLER_COLUMNS: TableColumn<Installer, ReturnType<typeof useInstallerActions>>[] = [
   {
     key: 'installer',
     header: 'Installer',
-    cell: (installer, { error }) => (
+    cell: (installer, { error, resetUrl }) => (
       <>
         {installer.name}
         <br />
         <span className="muted">{installer.email}</span>
         {error && <ErrorNotice error={error} />}
+        {resetUrl && (
+          <p className="notice notice-success" role="status">
+            Their sessions ended. Send them this one-time link to set a new password: <input className="input" readOnly value={resetUrl} aria-label={`Password reset link for ${installer.name}`} />
+          </p>
+        )}
       </>
     ),
   },
@@ -206,10 +217,19 @@ const INSTALLER_COLUMNS: TableColumn<Installer, ReturnType<typeof useInstallerAc
     header: 'Actions',
     hideHeader: true,
     className: 'row-actions',
-    cell: (installer, { act }) => (
+    cell: (installer, { act, reset }) => (
       <>
         <button type="button" className="btn btn-secondary" onClick={() => void act(installersApi.update(installer.id, { disabled: !installer.disabled }))}>
           {installer.disabled ? 'Enable' : 'Disable'}
+        </button>
+        <button
+          type="button"
+          className="btn btn-secondary"
+          onClick={() => {
+            if (window.confirm(`Reset the password of ${installer.name}? Their sessions end at once.`)) void reset(installer.id);
+          }}
+        >
+          Reset password
         </button>
         <button
           type="button"

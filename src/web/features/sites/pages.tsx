@@ -9,6 +9,8 @@ import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader } from '../.
 import { DataTable, type TableColumn } from '../../ui/DataTable';
 import { usePagedList } from '../../ui/paged';
 import { SiteAgents } from './SiteAgents';
+import { SiteCustomer } from './SiteCustomer';
+import { InviteEndUsersBanner } from './InviteEndUsersBanner';
 
 const PAGE_SIZE = 25;
 
@@ -72,6 +74,7 @@ export function SitesPage() {
           New site
         </Link>
       </PageHeader>
+      <InviteEndUsersBanner />
       <div className="filters" role="search">
         <div className="field">
           <label htmlFor="site-filter">Search sites</label>
@@ -219,6 +222,7 @@ export function SitePage() {
           <SiteForm key={site.data.id} site={site.data} onSaved={() => setSaved(true)} />
           {session.user?.role === 'installer_admin' && <SiteInstallers key={siteId} siteId={siteId} />}
           <SiteAgents key={`agents-${siteId}`} siteId={siteId} canManage={session.user?.role === 'installer_admin'} />
+          <SiteCustomer key={`customer-${siteId}`} siteId={siteId} />
         </div>
       )}
     </div>
