@@ -139,6 +139,15 @@ describe('authorization', () => {
     const refused = await company.admin.get(`/api/sites/${siteId}/devices`);
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('SITE_NOT_AUTHORIZED');
+    // Nor in the company-wide list, its total included.
+    const listed = async () => {
+      const r = await company.admin.get('/api/devices?pageSize=200');
+      expect(r.status).toBe(200);
+      return { ids: (r.body.items as Array<{ id: string }>).map((d) => d.id), total: r.body.total as number };
+    };
+    const before = await listed();
+    expect(before.ids).not.toContain(cloudDevice);
+    expect(before.ids).not.toContain(directDevice);
     expect((await company.admin.patch(`/api/sites/${siteId}`, { address: 'x' })).body.error.code).toBe('SITE_NOT_AUTHORIZED');
     // Installers cannot grant themselves access.
     expect((await company.admin.put(`/api/sites/${siteId}/authorization`, { permissions: ['configuration'], expiresAt: null })).status).toBe(403);
@@ -148,6 +157,9 @@ describe('authorization', () => {
     expect(g1.status).toBe(200);
     expect(g1.body).toMatchObject({ permissions: ['live_view', 'playback'], expiresAt: null });
     expect((await company.admin.get(`/api/sites/${siteId}/devices`)).status).toBe(200);
+    const during = await listed();
+    expect(during.ids).toEqual(expect.arrayContaining([cloudDevice, directDevice]));
+    expect(during.total).toBe(before.total + 2);
     expect((await company.admin.patch(`/api/sites/${siteId}`, { address: 'x' })).body.error.code).toBe('SITE_PERMISSION_MISSING');
 
     // Configuration: changes allowed; deleting a cloud device refused (the product rule), a direct one allowed.
