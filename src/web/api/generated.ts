@@ -465,6 +465,15 @@ export interface GetApiNotificationsCountsResponse {
   unread: number;
 }
 
+export interface GetApiNotificationsEventsQuery {
+  maxSeconds?: number;
+}
+
+/**
+ * text/event-stream
+ */
+export type GetApiNotificationsEventsResponse = string;
+
 export interface GetApiNotificationsQuery {
   unreadOnly?: boolean;
   page?: number;
