@@ -140,6 +140,7 @@ const CASES: Record<string, Case> = {
   // Health: whoever manages the device's site (installer admins, manage-all, assigned installers).
   'GET /api/devices/:id/health': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/health` }), expect: siteRead },
   'PUT /api/devices/:id/health-monitoring': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}/health-monitoring`, body: { enabled: false } }), expect: siteRead },
+  'GET /api/health': { request: async () => ({ url: '/api/health' }), expect: installersOnly },
   'GET /api/sites/:id/health': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/health` }), expect: siteRead },
   'GET /api/notifications': { request: async () => ({ url: '/api/notifications' }), expect: signedIn },
   // A one-second stream: the request ends on its own (a live stream would hold the call open).

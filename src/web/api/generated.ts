@@ -426,6 +426,40 @@ export interface GetApiExceptionsResponse {
   pageSize: number;
 }
 
+export interface GetApiHealthResponse {
+  counts: {
+    healthy: number;
+    warning: number;
+    fault: number;
+    offline: number;
+    unknown: number;
+    /**
+     * Devices with health monitoring off
+     */
+    off: number;
+  };
+  /**
+   * Sites with faults first (offline, fault, warning, unknown, healthy), then by name
+   */
+  sites: {
+    siteId: string;
+    name: string;
+    state: 'healthy' | 'warning' | 'fault' | 'offline' | 'unknown';
+    counts: {
+      healthy: number;
+      warning: number;
+      fault: number;
+      offline: number;
+      unknown: number;
+      /**
+       * Devices with health monitoring off
+       */
+      off: number;
+    };
+    devices: number;
+  }[];
+}
+
 export interface GetApiInstallersInvitationsResponse {
   items: {
     id: string;
