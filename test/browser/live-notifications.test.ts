@@ -1,13 +1,15 @@
 /**
  * Live notifications in Chromium against the real server (desktop): an HDD fault raised on an
  * emulated NVR through the fault switchboard appears on the open Notifications page as exactly
- * one live notification, without reloading the page, and the unread badge follows.
+ * one live notification, without reloading the page, and the unread badge follows; the company
+ * health dashboard lists that site first, with the faulty device counted.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { eventually, startFleetFor } from '../helpers/fleet';
+import { seriousA11yViolations } from './support/axe';
 import { ensureWebBuild } from './support/build';
 import { describeBrowser, launchChromium, SETUP_TIMEOUT_MS, STEP_TIMEOUT_MS } from './support/chromium';
 import { createSite, setupAdmin } from './support/session';
@@ -31,6 +33,7 @@ describeBrowser('live notifications (Chromium, real server, emulator faults)', (
     ctx.setDefaultTimeout(STEP_TIMEOUT_MS);
     const s = await setupAdmin(ctx, platform.baseUrl, platform.setupToken);
     const site = await createSite(ctx, platform.baseUrl, s, 'Harbour Office');
+    await createSite(ctx, platform.baseUrl, s, 'Aardvark Yard'); // first by name, but without faults
     fleet = await startFleetFor(platform, [{ type: 'nvr', cloudEnabled: false, hdds: 2 }]);
     nvr = fleet.devices[0]!;
     const desc = fleet.describe(nvr);
@@ -76,5 +79,21 @@ describeBrowser('live notifications (Chromium, real server, emulator faults)', (
     expect(await live.count()).toBe(1);
     expect(await page.getByRole('list', { name: 'Notifications' }).getByRole('listitem').count()).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { skMark?: number }).skMark)).toBe(1);
+  });
+
+  it('the company health dashboard lists the site with the fault first, with counts by state', async () => {
+    await fleet.applyFaults(nvr.serial, { hdd: 'failed', hddId: 1 });
+    await eventually(async () => ((await (await ctx.request.get(`/api/devices/${deviceId}/health`)).json()) as { state: string }).state === 'fault', 'the device in fault');
+    await page.goto('/health');
+    const table = page.getByRole('table', { name: 'Sites by health, faults first' });
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).innerText()).toMatch(/^Harbour Office\s+fault\s+0\s+1\b/i);
+    expect(await rows.nth(1).innerText()).toMatch(/^Aardvark Yard\s+unknown/i);
+    expect(await page.getByTestId('health-counts').locator('li[data-state="fault"]').innerText()).toMatch(/^1 Fault/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await rows.nth(0).getByRole('link', { name: 'Harbour Office' }).click();
+    await page.waitForURL(/\/sites\//);
   });
 });

@@ -13,6 +13,7 @@ import type {
   GetApiDevicesIdResponse,
   GetApiDevicesIdHealthResponse,
   GetApiSitesIdHealthResponse,
+  GetApiHealthResponse,
   PutApiDevicesIdHealthMonitoringResponse,
   GetApiDevicesResponse,
   GetApiInstallersInvitationsResponse,
@@ -162,6 +163,7 @@ export const devicesApi = {
 export const healthApi = {
   /** State with reasons, the last snapshot and recent changes; 409 HEALTH_MONITORING_OFF while monitoring is off. */
   device: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdHealthResponse>(`/api/devices/${enc(id)}/health`, { signal }),
+  company: (signal?: AbortSignal) => api.get<GetApiHealthResponse>('/api/health', { signal }),
   site: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdHealthResponse>(`/api/sites/${enc(siteId)}/health`, { signal }),
   setMonitoring: (id: string, enabled: boolean) => api.put<PutApiDevicesIdHealthMonitoringResponse>(`/api/devices/${enc(id)}/health-monitoring`, { enabled }),
 };

@@ -5,10 +5,11 @@
 import { auditFeature } from './audit';
 import { authFeature } from './auth';
 import { devicesFeature } from './devices';
+import { healthFeature } from './health';
 import { installersFeature } from './installers';
 import { notificationsFeature } from './notifications';
 import { scanFeature } from './scan';
 import { sitesFeature } from './sites';
 import type { FeatureModule } from './types';
 
-export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, devicesFeature, installersFeature, notificationsFeature, auditFeature];
+export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, auditFeature];
