@@ -14,6 +14,11 @@ import type {
   GetApiDevicesIdHealthResponse,
   GetApiSitesIdHealthResponse,
   GetApiHealthResponse,
+  GetApiWebhooksResponse,
+  GetApiWebhooksIdDeliveriesResponse,
+  PostApiWebhooksBody,
+  PostApiWebhooksResponse,
+  PostApiWebhooksIdTestResponse,
   PutApiDevicesIdHealthMonitoringResponse,
   GetApiDevicesResponse,
   GetApiInstallersInvitationsResponse,
@@ -112,6 +117,14 @@ export const invitationsApi = {
   get: (token: string) => api.get<GetApiInvitationsTokenResponse>(`/api/invitations/${enc(token)}`),
   accept: async (token: string, body: PostApiInvitationsTokenAcceptBody) =>
     remember(await api.post<PostApiInvitationsTokenAcceptResponse>(`/api/invitations/${enc(token)}/accept`, body)),
+};
+
+export const webhooksApi = {
+  list: (signal?: AbortSignal) => api.get<GetApiWebhooksResponse>('/api/webhooks', { signal }),
+  create: (body: PostApiWebhooksBody) => api.post<PostApiWebhooksResponse>('/api/webhooks', body),
+  remove: (id: string) => api.del<void>(`/api/webhooks/${enc(id)}`),
+  deliveries: (id: string, signal?: AbortSignal) => api.get<GetApiWebhooksIdDeliveriesResponse>(`/api/webhooks/${enc(id)}/deliveries`, { signal }),
+  test: (id: string) => api.post<PostApiWebhooksIdTestResponse>(`/api/webhooks/${enc(id)}/test`, {}),
 };
 
 export const sitesApi = {

@@ -11,5 +11,6 @@ import { notificationsFeature } from './notifications';
 import { scanFeature } from './scan';
 import { sitesFeature } from './sites';
 import type { FeatureModule } from './types';
+import { webhooksFeature } from './webhooks';
 
-export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, auditFeature];
+export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, webhooksFeature, auditFeature];
