@@ -15,6 +15,9 @@ import type {
   GetApiSitesIdHealthResponse,
   GetApiHealthResponse,
   GetApiWebhooksResponse,
+  GetApiExceptionRulesResponse,
+  PostApiExceptionRulesBody,
+  PostApiExceptionRulesResponse,
   GetApiWebhooksIdDeliveriesResponse,
   PostApiWebhooksBody,
   PostApiWebhooksResponse,
@@ -117,6 +120,12 @@ export const invitationsApi = {
   get: (token: string) => api.get<GetApiInvitationsTokenResponse>(`/api/invitations/${enc(token)}`),
   accept: async (token: string, body: PostApiInvitationsTokenAcceptBody) =>
     remember(await api.post<PostApiInvitationsTokenAcceptResponse>(`/api/invitations/${enc(token)}/accept`, body)),
+};
+
+export const exceptionRulesApi = {
+  list: (signal?: AbortSignal) => api.get<GetApiExceptionRulesResponse>('/api/exception-rules', { signal }),
+  create: (body: PostApiExceptionRulesBody) => api.post<PostApiExceptionRulesResponse>('/api/exception-rules', body),
+  remove: (id: string) => api.del<void>(`/api/exception-rules/${enc(id)}`),
 };
 
 export const webhooksApi = {

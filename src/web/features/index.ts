@@ -5,6 +5,7 @@
 import { auditFeature } from './audit';
 import { authFeature } from './auth';
 import { devicesFeature } from './devices';
+import { exceptionsFeature } from './exceptions';
 import { healthFeature } from './health';
 import { installersFeature } from './installers';
 import { notificationsFeature } from './notifications';
@@ -13,4 +14,4 @@ import { sitesFeature } from './sites';
 import type { FeatureModule } from './types';
 import { webhooksFeature } from './webhooks';
 
-export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, webhooksFeature, auditFeature];
+export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, webhooksFeature, auditFeature];
