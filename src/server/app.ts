@@ -53,7 +53,8 @@ import { createAgentDirectory } from './agents/agent-directory';
 import { SiteAgentService } from './agents/site-agent.service';
 import { siteAgentRoutes } from './agents/site-agent.routes';
 import { createOnboarding, type Onboarding } from './onboarding/onboarding';
-import { listenForProgress, pollForProgress } from './onboarding/progress-signals';
+import { listenForProgress, NOTIFICATIONS_CHANNEL, pollForProgress } from './onboarding/progress-signals';
+import { NotificationStreams } from './notifications/notification-streams';
 import type { Enqueue } from './onboarding/batch.service';
 import { onboardingRoutes } from './onboarding/onboarding.routes';
 import { DeviceService } from './devices/device.service';
@@ -328,6 +329,23 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       eventsRecorded,
     }, cloud.gateway, { hosts: reach });
     const notifications = new NotificationService(uow, clock);
+    // Live notifications: one listener per node for all its streams, as the progress streams (progress-signals.ts).
+    const notificationStreams = new NotificationStreams(
+      () => uow.read.notifications,
+      clock,
+      database.pglite
+        ? pollForProgress((userIds) => uow.read.notifications.fingerprints(userIds), { intervalMs: config.progressPollMs, onError: (err) => logger.warn({ err }, 'notification poll failed') })
+        : listenForProgress(database.url, { reconnectMs: 1000, channel: NOTIFICATIONS_CHANNEL, onError: (err) => logger.warn({ err }, 'notification listener') }),
+      async (c) => ('sessionToken' in c ? (await auth.resolveSession(c.sessionToken))?.user : auth.resolveApiToken(c.apiToken)),
+      {
+        maxMs: config.progressStreamMaxMinutes * 60_000,
+        perUser: config.progressStreamsPerUser,
+        perNode: config.progressStreamsPerNode,
+        accessCheckMs: config.progressAccessCheckSeconds * 1000,
+      },
+    );
+    await notificationStreams.start();
+    cleanups.push(() => notificationStreams.close());
     const health = new HealthService(uow, clock, { historyDays: config.healthHistoryDays, historyPerDevice: 1000, recentHistory: 50 });
     // Webhooks reach only where the connect policy allows (own ports refused; private and loopback only by WEBHOOK_ALLOWED_RANGES).
     const webhookPolicy = platformConnectPolicy({ allowedRanges: config.webhookAllowedRanges, configuredPorts: [config.port], serviceUrls: () => [mqttUrl, config.databaseUrl, database.listening], listeningPort: () => listeningPort(), agentTargets: [] });
@@ -460,7 +478,10 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     app.addHook('onClose', async () => cleanup());
     app.addHook('onRoute', requestLog.onRoute);
     // Open progress streams would hold the server's close open: end them first.
-    app.addHook('preClose', async () => onboarding.progress.close());
+    app.addHook('preClose', async () => {
+      await onboarding.progress.close();
+      await notificationStreams.close();
+    });
     app.addHook('onSend', async (req, reply) => {
       void reply.header('x-correlation-id', req.id);
     });
@@ -528,7 +549,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     onboardingRoutes(app, { onboarding, photos, photoUploadTimeoutMs: config.photoUploadTimeoutSeconds * 1000 });
     deviceRoutes(app, { devices });
     deviceRemoteRoutes(app, { remote: new DeviceRemoteService(uow, secrets, reach) });
-    notificationRoutes(app, { notifications });
+    notificationRoutes(app, { notifications, streams: notificationStreams });
     healthRoutes(app, { health });
     exceptionRoutes(app, { exceptions });
     webhookRoutes(app, { webhooks });

@@ -204,8 +204,11 @@ const CASES: Record<string, Case> = {
   'PUT /api/devices/:id/health-monitoring': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}/health-monitoring`, body: { enabled: false } }), expect: siteRead },
   // AX Pro panel accounts as Sitekeeper keeps them: whoever manages the device's site.
   'GET /api/devices/:id/panel-accounts': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/panel-accounts` }), expect: siteRead },
+  'GET /api/health': { request: async () => ({ url: '/api/health' }), expect: installersOnly },
   'GET /api/sites/:id/health': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/health` }), expect: siteRead },
   'GET /api/notifications': { request: async () => ({ url: '/api/notifications' }), expect: signedIn },
+  // A one-second stream: the request ends on its own (a live stream would hold the call open).
+  'GET /api/notifications/events': { request: async () => ({ url: '/api/notifications/events?maxSeconds=1' }), expect: signedIn },
   'GET /api/notifications/counts': { request: async () => ({ url: '/api/notifications/counts' }), expect: signedIn },
   // Each caller marks one of their own (someone else's is 404: see notification.routes.test.ts).
   'POST /api/notifications/:id/read': { request: async (fx, c) => ({ url: `/api/notifications/${await freshNotification(fx, c)}/read` }), expect: signedIn, unaudited: "a user's own read marks" },

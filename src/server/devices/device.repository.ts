@@ -3,6 +3,7 @@ import type { Executor } from '../db/executor';
 import type { DeviceDto } from './device.schema';
 import { RECOGNISED_TYPES } from './device-types';
 import type { StoredFirmwareVerdict } from './firmware-verdict';
+import { customerOwnedSites } from '../sites/site.repository';
 
 /** A device row with its site's name: the API's device (DeviceSchema) and the company it belongs to. */
 export type DeviceRecord = DeviceDto & { companyId: string };
@@ -117,21 +118,11 @@ export class DeviceRepository {
         (q as any).where('d.site_id', '=', this.db.selectFrom('sites as s2').select('s2.id').where('s2.id', '=', siteId).where('s2.company_id', '=', f.companyId))
       : // eslint-disable-next-line @typescript-eslint/no-explicit-any
         (q as any).where('d.company_id', '=', f.companyId);
-    if (!siteId) w = w.where('d.site_id', 'not in', this.ownedByCustomers(f.companyId));
+    if (!siteId) w = w.where('d.site_id', 'not in', customerOwnedSites(this.db, f.companyId));
     if (f.assignedTo) w = w.where('d.site_id', 'in', this.assignedSites(f.assignedTo));
     if (f.status) w = w.where('d.status', '=', f.status);
     if (f.search) w = w.where(searchMatch(f.search));
     return w as Q;
-  }
-
-  /**
-   * The company's sites handed over to their customer without an authorization in force: their
-   * devices are the customer's (decision 0015), so the company-wide list leaves them out.
-   */
-  private ownedByCustomers(companyId: string) {
-    return this.db.selectFrom('sites as hs').select('hs.id').where('hs.company_id', '=', companyId).where('hs.handover_state', '=', 'handed_over')
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('site_authorizations as a').select(sql<number>`1`.as('one')).whereRef('a.site_id', '=', 'hs.id').where('a.revoked_at', 'is', null)
-        .where((eb) => eb.or([eb('a.expires_at', 'is', null), eb('a.expires_at', '>', sql<Date>`now()`)])))));
   }
 
   private assignedSites(userId: string) {
@@ -142,7 +133,7 @@ export class DeviceRepository {
   private countsOf(f: DeviceFilter) {
     let q = this.db.selectFrom('device_counts as c').select(sql<number>`coalesce(sum(c.n), 0)::int`.as('n')).where('c.company_id', '=', f.companyId);
     if (f.siteId) q = q.where('c.site_id', '=', f.siteId);
-    else q = q.where('c.site_id', 'not in', this.ownedByCustomers(f.companyId));
+    else q = q.where('c.site_id', 'not in', customerOwnedSites(this.db, f.companyId));
     if (f.assignedTo) q = q.where('c.site_id', 'in', this.assignedSites(f.assignedTo));
     if (f.status) q = q.where('c.status', '=', f.status);
     return q;

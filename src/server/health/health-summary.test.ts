@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarize, summarizeSite, summaryKey, type AlarmSnapshot, type ChannelSnapshot, type DiskSnapshot, type HealthSnapshot, type SiteDeviceHealth } from './health-summary';
+import { summarize, summarizeCompany, summarizeSite, summaryKey, type CompanyHealthRow, type AlarmSnapshot, type ChannelSnapshot, type DiskSnapshot, type HealthSnapshot, type SiteDeviceHealth } from './health-summary';
 
 const disk = (o: Partial<DiskSnapshot> = {}): DiskSnapshot => ({ id: 1, name: 'HDD 1', status: 'ok', smart: 'ok', capacityMb: 1000, freeMb: 500, ...o });
 const channel = (o: Partial<ChannelSnapshot> = {}): ChannelSnapshot => ({ id: 1, name: 'Cam 1', online: true, videoLoss: false, recording: true, ...o });
@@ -88,5 +88,23 @@ describe('summarizeSite', () => {
     expect(summarizeSite([dev('a', 'healthy'), dev('b', 'healthy')]).state).toBe('healthy');
     expect(summarizeSite([dev('a', null)]).state).toBe('unknown');
     expect(summarizeSite([]).state).toBe('unknown');
+  });
+});
+
+describe('summarizeCompany', () => {
+  const row = (siteId: string, siteName: string, deviceId: string | null, state: CompanyHealthRow['state']): CompanyHealthRow => ({ siteId, siteName, deviceId, state });
+  it.each([
+    ['no sites', [], [], { healthy: 0, warning: 0, fault: 0, offline: 0, unknown: 0, off: 0 }],
+    ['a site without devices is unknown', [row('a', 'Alpha', null, null)], [['Alpha', 'unknown', 0]], { healthy: 0, warning: 0, fault: 0, offline: 0, unknown: 0, off: 0 }],
+    [
+      'sites with faults first, then by name; off counted apart',
+      [row('a', 'Alpha', 'd1', 'healthy'), row('b', 'Bravo', 'd2', 'healthy'), row('b', 'Bravo', 'd3', 'fault'), row('c', 'Charlie', 'd4', 'offline'), row('d', 'Delta', 'd5', null), row('e', 'Echo', 'd6', 'warning')],
+      [['Charlie', 'offline', 1], ['Bravo', 'fault', 2], ['Echo', 'warning', 1], ['Delta', 'unknown', 1], ['Alpha', 'healthy', 1]],
+      { healthy: 2, warning: 1, fault: 1, offline: 1, unknown: 0, off: 1 },
+    ],
+  ] as const)('%s', (_name, rows, sites, counts) => {
+    const s = summarizeCompany(rows as readonly CompanyHealthRow[]);
+    expect(s.sites.map((x) => [x.name, x.state, x.devices])).toEqual(sites);
+    expect(s.counts).toEqual(counts);
   });
 });

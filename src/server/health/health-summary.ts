@@ -220,3 +220,51 @@ export function summarizeSite<T extends SiteDeviceHealth>(devices: T[]): SiteHea
   const worst = sorted.find((d) => d.state !== null);
   return { state: worst?.state ?? 'unknown', counts, devices: sorted };
 }
+
+/** One device's state on the company dashboard (null while its monitoring is off); siteId alone for a site without devices. */
+export interface CompanyHealthRow {
+  siteId: string;
+  siteName: string;
+  deviceId: string | null;
+  state: HealthState | null;
+}
+
+export interface CompanySiteHealth {
+  siteId: string;
+  name: string;
+  /** Its worst monitored device (unknown when none is monitored). */
+  state: HealthState;
+  counts: Record<HealthState | 'off', number>;
+  devices: number;
+}
+
+export interface CompanyHealthSummary {
+  counts: Record<HealthState | 'off', number>;
+  /** Sites with faults first: offline, fault, warning, unknown, healthy; then by name. */
+  sites: CompanySiteHealth[];
+}
+
+const zeroCounts = (): Record<HealthState | 'off', number> => ({ healthy: 0, warning: 0, fault: 0, offline: 0, unknown: 0, off: 0 });
+
+/** Every site the caller sees with its counts by state, worst site first, and the totals. */
+export function summarizeCompany(rows: readonly CompanyHealthRow[]): CompanyHealthSummary {
+  const sites = new Map<string, CompanySiteHealth>();
+  const counts = zeroCounts();
+  for (const r of rows) {
+    let site = sites.get(r.siteId);
+    if (!site) {
+      site = { siteId: r.siteId, name: r.siteName, state: 'unknown', counts: zeroCounts(), devices: 0 };
+      sites.set(r.siteId, site);
+    }
+    if (r.deviceId === null) continue;
+    site.devices += 1;
+    site.counts[r.state ?? 'off'] += 1;
+    counts[r.state ?? 'off'] += 1;
+  }
+  for (const site of sites.values()) {
+    const worst = (['offline', 'fault', 'warning', 'unknown', 'healthy'] as const).find((st) => site.counts[st] > 0);
+    site.state = worst ?? 'unknown';
+  }
+  const sorted = [...sites.values()].sort((a, b) => RANK[a.state] - RANK[b.state] || a.name.localeCompare(b.name) || a.siteId.localeCompare(b.siteId));
+  return { counts, sites: sorted };
+}

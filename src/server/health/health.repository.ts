@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 import type { StoredFirmwareVerdict } from '../devices/firmware-verdict';
 import type { DeviceAddedVia } from '../db/schema';
-import type { HealthReason, HealthSnapshot, HealthState } from './health-summary';
+import { customerOwnedSites } from '../sites/site.repository';
+import type { CompanyHealthRow, HealthReason, HealthSnapshot, HealthState } from './health-summary';
 
 /** A device as the poller sees it. */
 export interface PollTarget {
@@ -189,6 +190,29 @@ export class HealthRepository {
         .values({ device_id: deviceId, state: 'unknown', reasons: JSON.stringify([]), snapshot: null, collected_at: null, last_seen_at: null, monitoring_since: now, updated_at: now })
         .execute();
     }
+  }
+
+  /** Per device of the company's sites (only those assigned to `assignedTo` when given) its state; a site without devices once with deviceId null. */
+  async companyHealth(companyId: string, assignedTo?: string): Promise<CompanyHealthRow[]> {
+    let q = this.db
+      .selectFrom('sites as s')
+      .leftJoin('devices as d', 'd.site_id', 's.id')
+      .leftJoin('device_health as h', 'h.device_id', 'd.id')
+      .select(['s.id as siteId', 's.name as siteName', 'd.id as deviceId', 'd.health_monitoring', 'h.state'])
+      .where('s.company_id', '=', companyId)
+      .where('s.id', 'not in', customerOwnedSites(this.db, companyId));
+    if (assignedTo) {
+      const uid = assignedTo;
+      q = q.where((eb) => eb.exists(eb.selectFrom('site_installers as si').select('si.site_id').whereRef('si.site_id', '=', 's.id').where('si.user_id', '=', uid)));
+    }
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      siteId: r.siteId,
+      siteName: r.siteName,
+      deviceId: r.deviceId,
+      // As siteHealth: monitoring on without a row yet is unknown; off is null.
+      state: r.deviceId === null || !r.health_monitoring ? null : ((r.state as HealthState | null) ?? 'unknown'),
+    }));
   }
 
   async siteHealth(siteId: string): Promise<SiteHealthRow[]> {

@@ -24,6 +24,24 @@ async function device(siteId: string): Promise<string> {
 }
 
 describe('health routes', () => {
+  it('the company dashboard: sites with faults first with counts by state; an assigned installer sees only their sites', async () => {
+    const quiet = await buildSite(company);
+    const dark = await buildSite(company);
+    const inst = await buildInstaller(p.app, company, 'manage_assigned');
+    await company.admin.put(`/api/sites/${quiet.id}/installers`, { installerIds: [inst.id] });
+    const id = await device(dark.id);
+    await expect.poll(async () => (await company.admin.get(`/api/devices/${id}/health`)).body.state, { timeout: 30_000 }).toBe('offline');
+    const all = await company.admin.get('/api/health');
+    expect(all.status).toBe(200);
+    const mine = all.body.sites.filter((s: { siteId: string }) => s.siteId === dark.id || s.siteId === quiet.id);
+    expect(mine.map((s: { siteId: string; state: string }) => [s.siteId, s.state])).toEqual([[dark.id, 'offline'], [quiet.id, 'unknown']]);
+    expect(mine[0].counts).toMatchObject({ offline: 1, healthy: 0 });
+    expect(all.body.sites[0].state).toBe('offline'); // worst first across the company
+    const assigned = await inst.client.get('/api/health');
+    expect(assigned.body.sites.map((s: { siteId: string }) => s.siteId)).toEqual([quiet.id]);
+    expect(assigned.body.counts.offline).toBe(0);
+  });
+
   it('an assigned installer switches monitoring off and on; audited, with an event; health hidden while off', async () => {
     const site = await buildSite(company);
     const inst = await buildInstaller(p.app, company, 'manage_assigned');

@@ -3,7 +3,7 @@ import { meta } from '../http/types';
 import { errorResponses, IdParams } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { HealthService } from './health.service';
-import { DeviceHealthSchema, MonitoringBody, MonitoringResponse, SiteHealthSchema } from './health.schema';
+import { CompanyHealthSchema, DeviceHealthSchema, MonitoringBody, MonitoringResponse, SiteHealthSchema } from './health.schema';
 
 export function healthRoutes(app: App, deps: { health: HealthService }): void {
   const { health } = deps;
@@ -30,6 +30,15 @@ export function healthRoutes(app: App, deps: { health: HealthService }): void {
       response: { 200: MonitoringResponse, ...errorResponses },
     },
   }, async (req) => health.setMonitoring(requireActor(req), req.params.id, req.body.enabled, meta(req)));
+
+  app.get('/api/health', {
+    config: { access: 'installer' },
+    schema: {
+      tags: ['health'],
+      summary: 'The company health dashboard: every site you see, sites with faults first, with counts by state',
+      response: { 200: CompanyHealthSchema, ...errorResponses },
+    },
+  }, async (req) => health.companyHealth(requireActor(req)));
 
   app.get('/api/sites/:id/health', {
     config: { access: 'installer' },

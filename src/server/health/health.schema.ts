@@ -65,3 +65,10 @@ export const SiteHealthSchema = Type.Object({
 
 export const MonitoringBody = Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false });
 export const MonitoringResponse = Type.Object({ deviceId: Uuid, healthMonitoring: Type.Boolean() });
+
+const StateCounts = Type.Object({ healthy: Type.Integer(), warning: Type.Integer(), fault: Type.Integer(), offline: Type.Integer(), unknown: Type.Integer(), off: Type.Integer({ description: 'Devices with health monitoring off' }) });
+
+export const CompanyHealthSchema = Type.Object({
+  counts: StateCounts,
+  sites: Type.Array(Type.Object({ siteId: Uuid, name: Type.String(), state: HealthState, counts: StateCounts, devices: Type.Integer() }), { description: 'Sites with faults first (offline, fault, warning, unknown, healthy), then by name' }),
+});

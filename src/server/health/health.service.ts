@@ -5,15 +5,15 @@
  */
 import { AppError } from '../../errors/app-error';
 import type { UnitOfWork } from '../db/unit-of-work';
-import type { Actor, RequestMeta } from '../auth/actor';
+import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
 import type { Clock } from '../lib/clock';
-import { requireSiteAccess } from '../sites/site-access';
+import { requireSiteAccess, seesAllSites } from '../sites/site-access';
 import type { SiteOperation } from '../sites/site-policy';
 import type { DeviceRecord } from '../devices/device.repository';
 import { DOMAIN_EVENT_TYPES } from '../events/domain-events';
 import { requireMonitoring } from './health-policy';
 import { requireFirmware } from '../devices/firmware-verdict';
-import { summarizeSite, type HealthReason, type HealthSnapshot, type HealthState, type SiteHealthSummary } from './health-summary';
+import { summarizeCompany, summarizeSite, type CompanyHealthSummary, type HealthReason, type HealthSnapshot, type HealthState, type SiteHealthSummary } from './health-summary';
 import type { HistoryEntry, SiteHealthRow } from './health.repository';
 
 export interface DeviceHealthView {
@@ -68,6 +68,12 @@ export class HealthService {
       deviceId: id, state: h.state, reasons, snapshot: h.snapshot, collectedAt: h.collectedAt, lastSeenAt: h.lastSeenAt, monitoringSince: h.monitoringSince, updatedAt: h.updatedAt,
       history: history.filter((e) => e.at >= h.monitoringSince),
     };
+  }
+
+  /** The company dashboard: every site the caller sees, sites with faults first, with counts by state. */
+  async companyHealth(actor: Actor): Promise<CompanyHealthSummary> {
+    if (actor.role === 'end_user') throw new AppError('FORBIDDEN');
+    return summarizeCompany(await this.uow.read.health.companyHealth(companyOf(actor), seesAllSites(actor) ? undefined : actor.id));
   }
 
   /** Every device of the site, worst first, with counts by state (devices with monitoring off: state null). */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
+import { NOTIFICATIONS_CHANNEL } from '../onboarding/progress-signals';
 import type { NewNotification, NotificationContent } from './rules';
 
 export interface NotificationRow extends NotificationContent {
@@ -12,7 +13,10 @@ export interface NotificationRow extends NotificationContent {
 export class NotificationRepository {
   constructor(private readonly db: Executor) {}
 
-  /** Inserts each notification once per (event, user); returns how many were new. */
+  /**
+   * Inserts each notification once per (event, user); returns how many were new. Tells the live
+   * notification streams of every node (NOTIFY, delivered when the writer's transaction commits).
+   */
   async insert(rows: Array<NewNotification & { sourceEventId: string | null }>): Promise<number> {
     if (rows.length === 0) return 0;
     const out = await this.db
@@ -22,8 +26,10 @@ export class NotificationRepository {
         data: JSON.stringify(n.data), source_event_id: n.sourceEventId,
       })))
       .onConflict((oc) => oc.columns(['source_event_id', 'user_id']).doNothing())
-      .returning('id')
+      .returning(['id', 'user_id'])
       .execute();
+    const users = [...new Set(out.map((r) => r.user_id))];
+    if (users.length > 0) await sql`select pg_notify(${NOTIFICATIONS_CHANNEL}, u) from unnest(${users}::text[]) as u`.execute(this.db);
     return out.length;
   }
 
@@ -41,6 +47,31 @@ export class NotificationRepository {
       this.counts(userId),
     ]);
     return { items, total: o.unreadOnly ? counts.unread : counts.total, unread: counts.unread };
+  }
+
+  /** The user's notifications created at or after `since`, oldest first (what a live stream sends next). */
+  async createdSince(userId: string, since: Date, limit: number): Promise<NotificationRow[]> {
+    return this.db
+      .selectFrom('notifications')
+      .select(['id', 'kind', 'severity', 'title', 'body', 'link', 'data', 'created_at as createdAt', 'read_at as readAt'])
+      .where('user_id', '=', userId)
+      .where('created_at', '>=', since)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Per user, what changes when a notification is added (the embedded database's poller compares it). */
+  async fingerprints(userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('notifications')
+      .select(['user_id', sql<string>`count(*)::text || '|' || coalesce(max(created_at)::text, '')`.as('fp')])
+      .where('user_id', 'in', [...userIds])
+      .groupBy('user_id')
+      .execute();
+    return new Map(rows.map((r) => [r.user_id, r.fp]));
   }
 
   async counts(userId: string): Promise<{ total: number; unread: number }> {

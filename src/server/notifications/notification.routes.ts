@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types';
 import { DateTime, errorResponses, IdParams, PageQuery, Uuid } from '../http/common.schema';
-import { requireActor } from '../http/access';
+import { requireActor, SESSION_COOKIE } from '../http/access';
 import type { NotificationService } from './notification.service';
+import type { NotificationStreams } from './notification-streams';
 
 const Severity = Type.Union([Type.Literal('info'), Type.Literal('success'), Type.Literal('warning'), Type.Literal('error')]);
 
@@ -21,8 +22,37 @@ const NotificationSchema = Type.Object({
 const Counts = Type.Object({ total: Type.Integer(), unread: Type.Integer() });
 
 /** Your own notifications: every signed-in user has an inbox; nobody sees anyone else's. */
-export function notificationRoutes(app: App, deps: { notifications: NotificationService }): void {
-  const { notifications } = deps;
+export function notificationRoutes(app: App, deps: { notifications: NotificationService; streams: NotificationStreams }): void {
+  const { notifications, streams } = deps;
+
+  app.get('/api/notifications/events', {
+    config: { access: 'authenticated' },
+    schema: {
+      tags: ['notifications'],
+      summary: 'Your new notifications as Server-Sent Events: `ready` with the counts, `notification` for each new one, `counts` after them, `end` with the reason it ended',
+      description: 'Only notifications created after the stream opened are sent (the inbox lists the older ones). '
+        + 'Its last event is `end` with `reason`: `timeout` (reconnect), `signed_out` (the session or API token ended), `shutdown` (reconnect) or `unavailable`. '
+        + '`maxSeconds` asks for a shorter stream than the server\'s longest. '
+        + 'A user may hold a few streams at once and a server serves a bounded number: beyond, 429 `PROGRESS_STREAMS_LIMIT` with Retry-After (then poll the inbox).',
+      querystring: Type.Object({ maxSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })) }, { additionalProperties: false }),
+      response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses, 429: Type.Ref('ErrorResponse') },
+    },
+  }, async (req, reply) => {
+    const actor = requireActor(req);
+    // The access plugin takes a bearer token before the cookie; the stream checks the same one again.
+    const authz = req.headers.authorization;
+    const credentials = authz?.startsWith('Bearer ') ? { apiToken: authz.slice(7).trim() } : { sessionToken: req.cookies[SESSION_COOKIE] ?? '' };
+    // As the progress stream: listen for the client leaving before anything is awaited.
+    const gone = new AbortController();
+    const res = reply.raw;
+    res.on('close', () => gone.abort());
+    const stream = await streams.openStream(actor, credentials, req.query.maxSeconds ? { maxMs: req.query.maxSeconds * 1000 } : {});
+    reply.hijack();
+    if (req.raw.socket?.destroyed) gone.abort();
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-correlation-id': req.id });
+    await stream.run((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), gone.signal);
+    res.end();
+  });
 
   app.get('/api/notifications', {
     config: { access: 'authenticated' },

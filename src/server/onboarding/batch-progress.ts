@@ -13,11 +13,14 @@
  * holds at most `perUser` streams and a node `perNode`; beyond, opening one is refused with
  * PROGRESS_STREAMS_LIMIT (429).
  */
-import { AppError, isAppError } from '../../errors/app-error';
+import { isAppError } from '../../errors/app-error';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../lib/clock';
 import type { BatchService, BatchView } from './batch.service';
 import type { ProgressSignals } from './progress-signals';
+import { Follower, intervalTimer, StreamSlots, type Authenticate, type Credentials, type Every } from '../lib/streams';
+
+export { STREAMS_RETRY_AFTER_SECONDS, type Authenticate, type Credentials, type Every } from '../lib/streams';
 
 export interface ProgressSettings {
   /** A stream ends after this long even if the batch is still running (the client reconnects). */
@@ -42,12 +45,6 @@ export type EndReason =
   | 'shutdown' // the node is stopping: reconnect (to another node)
   | 'unavailable'; // the batch could not be read (database unreachable)
 
-/** What a stream was opened with: the session cookie's token or an API token. */
-export type Credentials = { sessionToken: string } | { apiToken: string };
-
-/** Who holds these credentials now; undefined once the session or token is gone or the account disabled. */
-export type Authenticate = (c: Credentials) => Promise<Actor | undefined>;
-
 export type Send = (event: ProgressEvent, data: unknown) => void;
 
 export interface ProgressStream {
@@ -55,63 +52,22 @@ export interface ProgressStream {
   run(send: Send, signal: AbortSignal): Promise<EndReason | 'gone'>;
 }
 
-/** Runs `fn` every `ms` until the returned stop function is called (a timer that does not hold the process). */
-export type Every = (ms: number, fn: () => void) => () => void;
-
-const intervalTimer: Every = (ms, fn) => {
-  const t = setInterval(fn, ms);
-  t.unref();
-  return () => clearInterval(t);
-};
-
-/** Clients may try again after this many seconds when the caps are reached. */
-export const STREAMS_RETRY_AFTER_SECONDS = 15;
-
 /** What makes a device's entry worth sending again. */
 function signature(it: BatchView['items'][number]): string {
   return `${it.state}|${it.step}|${it.error?.code ?? ''}|${it.latestRetry?.batchId ?? ''}|${it.latestRetry?.state ?? ''}|${it.latestRetry?.step ?? ''}`;
 }
 
-/** One open stream: what woke it up and how to wake it. */
-class Follower {
-  /** Its batch changed (read it again) / access must be checked again. */
-  changed = true; // a change between the first read and registration must not be missed
-  recheck = false;
-  ended: EndReason | undefined;
-  private wake: (() => void) | undefined;
-
-  constructor(readonly userId: string, readonly batchId: string, readonly scanId: string, readonly deadlineMs: number) {}
-
-  poke(what: 'changed' | 'recheck'): void {
-    this[what] = true;
-    this.wake?.();
-  }
-
-  stop(reason: EndReason): void {
-    this.ended ??= reason;
-    this.wake?.();
-  }
-
-  /** Resolves once poked, stopped, or the client went away. */
-  async next(signal: AbortSignal): Promise<void> {
-    if (this.changed || this.recheck || this.ended || signal.aborted) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.wake = undefined;
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.wake = done;
-      signal.addEventListener('abort', done, { once: true });
-    });
+/** A batch stream's follower: the batch it reads and the scan whose signals wake it. */
+class BatchFollower extends Follower<EndReason> {
+  constructor(userId: string, readonly batchId: string, readonly scanId: string, deadlineMs: number) {
+    super(userId, deadlineMs);
   }
 }
 
 export class BatchProgress {
-  private readonly followers = new Set<Follower>();
+  private readonly followers = new Set<BatchFollower>();
   /** Open (and opening) streams per user, and in all. */
-  private readonly perUser = new Map<string, number>();
-  private total = 0;
+  private readonly slots: StreamSlots;
   /** Reads in flight per batch, shared by its streams. */
   private readonly reads = new Map<string, Promise<BatchView>>();
   private stopTimer: (() => void) | undefined;
@@ -123,7 +79,9 @@ export class BatchProgress {
     private readonly authenticate: Authenticate,
     private readonly settings: ProgressSettings,
     private readonly every: Every = intervalTimer,
-  ) {}
+  ) {
+    this.slots = new StreamSlots(settings, 'progress streams');
+  }
 
   /** Starts the node's listener and the periodic access check. */
   async start(): Promise<void> {
@@ -155,7 +113,7 @@ export class BatchProgress {
 
   /** Streams open on this node now. */
   get open(): number {
-    return this.total;
+    return this.slots.open;
   }
 
   /**
@@ -165,15 +123,15 @@ export class BatchProgress {
    * the client goes away, or `maxMs` passed on the clock.
    */
   async openStream(actor: Actor, batchId: string, opts: { follow: boolean; credentials: Credentials }): Promise<ProgressStream> {
-    this.reserve(actor.id);
+    this.slots.reserve(actor.id);
     let first: BatchView;
     try {
       first = await this.batches.batchStatus(actor, batchId);
     } catch (e) {
-      this.release(actor.id);
+      this.slots.release(actor.id);
       throw e;
     }
-    const f = new Follower(actor.id, first.batchId, first.scanId, this.clock.now().getTime() + this.settings.maxMs);
+    const f = new BatchFollower(actor.id, first.batchId, first.scanId, this.clock.now().getTime() + this.settings.maxMs);
     this.followers.add(f);
     return {
       run: async (send, signal) => {
@@ -181,32 +139,13 @@ export class BatchProgress {
           return await this.run(f, first, opts, send, signal);
         } finally {
           this.followers.delete(f);
-          this.release(actor.id);
+          this.slots.release(actor.id);
         }
       },
     };
   }
 
-  private reserve(userId: string): void {
-    const mine = this.perUser.get(userId) ?? 0;
-    const scope = mine >= this.settings.perUser ? 'user' : this.total >= this.settings.perNode ? 'node' : undefined;
-    if (scope) {
-      const limit = scope === 'user' ? this.settings.perUser : this.settings.perNode;
-      const message = scope === 'user' ? `You already have ${limit} progress streams open, the most one user may have.` : 'The server is serving as many progress streams as it may.';
-      throw new AppError('PROGRESS_STREAMS_LIMIT', message, { details: { scope, limit, retryAfterSeconds: STREAMS_RETRY_AFTER_SECONDS } });
-    }
-    this.perUser.set(userId, mine + 1);
-    this.total++;
-  }
-
-  private release(userId: string): void {
-    const mine = (this.perUser.get(userId) ?? 1) - 1;
-    if (mine > 0) this.perUser.set(userId, mine);
-    else this.perUser.delete(userId);
-    this.total--;
-  }
-
-  private async run(f: Follower, first: BatchView, opts: { follow: boolean; credentials: Credentials }, send: Send, signal: AbortSignal): Promise<EndReason | 'gone'> {
+  private async run(f: BatchFollower, first: BatchView, opts: { follow: boolean; credentials: Credentials }, send: Send, signal: AbortSignal): Promise<EndReason | 'gone'> {
     const seen = new Map<string, string>();
     const emit = (view: BatchView) => {
       for (const it of view.items) {
@@ -246,7 +185,7 @@ export class BatchProgress {
    * when it changed. Only signals change what a stream shows: the access check is not a poll.
    * Undefined when the stream must end (f.ended says why).
    */
-  private async nextView(f: Follower, last: BatchView, credentials: Credentials): Promise<BatchView | undefined> {
+  private async nextView(f: BatchFollower, last: BatchView, credentials: Credentials): Promise<BatchView | undefined> {
     const { recheck, changed } = f;
     f.recheck = false;
     f.changed = false;

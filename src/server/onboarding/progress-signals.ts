@@ -15,6 +15,8 @@ import pg from 'pg';
 
 export const PROGRESS_CHANNEL = 'sk_onboarding_progress';
 export const ACCESS_CHANNEL = 'sk_access_changed';
+/** A user's new in-app notifications (payload: the user id), sent by NotificationRepository.insert. */
+export const NOTIFICATIONS_CHANNEL = 'sk_notifications';
 
 export interface SignalHandlers {
   /** Items of these scans changed; 'all' when changes may have been missed (reconnected). */
@@ -30,8 +32,13 @@ export interface ProgressSignals {
   close(): Promise<void>;
 }
 
-/** LISTEN on one dedicated connection; reconnects after `reconnectMs` and then reports 'all'. */
-export function listenForProgress(url: string, opts: { reconnectMs: number; onError: (err: unknown) => void }): ProgressSignals {
+/**
+ * LISTEN on one dedicated connection; reconnects after `reconnectMs` and then reports 'all'.
+ * `channel` is what `changed` reports (default: onboarding progress; the live notification streams
+ * pass NOTIFICATIONS_CHANNEL, whose payloads are user ids).
+ */
+export function listenForProgress(url: string, opts: { reconnectMs: number; onError: (err: unknown) => void; channel?: string }): ProgressSignals {
+  const channel = opts.channel ?? PROGRESS_CHANNEL;
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -40,7 +47,7 @@ export function listenForProgress(url: string, opts: { reconnectMs: number; onEr
     const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true });
     c.on('notification', (n) => {
       if (!n.payload) return;
-      if (n.channel === PROGRESS_CHANNEL) h.changed([n.payload]);
+      if (n.channel === channel) h.changed([n.payload]);
       else if (n.channel === ACCESS_CHANNEL) h.accessChanged([n.payload]);
     });
     const lost = (err?: unknown) => {
@@ -53,7 +60,7 @@ export function listenForProgress(url: string, opts: { reconnectMs: number; onEr
     c.on('error', lost);
     c.on('end', () => lost());
     await c.connect();
-    await c.query(`LISTEN ${PROGRESS_CHANNEL}; LISTEN ${ACCESS_CHANNEL}`);
+    await c.query(`LISTEN ${channel}; LISTEN ${ACCESS_CHANNEL}`);
     if (closed) {
       await c.end();
       return;

@@ -33,6 +33,16 @@ const COLUMNS = [
   's.handover_state as handoverState', 's.owner_user_id as ownerUserId', LIVE_PERMISSIONS.as('authorizedPermissions'),
 ] as const;
 
+/**
+ * The company's sites handed over to their customer without an authorization in force (decision
+ * 0015): their devices are the customer's, so company-wide lists (devices, health) leave them out.
+ */
+export function customerOwnedSites(db: Executor, companyId: string) {
+  return db.selectFrom('sites as hs').select('hs.id').where('hs.company_id', '=', companyId).where('hs.handover_state', '=', 'handed_over')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('site_authorizations as a').select(sql<number>`1`.as('one')).whereRef('a.site_id', '=', 'hs.id').where('a.revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('a.expires_at', 'is', null), eb('a.expires_at', '>', sql<Date>`now()`)])))));
+}
+
 export class SiteRepository {
   constructor(private readonly db: Executor) {}
 

@@ -21,6 +21,15 @@ import type {
   GetApiDevicesIdResponse,
   GetApiDevicesIdHealthResponse,
   GetApiSitesIdHealthResponse,
+  GetApiHealthResponse,
+  GetApiWebhooksResponse,
+  GetApiExceptionRulesResponse,
+  PostApiExceptionRulesBody,
+  PostApiExceptionRulesResponse,
+  GetApiWebhooksIdDeliveriesResponse,
+  PostApiWebhooksBody,
+  PostApiWebhooksResponse,
+  PostApiWebhooksIdTestResponse,
   PutApiDevicesIdHealthMonitoringResponse,
   GetApiDevicesResponse,
   GetApiInstallersInvitationsResponse,
@@ -134,6 +143,20 @@ export const invitationsApi = {
     remember(await api.post<PostApiInvitationsTokenAcceptResponse>(`/api/invitations/${enc(token)}/accept`, body)),
 };
 
+export const exceptionRulesApi = {
+  list: (signal?: AbortSignal) => api.get<GetApiExceptionRulesResponse>('/api/exception-rules', { signal }),
+  create: (body: PostApiExceptionRulesBody) => api.post<PostApiExceptionRulesResponse>('/api/exception-rules', body),
+  remove: (id: string) => api.del<void>(`/api/exception-rules/${enc(id)}`),
+};
+
+export const webhooksApi = {
+  list: (signal?: AbortSignal) => api.get<GetApiWebhooksResponse>('/api/webhooks', { signal }),
+  create: (body: PostApiWebhooksBody) => api.post<PostApiWebhooksResponse>('/api/webhooks', body),
+  remove: (id: string) => api.del<void>(`/api/webhooks/${enc(id)}`),
+  deliveries: (id: string, signal?: AbortSignal) => api.get<GetApiWebhooksIdDeliveriesResponse>(`/api/webhooks/${enc(id)}/deliveries`, { signal }),
+  test: (id: string) => api.post<PostApiWebhooksIdTestResponse>(`/api/webhooks/${enc(id)}/test`, {}),
+};
+
 export const sitesApi = {
   list: (query: SiteQuery = {}, signal?: AbortSignal) =>
     api.get<GetApiSitesResponse>('/api/sites', { query, signal }),
@@ -190,6 +213,7 @@ export const devicesApi = {
 export const healthApi = {
   /** State with reasons, the last snapshot and recent changes; 409 HEALTH_MONITORING_OFF while monitoring is off. */
   device: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdHealthResponse>(`/api/devices/${enc(id)}/health`, { signal }),
+  company: (signal?: AbortSignal) => api.get<GetApiHealthResponse>('/api/health', { signal }),
   site: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdHealthResponse>(`/api/sites/${enc(siteId)}/health`, { signal }),
   setMonitoring: (id: string, enabled: boolean) => api.put<PutApiDevicesIdHealthMonitoringResponse>(`/api/devices/${enc(id)}/health-monitoring`, { enabled }),
 };

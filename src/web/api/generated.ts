@@ -537,6 +537,40 @@ export interface GetApiExceptionsResponse {
   pageSize: number;
 }
 
+export interface GetApiHealthResponse {
+  counts: {
+    healthy: number;
+    warning: number;
+    fault: number;
+    offline: number;
+    unknown: number;
+    /**
+     * Devices with health monitoring off
+     */
+    off: number;
+  };
+  /**
+   * Sites with faults first (offline, fault, warning, unknown, healthy), then by name
+   */
+  sites: {
+    siteId: string;
+    name: string;
+    state: 'healthy' | 'warning' | 'fault' | 'offline' | 'unknown';
+    counts: {
+      healthy: number;
+      warning: number;
+      fault: number;
+      offline: number;
+      unknown: number;
+      /**
+       * Devices with health monitoring off
+       */
+      off: number;
+    };
+    devices: number;
+  }[];
+}
+
 export interface GetApiInstallersInvitationsResponse {
   items: {
     id: string;
@@ -604,6 +638,15 @@ export interface GetApiNotificationsCountsResponse {
   total: number;
   unread: number;
 }
+
+export interface GetApiNotificationsEventsQuery {
+  maxSeconds?: number;
+}
+
+/**
+ * text/event-stream
+ */
+export type GetApiNotificationsEventsResponse = string;
 
 export interface GetApiNotificationsQuery {
   unreadOnly?: boolean;

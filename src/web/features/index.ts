@@ -6,10 +6,13 @@ import { auditFeature } from './audit';
 import { authFeature } from './auth';
 import { devicesFeature } from './devices';
 import { endUserFeature } from './end-user';
+import { exceptionsFeature } from './exceptions';
+import { healthFeature } from './health';
 import { installersFeature } from './installers';
 import { notificationsFeature } from './notifications';
 import { scanFeature } from './scan';
 import { sitesFeature } from './sites';
 import type { FeatureModule } from './types';
+import { webhooksFeature } from './webhooks';
 
-export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, devicesFeature, installersFeature, notificationsFeature, auditFeature, endUserFeature];
+export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, webhooksFeature, auditFeature, endUserFeature];

@@ -5,7 +5,7 @@ import { Link, navigate } from '../../app/router';
 import { useAction } from '../../ui/async';
 import { Empty, ErrorNotice, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
 import { usePagedList } from '../../ui/paged';
-import { refreshUnread } from './unread';
+import { refreshUnread, useLiveNotifications, type LiveNotification } from './unread';
 
 const PAGE_SIZE = 20;
 type Item = GetApiNotificationsResponse['items'][number];
@@ -31,6 +31,12 @@ export function NotificationsPage() {
     void refreshUnread();
     if (n.link) navigate(n.link);
   };
+  // Notifications that arrived while the page was open: announced, and the list shows them at once.
+  const [arrived, setArrived] = useState<LiveNotification[]>([]);
+  useLiveNotifications((n) => {
+    setArrived((a) => (a.some((x) => x.id === n.id) ? a : [n, ...a].slice(0, 5)));
+    list.reload();
+  });
   const unread = list.data?.unread ?? 0;
   return (
     <div>
@@ -49,6 +55,13 @@ export function NotificationsPage() {
           Unread only
         </label>
         {list.data && <span className="muted">{unread === 0 ? 'All read' : `${unread} unread`}</span>}
+      </div>
+      <div aria-live="polite" data-testid="live-notifications">
+        {arrived.map((n) => (
+          <p key={n.id} className={`notice severity-${n.severity}`} data-testid="live-notification">
+            New: <strong>{n.title}</strong> {n.body}
+          </p>
+        ))}
       </div>
       <ErrorNotice error={list.error ?? readAll.error ?? markRead.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading />}
