@@ -39,8 +39,8 @@ const COLUMNS = [
  */
 export function customerOwnedSites(db: Executor, companyId: string) {
   return db.selectFrom('sites as hs').select('hs.id').where('hs.company_id', '=', companyId).where('hs.handover_state', '=', 'handed_over')
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('site_authorizations as a').select(sql<number>`1`.as('one')).whereRef('a.site_id', '=', 'hs.id').where('a.revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('a.expires_at', 'is', null), eb('a.expires_at', '>', sql<Date>`now()`)])))));
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('site_authorizations as a').select(sql<number>`1`.as('one')).whereRef('a.site_id', '=', 'hs.id').where('a.revoked_at', 'is', null)
+      .where((e) => e.or([e('a.expires_at', 'is', null), e('a.expires_at', '>', sql<Date>`now()`)])))));
 }
 
 export class SiteRepository {
