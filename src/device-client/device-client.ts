@@ -169,12 +169,12 @@ export class DeviceClient {
   /** A call answered by an ISAPI document, read by its protocol parser; what the parser refuses is the device's protocol error. */
   async #read<T>(path: string, parse: (body: Buffer) => T, req: { method?: IsapiRequest['method']; body?: string } = {}): Promise<T> {
     const res = await this.#send({ method: req.method ?? 'GET', path, ...(req.body !== undefined ? { body: req.body } : {}) });
-    if (!looksLikeXml(res.body)) throw new AppError('DEVICE_PROTOCOL_ERROR', `The device did not answer ${path} with XML.`, { details: { target: this.#t.target, path } });
+    if (!looksLikeXml(res.body)) throw new AppError('DEVICE_PROTOCOL_ERROR', `The device did not answer ${shownPath(path)} with XML.`, { details: { target: this.#t.target, path: shownPath(path) } });
     try {
       return parse(res.body);
     } catch (e) {
       if (!isAppError(e, 'VALIDATION_FAILED')) throw e;
-      throw new AppError('DEVICE_PROTOCOL_ERROR', `The device's answer to ${path} cannot be read: ${e.message}`, { details: { ...(e.details ?? {}), target: this.#t.target, path }, cause: e });
+      throw new AppError('DEVICE_PROTOCOL_ERROR', `The device's answer to ${shownPath(path)} cannot be read: ${e.message}`, { details: { ...(e.details ?? {}), target: this.#t.target, path: shownPath(path) }, cause: e });
     }
   }
 
@@ -190,7 +190,7 @@ export class DeviceClient {
     } catch {
       // fall through
     }
-    throw new AppError('DEVICE_PROTOCOL_ERROR', `The device did not answer ${path} with a JSON object.`, { details: { target: this.#t.target, path } });
+    throw new AppError('DEVICE_PROTOCOL_ERROR', `The device did not answer ${shownPath(path)} with a JSON object.`, { details: { target: this.#t.target, path: shownPath(path) } });
   }
 
   /** A write answered by a ResponseStatus: success, or reboot required. */
@@ -437,4 +437,10 @@ export class DeviceClient {
     }
     return this.#send(req);
   }
+}
+
+/** A request path as errors show it: without its query, which may carry a password (`loginPassword=`). */
+function shownPath(path: string): string {
+  const q = path.indexOf('?');
+  return q < 0 ? path : path.slice(0, q);
 }

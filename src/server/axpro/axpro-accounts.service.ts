@@ -187,7 +187,7 @@ export class AxproAccountsService {
   async list(actor: Actor, deviceId: string): Promise<AccountView[]> {
     const d = await this.uow.read.devices.find(deviceId);
     if (!d || d.companyId !== actor.companyId) throw new AppError('DEVICE_NOT_FOUND_HERE');
-    await requireSiteAccess(actor, d.siteId, this.uow.read.sites);
+    await requireSiteAccess(actor, d.siteId, this.uow.read.sites, false, 'view_devices');
     return this.uow.read.axpro.accounts(deviceId);
   }
 
@@ -227,7 +227,8 @@ function panelError(err: unknown): { code: string; message: string } {
   }
   const d = (err.details ?? {}) as { subStatusCode?: unknown; statusString?: unknown; description?: unknown };
   if (d.subStatusCode === 'userAlreadyExist') return error('AXPRO_NAME_TAKEN');
-  const why = typeof d.description === 'string' ? d.description : typeof d.statusString === 'string' ? d.statusString : err.message;
+  // Only what the panel said about itself: a device error's own message can name the request.
+  const why = typeof d.description === 'string' ? d.description : typeof d.statusString === 'string' ? d.statusString : `no reason given (${err.code})`;
   return error('AXPRO_PANEL_REFUSED', `The panel refused the change: ${why}`);
 }
 

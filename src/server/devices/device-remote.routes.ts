@@ -25,7 +25,9 @@ export function deviceRemoteRoutes(app: App, deps: { remote: DeviceRemoteService
   const { remote } = deps;
 
   app.put('/api/devices/:id/admin-password', {
-    config: { access: 'installer' },
+    // Each call tries a password on the real device: a few per device and caller a minute, so the
+    // route is no password-guessing oracle and cannot be used to trip the device's own lockout.
+    config: { access: 'installer', rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (req) => `${req.ip}:${(req.params as { id?: string }).id ?? ''}` } },
     schema: {
       tags: ['devices'],
       summary: 'Give the device admin password Sitekeeper does not hold yet (checked against the device, then kept sealed)',

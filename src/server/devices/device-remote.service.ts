@@ -11,7 +11,7 @@ import { AppError, isAppError } from '../../errors/app-error';
 import type { DeviceClient } from '../../device-client/device-client';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { Actor, RequestMeta } from '../auth/actor';
-import { requireSiteAccess, seesAllSites } from '../sites/site-access';
+import { requireSiteAccess } from '../sites/site-access';
 import type { SecretBox } from '../security/secret-box';
 import type { Credentials, DeviceReach } from '../onboarding/device-reach';
 import type { DeviceRecord } from './device.repository';
@@ -46,7 +46,9 @@ export class DeviceRemoteService {
   private async device(actor: Actor, id: string): Promise<Device> {
     const d = await this.uow.read.devices.findWithSecrets(id);
     if (!d || d.companyId !== actor.companyId) throw new AppError('DEVICE_NOT_FOUND_HERE');
-    if (!seesAllSites(actor)) await requireSiteAccess(actor, d.siteId, this.uow.read.sites);
+    // Every option here configures the device: refused on a handed-over site the customer has not
+    // authorized (or without the configuration permission), for installer admins too (decision 0015).
+    await requireSiteAccess(actor, d.siteId, this.uow.read.sites, false, 'configure_device');
     return d;
   }
 

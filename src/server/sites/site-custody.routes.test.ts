@@ -145,6 +145,20 @@ describe('authorization', () => {
       expect(r.status).toBe(200);
       return { ids: (r.body.items as Array<{ id: string }>).map((d) => d.id), total: r.body.total as number };
     };
+    // Nor its devices' options: remote configuration, the admin password, the ISAPI pass-through.
+    for (const [method, url, body] of [
+      ['get', `/api/devices/${cloudDevice}/config/time`, undefined],
+      ['put', `/api/devices/${cloudDevice}/admin-password`, { password: 'guess-1234' }],
+      ['post', `/api/devices/${cloudDevice}/isapi`, { method: 'GET', path: '/ISAPI/System/deviceInfo' }],
+      ['get', `/api/devices/${cloudDevice}/panel-accounts`, undefined],
+    ] as const) {
+      const r = method === 'get' ? await company.admin.get(url) : await company.admin[method](url, body);
+      expect(r.status, `${method} ${url}`).toBe(403);
+      expect(r.body.error.code).toBe('SITE_NOT_AUTHORIZED');
+    }
+    // A late write of an earlier state (an invitation racing the acceptance) never undoes the handover.
+    await p.app.platform.uow.tx(async (r) => r.sites.setHandoverState(siteId, 'invitation_sent', undefined, new Date()));
+    expect((await p.app.platform.uow.read.sites.find(siteId))?.handoverState).toBe('handed_over');
     const before = await listed();
     expect(before.ids).not.toContain(cloudDevice);
     expect(before.ids).not.toContain(directDevice);

@@ -51,6 +51,9 @@ export class SiteCustodyService {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.opts.invitationTtlHours * 3_600_000);
     return this.uow.tx(async (r) => {
+      // Checked again on the locked site row: an acceptance that committed since the first check
+      // (the customer accepting while the installer sends again) is never undone.
+      await requireSiteAccess(actor, siteId, r.sites, true, 'invite_end_user');
       // A newer invitation replaces any open one: its link stops working.
       await r.custody.cancelOpen(siteId, now);
       const id = await r.custody.createInvitation({ siteId, companyId, email, tokenHash: hashToken(token), createdBy: actor.id, expiresAt, now });

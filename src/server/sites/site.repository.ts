@@ -109,12 +109,14 @@ export class SiteRepository {
     return this.db.selectFrom('sites as s').select(COLUMNS).where('s.owner_user_id', '=', userId).orderBy('s.name').orderBy('s.id').execute();
   }
 
+  /** Sets the custody state; a handed-over site never goes back to an earlier state here (whatever raced). */
   async setHandoverState(id: string, state: HandoverState, ownerUserId: string | null | undefined, now: Date): Promise<void> {
-    await this.db
+    let q = this.db
       .updateTable('sites')
       .set({ handover_state: state, ...(ownerUserId !== undefined ? { owner_user_id: ownerUserId } : {}), updated_at: now })
-      .where('id', '=', id)
-      .execute();
+      .where('id', '=', id);
+    if (state !== 'handed_over') q = q.where('handover_state', '<>', 'handed_over');
+    await q.execute();
   }
 
   async delete(id: string): Promise<void> {
