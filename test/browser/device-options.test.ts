@@ -12,6 +12,7 @@ import { ensureWebBuild } from './support/build';
 import { describeBrowser, launchChromium, SETUP_TIMEOUT_MS, STEP_TIMEOUT_MS, TEST_TIMEOUT_MS } from './support/chromium';
 import { screenshot } from './support/screens';
 import { createSite, setupAdmin } from './support/session';
+import { verdictFor } from '../../src/server/devices/firmware-verdict';
 
 describeBrowser('device options: set type and delete (Chromium, real server, phone and portal)', () => {
   let platform: TestPlatform;
@@ -45,6 +46,8 @@ describeBrowser('device options: set type and delete (Chromium, real server, pho
       .values({
         company_id: companyId, site_id: siteId, serial, name, type: 'unknown', model: 'XY-100', firmware_version: 'V4.40.015build 210922', added_via: 'cloud', host: null, port: null, credentials_sealed: null,
         verification_code_sealed: platform.app.platform.secrets.seal('ABCDEF', `device-code:${serial}`), added_by: null, firmware_compatible: true, status: 'online',
+        // As onboarding stores it: the catalogue's verdict for this model and version.
+        firmware_verdict: JSON.stringify(verdictFor('XY-100', 'V4.40.015build 210922')),
       })
       .returning('id')
       .executeTakeFirstOrThrow();

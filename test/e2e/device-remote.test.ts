@@ -24,7 +24,9 @@ beforeAll(async () => {
   p = await startTestPlatform({ config: { healthPollSeconds: 1, healthOfflineGraceSeconds: 2, healthPollConcurrency: 4 } });
   company = await setupCompany(p.app, p.setupToken);
   siteId = (await buildSite(company)).id;
-  fleet = await startFleetFor(p, [{ type: 'camera' }, { type: 'nvr', cloudEnabled: false }, { type: 'nvr', cloudEnabled: false }]);
+  // Devices lock a user after 3 failed sign-ins here (7 by default): fewer than the admin-password
+  // route lets one caller try on one device in a minute (5), so the lock is reached through it.
+  fleet = await startFleetFor(p, [{ type: 'camera' }, { type: 'nvr', cloudEnabled: false }, { type: 'nvr', cloudEnabled: false }], { maxFailedLogins: 3 });
 }, 120_000);
 
 afterAll(async () => {
@@ -166,6 +168,10 @@ describe('a direct NVR without a stored admin password', () => {
     expect(last!.status).toBe(423);
     expect(last!.body.error.code).toBe('DEVICE_LOCKED');
     expect((await company.admin.get(`/api/devices/${id}`)).body.adminPasswordNeeded).toBe(true);
+    // The route is no guessing oracle: a few tries per device a minute, then 429 without touching the device.
+    let limited: { status: number } | undefined;
+    for (let i = 0; i < 6 && limited?.status !== 429; i++) limited = await company.admin.put(`/api/devices/${id}/admin-password`, { password: `Wrong-again-${i}` });
+    expect(limited!.status).toBe(429);
   });
 });
 

@@ -6,7 +6,7 @@ import { startFleet, type Fleet } from '../../src/emulator';
 import type { DeviceSpec } from '../../src/emulator';
 import type { TestPlatform } from './platform';
 
-export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[]): Promise<Fleet> {
+export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[], device: { maxFailedLogins?: number } = {}): Promise<Fleet> {
   const fleet = await startFleet({
     count: specs.length,
     specs,
@@ -15,7 +15,7 @@ export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[]): Promi
     cloudTopicPrefix: p.config.mqttTopicPrefix,
     sadpPort: 0,
     sadpAddress: '127.0.0.1',
-    device: { rebootMs: 300 },
+    device: { rebootMs: 300, ...device },
   });
   p.app.platform.sadpTargets.push({ address: '127.0.0.1', port: fleet.sadpPort });
   // The embedded agent reaches only what it is told to: this fleet's devices.
