@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildInstaller, buildSite, setupCompany, type TestCompany } from '../helpers/factories';
-import { eventually, startFleetFor } from '../helpers/fleet';
+import { eventually, insertFleetDevice, startFleetFor } from '../helpers/fleet';
 import { bindCloudDevice } from '../helpers/cloud-binding';
 import type { ApiClient } from '../helpers/api';
 
@@ -35,19 +35,7 @@ afterAll(async () => {
 });
 
 /** A device as an add by label and verification code leaves it: no admin password stored. */
-async function insertWithoutPassword(d: VirtualDevice, via: 'direct' | 'cloud'): Promise<string> {
-  const desc = fleet.describe(d);
-  const r = await p.app.platform.database.db
-    .insertInto('devices')
-    .values({
-      company_id: company.companyId, site_id: siteId, serial: desc.serial, name: `${desc.type} ${desc.shortSerial}`, type: desc.type, model: desc.model,
-      added_via: via, host: via === 'direct' ? desc.host : null, port: via === 'direct' ? desc.httpPort : null, credentials_sealed: null,
-      verification_code_sealed: null, added_by: null, firmware_compatible: null, status: 'online',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return r.id;
-}
+const insertWithoutPassword = (d: VirtualDevice, via: 'direct' | 'cloud') => insertFleetDevice(p, fleet, { companyId: company.companyId, siteId }, d, via, { credentials: false, firmwareCompatible: null });
 
 const audits = async (id: string, action: string) =>
   p.app.platform.database.db.selectFrom('audit_log').select(['outcome', 'details']).where('target_id', '=', id).where('action', '=', action).orderBy('id').execute();

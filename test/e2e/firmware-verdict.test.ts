@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildSite, setupCompany, type TestCompany } from '../helpers/factories';
-import { eventually, startFleetFor } from '../helpers/fleet';
+import { eventually, insertFleetDevice, startFleetFor } from '../helpers/fleet';
 import { bindCloudDevice } from '../helpers/cloud-binding';
 import { FirmwareVerdictService } from '../../src/server/devices/firmware-verdict.service';
 import { CATALOGUE } from '../../src/server/devices/firmware-catalogue';
@@ -32,20 +32,7 @@ afterAll(async () => {
 });
 
 /** A device row as an old release left it: no firmware version or verdict yet. */
-async function insertDevice(d: VirtualDevice, via: 'direct' | 'cloud'): Promise<string> {
-  const desc = fleet.describe(d);
-  const creds = via === 'direct' ? p.app.platform.secrets.seal(JSON.stringify({ user: desc.adminUser, password: desc.adminPassword }), `device:${desc.serial}`) : null;
-  const r = await p.app.platform.database.db
-    .insertInto('devices')
-    .values({
-      company_id: company.companyId, site_id: siteId, serial: desc.serial, name: `${desc.type} ${desc.shortSerial}`, type: desc.type, model: desc.model,
-      added_via: via, host: via === 'direct' ? desc.host : null, port: via === 'direct' ? desc.httpPort : null, credentials_sealed: creds,
-      verification_code_sealed: null, added_by: null, firmware_compatible: null, status: 'online',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return r.id;
-}
+const insertDevice = (d: VirtualDevice, via: 'direct' | 'cloud') => insertFleetDevice(p, fleet, { companyId: company.companyId, siteId }, d, via, { firmwareCompatible: null });
 
 interface DeviceBody { firmwareVersion: string; firmwareCompatible: boolean | null; firmwareVerdict: { compatible: boolean; upgradeTo: string | null; reason: string | null; catalogueVersion: string; features: Array<{ feature: string; compatible: boolean }> } | null }
 const device = async (id: string) => (await company.admin.get(`/api/devices/${id}`)).body as DeviceBody;

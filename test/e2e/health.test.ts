@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildSite, setupCompany, type TestCompany } from '../helpers/factories';
-import { eventually, startFleetFor } from '../helpers/fleet';
+import { eventually, insertFleetDevice, startFleetFor } from '../helpers/fleet';
 import { bindCloudDevice } from '../helpers/cloud-binding';
 
 let p: TestPlatform;
@@ -42,20 +42,7 @@ afterAll(async () => {
 });
 
 /** A device row as onboarding leaves it (direct: address and sealed credentials; cloud: serial). */
-async function insertDevice(d: VirtualDevice, via: 'direct' | 'cloud'): Promise<string> {
-  const desc = fleet.describe(d);
-  const creds = via === 'direct' ? p.app.platform.secrets.seal(JSON.stringify({ user: desc.adminUser, password: desc.adminPassword }), `device:${desc.serial}`) : null;
-  const r = await p.app.platform.database.db
-    .insertInto('devices')
-    .values({
-      company_id: company.companyId, site_id: siteId, serial: desc.serial, name: `${desc.type} ${desc.shortSerial}`, type: desc.type, model: desc.model,
-      added_via: via, host: via === 'direct' ? desc.host : null, port: via === 'direct' ? desc.httpPort : null, credentials_sealed: creds,
-      verification_code_sealed: null, added_by: null, firmware_compatible: true, status: 'online',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return r.id;
-}
+const insertDevice = (d: VirtualDevice, via: 'direct' | 'cloud') => insertFleetDevice(p, fleet, { companyId: company.companyId, siteId }, d, via);
 
 const health = async (id: string) => company.admin.get(`/api/devices/${id}/health`);
 const waitHealth = (id: string, what: string, ok: (h: Health) => boolean) =>

@@ -3,7 +3,7 @@
  * (same broker and topic prefix) and its SADP responder is where the platform's agent probes.
  */
 import { startFleet, type Fleet } from '../../src/emulator';
-import type { DeviceSpec } from '../../src/emulator';
+import type { DeviceSpec, VirtualDevice } from '../../src/emulator';
 import type { TestPlatform } from './platform';
 
 export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[], device: { maxFailedLogins?: number } = {}): Promise<Fleet> {
@@ -24,3 +24,30 @@ export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[], device
 }
 
 export { eventually } from './wait';
+
+/**
+ * Puts a fleet device on a site as a row, the way an add leaves it: `direct` with its address (and,
+ * unless `credentials: false`, its admin credentials sealed), `cloud` by serial alone.
+ */
+export async function insertFleetDevice(
+  p: TestPlatform,
+  fleet: Fleet,
+  at: { companyId: string; siteId: string },
+  d: VirtualDevice,
+  via: 'direct' | 'cloud',
+  opts: { credentials?: boolean; firmwareCompatible?: boolean | null } = {},
+): Promise<string> {
+  const desc = fleet.describe(d);
+  const sealCreds = via === 'direct' && opts.credentials !== false;
+  const r = await p.app.platform.database.db
+    .insertInto('devices')
+    .values({
+      company_id: at.companyId, site_id: at.siteId, serial: desc.serial, name: `${desc.type} ${desc.shortSerial}`, type: desc.type, model: desc.model,
+      added_via: via, host: via === 'direct' ? desc.host : null, port: via === 'direct' ? desc.httpPort : null,
+      credentials_sealed: sealCreds ? p.app.platform.secrets.seal(JSON.stringify({ user: desc.adminUser, password: desc.adminPassword }), `device:${desc.serial}`) : null,
+      verification_code_sealed: null, added_by: null, firmware_compatible: opts.firmwareCompatible === undefined ? true : opts.firmwareCompatible, status: 'online',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
