@@ -92,3 +92,70 @@ export class Follower<R extends string> {
     });
   }
 }
+
+/** The node's one listener, as the streams see it (onboarding/progress-signals.ts implements it). */
+export interface StreamSignals {
+  start(h: {
+    changed(keys: readonly string[] | 'all'): void;
+    accessChanged(userIds: readonly string[] | 'all'): void;
+    followed(): readonly string[];
+  }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The open streams of one kind on a node: woken by the node's listener (what they follow changed,
+ * or their callers' access), checked again every `accessCheckMs`, ended with `shutdown` on close.
+ * A subclass says which key of a follower the listener names (a scan, a user).
+ */
+export abstract class FollowedStreams<F extends Follower<R | 'shutdown'>, R extends string> {
+  protected readonly followers = new Set<F>();
+  /** Open (and opening) streams per user, and in all. */
+  protected readonly slots: StreamSlots;
+  private stopTimer: (() => void) | undefined;
+
+  constructor(
+    protected readonly signals: StreamSignals,
+    private readonly limits: { perUser: number; perNode: number; accessCheckMs: number },
+    what: string,
+    private readonly every: Every,
+  ) {
+    this.slots = new StreamSlots(limits, what);
+  }
+
+  /** The key the listener's `changed` names for this follower. */
+  protected abstract followedKey(f: F): string;
+
+  /** What the listener's change does to a follower (default: read again). */
+  protected onChanged(f: F): void {
+    f.poke('changed');
+  }
+
+  /** Starts the node's listener and the periodic access check. */
+  async start(): Promise<void> {
+    await this.signals.start({
+      changed: (keys) => {
+        for (const f of this.followers) if (keys === 'all' || keys.includes(this.followedKey(f))) this.onChanged(f);
+      },
+      accessChanged: (userIds) => {
+        for (const f of this.followers) if (userIds === 'all' || userIds.includes(f.userId)) f.poke('recheck');
+      },
+      followed: () => [...new Set([...this.followers].map((f) => this.followedKey(f)))],
+    });
+    this.stopTimer = this.every(this.limits.accessCheckMs, () => {
+      for (const f of this.followers) f.poke('recheck');
+    });
+  }
+
+  /** Ends every stream (`end` shutdown) and stops listening. */
+  async close(): Promise<void> {
+    this.stopTimer?.();
+    for (const f of this.followers) f.stop('shutdown');
+    await this.signals.close();
+  }
+
+  /** Streams open on this node now. */
+  get open(): number {
+    return this.slots.open;
+  }
+}

@@ -13,7 +13,7 @@
 import type { Clock } from '../lib/clock';
 import type { Actor } from '../auth/actor';
 import type { ProgressSignals } from '../onboarding/progress-signals';
-import { Follower, intervalTimer, StreamSlots, type Authenticate, type Credentials, type Every } from '../lib/streams';
+import { FollowedStreams, Follower, intervalTimer, type Authenticate, type Credentials, type Every } from '../lib/streams';
 import type { NotificationRepository, NotificationRow } from './notification.repository';
 
 export interface NotificationStreamSettings {
@@ -49,45 +49,21 @@ const READ_LIMIT = 100;
 
 type Reader = Pick<NotificationRepository, 'createdSince' | 'counts'>;
 
-export class NotificationStreams {
-  private readonly followers = new Set<Follower<NotificationEndReason>>();
-  private readonly slots: StreamSlots;
-  private stopTimer: (() => void) | undefined;
-
+export class NotificationStreams extends FollowedStreams<Follower<NotificationEndReason>, NotificationEndReason> {
   constructor(
     private readonly reader: () => Reader,
     private readonly clock: Clock,
-    private readonly signals: ProgressSignals,
+    signals: ProgressSignals,
     private readonly authenticate: Authenticate,
     private readonly settings: NotificationStreamSettings,
-    private readonly every: Every = intervalTimer,
+    every: Every = intervalTimer,
   ) {
-    this.slots = new StreamSlots(settings, 'notification streams');
+    super(signals, settings, 'notification streams', every);
   }
 
-  async start(): Promise<void> {
-    await this.signals.start({
-      changed: (userIds) => {
-        for (const f of this.followers) if (userIds === 'all' || userIds.includes(f.userId)) f.poke('changed');
-      },
-      accessChanged: (userIds) => {
-        for (const f of this.followers) if (userIds === 'all' || userIds.includes(f.userId)) f.poke('recheck');
-      },
-      followed: () => [...new Set([...this.followers].map((f) => f.userId))],
-    });
-    this.stopTimer = this.every(this.settings.accessCheckMs, () => {
-      for (const f of this.followers) f.poke('recheck');
-    });
-  }
-
-  async close(): Promise<void> {
-    this.stopTimer?.();
-    for (const f of this.followers) f.stop('shutdown');
-    await this.signals.close();
-  }
-
-  get open(): number {
-    return this.slots.open;
+  /** The listener names the users whose notifications changed. */
+  protected followedKey(f: Follower<NotificationEndReason>): string {
+    return f.userId;
   }
 
   /** Takes one of the caller's stream slots (PROGRESS_STREAMS_LIMIT when none is free); sends only notifications newer than the stream. */

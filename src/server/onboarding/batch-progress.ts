@@ -18,7 +18,7 @@ import type { Actor } from '../auth/actor';
 import type { Clock } from '../lib/clock';
 import type { BatchService, BatchView } from './batch.service';
 import type { ProgressSignals } from './progress-signals';
-import { Follower, intervalTimer, StreamSlots, type Authenticate, type Credentials, type Every } from '../lib/streams';
+import { FollowedStreams, Follower, intervalTimer, type Authenticate, type Credentials, type Every } from '../lib/streams';
 
 export { STREAMS_RETRY_AFTER_SECONDS, type Authenticate, type Credentials, type Every } from '../lib/streams';
 
@@ -64,56 +64,30 @@ class BatchFollower extends Follower<EndReason> {
   }
 }
 
-export class BatchProgress {
-  private readonly followers = new Set<BatchFollower>();
-  /** Open (and opening) streams per user, and in all. */
-  private readonly slots: StreamSlots;
+export class BatchProgress extends FollowedStreams<BatchFollower, EndReason> {
   /** Reads in flight per batch, shared by its streams. */
   private readonly reads = new Map<string, Promise<BatchView>>();
-  private stopTimer: (() => void) | undefined;
 
   constructor(
     private readonly batches: Pick<BatchService, 'batchStatus' | 'batchProgress'>,
     private readonly clock: Clock,
-    private readonly signals: ProgressSignals,
+    signals: ProgressSignals,
     private readonly authenticate: Authenticate,
     private readonly settings: ProgressSettings,
-    private readonly every: Every = intervalTimer,
+    every: Every = intervalTimer,
   ) {
-    this.slots = new StreamSlots(settings, 'progress streams');
+    super(signals, settings, 'progress streams', every);
   }
 
-  /** Starts the node's listener and the periodic access check. */
-  async start(): Promise<void> {
-    await this.signals.start({
-      changed: (scanIds) => {
-        for (const f of this.followers) {
-          if (scanIds !== 'all' && !scanIds.includes(f.scanId)) continue;
-          // A read that started before this change may miss it: the next one starts afresh.
-          this.reads.delete(f.batchId);
-          f.poke('changed');
-        }
-      },
-      accessChanged: (userIds) => {
-        for (const f of this.followers) if (userIds === 'all' || userIds.includes(f.userId)) f.poke('recheck');
-      },
-      followed: () => [...new Set([...this.followers].map((f) => f.scanId))],
-    });
-    this.stopTimer = this.every(this.settings.accessCheckMs, () => {
-      for (const f of this.followers) f.poke('recheck');
-    });
+  /** The listener names the scans whose items changed. */
+  protected followedKey(f: BatchFollower): string {
+    return f.scanId;
   }
 
-  /** Ends every stream (`end` shutdown) and stops listening. */
-  async close(): Promise<void> {
-    this.stopTimer?.();
-    for (const f of this.followers) f.stop('shutdown');
-    await this.signals.close();
-  }
-
-  /** Streams open on this node now. */
-  get open(): number {
-    return this.slots.open;
+  /** A read that started before this change may miss it: the next one starts afresh. */
+  protected override onChanged(f: BatchFollower): void {
+    this.reads.delete(f.batchId);
+    f.poke('changed');
   }
 
   /**
