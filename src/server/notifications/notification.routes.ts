@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types';
 import { DateTime, errorResponses, IdParams, PageQuery, Uuid } from '../http/common.schema';
-import { requireActor, SESSION_COOKIE } from '../http/access';
+import { requireActor } from '../http/access';
+import { serveEventStream } from '../http/event-stream';
 import type { NotificationService } from './notification.service';
 import type { NotificationStreams } from './notification-streams';
 
@@ -39,19 +40,7 @@ export function notificationRoutes(app: App, deps: { notifications: Notification
     },
   }, async (req, reply) => {
     const actor = requireActor(req);
-    // The access plugin takes a bearer token before the cookie; the stream checks the same one again.
-    const authz = req.headers.authorization;
-    const credentials = authz?.startsWith('Bearer ') ? { apiToken: authz.slice(7).trim() } : { sessionToken: req.cookies[SESSION_COOKIE] ?? '' };
-    // As the progress stream: listen for the client leaving before anything is awaited.
-    const gone = new AbortController();
-    const res = reply.raw;
-    res.on('close', () => gone.abort());
-    const stream = await streams.openStream(actor, credentials, req.query.maxSeconds ? { maxMs: req.query.maxSeconds * 1000 } : {});
-    reply.hijack();
-    if (req.raw.socket?.destroyed) gone.abort();
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-correlation-id': req.id });
-    await stream.run((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), gone.signal);
-    res.end();
+    await serveEventStream(req, reply, (credentials) => streams.openStream(actor, credentials, req.query.maxSeconds ? { maxMs: req.query.maxSeconds * 1000 } : {}));
   });
 
   app.get('/api/notifications', {

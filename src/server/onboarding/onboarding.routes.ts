@@ -3,7 +3,8 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../http/types';
 import { meta } from '../http/types';
 import { DateTime, ErrorInfo as ErrorInfoRef, errorResponses, IdParams, Shared, Uuid } from '../http/common.schema';
-import { requireActor, SESSION_COOKIE } from '../http/access';
+import { requireActor } from '../http/access';
+import { serveEventStream } from '../http/event-stream';
 import { AppError, isAppError } from '../../errors/app-error';
 import type { Onboarding } from './onboarding';
 import { readPhotoScan, type PhotoDecodes } from './photo-decode';
@@ -186,20 +187,7 @@ export function onboardingRoutes(app: App, deps: { onboarding: Pick<Onboarding, 
     },
   }, async (req, reply) => {
     const actor = requireActor(req);
-    // The access plugin takes a bearer token before the cookie; the stream checks the same one again.
-    const authz = req.headers.authorization;
-    const credentials = authz?.startsWith('Bearer ') ? { apiToken: authz.slice(7).trim() } : { sessionToken: req.cookies[SESSION_COOKIE] ?? '' };
-    // Listen for the client going away before anything is awaited: a client that leaves while the
-    // stream is being opened must not leave its slot taken until the stream's time runs out.
-    const gone = new AbortController();
-    const res = reply.raw;
-    res.on('close', () => gone.abort()); // the connection closed (or the response ended)
     // Refused beyond the caps: 429 PROGRESS_STREAMS_LIMIT, with Retry-After from the error handler.
-    const stream = await progress.openStream(actor, req.params.id, { follow: req.query.follow === true, credentials });
-    reply.hijack();
-    if (req.raw.socket?.destroyed) gone.abort();
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-correlation-id': req.id });
-    await stream.run((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), gone.signal);
-    res.end();
+    await serveEventStream(req, reply, (credentials) => progress.openStream(actor, req.params.id, { follow: req.query.follow === true, credentials }));
   });
 }
