@@ -230,6 +230,11 @@ describe('handover and authorization (rules 5 and 4) through the site lifecycle'
     await signIn(p.app, inst.email, PW_INST);
     await eventually(async () => (await names(panel.d)).includes(panelUserName(inst.id)) && (await names(panel.d)).includes(panelUserName(company.adminId)), 'installer side on the panel');
 
+    // Once handed over, the company sees no device of the site until authorized (panel accounts
+    // included: 403 SITE_NOT_AUTHORIZED), so the accounts' states are read from the table here.
+    const rowState = async (userId: string) =>
+      (await p.app.platform.database.db.selectFrom('axpro_accounts').select('state').where('device_id', '=', panel.id).where('user_id', '=', userId).executeTakeFirst())?.state;
+
     // Rule 5: the customer accepts the site's invitation (a new account).
     const ownerEmail = `owner-${Math.random().toString(36).slice(2)}@example.test`;
     const inv = await company.admin.post(`/api/sites/${siteId}/invitations`, { email: ownerEmail });
@@ -239,7 +244,9 @@ describe('handover and authorization (rules 5 and 4) through the site lifecycle'
     expect(acc.status, JSON.stringify(acc.body)).toBe(201);
     const ownerId = (await p.app.platform.database.db.selectFrom('users').select('id').where('email', '=', ownerEmail).executeTakeFirstOrThrow()).id;
     await eventually(async () => JSON.stringify(await names(panel.d)) === JSON.stringify(['admin']), 'installer side gone');
-    await eventually(async () => (await stateOf(panel.id, ownerId))?.state === 'password_needed', 'owner waits for a sign-in');
+    await eventually(async () => (await rowState(ownerId)) === 'password_needed', 'owner waits for a sign-in');
+    const hidden = await company.admin.get(`/api/devices/${panel.id}/panel-accounts`);
+    expect(hidden.body.error?.code).toBe('SITE_NOT_AUTHORIZED');
     await signIn(p.app, ownerEmail, PW_OWNER);
     await eventually(async () => (await names(panel.d)).includes(panelUserName(ownerId)), 'owner on the panel');
     expect((await panelUsers(panel.d)).find((u) => u.userName === panelUserName(ownerId))!.userLevel).toBe('administrator');
