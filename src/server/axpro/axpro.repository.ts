@@ -6,21 +6,14 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 import type { AxproAccountState, DeviceAddedVia } from '../db/schema';
+import type { DeviceReachFields } from '../devices/device-reach';
 import type { Person } from './desired-accounts';
 import type { RecordedAccount } from './reconcile-plan';
 
 export const AXPRO_PASSWORD_PURPOSE = 'axpro_password';
 
-export interface PanelTarget {
+export interface PanelTarget extends DeviceReachFields {
   deviceId: string;
-  companyId: string;
-  siteId: string;
-  serial: string;
-  type: string;
-  addedVia: DeviceAddedVia;
-  host: string | null;
-  port: number | null;
-  credentialsSealed: string | null;
   /** The device row is gone: only its `device.deleted` event is left (every account goes). */
   deleted: boolean;
 }

@@ -6,21 +6,13 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 import type { StoredFirmwareVerdict } from '../devices/firmware-verdict';
-import type { DeviceAddedVia } from '../db/schema';
+import type { DeviceReachFields } from '../devices/device-reach';
 import { customerOwnedSites } from '../sites/site.repository';
 import type { CompanyHealthRow, HealthReason, HealthSnapshot, HealthState } from './health-summary';
 
 /** A device as the poller sees it. */
-export interface PollTarget {
+export interface PollTarget extends DeviceReachFields {
   id: string;
-  companyId: string;
-  siteId: string;
-  serial: string;
-  type: string;
-  addedVia: DeviceAddedVia;
-  host: string | null;
-  port: number | null;
-  credentialsSealed: string | null;
   healthMonitoring: boolean;
   model: string;
   /** The firmware version last stored and its catalogue verdict (issue 16): a poll that reads another version re-checks it. */
