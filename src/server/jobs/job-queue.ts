@@ -4,6 +4,8 @@
  */
 import PgBoss from 'pg-boss';
 import pg from 'pg';
+// pg-boss's SQL builders (no exports map: a plain module of functions), to recognise its statements.
+import plans from 'pg-boss/src/plans.js';
 import type { Logger } from 'pino';
 import { JOB_CONCURRENCY, JOB_NAMES, type JobHandlers, type JobName, type JobPayloads } from './job-types';
 
@@ -41,15 +43,24 @@ export class JobQueue {
     this.#opts = opts;
     this.#pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolMax, application_name: 'pgboss' });
     this.#pool.on('error', (err: Error) => opts.logger.error({ err }, 'job queue connection error'));
+    const completions = completionStatements(PGBOSS_SCHEMA);
     const db = {
       executeSql: (text: string, values?: unknown[]) => {
         const query = this.#pool.query(text, values);
         this.#running.add(query);
         void query.catch(() => undefined).finally(() => this.#running.delete(query));
-        return query;
+        if (!completions.has(text)) return query;
+        // pg-boss's worker records a batch's outcome without awaiting it (pg-boss 10.x Manager.work:
+        // `this.complete(...)` / `this.fail(...)`): a connection lost at that moment would be an
+        // unhandled rejection. The outcome is simply not recorded: the job stays active, expires and
+        // runs again — handlers are idempotent — so it is logged, not thrown.
+        return query.catch((err: unknown) => {
+          opts.logger.warn({ err }, 'job outcome not recorded (database unreachable); the job runs again after it expires');
+          return { rows: [{ count: '0' }], rowCount: 0 };
+        });
       },
     };
-    this.#boss = new PgBoss({ db, schema: 'pgboss', supervise: true, maintenanceIntervalSeconds: 120 });
+    this.#boss = new PgBoss({ db, schema: PGBOSS_SCHEMA, supervise: true, maintenanceIntervalSeconds: 120 });
     this.#boss.on('error', (err: Error) => {
       if (!this.#closing) opts.logger.error({ err }, 'job queue error');
     });
@@ -123,6 +134,13 @@ export class JobQueue {
     }
     await this.#pool.end();
   }
+}
+
+const PGBOSS_SCHEMA = 'pgboss';
+
+/** The statements by which pg-boss's workers record a job's outcome (complete / fail). */
+export function completionStatements(schema: string): Set<string> {
+  return new Set([plans.completeJobs(schema), plans.failJobsById(schema)]);
 }
 
 export function checkHandlers(handlers: Partial<Record<string, unknown>>): void {
