@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error';
 import { DecodePool } from './decode-pool';
+import { threadNiceValues } from './decode-priority';
 import { renderQrPng } from './render';
 
 const pools: DecodePool[] = [];
@@ -26,6 +27,25 @@ describe('DecodePool', () => {
     expect(r.codes.map((c) => c.text)).toEqual(['A12345678']);
     expect([r.width, r.height, r.decoded]).toEqual([400, 300, { width: 400, height: 300 }]);
     expect(pool.workers).toBe(1);
+  });
+
+  it('decodes at the nice value given: the decode thread and libvips threads yield, the server thread does not (Linux)', async () => {
+    expect(process.platform).toBe('linux'); // CI and the supported deployment; elsewhere priorities are left alone
+    const lowered = () => threadNiceValues().filter((t) => t.nice === 19);
+    expect(lowered()).toEqual([]);
+    const pool = newPool({ size: 1, nice: 19 });
+    // Large enough for libvips to work with its threads.
+    const qr = await renderQrPng('A12345678', { scale: 8 });
+    const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#fff' } }).composite([{ input: qr, left: 900, top: 700 }]).png().toBuffer();
+    expect((await pool.decode(photo)).codes.map((c) => c.text)).toEqual(['A12345678']);
+    const threads = threadNiceValues();
+    const vips = threads.filter((t) => t.name.startsWith('libvips worker'));
+    expect(vips.length).toBeGreaterThan(0);
+    expect(vips.every((t) => t.nice === 19), JSON.stringify(vips)).toBe(true);
+    // The decode worker thread itself (named like every Node thread) is lowered too …
+    expect(lowered().filter((t) => !t.name.startsWith('libvips worker')).length).toBeGreaterThanOrEqual(1);
+    // … and the process's main thread (tid = pid) is not.
+    expect(threads.find((t) => t.tid === String(process.pid))?.nice).toBe(0);
   });
 
   it('runs at most `size` decodes at once; the others wait in order and all finish', async () => {

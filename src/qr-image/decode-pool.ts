@@ -33,6 +33,8 @@ export interface DecodePoolOptions {
   idleMs?: number;
   /** Options of every decode (plain data: they are copied to the worker). */
   options?: DecodeImageOptions;
+  /** Nice value of the decoding threads (Linux; 0 = the server's priority). See decode-priority.ts. */
+  nice?: number;
 }
 
 interface Waiting {
@@ -122,7 +124,7 @@ export class DecodePool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startDecodeWorker(), current: null, idleTimer: null };
+    const slot: Slot = { worker: startDecodeWorker({ nice: this.opts.nice ?? 0 }), current: null, idleTimer: null };
     let crash: unknown = null;
     slot.worker.on('message', (reply: DecodeReply) => this.settle(slot, reply));
     slot.worker.on('error', (e) => {
@@ -167,11 +169,11 @@ export class DecodePool {
  * From source (tsx, vitest) the worker is decode-worker.ts, run through tsx's loader; in the
  * production bundle (scripts/build.ts) it is dist/server/decode-worker.js beside the server's file.
  */
-function startDecodeWorker(): Worker {
+function startDecodeWorker(workerData: { nice: number }): Worker {
   if (import.meta.url.endsWith('.ts')) {
     const entry = new URL('./decode-worker.ts', import.meta.url).href;
     const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(entry)});`;
-    return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { name: 'qr-decode' });
+    return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { name: 'qr-decode', workerData });
   }
-  return new Worker(new URL('./decode-worker.js', import.meta.url), { name: 'qr-decode' });
+  return new Worker(new URL('./decode-worker.js', import.meta.url), { name: 'qr-decode', workerData });
 }

@@ -543,7 +543,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     }, { brokerUrl: config.agentBrokerUrl ?? withoutCredentials(mqttUrl), enrolTtlMs: config.agentEnrolTtlHours * 3_600_000 });
     siteAgentRoutes(app, { agents: siteAgents });
     auditRoutes(app, { audit: new AuditService(uow) });
-    const decodePool = new DecodePool({ size: config.photoDecodeWorkers, options: { maxBytes: config.uploadLimitBytes, maxPixels: config.photoMaxPixels } });
+    const decodePool = new DecodePool({ size: config.photoDecodeWorkers, nice: config.photoDecodeNice, options: { maxBytes: config.uploadLimitBytes, maxPixels: config.photoMaxPixels } });
     cleanups.push(() => decodePool.close());
     const photos = new PhotoDecodes(decodePool, { perUser: config.photoDecodesPerUser, max: config.photoDecodesMax });
     onboardingRoutes(app, { onboarding, photos, photoUploadTimeoutMs: config.photoUploadTimeoutSeconds * 1000 });

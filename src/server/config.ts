@@ -32,6 +32,7 @@ const EnvSchema = Type.Object({
   UPLOAD_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PHOTO_MAX_PIXELS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PHOTO_DECODE_WORKERS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  PHOTO_DECODE_NICE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PHOTO_DECODES_PER_USER: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PHOTO_DECODES_MAX: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   PHOTO_UPLOAD_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -128,6 +129,8 @@ export interface Config {
   photoUploadTimeoutSeconds: number;
   /** Worker threads decoding photos at once (default: half the cores, at least 1). */
   photoDecodeWorkers: number;
+  /** Nice value (0–19) of the photo-decoding threads on Linux: decodes yield the CPU to requests (default 19). */
+  photoDecodeNice: number;
   /** Photo uploads one user may have in progress (read, waiting or decoding); more get 429. */
   photoDecodesPerUser: number;
   /** Photo uploads in progress on this node for all users together; more get 429. */
@@ -263,6 +266,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const key of POSITIVE) if (e[key] !== undefined && int(e[key], 1) < 1) problems.push(`${key}: must be at least 1`);
   const photoDecodesPerUser = int(e.PHOTO_DECODES_PER_USER, 2);
   const photoDecodesMax = int(e.PHOTO_DECODES_MAX, 8);
+  const photoDecodeNice = int(e.PHOTO_DECODE_NICE, 19);
+  if (photoDecodeNice > 19) problems.push('PHOTO_DECODE_NICE: must be 0 (the server\'s priority) to 19 (the lowest)');
   if (photoDecodesMax < photoDecodesPerUser) problems.push('PHOTO_DECODES_MAX: must be at least PHOTO_DECODES_PER_USER (one user would fill the node)');
   if (problems.length > 0) throw new ConfigError(problems);
   const host = e.HOST ?? '127.0.0.1';
@@ -291,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     photoUploadTimeoutSeconds: int(e.PHOTO_UPLOAD_TIMEOUT_SECONDS, 60),
     // Half the cores: photo decoding never takes every core from the API.
     photoDecodeWorkers: int(e.PHOTO_DECODE_WORKERS, Math.max(1, Math.floor(availableParallelism() / 2))),
+    photoDecodeNice,
     photoDecodesPerUser,
     photoDecodesMax,
     trustProxy: bool(e.TRUST_PROXY, false),
