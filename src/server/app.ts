@@ -42,6 +42,7 @@ import { webRoutes } from './web-hosting/web.routes';
 import type { DeviceGateway } from './gateway/device-gateway';
 import type { AgentHub } from './gateway/agent-hub';
 import { BrokerStartError, startDeviceCloud, type DeviceCloud } from './gateway/device-cloud';
+import { PRESENCE_WRITER_LEASE, PresenceWriterLease } from './gateway/presence-lease';
 import type { BrokerAccounts } from './gateway/broker-accounts';
 import { PgGatewayStore } from './gateway/gateway.repository';
 import type { SiteAgent } from '../agent/site-agent';
@@ -259,6 +260,21 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     }
     cleanups.push(() => cloud.close());
     const { gateway, hub: agentHub, mqttUrl, client: mqtt, accounts: brokerAccounts } = cloud;
+    // One node writes presence (the lease holder); every node keeps its own view (presence-lease.ts).
+    const nodeId = `node-${randomUUID()}`;
+    const presenceLease = new PresenceWriterLease({
+      store: {
+        acquire: (holder, now, until) => uow.read.health.acquireLease(PRESENCE_WRITER_LEASE, holder, now, until),
+        release: (holder) => uow.read.health.releaseLease(PRESENCE_WRITER_LEASE, holder),
+      },
+      gateway,
+      nodeId,
+      renewMs: 5_000,
+      leaseMs: 15_000,
+      onError: (err) => logger.warn({ err }, 'presence writer lease'),
+    });
+    await presenceLease.start();
+    cleanups.push(() => presenceLease.stop());
     const agent = cloud.agent!;
     gateway.on('warn', (err: unknown) => logger.warn({ err }, 'device gateway'));
     agentHub.on('warn', (err: unknown) => logger.warn({ err }, 'agent hub'));
@@ -385,7 +401,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         }
       },
       clock,
-      nodeId: `node-${randomUUID()}`,
+      nodeId,
       pollIntervalMs,
       concurrency: config.healthPollConcurrency,
       offlineGraceMs: config.healthOfflineGraceSeconds * 1000,

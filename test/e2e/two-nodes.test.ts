@@ -206,9 +206,10 @@ describe('two nodes on one database and one broker', () => {
     }, 'first device added', 60_000);
     const sql = new pg.Client({ connectionString: db!.url });
     await sql.connect();
-    const leaseRows = async () => (await sql.query<{ holder: string; until_ms: string }>('select holder, (extract(epoch from lease_until) * 1000)::bigint::text as until_ms from health_poller_lease')).rows;
-    // The health poller runs on one node: one lease row, one holder.
+    const leaseRows = async (name = 'health-poller') => (await sql.query<{ holder: string; until_ms: string }>('select holder, (extract(epoch from lease_until) * 1000)::bigint::text as until_ms from health_poller_lease where name = $1', [name])).rows;
+    // The health poller runs on one node, and one node writes presence: one lease row each, one holder.
     expect(await eventually(async () => ((await leaseRows()).length === 1 ? true : undefined), 'the health poller lease taken', 30_000)).toBe(true);
+    expect(await eventually(async () => ((await leaseRows('presence-writer')).length === 1 ? true : undefined), 'the presence writer lease taken', 30_000)).toBe(true);
     await kill(a.proc.child, 'SIGKILL');
     const killedAtMs = Number((await sql.query<{ ms: string }>('select (extract(epoch from now()) * 1000)::bigint::text as ms')).rows[0]!.ms);
     expect(snapshot.counts.added, 'the kill landed mid-batch').toBeLessThan(BULK);
@@ -229,6 +230,11 @@ describe('two nodes on one database and one broker', () => {
         const rows = await leaseRows();
         return rows.length === 1 && Number(rows[0]!.until_ms) > killedAtMs + 15_000 ? true : undefined;
       }, 'the health poller lease held by the surviving node', 60_000);
+      // Presence is written by the surviving node too (the same rule: a lease lasts 15 s).
+      await eventually(async () => {
+        const rows = await leaseRows('presence-writer');
+        return rows.length === 1 && Number(rows[0]!.until_ms) > killedAtMs + 15_000 ? true : undefined;
+      }, 'the presence writer lease held by the surviving node', 60_000);
     } finally {
       await sql.end();
     }

@@ -143,6 +143,36 @@ describe('device gateway + cloud connector', () => {
     }
   });
 
+  it('one presence writer: the other node keeps its view without writing, and writes its whole view once it becomes the writer', async () => {
+    const storeA = new MemoryGatewayStore();
+    const storeB = new MemoryGatewayStore();
+    // Two nodes hearing the same devices; flushes only when asked.
+    const a = await DeviceGateway.start({ mqttUrl: broker.url, store: storeA, topicPrefix: broker.topicPrefix, presenceFlushMs: 3_600_000 });
+    const b = await DeviceGateway.start({ mqttUrl: broker.url, store: storeB, topicPrefix: broker.topicPrefix, presenceFlushMs: 3_600_000, presenceWriter: false });
+    try {
+      const devs = await Promise.all(Array.from({ length: 3 }, (_, i) => connectDevice(`LEASE-${String(i).padStart(4, '0')}`, 'ABCDEF', [store, storeA, storeB])));
+      await eventually(() => devs.every(({ dev }) => a.isOnline(dev.serial) === true && b.isOnline(dev.serial) === true), 'both nodes see all online', 15_000, 25);
+      await a.flushPresence();
+      await b.flushPresence();
+      expect([storeA.presenceWrites, storeB.presenceWrites]).toEqual([1, 0]);
+      expect(devs.every(({ dev }) => storeA.presence.get(dev.serial)?.online === true)).toBe(true);
+
+      // A device goes offline while A writes; then B takes over: it writes its whole view in one write.
+      devs[0]!.dev.configure({ cloudLinkUp: false });
+      await eventually(() => b.isOnline(devs[0]!.dev.serial) === false && a.isOnline(devs[0]!.dev.serial) === false, 'offline on both', 10_000, 25);
+      a.setPresenceWriter(false);
+      b.setPresenceWriter(true);
+      await a.flushPresence();
+      await b.flushPresence();
+      expect([storeA.presenceWrites, storeB.presenceWrites]).toEqual([1, 1]);
+      expect(devs.map(({ dev }) => storeB.presence.get(dev.serial)?.online)).toEqual([false, true, true]);
+      expect([a.presenceWriter, b.presenceWriter]).toEqual([false, true]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('keeps the issued key when the device gets a new verification code; a second registration of a bound serial gets nothing', async () => {
     const { dev, agent } = await connectDevice('DS-2CD2143G2-I20240101AAWR000000005');
     await eventually(() => dev.registered, 'registration', 10_000, 25);

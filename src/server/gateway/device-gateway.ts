@@ -64,6 +64,12 @@ export interface DeviceGatewaySettings {
   onDeviceCredentials?: (serial: string, connectPassword: string | null) => void;
   presenceFlushMs?: number;
   /**
+   * Whether this node writes presence changes at start (default true). Several nodes hear the same
+   * presence; with a shared database one of them writes it, chosen by lease (app.ts) and switched
+   * with setPresenceWriter(). Every node keeps its own view either way.
+   */
+  presenceWriter?: boolean;
+  /**
    * After the link to the broker is (re)established — the gateway starting, a broker restart, a
    * lost connection — devices believed online must show up again (hello or presence) within this
    * long, else they are marked offline. Default 60 s.
@@ -162,7 +168,8 @@ export class DeviceGateway extends EventEmitter {
   readonly #guessers = new Map<string, ThrottleState>();
   /** One code check at a time per serial. */
   readonly #verifying = new Map<string, Promise<boolean>>();
-  readonly #online = new Map<string, { online: boolean; session: string }>();
+  readonly #online = new Map<string, { online: boolean; session: string; at: number }>();
+  #presenceWriter: boolean;
   /**
    * Presence rebuild: devices believed online that have not shown up since the broker link was last
    * (re)established. They count as online until the grace timer ends, then go offline.
@@ -187,6 +194,7 @@ export class DeviceGateway extends EventEmitter {
       writer: true, allowFirstRegistration: true, presenceFlushMs: 1000, presenceGraceMs: 60_000, requestTimeoutMs: DEFAULT_TIMEOUT_MS, maxClockSkewMs: 300_000,
       proofTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS, registrationTtlMs: 10 * 60_000, ...opts,
     };
+    this.#presenceWriter = opts.presenceWriter ?? true;
     this.#t = topics(opts.topicPrefix ?? 'sk/');
     this.#now = opts.now ?? Date.now;
     this.nodeId = askingNodeId(opts.nodeId, 'node');
@@ -411,10 +419,11 @@ export class DeviceGateway extends EventEmitter {
     // A Last Will from an older session must not mark a reconnected device offline.
     if (!online && prev?.online && prev.session !== session) return;
     this.#unconfirmed.delete(serial);
-    this.#online.set(serial, { online, session });
+    const at = prev?.online === online ? prev.at : this.#now();
+    this.#online.set(serial, { online, session, at });
     if (prev?.online === online) return;
     this.emit('presence', { serial, online });
-    if (this.#opts.writer) this.#batch.set(serial, { serial, online, at: new Date(this.#now()) });
+    if (this.#writesPresence) this.#batch.set(serial, { serial, online, at: new Date(at) });
   }
 
   async #onEvent(serial: string, payload: Buffer): Promise<void> {
@@ -438,7 +447,7 @@ export class DeviceGateway extends EventEmitter {
    */
   #beginPresenceRebuild(storedOnline: readonly string[]): void {
     this.#linkEpoch++;
-    for (const serial of storedOnline) if (!this.#online.has(serial)) this.#online.set(serial, { online: true, session: '' });
+    for (const serial of storedOnline) if (!this.#online.has(serial)) this.#online.set(serial, { online: true, session: '', at: this.#now() });
     for (const [serial, p] of this.#online) if (p.online) this.#unconfirmed.add(serial);
     clearTimeout(this.#graceTimer);
     if (this.#unconfirmed.size === 0) return;
@@ -458,6 +467,35 @@ export class DeviceGateway extends EventEmitter {
 
   // ---- presence batching -----------------------------------------------------------------------
 
+  get #writesPresence(): boolean {
+    return this.#opts.writer && this.#presenceWriter;
+  }
+
+  /** Whether this node writes presence now (see DeviceGatewayOptions.presenceWriter). */
+  get presenceWriter(): boolean {
+    return this.#presenceWriter;
+  }
+
+  /**
+   * Makes this node the presence writer, or not. A node that becomes the writer writes its whole
+   * view at the next flush (changes it heard while another node wrote may have been lost with that
+   * node); one that stops drops what it has not written — the new writer writes its own view.
+   * Devices still unconfirmed after a broker restart are left to the grace period.
+   */
+  setPresenceWriter(on: boolean): void {
+    if (on === this.#presenceWriter) return;
+    this.#presenceWriter = on;
+    if (!on) {
+      this.#batch = new Map();
+      return;
+    }
+    if (!this.#opts.writer) return;
+    for (const [serial, p] of this.#online) {
+      if (this.#unconfirmed.has(serial) || this.#batch.has(serial)) continue;
+      this.#batch.set(serial, { serial, online: p.online, at: new Date(p.at) });
+    }
+  }
+
   /** Write pending presence changes in one batch. Called on a timer and on close. */
   async flushPresence(): Promise<void> {
     const run = async () => {
@@ -467,9 +505,11 @@ export class DeviceGateway extends EventEmitter {
       try {
         await this.#opts.store.applyPresence(batch);
       } catch (err) {
-        // Keep the changes for the next flush unless newer ones arrived meanwhile.
-        for (const u of batch) if (!this.#batch.has(u.serial)) this.#batch.set(u.serial, u);
+        // Keep the changes for the next flush unless newer ones arrived meanwhile (or this node
+        // stopped writing: the new writer writes its own view).
         this.emit('warn', err);
+        if (!this.#writesPresence) return;
+        for (const u of batch) if (!this.#batch.has(u.serial)) this.#batch.set(u.serial, u);
       }
     };
     this.#flushing = this.#flushing.then(run, run);
