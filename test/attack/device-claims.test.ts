@@ -219,9 +219,12 @@ describe('release', () => {
     expect((await owner.admin.get(`/api/devices/${id}`)).status).toBe(404);
     const audit = (await auditOf(owner, 'device.release')).filter((a) => a.targetId === id);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorId: owner.adminId, outcome: 'success', details: { serial: dev.released.serial, claimProof: 'code' } });
-    const events = await p.app.platform.database.db.selectFrom('domain_events').select(['type', 'payload', 'company_id']).where('type', '=', 'device.released').execute();
-    expect(events.map((e) => e.payload)).toContainEqual(expect.objectContaining({ deviceId: id, serial: dev.released.serial, releasedBy: owner.adminId }));
+    // Released like a delete: the device cloud's binding goes too (the device registers again for
+    // whoever adds it next), and the `device.deleted` event lets the AX Pro reconcile clean up.
+    expect(audit[0]).toMatchObject({ actorId: owner.adminId, outcome: 'success', details: { serial: dev.released.serial, claimProof: 'code', cloudReleased: true } });
+    const events = await p.app.platform.database.db.selectFrom('domain_events').select(['type', 'payload', 'company_id']).where('type', 'in', ['device.released', 'device.deleted']).execute();
+    expect(events.filter((e) => e.type === 'device.released').map((e) => e.payload)).toContainEqual(expect.objectContaining({ deviceId: id, serial: dev.released.serial, releasedBy: owner.adminId }));
+    expect(events.filter((e) => e.type === 'device.deleted').map((e) => e.payload)).toContainEqual(expect.objectContaining({ deviceId: id, serial: dev.released.serial, cloudReleased: true }));
 
     const now = await scan(third.admin, theirSite.id, label(dev.released));
     expect(now.candidates[0]).toMatchObject({ alreadyAdded: null, nextAction: 'add' });

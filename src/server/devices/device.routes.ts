@@ -100,7 +100,7 @@ export function deviceRoutes(app: App, deps: { devices: DeviceService }): void {
     schema: {
       tags: ['devices'],
       summary: "Release your company's claim on a device (installer admins; audited)",
-      description: 'The device leaves your company so that another company can add it (for now the same as deleting it, without device-side cleanup). Writes a `device.release` audit row and a `device.released` event.',
+      description: 'The device leaves your company so that another company can add it. Does what deleting it does (the delete rule, the device cloud binding released so the device registers again, a `device.deleted` event the AX Pro account reconcile follows), audited as `device.release`, plus a `device.released` event.',
       params: IdParams,
       response: { 204: Type.Null(), ...errorResponses },
     },

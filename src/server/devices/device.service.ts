@@ -176,17 +176,13 @@ export class DeviceService {
 
   /**
    * Release this company's claim on a device (installer admins): the device leaves the company so
-   * that another one can add it. For now the same as deleting it, without device-side cleanup.
-   * Audited; emits `device.released`.
+   * that another one can add it. Everything "Delete device" does (the delete rule, the device
+   * cloud's binding released, a `device.deleted` event the AX Pro reconcile follows to take
+   * Sitekeeper's accounts off a panel), audited as `device.release`, plus a `device.released` event.
    */
   async release(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
     if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN');
-    const d = await this.accessible(actor, await this.uow.read.devices.find(id), 'delete_device');
-    await this.uow.tx(async (r) => {
-      await r.audit.record({ companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.release', targetType: 'device', targetId: id, outcome: 'success', details: { serial: d.serial, siteId: d.siteId, claimProof: d.claimProof }, correlationId: meta.correlationId });
-      await r.devices.delete(id);
-      await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.deviceReleased, { deviceId: id, siteId: d.siteId, serial: d.serial, releasedBy: actor.id });
-    });
+    await this.removeDevice(actor, id, meta, 'device.release');
   }
 
   /**
@@ -303,13 +299,17 @@ export class DeviceService {
    * the row and its sealed credentials go. A refusal is audited too.
    */
   async remove(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+    await this.removeDevice(actor, id, meta, 'device.delete');
+  }
+
+  private async removeDevice(actor: Actor, id: string, meta: RequestMeta, action: 'device.delete' | 'device.release'): Promise<void> {
     const d = await this.accessible(actor, await this.uow.read.devices.find(id), 'delete_device');
     const site = await this.uow.read.sites.find(d.siteId);
     if (!site) throw new AppError('DEVICE_NOT_FOUND_HERE');
     const verdict = (this.options.deleteRule ?? canDeleteDevice)(site, d);
     if (!verdict.allowed) {
       await this.uow.read.audit.record({
-        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'failure',
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action, targetType: 'device', targetId: id, outcome: 'failure',
         details: { serial: d.serial, siteId: d.siteId, reason: verdict.reason }, correlationId: meta.correlationId,
       });
       throw new AppError(verdict.code ?? 'DEVICE_DELETE_REFUSED', verdict.message, { details: { reason: verdict.reason } });
@@ -318,8 +318,8 @@ export class DeviceService {
     const cloudReleased = this.cloud ? await this.cloud.resetBinding(d.serial) : false;
     await this.uow.tx(async (r) => {
       await r.audit.record({
-        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'device.delete', targetType: 'device', targetId: id, outcome: 'success',
-        details: { serial: d.serial, siteId: d.siteId, type: d.type, addedVia: d.addedVia, cloudReleased }, correlationId: meta.correlationId,
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action, targetType: 'device', targetId: id, outcome: 'success',
+        details: { serial: d.serial, siteId: d.siteId, type: d.type, addedVia: d.addedVia, cloudReleased, ...(action === 'device.release' ? { claimProof: d.claimProof } : {}) }, correlationId: meta.correlationId,
       });
       // An AX Pro's sealed credentials go with the event: the reconcile deletes the panel users Sitekeeper made with them (decision 0016).
       const credentialsSealed = d.type === 'axpro' ? ((await r.devices.findWithSecrets(id))?.credentialsSealed ?? null) : null;
@@ -327,6 +327,7 @@ export class DeviceService {
         deviceId: id, companyId: companyOf(actor), siteId: d.siteId, serial: d.serial, type: d.type, model: d.model, name: d.name, addedVia: d.addedVia, host: d.host, port: d.port, cloudReleased, deletedBy: actor.id,
         credentialsSealed,
       });
+      if (action === 'device.release') await r.events.append(actor.companyId, DOMAIN_EVENT_TYPES.deviceReleased, { deviceId: id, siteId: d.siteId, serial: d.serial, releasedBy: actor.id });
       await r.devices.delete(id);
     });
   }
