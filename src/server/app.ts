@@ -85,6 +85,7 @@ import { AxproAccountsService, type ReconcileHooks, type SiteCustodyReader } fro
 import { AxproReconciles } from './axpro/axpro-reconciles';
 import { AxproEventConsumer } from './axpro/axpro-events';
 import { axproRoutes } from './axpro/axpro.routes';
+import { clientForDevice } from './devices/device-reach';
 
 const SECRET_KEY_CHECK = 'secret_key_check';
 
@@ -374,11 +375,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       for (const deliveryId of ids) void jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0 }).catch((err: unknown) => logger.warn({ err }, 'could not queue a webhook delivery'));
     });
     // AX Pro accounts: desired-state reconcile per panel, on events (own outbox cursor), when a panel is back, and periodically.
-    const axpro = new AxproAccountsService(uow, secrets, (t, creds) => {
-      if (t.addedVia === 'cloud') return reach.cloudClient(t.serial);
-      if (!t.host || !t.port || !creds) return null;
-      return t.addedVia === 'agent' ? reach.lanClient(t.host, t.port, creds, t.siteId) : reach.directClient(t.host, t.port, creds);
-    }, options.siteCustody ?? siteCustodyReader(uow), clock, options.axproHooks);
+    // Panel user changes need the panel's admin credentials on the LAN (the reconcile says "admin password needed" otherwise).
+    const axpro = new AxproAccountsService(uow, secrets, (t, creds) => (t.addedVia !== 'cloud' && (!t.host || !t.port || !creds) ? null : clientForDevice(reach, t, creds)), options.siteCustody ?? siteCustodyReader(uow), clock, options.axproHooks);
     const axproReconciles = new AxproReconciles(axpro);
     const scheduleReconciles = async (deviceIds: string[]) => jobs.sendMany('axpro.reconcile', deviceIds.map((deviceId) => ({ deviceId })), { retryLimit: 0 });
     const axproEvents = new AxproEventConsumer(uow, clock, scheduleReconciles);

@@ -17,6 +17,7 @@ import type { Credentials, DeviceReach } from '../onboarding/device-reach';
 import type { DeviceRecord } from './device.repository';
 import { requireFirmware } from './firmware-verdict';
 import { checkIsapiRequest, ISAPI_MAX_RESPONSE_BYTES, type IsapiMethod, type IsapiPassthroughRequest } from './isapi-passthrough';
+import { clientForDevice } from './device-reach';
 
 type Reach = Pick<DeviceReach, 'cloudClient' | 'lanClient' | 'directClient'>;
 type Device = DeviceRecord & { credentialsSealed: string | null };
@@ -53,11 +54,7 @@ export class DeviceRemoteService {
   }
 
   private client(d: Device, creds: Credentials | null): DeviceClient {
-    if (d.addedVia === 'cloud') return this.reach.cloudClient(d.serial);
-    if (!d.host || !d.port) throw new AppError('DEVICE_UNREACHABLE');
-    if (d.addedVia === 'agent') return this.reach.lanClient(d.host, d.port, creds ?? undefined, d.siteId);
-    if (!creds) throw new AppError('DEVICE_ADMIN_PASSWORD_NEEDED');
-    return this.reach.directClient(d.host, d.port, creds);
+    return clientForDevice(this.reach, d, creds);
   }
 
   private credentials(d: Device): Credentials | null {

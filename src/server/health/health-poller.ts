@@ -21,6 +21,7 @@ import { checkReachable, collectSnapshot, familyOf, isAnswer, isAuthFailure, isU
 import { monitoringGate } from './health-policy';
 import { verdictFor } from '../devices/firmware-verdict';
 import { isAppError } from '../../errors/app-error';
+import { clientForDevice } from '../devices/device-reach';
 
 export const POLLER_LEASE = 'health-poller';
 
@@ -272,13 +273,13 @@ export class HealthPoller {
     }
   }
 
+  /** A client for the device, or null when there is nothing to poll it with (no address; a direct device without credentials). */
   #client(t: PollTarget): DeviceClient | null {
-    const r = this.#o.reach;
-    if (t.addedVia === 'cloud') return r.cloudClient(t.serial);
+    if (t.addedVia === 'cloud') return clientForDevice(this.#o.reach, t, null);
     if (!t.host || !t.port) return null;
     const creds = t.credentialsSealed ? this.#o.openCredentials(t.serial, t.credentialsSealed) : null;
-    if (t.addedVia === 'agent') return r.lanClient(t.host, t.port, creds ?? undefined, t.siteId);
-    return creds ? r.directClient(t.host, t.port, creds) : null;
+    if (t.addedVia !== 'agent' && !creds) return null;
+    return clientForDevice(this.#o.reach, t, creds);
   }
 
   #answered(d: DeviceState, at: Date): void {
