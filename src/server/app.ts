@@ -362,7 +362,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       if (t.addedVia === 'cloud') return reach.cloudClient(t.serial);
       if (!t.host || !t.port || !creds) return null;
       return t.addedVia === 'agent' ? reach.lanClient(t.host, t.port, creds, t.siteId) : reach.directClient(t.host, t.port, creds);
-    }, options.siteCustody ?? siteCustodyReader(uow), clock, options.axproHooks);
+    }, options.siteCustody ?? siteCustodyReader(uow), clock, options.axproHooks, config.axproTrustUnprovenPanels);
     const axproReconciles = new AxproReconciles(axpro);
     const scheduleReconciles = async (deviceIds: string[]) => jobs.sendMany('axpro.reconcile', deviceIds.map((deviceId) => ({ deviceId })), { retryLimit: 0 });
     const axproEvents = new AxproEventConsumer(uow, clock, scheduleReconciles);
