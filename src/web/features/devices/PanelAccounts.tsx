@@ -4,8 +4,13 @@ import type { GetApiDevicesIdPanelAccountsResponse } from '../../api/generated';
 import { useAsync } from '../../ui/async';
 import { ErrorNotice, formatDate, Loading } from '../../ui/components';
 
-/** The reconcile runs in the background (decision 0016) and says nothing live: a modest poll while the page is open and visible. */
+/**
+ * The reconcile runs in the background (decision 0016) and says nothing live: a modest poll while the
+ * page is open and visible, quicker while a change is under way (it settles within seconds).
+ */
 const REFRESH_MS = 5000;
+const REFRESH_PENDING_MS = 2000;
+const UNDER_WAY = new Set(['creating', 'deleting', 'password_needed']);
 
 type Account = GetApiDevicesIdPanelAccountsResponse['items'][number];
 
@@ -41,13 +46,14 @@ const LEVEL: Record<string, string> = { installer: 'Installer', administrator: '
 export function PanelAccounts({ deviceId, compact = false }: { deviceId: string; compact?: boolean }) {
   const accounts = useAsync((signal) => devicesApi.panelAccounts(deviceId, signal), [deviceId]);
   const { reload } = accounts;
+  const data = accounts.data;
+  const underWay = data?.items.some((a) => UNDER_WAY.has(a.state) || a.passwordPending) ?? false;
   useEffect(() => {
     const t = setInterval(() => {
       if (document.visibilityState === 'visible') reload();
-    }, REFRESH_MS);
+    }, underWay ? REFRESH_PENDING_MS : REFRESH_MS);
     return () => clearInterval(t);
-  }, [reload]);
-  const data = accounts.data;
+  }, [reload, underWay]);
   const titleId = `panel-accounts-title-${deviceId}`;
   const Heading = compact ? 'h3' : 'h2';
   return (
