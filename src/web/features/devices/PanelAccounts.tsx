@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { devicesApi } from '../../api/endpoints';
 import type { GetApiDevicesIdPanelAccountsResponse } from '../../api/generated';
 import { useAsync } from '../../ui/async';
@@ -11,6 +11,8 @@ import { ErrorNotice, formatDate, Loading } from '../../ui/components';
 const REFRESH_MS = 5000;
 const REFRESH_PENDING_MS = 2000;
 const UNDER_WAY = new Set(['creating', 'deleting', 'password_needed']);
+/** After a change that moves accounts (the end user authorizes or revokes), the quicker poll for this long. */
+const AFTER_CHANGE_MS = 20_000;
 
 type Account = GetApiDevicesIdPanelAccountsResponse['items'][number];
 
@@ -43,11 +45,22 @@ const LEVEL: Record<string, string> = { installer: 'Installer', administrator: '
  * conflict, and what stops the panel as a whole (admin password, unproven identity). On the device
  * page (portal and phone) and in the end-user app. Refreshed every few seconds while visible.
  */
-export function PanelAccounts({ deviceId, compact = false }: { deviceId: string; compact?: boolean }) {
+export function PanelAccounts({ deviceId, compact = false, changeKey }: { deviceId: string; compact?: boolean; changeKey?: string }) {
   const accounts = useAsync((signal) => devicesApi.panelAccounts(deviceId, signal), [deviceId]);
   const { reload } = accounts;
   const data = accounts.data;
-  const underWay = data?.items.some((a) => UNDER_WAY.has(a.state) || a.passwordPending) ?? false;
+  // `changeKey` changes when the page made a change that moves accounts: read again now, then quicker for a while.
+  const [justChanged, setJustChanged] = useState(false);
+  const lastKey = useRef(changeKey);
+  useEffect(() => {
+    if (lastKey.current === changeKey) return;
+    lastKey.current = changeKey;
+    reload();
+    setJustChanged(true);
+    const t = setTimeout(() => setJustChanged(false), AFTER_CHANGE_MS);
+    return () => clearTimeout(t);
+  }, [changeKey, reload]);
+  const underWay = justChanged || (data?.items.some((a) => UNDER_WAY.has(a.state) || a.passwordPending) ?? false);
   useEffect(() => {
     const t = setInterval(() => {
       if (document.visibilityState === 'visible') reload();

@@ -193,7 +193,7 @@ export function MySitePage() {
                 <li key={d.id} className="card">
                   <strong>{d.name}</strong> <StatusBadge status={d.state ?? 'off'} />
                   {d.reasons.length > 0 && <div className="muted">{d.reasons.join(' · ')}</div>}
-                  {d.type === 'axpro' && <PanelAccounts deviceId={d.id} compact />}
+                  {d.type === 'axpro' && <PanelAccounts deviceId={d.id} compact changeKey={JSON.stringify(site.authorization)} />}
                 </li>
               ))}
             </ul>
