@@ -14,6 +14,7 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { seriousA11yViolations } from './support/axe';
 import { ensureWebBuild } from './support/build';
 import { describeBrowser, launchChromium, SETUP_TIMEOUT_MS, STEP_TIMEOUT_MS } from './support/chromium';
+import { screenshot } from './support/screens';
 import { ADMIN, createSite, setupAdmin, signInApi, type SignedIn } from './support/session';
 
 // Panels take 8–16 characters of two kinds: these suit both the platform's rule and the panel's.
@@ -165,6 +166,10 @@ describeBrowser('AX Pro accounts on the device page through handover: invitation
     await shows(installerPage.getByTestId('panel-accounts'), [[OWNER.name, 'present'], [ADMIN.name, 'present'], [INSTALLER.name, 'present']]);
     await shows(mine, [[OWNER.name, 'present'], [ADMIN.name, 'present'], [INSTALLER.name, 'present']]);
     expect(panelHas(ownerId, adminId, installerId)).toBe(true);
+    await onPortal.scrollIntoViewIfNeeded();
+    await screenshot(portal, 'portal-panel-accounts');
+    await mine.scrollIntoViewIfNeeded();
+    await screenshot(app, 'mobile-app-panel-accounts');
   });
 
   it('revoked: the installers gone again; the end user keeps their account, the company is refused', async () => {
