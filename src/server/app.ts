@@ -376,7 +376,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     });
     // AX Pro accounts: desired-state reconcile per panel, on events (own outbox cursor), when a panel is back, and periodically.
     // Panel user changes need the panel's admin credentials on the LAN (the reconcile says "admin password needed" otherwise).
-    const axpro = new AxproAccountsService(uow, secrets, (t, creds) => (t.addedVia !== 'cloud' && (!t.host || !t.port || !creds) ? null : clientForDevice(reach, t, creds)), options.siteCustody ?? siteCustodyReader(uow), clock, options.axproHooks);
+    const axpro = new AxproAccountsService(uow, secrets, (t, creds) => (t.addedVia !== 'cloud' && (!t.host || !t.port || !creds) ? null : clientForDevice(reach, t, creds)), options.siteCustody ?? siteCustodyReader(uow), clock, options.axproHooks, config.axproTrustUnprovenPanels);
     const axproReconciles = new AxproReconciles(axpro);
     const scheduleReconciles = async (deviceIds: string[]) => jobs.sendMany('axpro.reconcile', deviceIds.map((deviceId) => ({ deviceId })), { retryLimit: 0 });
     const axproEvents = new AxproEventConsumer(uow, clock, scheduleReconciles);

@@ -77,6 +77,7 @@ const EnvSchema = Type.Object({
   WEBHOOK_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   WEBHOOK_RETRY_BASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   AXPRO_RECONCILE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  AXPRO_TRUST_UNPROVEN_PANELS: Type.Optional(Bool),
 });
 
 /** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
@@ -218,6 +219,8 @@ export interface Config {
   webhookRetryBaseSeconds: number;
   /** Every AX Pro panel's accounts are reconciled this often besides on events (offline panels, conflicts resolved on the panel). */
   axproReconcileSeconds: number;
+  /** Send login passwords to AX Pro panels whose identity is not proven (reached by address, no verification code): off by default (decision 0016). */
+  axproTrustUnprovenPanels: boolean;
 }
 
 export class ConfigError extends Error {
@@ -341,6 +344,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookMaxAttempts: int(e.WEBHOOK_MAX_ATTEMPTS, 8),
     webhookRetryBaseSeconds: int(e.WEBHOOK_RETRY_BASE_SECONDS, 30),
     axproReconcileSeconds: int(e.AXPRO_RECONCILE_SECONDS, 900),
+    axproTrustUnprovenPanels: bool(e.AXPRO_TRUST_UNPROVEN_PANELS, false),
   });
 }
 

@@ -47,7 +47,7 @@ beforeAll(async () => {
   });
   company = await setupCompany(p.app, p.setupToken);
   expect((await company.admin.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: PW_ADMIN, revokeApiTokens: false })).status).toBe(204);
-  fleet = await startFleetFor(p, Array.from({ length: 5 }, () => ({ type: 'axpro' as const, cloudEnabled: false })));
+  fleet = await startFleetFor(p, Array.from({ length: 6 }, () => ({ type: 'axpro' as const, cloudEnabled: false })));
   panels = fleet.devices;
 }, 120_000);
 
@@ -66,15 +66,18 @@ async function installer(permission: 'manage_all' | 'manage_assigned', password 
   return { id: acc.body.user.id, email, client };
 }
 
-/** Adds an emulated panel to the site as onboarding does: the row (admin credentials sealed) and `device.added`, in one transaction. */
-async function addPanel(siteId: string): Promise<{ id: string; d: VirtualDevice }> {
+/**
+ * Adds an emulated panel to the site as onboarding does: the row (admin credentials sealed) and `device.added`, in one transaction.
+ * Reached by address; its claim proven with its verification code unless told otherwise (an unproven panel gets no login password, decision 0016).
+ */
+async function addPanel(siteId: string, claimProof: 'code' | 'credentials' = 'code'): Promise<{ id: string; d: VirtualDevice }> {
   const d = panels[nextPanel++]!;
   const desc = fleet.describe(d);
   const { secrets, database } = p.app.platform;
   const id = await database.db.transaction().execute(async (trx) => {
     const r = await trx.insertInto('devices').values({
       company_id: company.companyId, site_id: siteId, serial: desc.serial, name: 'Alarm panel', type: 'axpro', model: desc.model, added_via: 'direct', host: desc.host, port: desc.httpPort,
-      credentials_sealed: secrets.seal(JSON.stringify({ user: desc.adminUser, password: desc.adminPassword }), `device:${desc.serial}`), verification_code_sealed: null, added_by: company.adminId, firmware_compatible: true, status: 'online',
+      credentials_sealed: secrets.seal(JSON.stringify({ user: desc.adminUser, password: desc.adminPassword }), `device:${desc.serial}`), verification_code_sealed: null, added_by: company.adminId, firmware_compatible: true, status: 'online', claim_proof: claimProof,
     }).returning('id').executeTakeFirstOrThrow();
     await trx.insertInto('domain_events').values({ company_id: company.companyId, type: 'device.added', payload: JSON.stringify({ deviceId: r.id, siteId, family: 'axpro', firmwareCompatible: true, wasPending: false, notifyUserId: null }) }).execute();
     return r.id;
@@ -107,10 +110,41 @@ const names = async (d: VirtualDevice) => (await panelUsers(d)).map((u) => u.use
 const accounts = async (deviceId: string) => {
   const r = await company.admin.get(`/api/devices/${deviceId}/panel-accounts`);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body as { adminPasswordNeeded: boolean; items: Array<{ userId: string; panelUserName: string; level: string; state: string; passwordPending: boolean; error: { code: string; message: string } | null }> };
+  return r.body as { adminPasswordNeeded: boolean; identityProven: boolean; items: Array<{ userId: string; panelUserName: string; level: string; state: string; passwordPending: boolean; error: { code: string; message: string } | null }> };
 };
 const stateOf = async (deviceId: string, userId: string) => (await accounts(deviceId)).items.find((a) => a.userId === userId);
 const secretsOf = async (userId: string) => p.app.platform.database.db.selectFrom('pending_secrets').select('ciphertext').where('user_id', '=', userId).execute();
+
+describe('a panel whose identity is not proven (decision 0016)', () => {
+  it('gets no login password: its accounts say "identity unproven", nothing is kept sealed for it; proven, it gets them at the next sign-in', async () => {
+    const siteId = (await buildSite(company)).id;
+    // Added by address with only its admin password: any host can answer as an AX Pro with any serial.
+    const panel = await addPanel(siteId, 'credentials');
+    const unproven = await eventually(async () => {
+      const a = await stateOf(panel.id, company.adminId);
+      return a?.state === 'identity_unproven' ? a : undefined;
+    }, 'the account held back');
+    expect(unproven.error?.code).toBe('AXPRO_IDENTITY_UNPROVEN');
+    expect((await accounts(panel.id)).identityProven).toBe(false);
+    // A sign-in captures nothing for it, and nothing reaches the panel.
+    await signIn(p.app, company.adminEmail, PW_ADMIN);
+    await p.app.platform.axpro.reconciles.run(panel.id);
+    expect((await stateOf(panel.id, company.adminId))?.state).toBe('identity_unproven');
+    expect(await secretsOf(company.adminId)).toEqual([]);
+    expect(await names(panel.d)).toEqual(['admin']);
+
+    // Proven (its verification code checked): the account waits for the next sign-in, then is made.
+    await p.app.platform.database.db.updateTable('devices').set({ claim_proof: 'code' }).where('id', '=', panel.id).execute();
+    await p.app.platform.axpro.reconciles.run(panel.id);
+    await eventually(async () => (await stateOf(panel.id, company.adminId))?.state === 'password_needed', 'waiting for a sign-in once proven');
+    expect((await accounts(panel.id)).identityProven).toBe(true);
+    await signIn(p.app, company.adminEmail, PW_ADMIN);
+    await eventually(async () => (await names(panel.d)).includes(panelUserName(company.adminId)), 'made on the proven panel');
+    expect(await panelLogin(panel.d, panelUserName(company.adminId), PW_ADMIN)).toBe(true);
+    expect((await company.admin.delete(`/api/devices/${panel.id}`)).status).toBe(204);
+    await eventually(async () => JSON.stringify(await names(panel.d)) === JSON.stringify(['admin']), 'cleaned up');
+  });
+});
 
 describe('installer side (rules 1, 3, 6, 2)', () => {
   let siteId: string;
@@ -251,6 +285,14 @@ describe('handover and authorization (rules 5 and 4) through the site lifecycle'
     await eventually(async () => (await names(panel.d)).includes(panelUserName(ownerId)), 'owner on the panel');
     expect((await panelUsers(panel.d)).find((u) => u.userName === panelUserName(ownerId))!.userLevel).toBe('administrator');
     expect(await panelLogin(panel.d, panelUserName(ownerId), PW_OWNER)).toBe(true);
+    // The owner sees the panel's accounts in the end-user app: their own, and nobody of the company.
+    const ownerView = async () => {
+      const r = await owner.get(`/api/devices/${panel.id}/panel-accounts`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body as { items: Array<{ userId: string; state: string; level: string }> };
+    };
+    await eventually(async () => (await ownerView()).items.some((a) => a.userId === ownerId && a.state === 'present' && a.level === 'administrator'), 'owner sees their account');
+    expect((await ownerView()).items.map((a) => a.userId)).toEqual([ownerId]);
 
     // Rule 4: the owner authorizes the installer company.
     expect((await owner.put(`/api/sites/${siteId}/authorization`, { permissions: ['configuration'], expiresAt: null })).status).toBe(200);
@@ -262,6 +304,7 @@ describe('handover and authorization (rules 5 and 4) through the site lifecycle'
     // Revoked.
     expect((await owner.delete(`/api/sites/${siteId}/authorization`)).status).toBe(204);
     await eventually(async () => JSON.stringify(await names(panel.d)) === JSON.stringify(['admin', panelUserName(ownerId)].sort()), 'installer side gone again, owner stays');
+    await eventually(async () => JSON.stringify((await ownerView()).items.map((a) => a.userId)) === JSON.stringify([ownerId]), 'the owner sees only their own account again');
   });
 });
 

@@ -43,6 +43,9 @@ describe('AX Pro reconcile: crash and resume', () => {
       SADP_TARGETS: 'none', DEVICE_ALLOWED_RANGES: '127.0.0.0/8', DEMO_FLEET: 'false', LOG_LEVEL: 'silent', ONBOARDING_RETRY_SECONDS: '1',
       // After the restart the periodic reconcile picks the panel up again (the killed job's retry would wait for its expiry).
       AXPRO_RECONCILE_SECONDS: '2',
+      // The panel is added by address with its admin password only (identity unproven): this test is
+      // about crash safety, so the operator's opt-in to send login passwords to such panels is on.
+      AXPRO_TRUST_UNPROVEN_PANELS: 'true',
     };
     const first = await startServer(env);
     server = first.child;

@@ -202,8 +202,9 @@ const CASES: Record<string, Case> = {
   // Health: whoever manages the device's site (installer admins, manage-all, assigned installers).
   'GET /api/devices/:id/health': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/health` }), expect: siteRead },
   'PUT /api/devices/:id/health-monitoring': { request: async (fx) => ({ url: `/api/devices/${await freshDevice(fx)}/health-monitoring`, body: { enabled: false } }), expect: siteRead },
-  // AX Pro panel accounts as Sitekeeper keeps them: whoever manages the device's site.
-  'GET /api/devices/:id/panel-accounts': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/panel-accounts` }), expect: siteRead },
+  // AX Pro panel accounts as Sitekeeper keeps them: whoever manages the device's site, and its owner
+  // (the fixture's end user does not own this site: the panel does not exist for them).
+  'GET /api/devices/:id/panel-accounts': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/panel-accounts` }), expect: { ...siteRead, endUser: 'hidden' } },
   'GET /api/health': { request: async () => ({ url: '/api/health' }), expect: installersOnly },
   'GET /api/sites/:id/health': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/health` }), expect: siteRead },
   'GET /api/notifications': { request: async () => ({ url: '/api/notifications' }), expect: signedIn },

@@ -27,4 +27,9 @@ export const AXPRO_ERRORS = {
     message: 'The panel refused the account change.',
     hint: 'The message says why (user limit reached, locked user, a password the panel does not accept); Sitekeeper tries again at the next reconcile.',
   },
+  AXPRO_IDENTITY_UNPROVEN: {
+    status: 409,
+    message: "This panel's identity is not proven, so Sitekeeper does not send it anyone's login password.",
+    hint: "Add the panel through the device cloud, or with its verification code (its claim then shows 'Verification code'); its accounts are then made at each user's next sign-in.",
+  },
 } as const;

@@ -21,7 +21,7 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import { passwordAd } from './axpro-passwords';
 import type { Actor } from '../auth/actor';
 import { requireSiteAccess } from '../sites/site-access';
-import { desiredAccounts, type DesiredAccount, type SiteCustody } from './desired-accounts';
+import { desiredAccounts, panelIdentityProven, type DesiredAccount, type SiteCustody } from './desired-accounts';
 import { planReconcile, type PanelUser, type PlanStep } from './reconcile-plan';
 import type { AccountView, AxproRepository, PanelTarget } from './axpro.repository';
 
@@ -59,6 +59,8 @@ export class AxproAccountsService {
     private readonly custody: SiteCustodyReader,
     private readonly clock: Clock,
     private readonly hooks: ReconcileHooks = {},
+    /** AXPRO_TRUST_UNPROVEN_PANELS: the operator accepts sending login passwords to panels reached by address (decision 0016). */
+    private readonly trustUnprovenPanels = false,
   ) {}
 
   /** The accounts the panel must have now (rules 1, 4, 5, 6); none for a deleted panel (rule 2). */
@@ -99,8 +101,10 @@ export class AxproAccountsService {
       await repo.errorOnAll(deviceId, panelError(err), now());
       return { outcome: 'offline', steps: [] };
     }
+    // A panel whose identity is not proven gets no login password (decision 0016): not even opened here.
+    const identityProven = this.trustUnprovenPanels || panelIdentityProven(t);
     const passwords = new Map<string, string>();
-    for (const d of desired) {
+    for (const d of identityProven ? desired : []) {
       const sealed = await repo.sealedPassword(d.userId);
       if (!sealed) continue;
       try {
@@ -109,7 +113,7 @@ export class AxproAccountsService {
         // Sealed under another key or damaged: as if absent (the next sign-in captures it again).
       }
     }
-    const steps = planReconcile(desired, recorded, panel, (u) => passwords.has(u));
+    const steps = planReconcile(desired, recorded, panel, (u) => passwords.has(u), { identityProven });
     const base = (a: DesiredAccount) => ({ deviceId, userId: a.userId, companyId: t.companyId, panelUserName: a.panelUserName, level: a.level });
     const touched = new Set<string>();
     for (const s of steps) {
@@ -125,6 +129,9 @@ export class AxproAccountsService {
             break;
           case 'password_needed':
             await repo.write({ ...base(s.account), state: 'password_needed', error: error('AXPRO_PASSWORD_NEEDED') }, now());
+            break;
+          case 'identity_unproven':
+            await repo.write({ ...base(s.account), state: 'identity_unproven', error: error('AXPRO_IDENTITY_UNPROVEN') }, now());
             break;
           case 'conflict':
             await repo.write({ ...base(s.account), state: 'conflict', panelUserId: null, error: { code: s.code, message: s.message } }, now());
@@ -183,12 +190,21 @@ export class AxproAccountsService {
     return { outcome: 'done', steps: steps.map((x) => x.do) };
   }
 
-  /** The panel's accounts as Sitekeeper keeps them, for the device page. */
-  async list(actor: Actor, deviceId: string): Promise<AccountView[]> {
+  /**
+   * The panel's accounts as Sitekeeper keeps them, for the device page: whoever may see the site's
+   * devices (the installer side while it manages the site or is authorized, and the site's owner in
+   * the end-user app). Another company's or another end user's panel does not exist for the caller.
+   */
+  async list(actor: Actor, deviceId: string): Promise<{ identityProven: boolean; items: AccountView[] }> {
     const d = await this.uow.read.devices.find(deviceId);
-    if (!d || d.companyId !== actor.companyId) throw new AppError('DEVICE_NOT_FOUND_HERE');
-    await requireSiteAccess(actor, d.siteId, this.uow.read.sites, false, 'view_devices');
-    return this.uow.read.axpro.accounts(deviceId);
+    if (!d || (actor.role !== 'end_user' && d.companyId !== actor.companyId)) throw new AppError('DEVICE_NOT_FOUND_HERE');
+    try {
+      await requireSiteAccess(actor, d.siteId, this.uow.read.sites, false, 'view_devices');
+    } catch (err) {
+      if (actor.role === 'end_user' && isAppError(err, 'SITE_NOT_FOUND')) throw new AppError('DEVICE_NOT_FOUND_HERE');
+      throw err;
+    }
+    return { identityProven: this.trustUnprovenPanels || panelIdentityProven(d), items: await this.uow.read.axpro.accounts(deviceId) };
   }
 
   #credentials(t: PanelTarget): { user: string; password: string } | null {

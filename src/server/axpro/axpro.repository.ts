@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
-import type { AxproAccountState, DeviceAddedVia } from '../db/schema';
+import type { AxproAccountState, ClaimProof, DeviceAddedVia } from '../db/schema';
 import type { DeviceReachFields } from '../devices/device-reach';
 import type { Person } from './desired-accounts';
 import type { RecordedAccount } from './reconcile-plan';
@@ -16,6 +16,8 @@ export interface PanelTarget extends DeviceReachFields {
   deviceId: string;
   /** The device row is gone: only its `device.deleted` event is left (every account goes). */
   deleted: boolean;
+  /** How the claim on its serial was proven (decision 0005); with addedVia, whether it may receive login passwords. */
+  claimProof: ClaimProof;
 }
 
 export interface SitePeople {
@@ -53,10 +55,10 @@ export class AxproRepository {
   async target(deviceId: string): Promise<PanelTarget | undefined> {
     const d = await this.db
       .selectFrom('devices')
-      .select(['id', 'company_id', 'site_id', 'serial', 'type', 'added_via', 'host', 'port', 'credentials_sealed'])
+      .select(['id', 'company_id', 'site_id', 'serial', 'type', 'added_via', 'host', 'port', 'credentials_sealed', 'claim_proof'])
       .where('id', '=', deviceId)
       .executeTakeFirst();
-    if (d) return { deviceId: d.id, companyId: d.company_id, siteId: d.site_id, serial: d.serial, type: d.type, addedVia: d.added_via, host: d.host, port: d.port, credentialsSealed: d.credentials_sealed, deleted: false };
+    if (d) return { deviceId: d.id, companyId: d.company_id, siteId: d.site_id, serial: d.serial, type: d.type, addedVia: d.added_via, host: d.host, port: d.port, credentialsSealed: d.credentials_sealed, deleted: false, claimProof: d.claim_proof };
     const e = await this.db
       .selectFrom('domain_events')
       .select('payload')
@@ -71,6 +73,8 @@ export class AxproRepository {
     return {
       deviceId, companyId: s('companyId') ?? '', siteId: s('siteId') ?? '', serial: s('serial') ?? '', type: s('type') ?? '', addedVia: (s('addedVia') ?? 'direct') as DeviceAddedVia,
       host: s('host'), port: typeof p.port === 'number' ? p.port : null, credentialsSealed: s('credentialsSealed'), deleted: true,
+      // A deleted panel only loses accounts: no password goes to it either way.
+      claimProof: 'none',
     };
   }
 
@@ -146,6 +150,8 @@ export class AxproRepository {
       .selectFrom('axpro_accounts')
       .select('device_id')
       .where('user_id', '=', userId)
+      // A panel whose identity is unproven is sent no password: it needs none kept for it.
+      .where('state', '!=', 'identity_unproven')
       .where((eb) => eb.or([eb('password_pending', '=', true), eb('state', 'in', NEEDS_PASSWORD), eb.and([eb('panel_user_id', 'is', null), eb('state', '!=', 'deleting')])]))
       .limit(1)
       .executeTakeFirst();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { desiredAccounts, panelUserName, type AccountsSnapshot, type SiteCustody } from './desired-accounts';
+import { desiredAccounts, panelIdentityProven, panelUserName, type AccountsSnapshot, type SiteCustody } from './desired-accounts';
+import type { ClaimProof, DeviceAddedVia } from '../db/schema';
 
 const P = (userId: string, disabled = false) => ({ userId, disabled });
 const admin = P('a0000000-0000-0000-0000-000000000001');
@@ -33,5 +34,23 @@ describe('desiredAccounts (issue 17 rules)', () => {
     expect(a.map((x) => x.panelUserName)).toEqual(a.map((x) => panelUserName(x.userId)));
     expect(new Set(a.map((x) => x.panelUserName)).size).toBe(a.length);
     for (const x of a) expect(x.panelUserName).toMatch(/^[\x21-\x7e]{1,32}$/);
+  });
+});
+
+describe('panelIdentityProven (decision 0016: login passwords only to proven panels)', () => {
+  it.each<[DeviceAddedVia, ClaimProof, boolean]>([
+    // Reached through the device cloud: the connection authenticates with the key bound to its serial.
+    ['cloud', 'code', true],
+    ['cloud', 'activation', true],
+    // By address, its verification code checked against the device's own cloud registration.
+    ['direct', 'code', true],
+    ['agent', 'code', true],
+    // By address with only its admin password (any host can answer as any serial), or posing as factory-new on the LAN.
+    ['direct', 'credentials', false],
+    ['direct', 'none', false],
+    ['agent', 'credentials', false],
+    ['agent', 'activation', false],
+  ])('added via %s, claim proven by %s: %s', (addedVia, claimProof, proven) => {
+    expect(panelIdentityProven({ addedVia, claimProof })).toBe(proven);
   });
 });

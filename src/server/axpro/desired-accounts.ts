@@ -79,3 +79,25 @@ export function desiredAccounts(s: AccountsSnapshot): DesiredAccount[] {
   }
   return [...out.values()].sort((a, b) => a.userId.localeCompare(b.userId));
 }
+
+/** What the device row says about how the panel was reached and how its claim was proven (decision 0005). */
+export interface PanelIdentity {
+  /** 'cloud' | 'direct' | 'agent' */
+  addedVia: string;
+  /** 'code' | 'activation' | 'credentials' | 'none' */
+  claimProof: string;
+}
+
+/**
+ * Whether Sitekeeper may send login passwords to this panel (decision 0016, "Identity of the
+ * panel"). A host reached by address answers with any serial and type it likes: a server of an
+ * installer's own could pose as an AX Pro and collect the passwords of the installer admin, the
+ * manage-all installers and the owner. Proven only when the panel is reached through the device
+ * cloud (its connection authenticates with the key bound to its serial) or its claim was proven with
+ * the verification code checked against the device's own cloud registration. 'activation' is not
+ * enough here: a host on the site's network can pose as a factory-new device, and the people this
+ * guards against can reach that network.
+ */
+export function panelIdentityProven(p: PanelIdentity): boolean {
+  return p.addedVia === 'cloud' || p.claimProof === 'code';
+}

@@ -28,11 +28,33 @@ describe('planReconcile', () => {
     ['no longer wanted and already gone: forgotten', [], [rec('u1', { panelUserId: 5, state: 'deleting' })], [admin], yes, ['forget:u1']],
     ['panel users Sitekeeper did not record are never touched', [], [], [admin, { id: 3, userName: 'alice', userLevel: 'operator' }, pu(4, 'zz')], yes, []],
   ])('%s', (_n, desired, recorded, panel, has, expected) => {
-    expect(kinds(planReconcile(desired, recorded, panel, has))).toEqual(expected);
+    expect(kinds(planReconcile(desired, recorded, panel, has, { identityProven: true }))).toEqual(expected);
   });
 
   it('a modify carries only what changes', () => {
-    const [s] = planReconcile([want('u1', 'administrator')], [rec('u1', { panelUserId: 5, passwordPending: true })], [admin, pu(5, 'u1')], yes);
+    const [s] = planReconcile([want('u1', 'administrator')], [rec('u1', { panelUserId: 5, passwordPending: true })], [admin, pu(5, 'u1')], yes, { identityProven: true });
     expect(s).toMatchObject({ do: 'modify', panelUserId: 5, level: 'administrator', password: true });
+  });
+
+  // Decision 0016, "Identity of the panel": a panel reached by address without its verification code
+  // could be a fake one collecting passwords. Nothing that carries a password goes to it.
+  describe('a panel whose identity is not proven', () => {
+    const unproven = (desired: DesiredAccount[], recorded: RecordedAccount[], panel: PanelUser[], has: (u: string) => boolean) => planReconcile(desired, recorded, panel, has, { identityProven: false });
+    it.each<[string, DesiredAccount[], RecordedAccount[], PanelUser[], string[]]>([
+      ['a new account is not created, even with the password at hand', [want('u1')], [], [admin], ['identity_unproven:u1']],
+      ['a changed login password is not delivered', [want('u1')], [rec('u1', { panelUserId: 5, passwordPending: true })], [admin, pu(5, 'u1')], ['identity_unproven:u1']],
+      ['a wrong level is corrected (no password), the changed password still held back', [want('u1', 'administrator')], [rec('u1', { panelUserId: 5, passwordPending: true })], [admin, pu(5, 'u1')], ['modify:u1', 'identity_unproven:u1']],
+      ['an account already there with nothing to deliver is kept', [want('u1')], [rec('u1', { panelUserId: 5 })], [admin, pu(5, 'u1')], ['keep:u1']],
+      ['no longer wanted: still deleted (a deletion sends no password)', [], [rec('u1', { panelUserId: 5 })], [admin, pu(5, 'u1')], ['delete:u1']],
+      ['a name conflict is still reported', [want('u1')], [], [admin, pu(7, 'u1', 'operator')], ['conflict:u1']],
+    ])('%s', (_n, desired, recorded, panel, expected) => {
+      expect(kinds(unproven(desired, recorded, panel, yes))).toEqual(expected);
+    });
+
+    it('no step carries a password', () => {
+      const steps = unproven([want('u1', 'administrator'), want('u2')], [rec('u1', { panelUserId: 5, passwordPending: true })], [admin, pu(5, 'u1')], yes);
+      expect(steps.some((x) => x.do === 'create' || (x.do === 'modify' && x.password))).toBe(false);
+      expect(steps.find((x) => x.do === 'modify')).toMatchObject({ level: 'administrator', password: false });
+    });
   });
 });

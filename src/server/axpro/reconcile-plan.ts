@@ -4,6 +4,9 @@
  * changed or deleted; a panel user with one of our names that we did not record is a conflict.
  * A row in 'creating' means the add may have reached the panel before a crash: a user of that name
  * is then ours (adopted, never added twice).
+ * A panel whose identity is not proven (desired-accounts.ts, panelIdentityProven) is never sent a
+ * login password: accounts that would need one are 'identity_unproven' instead; deletions and level
+ * changes (no password) still go ahead.
  */
 import type { AxproAccountState } from '../db/schema';
 import type { DesiredAccount, PanelLevel } from './desired-accounts';
@@ -34,6 +37,8 @@ export type PlanStep =
   | { do: 'keep'; account: DesiredAccount; panelUserId: number }
   /** The account must exist but the user's password is not known yet (next sign-in). */
   | { do: 'password_needed'; account: DesiredAccount }
+  /** The account needs the user's password (to be made, or a changed one to deliver) but the panel's identity is not proven: nothing is sent. */
+  | { do: 'identity_unproven'; account: DesiredAccount }
   /** A panel user of that name exists that Sitekeeper did not make. */
   | { do: 'conflict'; account: DesiredAccount; code: 'AXPRO_NAME_TAKEN'; message: string }
   /** Delete our panel user (no longer wanted). */
@@ -41,7 +46,15 @@ export type PlanStep =
   /** No longer wanted and not on the panel: drop the row. */
   | { do: 'forget'; userId: string };
 
-export function planReconcile(desired: DesiredAccount[], recorded: RecordedAccount[], panel: PanelUser[], hasPassword: (userId: string) => boolean): PlanStep[] {
+export interface PlanOptions {
+  /** Whether login passwords may be sent to this panel (panelIdentityProven). */
+  identityProven: boolean;
+}
+
+export function planReconcile(desired: DesiredAccount[], recorded: RecordedAccount[], panel: PanelUser[], hasPassword: (userId: string) => boolean, opts: PlanOptions): PlanStep[] {
+  // The password is never sent to a panel whose identity is unproven, known or not.
+  const canSend = (userId: string) => opts.identityProven && hasPassword(userId);
+  const waiting = (d: DesiredAccount): PlanStep => (opts.identityProven ? { do: 'password_needed', account: d } : { do: 'identity_unproven', account: d });
   const rec = new Map(recorded.map((r) => [r.userId, r]));
   const byId = new Map(panel.map((u) => [u.id, u]));
   const byName = new Map(panel.map((u) => [u.userName, u]));
@@ -56,11 +69,11 @@ export function planReconcile(desired: DesiredAccount[], recorded: RecordedAccou
     const target = ours ?? (named && r?.state === 'creating' ? named : undefined);
     if (target) {
       const levelWrong = target.userLevel.toLowerCase() !== d.level;
-      const password = r?.passwordPending === true && hasPassword(d.userId);
+      const password = r?.passwordPending === true && canSend(d.userId);
       if (target !== ours) steps.push({ do: 'adopt', account: d, panelUserId: target.id });
       if (levelWrong || password) steps.push({ do: 'modify', account: d, panelUserId: target.id, ...(levelWrong ? { level: d.level } : {}), password });
-      else if (r?.passwordPending && !hasPassword(d.userId)) steps.push({ do: 'password_needed', account: d });
-      else if (target === ours) steps.push({ do: 'keep', account: d, panelUserId: target.id });
+      if (r?.passwordPending && !password) steps.push(waiting(d));
+      else if (!levelWrong && !password && target === ours) steps.push({ do: 'keep', account: d, panelUserId: target.id });
       continue;
     }
     if (named) {
@@ -70,7 +83,7 @@ export function planReconcile(desired: DesiredAccount[], recorded: RecordedAccou
       });
       continue;
     }
-    steps.push(hasPassword(d.userId) ? { do: 'create', account: d } : { do: 'password_needed', account: d });
+    steps.push(canSend(d.userId) ? { do: 'create', account: d } : waiting(d));
   }
 
   for (const r of recorded) {

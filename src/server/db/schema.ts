@@ -243,7 +243,7 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
 }
 
-export type AxproAccountState = 'creating' | 'present' | 'password_needed' | 'admin_password_needed' | 'conflict' | 'deleting';
+export type AxproAccountState = 'creating' | 'present' | 'password_needed' | 'admin_password_needed' | 'identity_unproven' | 'conflict' | 'deleting';
 
 /** A panel user Sitekeeper made (or is making) on an AX Pro for one of its users (migration 0015, decision 0016). */
 export interface AxproAccountsTable {

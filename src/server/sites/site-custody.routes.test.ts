@@ -175,6 +175,25 @@ describe('authorization', () => {
     expect(during.ids).toEqual(expect.arrayContaining([cloudDevice, directDevice]));
     expect(during.total).toBe(before.total + 2);
     expect((await company.admin.patch(`/api/sites/${siteId}`, { address: 'x' })).body.error.code).toBe('SITE_PERMISSION_MISSING');
+    // Every device route that changes or reveals its configuration needs the configuration permission
+    // (remote configuration, the ISAPI pass-through, the admin password, health monitoring, the device
+    // QR with its credentials, type and connection, delete and release); viewing it does not.
+    for (const [method, url, body] of [
+      ['get', `/api/devices/${directDevice}/config/device-name`, undefined],
+      ['put', `/api/devices/${directDevice}/config/device-name`, { deviceName: 'x' }],
+      ['post', `/api/devices/${directDevice}/isapi`, { method: 'GET', path: '/ISAPI/System/deviceInfo' }],
+      ['put', `/api/devices/${cloudDevice}/admin-password`, { password: 'guess-1234' }],
+      ['put', `/api/devices/${directDevice}/health-monitoring`, { enabled: true }],
+      ['post', `/api/devices/${directDevice}/qr`, { unencrypted: true }],
+      ['put', `/api/devices/${directDevice}/type`, { type: 'nvr' }],
+      ['delete', `/api/devices/${directDevice}`, undefined],
+      ['post', `/api/devices/${directDevice}/release`, undefined],
+    ] as const) {
+      const r = method === 'get' || method === 'delete' ? await company.admin[method](url) : await company.admin[method](url, body);
+      expect(r.status, `${method} ${url}`).toBe(403);
+      expect(r.body.error.code, `${method} ${url}`).toBe('SITE_PERMISSION_MISSING');
+    }
+    expect((await company.admin.get(`/api/devices/${directDevice}`)).status).toBe(200);
 
     // Configuration: changes allowed; deleting a cloud device refused (the product rule), a direct one allowed.
     const until = new Date(Date.now() + 86_400_000).toISOString();

@@ -19,6 +19,8 @@ const BEFORE_HANDOVER: Record<SiteOperation, Row> = {
   manage_authorization: 'FFFF✓NN',
   view_access: '✓✓✓F✓NN',
   manage_installers: '✓FFFFNN',
+  live_view: '✓✓✓F✓NN',
+  playback: '✓✓✓F✓NN',
 };
 
 const HANDED_OVER_NOT_AUTHORIZED: Record<SiteOperation, Row> = {
@@ -33,6 +35,8 @@ const HANDED_OVER_NOT_AUTHORIZED: Record<SiteOperation, Row> = {
   manage_authorization: 'FFFF✓NN',
   view_access: '✓✓✓F✓NN',
   manage_installers: '✓FFFFNN',
+  live_view: 'AAAF✓NN',
+  playback: 'AAAF✓NN',
 };
 
 const AUTHORIZED_CONFIGURATION: Record<SiteOperation, Row> = {
@@ -49,12 +53,26 @@ const AUTHORIZED_LIVE_VIEW_ONLY: Record<SiteOperation, Row> = {
   configure_device: 'PPPFFNN',
 };
 
+// Live view and playback: no route streams video yet; the rows are ready for when one does (decision 0015).
+const AUTHORIZED_CONFIGURATION_ONLY: Record<SiteOperation, Row> = {
+  ...AUTHORIZED_CONFIGURATION,
+  live_view: 'PPPF✓NN',
+  playback: 'PPPF✓NN',
+};
+
+const AUTHORIZED_LIVE_VIEW_NOT_PLAYBACK: Record<SiteOperation, Row> = {
+  ...AUTHORIZED_LIVE_VIEW_ONLY,
+  playback: 'PPPF✓NN',
+};
+
 const STATES: Array<[string, SiteCustody, Record<SiteOperation, Row>]> = [
   ['not handed over', { handoverState: 'not_handed_over', authorization: null }, BEFORE_HANDOVER],
   ['invitation sent', { handoverState: 'invitation_sent', authorization: null }, BEFORE_HANDOVER],
   ['handed over (not authorized, revoked or expired)', { handoverState: 'handed_over', authorization: null }, HANDED_OVER_NOT_AUTHORIZED],
   ['authorized with configuration', { handoverState: 'handed_over', authorization: { permissions: ['configuration', 'live_view', 'playback'] } }, AUTHORIZED_CONFIGURATION],
   ['authorized for live view and playback only', { handoverState: 'handed_over', authorization: { permissions: ['live_view', 'playback'] } }, AUTHORIZED_LIVE_VIEW_ONLY],
+  ['authorized for configuration only', { handoverState: 'handed_over', authorization: { permissions: ['configuration'] } }, AUTHORIZED_CONFIGURATION_ONLY],
+  ['authorized for live view only', { handoverState: 'handed_over', authorization: { permissions: ['live_view'] } }, AUTHORIZED_LIVE_VIEW_NOT_PLAYBACK],
 ];
 
 describe('sitePolicy: the site operation matrix', () => {
@@ -80,5 +98,7 @@ describe('sitePolicy: the site operation matrix', () => {
   it('refusals say why and what to do', () => {
     const v = sitePolicy('assigned', { handoverState: 'handed_over', authorization: { permissions: ['live_view'] } }, 'configure_device');
     expect(v).toMatchObject({ allowed: false, code: 'SITE_PERMISSION_MISSING', message: expect.stringMatching(/configuration/), hint: expect.stringMatching(/customer/) });
+    const p = sitePolicy('installer_admin', { handoverState: 'handed_over', authorization: { permissions: ['configuration', 'live_view'] } }, 'playback');
+    expect(p).toMatchObject({ allowed: false, code: 'SITE_PERMISSION_MISSING', message: expect.stringMatching(/playback/), hint: expect.stringMatching(/playback permission/) });
   });
 });

@@ -24,6 +24,10 @@ export const SITE_OPERATIONS = [
   'manage_authorization',
   'view_access',
   'manage_installers',
+  // Watching the cameras live and playing recordings back. No route streams video yet: these are
+  // ready for when one does (decision 0015), and the matrix already says who may.
+  'live_view',
+  'playback',
 ] as const;
 export type SiteOperation = (typeof SITE_OPERATIONS)[number];
 
@@ -43,9 +47,23 @@ const ALLOW: PolicyVerdict = { allowed: true };
 const deny = (code: ErrorCode, message?: string, hint?: string): PolicyVerdict => ({ allowed: false, code, ...(message ? { message } : {}), ...(hint ? { hint } : {}) });
 
 /** What an owner does in the end-user app; everything else on their site is the installer company's work. */
-const OWNER_OPERATIONS: ReadonlySet<SiteOperation> = new Set(['view_site', 'view_devices', 'manage_authorization', 'view_access']);
-/** Operations that change the site or its devices: with a handed-over site, the `configuration` permission. */
-const CHANGES: ReadonlySet<SiteOperation> = new Set(['edit_site', 'add_device', 'delete_device', 'configure_device']);
+const OWNER_OPERATIONS: ReadonlySet<SiteOperation> = new Set(['view_site', 'view_devices', 'manage_authorization', 'view_access', 'live_view', 'playback']);
+/**
+ * With a handed-over site, the permission of the owner's authorization each operation needs:
+ * changes to the site or its devices need `configuration` (remote configuration, the ISAPI
+ * pass-through, the admin password, health monitoring, the device QR, delete — every device route
+ * that changes or reveals its configuration asks for configure_device or delete_device); live view
+ * and playback their own permission.
+ */
+const NEEDS_PERMISSION: Partial<Record<SiteOperation, SitePermission>> = {
+  edit_site: 'configuration',
+  add_device: 'configuration',
+  delete_device: 'configuration',
+  configure_device: 'configuration',
+  live_view: 'live_view',
+  playback: 'playback',
+};
+const PERMISSION_WORDS: Record<SitePermission, string> = { configuration: 'configuration', live_view: 'live view', playback: 'playback' };
 
 export function sitePolicy(relation: SiteRelation, custody: SiteCustody, op: SiteOperation): PolicyVerdict {
   if (relation === 'other_company' || relation === 'other_end_user') return deny('SITE_NOT_FOUND');
@@ -65,8 +83,10 @@ export function sitePolicy(relation: SiteRelation, custody: SiteCustody, op: Sit
     return deny('SITE_HANDED_OVER', op === 'delete_site' ? 'This site belongs to its customer: it cannot be deleted by the installer company.' : 'This site has already been handed over to its customer.');
   }
   if (!custody.authorization) return deny('SITE_NOT_AUTHORIZED');
-  if (CHANGES.has(op) && !custody.authorization.permissions.includes('configuration')) {
-    return deny('SITE_PERMISSION_MISSING', 'The customer\'s authorization does not include configuration.', 'Ask the customer to add the configuration permission in the Sitekeeper app.');
+  const needed = NEEDS_PERMISSION[op];
+  if (needed && !custody.authorization.permissions.includes(needed)) {
+    const words = PERMISSION_WORDS[needed];
+    return deny('SITE_PERMISSION_MISSING', `The customer's authorization does not include ${words}.`, `Ask the customer to add the ${words} permission in the Sitekeeper app.`);
   }
   return ALLOW;
 }

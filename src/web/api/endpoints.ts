@@ -19,6 +19,7 @@ import type {
   GetApiAuditResponse,
   GetApiAuthTokensResponse,
   GetApiDevicesIdResponse,
+  GetApiDevicesIdPanelAccountsResponse,
   GetApiDevicesIdHealthResponse,
   GetApiSitesIdHealthResponse,
   GetApiHealthResponse,
@@ -208,6 +209,8 @@ export const devicesApi = {
   setDeviceName: (id: string, body: PutApiDevicesIdConfigDeviceNameBody) => api.put<PutApiDevicesIdConfigDeviceNameResponse>(`/api/devices/${enc(id)}/config/device-name`, body),
   time: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigTimeResponse>(`/api/devices/${enc(id)}/config/time`, { signal }),
   setTime: (id: string, body: PutApiDevicesIdConfigTimeBody) => api.put<PutApiDevicesIdConfigTimeResponse>(`/api/devices/${enc(id)}/config/time`, body),
+  /** An AX Pro's user accounts that Sitekeeper keeps in step with the site (installers who manage it, and its owner). */
+  panelAccounts: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdPanelAccountsResponse>(`/api/devices/${enc(id)}/panel-accounts`, { signal }),
 };
 
 export const healthApi = {

@@ -407,6 +407,7 @@ export interface GetApiDevicesIdHealthResponse {
 
 export interface GetApiDevicesIdPanelAccountsResponse {
   adminPasswordNeeded: boolean;
+  identityProven: boolean;
   items: {
     userId: string;
     name: string | null;
@@ -418,9 +419,9 @@ export interface GetApiDevicesIdPanelAccountsResponse {
      */
     level: string;
     /**
-     * present: on the panel. password_needed: made at the user's next sign-in. admin_password_needed: the panel's admin password is unknown or refused. conflict: the panel refused (see error). creating/deleting: a change in progress.
+     * present: on the panel. password_needed: made at the user's next sign-in. admin_password_needed: the panel's admin password is unknown or refused. identity_unproven: the panel's identity is not proven, so no login password is sent to it. conflict: the panel refused (see error). creating/deleting: a change in progress.
      */
-    state: 'creating' | 'present' | 'password_needed' | 'admin_password_needed' | 'conflict' | 'deleting';
+    state: 'creating' | 'present' | 'password_needed' | 'admin_password_needed' | 'identity_unproven' | 'conflict' | 'deleting';
     /**
      * The login password changed and the panel does not have the new one yet.
      */

@@ -9,6 +9,7 @@ import { DeviceQr } from './DeviceQr';
 import { DeviceAdminPassword, DeviceRemoteConfig } from './DeviceRemoteConfig';
 import { CloudBindingReset } from './CloudBindingReset';
 import { DeviceHealth } from './DeviceHealth';
+import { PanelAccounts } from './PanelAccounts';
 import { DeviceConnectionOption, DeviceDeleteOption, DeviceFirmwareCompatibility, DeviceTypeOption, firmwareBlocks } from './DeviceOptions';
 
 const REFRESH_MS = 5000;
@@ -94,6 +95,7 @@ export function DevicePage() {
       {d && d.addedVia !== 'cloud' && <DeviceConnectionOption device={d} onChanged={reload} />}
       {d && <DeviceFirmwareCompatibility device={d} />}
       {d && d.adminPasswordNeeded && <DeviceAdminPassword device={d} onChanged={reload} />}
+      {d && d.type === 'axpro' && <PanelAccounts deviceId={d.id} />}
       {d && <DeviceRemoteConfig device={d} />}
       {d && <DeviceHealth deviceId={d.id} monitoring={d.healthMonitoring} onChanged={reload} firmwareBlock={firmwareBlocks(d, 'health_monitoring')} />}
       {d && <DeviceQr deviceId={d.id} serial={d.serial} name={d.name} siteName={d.siteName} />}

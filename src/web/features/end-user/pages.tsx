@@ -12,6 +12,7 @@ import { useAction, useAsync } from '../../ui/async';
 import { Empty, ErrorNotice, Field, formatDate, Loading, PageHeader, StatusBadge } from '../../ui/components';
 import { accountPasswordCheck } from '../../ui/password';
 import { PasswordField } from '../../ui/rules';
+import { PanelAccounts } from '../devices/PanelAccounts';
 
 type Permission = 'configuration' | 'live_view' | 'playback';
 type MySite = GetApiMeSitesResponse['items'][number];
@@ -192,6 +193,7 @@ export function MySitePage() {
                 <li key={d.id} className="card">
                   <strong>{d.name}</strong> <StatusBadge status={d.state ?? 'off'} />
                   {d.reasons.length > 0 && <div className="muted">{d.reasons.join(' · ')}</div>}
+                  {d.type === 'axpro' && <PanelAccounts deviceId={d.id} compact changeKey={JSON.stringify(site.authorization)} />}
                 </li>
               ))}
             </ul>
