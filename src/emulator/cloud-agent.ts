@@ -40,6 +40,11 @@ export interface CloudAgentOptions {
   clientId?: string;
   /** A pending registration is opened again after this long (the platform forgets idle ones). Default 5 min. */
   registrationRefreshMs?: number;
+  /**
+   * A gateway's announcement is answered with a fresh hello after a random delay of up to this long,
+   * so that a fleet does not answer all at once (default 2 s).
+   */
+  announceJitterMs?: number;
 }
 
 export interface CloudAgent {
@@ -120,6 +125,12 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
     lastHelloNonce = hello.nonce;
     client.publish(t.deviceHello(serial), JSON.stringify(hello), { qos: 1 });
     retryLater(sendHello);
+  };
+
+  /** A gateway (re)connected: a bound device says hello again, so its presence is live, not a replayed retained message. */
+  const onAnnounce = () => {
+    if (!key || reg) return;
+    retryLater(sendHello, Math.floor(Math.random() * (opts.announceJitterMs ?? 2000)));
   };
 
   const startRegistration = () => {
@@ -306,7 +317,7 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
     c.on('connect', () => {
       if (client !== c) return;
       // Registering (no key): only its acks — a broker's registration account grants nothing more.
-      c.subscribe(key ? [t.deviceAck(serial), t.deviceRequest(serial)] : [t.deviceAck(serial)], { qos: 1 }, (err) => {
+      c.subscribe(key ? [t.deviceAck(serial), t.deviceRequest(serial), t.gatewayAnnounce] : [t.deviceAck(serial)], { qos: 1 }, (err) => {
         if (!err && client === c) sendHello();
       });
     });
@@ -322,6 +333,7 @@ export async function startCloudAgent(device: EmulatedDevice, opts: CloudAgentOp
       if (client !== c) return;
       if (topic === t.deviceAck(serial)) onAck(payload);
       else if (topic === t.deviceRequest(serial)) onRequest(payload);
+      else if (topic === t.gatewayAnnounce) onAnnounce();
     });
   };
 

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,13 +133,27 @@ export async function startRestartableAedes(): Promise<RestartableBroker> {
  * A Mosquitto process of the test's own (never the machine's on 1883) on a free loopback port,
  * without persistence. A crash is SIGKILL: Mosquitto publishes no Last Will when it is killed.
  */
-export async function startRestartableMosquitto(): Promise<RestartableBroker> {
+/**
+ * A Mosquitto of the test's own that can crash (SIGKILL) and start again on the same port. With
+ * `persistent`, it saves its state (retained messages among it) after every change and loads it
+ * again at start, as a broker with persistence does across a crash; `saved(text)` tells whether
+ * the saved state holds a string (a topic, say) yet.
+ */
+export async function startRestartableMosquitto(opts: { persistent?: boolean } = {}): Promise<RestartableBroker & { saved(text: string): boolean }> {
   const probe = createServer();
   const port = await listenOn(probe, 0);
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   const dir = mkdtempSync(join(tmpdir(), 'sk-test-mosq-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\n`);
+  // Started as root, Mosquitto drops to its own user: the folder it saves in must be theirs to write.
+  const saveDir = join(dir, 'data');
+  if (opts.persistent) {
+    mkdirSync(saveDir, { mode: 0o777 });
+    chmodSync(saveDir, 0o777);
+    chmodSync(dir, 0o755);
+  }
+  const persistence = opts.persistent ? `persistence true\npersistence_location ${saveDir}/\nautosave_on_changes true\nautosave_interval 1\n` : 'persistence false\n';
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n${persistence}`);
   let child: ChildProcess | undefined;
   const start = async () => {
     const c = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
@@ -164,6 +178,13 @@ export async function startRestartableMosquitto(): Promise<RestartableBroker> {
     url: `mqtt://127.0.0.1:${port}`,
     crash,
     start,
+    saved: (text) => {
+      try {
+        return readFileSync(join(saveDir, 'mosquitto.db')).includes(text);
+      } catch {
+        return false;
+      }
+    },
     async close() {
       await crash();
       rmSync(dir, { recursive: true, force: true });

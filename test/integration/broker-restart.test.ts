@@ -165,3 +165,68 @@ describe('a gateway that starts (the server restarted, the broker too or not)', 
     }
   });
 });
+
+describe('a broker that keeps retained messages across a crash (Mosquitto with persistence)', () => {
+  it("a device's retained online confirms nothing: the one that answers the gateway's announcement stays online, the one gone goes offline", async () => {
+    const broker = await startRestartableMosquitto({ persistent: true });
+    const prefix = `sk-persist-${process.pid}/`;
+    const store = new MemoryGatewayStore();
+    const stays = new FakeDevice('PERSIST-STAYS-0001');
+    const gone = new FakeDevice('PERSIST-GONE-00001');
+    const agents: Array<{ close(): Promise<void> }> = [];
+    let gw: DeviceGateway | undefined;
+    try {
+      gw = await DeviceGateway.start({ mqttUrl: broker.url, store, topicPrefix: prefix, presenceGraceMs: 3000, presenceFlushMs: 50 });
+      for (const dev of [stays, gone]) {
+        const key = randomBytes(32);
+        await store.upsertRegistration({ serial: dev.serial, keyHex: key.toString('hex'), legacy: false, model: dev.model, type: dev.type, firmware: dev.firmwareVersion, registeredAt: new Date(0), updatedAt: new Date(0) });
+        agents.push(await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: prefix, helloRetryMs: 300, initialKey: key, announceJitterMs: 200 }));
+      }
+      await eventually(() => gw!.isOnline(stays.serial) === true && gw!.isOnline(gone.serial) === true, 'both online');
+      // Both retained "online" messages are on the broker's disk.
+      await eventually(() => broker.saved(`${prefix}d/${gone.serial}/presence`) && broker.saved(`${prefix}d/${stays.serial}/presence`), 'the retained presence saved');
+
+      // The broker dies (no Last Will reaches anyone); one device never comes back.
+      await broker.crash();
+      gone.configure({ cloudLinkUp: false });
+      await broker.start();
+
+      // The gateway's new subscription gets both retained "online" messages from disk; only the
+      // device that is there confirms itself (its hello), the other goes offline after the grace period.
+      await eventually(() => store.presence.get(gone.serial)?.online === false, 'the gone device stored offline', 20_000);
+      expect(gw.isOnline(gone.serial)).toBe(false);
+      await eventually(() => stays.registered && gw!.isOnline(stays.serial) === true, 'the device that reconnected online');
+      expect(store.presence.get(stays.serial)?.online).toBe(true);
+    } finally {
+      for (const a of agents) await a.close();
+      await gw?.close();
+      await broker.close();
+    }
+  });
+
+  it('a gateway that starts while devices are connected: they answer its announcement and stay online after the grace period', async () => {
+    const broker = await getTestBroker();
+    const store = new MemoryGatewayStore();
+    const dev = new FakeDevice('ANNOUNCE-ANSWER-01');
+    const key = randomBytes(32);
+    await store.upsertRegistration({ serial: dev.serial, keyHex: key.toString('hex'), legacy: false, model: dev.model, type: dev.type, firmware: dev.firmwareVersion, registeredAt: new Date(0), updatedAt: new Date(0) });
+    // The device is connected (its retained "online" on the broker) before this gateway starts; the
+    // store says online (an earlier server wrote it), so the new gateway waits for a live sign.
+    const first = await DeviceGateway.start({ mqttUrl: broker.url, store, topicPrefix: broker.topicPrefix, presenceFlushMs: 50 });
+    const agent = await startCloudAgent(dev, { mqttUrl: broker.url, topicPrefix: broker.topicPrefix, helloRetryMs: 300, initialKey: key, announceJitterMs: 200 });
+    let gw: DeviceGateway | undefined;
+    try {
+      await eventually(() => store.presence.get(dev.serial)?.online === true, 'online and stored');
+      await first.close();
+      gw = await DeviceGateway.start({ mqttUrl: broker.url, store, topicPrefix: broker.topicPrefix, presenceGraceMs: 1500, presenceFlushMs: 50 });
+      // The grace period ends (a timer, after start returned): nobody went offline.
+      const ended = await new Promise<{ offline: string[] }>((resolve) => gw!.once('presence-rebuilt', resolve));
+      expect(ended.offline).toEqual([]);
+      expect(gw.isOnline(dev.serial)).toBe(true);
+    } finally {
+      await agent.close();
+      await gw?.close();
+      await broker.close();
+    }
+  });
+});

@@ -20,6 +20,7 @@ describe('device cloud topic ACL', () => {
     [dev, 'sk/d/DS-B2/event', false],
     [dev, 'sk/a/ag1/hello', false],
     [dev, 'sk/hub/announce', false], // would make agents re-send their hellos
+    [dev, 'sk/gw/announce', false], // would make every device re-send its hello
     [dev, 'sk/d/+/hello', false],
     [dev, 'other/d/DS-A1/hello', false],
     [dev, 'sk/d/DS-A1/hello/x', false],
@@ -30,8 +31,10 @@ describe('device cloud topic ACL', () => {
     [agent, 'sk/a/ag1/req', false],
     [agent, 'sk/d/DS-A1/hello', false],
     [agent, 'sk/hub/announce', false],
+    [agent, 'sk/gw/announce', false],
     [platform, 'sk/d/DS-A1/req', true],
     [platform, 'sk/hub/announce', true],
+    [platform, 'sk/gw/announce', true],
   ] as const)('%o publishes %s: %s', (who, topic, ok) => {
     expect(acl.mayPublish(who, topic)).toBe(ok);
   });
@@ -48,6 +51,8 @@ describe('device cloud topic ACL', () => {
     [dev, 'sk/a/+/hello', false], // agent hellos carry tokens
     [dev, '$SYS/#', false],
     [dev, 'sk/hub/announce', false],
+    [dev, 'sk/gw/announce', true], // the gateways' announcements: answered with a fresh hello
+    [agent, 'sk/gw/announce', false],
     [agent, 'sk/a/ag1/req', true],
     [agent, 'sk/a/ag1/ack', true],
     [agent, 'sk/hub/announce', true],
@@ -72,7 +77,7 @@ describe('allowedTopics: the same table as topic filters (what an external broke
   it('lists exactly the own topics, literal subscriptions, any node for replies', () => {
     expect(allowedTopics('sk/', dev)).toEqual({
       publish: ['sk/d/DS-A1/hello', 'sk/d/DS-A1/presence', 'sk/d/DS-A1/event', 'sk/n/+/res'],
-      subscribe: ['sk/d/DS-A1/req', 'sk/d/DS-A1/ack'],
+      subscribe: ['sk/d/DS-A1/req', 'sk/d/DS-A1/ack', 'sk/gw/announce'],
     });
     expect(allowedTopics('sk/', agent)).toEqual({
       publish: ['sk/a/ag1/hello', 'sk/a/ag1/presence', 'sk/n/+/res'],

@@ -30,6 +30,8 @@ const AGENT_SUBSCRIBES = new Set(['req', 'ack']);
 const NODE_REPLY_LEAF = 'res';
 /** The hubs' announcements, which agents (only) may read. */
 const HUB_ANNOUNCE = 'hub/announce';
+/** The gateways' announcements, which bound devices (only) may read. */
+const GATEWAY_ANNOUNCE = 'gw/announce';
 
 /**
  * What one principal may do, as MQTT topic filters: `publish` may hold `+` (any node id of a
@@ -49,7 +51,7 @@ export function allowedTopics(prefix: string, who: BrokerPrincipal): AllowedTopi
   const [pubs, subs] = who.kind === 'device' ? [DEVICE_PUBLISHES, DEVICE_SUBSCRIBES] : [AGENT_PUBLISHES, AGENT_SUBSCRIBES];
   return {
     publish: [...[...pubs].map((leaf) => `${p}${kind}/${id}/${leaf}`), `${p}n/+/${NODE_REPLY_LEAF}`],
-    subscribe: [...[...subs].map((leaf) => `${p}${kind}/${id}/${leaf}`), ...(who.kind === 'agent' ? [`${p}${HUB_ANNOUNCE}`] : [])],
+    subscribe: [...[...subs].map((leaf) => `${p}${kind}/${id}/${leaf}`), `${p}${who.kind === 'agent' ? HUB_ANNOUNCE : GATEWAY_ANNOUNCE}`],
   };
 }
 
@@ -117,6 +119,7 @@ export function createTopicAcl(prefix: string): TopicAcl {
     maySubscribe(who, filter) {
       if (who.kind === 'platform') return true;
       if (who.kind === 'agent' && filter === `${p}${HUB_ANNOUNCE}`) return true;
+      if (who.kind === 'device' && filter === `${p}${GATEWAY_ANNOUNCE}`) return true;
       const t = split(filter);
       if (!t) return false;
       const [kind, id, leaf] = t;

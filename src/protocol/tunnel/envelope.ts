@@ -53,6 +53,11 @@ export function topics(prefix: string) {
     agentRequest: (agentId: string) => `${p}a/${agentId}/req`,
     /** Hubs announce themselves here at start; agents answer with a fresh hello. */
     hubAnnounce: `${p}hub/announce`,
+    /**
+     * Gateways announce themselves here when their link to the broker is (re)established; bound
+     * devices answer with a fresh hello (a retained presence a persistent broker replays proves nothing).
+     */
+    gatewayAnnounce: `${p}gw/announce`,
     /** Wildcard subscriptions for the gateway. */
     allDeviceHellos: `${p}d/+/hello`,
     allDevicePresence: `${p}d/+/presence`,

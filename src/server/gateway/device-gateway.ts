@@ -178,7 +178,10 @@ export class DeviceGateway extends EventEmitter {
   #graceTimer: NodeJS.Timeout | undefined;
   /** Bumped at each rebuild: an online message read before it (handled after an await) proves nothing. */
   #linkEpoch = 0;
-  readonly #onReconnect = () => this.#beginPresenceRebuild([]);
+  readonly #onReconnect = () => {
+    this.#beginPresenceRebuild([]);
+    this.#announce();
+  };
   #batch = new Map<string, PresenceUpdate>();
   #flushTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
@@ -216,10 +219,11 @@ export class DeviceGateway extends EventEmitter {
     this.#service = await attachService(this.#opts, {
       clientId: `sk-gw-${this.nodeId}`,
       topics: subs,
-      onMessage: (topic, payload) => this.#onMessage(topic, payload),
+      onMessage: (topic, payload, meta) => this.#onMessage(topic, payload, meta.retained),
       onError: (err) => this.emit('warn', err),
     });
     this.#client = this.#service.client;
+    this.#announce();
     // Every reconnect (a broker restart among them) rebuilds presence from what shows up again; the
     // listener runs before the resubscription's retained messages can arrive.
     this.#client.on('connect', this.#onReconnect);
@@ -229,13 +233,21 @@ export class DeviceGateway extends EventEmitter {
 
   // ---- inbound ---------------------------------------------------------------------------------
 
-  #onMessage(topic: string, payload: Buffer): void {
+  /**
+   * Tells the devices this gateway's link is (re)established: bound devices answer with a fresh
+   * hello, which confirms them during the presence rebuild (a retained presence does not).
+   */
+  #announce(): void {
+    this.#publish(this.#t.gatewayAnnounce, JSON.stringify({ nodeId: this.nodeId, ts: this.#now() }));
+  }
+
+  #onMessage(topic: string, payload: Buffer, retained = false): void {
     const t = this.#t;
     if (topic === t.nodeReplies(this.nodeId)) return this.#onReply(payload);
     const serial = t.idOf(topic);
     if (!serial || !isSafeTopicId(serial)) return;
     const epoch = this.#linkEpoch;
-    if (topic === t.devicePresence(serial)) return void this.#onPresence(serial, payload, epoch).catch((e: unknown) => this.emit('warn', e));
+    if (topic === t.devicePresence(serial)) return void this.#onPresence(serial, payload, epoch, retained).catch((e: unknown) => this.emit('warn', e));
     if (topic === t.deviceHello(serial)) return void this.#onHello(serial, payload, epoch).catch((e: unknown) => this.emit('warn', e));
     if (topic === t.deviceEvent(serial)) return void this.#onEvent(serial, payload).catch((e: unknown) => this.emit('warn', e));
   }
@@ -405,9 +417,13 @@ export class DeviceGateway extends EventEmitter {
     }
   }
 
-  async #onPresence(serial: string, payload: Buffer, epoch: number): Promise<void> {
+  async #onPresence(serial: string, payload: Buffer, epoch: number, retained: boolean): Promise<void> {
     const p = parsePresence(payload);
     if (!p) return;
+    // A retained "online" replayed to our new subscription may be older than a broker restart (a
+    // broker that persists retained messages keeps one for a device that never came back): it
+    // confirms nothing while presence is rebuilt. The device answers our announcement instead.
+    if (p.online && retained && this.#unconfirmed.has(serial)) return;
     const key = await this.#keyFor(serial);
     if (!key || !safeEqualHex(p.proof, presenceProof(key, serial, p))) return;
     this.#setPresence(serial, p.online, p.session, epoch);

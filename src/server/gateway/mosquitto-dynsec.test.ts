@@ -117,6 +117,7 @@ describe('MosquittoDynsec (control API client)', () => {
     expect(dynsecAcls('sk/', { kind: 'device', serial: 'DS1' }).filter((a) => a.acltype.startsWith('subscribe'))).toEqual([
       { acltype: 'subscribeLiteral', topic: 'sk/d/DS1/req', allow: true },
       { acltype: 'subscribeLiteral', topic: 'sk/d/DS1/ack', allow: true },
+      { acltype: 'subscribeLiteral', topic: 'sk/gw/announce', allow: true },
     ]);
   });
 });
