@@ -53,7 +53,7 @@ const ruleBody = (targetId: string) => ({
 });
 const firings = () => p.app.platform.database.db.selectFrom('linkage_firings').select(['event_id', 'state', 'actions']).where('rule_id', '=', ruleId).execute();
 const zoneOpenEvents = () =>
-  p.app.platform.database.db.selectFrom('domain_events').select('id').where('type', '=', 'device.health_changed').where('payload', '@>', JSON.stringify({ deviceId: hubId, new: { reasons: [{ code: 'zone_open', subject: { kind: 'zone', id: 1 } }] } })).execute();
+  p.app.platform.database.db.selectFrom('domain_events').select('id').where('type', '=', 'device.health_changed').where(sql<boolean>`payload @> ${JSON.stringify({ deviceId: hubId, new: { reasons: [{ code: 'zone_open', subject: { kind: 'zone', id: 1 } }] } })}::jsonb`).execute();
 const setZone = (status: 'open' | 'normal') => fleet.applyFaults(hub.serial, { zone: { id: 1, status } });
 const hubReasons = async () => ((await company.admin.get(`/api/devices/${hubId}/health`)).body.reasons as Array<{ code: string }>).map((r) => r.code);
 

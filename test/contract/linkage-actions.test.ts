@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevice, type VirtualDevice } from '../index';
-import { DeviceClient } from '../../device-client/device-client';
-import { HttpTransport } from '../../device-client/http-transport';
-import { isAppError } from '../../errors/app-error';
+import { createDevice, type VirtualDevice } from '../../src/emulator';
+import { DeviceClient } from '../../src/device-client/device-client';
+import { HttpTransport } from '../../src/device-client/http-transport';
+import { isAppError } from '../../src/errors/app-error';
 
 const PASSWORD = 'Abcd1234!';
 
