@@ -19,7 +19,8 @@ const TARGET_TYPES = ['camera', 'nvr'];
 /** Linkage rules of a site: validity badges with the reasons, create from a template, each rule's firing log. */
 export function LinkageRulesPage() {
   const sites = useAsync((signal) => sitesApi.list({ pageSize: 100 }, signal), []);
-  const [siteId, setSiteId] = useState('');
+  // A linkage notification links here with its site (`?siteId=`).
+  const [siteId, setSiteId] = useState(() => new URLSearchParams(window.location.search).get('siteId') ?? '');
   useEffect(() => {
     const first = sites.data?.items[0]?.id;
     if (!siteId && first) setSiteId(first);
