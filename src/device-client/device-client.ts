@@ -26,6 +26,11 @@ import {
   parseNtpServer,
   parseTime,
   timeXml,
+  ioPortDataXml,
+  parseIoPortStatus,
+  recordTrackId,
+  type IoPortStatus,
+  type OutputState,
   type ChannelStatus,
   type NtpServer,
   type TimeConfig,
@@ -44,7 +49,7 @@ import { DEFAULT_TIMEOUT_MS, type IsapiRequest, type IsapiResponse, type IsapiTr
 // ---- result types -------------------------------------------------------------------------------
 // Documents are the types of src/protocol/isapi/models.ts, read by its parsers.
 
-export type { ChannelStatus, DeviceInfo, IpAddressConfig, IsapiUser, Storage, UpgradeStatus } from '../protocol/isapi/models';
+export type { ChannelStatus, DeviceInfo, IoPortStatus, OutputState, IpAddressConfig, IsapiUser, Storage, UpgradeStatus } from '../protocol/isapi/models';
 
 /** `enabled` and `registerStatus` are false when the device leaves them out. */
 export type CloudConfig = Partial<EzvizConfig> & Pick<EzvizConfig, 'enabled' | 'registerStatus'>;
@@ -367,6 +372,26 @@ export class DeviceClient {
 
   async upgradeStatus(): Promise<UpgradeStatus> {
     return this.#read('/ISAPI/System/upgradeStatus', parseUpgradeStatus);
+  }
+
+  // -- linkage actions: manual recording, alarm outputs --
+
+  /** Starts manual recording of a channel's main stream (`record/control/manual/start/tracks/<channel>01`). */
+  async startManualRecording(channel: number): Promise<void> {
+    await this.#write('PUT', `/ISAPI/ContentMgmt/record/control/manual/start/tracks/${recordTrackId(channel)}`);
+  }
+
+  async stopManualRecording(channel: number): Promise<void> {
+    await this.#write('PUT', `/ISAPI/ContentMgmt/record/control/manual/stop/tracks/${recordTrackId(channel)}`);
+  }
+
+  /** Sets an alarm output high (triggered) or low (cleared): `PUT /ISAPI/System/IO/outputs/<id>/trigger` with `IOPortData`. */
+  async setAlarmOutput(output: number, state: OutputState): Promise<void> {
+    await this.#write('PUT', `/ISAPI/System/IO/outputs/${output}/trigger`, ioPortDataXml(state));
+  }
+
+  async alarmOutputStatus(output: number): Promise<IoPortStatus> {
+    return this.#read(`/ISAPI/System/IO/outputs/${output}/status`, parseIoPortStatus);
   }
 
   // -- AX Pro (JSON) --

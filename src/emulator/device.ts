@@ -18,6 +18,7 @@ import { applyFaults, type FaultSettings, type FaultTarget } from './faults';
 import { Activation } from './isapi/activation';
 import { DeviceAuth } from './isapi/auth';
 import { AxProPanel } from './isapi/axpro';
+import { ioRoutes } from './isapi/io';
 import { channelRoutes } from './isapi/channels';
 import type { DeviceCore, IsapiContext, StatusExtra } from './isapi/context';
 import { eventRoutes } from './isapi/events';
@@ -91,6 +92,7 @@ export class VirtualDevice extends EventEmitter implements EmulatedDevice, Devic
         ...channelRoutes(this),
         ...eventRoutes(this),
         ...motionDetectionRoutes(this),
+        ...ioRoutes(this),
       ],
     };
   }

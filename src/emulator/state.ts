@@ -30,6 +30,14 @@ export interface ChannelState {
   online: boolean;
   videoLoss: boolean;
   recording: boolean;
+  /** Manual recording started over ISAPI (`record/control/manual/start/tracks/<ch>01`), until stopped. */
+  manualRecording?: boolean;
+}
+
+/** One alarm output (relay) of a camera or recorder; `high`: triggered. */
+export interface AlarmOutputState {
+  id: number;
+  state: 'high' | 'low';
 }
 
 /** One linkage of an event trigger (`EventTriggerNotification`). */
@@ -122,6 +130,8 @@ export interface DeviceState {
   /** Motion detection settings changed over ISAPI, by channel id (absent: factory settings). */
   motionDetection?: Record<number, MotionDetectionState>;
   axpro?: AxProState;
+  /** Alarm outputs of cameras (1) and recorders (4); absent (older state files): all low. */
+  alarmOutputs?: AlarmOutputState[];
   faults: FaultState;
   /** Last HTTP port, reused after a restart when free. */
   httpPort?: number;
@@ -175,6 +185,12 @@ function defaultAxPro(): AxProState {
   };
 }
 
+/** Cameras have one alarm output, recorders four (as DS-76xx NI), all low. */
+export function defaultAlarmOutputs(type: EmulatedDeviceType): AlarmOutputState[] {
+  const n = type === 'nvr' ? 4 : type === 'camera' ? 1 : 0;
+  return Array.from({ length: n }, (_, i) => ({ id: i + 1, state: 'low' as const }));
+}
+
 function clamp(n: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, Math.floor(n)));
 }
@@ -215,6 +231,7 @@ export function initialState(spec: DeviceSpec): DeviceState {
     faults: { ...defaultFaults(), power: spec.powered === false ? 'off' : 'on' },
   };
   if (spec.type === 'axpro') state.axpro = defaultAxPro();
+  else if (spec.type === 'camera' || spec.type === 'nvr') state.alarmOutputs = defaultAlarmOutputs(spec.type);
   if (spec.host) state.host = spec.host;
   if (spec.httpPort) state.httpPort = spec.httpPort;
   return state;
@@ -230,6 +247,8 @@ export function factoryResetState(s: DeviceState): void {
   s.overwrite = true;
   delete s.eventNotifications;
   delete s.motionDetection;
+  for (const ch of s.channels) delete ch.manualRecording;
+  for (const o of s.alarmOutputs ?? []) o.state = 'low';
   if (s.axpro) {
     for (const z of s.axpro.zones) z.bypassed = false;
     for (const ss of s.axpro.subSystems) {

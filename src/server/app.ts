@@ -86,6 +86,9 @@ import { AxproReconciles } from './axpro/axpro-reconciles';
 import { AxproEventConsumer } from './axpro/axpro-events';
 import { axproRoutes } from './axpro/axpro.routes';
 import { clientForDevice } from './devices/device-reach';
+import { LinkageService } from './linkage/linkage.service';
+import { linkageDeviceActions } from './linkage/linkage-device-actions';
+import { linkageRoutes } from './linkage/linkage.routes';
 
 const SECRET_KEY_CHECK = 'secret_key_check';
 
@@ -158,6 +161,8 @@ export interface Platform {
   exceptions: ExceptionService;
   /** Signed webhooks: endpoints, deliveries with retries, the delivery log. */
   webhooks: WebhookService;
+  /** Linkage rules: CRUD with derived validity, and the linkage consumer (own outbox cursor) that fires them. */
+  linkage: LinkageService;
   /** Photo uploads in progress, per user and in all (their limits; decoding in a worker pool). */
   photos: PhotoDecodes;
   /** AX Pro panel accounts: the reconcile, its per-panel runner and its outbox consumer. */
@@ -374,6 +379,9 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const exceptions = new ExceptionService(uow, clock, { stormWindowMs: config.stormWindowSeconds * 1000, stormMinDevices: config.stormMinDevices }, (ids) => {
       for (const deliveryId of ids) void jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0 }).catch((err: unknown) => logger.warn({ err }, 'could not queue a webhook delivery'));
     });
+    const linkage = new LinkageService(uow, clock, linkageDeviceActions(uow, secrets, reach), (ids) => {
+      for (const deliveryId of ids) void jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0 }).catch((err: unknown) => logger.warn({ err }, 'could not queue a webhook delivery'));
+    });
     // AX Pro accounts: desired-state reconcile per panel, on events (own outbox cursor), when a panel is back, and periodically.
     // Panel user changes need the panel's admin credentials on the LAN (the reconcile says "admin password needed" otherwise).
     const axpro = new AxproAccountsService(uow, secrets, (t, creds) => (t.addedVia !== 'cloud' && (!t.host || !t.port || !creds) ? null : clientForDevice(reach, t, creds)), options.siteCustody ?? siteCustodyReader(uow), clock, options.axproHooks, config.axproTrustUnprovenPanels);
@@ -431,6 +439,18 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       clearInterval(axproSweepTimer);
       await axproRun;
       await axproReconciles.idle();
+    });
+    // The linkage consumer: its own cursor, read as often as the exception consumer's.
+    let linkageRun: Promise<void> | undefined;
+    const runLinkage = () => {
+      linkageRun ??= linkage.processPending().then(() => undefined, (err: unknown) => logger.warn({ err }, 'linkage consumer')).finally(() => (linkageRun = undefined));
+      return linkageRun;
+    };
+    const linkageTimer = setInterval(() => void runLinkage(), config.exceptionsPollMs);
+    linkageTimer.unref();
+    cleanups.push(async () => {
+      clearInterval(linkageTimer);
+      await linkageRun;
     });
     const exceptionsTimer = setInterval(() => void runExceptions(), config.exceptionsPollMs);
     exceptionsTimer.unref();
@@ -568,13 +588,14 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     exceptionRoutes(app, { exceptions });
     webhookRoutes(app, { webhooks });
     axproRoutes(app, { axpro });
+    linkageRoutes(app, { linkage });
     const webServed = await webRoutes(app);
 
     listeningPort = () => {
       const a = app.server.address();
       return a && typeof a === 'object' ? a.port : undefined;
     };
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, exceptions, webhooks, photos, webServed, axpro: { accounts: axpro, reconciles: axproReconciles, events: axproEvents } };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, exceptions, webhooks, linkage, photos, webServed, axpro: { accounts: axpro, reconciles: axproReconciles, events: axproEvents } };
     app.decorate('platform', platform);
 
     return app;

@@ -221,6 +221,14 @@ const CASES: Record<string, Case> = {
   'PUT /api/exception-rules/:id': { request: async (fx) => ({ url: `/api/exception-rules/${await freshRule(fx)}`, body: { name: 'RBAC 2', types: ['hdd_error'], recipients: { siteInstallers: false, installerAdmins: true }, schedule: { days: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' } } }), expect: siteRead },
   'DELETE /api/exception-rules/:id': { request: async (fx) => ({ url: `/api/exception-rules/${await freshRule(fx)}` }), expect: siteRead },
   'GET /api/exceptions': { request: async () => ({ url: '/api/exceptions' }), expect: installersOnly },
+  // Linkage rules of a site: read with the site's devices, changed by who configures its devices (as exception rules).
+  'GET /api/sites/:id/linkage-rules/templates': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/linkage-rules/templates` }), expect: siteRead },
+  'GET /api/sites/:id/linkage-rules': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/linkage-rules` }), expect: siteRead },
+  'POST /api/sites/:id/linkage-rules': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/linkage-rules`, body: linkageBody(fx) }), expect: siteRead },
+  'GET /api/sites/:id/linkage-rules/:ruleId': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/linkage-rules/${await freshLinkageRule(fx)}` }), expect: siteRead },
+  'PUT /api/sites/:id/linkage-rules/:ruleId': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/linkage-rules/${await freshLinkageRule(fx)}`, body: { ...linkageBody(fx), name: 'RBAC 2' } }), expect: siteRead },
+  'DELETE /api/sites/:id/linkage-rules/:ruleId': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/linkage-rules/${await freshLinkageRule(fx)}` }), expect: siteRead },
+  'GET /api/sites/:id/linkage-rules/:ruleId/firings': { request: async (fx) => ({ url: `/api/sites/${fx.siteId}/linkage-rules/${await freshLinkageRule(fx)}/firings` }), expect: siteRead },
   // Webhooks: installer admins of the company. Loopback URLs are refused here (422, a domain answer): no traffic leaves.
   'GET /api/webhooks': { request: async () => ({ url: '/api/webhooks' }), expect: adminOnly },
   'POST /api/webhooks': { request: async () => ({ url: '/api/webhooks', body: { name: 'RBAC', url: 'http://127.0.0.1:9/hook' } }), expect: adminOnly },
@@ -235,6 +243,17 @@ async function freshRule(fx: Fixture): Promise<string> {
   const r = await APP.platform.database.db
     .insertInto('exception_rules')
     .values({ company_id: fx.company.companyId, site_id: fx.siteId, name: 'RBAC rule', types: JSON.stringify(['offline']), recipients: JSON.stringify({ siteInstallers: true, installerAdmins: true }), schedule: JSON.stringify(null) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+const linkageBody = (fx: Fixture) => ({ name: 'RBAC rule', eventType: 'offline', sourceDeviceId: fx.deviceId, actions: [{ kind: 'notify', recipients: { siteInstallers: true, installerAdmins: true } }] });
+
+async function freshLinkageRule(fx: Fixture): Promise<string> {
+  const r = await APP.platform.database.db
+    .insertInto('linkage_rules')
+    .values({ company_id: fx.company.companyId, site_id: fx.siteId, name: 'RBAC rule', template: null, event_type: 'offline', source_device_id: fx.deviceId, source_channel: null, source_zone: null, conditions: JSON.stringify({}), actions: JSON.stringify([{ kind: 'notify', recipients: { siteInstallers: true, installerAdmins: true } }]), created_by: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

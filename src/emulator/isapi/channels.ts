@@ -17,7 +17,7 @@ function channelStatusRes(d: DeviceCore): IsapiResponse {
     online: ch.online,
     chanDetectResult: !ch.online ? 'notConnect' : ch.videoLoss ? 'videoloss' : 'connect',
     videoLoss: ch.videoLoss,
-    recording: ch.recording && ch.online && !ch.videoLoss && hddOk,
+    recording: (ch.recording || !!ch.manualRecording) && ch.online && !ch.videoLoss && hddOk,
   }));
   return d.xml(200, channelStatusXml(channels, d.ns));
 }

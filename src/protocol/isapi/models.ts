@@ -4,13 +4,15 @@
  * parser). Parsers accept both namespaces and ignore unknown elements; they throw
  * VALIDATION_FAILED when the root is wrong or a required element is missing. Shapes follow
  * ../shared/isapi-samples and its DOCUMENTED.md; see docs/emulator.md. Storage and channels are in
- * storage-models.ts, accounts in user-models.ts (re-exported here).
+ * storage-models.ts, accounts in user-models.ts, alarm outputs and manual recording in io-models.ts
+ * (re-exported here).
  */
 import { AppError } from '../../errors/app-error';
 import { buildXml, parseDocument, parseXml, xmlBool, xmlChild, xmlInt, xmlText, type XmlElement } from './xml';
 
 export * from './storage-models';
 export * from './user-models';
+export * from './io-models';
 
 const str = (d: unknown, n: string): string => xmlText(d, n) ?? '';
 

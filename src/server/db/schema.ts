@@ -174,6 +174,43 @@ export interface ExceptionRulesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface LinkageRulesTable {
+  id: Generated<string>;
+  company_id: string;
+  site_id: string;
+  name: string;
+  /** The template it was made from (null: custom). */
+  template: string | null;
+  event_type: string;
+  /** No foreign key: a rule whose device is deleted is kept (invalid). */
+  source_device_id: string;
+  source_channel: number | null;
+  source_zone: number | null;
+  conditions: JSONColumnType<Record<string, unknown>>;
+  actions: JSONColumnType<Array<Record<string, unknown>>>;
+  enabled: Generated<boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface LinkageFiringsTable {
+  id: Generated<string>;
+  rule_id: string;
+  company_id: string;
+  site_id: string;
+  event_id: string;
+  event_type: string;
+  subject: Generated<string>;
+  /** Each action with its result (`status`: pending, ok, failed, skipped; `detail`). */
+  actions: JSONColumnType<Array<Record<string, unknown>>>;
+  /** pending (device actions not yet run) | done */
+  state: string;
+  claimed_until: Timestamp | null;
+  fired_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
 export interface DeviceExceptionsTable {
   id: Generated<string>;
   company_id: string;
@@ -458,6 +495,8 @@ export interface DB {
   outbox_cursors: OutboxCursorsTable;
   exception_rules: ExceptionRulesTable;
   device_exceptions: DeviceExceptionsTable;
+  linkage_rules: LinkageRulesTable;
+  linkage_firings: LinkageFiringsTable;
   site_storms: SiteStormsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

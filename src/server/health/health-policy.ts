@@ -69,3 +69,58 @@ export function requireMonitoring(device: GatedDevice, capability: MonitoredCapa
   }
   throw new AppError('HEALTH_MONITORING_OFF', v.reason);
 }
+
+/** A device a linkage rule names, as the linkage gate needs it. */
+export interface LinkageGatedDevice extends GatedDevice {
+  siteId: string;
+  name: string;
+}
+
+export type LinkageInvalidCode = 'device_missing' | 'device_on_other_site' | 'health_monitoring_off' | 'firmware_incompatible';
+
+export interface LinkageInvalidReason {
+  code: LinkageInvalidCode;
+  /** The rule's source device, or a device an action acts on. */
+  role: 'source' | 'target';
+  deviceId: string;
+  message: string;
+  /** For firmware_incompatible: the version to upgrade to. */
+  upgradeTo?: string | undefined;
+}
+
+export interface LinkageValidity {
+  valid: boolean;
+  reasons: LinkageInvalidReason[];
+}
+
+/**
+ * Whether a linkage rule may fire, derived (never stored) from the devices it names: each must
+ * exist, belong to the rule's site, have health monitoring on, and run firmware the catalogue
+ * accepts for linkage rules (the `linkage_rules` capability of `monitoringGate`). Every reason is
+ * returned (the screen shows them all); an invalid rule is kept and never fires. The rule's own
+ * checks (at save, when listed, when an event matches, and again before each device action) all
+ * call this one function.
+ */
+export function linkageRuleGate(siteId: string, parts: ReadonlyArray<{ role: 'source' | 'target'; deviceId: string; device: LinkageGatedDevice | undefined }>): LinkageValidity {
+  const reasons: LinkageInvalidReason[] = [];
+  const seen = new Set<string>();
+  for (const { role, deviceId, device } of parts) {
+    const key = `${role}/${deviceId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const what = role === 'source' ? 'The source device' : 'The device an action acts on';
+    if (!device) {
+      reasons.push({ code: 'device_missing', role, deviceId, message: `${what} no longer exists (it was deleted).` });
+      continue;
+    }
+    if (device.siteId !== siteId) {
+      reasons.push({ code: 'device_on_other_site', role, deviceId, message: `${what} (${device.name}) is not on this rule's site.` });
+      continue;
+    }
+    const v = monitoringGate(device, 'linkage_rules');
+    if (v.allowed) continue;
+    if (v.code === 'HEALTH_MONITORING_OFF') reasons.push({ code: 'health_monitoring_off', role, deviceId, message: `${device.name}: ${v.reason}` });
+    else reasons.push({ code: 'firmware_incompatible', role, deviceId, message: `${device.name}: ${v.reason}`, upgradeTo: v.upgradeTo });
+  }
+  return { valid: reasons.length === 0, reasons };
+}

@@ -25,6 +25,11 @@ import type {
   GetApiHealthResponse,
   GetApiWebhooksResponse,
   GetApiExceptionRulesResponse,
+  GetApiSitesIdLinkageRulesResponse,
+  GetApiSitesIdLinkageRulesTemplatesResponse,
+  GetApiSitesIdLinkageRulesRuleIdFiringsResponse,
+  PostApiSitesIdLinkageRulesBody,
+  PostApiSitesIdLinkageRulesResponse,
   PostApiExceptionRulesBody,
   PostApiExceptionRulesResponse,
   GetApiWebhooksIdDeliveriesResponse,
@@ -148,6 +153,14 @@ export const exceptionRulesApi = {
   list: (signal?: AbortSignal) => api.get<GetApiExceptionRulesResponse>('/api/exception-rules', { signal }),
   create: (body: PostApiExceptionRulesBody) => api.post<PostApiExceptionRulesResponse>('/api/exception-rules', body),
   remove: (id: string) => api.del<void>(`/api/exception-rules/${enc(id)}`),
+};
+
+export const linkageRulesApi = {
+  list: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdLinkageRulesResponse>(`/api/sites/${enc(siteId)}/linkage-rules`, { signal }),
+  templates: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdLinkageRulesTemplatesResponse>(`/api/sites/${enc(siteId)}/linkage-rules/templates`, { signal }),
+  create: (siteId: string, body: PostApiSitesIdLinkageRulesBody) => api.post<PostApiSitesIdLinkageRulesResponse>(`/api/sites/${enc(siteId)}/linkage-rules`, body),
+  remove: (siteId: string, id: string) => api.del<void>(`/api/sites/${enc(siteId)}/linkage-rules/${enc(id)}`),
+  firings: (siteId: string, id: string, signal?: AbortSignal) => api.get<GetApiSitesIdLinkageRulesRuleIdFiringsResponse>(`/api/sites/${enc(siteId)}/linkage-rules/${enc(id)}/firings`, { signal }),
 };
 
 export const webhooksApi = {

@@ -791,6 +791,267 @@ export interface GetApiSitesIdInvitationsResponse {
   items: SiteInvitation[];
 }
 
+export interface GetApiSitesIdLinkageRulesResponse {
+  items: {
+    id: string;
+    siteId: string;
+    name: string;
+    template: string | null;
+    eventType: string;
+    sourceDeviceId: string;
+    sourceChannel: number | null;
+    sourceZone: number | null;
+    conditions: {
+      /**
+       * Fires only within this schedule; null: always
+       */
+      schedule?: {
+        /**
+         * 0 = Sunday … 6 = Saturday
+         *
+         * @minItems 1
+         * @maxItems 7
+         */
+        days:
+          | [number]
+          | [number, number]
+          | [number, number, number]
+          | [number, number, number, number]
+          | [number, number, number, number, number]
+          | [number, number, number, number, number, number]
+          | [number, number, number, number, number, number, number];
+        from: string;
+        to: string;
+        /**
+         * IANA time zone; default: the site's
+         */
+        timeZone?: string;
+      } | null;
+    };
+    actions: (
+      | {
+          kind: 'notify';
+          recipients: {
+            /**
+             * Installers who manage the site
+             */
+            siteInstallers: boolean;
+            installerAdmins: boolean;
+          };
+        }
+      | {
+          kind: 'webhook';
+          /**
+           * The company's webhook endpoints (GET /api/webhooks)
+           *
+           * @minItems 1
+           * @maxItems 10
+           */
+          endpointIds:
+            | [string]
+            | [string, string]
+            | [string, string, string]
+            | [string, string, string, string]
+            | [string, string, string, string, string]
+            | [string, string, string, string, string, string]
+            | [string, string, string, string, string, string, string]
+            | [string, string, string, string, string, string, string, string]
+            | [string, string, string, string, string, string, string, string, string]
+            | [string, string, string, string, string, string, string, string, string, string];
+        }
+      | {
+          kind: 'device';
+          /**
+           * Another camera or recorder of the same site
+           */
+          deviceId: string;
+          operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+          /**
+           * start_recording / stop_recording: the channel
+           */
+          channel?: number;
+          /**
+           * trigger_output / clear_output: the alarm output
+           */
+          output?: number;
+        }
+    )[];
+    enabled: boolean;
+    createdBy: string | null;
+    createdAt: string;
+    updatedAt: string;
+    validity: {
+      /**
+       * Derived on each read: an invalid rule is kept and never fires
+       */
+      valid: boolean;
+      reasons: {
+        code: 'device_missing' | 'device_on_other_site' | 'health_monitoring_off' | 'firmware_incompatible';
+        role: 'source' | 'target';
+        deviceId: string;
+        message: string;
+        upgradeTo?: string;
+      }[];
+    };
+  }[];
+}
+
+export interface GetApiSitesIdLinkageRulesRuleIdFiringsQuery {
+  page?: number;
+  pageSize?: number;
+}
+
+export interface GetApiSitesIdLinkageRulesRuleIdFiringsResponse {
+  items: {
+    id: string;
+    ruleId: string;
+    eventId: string;
+    eventType: string;
+    /**
+     * 'zone:1', 'channel:3', or '' for the device
+     */
+    subject: string;
+    actions: {
+      kind: string;
+      operation?: string;
+      deviceId?: string;
+      channel?: number;
+      output?: number;
+      /**
+       * pending, ok, failed, skipped
+       */
+      status: string;
+      detail: string | null;
+    }[];
+    /**
+     * pending (device actions not yet run) or done
+     */
+    state: string;
+    firedAt: string;
+    completedAt: string | null;
+  }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface GetApiSitesIdLinkageRulesRuleIdResponse {
+  id: string;
+  siteId: string;
+  name: string;
+  template: string | null;
+  eventType: string;
+  sourceDeviceId: string;
+  sourceChannel: number | null;
+  sourceZone: number | null;
+  conditions: {
+    /**
+     * Fires only within this schedule; null: always
+     */
+    schedule?: {
+      /**
+       * 0 = Sunday … 6 = Saturday
+       *
+       * @minItems 1
+       * @maxItems 7
+       */
+      days:
+        | [number]
+        | [number, number]
+        | [number, number, number]
+        | [number, number, number, number]
+        | [number, number, number, number, number]
+        | [number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number];
+      from: string;
+      to: string;
+      /**
+       * IANA time zone; default: the site's
+       */
+      timeZone?: string;
+    } | null;
+  };
+  actions: (
+    | {
+        kind: 'notify';
+        recipients: {
+          /**
+           * Installers who manage the site
+           */
+          siteInstallers: boolean;
+          installerAdmins: boolean;
+        };
+      }
+    | {
+        kind: 'webhook';
+        /**
+         * The company's webhook endpoints (GET /api/webhooks)
+         *
+         * @minItems 1
+         * @maxItems 10
+         */
+        endpointIds:
+          | [string]
+          | [string, string]
+          | [string, string, string]
+          | [string, string, string, string]
+          | [string, string, string, string, string]
+          | [string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string, string];
+      }
+    | {
+        kind: 'device';
+        /**
+         * Another camera or recorder of the same site
+         */
+        deviceId: string;
+        operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+        /**
+         * start_recording / stop_recording: the channel
+         */
+        channel?: number;
+        /**
+         * trigger_output / clear_output: the alarm output
+         */
+        output?: number;
+      }
+  )[];
+  enabled: boolean;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  validity: {
+    /**
+     * Derived on each read: an invalid rule is kept and never fires
+     */
+    valid: boolean;
+    reasons: {
+      code: 'device_missing' | 'device_on_other_site' | 'health_monitoring_off' | 'firmware_incompatible';
+      role: 'source' | 'target';
+      deviceId: string;
+      message: string;
+      upgradeTo?: string;
+    }[];
+  };
+}
+
+export interface GetApiSitesIdLinkageRulesTemplatesResponse {
+  items: {
+    id: string;
+    name: string;
+    description: string;
+    eventType: string;
+    sourceTypes: string[];
+    actions: {
+      kind: string;
+      operation?: string;
+    }[];
+  }[];
+}
+
 export type GetApiSitesIdResponse = Site;
 
 export interface GetApiSitesQuery {
@@ -1209,6 +1470,2829 @@ export interface PostApiSitesIdInvitationsResponse {
   qrSvg: string;
 }
 
+export interface PostApiSitesIdLinkageRulesBody {
+  name: string;
+  /**
+   * The template it is made from (GET …/templates); null: custom
+   */
+  template?: string | null;
+  eventType:
+    | 'offline'
+    | 'back_online'
+    | 'hdd_error'
+    | 'hdd_full'
+    | 'video_loss'
+    | 'recording_stopped'
+    | 'tamper'
+    | 'zone_alarm'
+    | 'zone_fault'
+    | 'low_battery'
+    | 'mains_lost';
+  sourceDeviceId: string;
+  /**
+   * Only this channel of the source (null: any)
+   */
+  sourceChannel?: number | null;
+  /**
+   * Only this zone of an AX Pro source (null: any)
+   */
+  sourceZone?: number | null;
+  conditions?: {
+    /**
+     * Fires only within this schedule; null: always
+     */
+    schedule?: {
+      /**
+       * 0 = Sunday … 6 = Saturday
+       *
+       * @minItems 1
+       * @maxItems 7
+       */
+      days:
+        | [number]
+        | [number, number]
+        | [number, number, number]
+        | [number, number, number, number]
+        | [number, number, number, number, number]
+        | [number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number];
+      from: string;
+      to: string;
+      /**
+       * IANA time zone; default: the site's
+       */
+      timeZone?: string;
+    } | null;
+  };
+  /**
+   * @minItems 1
+   * @maxItems 10
+   */
+  actions:
+    | [
+        | {
+            kind: 'notify';
+            recipients: {
+              /**
+               * Installers who manage the site
+               */
+              siteInstallers: boolean;
+              installerAdmins: boolean;
+            };
+          }
+        | {
+            kind: 'webhook';
+            /**
+             * The company's webhook endpoints (GET /api/webhooks)
+             *
+             * @minItems 1
+             * @maxItems 10
+             */
+            endpointIds:
+              | [string]
+              | [string, string]
+              | [string, string, string]
+              | [string, string, string, string]
+              | [string, string, string, string, string]
+              | [string, string, string, string, string, string]
+              | [string, string, string, string, string, string, string]
+              | [string, string, string, string, string, string, string, string]
+              | [string, string, string, string, string, string, string, string, string]
+              | [string, string, string, string, string, string, string, string, string, string];
+          }
+        | {
+            kind: 'device';
+            /**
+             * Another camera or recorder of the same site
+             */
+            deviceId: string;
+            operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+            /**
+             * start_recording / stop_recording: the channel
+             */
+            channel?: number;
+            /**
+             * trigger_output / clear_output: the alarm output
+             */
+            output?: number;
+          },
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ];
+  enabled?: boolean;
+}
+
+export interface PostApiSitesIdLinkageRulesResponse {
+  id: string;
+  siteId: string;
+  name: string;
+  template: string | null;
+  eventType: string;
+  sourceDeviceId: string;
+  sourceChannel: number | null;
+  sourceZone: number | null;
+  conditions: {
+    /**
+     * Fires only within this schedule; null: always
+     */
+    schedule?: {
+      /**
+       * 0 = Sunday … 6 = Saturday
+       *
+       * @minItems 1
+       * @maxItems 7
+       */
+      days:
+        | [number]
+        | [number, number]
+        | [number, number, number]
+        | [number, number, number, number]
+        | [number, number, number, number, number]
+        | [number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number];
+      from: string;
+      to: string;
+      /**
+       * IANA time zone; default: the site's
+       */
+      timeZone?: string;
+    } | null;
+  };
+  actions: (
+    | {
+        kind: 'notify';
+        recipients: {
+          /**
+           * Installers who manage the site
+           */
+          siteInstallers: boolean;
+          installerAdmins: boolean;
+        };
+      }
+    | {
+        kind: 'webhook';
+        /**
+         * The company's webhook endpoints (GET /api/webhooks)
+         *
+         * @minItems 1
+         * @maxItems 10
+         */
+        endpointIds:
+          | [string]
+          | [string, string]
+          | [string, string, string]
+          | [string, string, string, string]
+          | [string, string, string, string, string]
+          | [string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string, string];
+      }
+    | {
+        kind: 'device';
+        /**
+         * Another camera or recorder of the same site
+         */
+        deviceId: string;
+        operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+        /**
+         * start_recording / stop_recording: the channel
+         */
+        channel?: number;
+        /**
+         * trigger_output / clear_output: the alarm output
+         */
+        output?: number;
+      }
+  )[];
+  enabled: boolean;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  validity: {
+    /**
+     * Derived on each read: an invalid rule is kept and never fires
+     */
+    valid: boolean;
+    reasons: {
+      code: 'device_missing' | 'device_on_other_site' | 'health_monitoring_off' | 'firmware_incompatible';
+      role: 'source' | 'target';
+      deviceId: string;
+      message: string;
+      upgradeTo?: string;
+    }[];
+  };
+}
+
 export interface PostApiSitesIdScansAddressBody {
   /**
    * IP address or domain name
@@ -1503,6 +4587,2829 @@ export interface PutApiSitesIdInstallersBody {
 
 export interface PutApiSitesIdInstallersResponse {
   items: Installer[];
+}
+
+export interface PutApiSitesIdLinkageRulesRuleIdBody {
+  name: string;
+  /**
+   * The template it is made from (GET …/templates); null: custom
+   */
+  template?: string | null;
+  eventType:
+    | 'offline'
+    | 'back_online'
+    | 'hdd_error'
+    | 'hdd_full'
+    | 'video_loss'
+    | 'recording_stopped'
+    | 'tamper'
+    | 'zone_alarm'
+    | 'zone_fault'
+    | 'low_battery'
+    | 'mains_lost';
+  sourceDeviceId: string;
+  /**
+   * Only this channel of the source (null: any)
+   */
+  sourceChannel?: number | null;
+  /**
+   * Only this zone of an AX Pro source (null: any)
+   */
+  sourceZone?: number | null;
+  conditions?: {
+    /**
+     * Fires only within this schedule; null: always
+     */
+    schedule?: {
+      /**
+       * 0 = Sunday … 6 = Saturday
+       *
+       * @minItems 1
+       * @maxItems 7
+       */
+      days:
+        | [number]
+        | [number, number]
+        | [number, number, number]
+        | [number, number, number, number]
+        | [number, number, number, number, number]
+        | [number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number];
+      from: string;
+      to: string;
+      /**
+       * IANA time zone; default: the site's
+       */
+      timeZone?: string;
+    } | null;
+  };
+  /**
+   * @minItems 1
+   * @maxItems 10
+   */
+  actions:
+    | [
+        | {
+            kind: 'notify';
+            recipients: {
+              /**
+               * Installers who manage the site
+               */
+              siteInstallers: boolean;
+              installerAdmins: boolean;
+            };
+          }
+        | {
+            kind: 'webhook';
+            /**
+             * The company's webhook endpoints (GET /api/webhooks)
+             *
+             * @minItems 1
+             * @maxItems 10
+             */
+            endpointIds:
+              | [string]
+              | [string, string]
+              | [string, string, string]
+              | [string, string, string, string]
+              | [string, string, string, string, string]
+              | [string, string, string, string, string, string]
+              | [string, string, string, string, string, string, string]
+              | [string, string, string, string, string, string, string, string]
+              | [string, string, string, string, string, string, string, string, string]
+              | [string, string, string, string, string, string, string, string, string, string];
+          }
+        | {
+            kind: 'device';
+            /**
+             * Another camera or recorder of the same site
+             */
+            deviceId: string;
+            operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+            /**
+             * start_recording / stop_recording: the channel
+             */
+            channel?: number;
+            /**
+             * trigger_output / clear_output: the alarm output
+             */
+            output?: number;
+          },
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ]
+    | [
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+        (
+          | {
+              kind: 'notify';
+              recipients: {
+                /**
+                 * Installers who manage the site
+                 */
+                siteInstallers: boolean;
+                installerAdmins: boolean;
+              };
+            }
+          | {
+              kind: 'webhook';
+              /**
+               * The company's webhook endpoints (GET /api/webhooks)
+               *
+               * @minItems 1
+               * @maxItems 10
+               */
+              endpointIds:
+                | [string]
+                | [string, string]
+                | [string, string, string]
+                | [string, string, string, string]
+                | [string, string, string, string, string]
+                | [string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string]
+                | [string, string, string, string, string, string, string, string, string, string];
+            }
+          | {
+              kind: 'device';
+              /**
+               * Another camera or recorder of the same site
+               */
+              deviceId: string;
+              operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+              /**
+               * start_recording / stop_recording: the channel
+               */
+              channel?: number;
+              /**
+               * trigger_output / clear_output: the alarm output
+               */
+              output?: number;
+            }
+        ),
+      ];
+  enabled?: boolean;
+}
+
+export interface PutApiSitesIdLinkageRulesRuleIdResponse {
+  id: string;
+  siteId: string;
+  name: string;
+  template: string | null;
+  eventType: string;
+  sourceDeviceId: string;
+  sourceChannel: number | null;
+  sourceZone: number | null;
+  conditions: {
+    /**
+     * Fires only within this schedule; null: always
+     */
+    schedule?: {
+      /**
+       * 0 = Sunday … 6 = Saturday
+       *
+       * @minItems 1
+       * @maxItems 7
+       */
+      days:
+        | [number]
+        | [number, number]
+        | [number, number, number]
+        | [number, number, number, number]
+        | [number, number, number, number, number]
+        | [number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number];
+      from: string;
+      to: string;
+      /**
+       * IANA time zone; default: the site's
+       */
+      timeZone?: string;
+    } | null;
+  };
+  actions: (
+    | {
+        kind: 'notify';
+        recipients: {
+          /**
+           * Installers who manage the site
+           */
+          siteInstallers: boolean;
+          installerAdmins: boolean;
+        };
+      }
+    | {
+        kind: 'webhook';
+        /**
+         * The company's webhook endpoints (GET /api/webhooks)
+         *
+         * @minItems 1
+         * @maxItems 10
+         */
+        endpointIds:
+          | [string]
+          | [string, string]
+          | [string, string, string]
+          | [string, string, string, string]
+          | [string, string, string, string, string]
+          | [string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string, string];
+      }
+    | {
+        kind: 'device';
+        /**
+         * Another camera or recorder of the same site
+         */
+        deviceId: string;
+        operation: 'start_recording' | 'stop_recording' | 'trigger_output' | 'clear_output';
+        /**
+         * start_recording / stop_recording: the channel
+         */
+        channel?: number;
+        /**
+         * trigger_output / clear_output: the alarm output
+         */
+        output?: number;
+      }
+  )[];
+  enabled: boolean;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  validity: {
+    /**
+     * Derived on each read: an invalid rule is kept and never fires
+     */
+    valid: boolean;
+    reasons: {
+      code: 'device_missing' | 'device_on_other_site' | 'health_monitoring_off' | 'firmware_incompatible';
+      role: 'source' | 'target';
+      deviceId: string;
+      message: string;
+      upgradeTo?: string;
+    }[];
+  };
 }
 
 export interface PutApiWebhooksIdBody {

@@ -9,10 +9,11 @@ import { endUserFeature } from './end-user';
 import { exceptionsFeature } from './exceptions';
 import { healthFeature } from './health';
 import { installersFeature } from './installers';
+import { linkageFeature } from './linkage';
 import { notificationsFeature } from './notifications';
 import { scanFeature } from './scan';
 import { sitesFeature } from './sites';
 import type { FeatureModule } from './types';
 import { webhooksFeature } from './webhooks';
 
-export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, webhooksFeature, auditFeature, endUserFeature];
+export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, linkageFeature, webhooksFeature, auditFeature, endUserFeature];
