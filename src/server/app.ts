@@ -84,6 +84,9 @@ import { AxproAccountsService, type ReconcileHooks, type SiteCustodyReader } fro
 import { AxproReconciles } from './axpro/axpro-reconciles';
 import { AxproEventConsumer } from './axpro/axpro-events';
 import { axproRoutes } from './axpro/axpro.routes';
+import { EmailService } from './email/email.service';
+import { emailRoutes } from './email/email.routes';
+import { createSmtpMailer, describeSmtpUrl } from './email/mailer';
 
 const SECRET_KEY_CHECK = 'secret_key_check';
 
@@ -156,6 +159,8 @@ export interface Platform {
   exceptions: ExceptionService;
   /** Signed webhooks: endpoints, deliveries with retries, the delivery log. */
   webhooks: WebhookService;
+  /** E-mail through SMTP (off when SMTP_URL is unset): the outbox, its attempts and the delivery log. */
+  email: EmailService;
   /** Photo uploads in progress, per user and in all (their limits; decoding in a worker pool). */
   photos: PhotoDecodes;
   /** AX Pro panel accounts: the reconcile, its per-panel runner and its outbox consumer. */
@@ -216,9 +221,27 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const auth = new AuthService(uow, clock, config, axproPasswords);
     const installers = new InstallerService(uow, clock, config, axproPasswords);
     const sites = new SiteService(uow, clock);
-    const custody = new SiteCustodyService(uow, clock, config, axproPasswords);
     // Built before the services that queue jobs; it starts (with every handler) once they exist.
     const jobs = new JobQueue({ connectionString: database.url, poolMax: config.jobPoolMax, pollingIntervalSeconds: config.jobPollIntervalMs / 1000, logger });
+    // E-mail through SMTP when SMTP_URL is set (decision 0019): one email.send job per e-mail. Off otherwise.
+    let mailer: ReturnType<typeof createSmtpMailer> | null = null;
+    if (config.smtpUrl) {
+      try {
+        mailer = createSmtpMailer({ url: config.smtpUrl, timeoutMs: config.smtpTimeoutSeconds * 1000 });
+      } catch (err) {
+        throw new StartupError(`Cannot use the SMTP server at SMTP_URL (${describeSmtpUrl(config.smtpUrl)}): ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
+      }
+      const m = mailer;
+      cleanups.push(async () => m.close());
+      logger.info({ smtp: describeSmtpUrl(config.smtpUrl) }, 'e-mail is sent through SMTP');
+    }
+    const email = new EmailService(uow, clock, secrets, mailer, {
+      from: config.smtpFrom ?? '',
+      maxAttempts: config.smtpMaxAttempts,
+      retryBaseMs: config.smtpRetryBaseSeconds * 1000,
+      claimMs: config.smtpTimeoutSeconds * 1000 * 3 + 5000,
+    }, (deliveryId, delaySeconds) => jobs.send('email.send', { deliveryId }, { retryLimit: 0, ...(delaySeconds > 0 ? { startAfterSeconds: delaySeconds } : {}) }));
+    const custody = new SiteCustodyService(uow, clock, config, axproPasswords, email);
 
     // The device cloud: broker (embedded, with device/agent authentication, or MQTT_URL), one
     // broker connection shared by the device gateway and the site-agent hub, and the server's
@@ -354,9 +377,9 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       retryBaseMs: config.webhookRetryBaseSeconds * 1000,
       claimMs: config.webhookTimeoutSeconds * 1000 * 2 + 5000,
     }, (deliveryId, delaySeconds) => jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0, ...(delaySeconds > 0 ? { startAfterSeconds: delaySeconds } : {}) }));
-    const exceptions = new ExceptionService(uow, clock, { stormWindowMs: config.stormWindowSeconds * 1000, stormMinDevices: config.stormMinDevices }, (ids) => {
+    const exceptions = new ExceptionService(uow, clock, { stormWindowMs: config.stormWindowSeconds * 1000, stormMinDevices: config.stormMinDevices, publicUrl: config.publicUrl }, (ids) => {
       for (const deliveryId of ids) void jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0 }).catch((err: unknown) => logger.warn({ err }, 'could not queue a webhook delivery'));
-    });
+    }, undefined, email);
     // AX Pro accounts: desired-state reconcile per panel, on events (own outbox cursor), when a panel is back, and periodically.
     const axpro = new AxproAccountsService(uow, secrets, (t, creds) => {
       if (t.addedVia === 'cloud') return reach.cloudClient(t.serial);
@@ -366,7 +389,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const axproReconciles = new AxproReconciles(axpro);
     const scheduleReconciles = async (deviceIds: string[]) => jobs.sendMany('axpro.reconcile', deviceIds.map((deviceId) => ({ deviceId })), { retryLimit: 0 });
     const axproEvents = new AxproEventConsumer(uow, clock, scheduleReconciles);
-    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks, axpro: axproReconciles }));
+    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks, axpro: axproReconciles, email }));
     cleanups.push(() => jobs.stop());
 
     // Health monitoring: every node may poll, one does (the lease holder); outcomes written in batches.
@@ -443,6 +466,12 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         await webhooks.sweep();
       } catch (err) {
         logger.warn({ err }, 'webhook sweep failed');
+      }
+      try {
+        // Safety net: e-mails whose job was lost or whose attempt's node died.
+        await email.sweep();
+      } catch (err) {
+        logger.warn({ err }, 'e-mail sweep failed');
       }
     };
     await sweep();
@@ -553,6 +582,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     healthRoutes(app, { health });
     exceptionRoutes(app, { exceptions });
     webhookRoutes(app, { webhooks });
+    emailRoutes(app, { email });
     axproRoutes(app, { axpro });
     const webServed = await webRoutes(app);
 
@@ -560,7 +590,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       const a = app.server.address();
       return a && typeof a === 'object' ? a.port : undefined;
     };
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, exceptions, webhooks, photos, webServed, axpro: { accounts: axpro, reconciles: axproReconciles, events: axproEvents } };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, exceptions, webhooks, email, photos, webServed, axpro: { accounts: axpro, reconciles: axproReconciles, events: axproEvents } };
     app.decorate('platform', platform);
 
     return app;
