@@ -16,6 +16,7 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { ApiClient } from '../helpers/api';
 import { buildInstaller, buildSite, setupCompany, TEST_PASSWORD, type TestCompany } from '../helpers/factories';
 import { eventually, startFleetFor } from '../helpers/fleet';
+import { DOMAIN_EVENT_TYPES, type HealthSummaryPayload } from '../../src/server/events/domain-events';
 
 const SMTP_USER = 'alerts';
 const SMTP_PASSWORD = 'Smtp-s3cret-9f2a';
@@ -65,7 +66,7 @@ beforeAll(async () => {
   p = await startTestPlatform({
     logger: pino({ level: 'debug' }, sink),
     config: {
-      healthPollSeconds: 1, healthOfflineGraceSeconds: 2, healthPollConcurrency: 4, exceptionsPollMs: 200,
+      healthPollSeconds: 1, healthOfflineGraceSeconds: 2, healthPollConcurrency: 4, exceptionsPollMs: 200, stormWindowSeconds: 0, stormMinDevices: 5,
       smtpUrl: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${port}`, smtpFrom: 'Sitekeeper <alerts@sitekeeper.test>', smtpRetryBaseSeconds: 1, smtpTimeoutSeconds: 5,
     },
   });
@@ -97,10 +98,24 @@ async function insertDirect(d: VirtualDevice): Promise<string> {
 const mailsTo = (address: string, subject: RegExp) => received.filter((m) => m.to === address && subject.test(m.subject));
 const deliveries = async (kind: string) => p.app.platform.database.db.selectFrom('email_deliveries').select(['id', 'recipient', 'state', 'attempts', 'last_error as lastError', 'body_sealed as bodySealed']).where('kind', '=', kind).orderBy('created_at').execute();
 
+/** A site's devices going offline (or back) together, as the health recorder writes it: summaries and their events. */
+async function siteChanged(site: string, ids: string[], state: 'offline' | 'healthy'): Promise<void> {
+  const offline: HealthSummaryPayload = { state: 'offline', reasons: [{ code: 'offline', severity: 'fault', message: 'The device does not answer.' }] };
+  const healthy: HealthSummaryPayload = { state: 'healthy', reasons: [] };
+  const [old, next] = state === 'offline' ? [healthy, offline] : [offline, healthy];
+  await p.app.platform.uow.tx(async (r) => {
+    for (const id of ids) await r.events.append(company.companyId, DOMAIN_EVENT_TYPES.deviceHealthChanged, { deviceId: id, siteId: site, serial: id, old, new: next, at: new Date().toISOString() });
+  });
+  await p.app.platform.database.db.updateTable('device_health').set({ state: next.state, reasons: JSON.stringify(next.reasons) }).where('device_id', 'in', ids).execute();
+}
+
 describe('e-mail through SMTP', () => {
+  let installer: Awaited<ReturnType<typeof buildInstaller>>;
+  let recipients: string[];
+
   it('an HDD failure e-mails each recipient of the rule exactly once', async () => {
-    const installer = await buildInstaller(p.app, company, 'manage_all');
-    const recipients = [company.adminEmail, installer.email];
+    installer = await buildInstaller(p.app, company, 'manage_all');
+    recipients = [company.adminEmail, installer.email];
     const nvr = fleet.devices[0]!;
     const id = await insertDirect(nvr);
     await eventually(async () => (await company.admin.get(`/api/devices/${id}/health`)).body.state === 'healthy', 'healthy first');
@@ -128,6 +143,28 @@ describe('e-mail through SMTP', () => {
     expect(log.body.items.filter((i: { kind: string }) => i.kind === 'exception')).toHaveLength(2);
     expect((await installer.client.get('/api/email/deliveries')).status).toBe(403);
     expect((await installer.client.get('/api/email/status')).body).toEqual({ configured: true, from: 'Sitekeeper <alerts@sitekeeper.test>' });
+  });
+
+  it('a site going dark: one grouped alert e-mail per recipient, then one recovery (storm control)', async () => {
+    const dark = await buildSite(company, 'Warehouse');
+    const db = p.app.platform.database.db;
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const d = await db.insertInto('devices').values({ company_id: company.companyId, site_id: dark.id, serial: `DS-MAIL${Date.now().toString(36).toUpperCase()}${i}`, name: `Cam ${i}`, type: 'camera', model: 'DS-2CD', added_via: 'direct', host: '127.0.0.1', port: 1, credentials_sealed: null, verification_code_sealed: null, added_by: null, firmware_compatible: true }).returning('id').executeTakeFirstOrThrow();
+      await db.insertInto('device_health').values({ device_id: d.id, state: 'healthy', reasons: JSON.stringify([]), monitoring_since: new Date(), updated_at: new Date() }).execute();
+      ids.push(d.id);
+    }
+    await siteChanged(dark.id, ids, 'offline');
+    for (const to of recipients) await eventually(() => mailsTo(to, /Warehouse: 6 of 6 devices offline/).length === 1, `grouped alert to ${to}`);
+    await siteChanged(dark.id, ids, 'healthy');
+    for (const to of recipients) await eventually(() => mailsTo(to, /Warehouse: devices back online/).length === 1, `recovery to ${to}`);
+    await p.app.platform.exceptions.processPending();
+    await p.app.platform.email.sweep();
+    for (const to of recipients) {
+      expect(mailsTo(to, /Warehouse/).map((m) => m.subject)).toEqual(['Sitekeeper: Warehouse: 6 of 6 devices offline', 'Sitekeeper: Warehouse: devices back online']);
+    }
+    // No device-by-device e-mail for the site's devices.
+    expect(received.filter((m) => /Cam \d/.test(m.subject))).toEqual([]);
   });
 
   it('an SMTP server that refuses twice (451) receives the e-mail once, after two retries', async () => {
