@@ -182,6 +182,26 @@ describe('e-mail through SMTP', () => {
     expect(mailsTo(company.adminEmail, /test e-mail/)).toHaveLength(1);
   });
 
+  it('an e-mail whose job was lost, or whose sending node died (claim ran out), is sent once by the sweep', async () => {
+    const email = p.app.platform.email;
+    const items = [
+      { key: `lost:${Date.now()}`, kind: 'test' as const, companyId: company.companyId, userId: null, to: 'lost-job@example.test', subject: 'Lost job', text: 'queued, never sent' },
+      { key: `dead:${Date.now()}`, kind: 'test' as const, companyId: company.companyId, userId: null, to: 'dead-node@example.test', subject: 'Dead node', text: 'claimed by a node that died' },
+    ];
+    const ids = await p.app.platform.uow.tx(async (r) => email.enqueue(r, items));
+    expect(ids).toHaveLength(2);
+    // Written again (a consumer batch repeated after a crash): the keys make it nothing new.
+    expect(await p.app.platform.uow.tx(async (r) => email.enqueue(r, items))).toEqual([]);
+    // The second was claimed by a node that died mid-attempt: its claim has run out.
+    await p.app.platform.database.db.updateTable('email_deliveries').set({ state: 'sending', next_attempt_at: new Date(Date.now() - 1000) }).where('id', '=', ids[1]!).execute();
+    await email.sweep();
+    await eventually(() => mailsTo('lost-job@example.test', /Lost job/).length === 1 && mailsTo('dead-node@example.test', /Dead node/).length === 1, 'both sent by the sweep');
+    await email.sweep();
+    for (const id of ids) await email.attempt(id);
+    expect(mailsTo('lost-job@example.test', /Lost job/)).toHaveLength(1);
+    expect(mailsTo('dead-node@example.test', /Dead node/)).toHaveLength(1);
+  });
+
   it('a site invitation e-mails the customer a link that works; resend sends a new one', async () => {
     const site = await buildSite(company, 'Villa');
     const email = `carla-${Date.now()}@example.test`;

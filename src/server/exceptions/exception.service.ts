@@ -61,7 +61,7 @@ export class ExceptionService {
     /** Test hook: runs inside each batch's transaction after its work, before the cursor commits (a throw = a crash). */
     private readonly beforeCommit?: () => Promise<void>,
     /** E-mail (writes nothing when SMTP is not configured); queued after commit, a lost call is caught by its sweep. */
-    private readonly mail?: Pick<EmailService, 'enqueue' | 'queueNow'>,
+    private readonly mail?: Pick<EmailService, 'configured' | 'enqueue' | 'queueNow'>,
   ) {}
 
   #afterCommit(q: Queued): void {
@@ -71,7 +71,7 @@ export class ExceptionService {
 
   /** E-mails to the recipients' addresses, written in the consumer's transaction (each key once). */
   async #mails(repos: Repos, queued: Queued, items: Array<Omit<MailItem, 'to'> & { userId: string }>): Promise<void> {
-    if (!this.mail || items.length === 0) return;
+    if (!this.mail?.configured || items.length === 0) return;
     const addresses = await repos.email.addressesOf([...new Set(items.map((i) => i.userId))]);
     const list = items.flatMap((i) => {
       const a = addresses.get(i.userId);
