@@ -89,6 +89,9 @@ import { clientForDevice } from './devices/device-reach';
 import { LinkageService } from './linkage/linkage.service';
 import { linkageDeviceActions } from './linkage/linkage-device-actions';
 import { linkageRoutes } from './linkage/linkage.routes';
+import { EmailService } from './email/email.service';
+import { emailRoutes } from './email/email.routes';
+import { createSmtpMailer, describeSmtpUrl } from './email/mailer';
 
 const SECRET_KEY_CHECK = 'secret_key_check';
 
@@ -163,6 +166,8 @@ export interface Platform {
   webhooks: WebhookService;
   /** Linkage rules: CRUD with derived validity, and the linkage consumer (own outbox cursor) that fires them. */
   linkage: LinkageService;
+  /** E-mail through SMTP (off when SMTP_URL is unset): the outbox, its attempts and the delivery log. */
+  email: EmailService;
   /** Photo uploads in progress, per user and in all (their limits; decoding in a worker pool). */
   photos: PhotoDecodes;
   /** AX Pro panel accounts: the reconcile, its per-panel runner and its outbox consumer. */
@@ -223,9 +228,27 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const auth = new AuthService(uow, clock, config, axproPasswords);
     const installers = new InstallerService(uow, clock, config, axproPasswords);
     const sites = new SiteService(uow, clock);
-    const custody = new SiteCustodyService(uow, clock, config, axproPasswords);
     // Built before the services that queue jobs; it starts (with every handler) once they exist.
     const jobs = new JobQueue({ connectionString: database.url, poolMax: config.jobPoolMax, pollingIntervalSeconds: config.jobPollIntervalMs / 1000, logger });
+    // E-mail through SMTP when SMTP_URL is set (decision 0019): one email.send job per e-mail. Off otherwise.
+    let mailer: ReturnType<typeof createSmtpMailer> | null = null;
+    if (config.smtpUrl) {
+      try {
+        mailer = createSmtpMailer({ url: config.smtpUrl, timeoutMs: config.smtpTimeoutSeconds * 1000 });
+      } catch (err) {
+        throw new StartupError(`Cannot use the SMTP server at SMTP_URL (${describeSmtpUrl(config.smtpUrl)}): ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
+      }
+      const m = mailer;
+      cleanups.push(async () => m.close());
+      logger.info({ smtp: describeSmtpUrl(config.smtpUrl) }, 'e-mail is sent through SMTP');
+    }
+    const email = new EmailService(uow, clock, secrets, mailer, {
+      from: config.smtpFrom ?? '',
+      maxAttempts: config.smtpMaxAttempts,
+      retryBaseMs: config.smtpRetryBaseSeconds * 1000,
+      claimMs: config.smtpTimeoutSeconds * 1000 * 3 + 5000,
+    }, (deliveryId, delaySeconds) => jobs.send('email.send', { deliveryId }, { retryLimit: 0, ...(delaySeconds > 0 ? { startAfterSeconds: delaySeconds } : {}) }));
+    const custody = new SiteCustodyService(uow, clock, config, axproPasswords, email);
 
     // The device cloud: broker (embedded, with device/agent authentication, or MQTT_URL), one
     // broker connection shared by the device gateway and the site-agent hub, and the server's
@@ -376,9 +399,9 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       retryBaseMs: config.webhookRetryBaseSeconds * 1000,
       claimMs: config.webhookTimeoutSeconds * 1000 * 2 + 5000,
     }, (deliveryId, delaySeconds) => jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0, ...(delaySeconds > 0 ? { startAfterSeconds: delaySeconds } : {}) }));
-    const exceptions = new ExceptionService(uow, clock, { stormWindowMs: config.stormWindowSeconds * 1000, stormMinDevices: config.stormMinDevices }, (ids) => {
+    const exceptions = new ExceptionService(uow, clock, { stormWindowMs: config.stormWindowSeconds * 1000, stormMinDevices: config.stormMinDevices, publicUrl: config.publicUrl }, (ids) => {
       for (const deliveryId of ids) void jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0 }).catch((err: unknown) => logger.warn({ err }, 'could not queue a webhook delivery'));
-    });
+    }, undefined, email);
     const linkage = new LinkageService(uow, clock, linkageDeviceActions(uow, secrets, reach), (ids) => {
       for (const deliveryId of ids) void jobs.send('webhooks.deliver', { deliveryId }, { retryLimit: 0 }).catch((err: unknown) => logger.warn({ err }, 'could not queue a webhook delivery'));
     });
@@ -388,7 +411,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const axproReconciles = new AxproReconciles(axpro);
     const scheduleReconciles = async (deviceIds: string[]) => jobs.sendMany('axpro.reconcile', deviceIds.map((deviceId) => ({ deviceId })), { retryLimit: 0 });
     const axproEvents = new AxproEventConsumer(uow, clock, scheduleReconciles);
-    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks, axpro: axproReconciles }));
+    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks, axpro: axproReconciles, email }));
     cleanups.push(() => jobs.stop());
 
     // Health monitoring: every node may poll, one does (the lease holder); outcomes written in batches.
@@ -477,6 +500,12 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
         await webhooks.sweep();
       } catch (err) {
         logger.warn({ err }, 'webhook sweep failed');
+      }
+      try {
+        // Safety net: e-mails whose job was lost or whose attempt's node died.
+        await email.sweep();
+      } catch (err) {
+        logger.warn({ err }, 'e-mail sweep failed');
       }
     };
     await sweep();
@@ -587,6 +616,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     healthRoutes(app, { health });
     exceptionRoutes(app, { exceptions });
     webhookRoutes(app, { webhooks });
+    emailRoutes(app, { email });
     axproRoutes(app, { axpro });
     linkageRoutes(app, { linkage });
     const webServed = await webRoutes(app);
@@ -595,7 +625,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       const a = app.server.address();
       return a && typeof a === 'object' ? a.port : undefined;
     };
-    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, exceptions, webhooks, linkage, photos, webServed, axpro: { accounts: axpro, reconciles: axproReconciles, events: axproEvents } };
+    const platform: Platform = { config, database, uow, jobs, mqtt, mqttUrl, secrets, clock, auth, logger, gateway, agentHub, brokerAccounts, agent, sadpTargets, embeddedAgentTargets, agentTargets, reach, siteAgents, onboarding, notifications, health, healthPoller, exceptions, webhooks, linkage, email, photos, webServed, axpro: { accounts: axpro, reconciles: axproReconciles, events: axproEvents } };
     app.decorate('platform', platform);
 
     return app;

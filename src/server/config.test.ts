@@ -94,4 +94,23 @@ describe('loadConfig', () => {
     expect(CONFIG_VARIABLES.filter((v) => !documented.has(v))).toEqual([]);
     expect([...documented].filter((v) => !CONFIG_VARIABLES.includes(v!))).toEqual([]);
   });
+
+  it('reads SMTP_URL and SMTP_FROM (e-mail off when unset) and refuses a malformed URL without repeating its password', () => {
+    expect(loadConfig({}).smtpUrl).toBeUndefined();
+    const c = loadConfig({ SMTP_URL: 'smtps://alerts:s3cret@mail.example.com:465', SMTP_FROM: 'Sitekeeper <alerts@example.com>' });
+    expect(c).toMatchObject({ smtpUrl: 'smtps://alerts:s3cret@mail.example.com:465', smtpFrom: 'Sitekeeper <alerts@example.com>', smtpMaxAttempts: 8 });
+    for (const bad of ['http://u:s3cret@mail.example.com', 'smtp://u:s3cret@mail.example.com:25/inbox', 'smtp://u:s3cret@mail.example.com?sendmail=true', 'not a url s3cret']) {
+      let err: unknown;
+      try {
+        loadConfig({ SMTP_URL: bad, SMTP_FROM: 'alerts@example.com' });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(/SMTP_URL: /);
+      expect((err as Error).message).not.toContain('s3cret');
+    }
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.com' })).toThrow(/SMTP_FROM: needed with SMTP_URL/);
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'nobody' })).toThrow(/SMTP_FROM: must be an e-mail address/);
+  });
 });

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { formatCidr, parseCidrList } from '../protocol/net/connect-policy';
+import { fromAddress, smtpUrlProblem } from './email/addresses';
 
 const Bool = Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')]);
 
@@ -78,6 +79,11 @@ const EnvSchema = Type.Object({
   WEBHOOK_RETRY_BASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   AXPRO_RECONCILE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   AXPRO_TRUST_UNPROVEN_PANELS: Type.Optional(Bool),
+  SMTP_URL: Type.Optional(Type.String({ maxLength: 2000 })),
+  SMTP_FROM: Type.Optional(Type.String({ maxLength: 300 })),
+  SMTP_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  SMTP_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  SMTP_RETRY_BASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
 
 /** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
@@ -91,7 +97,7 @@ const POSITIVE = [
   'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX', 'PHOTO_UPLOAD_TIMEOUT_SECONDS',
   'HEALTH_POLL_SECONDS', 'HEALTH_POLL_CONCURRENCY', 'HEALTH_OFFLINE_GRACE_SECONDS', 'HEALTH_HISTORY_DAYS',
   'STORM_MIN_DEVICES', 'EXCEPTIONS_POLL_MS', 'WEBHOOK_TIMEOUT_SECONDS', 'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_RETRY_BASE_SECONDS',
-  'AXPRO_RECONCILE_SECONDS',
+  'AXPRO_RECONCILE_SECONDS', 'SMTP_TIMEOUT_SECONDS', 'SMTP_MAX_ATTEMPTS', 'SMTP_RETRY_BASE_SECONDS',
 ] as const;
 
 export interface Config {
@@ -221,6 +227,16 @@ export interface Config {
   axproReconcileSeconds: number;
   /** Send login passwords to AX Pro panels whose identity is not proven (reached by address, no verification code): off by default (decision 0016). */
   axproTrustUnprovenPanels: boolean;
+  /** SMTP server e-mail goes through (smtp:// or smtps://, with user and password); unset: e-mail is off. Never logged. */
+  smtpUrl: string | undefined;
+  /** The From of every e-mail (a plain address or `Name <address>`); required with SMTP_URL. */
+  smtpFrom: string | undefined;
+  /** Connection, greeting and socket timeout of one SMTP conversation. */
+  smtpTimeoutSeconds: number;
+  /** Attempts per e-mail before it is marked failed (an SMTP 5xx answer fails it at once). */
+  smtpMaxAttempts: number;
+  /** First retry of an e-mail after this long, doubling each attempt (capped at one hour). */
+  smtpRetryBaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -272,6 +288,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const photoDecodeNice = int(e.PHOTO_DECODE_NICE, 19);
   if (photoDecodeNice > 19) problems.push('PHOTO_DECODE_NICE: must be 0 (the server\'s priority) to 19 (the lowest)');
   if (photoDecodesMax < photoDecodesPerUser) problems.push('PHOTO_DECODES_MAX: must be at least PHOTO_DECODES_PER_USER (one user would fill the node)');
+  if (e.SMTP_URL !== undefined) {
+    // The URL holds the SMTP password: the problem is described, the value never repeated.
+    const why = smtpUrlProblem(e.SMTP_URL);
+    if (why) problems.push(`SMTP_URL: ${why}`);
+    if (e.SMTP_FROM === undefined) problems.push('SMTP_FROM: needed with SMTP_URL (the address e-mails come from, e.g. "Sitekeeper <alerts@example.com>")');
+  }
+  if (e.SMTP_FROM !== undefined && fromAddress(e.SMTP_FROM) === null) problems.push('SMTP_FROM: must be an e-mail address or "Name <address>"');
   if (problems.length > 0) throw new ConfigError(problems);
   const host = e.HOST ?? '127.0.0.1';
   return Object.freeze({
@@ -345,6 +368,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRetryBaseSeconds: int(e.WEBHOOK_RETRY_BASE_SECONDS, 30),
     axproReconcileSeconds: int(e.AXPRO_RECONCILE_SECONDS, 900),
     axproTrustUnprovenPanels: bool(e.AXPRO_TRUST_UNPROVEN_PANELS, false),
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    smtpTimeoutSeconds: int(e.SMTP_TIMEOUT_SECONDS, 30),
+    smtpMaxAttempts: int(e.SMTP_MAX_ATTEMPTS, 8),
+    smtpRetryBaseSeconds: int(e.SMTP_RETRY_BASE_SECONDS, 30),
   });
 }
 

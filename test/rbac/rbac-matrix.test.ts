@@ -237,6 +237,11 @@ const CASES: Record<string, Case> = {
   'GET /api/webhooks/:id/deliveries': { request: async (fx) => ({ url: `/api/webhooks/${await freshWebhook(fx)}/deliveries` }), expect: adminOnlyOwnTarget },
   // The stored loopback URL is refused at delivery: the test answers a failed log entry (200), no traffic.
   'POST /api/webhooks/:id/test': { request: async (fx) => ({ url: `/api/webhooks/${await freshWebhook(fx)}/test` }), expect: adminOnlyOwnTarget },
+  // E-mail: whether it is configured, every installer; the delivery log and a test e-mail, installer admins.
+  // This platform has no SMTP_URL: the test answers EMAIL_NOT_CONFIGURED (409, a domain answer), nothing is sent.
+  'GET /api/email/status': { request: async () => ({ url: '/api/email/status' }), expect: installersOnly },
+  'GET /api/email/deliveries': { request: async () => ({ url: '/api/email/deliveries' }), expect: adminOnly },
+  'POST /api/email/test': { request: async () => ({ url: '/api/email/test' }), expect: adminOnly },
 };
 
 async function freshRule(fx: Fixture): Promise<string> {

@@ -263,6 +263,25 @@ export interface WebhookDeliveriesTable {
   created_at: CreatedAt;
 }
 
+/** One e-mail to send through SMTP and its delivery log entry (migration 0019, decision 0019). */
+export interface EmailDeliveriesTable {
+  id: string;
+  company_id: string | null;
+  user_id: string | null;
+  kind: string;
+  dedupe_key: string;
+  ref_id: string | null;
+  recipient: string;
+  subject: string;
+  body_sealed: string;
+  state: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export type NotificationSeverity = 'info' | 'success' | 'warning' | 'error';
 
 export interface NotificationsTable {
@@ -500,6 +519,7 @@ export interface DB {
   site_storms: SiteStormsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  email_deliveries: EmailDeliveriesTable;
   pending_secrets: PendingSecretsTable;
   settings: SettingsTable;
   login_throttle: LoginThrottleTable;

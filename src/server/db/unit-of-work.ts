@@ -26,6 +26,7 @@ import { ExceptionRepository } from '../exceptions/exception.repository';
 import { WebhookRepository } from '../webhooks/webhook.repository';
 import { AxproRepository } from '../axpro/axpro.repository';
 import { LinkageRepository } from '../linkage/linkage.repository';
+import { EmailRepository } from '../email/email.repository';
 
 export interface Repos {
   users: UserRepository;
@@ -60,6 +61,8 @@ export interface Repos {
   axpro: AxproRepository;
   /** Linkage rules and their firing log. */
   linkage: LinkageRepository;
+  /** E-mails to send through SMTP and their delivery log. */
+  email: EmailRepository;
 }
 
 export function reposFor(db: Executor): Repos {
@@ -85,6 +88,7 @@ export function reposFor(db: Executor): Repos {
     webhooks: new WebhookRepository(db),
     axpro: new AxproRepository(db),
     linkage: new LinkageRepository(db),
+    email: new EmailRepository(db),
   };
 }
 

@@ -4,7 +4,8 @@
  * cursor advanced in one transaction, so a crash repeats the batch (inserts are idempotent) and
  * never skips or doubles an exception. Health changes of devices whose monitoring is on (the gate,
  * src/server/health/health-policy.ts) raise exceptions; each goes, by the site's rules, to its
- * recipients in-app (one notification per event and recipient) and to the company's webhooks.
+ * recipients in-app (one notification per event and recipient), by e-mail when SMTP is configured
+ * (one e-mail per event and recipient, decision 0019) and to the company's webhooks.
  * Offline exceptions are held for the storm window: back within it they are damped; many of one
  * site together give one grouped alert per recipient and, when the site is back, one recovery.
  * Also the rules' CRUD and the list of exceptions.
@@ -18,6 +19,7 @@ import { DOMAIN_EVENT_TYPES, type DeviceFirmwareUpgradeFailedPayload, type Devic
 import { monitoringGate } from '../health/health-policy';
 import { requireSiteAccess, seesAllSites } from '../sites/site-access';
 import type { ExceptionRecord, ExceptionRuleRecord, NewException } from './exception.repository';
+import type { EmailService, MailItem } from '../email/email.service';
 import { exceptionsFromHealthChange, recipientsOf, rulesForSite, stormDecision, stormRecovered, type ExceptionRule, type RaisedException, type Recipients, type Schedule } from './exception-rules';
 
 export const EXCEPTIONS_CONSUMER = 'exceptions';
@@ -29,6 +31,8 @@ export interface ExceptionSettings {
   stormWindowMs: number;
   /** How many devices of a site offline together make a storm (one grouped alert). */
   stormMinDevices: number;
+  /** The platform's address, for the links in e-mails (default: links relative to it are left as paths). */
+  publicUrl?: string;
 }
 
 export interface RuleInput {
@@ -40,8 +44,12 @@ export interface RuleInput {
   enabled: boolean;
 }
 
-/** Webhook deliveries to queue after the transaction commits. */
-type Queued = string[];
+/** Webhook deliveries and e-mails to queue after the transaction commits. */
+interface Queued {
+  hooks: string[];
+  mails: string[];
+}
+const noneQueued = (): Queued => ({ hooks: [], mails: [] });
 
 export class ExceptionService {
   constructor(
@@ -52,13 +60,35 @@ export class ExceptionService {
     private readonly deliveriesQueued: (ids: string[]) => void = () => undefined,
     /** Test hook: runs inside each batch's transaction after its work, before the cursor commits (a throw = a crash). */
     private readonly beforeCommit?: () => Promise<void>,
+    /** E-mail (writes nothing when SMTP is not configured); queued after commit, a lost call is caught by its sweep. */
+    private readonly mail?: Pick<EmailService, 'configured' | 'enqueue' | 'queueNow'>,
   ) {}
+
+  #afterCommit(q: Queued): void {
+    if (q.hooks.length > 0) this.deliveriesQueued(q.hooks);
+    if (q.mails.length > 0) this.mail?.queueNow(q.mails);
+  }
+
+  /** E-mails to the recipients' addresses, written in the consumer's transaction (each key once). */
+  async #mails(repos: Repos, queued: Queued, items: Array<Omit<MailItem, 'to'> & { userId: string }>): Promise<void> {
+    if (!this.mail?.configured || items.length === 0) return;
+    const addresses = await repos.email.addressesOf([...new Set(items.map((i) => i.userId))]);
+    const list = items.flatMap((i) => {
+      const a = addresses.get(i.userId);
+      return a ? [{ ...i, to: a.email }] : [];
+    });
+    queued.mails.push(...(await this.mail.enqueue(repos, list)));
+  }
+
+  #url(path: string): string {
+    return `${this.settings.publicUrl ?? ''}${path}`;
+  }
 
   /** Handles every event after the cursor, then the held exceptions whose window ended; returns how many events. */
   async processPending(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const queued: Queued = [];
+      const queued = noneQueued();
       const n = await this.uow.tx(async (repos) => {
         const cursor = await repos.events.lockCursor(EXCEPTIONS_CONSUMER);
         const events = await repos.events.takeAfter(cursor, BATCH, CONSUMED);
@@ -69,7 +99,7 @@ export class ExceptionService {
         await repos.events.advanceCursor(EXCEPTIONS_CONSUMER, last.txId, last.id, this.clock.now());
         return events.length;
       });
-      if (queued.length > 0) this.deliveriesQueued(queued);
+      this.#afterCommit(queued);
       handled += n;
       if (n < BATCH) break;
     }
@@ -155,6 +185,11 @@ export class ExceptionService {
       };
     });
     await repos.notifications.insert(notes);
+    // The same message by e-mail, once per (event, recipient).
+    await this.#mails(repos, queued, notes.map((n) => ({
+      key: `exception:${n.sourceEventId}:${n.userId}`, kind: 'exception', companyId: n.companyId, userId: n.userId,
+      subject: `Sitekeeper: ${n.title}`, text: `${n.body}\n\n${this.#url(n.link ?? '/')}\n\nYou receive this because an exception rule of your company names you as a recipient.`,
+    })));
     await repos.exceptions.setDelivery(delivered, 'delivered');
     await repos.exceptions.setDelivery(skipped, 'no_recipients');
     await this.#webhooks(repos, companyId, list.map((x) => ({
@@ -166,13 +201,13 @@ export class ExceptionService {
   async #webhooks(repos: Repos, companyId: string, items: Array<{ key: string; type: string; eventType: string; payload: Record<string, unknown> }>, queued: Queued): Promise<void> {
     const endpoints = (await repos.webhooks.endpoints(companyId)).filter((w) => w.enabled);
     const rows = endpoints.flatMap((w) => items.filter((i) => w.types.length === 0 || w.types.includes(i.type)).map((i) => ({ endpointId: w.id, eventKey: i.key, eventType: i.eventType, payload: { ...i.payload, event: i.eventType } })));
-    queued.push(...(await repos.webhooks.enqueue(rows)));
+    queued.hooks.push(...(await repos.webhooks.enqueue(rows)));
   }
 
   /** Held offline exceptions whose window ended: grouped (storm), absorbed, or sent one by one; then recoveries. */
   async flushHeld(): Promise<void> {
     const now = this.clock.now();
-    const queued: Queued = [];
+    const queued = noneQueued();
     for (const siteId of await this.uow.read.exceptions.sitesWithHeldDue(now)) {
       await this.uow.tx(async (repos) => {
         const held = await repos.exceptions.heldForSite(siteId);
@@ -201,7 +236,7 @@ export class ExceptionService {
         await this.#siteNotice(repos, { stormId: s.id, siteId: s.siteId, companyId: s.companyId, kind: 'storm_recovered', offline: 0, total: counts.total }, queued);
       });
     }
-    if (queued.length > 0) this.deliveriesQueued(queued);
+    this.#afterCommit(queued);
   }
 
   /** One grouped alert (or recovery) per recipient of the site's offline (back-online) exceptions, and per webhook. */
@@ -220,6 +255,10 @@ export class ExceptionService {
     await repos.notifications.insert(to.map((userId) => ({
       companyId: n.companyId, userId, sourceEventId: null, kind: `exception.${n.kind}`, severity: n.kind === 'storm' ? 'error' : 'success', title, body,
       link: `/sites/${n.siteId}/health`, data: { siteId: n.siteId, stormId: n.stormId, offline: n.offline, total: n.total },
+    })));
+    await this.#mails(repos, queued, to.map((userId) => ({
+      key: `${n.kind}:${n.stormId}:${userId}`, kind: n.kind, companyId: n.companyId, userId,
+      subject: `Sitekeeper: ${title}`, text: `${body}\n\n${this.#url(`/sites/${n.siteId}/health`)}`,
     })));
     await this.#webhooks(repos, n.companyId, [{ key: `${n.kind}:${n.stormId}`, type, eventType: `site.${n.kind}`, payload: { stormId: n.stormId, siteId: n.siteId, siteName: name, offline: n.offline, total: n.total, at: now.toISOString() } }], queued);
   }

@@ -15,14 +15,16 @@ export interface JobPayloads {
   'webhooks.deliver': { deliveryId: string };
   /** Bring one AX Pro panel's user accounts in step with its site (idempotent; runs of one panel coalesce on a node). */
   'axpro.reconcile': { deviceId: string };
+  /** One attempt of an e-mail (idempotent: claims the email_deliveries row first; queues its own retry with backoff). */
+  'email.send': { deliveryId: string };
 }
 
 export type JobName = keyof JobPayloads;
 
-export const JOB_NAMES: readonly JobName[] = ['system.ping', 'onboarding.device', 'notifications.dispatch', 'health.retention', 'webhooks.deliver', 'axpro.reconcile'];
+export const JOB_NAMES: readonly JobName[] = ['system.ping', 'onboarding.device', 'notifications.dispatch', 'health.retention', 'webhooks.deliver', 'axpro.reconcile', 'email.send'];
 
 /** How many jobs of a kind one node runs at once (device I/O is slow; the database is not the limit). */
-export const JOB_CONCURRENCY: Record<JobName, number> = { 'system.ping': 1, 'onboarding.device': 64, 'notifications.dispatch': 1, 'health.retention': 1, 'webhooks.deliver': 8, 'axpro.reconcile': 8 };
+export const JOB_CONCURRENCY: Record<JobName, number> = { 'system.ping': 1, 'onboarding.device': 64, 'notifications.dispatch': 1, 'health.retention': 1, 'webhooks.deliver': 8, 'axpro.reconcile': 8, 'email.send': 4 };
 
 export type JobHandler<N extends JobName> = (data: JobPayloads[N], ctx: { jobId: string }) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };

@@ -44,6 +44,11 @@ describe('site invitations and handover', () => {
     expect(inv.status).toBe(201);
     expect(inv.body.inviteUrl).toMatch(/\/app\/invite\?token=/);
     expect(inv.body.qrSvg).toMatch(/^<svg|<\?xml/);
+    // No SMTP_URL on this platform: the invitation says so, nothing is queued, the API says e-mail is not configured.
+    expect(inv.body.email).toBe('not_configured');
+    expect(await p.app.platform.database.db.selectFrom('email_deliveries').select('id').execute()).toEqual([]);
+    expect((await company.admin.get('/api/email/status')).body).toEqual({ configured: false, from: null });
+    expect((await company.admin.post('/api/email/test')).body.error.code).toBe('EMAIL_NOT_CONFIGURED');
     expect((await company.admin.get(`/api/sites/${site.id}/access`)).body.state).toBe('invitation_sent');
     const token = tokenOf(inv.body.inviteUrl);
 

@@ -21,6 +21,7 @@ const SiteInvitationCreated = Type.Object({
   invitation: SiteInvitation,
   inviteUrl: Type.String({ description: 'The link to send to the customer (opens the end-user app)' }),
   qrSvg: Type.String({ description: 'The link as a QR code (SVG)' }),
+  email: Type.Union([Type.Literal('queued'), Type.Literal('not_configured'), Type.Literal('not_sent')], { description: 'queued: the link is e-mailed to the customer; not_configured: e-mail (SMTP) is not configured on this server — send the link yourself; not_sent: the address cannot receive e-mail' }),
 });
 
 const Authorization = Shared(Type.Object({

@@ -19,6 +19,7 @@ import type { Actor, RequestMeta } from '../auth/actor';
 import { summarizeSite } from '../health/health-summary';
 import { requireSiteAccess } from './site-access';
 import type { SiteInvitationRecord } from './site-custody.repository';
+import type { EmailService } from '../email/email.service';
 
 export interface SiteInvitationView {
   id: string;
@@ -40,6 +41,8 @@ export class SiteCustodyService {
     private readonly opts: { invitationTtlHours: number; publicUrl: string },
     /** Keeps the new owner's password sealed while an AX Pro of the site needs it for their panel account (decision 0016). */
     private readonly passwords?: LoginPasswordCapture,
+    /** E-mails the invitation link when SMTP is configured (decision 0019); the token is only in the sealed body. */
+    private readonly mail?: Pick<EmailService, 'configured' | 'enqueue' | 'queueNow' | 'cancelFor'>,
   ) {}
 
   private link(token: string): string {
@@ -50,18 +53,23 @@ export class SiteCustodyService {
     const token = newToken();
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.opts.invitationTtlHours * 3_600_000);
-    return this.uow.tx(async (r) => {
+    const out = await this.uow.tx(async (r) => {
       // Checked again on the locked site row: an acceptance that committed since the first check
       // (the customer accepting while the installer sends again) is never undone.
-      await requireSiteAccess(actor, siteId, r.sites, true, 'invite_end_user');
-      // A newer invitation replaces any open one: its link stops working.
+      const site = await requireSiteAccess(actor, siteId, r.sites, true, 'invite_end_user');
+      // A newer invitation replaces any open one: its link stops working (and its e-mail, not sent yet, is not sent).
+      if (this.mail) for (const old of await r.custody.openInvitations(siteId)) await this.mail.cancelFor(r, old.id);
       await r.custody.cancelOpen(siteId, now);
       const id = await r.custody.createInvitation({ siteId, companyId, email, tokenHash: hashToken(token), createdBy: actor.id, expiresAt, now });
       await r.sites.setHandoverState(siteId, 'invitation_sent', undefined, now);
       await r.audit.record({ companyId, actorId: actor.id, actorEmail: actor.email, action, targetType: 'site', targetId: siteId, outcome: 'success', details: { invitationId: id, email, expiresAt: expiresAt.toISOString() }, correlationId: meta.correlationId });
       const inviteUrl = this.link(token);
-      return { invitation: { id, email, expiresAt, expired: false, createdAt: now }, inviteUrl, qrSvg: await renderQrSvg(inviteUrl) };
+      const mails = this.mail ? await this.mail.enqueue(r, [invitationMail({ id, companyId, email, inviteUrl, expiresAt, siteName: site.name, companyName: (await r.companies.name(companyId)) ?? 'Your installer', inviter: actor.name })]) : [];
+      const emailState: 'queued' | 'not_configured' | 'not_sent' = mails.length > 0 ? 'queued' : this.mail?.configured ? 'not_sent' : 'not_configured';
+      return { result: { invitation: { id, email, expiresAt, expired: false, createdAt: now }, inviteUrl, qrSvg: await renderQrSvg(inviteUrl), email: emailState }, mails };
     });
+    this.mail?.queueNow(out.mails);
+    return out.result;
   }
 
   /** The end-user app's link and QR code, for installers to hand to customers. */
@@ -102,6 +110,7 @@ export class SiteCustodyService {
       if (!inv) throw new AppError('SITE_INVITATION_NOT_FOUND', 'No such open invitation for this site.', { hint: 'Reload the site: it may have been accepted or cancelled meanwhile.' });
       const now = this.clock.now();
       await r.custody.cancel(inv.id, now);
+      await this.mail?.cancelFor(r, inv.id);
       if ((await r.custody.openInvitations(siteId)).length === 0) await r.sites.setHandoverState(siteId, 'not_handed_over', undefined, now);
       await r.audit.record({ companyId: site.companyId, actorId: actor.id, actorEmail: actor.email, action: 'site.invitation.cancel', targetType: 'site', targetId: siteId, outcome: 'success', details: { invitationId, email: inv.email }, correlationId: meta.correlationId });
     });
@@ -228,4 +237,22 @@ export class SiteCustodyService {
       installers: staff.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role as 'installer_admin' | 'installer' })),
     };
   }
+}
+
+/** The invitation e-mail: the link (its token) is in the body only, which is sealed at rest. */
+function invitationMail(i: { id: string; companyId: string; email: string; inviteUrl: string; expiresAt: Date; siteName: string; companyName: string; inviter: string }) {
+  return {
+    key: `site_invitation:${i.id}`, kind: 'site_invitation' as const, companyId: i.companyId, userId: null, to: i.email, refId: i.id,
+    subject: `${i.companyName} invites you to your site ${i.siteName} on Sitekeeper`,
+    text: [
+      `Hello,`,
+      ``,
+      `${i.inviter} of ${i.companyName} has set up the site "${i.siteName}" for you on Sitekeeper and hands it over to you: from then on you own it, see its devices and their health, and decide when ${i.companyName} may access it.`,
+      ``,
+      `Open this link to accept (it works once, until ${i.expiresAt.toUTCString()}):`,
+      i.inviteUrl,
+      ``,
+      `If you did not expect this e-mail, ignore it: nothing happens until the link is opened.`,
+    ].join('\n'),
+  };
 }

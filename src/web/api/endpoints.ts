@@ -36,6 +36,9 @@ import type {
   PostApiWebhooksBody,
   PostApiWebhooksResponse,
   PostApiWebhooksIdTestResponse,
+  GetApiEmailStatusResponse,
+  GetApiEmailDeliveriesResponse,
+  PostApiEmailTestResponse,
   PutApiDevicesIdHealthMonitoringResponse,
   GetApiDevicesResponse,
   GetApiInstallersInvitationsResponse,
@@ -169,6 +172,12 @@ export const webhooksApi = {
   remove: (id: string) => api.del<void>(`/api/webhooks/${enc(id)}`),
   deliveries: (id: string, signal?: AbortSignal) => api.get<GetApiWebhooksIdDeliveriesResponse>(`/api/webhooks/${enc(id)}/deliveries`, { signal }),
   test: (id: string) => api.post<PostApiWebhooksIdTestResponse>(`/api/webhooks/${enc(id)}/test`, {}),
+};
+
+export const emailApi = {
+  status: (signal?: AbortSignal) => api.get<GetApiEmailStatusResponse>('/api/email/status', { signal }),
+  deliveries: (signal?: AbortSignal) => api.get<GetApiEmailDeliveriesResponse>('/api/email/deliveries', { signal }),
+  test: () => api.post<PostApiEmailTestResponse>('/api/email/test', {}),
 };
 
 export const sitesApi = {

@@ -454,6 +454,46 @@ export interface GetApiDevicesResponse {
   pageSize: number;
 }
 
+export interface GetApiEmailDeliveriesQuery {
+  page?: number;
+  pageSize?: number;
+}
+
+export interface GetApiEmailDeliveriesResponse {
+  items: {
+    id: string;
+    /**
+     * exception, storm, storm_recovered, site_invitation, test
+     */
+    kind: string;
+    recipient: string;
+    subject: string;
+    /**
+     * pending, sending, retrying, sent, failed, cancelled
+     */
+    state: string;
+    attempts: number;
+    lastError: string | null;
+    nextAttemptAt: string | null;
+    sentAt: string | null;
+    createdAt: string;
+  }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface GetApiEmailStatusResponse {
+  /**
+   * SMTP is configured: exceptions and site invitations are also e-mailed
+   */
+  configured: boolean;
+  /**
+   * The From of the e-mails; null when e-mail is not configured
+   */
+  from: string | null;
+}
+
 export interface GetApiEndUserAppResponse {
   url: string;
   qrSvg: string;
@@ -1214,6 +1254,25 @@ export interface PostApiDevicesIdQrResponse {
   }[];
 }
 
+export interface PostApiEmailTestResponse {
+  id: string;
+  /**
+   * exception, storm, storm_recovered, site_invitation, test
+   */
+  kind: string;
+  recipient: string;
+  subject: string;
+  /**
+   * pending, sending, retrying, sent, failed, cancelled
+   */
+  state: string;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  createdAt: string;
+}
+
 export interface PostApiExceptionRulesBody {
   /**
    * Null: the company default
@@ -1456,6 +1515,10 @@ export interface PostApiSitesIdInvitationsInvitationIdResendResponse {
    * The link as a QR code (SVG)
    */
   qrSvg: string;
+  /**
+   * queued: the link is e-mailed to the customer; not_configured: e-mail (SMTP) is not configured on this server — send the link yourself; not_sent: the address cannot receive e-mail
+   */
+  email: 'queued' | 'not_configured' | 'not_sent';
 }
 
 export interface PostApiSitesIdInvitationsResponse {
@@ -1468,6 +1531,10 @@ export interface PostApiSitesIdInvitationsResponse {
    * The link as a QR code (SVG)
    */
   qrSvg: string;
+  /**
+   * queued: the link is e-mailed to the customer; not_configured: e-mail (SMTP) is not configured on this server — send the link yourself; not_sent: the address cannot receive e-mail
+   */
+  email: 'queued' | 'not_configured' | 'not_sent';
 }
 
 export interface PostApiSitesIdLinkageRulesBody {

@@ -5,6 +5,7 @@
 import { auditFeature } from './audit';
 import { authFeature } from './auth';
 import { devicesFeature } from './devices';
+import { emailFeature } from './email';
 import { endUserFeature } from './end-user';
 import { exceptionsFeature } from './exceptions';
 import { healthFeature } from './health';
@@ -16,4 +17,4 @@ import { sitesFeature } from './sites';
 import type { FeatureModule } from './types';
 import { webhooksFeature } from './webhooks';
 
-export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, linkageFeature, webhooksFeature, auditFeature, endUserFeature];
+export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, linkageFeature, webhooksFeature, emailFeature, auditFeature, endUserFeature];

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { exceptionRulesApi, sitesApi } from '../../api/endpoints';
+import { emailApi, exceptionRulesApi, sitesApi } from '../../api/endpoints';
+import { Link } from '../../app/router';
 import type { GetApiExceptionRulesResponse, PostApiExceptionRulesBody } from '../../api/generated';
 import { useAction, useAsync } from '../../ui/async';
 import { Empty, ErrorNotice, PageHeader } from '../../ui/components';
@@ -32,6 +33,7 @@ const BUSINESS_HOURS: NonNullable<PostApiExceptionRulesBody['schedule']> = { day
 export function ExceptionRulesPage() {
   const rules = useAsync((signal) => exceptionRulesApi.list(signal), []);
   const sites = useAsync((signal) => sitesApi.list({ pageSize: 100 }, signal), []);
+  const email = useAsync((signal) => emailApi.status(signal), []);
   const siteName = (id: string | null) => (id === null ? 'Company default' : (sites.data?.items.find((s) => s.id === id)?.name ?? 'A site'));
   const [siteId, setSiteId] = useState('');
   const [name, setName] = useState('');
@@ -76,6 +78,12 @@ export function ExceptionRulesPage() {
     <div>
       <PageHeader title="Exception rules" />
       <p className="muted">A site&apos;s rules replace the company default for that site; with no rule at all, every exception goes to the installer admins and the site&apos;s installers.</p>
+      {email.data && (
+        <p data-testid="email-channel">
+          Channels: in-app notifications, <Link to="/webhooks">webhooks</Link>
+          {email.data.configured ? <>, and <Link to="/email">e-mail</Link> to each recipient.</> : '. E-mail: not configured on this server (the operator sets SMTP_URL).'}
+        </p>
+      )}
       <DataTable
         label="Exception rules"
         list={rules}

@@ -64,7 +64,13 @@ export function SiteCustomer({ siteId }: { siteId: string }) {
       )}
       {created && (
         <div className="notice notice-success" role="status">
-          <p>Send this link (or let the customer scan the code) before {formatDate(created.invitation.expiresAt)}:</p>
+          {created.email === 'queued' ? (
+            <p data-testid="invitation-email">The link was e-mailed to {created.invitation.email}. You can also send it yourself (or let the customer scan the code) before {formatDate(created.invitation.expiresAt)}:</p>
+          ) : (
+            <p data-testid="invitation-email">
+              {created.email === 'not_configured' ? 'E-mail is not configured on this server: ' : 'This address cannot receive e-mail: '}send this link (or let the customer scan the code) before {formatDate(created.invitation.expiresAt)}:
+            </p>
+          )}
           <input className="input" readOnly value={created.inviteUrl} aria-label="Invitation link" onFocus={(e) => e.target.select()} />
           <img src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(created.qrSvg)}`} alt="QR code of the invitation link" width={200} height={200} />
         </div>
