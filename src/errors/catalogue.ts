@@ -12,6 +12,7 @@ import { SITE_ERRORS } from './codes/site';
 import { HEALTH_ERRORS } from './codes/health';
 import { EXCEPTION_ERRORS } from './codes/exceptions';
 import { AXPRO_ERRORS } from './codes/axpro';
+import { FIRMWARE_ERRORS } from './codes/firmware';
 
 export interface CatalogueEntry {
   status: number;
@@ -31,6 +32,7 @@ export const CATALOGUE = {
   ...HEALTH_ERRORS,
   ...EXCEPTION_ERRORS,
   ...AXPRO_ERRORS,
+  ...FIRMWARE_ERRORS,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -19,6 +19,7 @@ import * as m0013 from './migrations/0013_device_options';
 import * as m0014 from './migrations/0014_site_custody';
 import * as m0015 from './migrations/0015_axpro_accounts';
 import * as m0016 from './migrations/0016_firmware_verdict';
+import * as m0018 from './migrations/0018_firmware_campaigns';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014_site_custody': m0014,
   '0015_axpro_accounts': m0015,
   '0016_firmware_verdict': m0016,
+  '0018_firmware_campaigns': m0018,
 };
 
 class StaticProvider implements MigrationProvider {

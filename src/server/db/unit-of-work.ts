@@ -25,6 +25,7 @@ import { HealthRepository } from '../health/health.repository';
 import { ExceptionRepository } from '../exceptions/exception.repository';
 import { WebhookRepository } from '../webhooks/webhook.repository';
 import { AxproRepository } from '../axpro/axpro.repository';
+import { FirmwareRepository } from '../firmware/firmware.repository';
 
 export interface Repos {
   users: UserRepository;
@@ -57,6 +58,8 @@ export interface Repos {
   webhooks: WebhookRepository;
   /** AX Pro panel accounts Sitekeeper made, and the sealed passwords waiting for panels. */
   axpro: AxproRepository;
+  /** Firmware packages, upgrade campaigns and their devices' upgrade state. */
+  firmware: FirmwareRepository;
 }
 
 export function reposFor(db: Executor): Repos {
@@ -81,6 +84,7 @@ export function reposFor(db: Executor): Repos {
     exceptions: new ExceptionRepository(db),
     webhooks: new WebhookRepository(db),
     axpro: new AxproRepository(db),
+    firmware: new FirmwareRepository(db),
   };
 }
 

@@ -5,9 +5,10 @@ import type { HealthService } from '../health/health.service';
 import type { WebhookService } from '../webhooks/webhook.service';
 import type { JobHandlers } from './job-types';
 import type { AxproReconciles } from '../axpro/axpro-reconciles';
+import type { CampaignRunner } from '../firmware/campaign-runner';
 
 /** Every job's handler, built from the services it needs. */
-export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService; health: Pick<HealthService, 'trimHistory'>; webhooks: Pick<WebhookService, 'attempt'>; axpro: Pick<AxproReconciles, 'run'> }): JobHandlers {
+export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService; health: Pick<HealthService, 'trimHistory'>; webhooks: Pick<WebhookService, 'attempt'>; axpro: Pick<AxproReconciles, 'run'>; firmware: Pick<CampaignRunner, 'run'> }): JobHandlers {
   return {
     // Records that the queue ran a job on this backend (idempotent: last nonce wins).
     'system.ping': async (data) => {
@@ -24,5 +25,6 @@ export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<Devi
     'axpro.reconcile': async (data) => {
       await deps.axpro.run(data.deviceId);
     },
+    'firmware.device': async (data) => deps.firmware.run(data.rowId),
   };
 }
