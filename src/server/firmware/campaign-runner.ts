@@ -258,8 +258,8 @@ export class CampaignRunner {
             await set('rebooting', 100, 'reboot');
             break;
           }
-          if (!s.upgrading && s.percent === 0 && percent > 0) {
-            // The device forgot its upgrade: it rebooted already.
+          if (!s.upgrading) {
+            // No upgrade running there: it rebooted already (or never got the package — the reboot wait tells).
             await set('rebooting', percent, 'reboot');
             break;
           }
@@ -320,8 +320,9 @@ export class CampaignRunner {
 
   private async succeed(row: CampaignDeviceRow, device: ReachedDevice, version: string): Promise<boolean> {
     this.checkStopped();
-    await this.uow.read.firmware.finish(row.id, { state: 'succeeded', percent: 100, stage: 'done' }, this.clock.now());
+    // The version first: a campaign shown done shows its devices' new versions (both steps are idempotent).
     await this.ports.firmwareChanged(device.serial, version);
+    await this.uow.read.firmware.finish(row.id, { state: 'succeeded', percent: 100, stage: 'done' }, this.clock.now());
     this.ports.eventsRecorded();
     return true;
   }
@@ -339,9 +340,9 @@ export class CampaignRunner {
     this.checkStopped();
     const now = this.clock.now();
     await this.uow.tx(async (r) => {
-      await r.firmware.finish(row.id, { state: 'failed', percent, stage, reasonCode: err.code, reasonMessage: err.message }, now);
+      await r.firmware.finish(row.id, { state: 'failed', percent, stage, reasonCode: err.code, reasonMessage: reasonOf(err) }, now);
       if (device) {
-        await r.events.append(device.companyId, DOMAIN_EVENT_TYPES.deviceFirmwareUpgradeFailed, { deviceId: device.id, siteId: device.siteId, serial: device.serial, message: err.message, at: now.toISOString() });
+        await r.events.append(device.companyId, DOMAIN_EVENT_TYPES.deviceFirmwareUpgradeFailed, { deviceId: device.id, siteId: device.siteId, serial: device.serial, message: reasonOf(err), at: now.toISOString() });
       }
     });
     if (device) this.ports.eventsRecorded();
@@ -355,6 +356,12 @@ export class CampaignRunner {
     this.#timers.clear();
     await Promise.allSettled([...this.#running]);
   }
+}
+
+/** The error's message with the device's own words when it gave some (ResponseStatus description). */
+function reasonOf(err: AppError): string {
+  const description = (err.details as { description?: unknown } | undefined)?.description;
+  return typeof description === 'string' && description ? `${err.message.replace(/\.$/, '')}: ${description}` : err.message;
 }
 
 function asAppError(e: unknown): AppError {
