@@ -130,7 +130,7 @@ export class CampaignRunner {
     const repo = this.uow.read.firmware;
     const heartbeat = setInterval(() => void repo.renewLease(rowId, this.leaseUntil()).catch(() => undefined), Math.max(200, Math.floor(this.settings.leaseMs / 3)));
     heartbeat.unref();
-    let finished = false;
+    let finished: boolean;
     try {
       finished = await this.#upgrade(row);
     } catch (e) {
