@@ -7,6 +7,7 @@ import { authFeature } from './auth';
 import { devicesFeature } from './devices';
 import { endUserFeature } from './end-user';
 import { exceptionsFeature } from './exceptions';
+import { firmwareFeature } from './firmware';
 import { healthFeature } from './health';
 import { installersFeature } from './installers';
 import { notificationsFeature } from './notifications';
@@ -15,4 +16,4 @@ import { sitesFeature } from './sites';
 import type { FeatureModule } from './types';
 import { webhooksFeature } from './webhooks';
 
-export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, webhooksFeature, auditFeature, endUserFeature];
+export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, webhooksFeature, firmwareFeature, auditFeature, endUserFeature];
