@@ -62,8 +62,8 @@ describeBrowser('firmware campaign: upload, start, live progress (Chromium, real
     await page.goto('/firmware');
     await page.getByLabel('Firmware package').setInputFiles({ name: 'cam-V5.8.0.bin', mimeType: 'application/octet-stream', buffer: buildFirmwarePackage({ models: [MODEL], version: 'V5.8.0', payloadSize: 256 }) });
     await page.getByRole('button', { name: 'Upload' }).click();
-    await page.getByLabel('Package').locator('option', { hasText: 'V5.8.0' }).waitFor({ state: 'attached' });
-    expect(await page.getByLabel('Package').inputValue()).not.toBe('');
+    await page.getByLabel('Package to install').locator('option', { hasText: 'V5.8.0' }).waitFor({ state: 'attached' });
+    expect(await page.getByLabel('Package to install').inputValue()).not.toBe('');
     await page.getByLabel(/Cam 1/).check();
     await page.getByLabel(/Cam 2/).check();
     await page.getByRole('button', { name: 'Upgrade 2 devices' }).click();

@@ -100,7 +100,7 @@ export function FirmwarePage() {
     <>
       <PageHeader title="Firmware" />
       <section className="card" aria-labelledby="upload-title">
-        <h2 id="upload-title">Package</h2>
+        <h2 id="upload-title">Upload a package</h2>
         <form onSubmit={submitUpload}>
           <label>
             Firmware package <input type="file" name="package" onChange={(e) => setFile(e.target.files?.[0])} />
@@ -112,7 +112,7 @@ export function FirmwarePage() {
         <ErrorNotice error={upload.error} />
         <label>
           Upgrade with{' '}
-          <select value={packageId} onChange={(e) => setPackageId(e.target.value)} aria-label="Package">
+          <select value={packageId} onChange={(e) => setPackageId(e.target.value)} aria-label="Package to install">
             <option value="">Choose a package</option>
             {packages.data?.items.map((p) => (
               <option key={p.id} value={p.id}>{`${p.version} (${p.models.join(', ')}) — ${p.fileName}`}</option>
