@@ -480,6 +480,7 @@ export interface FirmwareCampaignDevicesTable {
   reason_message: string | null;
   attempts: Generated<number>;
   lease_until: Date | null;
+  lease_token: string | null;
   started_at: Date | null;
   finished_at: Date | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

@@ -15,7 +15,9 @@
  *                is re-checked and `device.firmware_changed` recorded); the old one `failed`
  *
  * A node stopping lets go of its rows at once (lease cleared, state kept) so the next node, or the
- * same one started again, continues them without waiting for the lease to run out.
+ * same one started again, continues them without waiting for the lease to run out. Every write
+ * names the run's lease token: a run whose lease ran out (a stalled node) and was taken over stops
+ * without writing anything more.
  */
 import { AppError, isAppError } from '../../errors/app-error';
 import type { DeviceClient } from '../../device-client/device-client';
@@ -58,6 +60,8 @@ export interface RunnerPorts {
 const MAX_ATTEMPTS = 5;
 
 class Stopped extends Error {}
+/** Another run took the row over (this run's lease ran out): this one writes nothing more. */
+class LeaseLost extends Error {}
 
 export class CampaignRunner {
   readonly #stop = new AbortController();
@@ -127,17 +131,19 @@ export class CampaignRunner {
       return;
     }
     const row = claim.claimed;
+    const token = claim.token;
     const repo = this.uow.read.firmware;
-    const heartbeat = setInterval(() => void repo.renewLease(rowId, this.leaseUntil()).catch(() => undefined), Math.max(200, Math.floor(this.settings.leaseMs / 3)));
+    const heartbeat = setInterval(() => void repo.renewLease(rowId, token, this.leaseUntil()).catch(() => undefined), Math.max(200, Math.floor(this.settings.leaseMs / 3)));
     heartbeat.unref();
     let finished: boolean;
     try {
-      finished = await this.#upgrade(row);
+      finished = await this.#upgrade(row, token);
     } catch (e) {
       if (e instanceof Stopped) {
-        await repo.release(rowId).catch(() => undefined);
+        await repo.release(rowId, token).catch(() => undefined);
         return;
       }
+      if (e instanceof LeaseLost) return;
       throw e;
     } finally {
       clearInterval(heartbeat);
@@ -181,16 +187,16 @@ export class CampaignRunner {
   }
 
   /** Takes the row as far as it goes; true when it finished (succeeded or failed), false when it waits for another run. */
-  async #upgrade(row: CampaignDeviceRow): Promise<boolean> {
+  async #upgrade(row: CampaignDeviceRow, token: string): Promise<boolean> {
     const repo = this.uow.read.firmware;
     const campaign = await repo.findCampaign(row.campaignId);
     const pkg = campaign ? await repo.findPackage(campaign.packageId) : undefined;
-    if (!campaign || !pkg) return this.fail(row, undefined, new AppError('FIRMWARE_PACKAGE_NOT_FOUND'), 0, row.stage);
+    if (!campaign || !pkg) return this.fail(row, token, undefined, new AppError('FIRMWARE_PACKAGE_NOT_FOUND'), 0, row.stage);
     let device: ReachedDevice;
     try {
       device = await this.ports.device(row.deviceId);
     } catch (e) {
-      return this.fail(row, undefined, asAppError(e), row.percent, row.stage);
+      return this.fail(row, token, undefined, asAppError(e), row.percent, row.stage);
     }
     const c = device.client;
     let state: CampaignDeviceState = row.state;
@@ -202,7 +208,7 @@ export class CampaignRunner {
       state = s;
       percent = p;
       stage = st;
-      await repo.progress(row.id, { state, percent, stage }, this.leaseUntil(), this.clock.now());
+      if (!(await repo.progress(row.id, token, { state, percent, stage }, this.leaseUntil(), this.clock.now()))) throw new LeaseLost();
     };
     const target = pkg.version;
 
@@ -211,14 +217,14 @@ export class CampaignRunner {
       switch (state) {
         case 'queued': {
           const gate = monitoringGate(device, 'firmware_upgrade');
-          if (!gate.allowed) return this.fail(row, device, new AppError(gate.code, gate.reason), 0, 'refused');
+          if (!gate.allowed) return this.fail(row, token, device, new AppError(gate.code, gate.reason), 0, 'refused');
           let info;
           try {
             info = await c.deviceInfo();
           } catch (e) {
-            return this.retryOrFail(row, device, asAppError(e), percent, stage);
+            return this.retryOrFail(row, token, device, asAppError(e), percent, stage);
           }
-          if (info.firmwareVersion === target) return this.succeed(row, device, target);
+          if (info.firmwareVersion === target) return this.succeed(row, token, device, target);
           await set('uploading', 0, 'upload');
           break;
         }
@@ -226,7 +232,7 @@ export class CampaignRunner {
           if (row.attempts > 1) {
             // Resumed: the device may have the package already (or be running it).
             const seen = await this.look(c);
-            if (seen.kind === 'failed') return this.fail(row, device, seen.error, percent, 'failed');
+            if (seen.kind === 'failed') return this.fail(row, token, device, seen.error, percent, 'failed');
             if (seen.kind === 'status' && (seen.status.upgrading || seen.status.reboot)) {
               await set('installing', seen.status.percent, seen.status.upgradeStage ?? 'software');
               break;
@@ -238,16 +244,16 @@ export class CampaignRunner {
             await c.upgradeFirmware(content);
           } catch (e) {
             const err = asAppError(e);
-            if (err.code === 'DEVICE_FIRMWARE_REJECTED') return this.fail(row, device, err, 0, 'upload');
+            if (err.code === 'DEVICE_FIRMWARE_REJECTED') return this.fail(row, token, device, err, 0, 'upload');
             // DEVICE_BUSY: an upgrade is already running there (ours, from before a restart).
-            if (err.code !== 'DEVICE_BUSY') return this.retryOrFail(row, device, err, percent, stage);
+            if (err.code !== 'DEVICE_BUSY') return this.retryOrFail(row, token, device, err, percent, stage);
           }
           await set('installing', 0, 'software');
           break;
         }
         case 'installing': {
           const seen = await this.look(c);
-          if (seen.kind === 'failed') return this.fail(row, device, seen.error, percent, 'failed');
+          if (seen.kind === 'failed') return this.fail(row, token, device, seen.error, percent, 'failed');
           if (seen.kind === 'unreachable') {
             // Gone: it is rebooting into the new firmware (or lost power — the reboot wait says which).
             await set('rebooting', percent, 'reboot');
@@ -280,12 +286,12 @@ export class CampaignRunner {
             if (version !== undefined) {
               // Answering with the old version: still before the reboot, or back without the package.
               const seen = await this.look(c);
-              if (seen.kind === 'failed') return this.fail(row, device, seen.error, percent, 'failed');
+              if (seen.kind === 'failed') return this.fail(row, token, device, seen.error, percent, 'failed');
               if (seen.kind === 'status' && !seen.status.upgrading && !seen.status.reboot) {
-                return this.fail(row, device, new AppError('FIRMWARE_NOT_APPLIED', `The device came back with firmware ${version}, not ${target}.`), percent, 'verify');
+                return this.fail(row, token, device, new AppError('FIRMWARE_NOT_APPLIED', `The device came back with firmware ${version}, not ${target}.`), percent, 'verify');
               }
             }
-            if (this.clock.now().getTime() >= deadline) return this.fail(row, device, new AppError('FIRMWARE_REBOOT_TIMEOUT'), percent, 'reboot');
+            if (this.clock.now().getTime() >= deadline) return this.fail(row, token, device, new AppError('FIRMWARE_REBOOT_TIMEOUT'), percent, 'reboot');
             await this.sleep(this.settings.pollMs);
           }
           await set('verifying', 100, 'verify');
@@ -296,10 +302,10 @@ export class CampaignRunner {
           try {
             version = (await c.deviceInfo()).firmwareVersion;
           } catch (e) {
-            return this.retryOrFail(row, device, asAppError(e), percent, stage);
+            return this.retryOrFail(row, token, device, asAppError(e), percent, stage);
           }
-          if (version !== target) return this.fail(row, device, new AppError('FIRMWARE_NOT_APPLIED', `The device runs firmware ${version}, not ${target}.`), percent, 'verify');
-          return this.succeed(row, device, target);
+          if (version !== target) return this.fail(row, token, device, new AppError('FIRMWARE_NOT_APPLIED', `The device runs firmware ${version}, not ${target}.`), percent, 'verify');
+          return this.succeed(row, token, device, target);
         }
         default:
           return true;
@@ -318,29 +324,29 @@ export class CampaignRunner {
     }
   }
 
-  private async succeed(row: CampaignDeviceRow, device: ReachedDevice, version: string): Promise<boolean> {
+  private async succeed(row: CampaignDeviceRow, token: string, device: ReachedDevice, version: string): Promise<boolean> {
     this.checkStopped();
     // The version first: a campaign shown done shows its devices' new versions (both steps are idempotent).
     await this.ports.firmwareChanged(device.serial, version);
-    await this.uow.read.firmware.finish(row.id, { state: 'succeeded', percent: 100, stage: 'done' }, this.clock.now());
+    if (!(await this.uow.read.firmware.finish(row.id, token, { state: 'succeeded', percent: 100, stage: 'done' }, this.clock.now()))) throw new LeaseLost();
     this.ports.eventsRecorded();
     return true;
   }
 
   /** A device that could not be reached: another run later, until MAX_ATTEMPTS runs. */
-  private async retryOrFail(row: CampaignDeviceRow, device: ReachedDevice, err: AppError, percent: number, stage: string): Promise<boolean> {
-    if (row.attempts >= MAX_ATTEMPTS) return this.fail(row, device, err, percent, stage);
+  private async retryOrFail(row: CampaignDeviceRow, token: string, device: ReachedDevice, err: AppError, percent: number, stage: string): Promise<boolean> {
+    if (row.attempts >= MAX_ATTEMPTS) return this.fail(row, token, device, err, percent, stage);
     this.checkStopped();
-    await this.uow.read.firmware.release(row.id);
+    await this.uow.read.firmware.release(row.id, token);
     this.kickLater(this.settings.pollMs * 2);
     return false;
   }
 
-  private async fail(row: CampaignDeviceRow, device: ReachedDevice | undefined, err: AppError, percent: number, stage: string): Promise<boolean> {
+  private async fail(row: CampaignDeviceRow, token: string, device: ReachedDevice | undefined, err: AppError, percent: number, stage: string): Promise<boolean> {
     this.checkStopped();
     const now = this.clock.now();
     await this.uow.tx(async (r) => {
-      await r.firmware.finish(row.id, { state: 'failed', percent, stage, reasonCode: err.code, reasonMessage: reasonOf(err) }, now);
+      if (!(await r.firmware.finish(row.id, token, { state: 'failed', percent, stage, reasonCode: err.code, reasonMessage: reasonOf(err) }, now))) throw new LeaseLost();
       if (device) {
         await r.events.append(device.companyId, DOMAIN_EVENT_TYPES.deviceFirmwareUpgradeFailed, { deviceId: device.id, siteId: device.siteId, serial: device.serial, message: reasonOf(err), at: now.toISOString() });
       }

@@ -3,6 +3,7 @@
  * upgrade's durable state (migration 0018). The runner claims a row with a lease under a per-site
  * advisory lock, so a site's slots and pacing hold across nodes.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor';
 
@@ -51,7 +52,7 @@ export interface CampaignDeviceRow {
 }
 
 /** Why a claim did not take the row: it is done or held, its site is full, or paced (`waitMs`). */
-export type ClaimResult = { claimed: CampaignDeviceRow } | { claimed: null; why: 'gone' | 'held' | 'site_full' } | { claimed: null; why: 'paced'; waitMs: number };
+export type ClaimResult = { claimed: CampaignDeviceRow; token: string } | { claimed: null; why: 'gone' | 'held' | 'site_full' } | { claimed: null; why: 'paced'; waitMs: number };
 
 const PACKAGE_COLUMNS = ['id', 'company_id as companyId', 'sha256', 'file_name as fileName', 'models', 'version', 'build', 'size', 'uploaded_by as uploadedBy', 'created_at as createdAt'] as const;
 const ROW_COLUMNS = [
@@ -169,35 +170,40 @@ export class FirmwareRepository {
       const waitMs = last + limits.paceMs - now.getTime();
       if (limits.paceMs > 0 && waitMs > 0) return { claimed: null, why: 'paced', waitMs };
     }
+    const token = randomUUID();
     const claimed = await this.db
       .updateTable('firmware_campaign_devices')
-      .set({ lease_until: leaseUntil, attempts: sql`attempts + 1`, started_at: sql`coalesce(started_at, ${now})`, updated_at: now })
+      .set({ lease_until: leaseUntil, lease_token: token, attempts: sql`attempts + 1`, started_at: sql`coalesce(started_at, ${now})`, updated_at: now })
       .where('id', '=', id)
       .returning(ROW_COLUMNS)
       .executeTakeFirstOrThrow();
-    return { claimed: claimed as CampaignDeviceRow };
+    return { claimed: claimed as CampaignDeviceRow, token };
   }
 
-  /** Progress of a claimed row (and its lease renewed); written only by the lease holder. */
-  async progress(id: string, p: { state: CampaignDeviceState; percent: number; stage: string }, leaseUntil: Date, now: Date): Promise<void> {
-    await this.db.updateTable('firmware_campaign_devices').set({ state: p.state, percent: p.percent, stage: p.stage, lease_until: leaseUntil, updated_at: now }).where('id', '=', id).execute();
+  /** Progress of a claimed row (and its lease renewed), by its lease holder only: false when the lease was lost. */
+  async progress(id: string, token: string, p: { state: CampaignDeviceState; percent: number; stage: string }, leaseUntil: Date, now: Date): Promise<boolean> {
+    const r = await this.db.updateTable('firmware_campaign_devices').set({ state: p.state, percent: p.percent, stage: p.stage, lease_until: leaseUntil, updated_at: now }).where('id', '=', id).where('lease_token', '=', token).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
-  async renewLease(id: string, leaseUntil: Date): Promise<void> {
-    await this.db.updateTable('firmware_campaign_devices').set({ lease_until: leaseUntil }).where('id', '=', id).where('state', 'not in', [...TERMINAL_STATES]).execute();
+  async renewLease(id: string, token: string, leaseUntil: Date): Promise<void> {
+    await this.db.updateTable('firmware_campaign_devices').set({ lease_until: leaseUntil }).where('id', '=', id).where('lease_token', '=', token).where('state', 'not in', [...TERMINAL_STATES]).execute();
   }
 
-  /** Lets go of a row without finishing it (shutdown): the next run, on any node, continues it at once. */
-  async release(id: string): Promise<void> {
-    await this.db.updateTable('firmware_campaign_devices').set({ lease_until: null }).where('id', '=', id).execute();
+  /** Lets go of a row without finishing it (shutdown, retry later): the next run, on any node, continues it at once. */
+  async release(id: string, token: string): Promise<void> {
+    await this.db.updateTable('firmware_campaign_devices').set({ lease_until: null, lease_token: null }).where('id', '=', id).where('lease_token', '=', token).execute();
   }
 
-  async finish(id: string, outcome: { state: 'succeeded' | 'failed'; percent: number; stage: string; reasonCode?: string; reasonMessage?: string }, now: Date): Promise<void> {
-    await this.db
+  /** The outcome, by the lease holder only: false when the lease was lost (another run owns the row). */
+  async finish(id: string, token: string, outcome: { state: 'succeeded' | 'failed'; percent: number; stage: string; reasonCode?: string; reasonMessage?: string }, now: Date): Promise<boolean> {
+    const r = await this.db
       .updateTable('firmware_campaign_devices')
-      .set({ state: outcome.state, percent: outcome.percent, stage: outcome.stage, reason_code: outcome.reasonCode ?? null, reason_message: outcome.reasonMessage ?? null, lease_until: null, finished_at: now, updated_at: now })
+      .set({ state: outcome.state, percent: outcome.percent, stage: outcome.stage, reason_code: outcome.reasonCode ?? null, reason_message: outcome.reasonMessage ?? null, lease_until: null, lease_token: null, finished_at: now, updated_at: now })
       .where('id', '=', id)
-      .execute();
+      .where('lease_token', '=', token)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /**

@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
 // set of devices. `firmware_campaign_devices`: one row per device of a campaign, the durable state of
 // its upgrade (queued, uploading, installing, rebooting, verifying, succeeded, failed) with its
 // progress (percent, stage), the device's reason when it failed, the runs it took (attempts) and
-// the lease of the node running it (a crashed node's rows are taken over when it runs out).
+// the lease of the run holding it (a crashed node's rows are taken over when it runs out; a run
+// that lost its lease writes nothing more: every write names its lease token).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -47,6 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('reason_message', 'text')
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('lease_until', 'timestamptz')
+    .addColumn('lease_token', 'uuid')
     .addColumn('started_at', 'timestamptz')
     .addColumn('finished_at', 'timestamptz')
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
