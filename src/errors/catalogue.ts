@@ -13,6 +13,7 @@ import { HEALTH_ERRORS } from './codes/health';
 import { EXCEPTION_ERRORS } from './codes/exceptions';
 import { AXPRO_ERRORS } from './codes/axpro';
 import { LINKAGE_ERRORS } from './codes/linkage';
+import { FIRMWARE_ERRORS } from './codes/firmware';
 
 export interface CatalogueEntry {
   status: number;
@@ -33,6 +34,7 @@ export const CATALOGUE = {
   ...EXCEPTION_ERRORS,
   ...AXPRO_ERRORS,
   ...LINKAGE_ERRORS,
+  ...FIRMWARE_ERRORS,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -92,6 +92,11 @@ import { linkageRoutes } from './linkage/linkage.routes';
 import { EmailService } from './email/email.service';
 import { emailRoutes } from './email/email.routes';
 import { createSmtpMailer, describeSmtpUrl } from './email/mailer';
+import { CampaignRunner } from './firmware/campaign-runner';
+import { CampaignProgress } from './firmware/campaign-progress';
+import { FirmwareService } from './firmware/firmware.service';
+import { firmwareRoutes } from './firmware/firmware.routes';
+import { AppError } from '../errors/app-error';
 
 const SECRET_KEY_CHECK = 'secret_key_check';
 
@@ -411,8 +416,50 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const axproReconciles = new AxproReconciles(axpro);
     const scheduleReconciles = async (deviceIds: string[]) => jobs.sendMany('axpro.reconcile', deviceIds.map((deviceId) => ({ deviceId })), { retryLimit: 0 });
     const axproEvents = new AxproEventConsumer(uow, clock, scheduleReconciles);
-    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks, axpro: axproReconciles, email }));
+    // Firmware upgrade campaigns (decision 0018): one job per device run, bounded and paced per site.
+    const firmwareRunner = new CampaignRunner(uow, clock, {
+      perSite: config.firmwareSiteConcurrency,
+      paceMs: config.firmwarePaceSeconds * 1000,
+      leaseMs: config.firmwareLeaseSeconds * 1000,
+      pollMs: config.firmwarePollMs,
+      rebootTimeoutMs: config.firmwareRebootTimeoutSeconds * 1000,
+    }, {
+      device: async (deviceId) => {
+        const d = await uow.read.devices.findWithSecrets(deviceId);
+        if (!d) throw new AppError('DEVICE_NOT_FOUND_HERE');
+        let creds: { user: string; password: string } | undefined;
+        if (d.credentialsSealed) {
+          const c = JSON.parse(secrets.open(d.credentialsSealed, `device:${d.serial}`)) as { user?: unknown; password?: unknown };
+          if (typeof c.user === 'string' && typeof c.password === 'string') creds = { user: c.user, password: c.password };
+        }
+        const base = { id: d.id, companyId: d.companyId, siteId: d.siteId, serial: d.serial, healthMonitoring: d.healthMonitoring, firmwareVerdict: d.firmwareVerdict };
+        return { ...base, client: clientForDevice(reach, d, creds ?? null) };
+      },
+      enqueue: async (rowIds) => jobs.sendMany('firmware.device', rowIds.map((rowId) => ({ rowId })), { retryLimit: 1 }),
+      firmwareChanged: async (serial, version) => {
+        await new FirmwareVerdictService(uow).reported(serial, version, 'firmware_upgrade');
+      },
+      eventsRecorded,
+    });
+    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks, axpro: axproReconciles, email, firmware: firmwareRunner }));
     cleanups.push(() => jobs.stop());
+    // Runs let go of their devices first (state kept), so the queue stops at once and any node resumes them.
+    cleanups.push(() => firmwareRunner.close());
+    const firmware = new FirmwareService(uow, { cloudOnline: (serial) => gateway.isOnline(serial) !== false, started: async () => void (await firmwareRunner.kick()) });
+    const campaignProgress = new CampaignProgress(
+      firmware,
+      clock,
+      pollForProgress((ids) => uow.read.firmware.fingerprints(ids), { intervalMs: config.progressPollMs, onError: (err) => logger.warn({ err }, 'campaign progress poll failed') }),
+      async (c) => ('sessionToken' in c ? (await auth.resolveSession(c.sessionToken))?.user : auth.resolveApiToken(c.apiToken)),
+      {
+        maxMs: config.progressStreamMaxMinutes * 60_000,
+        perUser: config.progressStreamsPerUser,
+        perNode: config.progressStreamsPerNode,
+        accessCheckMs: config.progressAccessCheckSeconds * 1000,
+      },
+    );
+    await campaignProgress.start();
+    cleanups.push(() => campaignProgress.close());
 
     // Health monitoring: every node may poll, one does (the lease holder); outcomes written in batches.
     const pollIntervalMs = config.healthPollSeconds * 1000;
@@ -507,6 +554,12 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       } catch (err) {
         logger.warn({ err }, 'e-mail sweep failed');
       }
+      try {
+        // Firmware upgrades interrupted (restart, crash: once their lease ran out) or waiting for a slot.
+        await firmwareRunner.kick();
+      } catch (err) {
+        logger.warn({ err }, 'firmware campaign sweep failed');
+      }
     };
     await sweep();
     const sweepTimer = setInterval(() => void sweep(), config.onboardingRetrySeconds * 1000);
@@ -544,6 +597,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     app.addHook('preClose', async () => {
       await onboarding.progress.close();
       await notificationStreams.close();
+      await campaignProgress.close();
     });
     app.addHook('onSend', async (req, reply) => {
       void reply.header('x-correlation-id', req.id);
@@ -619,6 +673,7 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     emailRoutes(app, { email });
     axproRoutes(app, { axpro });
     linkageRoutes(app, { linkage });
+    firmwareRoutes(app, { firmware, progress: campaignProgress, maxBytes: config.firmwareMaxBytes });
     const webServed = await webRoutes(app);
 
     listeningPort = () => {

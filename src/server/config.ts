@@ -84,6 +84,12 @@ const EnvSchema = Type.Object({
   SMTP_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   SMTP_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   SMTP_RETRY_BASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  FIRMWARE_MAX_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  FIRMWARE_SITE_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  FIRMWARE_PACE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  FIRMWARE_LEASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  FIRMWARE_POLL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  FIRMWARE_REBOOT_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
 
 /** Every variable the platform reads (each documented in .env.example; a test keeps that true). */
@@ -97,7 +103,7 @@ const POSITIVE = [
   'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX', 'PHOTO_UPLOAD_TIMEOUT_SECONDS',
   'HEALTH_POLL_SECONDS', 'HEALTH_POLL_CONCURRENCY', 'HEALTH_OFFLINE_GRACE_SECONDS', 'HEALTH_HISTORY_DAYS',
   'STORM_MIN_DEVICES', 'EXCEPTIONS_POLL_MS', 'WEBHOOK_TIMEOUT_SECONDS', 'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_RETRY_BASE_SECONDS',
-  'AXPRO_RECONCILE_SECONDS', 'SMTP_TIMEOUT_SECONDS', 'SMTP_MAX_ATTEMPTS', 'SMTP_RETRY_BASE_SECONDS',
+  'AXPRO_RECONCILE_SECONDS', 'SMTP_TIMEOUT_SECONDS', 'SMTP_MAX_ATTEMPTS', 'SMTP_RETRY_BASE_SECONDS', 'FIRMWARE_MAX_BYTES', 'FIRMWARE_SITE_CONCURRENCY', 'FIRMWARE_LEASE_SECONDS', 'FIRMWARE_POLL_MS', 'FIRMWARE_REBOOT_TIMEOUT_SECONDS',
 ] as const;
 
 export interface Config {
@@ -237,6 +243,18 @@ export interface Config {
   smtpMaxAttempts: number;
   /** First retry of an e-mail after this long, doubling each attempt (capped at one hour). */
   smtpRetryBaseSeconds: number;
+  /** Largest firmware package accepted by upload (its own limit: packages are far larger than photos). */
+  firmwareMaxBytes: number;
+  /** Devices of one site upgraded at once (across every campaign). */
+  firmwareSiteConcurrency: number;
+  /** At least this long between two upgrades starting on one site (0: no pacing). */
+  firmwarePaceSeconds: number;
+  /** A node's claim on a device being upgraded; another node takes over when it runs out (a crash). */
+  firmwareLeaseSeconds: number;
+  /** Between looks at a device's upgrade progress and at a rebooting device. */
+  firmwarePollMs: number;
+  /** How long a device may take from the end of its install to answering with the new version. */
+  firmwareRebootTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -373,6 +391,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpTimeoutSeconds: int(e.SMTP_TIMEOUT_SECONDS, 30),
     smtpMaxAttempts: int(e.SMTP_MAX_ATTEMPTS, 8),
     smtpRetryBaseSeconds: int(e.SMTP_RETRY_BASE_SECONDS, 30),
+    firmwareMaxBytes: int(e.FIRMWARE_MAX_BYTES, 256 * 1024 * 1024),
+    firmwareSiteConcurrency: int(e.FIRMWARE_SITE_CONCURRENCY, 2),
+    firmwarePaceSeconds: int(e.FIRMWARE_PACE_SECONDS, 10),
+    firmwareLeaseSeconds: int(e.FIRMWARE_LEASE_SECONDS, 30),
+    firmwarePollMs: int(e.FIRMWARE_POLL_MS, 1000),
+    firmwareRebootTimeoutSeconds: int(e.FIRMWARE_REBOOT_TIMEOUT_SECONDS, 600),
   });
 }
 

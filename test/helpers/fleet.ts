@@ -3,10 +3,10 @@
  * (same broker and topic prefix) and its SADP responder is where the platform's agent probes.
  */
 import { startFleet, type Fleet } from '../../src/emulator';
-import type { DeviceSpec, VirtualDevice } from '../../src/emulator';
+import type { DeviceOptions, DeviceSpec, VirtualDevice } from '../../src/emulator';
 import type { TestPlatform } from './platform';
 
-export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[], device: { maxFailedLogins?: number } = {}): Promise<Fleet> {
+export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[], device: DeviceOptions = {}): Promise<Fleet> {
   const fleet = await startFleet({
     count: specs.length,
     specs,

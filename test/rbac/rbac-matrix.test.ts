@@ -198,6 +198,15 @@ const CASES: Record<string, Case> = {
   'GET /api/devices/:id/config/time': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/time` }), expect: siteRead },
   'PUT /api/devices/:id/config/time': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/time`, body: { timeMode: 'NTP', timeZone: 'CST-1:00:00', ntp: { host: 'pool.ntp.org', port: 123, intervalMinutes: 60 } } }), expect: siteRead },
   // The ISAPI pass-through: installer admins only (an allowed path: the fixture device answers DEVICE_ADMIN_PASSWORD_NEEDED).
+  // Firmware (issue 16): packages are the installer admin's; a campaign needs configuration access to every device's site
+  // (the fixture device has health monitoring off: refused per device, 422, after the access checks).
+  'POST /api/firmware/packages': { request: async () => ({ url: '/api/firmware/packages' }), expect: adminOnly },
+  'GET /api/firmware/packages': { request: async () => ({ url: '/api/firmware/packages' }), expect: adminOnly },
+  'POST /api/firmware/campaigns': { request: async (fx) => ({ url: '/api/firmware/campaigns', body: { packageId: (await fixtureCampaign(fx)).packageId, deviceIds: [await freshDevice(fx, { healthMonitoring: false })] } }), expect: siteRead },
+  'GET /api/firmware/campaigns': { request: async () => ({ url: '/api/firmware/campaigns' }), expect: installersOnly },
+  'GET /api/firmware/campaigns/:id': { request: async (fx) => ({ url: `/api/firmware/campaigns/${(await fixtureCampaign(fx)).campaignId}` }), expect: siteRead },
+  // The fixture campaign is finished: its stream sends it and ends (`done`).
+  'GET /api/firmware/campaigns/:id/events': { request: async (fx) => ({ url: `/api/firmware/campaigns/${(await fixtureCampaign(fx)).campaignId}/events` }), expect: siteRead },
   'POST /api/devices/:id/isapi': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/isapi`, body: { method: 'GET', path: '/ISAPI/System/deviceInfo' } }), expect: siteAdmin },
   // Health: whoever manages the device's site (installer admins, manage-all, assigned installers).
   'GET /api/devices/:id/health': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/health` }), expect: siteRead },
@@ -300,11 +309,29 @@ async function freshApiToken(fx: Fixture, caller: Caller): Promise<string> {
   return r.id;
 }
 
-async function freshDevice(fx: Fixture, o: { type?: string; addedVia?: 'direct' | 'cloud'; credentials?: boolean } = {}): Promise<string> {
+let campaignFixture: Promise<{ packageId: string; campaignId: string }> | undefined;
+
+/** A finished firmware campaign of one fixture device (rows made directly: no device is contacted). */
+function fixtureCampaign(fx: Fixture): Promise<{ packageId: string; campaignId: string }> {
+  campaignFixture ??= (async () => {
+    const db = APP.platform.database.db;
+    const pkg = await db
+      .insertInto('firmware_packages')
+      .values({ company_id: fx.company.companyId, sha256: 'rbac', file_name: 'rbac.bin', models: JSON.stringify(['DS-2CD']), version: 'V9.9.9', build: '000000', size: 4, content: Buffer.from('SKFW'), uploaded_by: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const c = await db.insertInto('firmware_campaigns').values({ company_id: fx.company.companyId, package_id: pkg.id, created_by: null }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('firmware_campaign_devices').values({ campaign_id: c.id, device_id: fx.deviceId, site_id: fx.siteId, position: 0, state: 'failed', stage: 'upload', reason_code: 'DEVICE_FIRMWARE_REJECTED', reason_message: 'rbac' }).execute();
+    return { packageId: pkg.id, campaignId: c.id };
+  })();
+  return campaignFixture;
+}
+
+async function freshDevice(fx: Fixture, o: { type?: string; addedVia?: 'direct' | 'cloud'; credentials?: boolean; healthMonitoring?: boolean } = {}): Promise<string> {
   const serial = `DS-RBAC${Math.random().toString(36).slice(2, 11).toUpperCase()}`;
   const r = await APP.platform.database.db
     .insertInto('devices')
-    .values({ company_id: fx.company.companyId, site_id: fx.siteId, serial, name: 'RBAC cam', type: o.type ?? 'camera', model: 'DS-2CD', added_via: o.addedVia ?? 'direct', host: '127.0.0.1', port: 1, credentials_sealed: o.credentials ? APP.platform.secrets.seal(JSON.stringify({ user: 'admin', password: 'x' }), `device:${serial}`) : null, verification_code_sealed: null, added_by: null, firmware_compatible: null })
+    .values({ company_id: fx.company.companyId, site_id: fx.siteId, serial, name: 'RBAC cam', type: o.type ?? 'camera', model: 'DS-2CD', added_via: o.addedVia ?? 'direct', host: '127.0.0.1', port: 1, credentials_sealed: o.credentials ? APP.platform.secrets.seal(JSON.stringify({ user: 'admin', password: 'x' }), `device:${serial}`) : null, verification_code_sealed: null, added_by: null, firmware_compatible: null, ...(o.healthMonitoring === false ? { health_monitoring: false } : {}) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

@@ -20,6 +20,7 @@ import * as m0014 from './migrations/0014_site_custody';
 import * as m0015 from './migrations/0015_axpro_accounts';
 import * as m0016 from './migrations/0016_firmware_verdict';
 import * as m0017 from './migrations/0017_linkage_rules';
+import * as m0018 from './migrations/0018_firmware_campaigns';
 import * as m0019 from './migrations/0019_email';
 import * as m0020 from './migrations/0020_axpro_identity_unproven';
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015_axpro_accounts': m0015,
   '0016_firmware_verdict': m0016,
   '0017_linkage_rules': m0017,
+  '0018_firmware_campaigns': m0018,
   '0019_email': m0019,
   '0020_axpro_identity_unproven': m0020,
 };

@@ -498,6 +498,50 @@ export interface HealthPollerLeaseTable {
   lease_until: Timestamp;
 }
 
+/** An uploaded firmware package, stored by content hash (migration 0018, decision 0018). */
+export interface FirmwarePackagesTable {
+  id: Generated<string>;
+  company_id: string;
+  sha256: string;
+  file_name: string;
+  models: JSONColumnType<string[]>;
+  version: string;
+  build: string;
+  size: number;
+  content: Buffer;
+  uploaded_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface FirmwareCampaignsTable {
+  id: Generated<string>;
+  company_id: string;
+  package_id: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+/** One device's upgrade in a campaign: its durable state (migration 0018). */
+export interface FirmwareCampaignDevicesTable {
+  id: Generated<string>;
+  campaign_id: string;
+  device_id: string;
+  site_id: string;
+  position: number;
+  state: Generated<string>;
+  percent: Generated<number>;
+  stage: Generated<string>;
+  from_version: string | null;
+  reason_code: string | null;
+  reason_message: string | null;
+  attempts: Generated<number>;
+  lease_until: Date | null;
+  lease_token: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DB {
   companies: CompaniesTable;
   users: UsersTable;
@@ -537,4 +581,7 @@ export interface DB {
   device_health_history: DeviceHealthHistoryTable;
   health_poller_lease: HealthPollerLeaseTable;
   axpro_accounts: AxproAccountsTable;
+  firmware_packages: FirmwarePackagesTable;
+  firmware_campaigns: FirmwareCampaignsTable;
+  firmware_campaign_devices: FirmwareCampaignDevicesTable;
 }

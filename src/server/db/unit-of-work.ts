@@ -27,6 +27,7 @@ import { WebhookRepository } from '../webhooks/webhook.repository';
 import { AxproRepository } from '../axpro/axpro.repository';
 import { LinkageRepository } from '../linkage/linkage.repository';
 import { EmailRepository } from '../email/email.repository';
+import { FirmwareRepository } from '../firmware/firmware.repository';
 
 export interface Repos {
   users: UserRepository;
@@ -63,6 +64,8 @@ export interface Repos {
   linkage: LinkageRepository;
   /** E-mails to send through SMTP and their delivery log. */
   email: EmailRepository;
+  /** Firmware packages, upgrade campaigns and their devices' upgrade state. */
+  firmware: FirmwareRepository;
 }
 
 export function reposFor(db: Executor): Repos {
@@ -89,6 +92,7 @@ export function reposFor(db: Executor): Repos {
     axpro: new AxproRepository(db),
     linkage: new LinkageRepository(db),
     email: new EmailRepository(db),
+    firmware: new FirmwareRepository(db),
   };
 }
 

@@ -30,8 +30,11 @@ export class FirmwareVerdictService {
     }
   }
 
-  /** A device reported its firmware over the device cloud: a new version is stored with its verdict. */
-  async reported(serial: string, firmwareVersion: string): Promise<boolean> {
+  /**
+   * A device reported its firmware (over the device cloud, or read back after a firmware upgrade):
+   * a new version is stored with its verdict.
+   */
+  async reported(serial: string, firmwareVersion: string, source: 'device_cloud' | 'firmware_upgrade' = 'device_cloud'): Promise<boolean> {
     if (!firmwareVersion) return false;
     const devices = await this.uow.read.devices.firmwareBySerial(serial);
     const changed = devices.filter((d) => d.firmwareVersion !== firmwareVersion);
@@ -41,7 +44,7 @@ export class FirmwareVerdictService {
         const verdict = verdictFor(d.model, firmwareVersion, this.catalogue);
         await r.devices.setFirmware(d.id, firmwareVersion, verdict, this.catalogue.version);
         await r.events.append(d.companyId, DOMAIN_EVENT_TYPES.deviceFirmwareChanged, {
-          deviceId: d.id, siteId: d.siteId, serial, old: d.firmwareVersion, new: firmwareVersion, compatible: verdict?.compatible ?? null, upgradeTo: verdict?.upgradeTo ?? null, source: 'device_cloud',
+          deviceId: d.id, siteId: d.siteId, serial, old: d.firmwareVersion, new: firmwareVersion, compatible: verdict?.compatible ?? null, upgradeTo: verdict?.upgradeTo ?? null, source,
         });
       }
     });

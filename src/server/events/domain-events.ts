@@ -235,7 +235,7 @@ export interface DeviceFirmwareChangedPayload {
   compatible: boolean | null;
   upgradeTo: string | null;
   /** Where the version came from. */
-  source: 'poll' | 'device_cloud';
+  source: 'poll' | 'device_cloud' | 'firmware_upgrade';
 }
 
 export type DomainEventType = keyof DomainEventPayloads;

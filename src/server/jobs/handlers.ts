@@ -6,9 +6,10 @@ import type { WebhookService } from '../webhooks/webhook.service';
 import type { JobHandlers } from './job-types';
 import type { AxproReconciles } from '../axpro/axpro-reconciles';
 import type { EmailService } from '../email/email.service';
+import type { CampaignRunner } from '../firmware/campaign-runner';
 
 /** Every job's handler, built from the services it needs. */
-export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService; health: Pick<HealthService, 'trimHistory'>; webhooks: Pick<WebhookService, 'attempt'>; axpro: Pick<AxproReconciles, 'run'>; email: Pick<EmailService, 'attempt'> }): JobHandlers {
+export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<DeviceJob, 'runItem'>; notifications: NotificationService; health: Pick<HealthService, 'trimHistory'>; webhooks: Pick<WebhookService, 'attempt'>; axpro: Pick<AxproReconciles, 'run'>; email: Pick<EmailService, 'attempt'>; firmware: Pick<CampaignRunner, 'run'> }): JobHandlers {
   return {
     // Records that the queue ran a job on this backend (idempotent: last nonce wins).
     'system.ping': async (data) => {
@@ -26,5 +27,6 @@ export function createJobHandlers(deps: { uow: UnitOfWork; onboarding: Pick<Devi
       await deps.axpro.run(data.deviceId);
     },
     'email.send': async (data) => deps.email.attempt(data.deliveryId),
+    'firmware.device': async (data) => deps.firmware.run(data.rowId),
   };
 }

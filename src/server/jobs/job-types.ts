@@ -17,14 +17,16 @@ export interface JobPayloads {
   'axpro.reconcile': { deviceId: string };
   /** One attempt of an e-mail (idempotent: claims the email_deliveries row first; queues its own retry with backoff). */
   'email.send': { deliveryId: string };
+  /** One run of one device's firmware upgrade in a campaign (idempotent: claims the row with a lease; see firmware/campaign-runner.ts). */
+  'firmware.device': { rowId: string };
 }
 
 export type JobName = keyof JobPayloads;
 
-export const JOB_NAMES: readonly JobName[] = ['system.ping', 'onboarding.device', 'notifications.dispatch', 'health.retention', 'webhooks.deliver', 'axpro.reconcile', 'email.send'];
+export const JOB_NAMES: readonly JobName[] = ['system.ping', 'onboarding.device', 'notifications.dispatch', 'health.retention', 'webhooks.deliver', 'axpro.reconcile', 'email.send', 'firmware.device'];
 
 /** How many jobs of a kind one node runs at once (device I/O is slow; the database is not the limit). */
-export const JOB_CONCURRENCY: Record<JobName, number> = { 'system.ping': 1, 'onboarding.device': 64, 'notifications.dispatch': 1, 'health.retention': 1, 'webhooks.deliver': 8, 'axpro.reconcile': 8, 'email.send': 4 };
+export const JOB_CONCURRENCY: Record<JobName, number> = { 'system.ping': 1, 'onboarding.device': 64, 'notifications.dispatch': 1, 'health.retention': 1, 'webhooks.deliver': 8, 'axpro.reconcile': 8, 'email.send': 4, 'firmware.device': 32 };
 
 export type JobHandler<N extends JobName> = (data: JobPayloads[N], ctx: { jobId: string }) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };

@@ -5,6 +5,11 @@
  */
 import { api, setCsrfToken } from './client';
 import type {
+  GetApiFirmwareCampaignsIdResponse,
+  GetApiFirmwarePackagesResponse,
+  PostApiFirmwareCampaignsBody,
+  PostApiFirmwareCampaignsResponse,
+  PostApiFirmwarePackagesResponse,
   GetApiDevicesIdConfigDeviceNameResponse,
   GetApiDevicesIdConfigTimeResponse,
   PutApiDevicesIdAdminPasswordBody,
@@ -293,3 +298,19 @@ export const passwordResetApi = {
   describe: (token: string) => api.get<GetApiPasswordResetsTokenResponse>(`/api/password-resets/${enc(token)}`),
   complete: (token: string, password: string) => api.post<void>(`/api/password-resets/${enc(token)}`, { password }),
 };
+
+/** Firmware packages (installer admins) and upgrade campaigns (decision 0018). */
+export const firmwareApi = {
+  packages: (signal?: AbortSignal) => api.get<GetApiFirmwarePackagesResponse>('/api/firmware/packages', { signal }),
+  /** The package as multipart (file field `package`); stored once per company by its SHA-256. */
+  upload: (file: File) => {
+    const form = new FormData();
+    form.append('package', file, file.name);
+    return api.post<PostApiFirmwarePackagesResponse>('/api/firmware/packages', form, { timeoutMs: 10 * 60_000 });
+  },
+  start: (body: PostApiFirmwareCampaignsBody) => api.post<PostApiFirmwareCampaignsResponse>('/api/firmware/campaigns', body),
+  campaign: (id: string, signal?: AbortSignal) => api.get<GetApiFirmwareCampaignsIdResponse>(`/api/firmware/campaigns/${enc(id)}`, { signal }),
+  /** Server-sent events of a campaign (`device`, `campaign`, `end`); the EventSource sends the session cookie. */
+  eventsUrl: (id: string) => `/api/firmware/campaigns/${enc(id)}/events`,
+};
+

@@ -578,6 +578,98 @@ export interface GetApiExceptionsResponse {
   pageSize: number;
 }
 
+/**
+ * text/event-stream
+ */
+export type GetApiFirmwareCampaignsIdEventsResponse = string;
+
+export interface GetApiFirmwareCampaignsIdResponse {
+  id: string;
+  package: {
+    id: string;
+    /**
+     * SHA-256 of the whole package (hex): packages are stored once per company by it
+     */
+    sha256: string;
+    fileName: string;
+    /**
+     * Models the package installs on (from its header)
+     */
+    models: string[];
+    version: string;
+    build: string;
+    size: number;
+    createdAt: string;
+  };
+  createdAt: string;
+  createdBy: string | null;
+  done: boolean;
+  counts: {
+    [k: string]: number;
+  };
+  devices: {
+    deviceId: string;
+    name: string;
+    serial: string;
+    siteId: string;
+    /**
+     * queued, uploading, installing, rebooting, verifying, succeeded or failed
+     */
+    state: string;
+    percent: number;
+    /**
+     * The device's upgrade stage (upload, software, reboot, verify, done) or why it stopped
+     */
+    stage: string;
+    /**
+     * Runs this device took (a run resumed after a restart counts)
+     */
+    attempts: number;
+    fromVersion: string | null;
+    /**
+     * The version Sitekeeper last knew the device to run
+     */
+    firmwareVersion: string;
+    reason: {
+      code: string;
+      /**
+       * The device's own reason when it refused or failed the upgrade
+       */
+      message: string;
+    } | null;
+    startedAt: string | null;
+    finishedAt: string | null;
+  }[];
+}
+
+export interface GetApiFirmwareCampaignsResponse {
+  items: {
+    id: string;
+    packageId: string;
+    createdAt: string;
+    createdBy: string | null;
+  }[];
+}
+
+export interface GetApiFirmwarePackagesResponse {
+  items: {
+    id: string;
+    /**
+     * SHA-256 of the whole package (hex): packages are stored once per company by it
+     */
+    sha256: string;
+    fileName: string;
+    /**
+     * Models the package installs on (from its header)
+     */
+    models: string[];
+    version: string;
+    build: string;
+    size: number;
+    createdAt: string;
+  }[];
+}
+
 export interface GetApiHealthResponse {
   counts: {
     healthy: number;
@@ -1390,6 +1482,93 @@ export interface PostApiExceptionRulesResponse {
   createdAt: string;
   updatedAt: string;
 }
+
+export interface PostApiFirmwareCampaignsBody {
+  packageId: string;
+  /**
+   * @minItems 1
+   * @maxItems 500
+   */
+  deviceIds: [string, ...string[]];
+}
+
+export interface PostApiFirmwareCampaignsResponse {
+  id: string;
+  package: {
+    id: string;
+    /**
+     * SHA-256 of the whole package (hex): packages are stored once per company by it
+     */
+    sha256: string;
+    fileName: string;
+    /**
+     * Models the package installs on (from its header)
+     */
+    models: string[];
+    version: string;
+    build: string;
+    size: number;
+    createdAt: string;
+  };
+  createdAt: string;
+  createdBy: string | null;
+  done: boolean;
+  counts: {
+    [k: string]: number;
+  };
+  devices: {
+    deviceId: string;
+    name: string;
+    serial: string;
+    siteId: string;
+    /**
+     * queued, uploading, installing, rebooting, verifying, succeeded or failed
+     */
+    state: string;
+    percent: number;
+    /**
+     * The device's upgrade stage (upload, software, reboot, verify, done) or why it stopped
+     */
+    stage: string;
+    /**
+     * Runs this device took (a run resumed after a restart counts)
+     */
+    attempts: number;
+    fromVersion: string | null;
+    /**
+     * The version Sitekeeper last knew the device to run
+     */
+    firmwareVersion: string;
+    reason: {
+      code: string;
+      /**
+       * The device's own reason when it refused or failed the upgrade
+       */
+      message: string;
+    } | null;
+    startedAt: string | null;
+    finishedAt: string | null;
+  }[];
+}
+
+export type PostApiFirmwarePackagesResponse = {
+  id: string;
+  /**
+   * SHA-256 of the whole package (hex): packages are stored once per company by it
+   */
+  sha256: string;
+  fileName: string;
+  /**
+   * Models the package installs on (from its header)
+   */
+  models: string[];
+  version: string;
+  build: string;
+  size: number;
+  createdAt: string;
+} & {
+  created: boolean;
+};
 
 export interface PostApiInstallersIdPasswordResetResponse {
   resetUrl: string;

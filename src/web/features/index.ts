@@ -8,6 +8,7 @@ import { devicesFeature } from './devices';
 import { emailFeature } from './email';
 import { endUserFeature } from './end-user';
 import { exceptionsFeature } from './exceptions';
+import { firmwareFeature } from './firmware';
 import { healthFeature } from './health';
 import { installersFeature } from './installers';
 import { linkageFeature } from './linkage';
@@ -17,4 +18,4 @@ import { sitesFeature } from './sites';
 import type { FeatureModule } from './types';
 import { webhooksFeature } from './webhooks';
 
-export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, linkageFeature, webhooksFeature, emailFeature, auditFeature, endUserFeature];
+export const features: readonly FeatureModule[] = [authFeature, scanFeature, sitesFeature, healthFeature, devicesFeature, installersFeature, notificationsFeature, exceptionsFeature, linkageFeature, webhooksFeature, emailFeature, firmwareFeature, auditFeature, endUserFeature];

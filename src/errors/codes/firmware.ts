@@ -1,0 +1,37 @@
+// Firmware packages and upgrade campaigns (issue 16, src/server/firmware).
+export const FIRMWARE_ERRORS = {
+  FIRMWARE_PACKAGE_INVALID: {
+    status: 422,
+    message: 'The file is not a firmware package Sitekeeper can send (it does not parse, or its checksum is wrong).',
+    hint: "Upload the package exactly as the vendor published it for the device's model.",
+  },
+  FIRMWARE_PACKAGE_TOO_LARGE: {
+    status: 413,
+    message: 'The firmware package is larger than this server accepts.',
+    hint: 'Check that this is the right file; the server operator can raise FIRMWARE_MAX_BYTES.',
+  },
+  FIRMWARE_PACKAGE_NOT_FOUND: { status: 404, message: 'No such firmware package.', hint: 'Upload the package first (POST /api/firmware/packages) and use the id it returns.' },
+  FIRMWARE_CAMPAIGN_NOT_FOUND: { status: 404, message: 'No such firmware campaign.', hint: 'Check the link; campaigns are listed per company.' },
+  FIRMWARE_CAMPAIGN_REFUSED: {
+    status: 422,
+    message: 'Some of the devices cannot be upgraded now: nothing was started.',
+    hint: 'details.devices gives each refused device with its code (HEALTH_MONITORING_OFF, DEVICE_OFFLINE, FIRMWARE_PACKAGE_WRONG_MODEL, FIRMWARE_UPGRADE_RUNNING, DEVICE_NOT_FOUND_HERE); fix them or leave them out and start again.',
+    note: 'The whole request is refused when any device is: a campaign never starts on part of what was asked.',
+  },
+  FIRMWARE_PACKAGE_WRONG_MODEL: {
+    status: 422,
+    message: "The firmware package is not made for this device's model.",
+    hint: "Upload the package for the device's model (details.model) and start the upgrade with it.",
+  },
+  FIRMWARE_UPGRADE_RUNNING: { status: 409, message: "An upgrade of this device's firmware is already running.", hint: 'Wait for the running campaign to finish with the device.' },
+  FIRMWARE_NOT_APPLIED: {
+    status: 502,
+    message: 'The device came back from its reboot with its old firmware version.',
+    hint: 'The device kept its old firmware and works as before; check the package and start the upgrade again.',
+  },
+  FIRMWARE_REBOOT_TIMEOUT: {
+    status: 504,
+    message: 'The device did not come back with the new firmware in time.',
+    hint: 'Check that the device is powered and connected; its firmware is read again when it reports, and the upgrade can be started again.',
+  },
+} as const;
