@@ -13,7 +13,7 @@
  * latencies of a read are pooled over the rounds.
  *
  *   npx tsx bench/readpath/run.ts [--devices 10000] [--clients 50] [--seconds 4] [--rounds 2]
- *                                 [--pg postgres://postgres@127.0.0.1:5432/sk_h_perf | --pg none]
+ *                                 [--pg postgres://postgres@127.0.0.1:5432/postgres | --pg none]
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -26,7 +26,7 @@ const DEVICES = Number(arg('devices', '10000'));
 const CLIENTS = Number(arg('clients', '50'));
 const PHASE_MS = Number(arg('seconds', '4')) * 1000;
 const ROUNDS = Number(arg('rounds', '2'));
-const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/sk_h_perf');
+const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 exitAfter(20 * 60_000);
 
 // Round trips to the database: every query a pg client sends (Kysely, pg-boss, the auth lookups).

@@ -15,7 +15,7 @@
  *    ONBOARDING_LEASE_SECONDS: A's claimed items wait for their lease), and each device exactly once.
  *
  *   npx tsx bench/twonode/run.ts [--devices 10000] [--clients 50] [--seconds 5] [--rounds 2]
- *                                [--kill-devices 24] [--pg postgres://postgres@127.0.0.1:5432/sk_h_twonode | --pg none]
+ *                                [--kill-devices 24] [--pg postgres://postgres@127.0.0.1:5432/postgres | --pg none]
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -38,7 +38,7 @@ const CLIENTS = Number(arg('clients', '50'));
 const PHASE_MS = Number(arg('seconds', '5')) * 1000;
 const ROUNDS = Number(arg('rounds', '2'));
 const KILL_DEVICES = Number(arg('kill-devices', '24'));
-const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/sk_h_twonode');
+const PG_URL = arg('pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 exitAfter(20 * 60_000);
 
 function load(urls: string[], headers: Record<string, string>): Promise<{ latencies: number[]; failed: number }> {

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openDatabase, type DatabaseHandle } from '../../src/server/db/database';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
 export interface TestDatabase {
   /** undefined = embedded PGlite in memory. */
@@ -50,4 +52,36 @@ export async function createSharedTestDatabase(): Promise<{ url: string; drop():
   // Each node opens up to 15 connections (its pool and the job queue's).
   const served = await startEmbeddedPostgres('memory://', 0, 64);
   return { url: served.url, drop: () => served.stop() };
+}
+
+/**
+ * A fresh database reached through a loopback TCP proxy the test can cut and restore (a database
+ * that drops mid-run and comes back): on DATABASE_URL's server a new database, otherwise an
+ * embedded PGlite on its private unix socket. `url` goes through the proxy.
+ */
+export async function proxiedTestDatabase(): Promise<{ url: string; proxy: TcpProxy; close(): Promise<void> }> {
+  const testDb = await createTestDatabase();
+  let target: URL;
+  let proxy: TcpProxy;
+  let handle: DatabaseHandle | undefined;
+  if (testDb.url) {
+    target = new URL(testDb.url);
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+  } else {
+    handle = await openDatabase({ databaseUrl: undefined, dataDir: 'memory://' });
+    target = new URL(handle.url);
+    proxy = await startTcpProxy(handle.listening!);
+  }
+  const via = new URL(target.toString());
+  via.hostname = '127.0.0.1';
+  via.port = String(proxy.port);
+  return {
+    url: via.toString(),
+    proxy,
+    async close() {
+      await proxy.close();
+      await handle?.close();
+      await testDb.drop();
+    },
+  };
 }

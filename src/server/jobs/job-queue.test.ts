@@ -1,16 +1,14 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database';
-import { startTcpProxy, type TcpProxy } from '../../../test/helpers/tcp-proxy';
+import { proxiedTestDatabase } from '../../../test/helpers/database';
+import type { TcpProxy } from '../../../test/helpers/tcp-proxy';
 import { eventually } from '../../../test/helpers/wait';
-import { openDatabase, type DatabaseHandle } from '../db/database';
 import { JobQueue, completionStatements } from './job-queue';
 import { JOB_NAMES, type JobHandlers } from './job-types';
 
 describe('job queue: a database lost while a job is recorded', () => {
-  let testDb: TestDatabase;
-  let dbHandle: DatabaseHandle | undefined;
+  let db: Awaited<ReturnType<typeof proxiedTestDatabase>>;
   let proxy: TcpProxy;
   let queue: JobQueue;
   const logged: Array<{ level: number; msg: string }> = [];
@@ -19,33 +17,20 @@ describe('job queue: a database lost while a job is recorded', () => {
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
-    testDb = await createTestDatabase();
-    let target: URL;
-    if (testDb.url) {
-      target = new URL(testDb.url);
-      proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    } else {
-      dbHandle = await openDatabase({ databaseUrl: undefined, dataDir: 'memory://' });
-      target = new URL(dbHandle.url);
-      proxy = await startTcpProxy(dbHandle.listening!);
-    }
-    const via = new URL(target.toString());
-    via.hostname = '127.0.0.1';
-    via.port = String(proxy.port);
+    db = await proxiedTestDatabase();
+    proxy = db.proxy;
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
         for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line) as { level: number; msg: string });
         done();
       },
     });
-    queue = new JobQueue({ connectionString: via.toString(), poolMax: 2, pollingIntervalSeconds: 0.5, logger: pino({ level: 'warn' }, sink) });
+    queue = new JobQueue({ connectionString: db.url, poolMax: 2, pollingIntervalSeconds: 0.5, logger: pino({ level: 'warn' }, sink) });
   });
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
     await queue?.stop(2_000).catch(() => undefined);
-    await proxy?.close();
-    await dbHandle?.close();
-    await testDb?.drop();
+    await db?.close();
   });
 
   it('recognises pg-boss statements that record outcomes', () => {

@@ -4,11 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import client from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/helpers/platform';
-import { startTcpProxy, type TcpProxy } from '../../../test/helpers/tcp-proxy';
-import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database';
+import type { TcpProxy } from '../../../test/helpers/tcp-proxy';
+import { createTestDatabase, proxiedTestDatabase } from '../../../test/helpers/database';
 import { buildApp, StartupError } from '../app';
 import { loadConfig } from '../config';
-import { openDatabase, type DatabaseHandle } from '../db/database';
 import { setupCompany } from '../../../test/helpers/factories';
 import { eventually } from '../../../test/helpers/wait';
 import { startServer } from '../../../test/helpers/server-process';
@@ -85,33 +84,18 @@ describe('health, readiness, metrics, docs, jobs', () => {
 
 describe('database outage', () => {
   // The platform talks to its database through a proxy the test can cut.
-  let dbHandle: DatabaseHandle | undefined;
-  let testDb: TestDatabase;
+  let db: Awaited<ReturnType<typeof proxiedTestDatabase>>;
   let proxy: TcpProxy;
   let p: TestPlatform;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    let target: URL;
-    if (testDb.url) {
-      target = new URL(testDb.url);
-      proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    } else {
-      // The embedded database listens on a private unix socket: the proxy reaches it there.
-      dbHandle = await openDatabase({ databaseUrl: undefined, dataDir: 'memory://' });
-      target = new URL(dbHandle.url);
-      proxy = await startTcpProxy(dbHandle.listening!);
-    }
-    const via = new URL(target.toString());
-    via.hostname = '127.0.0.1';
-    via.port = String(proxy.port);
-    p = await startTestPlatform({ config: { databaseUrl: via.toString() } });
+    db = await proxiedTestDatabase();
+    proxy = db.proxy;
+    p = await startTestPlatform({ config: { databaseUrl: db.url } });
   });
   afterAll(async () => {
     await p?.close();
-    await proxy?.close();
-    await dbHandle?.close();
-    await testDb?.drop();
+    await db?.close();
   });
 
   it('readiness fails and requests get 503 while it is down, and both recover when it returns', async () => {
