@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 /**
  * Firmware upgrade campaigns end to end (issue 16) against emulated devices over the direct
  * transport: a package uploaded (refused when it does not parse or is too large), campaigns refused
@@ -140,6 +141,38 @@ describe('firmware packages and campaigns', () => {
     expect((await upload(admin, pkg(), 'image')).body.error.code).toBe('UPLOAD_FIELD_UNKNOWN');
     const list = await admin.get('/api/firmware/packages');
     expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([packageId]);
+  });
+
+  it('takes one upload per user at a time (packages are read into memory): of two sent together, one gets 429', async () => {
+    const m = multipart('package', 'fw.bin', pkg());
+    const headers = { 'content-type': m.contentType, 'content-length': String(m.payload.length), cookie: admin.cookie ?? '', 'x-csrf-token': admin.csrfToken ?? '' };
+    const port = (app!.server.address() as { port: number }).port;
+    // Two uploads of one user, each sending part of its body and waiting: whichever reaches the
+    // server second is refused at once, the other keeps its place until its body has arrived.
+    const send = () => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/firmware/packages', headers });
+      const answer = new Promise<{ req: typeof req; status: number; retryAfter: string | undefined; body: string }>((resolve) => {
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ req, status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, body }));
+        });
+        req.on('error', () => undefined); // the refused one's connection is closed
+      });
+      req.write(m.payload.subarray(0, 200));
+      return { req, answer };
+    };
+    const a = send();
+    const b = send();
+    const refused = await Promise.race([a.answer, b.answer]);
+    expect(refused.status).toBe(429);
+    expect(refused.retryAfter).toBe('30');
+    expect(JSON.parse(refused.body).error).toMatchObject({ code: 'RATE_LIMITED', details: { scope: 'user' } });
+    const taken = refused.req === a.req ? b : a;
+    taken.req.end(m.payload.subarray(200));
+    expect((await taken.answer).status).toBe(201);
+    // Its place is given back: the next upload is taken.
+    expect((await upload(admin, pkg())).status).toBe(201);
   });
 
   it('refuses a campaign per device: health monitoring off, offline, package for another model — nothing started', async () => {

@@ -288,7 +288,12 @@ export class CampaignRunner {
               const seen = await this.look(c);
               if (seen.kind === 'failed') return this.fail(row, token, device, seen.error, percent, 'failed');
               if (seen.kind === 'status' && !seen.status.upgrading && !seen.status.reboot) {
-                return this.fail(row, token, device, new AppError('FIRMWARE_NOT_APPLIED', `The device came back with firmware ${version}, not ${target}.`), percent, 'verify');
+                // Back (or still up) without the new firmware and no upgrade running: the package did
+                // not take. Sent again by a later run, until MAX_ATTEMPTS runs; then reported.
+                const err = new AppError('FIRMWARE_NOT_APPLIED', `The device came back with firmware ${version}, not ${target}.`);
+                if (row.attempts >= MAX_ATTEMPTS) return this.fail(row, token, device, err, percent, 'verify');
+                await set('uploading', 0, 'upload');
+                return this.retryOrFail(row, token, device, err, 0, 'upload');
               }
             }
             if (this.clock.now().getTime() >= deadline) return this.fail(row, token, device, new AppError('FIRMWARE_REBOOT_TIMEOUT'), percent, 'reboot');

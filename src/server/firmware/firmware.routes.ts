@@ -48,8 +48,15 @@ const CampaignSchema = Type.Object({
   devices: Type.Array(CampaignDeviceSchema),
 });
 
+/**
+ * Package uploads are read into memory (up to FIRMWARE_MAX_BYTES each), so they are bounded: one per
+ * user and two at once on a node, the place taken before the body is read; beyond, 429 RATE_LIMITED.
+ */
+const UPLOADS_PER_NODE = 2;
+
 export function firmwareRoutes(app: App, deps: { firmware: FirmwareService; progress: CampaignProgress; maxBytes: number }): void {
   const { firmware, progress, maxBytes } = deps;
+  const uploading = new Set<string>();
 
   app.post('/api/firmware/packages', {
     config: { access: 'admin' },
@@ -65,25 +72,35 @@ export function firmwareRoutes(app: App, deps: { firmware: FirmwareService; prog
     const actor = requireActor(req);
     if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN');
     if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the package as multipart/form-data in the file field "package".');
-    let content: Buffer | undefined;
-    let fileName = 'firmware.bin';
-    try {
-      for await (const part of req.parts({ limits: { fileSize: maxBytes, files: 1, fields: 0 } })) {
-        if (part.type !== 'file' || part.fieldname !== 'package' || content) throw new AppError('UPLOAD_FIELD_UNKNOWN', `The upload's "${part.fieldname}" is not expected here.`, { details: { expected: ['package'] } });
-        fileName = part.filename;
-        content = await part.toBuffer();
-      }
-    } catch (e) {
-      const code = (e as { code?: unknown } | null)?.code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE') {
-        void reply.header('connection', 'close');
-        throw new AppError('FIRMWARE_PACKAGE_TOO_LARGE', `The package is larger than ${maxBytes} bytes.`, { details: { maxBytes } });
-      }
-      if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') throw new AppError('UPLOAD_FIELD_UNKNOWN', 'Send only the file field "package".', { details: { expected: ['package'] } });
-      throw e;
+    if (uploading.has(actor.id) || uploading.size >= UPLOADS_PER_NODE) {
+      const scope = uploading.has(actor.id) ? 'user' : 'server';
+      void reply.header('connection', 'close');
+      throw new AppError('RATE_LIMITED', scope === 'user' ? 'You are already uploading a firmware package; send this one when it has finished.' : 'The server is receiving as many firmware packages as it takes at once; try again in a moment.', { details: { scope, retryAfterSeconds: 30 } });
     }
-    if (!content) throw new AppError('VALIDATION_FAILED', 'The upload has no package.', { hint: 'Send the package in the file field "package".' });
-    return reply.status(201).send(await firmware.upload(actor, fileName, content, meta(req)));
+    uploading.add(actor.id);
+    try {
+      let content: Buffer | undefined;
+      let fileName = 'firmware.bin';
+      try {
+        for await (const part of req.parts({ limits: { fileSize: maxBytes, files: 1, fields: 0 } })) {
+          if (part.type !== 'file' || part.fieldname !== 'package' || content) throw new AppError('UPLOAD_FIELD_UNKNOWN', `The upload's "${part.fieldname}" is not expected here.`, { details: { expected: ['package'] } });
+          fileName = part.filename;
+          content = await part.toBuffer();
+        }
+      } catch (e) {
+        const code = (e as { code?: unknown } | null)?.code;
+        if (code === 'FST_REQ_FILE_TOO_LARGE') {
+          void reply.header('connection', 'close');
+          throw new AppError('FIRMWARE_PACKAGE_TOO_LARGE', `The package is larger than ${maxBytes} bytes.`, { details: { maxBytes } });
+        }
+        if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') throw new AppError('UPLOAD_FIELD_UNKNOWN', 'Send only the file field "package".', { details: { expected: ['package'] } });
+        throw e;
+      }
+      if (!content) throw new AppError('VALIDATION_FAILED', 'The upload has no package.', { hint: 'Send the package in the file field "package".' });
+      return reply.status(201).send(await firmware.upload(actor, fileName, content, meta(req)));
+    } finally {
+      uploading.delete(actor.id);
+    }
   });
 
   app.get('/api/firmware/packages', {
