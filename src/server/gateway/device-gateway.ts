@@ -2,9 +2,11 @@
  * The server side of the device cloud. Devices connect out to the broker and say hello with a
  * proof of their device key. A device without one registers by key agreement and waits, pending,
  * until an installer's code is proven by the device itself; then the gateway issues it a random
- * key (serial → key sealed at rest, model, type, firmware: issue 12, decision 0002), tracks presence from retained online messages and Last Wills (written to the store
- * in batches, never one write per message), and routes ISAPI requests from any API node to any
- * device through the broker: each node listens on its own reply topic.
+ * key (serial → key sealed at rest, model, type, firmware: issue 12, decision 0002), tracks presence
+ * from hellos, online messages and Last Wills (after a (re)connect only what is live counts: it
+ * announces itself and devices say hello again), written to the store in batches by the node that
+ * holds the presence-writer lease, and routes ISAPI requests from any API node to any device through
+ * the broker: each node listens on its own reply topic.
  */
 import { EventEmitter } from 'node:events';
 import { timingSafeEqual } from 'node:crypto';
