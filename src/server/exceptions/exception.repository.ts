@@ -125,6 +125,12 @@ export class ExceptionRepository {
     return r.length;
   }
 
+  /** Whether the device's latest offline exception went out with a storm's grouped alert (not one by one). */
+  async lastOfflineGrouped(deviceId: string): Promise<boolean> {
+    const r = await this.db.selectFrom('device_exceptions').select('delivery').where('device_id', '=', deviceId).where('type', '=', 'offline').orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return r?.delivery === 'grouped';
+  }
+
   /** Sites with a held exception whose window has ended. */
   async sitesWithHeldDue(now: Date): Promise<string[]> {
     const rows = await this.db.selectFrom('device_exceptions').select('site_id').distinct().where('delivery', '=', 'held').where('held_until', '<=', now).execute();

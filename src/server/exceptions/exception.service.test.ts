@@ -140,6 +140,26 @@ describe('exceptions', () => {
     }
   });
 
+  it("a storm's devices whose return is read after the recovery was told are not announced one by one", async () => {
+    const dark = await buildSite(company, 'Yard 4');
+    const devices: Array<{ id: string; serial: string }> = [];
+    for (let i = 0; i < 6; i++) devices.push(await addDevice(dark.id));
+    await changed(dark.id, devices, healthy, offline);
+    await eventually(async () => (await inbox(company.adminId, 'exception.storm')).some((x) => x.title.startsWith('Yard 4')), 'grouped alert');
+    // All six are healthy again, but the events of two are read only after the recovery was told.
+    const late = devices.slice(4);
+    await changed(dark.id, devices.slice(0, 4), offline, healthy);
+    await p.app.platform.database.db.updateTable('device_health').set({ state: 'healthy', reasons: JSON.stringify([]) }).where('device_id', 'in', late.map((d) => d.id)).execute();
+    await eventually(async () => (await inbox(company.adminId, 'exception.storm_recovered')).some((x) => x.title.startsWith('Yard 4')), 'recovery told');
+    await p.app.platform.uow.tx(async (r) => {
+      for (const d of late) await r.events.append(company.companyId, DOMAIN_EVENT_TYPES.deviceHealthChanged, { deviceId: d.id, siteId: dark.id, serial: d.serial, old: offline, new: healthy, at: new Date().toISOString() });
+    });
+    await p.app.platform.exceptions.processPending();
+    const backOnline = p.app.platform.database.db.selectFrom('device_exceptions').select(['delivery']).where('device_id', 'in', late.map((d) => d.id)).where('type', '=', 'back_online');
+    expect((await backOnline.execute()).map((x) => x.delivery)).toEqual(['grouped', 'grouped']);
+    expect((await inbox(company.adminId, 'exception.back_online')).filter((x) => late.some((d) => x.body.includes(d.serial)))).toEqual([]);
+  });
+
   it('below the storm threshold, offline and back online are told device by device', async () => {
     const small = await buildSite(company, 'Kiosk');
     const a = await addDevice(small.id);

@@ -135,9 +135,11 @@ export class ExceptionService {
           heldUntil = new Date(now.getTime() + this.settings.stormWindowMs);
         }
       } else if (x.type === 'back_online') {
-        // Back within the window: neither is sent (flapping damped). In a storm: the recovery says it.
+        // Back within the window: neither is sent (flapping damped). In a storm: the recovery says it —
+        // also when the storm was declared over before this event was read (its offline went out
+        // grouped, never one by one, so its return is not announced one by one either).
         if ((await repos.exceptions.dampHeldOffline(device.id)) > 0) delivery = 'damped';
-        else if (storm) delivery = 'grouped';
+        else if (storm || (await repos.exceptions.lastOfflineGrouped(device.id))) delivery = 'grouped';
       }
       rows.push({ companyId: device.companyId, siteId: device.siteId, deviceId: device.id, type: x.type, subject: x.subject, severity: x.severity, message: x.message, sourceEventId: e.id, raisedAt: now, delivery, heldUntil });
     }
