@@ -13,6 +13,7 @@ import { eventually, insertFleetDevice, startFleetFor } from '../helpers/fleet';
 import { bindCloudDevice } from '../helpers/cloud-binding';
 import { FirmwareVerdictService } from '../../src/server/devices/firmware-verdict.service';
 import { CATALOGUE } from '../../src/server/devices/firmware-catalogue';
+import type { UnitOfWork } from '../../src/server/db/unit-of-work';
 
 let p: TestPlatform;
 let company: TestCompany;
@@ -110,5 +111,32 @@ describe('firmware verdict', () => {
     expect(row.firmware_catalogue).toBe(CATALOGUE.version);
     expect(row.firmware_verdict).toMatchObject({ compatible: true, catalogueVersion: CATALOGUE.version });
     expect(await new FirmwareVerdictService(p.app.platform.uow).recheckStale()).toBe(0);
+  });
+
+  it('the start-up re-check never writes back a version an upgrade stored after it read the row', async () => {
+    const nvr = fleet.devices[0]!;
+    const db = p.app.platform.database.db;
+    const before = await db.selectFrom('devices').select(['id', 'firmware_version']).where('serial', '=', nvr.serial).executeTakeFirstOrThrow();
+    await db.updateTable('devices').set({ firmware_catalogue: null }).where('id', '=', before.id).execute();
+    const uow = p.app.platform.uow;
+    const devices = uow.read.devices;
+    // The re-check reads its batch; an upgrade is read back (and stored) before it writes.
+    const racing: UnitOfWork = {
+      tx: (fn) => uow.tx(fn),
+      read: {
+        ...uow.read,
+        devices: Object.assign(Object.create(devices) as typeof devices, {
+          staleVerdicts: async (...a: Parameters<typeof devices.staleVerdicts>) => {
+            const rows = await devices.staleVerdicts(...a);
+            if (rows.some((r) => r.id === before.id)) await new FirmwareVerdictService(uow).reported(nvr.serial, 'V9.9.9', 'firmware_upgrade');
+            return rows;
+          },
+        }),
+      },
+    };
+    await new FirmwareVerdictService(racing).recheckStale();
+    const after = await db.selectFrom('devices').select(['firmware_version', 'firmware_catalogue']).where('id', '=', before.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ firmware_version: 'V9.9.9', firmware_catalogue: CATALOGUE.version });
+    await new FirmwareVerdictService(uow).reported(nvr.serial, before.firmware_version, 'firmware_upgrade');
   });
 });

@@ -195,15 +195,29 @@ export class DeviceRepository {
       .execute();
   }
 
-  /** Devices whose verdict was computed with another (older) catalogue version, or never: a batch to re-check. */
-  async staleVerdicts(catalogueVersion: string, limit: number): Promise<Array<{ id: string; model: string; firmwareVersion: string }>> {
-    return this.db
+  /**
+   * setFirmware for a writer that read the stored version earlier (a health poll, the start-up
+   * re-check): written only while the row still holds `storedVersion`, so a version another writer
+   * stored meanwhile (an upgrade read back) is never overwritten with an older read. True when written.
+   */
+  async setFirmwareIfStill(id: string, storedVersion: string, firmwareVersion: string, verdict: StoredFirmwareVerdict | null, catalogueVersion: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('devices')
+      .set({ firmware_version: firmwareVersion, firmware_verdict: verdict ? JSON.stringify(verdict) : null, firmware_compatible: verdict ? verdict.compatible : null, firmware_catalogue: catalogueVersion, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .where('firmware_version', '=', storedVersion)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Devices whose verdict was computed with another (older) catalogue version, or never: a batch to re-check (ids after `afterId`). */
+  async staleVerdicts(catalogueVersion: string, limit: number, afterId?: string): Promise<Array<{ id: string; model: string; firmwareVersion: string }>> {
+    let q = this.db
       .selectFrom('devices')
       .select(['id', 'model', 'firmware_version as firmwareVersion'])
-      .where((eb) => eb.or([eb('firmware_catalogue', 'is', null), eb('firmware_catalogue', '!=', catalogueVersion)]))
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+      .where((eb) => eb.or([eb('firmware_catalogue', 'is', null), eb('firmware_catalogue', '!=', catalogueVersion)]));
+    if (afterId !== undefined) q = q.where('id', '>', afterId);
+    return q.orderBy('id').limit(limit).execute();
   }
 
   /** The devices with this serial (one, unless the serial was re-added elsewhere) and the firmware stored for them. */

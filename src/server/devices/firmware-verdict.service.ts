@@ -19,13 +19,18 @@ export class FirmwareVerdictService {
   /** Re-checks every device whose verdict comes from another catalogue version (or none). Returns how many. */
   async recheckStale(): Promise<number> {
     let n = 0;
+    let after: string | undefined;
     for (;;) {
-      const rows = await this.uow.read.devices.staleVerdicts(this.catalogue.version, BATCH);
+      const rows = await this.uow.read.devices.staleVerdicts(this.catalogue.version, BATCH, after);
       if (rows.length === 0) return n;
+      // Runs while the node already works (an upgrade read back, a poll): a row whose version changed
+      // since it was read got its verdict from that writer and is left alone.
       await this.uow.tx(async (r) => {
-        for (const d of rows) await r.devices.setFirmware(d.id, d.firmwareVersion, verdictFor(d.model, d.firmwareVersion, this.catalogue), this.catalogue.version);
+        for (const d of rows) {
+          if (await r.devices.setFirmwareIfStill(d.id, d.firmwareVersion, d.firmwareVersion, verdictFor(d.model, d.firmwareVersion, this.catalogue), this.catalogue.version)) n += 1;
+        }
       });
-      n += rows.length;
+      after = rows[rows.length - 1]!.id;
       if (rows.length < BATCH) return n;
     }
   }

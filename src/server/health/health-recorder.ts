@@ -58,7 +58,8 @@ export class HealthRecorder {
       for (const o of list) {
         if (!o.firmwareVersion || o.firmwareVersion === o.target.firmwareVersion) continue;
         const verdict = verdictFor(o.target.model, o.firmwareVersion);
-        await r.devices.setFirmware(o.target.id, o.firmwareVersion, verdict, CATALOGUE.version);
+        // Only over the version the poll started from: one read back by an upgrade meanwhile is newer.
+        if (!(await r.devices.setFirmwareIfStill(o.target.id, o.target.firmwareVersion, o.firmwareVersion, verdict, CATALOGUE.version))) continue;
         await r.events.append(o.target.companyId, DOMAIN_EVENT_TYPES.deviceFirmwareChanged, {
           deviceId: o.target.id, siteId: o.target.siteId, serial: o.target.serial, old: o.target.firmwareVersion, new: o.firmwareVersion,
           compatible: verdict?.compatible ?? null, upgradeTo: verdict?.upgradeTo ?? null, source: 'poll',
