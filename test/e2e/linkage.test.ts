@@ -73,8 +73,16 @@ describe('linkage rules', () => {
     const listed = await company.admin.get(rulesUrl());
     expect(listed.body.items[0].validity).toEqual({ valid: false, reasons: [expect.objectContaining({ code: 'health_monitoring_off', role: 'target', deviceId: cameraId, message: expect.stringMatching(/linkage rules are invalid/) })] });
     await setZone('open');
-    await eventually(async () => (await zoneOpenEvents()).length === 1, 'the zone alarm is an outbox event');
-    await p.app.platform.linkage.processPending();
+    const [zoneEvent] = await eventually(async () => {
+      const e = await zoneOpenEvents();
+      return e.length === 1 ? e : undefined;
+    }, 'the zone alarm is an outbox event');
+    // Wait until the linkage consumer has passed the event (explicit outcome), then: nothing fired.
+    await eventually(async () => {
+      await p.app.platform.linkage.processPending();
+      const passed = await sql<{ n: number }>`select 1 as n from outbox_cursors c, domain_events e where c.consumer = 'linkage' and e.id = ${zoneEvent!.id} and (c.tx_id::xid8, c.event_id::bigint) >= (e.tx_id, e.id)`.execute(p.app.platform.database.db);
+      return passed.rows.length === 1;
+    }, 'linkage cursor past the zone alarm');
     expect(await firings()).toEqual([]);
     expect(camera.state.channels[0]!.manualRecording).toBeUndefined();
     await setZone('normal');
