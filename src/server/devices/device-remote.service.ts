@@ -20,7 +20,7 @@ import { checkIsapiRequest, ISAPI_MAX_RESPONSE_BYTES, type IsapiMethod, type Isa
 import { clientForDevice } from './device-reach';
 
 type Reach = Pick<DeviceReach, 'cloudClient' | 'lanClient' | 'directClient'>;
-type Device = DeviceRecord & { credentialsSealed: string | null };
+export type Device = DeviceRecord & { credentialsSealed: string | null };
 
 export interface DeviceNameConfig {
   deviceName: string;
@@ -109,7 +109,12 @@ export class DeviceRemoteService {
 
   // ---- remote configuration ----------------------------------------------------------------------
 
-  private async forConfig(actor: Actor, id: string) {
+  /**
+   * The device and an admin client for a remote-configuration area: site access with the configure
+   * permission, a firmware accepted for remote configuration, the admin password. Each area's module
+   * (device-config/*.ts) starts here and writes through `write`.
+   */
+  async forConfig(actor: Actor, id: string): Promise<{ d: Device; client: DeviceClient }> {
     const d = await this.device(actor, id);
     requireFirmware(d.firmwareVerdict, 'remote_configuration');
     return this.withAdmin(actor, id);
@@ -144,8 +149,8 @@ export class DeviceRemoteService {
     return readTime(client);
   }
 
-  /** One audited change: old and new values (no secrets in these areas), also when the device refuses it. */
-  private async write(actor: Actor, d: Device, area: ConfigArea, old: object, next: object, apply: () => Promise<void>, meta: RequestMeta): Promise<void> {
+  /** One audited change: old and new values (never a secret: leave passwords out of both), also when the device refuses it. */
+  async write(actor: Actor, d: Device, area: ConfigArea, old: object, next: object, apply: () => Promise<void>, meta: RequestMeta): Promise<void> {
     try {
       await apply();
     } catch (e) {
