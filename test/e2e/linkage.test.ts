@@ -3,14 +3,17 @@
  * starts manual recording on the chosen emulated camera of the same site; with monitoring off on
  * the camera the rule shows invalid with the reason and does not fire, on again it is valid; a
  * rule whose target is on another site is refused; a firing is logged once per (rule, event) even
- * when the consumer reads the outbox again.
+ * when the consumer reads the outbox again; its webhook action reaches a loopback endpoint once, signed.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildSite, setupCompany, type TestCompany } from '../helpers/factories';
 import { eventually, insertFleetDevice, startFleetFor } from '../helpers/fleet';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, verifyWebhook } from '../../src/server/webhooks/webhook-signature';
 
 let p: TestPlatform;
 let company: TestCompany;
@@ -23,10 +26,29 @@ let hubId: string;
 let cameraId: string;
 let otherCameraId: string;
 let ruleId: string;
+/** A loopback webhook endpoint the rule's webhook action posts to. */
+let hookServer: http.Server;
+let hookId: string;
+let hookSecret: string;
+const hooks: Array<{ body: string; signature: string; delivery: string }> = [];
 
 beforeAll(async () => {
-  p = await startTestPlatform({ config: { healthPollSeconds: 1, healthOfflineGraceSeconds: 2, healthPollConcurrency: 4, exceptionsPollMs: 200 } });
+  p = await startTestPlatform({ config: { healthPollSeconds: 1, healthOfflineGraceSeconds: 2, healthPollConcurrency: 4, exceptionsPollMs: 200, webhookAllowedRanges: ['127.0.0.0/8'] } });
   company = await setupCompany(p.app, p.setupToken);
+  hookServer = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      hooks.push({ body, signature: String(req.headers[SIGNATURE_HEADER] ?? ''), delivery: String(req.headers[DELIVERY_HEADER] ?? '') });
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', () => r()));
+  const hook = await company.admin.post('/api/webhooks', { name: 'Linkage NOC', url: `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/linkage`, types: [] });
+  expect(hook.status).toBe(201);
+  hookId = hook.body.endpoint.id;
+  hookSecret = hook.body.secret;
   siteId = (await buildSite(company, 'Warehouse')).id;
   otherSiteId = (await buildSite(company, 'Office')).id;
   fleet = await startFleetFor(p, [{ type: 'axpro', cloudEnabled: false }, { type: 'camera', cloudEnabled: false }, { type: 'camera', cloudEnabled: false }]);
@@ -40,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fleet?.close();
   await p?.close();
+  await new Promise<void>((r) => (hookServer ? hookServer.close(() => r()) : r()));
 });
 
 const rulesUrl = () => `/api/sites/${siteId}/linkage-rules`;
@@ -49,7 +72,7 @@ const ruleBody = (targetId: string) => ({
   eventType: 'zone_alarm',
   sourceDeviceId: hubId,
   sourceZone: 1,
-  actions: [{ kind: 'notify', recipients: { siteInstallers: true, installerAdmins: true } }, { kind: 'device', deviceId: targetId, operation: 'start_recording', channel: 1 }],
+  actions: [{ kind: 'notify', recipients: { siteInstallers: true, installerAdmins: true } }, { kind: 'device', deviceId: targetId, operation: 'start_recording', channel: 1 }, { kind: 'webhook', endpointIds: [hookId] }],
 });
 const firings = () => p.app.platform.database.db.selectFrom('linkage_firings').select(['event_id', 'state', 'actions']).where('rule_id', '=', ruleId).execute();
 const zoneOpenEvents = () =>
@@ -99,7 +122,18 @@ describe('linkage rules', () => {
       return r.body.items[0]?.state === 'done' ? r.body : undefined;
     }, 'firing done');
     expect(log.total).toBe(1);
-    expect(log.items[0]).toMatchObject({ eventType: 'zone_alarm', subject: 'zone:1', actions: [{ kind: 'notify', status: 'ok' }, { kind: 'device', operation: 'start_recording', deviceId: cameraId, channel: 1, status: 'ok' }] });
+    expect(log.items[0]).toMatchObject({ eventType: 'zone_alarm', subject: 'zone:1', actions: [{ kind: 'notify', status: 'ok' }, { kind: 'device', operation: 'start_recording', deviceId: cameraId, channel: 1, status: 'ok' }, { kind: 'webhook', status: 'ok' }] });
+    // The webhook action: one signed delivery of the firing at the company's endpoint.
+    await eventually(() => hooks.length >= 1, 'the webhook endpoint got the firing');
+    const deliveries = await eventually(async () => {
+      const r = await company.admin.get(`/api/webhooks/${hookId}/deliveries`);
+      return r.body.items?.[0]?.status === 'delivered' ? r.body : undefined;
+    }, 'the webhook delivery logged as delivered');
+    expect(deliveries.total).toBe(1);
+    expect(hooks).toHaveLength(1);
+    expect(verifyWebhook(hookSecret, hooks[0]!.body, hooks[0]!.signature, Math.floor(Date.now() / 1000))).toBe(true);
+    expect(hooks[0]!.delivery).toBe(deliveries.items[0].id);
+    expect(JSON.parse(hooks[0]!.body)).toMatchObject({ type: 'linkage.fired', data: { ruleId, eventType: 'zone_alarm', subject: 'zone:1', deviceId: hubId, siteName: 'Warehouse' } });
     const notes = await p.app.platform.database.db.selectFrom('notifications').select('user_id').where('kind', '=', 'linkage.fired').execute();
     expect(notes.map((n) => n.user_id)).toEqual([company.adminId]);
     // The consumer reads the fired event again (its cursor moved back before it, as after a crash before the commit): nothing fires twice.
@@ -109,5 +143,6 @@ describe('linkage rules', () => {
     await p.app.platform.linkage.processPending();
     expect(await firings()).toHaveLength(1);
     expect(await p.app.platform.database.db.selectFrom('notifications').select('id').where('kind', '=', 'linkage.fired').execute()).toHaveLength(1);
+    expect((await company.admin.get(`/api/webhooks/${hookId}/deliveries`)).body.total).toBe(1);
   });
 });
