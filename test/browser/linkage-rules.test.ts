@@ -1,7 +1,8 @@
 /**
  * The linkage rules screen in Chromium against the real server (desktop): an installer admin makes
  * a rule from the "zone alarm → record" template (AX Pro source, a camera of the site as target), sees
- * it valid; with health monitoring switched off on the camera the rule shows invalid with the reason.
+ * it valid; with health monitoring switched off on the camera the rule shows invalid with the reason;
+ * then edits it (name, schedule, disabled) and makes a custom rule (camera offline → notify).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -66,5 +67,38 @@ describeBrowser('linkage rules screen (Chromium, real server, 1280 px)', () => {
     await page.reload();
     await rows.filter({ hasText: 'invalid' }).waitFor();
     expect(await rows.first().innerText()).toContain('Gate camera: Health monitoring is off for this device: its linkage rules are invalid');
+  });
+
+  it('edits a rule (name, schedule, disabled) and creates a custom one', async () => {
+    const rows = page.getByRole('table', { name: 'Linkage rules' }).locator('tbody tr');
+    await page.getByRole('button', { name: /^Edit: / }).first().click();
+    const editor = page.locator('form[aria-labelledby="linkage-editor-title"]');
+    await editor.getByRole('heading', { name: /^Edit rule: / }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Back door at night');
+    await page.getByLabel('Only at certain times (otherwise always)').check();
+    for (const d of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri']) await page.getByRole('group', { name: 'Days' }).getByLabel(d, { exact: true }).uncheck();
+    await page.getByRole('group', { name: 'Days' }).getByLabel('Sat', { exact: true }).check();
+    await page.getByLabel('From', { exact: true }).fill('22:00');
+    await page.getByLabel('To', { exact: true }).fill('06:00');
+    await page.getByLabel('Enabled', { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await rows.filter({ hasText: 'Back door at night' }).waitFor();
+    const edited = await rows.filter({ hasText: 'Back door at night' }).innerText();
+    expect(edited).toContain('Sat 22:00–06:00');
+    expect(edited).toContain('(disabled)');
+    expect(edited).toContain('Gate camera: start recording (channel 1)');
+    await editor.getByRole('heading', { name: 'New rule' }).waitFor();
+
+    await page.getByLabel('Template', { exact: true }).selectOption({ label: 'Custom rule (no template)' });
+    await page.getByLabel('When this happens').selectOption({ label: 'Offline' });
+    await page.getByLabel('When it happens on').selectOption({ label: 'Gate camera' });
+    await page.getByLabel('Name', { exact: true }).fill('Gate camera down');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await rows.filter({ hasText: 'Gate camera down' }).waitFor();
+    const custom = await rows.filter({ hasText: 'Gate camera down' }).innerText();
+    expect(custom).toContain('Offline on Gate camera');
+    expect(custom).toContain('Always');
+    expect(await rows.count()).toBe(2);
   });
 });

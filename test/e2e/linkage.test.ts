@@ -91,6 +91,16 @@ describe('linkage rules', () => {
     ruleId = created.body.id;
   });
 
+  it('a custom rule: null zone and channel mean any (not zone 0), a zone 0 stays zone 0', async () => {
+    const custom = await company.admin.post(rulesUrl(), { name: 'Camera down', template: null, eventType: 'offline', sourceDeviceId: cameraId, sourceZone: null, sourceChannel: null, conditions: { schedule: null }, actions: [{ kind: 'notify', recipients: { siteInstallers: false, installerAdmins: true } }] });
+    expect(custom.status, JSON.stringify(custom.body)).toBe(201);
+    expect(custom.body).toMatchObject({ sourceZone: null, sourceChannel: null, template: null });
+    const zone0 = await company.admin.put(`${rulesUrl()}/${custom.body.id as string}`, { name: 'Zone 0', template: null, eventType: 'zone_alarm', sourceDeviceId: hubId, sourceZone: 0, actions: [{ kind: 'notify', recipients: { siteInstallers: false, installerAdmins: true } }] });
+    expect(zone0.status, JSON.stringify(zone0.body)).toBe(200);
+    expect(zone0.body).toMatchObject({ sourceZone: 0, sourceChannel: null });
+    expect((await company.admin.delete(`${rulesUrl()}/${custom.body.id as string}`)).status).toBe(204);
+  });
+
   it('monitoring off on the target: the rule is invalid with the reason and does not fire; on again: valid', async () => {
     expect((await company.admin.put(`/api/devices/${cameraId}/health-monitoring`, { enabled: false })).status).toBe(200);
     const listed = await company.admin.get(rulesUrl());

@@ -55,6 +55,16 @@ export const errorResponses = {
 };
 
 export const Uuid = Type.String({ format: 'uuid' });
+
+/**
+ * An integer or null in a request body. Not `Type.Union([Type.Integer(), Type.Null()])`: with the
+ * validator's type coercion (on for query strings) the first branch of that union turns a JSON null
+ * into 0 (a rule's "any zone" became zone 0). One schema with both types coerces nothing that is
+ * already one of them.
+ */
+export function NullableInteger(opts: { minimum?: number; maximum?: number; description?: string } = {}) {
+  return Type.Unsafe<number | null>({ type: ['integer', 'null'], ...opts });
+}
 export const IdParams = Type.Object({ id: Uuid });
 export const DateTime = Type.Unsafe<Date>(Type.String({ format: 'date-time' }));
 

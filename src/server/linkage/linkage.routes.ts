@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../http/types';
-import { DateTime, errorResponses, IdParams, Page, PageQuery, Uuid } from '../http/common.schema';
+import { DateTime, errorResponses, IdParams, NullableInteger, Page, PageQuery, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { LinkageService } from './linkage.service';
 import { DEVICE_OPERATIONS, LINKAGE_EVENT_TYPES, type LinkageRuleDefinition } from './linkage-rules';
@@ -37,8 +37,8 @@ const RuleBody = Type.Object({
   template: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], { description: 'The template it is made from (GET …/templates); null: custom' })),
   eventType: EventType,
   sourceDeviceId: Uuid,
-  sourceChannel: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 256 }), Type.Null()], { description: 'Only this channel of the source (null: any)' })),
-  sourceZone: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 512 }), Type.Null()], { description: 'Only this zone of an AX Pro source (null: any)' })),
+  sourceChannel: Type.Optional(NullableInteger({ minimum: 1, maximum: 256, description: 'Only this channel of the source (null: any)' })),
+  sourceZone: Type.Optional(NullableInteger({ minimum: 0, maximum: 512, description: 'Only this zone of an AX Pro source (null: any)' })),
   conditions: Type.Optional(Conditions),
   actions: Type.Array(Action, { minItems: 1, maxItems: 10 }),
   enabled: Type.Optional(Type.Boolean({ default: true })),

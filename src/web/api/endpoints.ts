@@ -34,6 +34,8 @@ import type {
   GetApiSitesIdLinkageRulesTemplatesResponse,
   GetApiSitesIdLinkageRulesRuleIdFiringsResponse,
   PostApiSitesIdLinkageRulesBody,
+  PutApiSitesIdLinkageRulesRuleIdBody,
+  PutApiSitesIdLinkageRulesRuleIdResponse,
   PostApiSitesIdLinkageRulesResponse,
   PostApiExceptionRulesBody,
   PostApiExceptionRulesResponse,
@@ -167,6 +169,7 @@ export const linkageRulesApi = {
   list: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdLinkageRulesResponse>(`/api/sites/${enc(siteId)}/linkage-rules`, { signal }),
   templates: (siteId: string, signal?: AbortSignal) => api.get<GetApiSitesIdLinkageRulesTemplatesResponse>(`/api/sites/${enc(siteId)}/linkage-rules/templates`, { signal }),
   create: (siteId: string, body: PostApiSitesIdLinkageRulesBody) => api.post<PostApiSitesIdLinkageRulesResponse>(`/api/sites/${enc(siteId)}/linkage-rules`, body),
+  update: (siteId: string, id: string, body: PutApiSitesIdLinkageRulesRuleIdBody) => api.put<PutApiSitesIdLinkageRulesRuleIdResponse>(`/api/sites/${enc(siteId)}/linkage-rules/${enc(id)}`, body),
   remove: (siteId: string, id: string) => api.del<void>(`/api/sites/${enc(siteId)}/linkage-rules/${enc(id)}`),
   firings: (siteId: string, id: string, signal?: AbortSignal) => api.get<GetApiSitesIdLinkageRulesRuleIdFiringsResponse>(`/api/sites/${enc(siteId)}/linkage-rules/${enc(id)}/firings`, { signal }),
 };
