@@ -12,7 +12,7 @@ import { startFleet, type Fleet } from '../../src/emulator';
 import { encodeDeviceListQr } from '../../src/protocol/qr';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually } from '../helpers/fleet';
-import { startServer } from '../helpers/server-process';
+import { startServer, startServerWithAdmin, testServerEnv } from '../helpers/server-process';
 import { freePort, HttpSession } from '../helpers/http-session';
 
 const PW = 'Vq7#mZ2pLw9!xR';
@@ -38,21 +38,17 @@ describe('AX Pro reconcile: crash and resume', () => {
     testDb = await createTestDatabase();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'sk-axcrash-'));
     const port = await freePort();
-    const env = {
-      PORT: String(port), DATA_DIR: dataDir, ...(testDb.url ? { DATABASE_URL: testDb.url } : {}), EMBEDDED_MQTT_PORT: '0', MQTT_TOPIC_PREFIX: `sk-axcrash-${process.pid}/`,
-      SADP_TARGETS: 'none', DEVICE_ALLOWED_RANGES: '127.0.0.0/8', DEMO_FLEET: 'false', LOG_LEVEL: 'silent', ONBOARDING_RETRY_SECONDS: '1',
+    const env = testServerEnv({ port, dataDir, databaseUrl: testDb.url, name: 'axcrash' }, {
+      ONBOARDING_RETRY_SECONDS: '1',
       // After the restart the periodic reconcile picks the panel up again (the killed job's retry would wait for its expiry).
       AXPRO_RECONCILE_SECONDS: '2',
       // The panel is added by address with its admin password only (identity unproven): this test is
       // about crash safety, so the operator's opt-in to send login passwords to such panels is on.
       AXPRO_TRUST_UNPROVEN_PANELS: 'true',
-    };
-    const first = await startServer(env);
-    server = first.child;
-    const base = `http://127.0.0.1:${port}`;
-    const token = /setup\?token=(\S+)/.exec(first.stdout())![1]!;
-    const api = new HttpSession(base);
-    expect((await api.call('POST', '/api/setup', { token, companyName: 'Crash Co', name: 'Admin', email: 'axcrash@example.test', password: PW })).status).toBe(201);
+    });
+    const first = await startServerWithAdmin(env, { companyName: 'Crash Co', email: 'axcrash@example.test', password: PW });
+    server = first.proc.child;
+    const { base, api } = first;
     const emails: string[] = ['axcrash@example.test'];
     for (let i = 0; i < INSTALLERS; i++) {
       const email = `inst${i}@example.test`;

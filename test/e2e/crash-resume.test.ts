@@ -12,7 +12,7 @@ import { encodeDeviceListQr } from '../../src/protocol/qr';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually } from '../helpers/fleet';
 import { TEST_PASSWORD } from '../helpers/factories';
-import { startServer } from '../helpers/server-process';
+import { startServer, startServerWithAdmin, testServerEnv } from '../helpers/server-process';
 import { freePort, HttpSession } from '../helpers/http-session';
 
 const DEVICES = 16;
@@ -37,25 +37,10 @@ describe('crash and resume', () => {
     testDb = await createTestDatabase();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'sk-crash-'));
     const port = await freePort();
-    const env = {
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
-      EMBEDDED_MQTT_PORT: '0',
-      MQTT_TOPIC_PREFIX: `sk-crash-${process.pid}/`,
-      SADP_TARGETS: 'none',
-      // The emulated devices are on loopback, which the connect policy refuses unless allowed.
-      DEVICE_ALLOWED_RANGES: '127.0.0.0/8',
-      DEMO_FLEET: 'false',
-      LOG_LEVEL: 'silent',
-      ONBOARDING_RETRY_SECONDS: '1',
-    };
-    const first = await startServer(env);
-    server = first.child;
-    const base = `http://127.0.0.1:${port}`;
-    const token = /setup\?token=(\S+)/.exec(first.stdout())![1]!;
-    const api = new HttpSession(base);
-    expect((await api.call('POST', '/api/setup', { token, companyName: 'Crash Co', name: 'Admin', email: 'crash@example.test', password: TEST_PASSWORD })).status).toBe(201);
+    const env = testServerEnv({ port, dataDir, databaseUrl: testDb.url, name: 'crash' }, { ONBOARDING_RETRY_SECONDS: '1' });
+    const first = await startServerWithAdmin(env, { companyName: 'Crash Co', email: 'crash@example.test', password: TEST_PASSWORD });
+    server = first.proc.child;
+    const { base, api } = first;
     const site = (await api.call('POST', '/api/sites', { name: 'Crash site' })).body;
     const text = encodeDeviceListQr(
       fleet.devices.map((d, i) => {

@@ -18,7 +18,7 @@ import { DELIVERY_HEADER, SIGNATURE_HEADER, verifyWebhook } from '../../src/serv
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually } from '../helpers/fleet';
 import { TEST_PASSWORD } from '../helpers/factories';
-import { startServer } from '../helpers/server-process';
+import { startServer, startServerWithAdmin, testServerEnv } from '../helpers/server-process';
 import { freePort, HttpSession } from '../helpers/http-session';
 
 let fleet: Fleet | undefined;
@@ -67,14 +67,7 @@ describe('the server killed during delivery', () => {
     testDb = await createTestDatabase();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'sk-delivery-crash-'));
     const port = await freePort();
-    const env = {
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
-      EMBEDDED_MQTT_PORT: '0',
-      MQTT_TOPIC_PREFIX: `sk-dcrash-${process.pid}/`,
-      SADP_TARGETS: 'none',
-      DEVICE_ALLOWED_RANGES: '127.0.0.0/8',
+    const env = testServerEnv({ port, dataDir, databaseUrl: testDb.url, name: 'dcrash' }, {
       WEBHOOK_ALLOWED_RANGES: '127.0.0.0/8',
       WEBHOOK_TIMEOUT_SECONDS: '2',
       WEBHOOK_RETRY_BASE_SECONDS: '1',
@@ -82,15 +75,10 @@ describe('the server killed during delivery', () => {
       HEALTH_OFFLINE_GRACE_SECONDS: '2',
       EXCEPTIONS_POLL_MS: '200',
       ONBOARDING_RETRY_SECONDS: '1',
-      DEMO_FLEET: 'false',
-      LOG_LEVEL: 'silent',
-    };
-    const first = await startServer(env);
-    server = first.child;
-    const base = `http://127.0.0.1:${port}`;
-    const token = /setup\?token=(\S+)/.exec(first.stdout())![1]!;
-    const api = new HttpSession(base);
-    expect((await api.call('POST', '/api/setup', { token, companyName: 'Crash Co', name: 'Admin', email: 'dcrash@example.test', password: TEST_PASSWORD })).status).toBe(201);
+    });
+    const first = await startServerWithAdmin(env, { companyName: 'Crash Co', email: 'dcrash@example.test', password: TEST_PASSWORD });
+    server = first.proc.child;
+    const { base, api } = first;
     const site = (await api.call('POST', '/api/sites', { name: 'Depot' })).body;
     const hook = await api.call('POST', '/api/webhooks', { name: 'NOC', url: hookUrl, types: ['hdd_error'] });
     expect(hook.status).toBe(201);
