@@ -30,6 +30,13 @@ describe('device error mapping', () => {
     }
   });
 
+  it('keeps the requestURL a device echoes without its query (user changes carry loginPassword= there)', () => {
+    const body = Buffer.from('<ResponseStatus version="1.0" xmlns="urn:x"><requestURL>/ISAPI/Security/users/2?loginPassword=Secret-1</requestURL><statusCode>4</statusCode><subStatusCode>invalidOperation</subStatusCode></ResponseStatus>');
+    const err = errorFromResponse(res(400, body));
+    expect(err?.details?.requestURL).toBe('/ISAPI/Security/users/2');
+    expect(JSON.stringify(err)).not.toContain('Secret-1');
+  });
+
   it('treats statusCode 1 and 7 as success and reads JSON ResponseStatus', () => {
     expect(errorFromResponse(res(200, rsXml('urn:x', 1, 'ok')))).toBeNull();
     expect(errorFromResponse(res(200, rsXml('urn:x', 7, 'rebootRequired')))).toBeNull();

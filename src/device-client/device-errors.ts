@@ -110,7 +110,8 @@ export function errorFromResponseStatus(rs: ResponseStatus, now: () => number = 
   // The device's own words (e.g. "The device holds at most 32 users."): shown where a refusal is recorded.
   if (rs.description) details.description = rs.description.slice(0, 200);
   if (rs.errorCode !== undefined) details.errorCode = `0x${rs.errorCode.toString(16)}`;
-  if (rs.requestURL) details.requestURL = rs.requestURL;
+  // Without its query: a device may echo it, and user changes carry the admin's `loginPassword=` there.
+  if (rs.requestURL) details.requestURL = rs.requestURL.split('?')[0];
   const code: ErrorCode | undefined = rs.subStatusCode ? SUB_STATUS[rs.subStatusCode] : undefined;
   if (code === 'DEVICE_LOCKED') return lockedError(undefined, now);
   if (code) return new AppError(code, undefined, { details });

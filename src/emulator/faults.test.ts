@@ -220,11 +220,20 @@ describe('device features over sockets', () => {
     const mod = await c.put('/ISAPI/Security/users/2', userXml({ id: 2, userLevel: 'Viewer', loginPassword: admin?.password ?? '' }));
     expect(parseResponseStatus(mod.body)?.statusCode).toBe(1);
     expect(parseUserList((await c.get('/ISAPI/Security/users')).body)[1]).toEqual({ id: 2, userName: 'op1', userLevel: 'Viewer' });
+    // One administrator: the admin (never another promoted, never the admin demoted or deleted).
+    const promote = await c.put('/ISAPI/Security/users/2', userXml({ id: 2, userLevel: 'Administrator', loginPassword: admin?.password ?? '' }));
+    expect(parseResponseStatus(promote.body)?.subStatusCode).toBe('invalidOperation');
+    const demote = await c.put('/ISAPI/Security/users/1', userXml({ id: 1, userLevel: 'Viewer', loginPassword: admin?.password ?? '' }));
+    expect(parseResponseStatus(demote.body)?.subStatusCode).toBe('invalidOperation');
+    const dup = await c.post('/ISAPI/Security/users', userXml({ userName: 'op1', password: 'Operat0r!2', userLevel: 'Viewer', loginPassword: admin?.password ?? '' }));
+    expect(parseResponseStatus(dup.body)?.subStatusCode).toBe('userAlreadyExist');
     const op = new DigestClient(`http://${nvr.host}:${nvr.httpPort}`, 'op1', 'Operat0r!');
     expect(parseResponseStatus((await op.get('/ISAPI/Security/users')).body)?.subStatusCode).toBe('invalidOperation');
     const del = await c.delete(`/ISAPI/Security/users/2?loginPassword=${encodeURIComponent(admin?.password ?? '')}`);
     expect(parseResponseStatus(del.body)?.statusCode).toBe(1);
     expect(parseUserList((await c.get('/ISAPI/Security/users')).body)).toHaveLength(1);
+    const delAdmin = await c.delete(`/ISAPI/Security/users/1?loginPassword=${encodeURIComponent(admin?.password ?? '')}`);
+    expect(parseResponseStatus(delAdmin.body)?.subStatusCode).toBe('invalidOperation');
   });
 
   it('AX Pro: session login as real panels, zones with status, arm/disarm and alarms, JSON users', async () => {

@@ -14,6 +14,7 @@ import { EXCEPTION_ERRORS } from './codes/exceptions';
 import { AXPRO_ERRORS } from './codes/axpro';
 import { LINKAGE_ERRORS } from './codes/linkage';
 import { FIRMWARE_ERRORS } from './codes/firmware';
+import { DEVICE_USER_ERRORS } from './codes/device-users';
 
 describe('error catalogue', () => {
   it('docs/errors.md is up to date (run `npm run docs:errors`)', () => {
@@ -31,7 +32,7 @@ describe('error catalogue', () => {
   });
 
   it('each code is filed in one domain file only (a second entry would silently replace the first)', () => {
-    const files = [COMMON_ERRORS, AUTH_ERRORS, QR_ERRORS, DEVICE_ERRORS, ONBOARDING_ERRORS, SITE_ERRORS, HEALTH_ERRORS, EXCEPTION_ERRORS, AXPRO_ERRORS, LINKAGE_ERRORS, FIRMWARE_ERRORS];
+    const files = [COMMON_ERRORS, AUTH_ERRORS, QR_ERRORS, DEVICE_ERRORS, ONBOARDING_ERRORS, SITE_ERRORS, HEALTH_ERRORS, EXCEPTION_ERRORS, AXPRO_ERRORS, LINKAGE_ERRORS, FIRMWARE_ERRORS, DEVICE_USER_ERRORS];
     expect(files.reduce((n, f) => n + Object.keys(f).length, 0)).toBe(Object.keys(CATALOGUE).length);
   });
 

@@ -2,7 +2,7 @@
  * Remote configuration in Chromium against the real server and an emulated NVR (issue 16), on the
  * phone face (390×844, /m/devices/:id) and the portal (1280 px): the device has no admin password
  * stored ("admin password needed" with its form); once given, the device name and the NTP server are
- * changed and read back from the device.
+ * changed and read back from the device, and a device user is added, given a new password and deleted.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -81,8 +81,28 @@ describeBrowser('remote configuration: device name and NTP (Chromium, real serve
       await page.getByTestId('config-time-saved').waitFor();
       expect(nvr.state.ntp).toMatchObject({ host: 'ntp.example.test', synchronizeInterval: 60 });
       expect(await page.getByTestId('config-ntp-host').inputValue()).toBe('ntp.example.test');
+
+      // Device users: add (on the device with its password), change the password, delete (confirmed).
+      const userName = `guard${n}`;
+      await page.getByTestId('config-users-list').waitFor();
+      await page.getByTestId('config-user-name').fill(userName);
+      await page.getByTestId('config-user-password').fill('Night-shift-7');
+      await page.getByTestId('config-user-confirm').fill('Night-shift-7');
+      await page.getByTestId('config-user-add-save').click();
+      const row = page.locator(`[data-testid="config-user"][data-user="${userName}"]`);
+      await row.waitFor();
+      expect(nvr.state.users.find((u) => u.userName === userName)).toMatchObject({ userLevel: 'Viewer', password: 'Night-shift-7' });
       expect(await seriousA11yViolations(page)).toEqual([]);
       await screenshot(page, `device-config-${face}`);
+      await row.getByTestId('config-user-change').click();
+      await row.getByTestId('config-user-new-password').fill('Day-shift-8');
+      await row.getByTestId('config-user-change-save').click();
+      await page.getByTestId('config-users-done').filter({ hasText: 'changed' }).waitFor();
+      expect(nvr.state.users.find((u) => u.userName === userName)?.password).toBe('Day-shift-8');
+      page.once('dialog', (d) => void d.accept());
+      await row.getByTestId('config-user-delete').click();
+      await row.waitFor({ state: 'detached' });
+      expect(nvr.state.users.map((u) => u.userName)).toEqual(['admin']);
       await page.close();
     });
   }

@@ -197,6 +197,12 @@ const CASES: Record<string, Case> = {
   'PUT /api/devices/:id/config/device-name': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/device-name`, body: { deviceName: 'Gate' } }), expect: siteRead },
   'GET /api/devices/:id/config/time': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/time` }), expect: siteRead },
   'PUT /api/devices/:id/config/time': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/time`, body: { timeMode: 'NTP', timeZone: 'CST-1:00:00', ntp: { host: 'pool.ntp.org', port: 123, intervalMinutes: 60 } } }), expect: siteRead },
+  // Device users (remote configuration): whoever manages the device's site; the fixture device holds no admin password
+  // (409 after the access checks, before the password rules: a weak password tells nothing to the wrong party).
+  'GET /api/devices/:id/config/users': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/users` }), expect: siteRead },
+  'POST /api/devices/:id/config/users': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/users`, body: { userName: 'rbac', password: 'weak', userLevel: 'Viewer' } }), expect: siteRead },
+  'PUT /api/devices/:id/config/users/:userId': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/users/2`, body: { userLevel: 'Viewer' } }), expect: siteRead },
+  'DELETE /api/devices/:id/config/users/:userId': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/users/2` }), expect: siteRead },
   // The ISAPI pass-through: installer admins only (an allowed path: the fixture device answers DEVICE_ADMIN_PASSWORD_NEEDED).
   // Firmware (issue 16): packages are the installer admin's; a campaign needs configuration access to every device's site
   // (the fixture device has health monitoring off: refused per device, 422, after the access checks).

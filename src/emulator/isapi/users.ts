@@ -116,7 +116,10 @@ export function userRoutes(d: DeviceCore): IsapiRoute[] {
   };
   const modify = (c: IsapiContext, id: number): IsapiResponse => {
     const u = parsedBody(d, c, parseUser);
-    return isResponse(u) ? u : modifyUser(d, c, id, u, ISAPI_LEVELS);
+    if (isResponse(u)) return u;
+    // As on add: the device keeps its one administrator, the admin user.
+    if (id !== 1 && u.userLevel?.toLowerCase() === 'administrator') return d.rs(c, 'invalidOperation', { description: 'There is only one administrator.' });
+    return modifyUser(d, c, id, u, ISAPI_LEVELS);
   };
   return [
     ['GET', /^\/isapi\/security\/users$/, list],

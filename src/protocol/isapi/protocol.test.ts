@@ -67,21 +67,23 @@ describe('ResponseStatus', () => {
 
 describe('password policy', () => {
   it.each([
-    ['abc', 'risky', 'passwordMustContainMorethan8Characters'],
-    ['abcdefghijklmnopq', 'risky', 'passwordLenNoMoreThan16'],
-    ['12345678', 'risky', 'riskPassword'],
-    ['abcdefgh', 'risky', 'riskPassword'],
-    ['admin1234', 'risky', 'userPwdNameSame'],
-    ['nimda1234', 'risky', 'userPwdNameMirror'],
-    ['abcd1234', 'weak', undefined],
-    ['ABCD1234', 'weak', undefined],
-    ['abcdEFGH', 'medium', undefined],
-    ['abcd!!!!', 'medium', undefined],
-    ['Abcd1234', 'strong', undefined],
-  ])('%s → %s', (pw, strength, problem) => {
+    ['abc', 'risky', 'passwordMustContainMorethan8Characters', 'length'],
+    ['abcdefghijklmnopq', 'risky', 'passwordLenNoMoreThan16', 'length'],
+    ['12345678', 'risky', 'riskPassword', 'kinds'],
+    ['abcdefgh', 'risky', 'riskPassword', 'kinds'],
+    ['abcd 1234', 'risky', 'riskPassword', 'printable'],
+    ['admin1234', 'risky', 'userPwdNameSame', 'user'],
+    ['nimda1234', 'risky', 'userPwdNameMirror', 'user'],
+    ['abcd1234', 'weak', undefined, undefined],
+    ['ABCD1234', 'weak', undefined, undefined],
+    ['abcdEFGH', 'medium', undefined, undefined],
+    ['abcd!!!!', 'medium', undefined, undefined],
+    ['Abcd1234', 'strong', undefined, undefined],
+  ])('%s → %s', (pw, strength, problem, rule) => {
     const r = checkPassword(pw, 'admin');
     expect(r.strength).toBe(strength);
     expect(r.problem).toBe(problem);
+    expect(r.rule).toBe(rule);
     expect(r.ok).toBe(strength !== 'risky');
     expect(passwordStrength(pw, 'admin')).toBe(strength);
   });

@@ -35,7 +35,7 @@ export interface TimeSettings {
   ntp: { host: string; port: number; intervalMinutes: number };
 }
 
-export type ConfigArea = 'device-name' | 'time';
+export type ConfigArea = 'device-name' | 'time' | 'users';
 
 export class DeviceRemoteService {
   constructor(
@@ -112,12 +112,26 @@ export class DeviceRemoteService {
   /**
    * The device and an admin client for a remote-configuration area: site access with the configure
    * permission, a firmware accepted for remote configuration, the admin password. Each area's module
-   * (device-config/*.ts) starts here and writes through `write`.
+   * (device-config/*.ts) starts here and writes through `write`. `refuse` lets an area turn a device
+   * away once access is settled, before the firmware and admin-password checks (e.g. an AX Pro for
+   * device users, whose panel accounts are their own feature).
    */
-  async forConfig(actor: Actor, id: string): Promise<{ d: Device; client: DeviceClient }> {
+  async forConfig(actor: Actor, id: string, refuse?: (d: Device) => void): Promise<{ d: Device; client: DeviceClient }> {
     const d = await this.device(actor, id);
+    refuse?.(d);
     requireFirmware(d.firmwareVerdict, 'remote_configuration');
     return this.withAdmin(actor, id);
+  }
+
+  /**
+   * The admin credentials Sitekeeper holds for a device `forConfig` returned: for areas whose changes
+   * the device confirms with the admin's current password (`loginPassword`: device users). Never
+   * audit, log or answer them.
+   */
+  adminCredentials(d: Device): Credentials {
+    const creds = this.credentials(d);
+    if (!creds) throw new AppError('DEVICE_ADMIN_PASSWORD_NEEDED', undefined, { details: { deviceId: d.id } });
+    return creds;
   }
 
   async readDeviceName(actor: Actor, id: string): Promise<DeviceNameConfig> {

@@ -18,6 +18,11 @@ import type {
   PutApiDevicesIdConfigDeviceNameResponse,
   PutApiDevicesIdConfigTimeBody,
   PutApiDevicesIdConfigTimeResponse,
+  GetApiDevicesIdConfigUsersResponse,
+  PostApiDevicesIdConfigUsersBody,
+  PostApiDevicesIdConfigUsersResponse,
+  PutApiDevicesIdConfigUsersUserIdBody,
+  PutApiDevicesIdConfigUsersUserIdResponse,
   AddRequest,
   AuditQuery,
   DeviceQuery,
@@ -239,6 +244,11 @@ export const devicesApi = {
   setDeviceName: (id: string, body: PutApiDevicesIdConfigDeviceNameBody) => api.put<PutApiDevicesIdConfigDeviceNameResponse>(`/api/devices/${enc(id)}/config/device-name`, body),
   time: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigTimeResponse>(`/api/devices/${enc(id)}/config/time`, { signal }),
   setTime: (id: string, body: PutApiDevicesIdConfigTimeBody) => api.put<PutApiDevicesIdConfigTimeResponse>(`/api/devices/${enc(id)}/config/time`, body),
+  /** The device's own users (not an AX Pro's: its panel accounts); passwords go to the device only, never come back. */
+  deviceUsers: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigUsersResponse>(`/api/devices/${enc(id)}/config/users`, { signal }),
+  addDeviceUser: (id: string, body: PostApiDevicesIdConfigUsersBody) => api.post<PostApiDevicesIdConfigUsersResponse>(`/api/devices/${enc(id)}/config/users`, body),
+  changeDeviceUser: (id: string, userId: number, body: PutApiDevicesIdConfigUsersUserIdBody) => api.put<PutApiDevicesIdConfigUsersUserIdResponse>(`/api/devices/${enc(id)}/config/users/${userId}`, body),
+  deleteDeviceUser: (id: string, userId: number) => api.del<void>(`/api/devices/${enc(id)}/config/users/${userId}`),
   /** An AX Pro's user accounts that Sitekeeper keeps in step with the site (installers who manage it, and its owner). */
   panelAccounts: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdPanelAccountsResponse>(`/api/devices/${enc(id)}/panel-accounts`, { signal }),
 };

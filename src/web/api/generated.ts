@@ -336,6 +336,21 @@ export interface GetApiDevicesIdConfigTimeResponse {
   };
 }
 
+export interface GetApiDevicesIdConfigUsersResponse {
+  items: {
+    id: number;
+    userName: string;
+    /**
+     * As the device names it: Administrator, Operator or Viewer
+     */
+    userLevel: string;
+    /**
+     * The device's admin user: not deleted, renamed or given another level; its password is changed on the device and then given with PUT /api/devices/:id/admin-password
+     */
+    admin: boolean;
+  }[];
+}
+
 export interface GetApiDevicesIdFirmwareResponse {
   firmwareVersion: string;
   catalogueVersion: string;
@@ -1316,6 +1331,34 @@ export interface PostApiDevicesIdCloudBindingResetResponse {
    * False when the device cloud held no key for this serial
    */
   wasBound: boolean;
+}
+
+export interface PostApiDevicesIdConfigUsersBody {
+  /**
+   * The user name on the device: 1–32 printable characters, no spaces or < > & " ' \
+   */
+  userName: string;
+  /**
+   * The user's password on the device: 8–16 printable characters of at least two kinds, not containing the user name
+   */
+  password: string;
+  /**
+   * Operator or Viewer: the device keeps one Administrator, its admin user
+   */
+  userLevel: 'Operator' | 'Viewer';
+}
+
+export interface PostApiDevicesIdConfigUsersResponse {
+  id: number;
+  userName: string;
+  /**
+   * As the device names it: Administrator, Operator or Viewer
+   */
+  userLevel: string;
+  /**
+   * The device's admin user: not deleted, renamed or given another level; its password is changed on the device and then given with PUT /api/devices/:id/admin-password
+   */
+  admin: boolean;
 }
 
 export interface PostApiDevicesIdIsapiBody {
@@ -4663,6 +4706,30 @@ export interface PutApiDevicesIdConfigTimeResponse {
     port: number;
     intervalMinutes: number;
   };
+}
+
+export interface PutApiDevicesIdConfigUsersUserIdBody {
+  /**
+   * The user's password on the device: 8–16 printable characters of at least two kinds, not containing the user name
+   */
+  password?: string;
+  /**
+   * Operator or Viewer: the device keeps one Administrator, its admin user
+   */
+  userLevel?: 'Operator' | 'Viewer';
+}
+
+export interface PutApiDevicesIdConfigUsersUserIdResponse {
+  id: number;
+  userName: string;
+  /**
+   * As the device names it: Administrator, Operator or Viewer
+   */
+  userLevel: string;
+  /**
+   * The device's admin user: not deleted, renamed or given another level; its password is changed on the device and then given with PUT /api/devices/:id/admin-password
+   */
+  admin: boolean;
 }
 
 export interface PutApiDevicesIdConnectionBody {
