@@ -5,6 +5,7 @@ import type { GetApiExceptionRulesResponse, PostApiExceptionRulesBody } from '..
 import { useAction, useAsync } from '../../ui/async';
 import { Empty, ErrorNotice, PageHeader } from '../../ui/components';
 import { DataTable, type TableColumn } from '../../ui/DataTable';
+import { RecipientChecks } from '../../ui/RecipientChecks';
 
 type Rule = GetApiExceptionRulesResponse['items'][number];
 type ExceptionType = PostApiExceptionRulesBody['types'][number];
@@ -122,14 +123,7 @@ export function ExceptionRulesPage() {
         </fieldset>
         <fieldset className="field">
           <legend>Recipients</legend>
-          <label className="checkbox">
-            <input type="checkbox" checked={installerAdmins} onChange={(e) => setInstallerAdmins(e.target.checked)} />
-            Installer admins
-          </label>
-          <label className="checkbox">
-            <input type="checkbox" checked={siteInstallers} onChange={(e) => setSiteInstallers(e.target.checked)} />
-            Installers who manage the site
-          </label>
+          <RecipientChecks installerAdmins={installerAdmins} siteInstallers={siteInstallers} onInstallerAdmins={setInstallerAdmins} onSiteInstallers={setSiteInstallers} />
         </fieldset>
         <label className="checkbox">
           <input type="checkbox" checked={businessHours} onChange={(e) => setBusinessHours(e.target.checked)} />

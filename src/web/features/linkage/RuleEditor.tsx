@@ -3,6 +3,7 @@ import { linkageRulesApi } from '../../api/endpoints';
 import type { GetApiSitesIdLinkageRulesResponse, GetApiSitesIdLinkageRulesTemplatesResponse, GetApiWebhooksResponse, PostApiSitesIdLinkageRulesBody } from '../../api/generated';
 import { useAction } from '../../ui/async';
 import { ErrorNotice } from '../../ui/components';
+import { RecipientChecks } from '../../ui/RecipientChecks';
 
 export type Rule = GetApiSitesIdLinkageRulesResponse['items'][number];
 export type Template = GetApiSitesIdLinkageRulesTemplatesResponse['items'][number];
@@ -181,16 +182,7 @@ export function RuleEditor({ siteId, templates, devices, webhooks, editing, onSa
           Send a notification
         </label>
         {notify && (
-          <>
-            <label className="checkbox">
-              <input type="checkbox" checked={installerAdmins} onChange={(e) => setInstallerAdmins(e.target.checked)} />
-              Installer admins
-            </label>
-            <label className="checkbox">
-              <input type="checkbox" checked={siteInstallers} onChange={(e) => setSiteInstallers(e.target.checked)} />
-              Installers who manage the site
-            </label>
-          </>
+          <RecipientChecks installerAdmins={installerAdmins} siteInstallers={siteInstallers} onInstallerAdmins={setInstallerAdmins} onSiteInstallers={setSiteInstallers} />
         )}
       </fieldset>
       {webhooks.length > 0 && (
