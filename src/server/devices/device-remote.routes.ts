@@ -4,6 +4,7 @@ import { meta } from '../http/types';
 import { errorResponses, IdParams } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { DeviceRemoteService } from './device-remote.service';
+import { channelsRecordingRoutes } from './device-config/channels-recording.routes';
 import { ISAPI_ALLOWED_PREFIXES, ISAPI_MAX_BODY_BYTES, ISAPI_MAX_RESPONSE_BYTES } from './isapi-passthrough';
 
 const DeviceNameConfig = Type.Object({ deviceName: Type.String({ minLength: 1, maxLength: 32, pattern: '^[^<>&"]*$', description: 'The name the device itself holds (1–32 characters)' }) }, { additionalProperties: false });
@@ -57,6 +58,8 @@ export function deviceRemoteRoutes(app: App, deps: { remote: DeviceRemoteService
     config: { access: 'installer' },
     schema: { tags: ['devices'], summary: 'Remote configuration: write time mode, time zone and NTP server (read back from the device)', description: CONFIG_NOTE, params: IdParams, body: TimeWrite, response: { 200: TimeRead, ...errorResponses } },
   }, async (req) => remote.writeTime(requireActor(req), req.params.id, req.body, meta(req)));
+
+  channelsRecordingRoutes(app, deps);
 
   app.post('/api/devices/:id/isapi', {
     config: { access: 'admin' },
