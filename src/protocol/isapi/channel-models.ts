@@ -34,11 +34,17 @@ export interface NamedChannel {
   source: ChannelSource;
 }
 
-/** Empty string when the name is acceptable, else why not (1–32 characters, no `<>&"`, no control characters). */
+/**
+ * What a channel name may be, as a JSON-schema pattern (the API's) and checked here: 1–32
+ * characters, none of `<>&"` or control characters, no space at either end (devices trim it).
+ */
+export const CHANNEL_NAME_PATTERN = '^(?!\\s)[^<>&"\\u0000-\\u001f\\u007f]*(?<!\\s)$';
+const NAME_RE = new RegExp(CHANNEL_NAME_PATTERN, 'u');
+
+/** Empty string when the name is acceptable, else why not. */
 export function channelNameProblem(name: string): string {
   if (name.length < 1 || name.length > CHANNEL_NAME_MAX) return `name must be 1–${CHANNEL_NAME_MAX} characters`;
-  // eslint-disable-next-line no-control-regex
-  if (/[<>&"\u0000-\u001f\u007f]/.test(name)) return 'name must not contain < > & " or control characters';
+  if (!NAME_RE.test(name)) return 'name must not contain < > & " or control characters, nor start or end with a space';
   return '';
 }
 

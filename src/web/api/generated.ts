@@ -4649,7 +4649,7 @@ export interface PutApiDevicesIdAdminPasswordResponse {
 
 export interface PutApiDevicesIdConfigChannelsChannelIdBody {
   /**
-   * The name the device holds for the channel (1–32 characters)
+   * The name the device holds for the channel (1–32 characters, none of < > & ", no space at either end)
    */
   name: string;
   /**

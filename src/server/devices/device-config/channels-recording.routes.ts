@@ -8,6 +8,7 @@ import { meta } from '../../http/types';
 import { errorResponses, Uuid } from '../../http/common.schema';
 import { requireActor } from '../../http/access';
 import type { DeviceRemoteService } from '../device-remote.service';
+import { CHANNEL_NAME_MAX, CHANNEL_NAME_PATTERN } from '../../../protocol/isapi/channel-models';
 import { ChannelsConfigArea } from './channels';
 import { RecordingConfigArea } from './recording';
 
@@ -15,9 +16,9 @@ const Source = Type.Union([Type.Literal('video_input'), Type.Literal('ip_channel
 const Channel = Type.Object({ id: Type.Integer({ description: "The device's own channel id" }), name: Type.String(), source: Source });
 const ChannelsRead = Type.Object({ channels: Type.Array(Channel) });
 const ChannelParams = Type.Object({ id: Uuid, channelId: Type.Integer({ minimum: 1, maximum: 9999 }) });
-// Same rule as the device name: 1–32 characters, nothing XML-special (no control characters either).
+// As the device name: 1–32 characters, nothing XML-special; and no control characters, no space at either end.
 const ChannelName = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 32, pattern: '^[^<>&"\\u0000-\\u001f\\u007f]*$', description: 'The name the device holds for the channel (1–32 characters)' }),
+  name: Type.String({ minLength: 1, maxLength: CHANNEL_NAME_MAX, pattern: CHANNEL_NAME_PATTERN, description: 'The name the device holds for the channel (1–32 characters, none of < > & ", no space at either end)' }),
   source: Type.Optional(Source),
 }, { additionalProperties: false });
 
