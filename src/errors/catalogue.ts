@@ -14,7 +14,6 @@ import { EXCEPTION_ERRORS } from './codes/exceptions';
 import { AXPRO_ERRORS } from './codes/axpro';
 import { LINKAGE_ERRORS } from './codes/linkage';
 import { FIRMWARE_ERRORS } from './codes/firmware';
-import { CHANNELS_RECORDING_ERRORS } from './codes/channels-recording';
 
 export interface CatalogueEntry {
   status: number;
@@ -36,7 +35,6 @@ export const CATALOGUE = {
   ...AXPRO_ERRORS,
   ...LINKAGE_ERRORS,
   ...FIRMWARE_ERRORS,
-  ...CHANNELS_RECORDING_ERRORS,
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;
