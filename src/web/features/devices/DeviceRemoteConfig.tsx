@@ -4,6 +4,7 @@ import type { Device } from '../../api/generated';
 import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, Field, Loading } from '../../ui/components';
 import { firmwareBlocks, FirmwareUnavailable } from './DeviceOptions';
+import { DeviceChannelsConfig } from './DeviceChannelsConfig';
 
 /**
  * "Admin password needed" (a device added by label and verification code): a state, with a form.
@@ -52,6 +53,7 @@ export function DeviceRemoteConfig({ device }: { device: Device }) {
         <>
           <DeviceNameForm deviceId={device.id} />
           <TimeForm deviceId={device.id} />
+          <DeviceChannelsConfig device={device} />
         </>
       )}
     </section>
