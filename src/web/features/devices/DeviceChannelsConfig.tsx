@@ -121,7 +121,11 @@ function RecordingOverwrite({ deviceId }: { deviceId: string }) {
             />
             Overwrite the oldest footage when the disks are full: {value.overwrite ? 'on' : 'off'}
           </label>
-          {value.overwrite === false && <p className="field-hint">With overwrite off, recording stops when the disks are full.</p>}
+          {value.overwrite === false && (
+            <p className="field-hint" data-testid="config-recording-off">
+              With overwrite off, recording stops when the disks are full.
+            </p>
+          )}
         </>
       )}
       <ErrorNotice error={toggle.error} />
