@@ -17,6 +17,8 @@ import {
   parseIpAddress,
   parseKeyDocument,
   parseStorage,
+  parseStorageExtension,
+  parseVideoInputChannels,
   parseUpgradeStatus,
   parseUserList,
   publicKeyXml,
@@ -40,7 +42,16 @@ import {
   type IsapiUser,
   type Storage,
   type UpgradeStatus,
+  type VideoChannel,
 } from '../protocol/isapi/models';
+import {
+  channelNameProblem,
+  parseInputProxyChannels,
+  renamedChannelXml,
+  storageExtensionWithOverwrite,
+  type ChannelSource,
+  type InputProxyChannel,
+} from '../protocol/isapi/channel-models';
 import { parseResponseStatus } from '../protocol/isapi/response-status';
 import { looksLikeXml, parseXml, xmlText } from '../protocol/isapi/xml';
 import { errorFromResponse, isTransientDeviceError, STATUS_REBOOT_REQUIRED } from './device-errors';
@@ -49,7 +60,8 @@ import { DEFAULT_TIMEOUT_MS, type IsapiRequest, type IsapiResponse, type IsapiTr
 // ---- result types -------------------------------------------------------------------------------
 // Documents are the types of src/protocol/isapi/models.ts, read by its parsers.
 
-export type { ChannelStatus, DeviceInfo, IoPortStatus, OutputState, IpAddressConfig, IsapiUser, Storage, UpgradeStatus } from '../protocol/isapi/models';
+export type { InputProxyChannel, ChannelSource } from '../protocol/isapi/channel-models';
+export type { ChannelStatus, VideoChannel, DeviceInfo, IoPortStatus, OutputState, IpAddressConfig, IsapiUser, Storage, UpgradeStatus } from '../protocol/isapi/models';
 
 /** `enabled` and `registerStatus` are false when the device leaves them out. */
 export type CloudConfig = Partial<EzvizConfig> & Pick<EzvizConfig, 'enabled' | 'registerStatus'>;
@@ -342,6 +354,45 @@ export class DeviceClient {
   /** Video channels with their state (IP channels on NVRs, the sensor on cameras). */
   async channels(): Promise<ChannelStatus[]> {
     return this.#read('/ISAPI/ContentMgmt/InputProxy/channels/status', parseChannelStatus);
+  }
+
+  /** The device's own video inputs (a camera's sensor, a DVR's analog inputs) with their names. */
+  async videoInputs(): Promise<VideoChannel[]> {
+    return this.#read('/ISAPI/System/Video/inputs/channels', parseVideoInputChannels);
+  }
+
+  /** A recorder's IP (digital) channels with their names and the camera behind each. */
+  async ipChannels(): Promise<InputProxyChannel[]> {
+    return this.#read('/ISAPI/ContentMgmt/InputProxy/channels', parseInputProxyChannels);
+  }
+
+  /**
+   * Rename a channel in the document it lives in (`video_input` or `ip_channel`): the device's own
+   * document is read, only `name` changed, and PUT back whole (a recorder needs the channel's source
+   * descriptor with it). The name is checked first (1–32 characters, no `<>&"`): VALIDATION_FAILED.
+   */
+  async setChannelName(source: ChannelSource, id: number, name: string): Promise<void> {
+    const path = source === 'video_input' ? `/ISAPI/System/Video/inputs/channels/${id}` : `/ISAPI/ContentMgmt/InputProxy/channels/${id}`;
+    // Checked before anything is sent, so a bad name is the caller's VALIDATION_FAILED, not the device's.
+    const problem = channelNameProblem(name);
+    if (problem) throw new AppError('VALIDATION_FAILED', `Channel ${problem}.`, { details: { field: 'name' } });
+    const body = await this.#read(path, (b) => renamedChannelXml(b, source, id, name));
+    await this.#write('PUT', path, body);
+  }
+
+  /**
+   * Whether recording overwrites the oldest footage when the disks are full:
+   * `/ISAPI/ContentMgmt/Storage/extension` (`StorageExtension/overwrite`; the path of Hikvision's
+   * WebSDK `storageExt`). Some firmware also reports it in the storage document (`storage().overwrite`).
+   */
+  async recordingOverwrite(): Promise<boolean> {
+    return (await this.#read('/ISAPI/ContentMgmt/Storage/extension', parseStorageExtension)).overwrite;
+  }
+
+  /** Set the overwrite setting in the device's own `StorageExtension` document (read, change, write back). */
+  async setRecordingOverwrite(overwrite: boolean): Promise<void> {
+    const body = await this.#read('/ISAPI/ContentMgmt/Storage/extension', (b) => storageExtensionWithOverwrite(b, overwrite));
+    await this.#write('PUT', '/ISAPI/ContentMgmt/Storage/extension', body);
   }
 
   // -- users --

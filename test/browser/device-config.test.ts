@@ -1,8 +1,9 @@
 /**
  * Remote configuration in Chromium against the real server and an emulated NVR (issue 16), on the
  * phone face (390×844, /m/devices/:id) and the portal (1280 px): the device has no admin password
- * stored ("admin password needed" with its form); once given, the device name and the NTP server are
- * changed and read back from the device, and a device user is added, given a new password and deleted.
+ * stored ("admin password needed" with its form); once given, the device name, the NTP server, a
+ * channel name and recording overwrite are changed and read back from the device, and a device user
+ * is added, given a new password and deleted.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -48,7 +49,7 @@ describeBrowser('remote configuration: device name and NTP (Chromium, real serve
     ['phone', 390, 844, '/m/devices/', 0],
     ['portal', 1280, 900, '/devices/', 1],
   ] as const) {
-    it(`${face}: admin password, then device name and NTP written and read back from the device`, async () => {
+    it(`${face}: admin password, then device name, NTP, a channel name and overwrite written and read back from the device`, async () => {
       const nvr = fleet.devices[n]!;
       const desc = fleet.describe(nvr);
       const id = (await platform.app.platform.database.db
@@ -92,6 +93,20 @@ describeBrowser('remote configuration: device name and NTP (Chromium, real serve
       const row = page.locator(`[data-testid="config-user"][data-user="${userName}"]`);
       await row.waitFor();
       expect(nvr.state.users.find((u) => u.userName === userName)).toMatchObject({ userLevel: 'Viewer', password: 'Night-shift-7' });
+
+      // Channel names and recording overwrite (the NVR's IP channels; its disks overwrite by default).
+      const channel = page.getByTestId('config-channel-2');
+      await channel.waitFor();
+      expect(await channel.inputValue()).toBe(nvr.state.channels[1]!.name);
+      await channel.fill(`Gate ${face}`);
+      await page.getByTestId('config-channel-2-save').click();
+      await page.getByTestId('config-channel-2-saved').waitFor();
+      expect(nvr.state.channels[1]!.name).toBe(`Gate ${face}`);
+      const overwrite = page.getByTestId('config-recording-overwrite');
+      expect(await overwrite.isChecked()).toBe(true);
+      await overwrite.click();
+      await page.getByTestId('config-recording-off').waitFor();
+      expect(nvr.state.overwrite).toBe(false);
       expect(await seriousA11yViolations(page)).toEqual([]);
       await screenshot(page, `device-config-${face}`);
       await row.getByTestId('config-user-change').click();

@@ -134,6 +134,30 @@ describe.each<Kind>(['http', 'cloud', 'agent'])('DeviceClient contract over %s',
     }
   });
 
+  it("renames channels in the document they live in and switches recording overwrite (read–change–write)", async () => {
+    const cam = clientFor(kind, camera);
+    const rec = clientFor(kind, nvr);
+    expect((await cam.videoInputs()).map((ch) => ch.id)).toEqual([1]);
+    await cam.setChannelName('video_input', 1, `Cam ${kind}`);
+    expect((await cam.videoInputs())[0]!.name).toBe(`Cam ${kind}`);
+    expect(camera.state.channels[0]!.name).toBe(`Cam ${kind}`);
+    expect(await code(cam.ipChannels())).toBe('DEVICE_UNSUPPORTED');
+
+    const before = await rec.ipChannels();
+    expect(before.map((ch) => ch.id)).toEqual([1, 2, 3, 4]);
+    await rec.setChannelName('ip_channel', 2, `Yard ${kind}`);
+    expect((await rec.ipChannels()).map((ch) => ch.name)).toEqual(before.map((ch) => (ch.id === 2 ? `Yard ${kind}` : ch.name)));
+    expect(await code(rec.setChannelName('ip_channel', 9, 'Nowhere'))).toBe('DEVICE_REJECTED');
+    expect(await code(rec.setChannelName('ip_channel', 2, 'a<b'))).toBe('VALIDATION_FAILED');
+
+    expect(await rec.recordingOverwrite()).toBe(true);
+    await rec.setRecordingOverwrite(false);
+    expect(await rec.recordingOverwrite()).toBe(false);
+    expect((await rec.storage()).overwrite).toBe(false);
+    await rec.setRecordingOverwrite(true);
+    expect(await rec.recordingOverwrite()).toBe(true);
+  });
+
   it('manages users (add, modify, delete) with the admin password', async () => {
     const c = clientFor(kind, camera);
     const name = `op${kind}`;

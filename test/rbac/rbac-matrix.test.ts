@@ -203,6 +203,10 @@ const CASES: Record<string, Case> = {
   'POST /api/devices/:id/config/users': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/users`, body: { userName: 'rbac', password: 'weak', userLevel: 'Viewer' } }), expect: siteRead },
   'PUT /api/devices/:id/config/users/:userId': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/users/2`, body: { userLevel: 'Viewer' } }), expect: siteRead },
   'DELETE /api/devices/:id/config/users/:userId': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/users/2` }), expect: siteRead },
+  'GET /api/devices/:id/config/channels': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/channels` }), expect: siteRead },
+  'PUT /api/devices/:id/config/channels/:channelId': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/channels/1`, body: { name: 'Gate' } }), expect: siteRead },
+  'GET /api/devices/:id/config/recording': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/recording` }), expect: siteRead },
+  'PUT /api/devices/:id/config/recording': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/recording`, body: { overwrite: true } }), expect: siteRead },
   // The ISAPI pass-through: installer admins only (an allowed path: the fixture device answers DEVICE_ADMIN_PASSWORD_NEEDED).
   // Firmware (issue 16): packages are the installer admin's; a campaign needs configuration access to every device's site
   // (the fixture device has health monitoring off: refused per device, 422, after the access checks).

@@ -4,6 +4,7 @@ import { meta } from '../http/types';
 import { errorResponses, IdParams } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { DeviceRemoteService } from './device-remote.service';
+import { channelsRecordingRoutes } from './device-config/channels-recording.routes';
 import { ISAPI_ALLOWED_PREFIXES, ISAPI_MAX_BODY_BYTES, ISAPI_MAX_RESPONSE_BYTES } from './isapi-passthrough';
 import { deviceUsersRoutes } from './device-config/users.routes';
 
@@ -60,6 +61,7 @@ export function deviceRemoteRoutes(app: App, deps: { remote: DeviceRemoteService
   }, async (req) => remote.writeTime(requireActor(req), req.params.id, req.body, meta(req)));
 
   deviceUsersRoutes(app, { remote });
+  channelsRecordingRoutes(app, deps);
 
   app.post('/api/devices/:id/isapi', {
     config: { access: 'admin' },

@@ -11,6 +11,12 @@ import type {
   PostApiFirmwareCampaignsResponse,
   PostApiFirmwarePackagesResponse,
   GetApiDevicesIdConfigDeviceNameResponse,
+  GetApiDevicesIdConfigChannelsResponse,
+  GetApiDevicesIdConfigRecordingResponse,
+  PutApiDevicesIdConfigChannelsChannelIdBody,
+  PutApiDevicesIdConfigChannelsChannelIdResponse,
+  PutApiDevicesIdConfigRecordingBody,
+  PutApiDevicesIdConfigRecordingResponse,
   GetApiDevicesIdConfigTimeResponse,
   PutApiDevicesIdAdminPasswordBody,
   PutApiDevicesIdAdminPasswordResponse,
@@ -249,6 +255,12 @@ export const devicesApi = {
   addDeviceUser: (id: string, body: PostApiDevicesIdConfigUsersBody) => api.post<PostApiDevicesIdConfigUsersResponse>(`/api/devices/${enc(id)}/config/users`, body),
   changeDeviceUser: (id: string, userId: number, body: PutApiDevicesIdConfigUsersUserIdBody) => api.put<PutApiDevicesIdConfigUsersUserIdResponse>(`/api/devices/${enc(id)}/config/users/${userId}`, body),
   deleteDeviceUser: (id: string, userId: number) => api.del<void>(`/api/devices/${enc(id)}/config/users/${userId}`),
+  /** Video channel names (a camera's inputs, a recorder's IP channels) and recording overwrite. */
+  channels: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigChannelsResponse>(`/api/devices/${enc(id)}/config/channels`, { signal }),
+  setChannelName: (id: string, channelId: number, body: PutApiDevicesIdConfigChannelsChannelIdBody) =>
+    api.put<PutApiDevicesIdConfigChannelsChannelIdResponse>(`/api/devices/${enc(id)}/config/channels/${channelId}`, body),
+  recording: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigRecordingResponse>(`/api/devices/${enc(id)}/config/recording`, { signal }),
+  setRecording: (id: string, body: PutApiDevicesIdConfigRecordingBody) => api.put<PutApiDevicesIdConfigRecordingResponse>(`/api/devices/${enc(id)}/config/recording`, body),
   /** An AX Pro's user accounts that Sitekeeper keeps in step with the site (installers who manage it, and its owner). */
   panelAccounts: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdPanelAccountsResponse>(`/api/devices/${enc(id)}/panel-accounts`, { signal }),
 };

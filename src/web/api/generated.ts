@@ -312,11 +312,40 @@ export interface GetApiBatchesIdResponse {
   }[];
 }
 
+export interface GetApiDevicesIdConfigChannelsResponse {
+  channels: {
+    /**
+     * The device's own channel id
+     */
+    id: number;
+    name: string;
+    /**
+     * Where the name lives on the device: its own video input (a camera's sensor, a DVR's analog input) or a recorder's IP channel
+     */
+    source: 'video_input' | 'ip_channel';
+  }[];
+}
+
 export interface GetApiDevicesIdConfigDeviceNameResponse {
   /**
    * The name the device itself holds (1–32 characters)
    */
   deviceName: string;
+}
+
+export interface GetApiDevicesIdConfigRecordingResponse {
+  /**
+   * False for a device without a disk or memory card: there is nothing to overwrite
+   */
+  applicable: boolean;
+  /**
+   * Recording overwrites the oldest footage when the disks are full; null when not applicable
+   */
+  overwrite: boolean | null;
+  /**
+   * Disks (or memory cards) the device reports
+   */
+  disks: number;
 }
 
 export interface GetApiDevicesIdConfigTimeResponse {
@@ -4661,6 +4690,29 @@ export interface PutApiDevicesIdAdminPasswordResponse {
   adminPasswordNeeded: false;
 }
 
+export interface PutApiDevicesIdConfigChannelsChannelIdBody {
+  /**
+   * The name the device holds for the channel (1–32 characters, none of < > & ", no space at either end)
+   */
+  name: string;
+  /**
+   * Where the name lives on the device: its own video input (a camera's sensor, a DVR's analog input) or a recorder's IP channel
+   */
+  source?: 'video_input' | 'ip_channel';
+}
+
+export interface PutApiDevicesIdConfigChannelsChannelIdResponse {
+  /**
+   * The device's own channel id
+   */
+  id: number;
+  name: string;
+  /**
+   * Where the name lives on the device: its own video input (a camera's sensor, a DVR's analog input) or a recorder's IP channel
+   */
+  source: 'video_input' | 'ip_channel';
+}
+
 export interface PutApiDevicesIdConfigDeviceNameBody {
   /**
    * The name the device itself holds (1–32 characters)
@@ -4673,6 +4725,25 @@ export interface PutApiDevicesIdConfigDeviceNameResponse {
    * The name the device itself holds (1–32 characters)
    */
   deviceName: string;
+}
+
+export interface PutApiDevicesIdConfigRecordingBody {
+  overwrite: boolean;
+}
+
+export interface PutApiDevicesIdConfigRecordingResponse {
+  /**
+   * False for a device without a disk or memory card: there is nothing to overwrite
+   */
+  applicable: boolean;
+  /**
+   * Recording overwrites the oldest footage when the disks are full; null when not applicable
+   */
+  overwrite: boolean | null;
+  /**
+   * Disks (or memory cards) the device reports
+   */
+  disks: number;
 }
 
 export interface PutApiDevicesIdConfigTimeBody {

@@ -5,6 +5,7 @@ import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, Field, Loading } from '../../ui/components';
 import { firmwareBlocks, FirmwareUnavailable } from './DeviceOptions';
 import { DeviceUsers } from './DeviceUsers';
+import { DeviceChannelsConfig } from './DeviceChannelsConfig';
 
 /**
  * "Admin password needed" (a device added by label and verification code): a state, with a form.
@@ -54,6 +55,7 @@ export function DeviceRemoteConfig({ device }: { device: Device }) {
           <DeviceNameForm deviceId={device.id} />
           <TimeForm deviceId={device.id} />
           <DeviceUsers deviceId={device.id} type={device.type} />
+          <DeviceChannelsConfig device={device} />
         </>
       )}
     </section>
