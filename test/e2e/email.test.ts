@@ -165,6 +165,37 @@ describe('e-mail through SMTP', () => {
     }
     // No device-by-device e-mail for the site's devices.
     expect(received.filter((m) => /Cam \d/.test(m.subject))).toEqual([]);
+    // Each alert e-mail says how to stop them.
+    expect(mailsTo(company.adminEmail, /Warehouse/)[0]!.text).toContain(`E-mail me alerts" on ${p.config.publicUrl}/notifications`);
+  });
+
+  it('a user who turned alert e-mails off gets the in-app alert, not the e-mail (audited)', async () => {
+    expect((await installer.client.get('/api/notifications/preferences')).body).toEqual({ emailAlerts: true });
+    const off = await installer.client.put('/api/notifications/preferences', { emailAlerts: false });
+    expect(off.status).toBe(200);
+    expect(off.body).toEqual({ emailAlerts: false });
+    // Someone else's preferences are not reachable: the route only ever touches your own.
+    expect((await company.admin.get('/api/notifications/preferences')).body).toEqual({ emailAlerts: true });
+    const installerMails = async () => (await deliveries('storm')).filter((r) => r.recipient === installer.email).length;
+    const mailsBefore = await installerMails();
+    const site = await buildSite(company, 'Annex');
+    const db = p.app.platform.database.db;
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const d = await db.insertInto('devices').values({ company_id: company.companyId, site_id: site.id, serial: `DS-OPT${Date.now().toString(36).toUpperCase()}${i}`, name: `Annex cam ${i}`, type: 'camera', model: 'DS-2CD', added_via: 'direct', host: '127.0.0.1', port: 1, credentials_sealed: null, verification_code_sealed: null, added_by: null, firmware_compatible: true }).returning('id').executeTakeFirstOrThrow();
+      await db.insertInto('device_health').values({ device_id: d.id, state: 'healthy', reasons: JSON.stringify([]), monitoring_since: new Date(), updated_at: new Date() }).execute();
+      ids.push(d.id);
+    }
+    await siteChanged(site.id, ids, 'offline');
+    await eventually(() => mailsTo(company.adminEmail, /Annex: 6 of 6 devices offline/).length === 1, 'the admin e-mailed');
+    await eventually(async () => ((await installer.client.get('/api/notifications')).body.items as Array<{ title: string }>).some((n) => n.title.startsWith('Annex: 6 of 6')), 'the installer told in the app');
+    await p.app.platform.exceptions.processPending();
+    await p.app.platform.email.sweep();
+    expect(mailsTo(installer.email, /Annex/)).toEqual([]);
+    expect(await installerMails()).toBe(mailsBefore);
+    const audit = await db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'notification_preferences.update').execute();
+    expect(audit).toEqual([{ action: 'notification_preferences.update', details: expect.objectContaining({ old: { emailAlerts: true }, new: { emailAlerts: false } }) }]);
+    expect((await installer.client.put('/api/notifications/preferences', { emailAlerts: true })).body).toEqual({ emailAlerts: true });
   });
 
   it('an SMTP server that refuses twice (451) receives the e-mail once, after two retries', async () => {

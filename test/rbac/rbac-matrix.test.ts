@@ -230,6 +230,8 @@ const CASES: Record<string, Case> = {
   // A one-second stream: the request ends on its own (a live stream would hold the call open).
   'GET /api/notifications/events': { request: async () => ({ url: '/api/notifications/events?maxSeconds=1' }), expect: signedIn },
   'GET /api/notifications/counts': { request: async () => ({ url: '/api/notifications/counts' }), expect: signedIn },
+  'GET /api/notifications/preferences': { request: async () => ({ url: '/api/notifications/preferences' }), expect: signedIn },
+  'PUT /api/notifications/preferences': { request: async () => ({ url: '/api/notifications/preferences', body: { emailAlerts: true } }), expect: signedIn },
   // Each caller marks one of their own (someone else's is 404: see notification.routes.test.ts).
   'POST /api/notifications/:id/read': { request: async (fx, c) => ({ url: `/api/notifications/${await freshNotification(fx, c)}/read` }), expect: signedIn, unaudited: "a user's own read marks" },
   'POST /api/notifications/read-all': { request: async () => ({ url: '/api/notifications/read-all' }), expect: signedIn, unaudited: "a user's own read marks" },

@@ -51,6 +51,16 @@ export class UserRepository {
     return selectUsers(this.db).where('u.id', '=', id).executeTakeFirst();
   }
 
+  /** Whether the user wants alert e-mails (exceptions, storms); in-app notifications go regardless. */
+  async emailAlerts(id: string): Promise<boolean> {
+    const r = await this.db.selectFrom('users').select('email_alerts').where('id', '=', id).executeTakeFirst();
+    return r?.email_alerts ?? false;
+  }
+
+  async setEmailAlerts(id: string, on: boolean): Promise<void> {
+    await this.db.updateTable('users').set({ email_alerts: on }).where('id', '=', id).execute();
+  }
+
   async emailTaken(email: string): Promise<boolean> {
     const r = await this.db.selectFrom('users').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
     return r !== undefined;

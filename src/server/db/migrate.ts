@@ -23,6 +23,7 @@ import * as m0017 from './migrations/0017_linkage_rules';
 import * as m0018 from './migrations/0018_firmware_campaigns';
 import * as m0019 from './migrations/0019_email';
 import * as m0020 from './migrations/0020_axpro_identity_unproven';
+import * as m0021 from './migrations/0021_user_email_alerts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018_firmware_campaigns': m0018,
   '0019_email': m0019,
   '0020_axpro_identity_unproven': m0020,
+  '0021_user_email_alerts': m0021,
 };
 
 class StaticProvider implements MigrationProvider {

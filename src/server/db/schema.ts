@@ -38,6 +38,8 @@ export interface UsersTable extends MemberColumns {
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
   password_changed_at: Timestamp | null;
+  /** Alert e-mails (exceptions, storms) wanted; in-app notifications go regardless (migration 0021). */
+  email_alerts: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -118,9 +118,12 @@ export class EmailRepository {
   }
 
   /** Addresses of enabled accounts, by user id (recipients of exceptions). */
-  async addressesOf(userIds: string[]): Promise<Map<string, { email: string; name: string }>> {
+  async addressesOf(userIds: string[], opts: { alerts?: boolean } = {}): Promise<Map<string, { email: string; name: string }>> {
     if (userIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('users').select(['id', 'email', 'name']).where('id', 'in', userIds).where('disabled', '=', false).execute();
+    let q = this.db.selectFrom('users').select(['id', 'email', 'name']).where('id', 'in', userIds).where('disabled', '=', false);
+    // Alert e-mails only to those who want them (their in-app notification goes regardless).
+    if (opts.alerts) q = q.where('email_alerts', '=', true);
+    const rows = await q.execute();
     return new Map(rows.map((r) => [r.id, { email: r.email, name: r.name }]));
   }
 

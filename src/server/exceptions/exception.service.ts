@@ -72,12 +72,17 @@ export class ExceptionService {
   /** E-mails to the recipients' addresses, written in the consumer's transaction (each key once). */
   async #mails(repos: Repos, queued: Queued, items: Array<Omit<MailItem, 'to'> & { userId: string }>): Promise<void> {
     if (!this.mail?.configured || items.length === 0) return;
-    const addresses = await repos.email.addressesOf([...new Set(items.map((i) => i.userId))]);
+    const addresses = await repos.email.addressesOf([...new Set(items.map((i) => i.userId))], { alerts: true });
     const list = items.flatMap((i) => {
       const a = addresses.get(i.userId);
       return a ? [{ ...i, to: a.email }] : [];
     });
     queued.mails.push(...(await this.mail.enqueue(repos, list)));
+  }
+
+  /** Every alert e-mail says how to stop them (in-app notifications stay). */
+  #optOut(): string {
+    return `To stop these e-mails (you keep the in-app notifications), turn off "E-mail me alerts" on ${this.#url('/notifications')}`;
   }
 
   #url(path: string): string {
@@ -190,7 +195,7 @@ export class ExceptionService {
     // The same message by e-mail, once per (event, recipient).
     await this.#mails(repos, queued, notes.map((n) => ({
       key: `exception:${n.sourceEventId}:${n.userId}`, kind: 'exception', companyId: n.companyId, userId: n.userId,
-      subject: `Sitekeeper: ${n.title}`, text: `${n.body}\n\n${this.#url(n.link ?? '/')}\n\nYou receive this because an exception rule of your company names you as a recipient.`,
+      subject: `Sitekeeper: ${n.title}`, text: `${n.body}\n\n${this.#url(n.link ?? '/')}\n\nYou receive this because an exception rule of your company names you as a recipient. ${this.#optOut()}`,
     })));
     await repos.exceptions.setDelivery(delivered, 'delivered');
     await repos.exceptions.setDelivery(skipped, 'no_recipients');
@@ -260,7 +265,7 @@ export class ExceptionService {
     })));
     await this.#mails(repos, queued, to.map((userId) => ({
       key: `${n.kind}:${n.stormId}:${userId}`, kind: n.kind, companyId: n.companyId, userId,
-      subject: `Sitekeeper: ${title}`, text: `${body}\n\n${this.#url(`/sites/${n.siteId}/health`)}`,
+      subject: `Sitekeeper: ${title}`, text: `${body}\n\n${this.#url(`/sites/${n.siteId}/health`)}\n\n${this.#optOut()}`,
     })));
     await this.#webhooks(repos, n.companyId, [{ key: `${n.kind}:${n.stormId}`, type, eventType: `site.${n.kind}`, payload: { stormId: n.stormId, siteId: n.siteId, siteName: name, offline: n.offline, total: n.total, at: now.toISOString() } }], queued);
   }

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { App } from '../http/types';
+import { meta } from '../http/types';
 import { DateTime, errorResponses, IdParams, PageQuery, Uuid } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import { serveEventStream } from '../http/event-stream';
@@ -52,6 +53,17 @@ export function notificationRoutes(app: App, deps: { notifications: Notification
       response: { 200: Type.Object({ items: Type.Array(NotificationSchema), total: Type.Integer(), unread: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() }), ...errorResponses },
     },
   }, async (req) => notifications.list(requireActor(req).id, { unreadOnly: req.query.unreadOnly ?? false, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 50 }));
+
+  const Preferences = Type.Object({ emailAlerts: Type.Boolean({ description: 'Exceptions, storm alerts and recoveries e-mailed to you (when the server has SMTP set up); in-app notifications go regardless' }) }, { additionalProperties: false });
+  app.get('/api/notifications/preferences', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['notifications'], summary: 'Your notification preferences', response: { 200: Preferences, ...errorResponses } },
+  }, async (req) => notifications.preferences(requireActor(req).id));
+
+  app.put('/api/notifications/preferences', {
+    config: { access: 'authenticated' },
+    schema: { tags: ['notifications'], summary: 'Set your notification preferences (alert e-mails on or off; audited)', body: Preferences, response: { 200: Preferences, ...errorResponses } },
+  }, async (req) => notifications.setPreferences(requireActor(req), req.body, meta(req)));
 
   app.get('/api/notifications/counts', {
     config: { access: 'authenticated' },

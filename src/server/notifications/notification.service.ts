@@ -8,10 +8,16 @@
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../lib/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
+import type { Actor, RequestMeta } from '../auth/actor';
 import type { NotificationRow } from './notification.repository';
 import { notificationsFor } from './rules';
 
 const BATCH = 200;
+
+export interface NotificationPreferences {
+  /** Exceptions, storm alerts and recoveries e-mailed (when SMTP is set up); in-app notifications go regardless. */
+  emailAlerts: boolean;
+}
 
 export class NotificationService {
   constructor(
@@ -42,6 +48,24 @@ export class NotificationService {
 
   async list(userId: string, o: { unreadOnly: boolean; page: number; pageSize: number }): Promise<{ items: NotificationRow[]; total: number; unread: number; page: number; pageSize: number }> {
     return { ...(await this.uow.read.notifications.list(userId, o)), page: o.page, pageSize: o.pageSize };
+  }
+
+  /** Your notification preferences: alert e-mails on or off (in-app notifications always). */
+  async preferences(userId: string): Promise<NotificationPreferences> {
+    return { emailAlerts: await this.uow.read.users.emailAlerts(userId) };
+  }
+
+  /** Sets your own preferences (audited: who turned alert e-mails off is worth knowing). */
+  async setPreferences(actor: Actor, next: NotificationPreferences, meta: RequestMeta): Promise<NotificationPreferences> {
+    await this.uow.tx(async (r) => {
+      const before = await r.users.emailAlerts(actor.id);
+      await r.users.setEmailAlerts(actor.id, next.emailAlerts);
+      await r.audit.record({
+        companyId: actor.companyId, actorId: actor.id, actorEmail: actor.email, action: 'notification_preferences.update', targetType: 'user', targetId: actor.id, outcome: 'success',
+        details: { old: { emailAlerts: before }, new: next }, correlationId: meta.correlationId,
+      });
+    });
+    return this.preferences(actor.id);
   }
 
   async counts(userId: string): Promise<{ total: number; unread: number }> {

@@ -45,6 +45,9 @@ import type {
   GetApiSitesIdLinkageRulesTemplatesResponse,
   GetApiSitesIdLinkageRulesRuleIdFiringsResponse,
   PostApiSitesIdLinkageRulesBody,
+  GetApiNotificationsPreferencesResponse,
+  PutApiNotificationsPreferencesBody,
+  PutApiNotificationsPreferencesResponse,
   PutApiSitesIdLinkageRulesRuleIdBody,
   PutApiSitesIdLinkageRulesRuleIdResponse,
   PostApiSitesIdLinkageRulesResponse,
@@ -222,6 +225,8 @@ export const notificationsApi = {
   counts: (signal?: AbortSignal) => api.get<GetApiNotificationsCountsResponse>('/api/notifications/counts', { signal }),
   markRead: (id: string) => api.post<void>(`/api/notifications/${enc(id)}/read`),
   readAll: () => api.post<PostApiNotificationsReadAllResponse>('/api/notifications/read-all'),
+  preferences: (signal?: AbortSignal) => api.get<GetApiNotificationsPreferencesResponse>('/api/notifications/preferences', { signal }),
+  setPreferences: (body: PutApiNotificationsPreferencesBody) => api.put<PutApiNotificationsPreferencesResponse>('/api/notifications/preferences', body),
 };
 
 export const devicesApi = {

@@ -825,6 +825,13 @@ export interface GetApiNotificationsEventsQuery {
  */
 export type GetApiNotificationsEventsResponse = string;
 
+export interface GetApiNotificationsPreferencesResponse {
+  /**
+   * Exceptions, storm alerts and recoveries e-mailed to you (when the server has SMTP set up); in-app notifications go regardless
+   */
+  emailAlerts: boolean;
+}
+
 export interface GetApiNotificationsQuery {
   unreadOnly?: boolean;
   page?: number;
@@ -4943,6 +4950,20 @@ export interface PutApiExceptionRulesIdResponse {
   enabled: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface PutApiNotificationsPreferencesBody {
+  /**
+   * Exceptions, storm alerts and recoveries e-mailed to you (when the server has SMTP set up); in-app notifications go regardless
+   */
+  emailAlerts: boolean;
+}
+
+export interface PutApiNotificationsPreferencesResponse {
+  /**
+   * Exceptions, storm alerts and recoveries e-mailed to you (when the server has SMTP set up); in-app notifications go regardless
+   */
+  emailAlerts: boolean;
 }
 
 export interface PutApiSitesIdAuthorizationBody {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { notificationsApi } from '../../api/endpoints';
 import type { GetApiNotificationsResponse } from '../../api/generated';
 import { Link, navigate } from '../../app/router';
-import { useAction } from '../../ui/async';
+import { useAction, useAsync } from '../../ui/async';
 import { Empty, ErrorNotice, formatDate, Loading, PageHeader, Pager } from '../../ui/components';
 import { usePagedList } from '../../ui/paged';
 import { refreshUnread, useLiveNotifications, type LiveNotification } from './unread';
@@ -38,6 +38,12 @@ export function NotificationsPage() {
     list.reload();
   });
   const unread = list.data?.unread ?? 0;
+  // Alert e-mails (exceptions, storms) on or off; these in-app notifications stay either way.
+  const prefs = useAsync((signal) => notificationsApi.preferences(signal), []);
+  const setEmailAlerts = useAction(async (on: boolean) => {
+    await notificationsApi.setPreferences({ emailAlerts: on });
+    prefs.reload();
+  });
   return (
     <div>
       <PageHeader title="Notifications">
@@ -55,7 +61,14 @@ export function NotificationsPage() {
           Unread only
         </label>
         {list.data && <span className="muted">{unread === 0 ? 'All read' : `${unread} unread`}</span>}
+        {prefs.data && (
+          <label className="checkbox">
+            <input type="checkbox" data-testid="email-alerts" checked={prefs.data.emailAlerts} disabled={setEmailAlerts.busy} onChange={(e) => setEmailAlerts.run(e.target.checked)} />
+            E-mail me alerts (exceptions, site outages)
+          </label>
+        )}
       </div>
+      <ErrorNotice error={setEmailAlerts.error} />
       <div aria-live="polite" data-testid="live-notifications">
         {arrived.map((n) => (
           <p key={n.id} className={`notice severity-${n.severity}`} data-testid="live-notification">
