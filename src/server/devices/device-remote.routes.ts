@@ -5,6 +5,7 @@ import { errorResponses, IdParams } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { DeviceRemoteService } from './device-remote.service';
 import { ISAPI_ALLOWED_PREFIXES, ISAPI_MAX_BODY_BYTES, ISAPI_MAX_RESPONSE_BYTES } from './isapi-passthrough';
+import { networkConfigRoutes } from './device-config/network.routes';
 
 const DeviceNameConfig = Type.Object({ deviceName: Type.String({ minLength: 1, maxLength: 32, pattern: '^[^<>&"]*$', description: 'The name the device itself holds (1–32 characters)' }) }, { additionalProperties: false });
 const NtpSchema = Type.Object({
@@ -57,6 +58,8 @@ export function deviceRemoteRoutes(app: App, deps: { remote: DeviceRemoteService
     config: { access: 'installer' },
     schema: { tags: ['devices'], summary: 'Remote configuration: write time mode, time zone and NTP server (read back from the device)', description: CONFIG_NOTE, params: IdParams, body: TimeWrite, response: { 200: TimeRead, ...errorResponses } },
   }, async (req) => remote.writeTime(requireActor(req), req.params.id, req.body, meta(req)));
+
+  networkConfigRoutes(app, deps);
 
   app.post('/api/devices/:id/isapi', {
     config: { access: 'admin' },

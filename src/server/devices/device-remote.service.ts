@@ -35,7 +35,7 @@ export interface TimeSettings {
   ntp: { host: string; port: number; intervalMinutes: number };
 }
 
-export type ConfigArea = 'device-name' | 'time';
+export type ConfigArea = 'device-name' | 'time' | 'network' | 'ports';
 
 export class DeviceRemoteService {
   constructor(
