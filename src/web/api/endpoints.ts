@@ -12,6 +12,12 @@ import type {
   PostApiFirmwarePackagesResponse,
   GetApiDevicesIdConfigDeviceNameResponse,
   GetApiDevicesIdConfigTimeResponse,
+  GetApiDevicesIdConfigNetworkResponse,
+  GetApiDevicesIdConfigPortsResponse,
+  PutApiDevicesIdConfigNetworkBody,
+  PutApiDevicesIdConfigNetworkResponse,
+  PutApiDevicesIdConfigPortsBody,
+  PutApiDevicesIdConfigPortsResponse,
   PutApiDevicesIdAdminPasswordBody,
   PutApiDevicesIdAdminPasswordResponse,
   PutApiDevicesIdConfigDeviceNameBody,
@@ -236,6 +242,11 @@ export const devicesApi = {
   setDeviceName: (id: string, body: PutApiDevicesIdConfigDeviceNameBody) => api.put<PutApiDevicesIdConfigDeviceNameResponse>(`/api/devices/${enc(id)}/config/device-name`, body),
   time: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigTimeResponse>(`/api/devices/${enc(id)}/config/time`, { signal }),
   setTime: (id: string, body: PutApiDevicesIdConfigTimeBody) => api.put<PutApiDevicesIdConfigTimeResponse>(`/api/devices/${enc(id)}/config/time`, body),
+  /** Network and ports: devices apply a change when they restart (`rebootRequired`); `reachAddressChanges` when the address Sitekeeper reaches them on moves then. */
+  network: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigNetworkResponse>(`/api/devices/${enc(id)}/config/network`, { signal }),
+  setNetwork: (id: string, body: PutApiDevicesIdConfigNetworkBody) => api.put<PutApiDevicesIdConfigNetworkResponse>(`/api/devices/${enc(id)}/config/network`, body),
+  ports: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigPortsResponse>(`/api/devices/${enc(id)}/config/ports`, { signal }),
+  setPorts: (id: string, body: PutApiDevicesIdConfigPortsBody) => api.put<PutApiDevicesIdConfigPortsResponse>(`/api/devices/${enc(id)}/config/ports`, body),
   /** An AX Pro's user accounts that Sitekeeper keeps in step with the site (installers who manage it, and its owner). */
   panelAccounts: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdPanelAccountsResponse>(`/api/devices/${enc(id)}/panel-accounts`, { signal }),
 };

@@ -4,6 +4,7 @@ import type { Device } from '../../api/generated';
 import { useAction, useAsync } from '../../ui/async';
 import { ErrorNotice, Field, Loading } from '../../ui/components';
 import { firmwareBlocks, FirmwareUnavailable } from './DeviceOptions';
+import { DeviceNetworkConfig } from './DeviceNetworkConfig';
 
 /**
  * "Admin password needed" (a device added by label and verification code): a state, with a form.
@@ -38,8 +39,9 @@ export function DeviceAdminPassword({ device, onChanged }: { device: Device; onC
 }
 
 /**
- * Remote configuration: the device's name and its time (mode, zone, NTP server), read from the
- * device and written back; each change is audited with the old and new values.
+ * Remote configuration: the device's name, its time (mode, zone, NTP server), its network settings
+ * and ports (DeviceNetworkConfig.tsx), read from the device and written back; each change is
+ * audited with the old and new values.
  */
 export function DeviceRemoteConfig({ device }: { device: Device }) {
   const block = firmwareBlocks(device, 'remote_configuration');
@@ -52,6 +54,7 @@ export function DeviceRemoteConfig({ device }: { device: Device }) {
         <>
           <DeviceNameForm deviceId={device.id} />
           <TimeForm deviceId={device.id} />
+          <DeviceNetworkConfig device={device} />
         </>
       )}
     </section>
