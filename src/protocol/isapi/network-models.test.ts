@@ -61,7 +61,7 @@ describe('AdminAccessProtocolList', () => {
 <AdminAccessProtocolList version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema">
 <AdminAccessProtocol version="2.0"><id>1</id><enabled>true</enabled><protocol>HTTP</protocol><portNo>80</portNo></AdminAccessProtocol>
 <AdminAccessProtocol><id>2</id><enabled>true</enabled><protocol>rtsp</protocol><portNo>554</portNo></AdminAccessProtocol>
-<AdminAccessProtocol><id>3</id><enabled>false</enabled><protocol>HTTPS</protocol><portNo>443</portNo><redirectToHttps>false</redirectToHttps></AdminAccessProtocol>
+<AdminAccessProtocol><id>3</id><enabled>false</enabled><protocol>HTTPS</protocol><portNo>443</portNo><redirectToHttps>false</redirectToHttps><TLS mode="a&amp;b"><v12>true</v12></TLS></AdminAccessProtocol>
 <AdminAccessProtocol><id>4</id><protocol>DEV_MANAGE</protocol><portNo>8000</portNo></AdminAccessProtocol>
 </AdminAccessProtocolList>`;
 
@@ -69,17 +69,18 @@ describe('AdminAccessProtocolList', () => {
     expect(parseAdminAccesses(list)).toEqual([
       { id: 1, enabled: true, protocol: 'HTTP', portNo: 80 },
       { id: 2, enabled: true, protocol: 'RTSP', portNo: 554 },
-      { id: 3, enabled: false, protocol: 'HTTPS', portNo: 443 },
+      { id: 3, enabled: false, protocol: 'HTTPS', portNo: 443, extra: { redirectToHttps: 'false', TLS: { '@': { mode: 'a&b' }, '#': { v12: 'true' } } } },
       { id: 4, protocol: 'DEV_MANAGE', portNo: 8000 },
     ]);
   });
 
-  it('writes the list back as read, with changed ports', () => {
+  it('writes the list back as read (elements it does not model included), with changed ports', () => {
     const changed = parseAdminAccesses(list).map((p) => (p.protocol === 'HTTP' ? { ...p, portNo: 8080 } : p));
     const xml = adminAccessesXml(changed);
     expect(parseXml(xml)).toMatchObject({ root: 'AdminAccessProtocolList' });
     expect(parseAdminAccesses(xml)).toEqual(changed);
     expect(xml).toContain('<AdminAccessProtocol>\r\n<id>4</id>\r\n<protocol>DEV_MANAGE</protocol>');
+    expect(xml).toContain('<portNo>443</portNo>\r\n<redirectToHttps>false</redirectToHttps>\r\n<TLS mode="a&amp;b">\r\n<v12>true</v12>\r\n</TLS>');
   });
 
   it('an empty list is no services; an entry without a port is refused', () => {

@@ -10,10 +10,11 @@
  *   nested blocks carry their own `version`/`xmlns`; an unset server reads `0.0.0.0`).
  * - `AdminAccessProtocolList` (`GET/PUT /ISAPI/Security/adminAccesses`): one `AdminAccessProtocol`
  *   per service — `id`, `enabled` (absent on some entries, e.g. DEV_MANAGE), `protocol` (HTTP,
- *   RTSP, HTTPS, DEV_MANAGE, …), `portNo`. Clients change a port by writing the list back.
+ *   RTSP, HTTPS, DEV_MANAGE, …), `portNo`, and per service further elements (HTTPS: TLS switches) kept
+ *   as read. Clients change a port by writing the whole list back with it changed.
  */
 import { AppError } from '../../errors/app-error';
-import { buildXml, parseDocument, xmlBool, xmlChild, xmlInt, xmlList, xmlText, type XmlElement } from './xml';
+import { buildXml, parseDocument, toXmlValue, xmlBool, xmlChild, xmlInt, xmlList, xmlText, type XmlElement } from './xml';
 
 // ---------------------------------------------------------------- IPAddress
 export interface IpAddressConfig {
@@ -106,12 +107,16 @@ export interface AdminAccessProtocol {
   /** HTTP, RTSP, HTTPS, DEV_MANAGE, … (upper case, as devices write it). */
   protocol: string;
   portNo: number;
+  /** Further elements of the entry as read (HTTPS: `redirectToHttps`, TLS switches…), written back unchanged. */
+  extra?: XmlElement;
 }
+
+const MODELLED = new Set(['id', 'enabled', 'protocol', 'portNo']);
 
 export function adminAccessesXml(list: readonly AdminAccessProtocol[], ns?: string): string {
   return buildXml(
     'AdminAccessProtocolList',
-    { AdminAccessProtocol: list.map((p) => ({ id: p.id, enabled: p.enabled, protocol: p.protocol, portNo: p.portNo })) },
+    { AdminAccessProtocol: list.map((p) => ({ id: p.id, enabled: p.enabled, protocol: p.protocol, portNo: p.portNo, ...p.extra })) },
     ns ? { ns } : {},
   );
 }
@@ -124,7 +129,8 @@ export function parseAdminAccesses(body: string | Buffer): AdminAccessProtocol[]
     const portNo = xmlInt(p, 'portNo');
     if (!protocol || portNo === undefined || !Number.isInteger(portNo)) throw new AppError('VALIDATION_FAILED', 'AdminAccessProtocol needs protocol and portNo.', { details: { index: i } });
     const enabled = xmlBool(p, 'enabled');
-    return { id: xmlInt(p, 'id') ?? i + 1, ...(enabled !== undefined ? { enabled } : {}), protocol, portNo };
+    const extra = Object.fromEntries(Object.entries(p).filter(([k]) => !MODELLED.has(k) && !k.startsWith('@_') && k !== '#text').map(([k, v]) => [k, toXmlValue(v)]));
+    return { id: xmlInt(p, 'id') ?? i + 1, ...(enabled !== undefined ? { enabled } : {}), protocol, portNo, ...(Object.keys(extra).length > 0 ? { extra } : {}) };
   });
 }
 
