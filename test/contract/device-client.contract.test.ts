@@ -130,6 +130,7 @@ describe.each<Kind>(['http', 'cloud', 'agent'])('DeviceClient contract over %s',
 
     const ports = await c.adminAccesses();
     expect(ports.map((p) => p.protocol)).toEqual(['HTTP', 'RTSP', 'HTTPS', 'DEV_MANAGE']);
+    expect(ports[2]!.extra).toEqual({ redirectToHttps: 'false' });
     const next = ports.map((p) => (p.protocol === 'HTTP' ? { ...p, portNo: 18_000 + n } : p.protocol === 'RTSP' ? { ...p, portNo: 19_000 + n } : p));
     expect(await c.setAdminAccesses(next)).toEqual({ rebootRequired: true });
     expect(await c.adminAccesses()).toEqual(next);

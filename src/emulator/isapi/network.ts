@@ -137,12 +137,12 @@ function servicePorts(d: DeviceCore): ServicePorts {
   return d.state.ports ?? { http: d.httpPort, ...(d.type === 'axpro' ? {} : { rtsp: RTSP_DEFAULT }), https: 443, devManage: 8000 };
 }
 
-/** The list as real devices write it: HTTP 1, RTSP 2, HTTPS 3, DEV_MANAGE 4 (without `enabled`, as captured). */
+/** The list as real devices write it: HTTP 1, RTSP 2, HTTPS 3 (with a setting of its own), DEV_MANAGE 4 (without `enabled`, as captured). */
 function adminAccessList(p: ServicePorts): AdminAccessProtocol[] {
   return [
     { id: 1, enabled: true, protocol: 'HTTP', portNo: p.http },
     ...(p.rtsp !== undefined ? [{ id: 2, enabled: true, protocol: 'RTSP', portNo: p.rtsp }] : []),
-    { id: 3, enabled: true, protocol: 'HTTPS', portNo: p.https },
+    { id: 3, enabled: true, protocol: 'HTTPS', portNo: p.https, extra: { redirectToHttps: false } },
     { id: 4, protocol: 'DEV_MANAGE', portNo: p.devManage },
   ];
 }
