@@ -10,11 +10,14 @@ import {
   activateInfoXml,
   ezvizXml,
   ipAddressXml,
+  adminAccessesXml,
+  networkInterfaceXml,
+  parseAdminAccesses,
+  parseNetworkInterface,
   parseActivateStatus,
   parseChannelStatus,
   parseDeviceInfo,
   parseEzviz,
-  parseIpAddress,
   parseKeyDocument,
   parseStorage,
   parseStorageExtension,
@@ -39,6 +42,7 @@ import {
   type DeviceInfo,
   type EzvizConfig,
   type IpAddressConfig,
+  type AdminAccessProtocol,
   type IsapiUser,
   type Storage,
   type UpgradeStatus,
@@ -61,7 +65,7 @@ import { DEFAULT_TIMEOUT_MS, type IsapiRequest, type IsapiResponse, type IsapiTr
 // Documents are the types of src/protocol/isapi/models.ts, read by its parsers.
 
 export type { InputProxyChannel, ChannelSource } from '../protocol/isapi/channel-models';
-export type { ChannelStatus, VideoChannel, DeviceInfo, IoPortStatus, OutputState, IpAddressConfig, IsapiUser, Storage, UpgradeStatus } from '../protocol/isapi/models';
+export type { AdminAccessProtocol, ChannelStatus, VideoChannel, DeviceInfo, IoPortStatus, OutputState, IpAddressConfig, IsapiUser, Storage, UpgradeStatus } from '../protocol/isapi/models';
 
 /** `enabled` and `registerStatus` are false when the device leaves them out. */
 export type CloudConfig = Partial<EzvizConfig> & Pick<EzvizConfig, 'enabled' | 'registerStatus'>;
@@ -322,13 +326,33 @@ export class DeviceClient {
 
   // -- network --
 
+  /** The IPv4 settings of LAN interface 1 (the `IPAddress` block of its `NetworkInterface`). */
   async getNetwork(): Promise<IpAddressConfig> {
-    return this.#read('/ISAPI/System/Network/interfaces/1/ipAddress', parseIpAddress);
+    return (await this.#read('/ISAPI/System/Network/interfaces/1', parseNetworkInterface)).ip;
   }
 
-  /** Switch interface 1 to DHCP. The device may need a reboot (result.rebootRequired). */
+  /**
+   * Write the IPv4 settings of LAN interface 1 (a `NetworkInterface` with its `IPAddress` block; the
+   * device keeps what the block leaves out). Devices usually apply them after a restart
+   * (result.rebootRequired); the address the device is reached on may change then.
+   */
+  async setNetwork(c: IpAddressConfig): Promise<WriteResult> {
+    return this.#write('PUT', '/ISAPI/System/Network/interfaces/1', networkInterfaceXml({ id: 1, ip: c }));
+  }
+
+  /** Switch interface 1 to DHCP (only `addressingType`, as onboarding does). The device may need a reboot (result.rebootRequired). */
   async setDhcp(): Promise<WriteResult> {
     return this.#write('PUT', '/ISAPI/System/Network/interfaces/1/ipAddress', ipAddressXml({ ipVersion: 'v4', addressingType: 'dynamic' }));
+  }
+
+  /** The device's services and their ports (`HTTP`, `RTSP`, `HTTPS`, `DEV_MANAGE`, …). */
+  async adminAccesses(): Promise<AdminAccessProtocol[]> {
+    return this.#read('/ISAPI/Security/adminAccesses', parseAdminAccesses);
+  }
+
+  /** Write the services' ports back (the whole list, as read, with the changed ports). Devices apply them after a restart (result.rebootRequired). */
+  async setAdminAccesses(list: readonly AdminAccessProtocol[]): Promise<WriteResult> {
+    return this.#write('PUT', '/ISAPI/Security/adminAccesses', adminAccessesXml(list));
   }
 
   // -- storage and channels --

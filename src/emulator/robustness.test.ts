@@ -11,12 +11,13 @@ const PATHS = [
   '/ISAPI/SecurityCP/control/arm/1', '/ISAPI/SecurityCP/control/bypass/9', '/ISAPI/Security/sessionLogin', '/ISAPI/Security/sessionLogin/capabilities', '/SDK/activateStatus',
   '/ISAPI/SecurityCP/control/arm/0xffffffff', '/ISAPI/SecurityCP/control/disarm/0xFFFFFFFF', '/ISAPI/Event/triggers', '/ISAPI/Event/triggers/VMD-1', '/ISAPI/Event/triggers/vmd-1/notifications',
   '/ISAPI/Event/triggers/%ZZ', '/ISAPI/System/Video/inputs/channels/1/motionDetection', '/ISAPI/ContentMgmt/InputProxy/channels/2/video/motionDetection',
+  '/ISAPI/System/Network/interfaces/1', '/ISAPI/Security/adminAccesses',
 ];
 
 const body = fc.oneof(
   fc.string({ maxLength: 300 }).map((s) => Buffer.from(s)),
   fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
-  fc.constantFrom('<EZVIZ><enabled>maybe</enabled></EZVIZ>', '<User><id>x</id></User>', '{"User":{"userName":1}}', '<IPAddress/>', '<MotionDetection><MotionDetectionLayout><layout/></MotionDetectionLayout></MotionDetection>', '<EventTrigger><EventTriggerNotificationList><EventTriggerNotification/></EventTriggerNotificationList></EventTrigger>', '<a><b>&x;</b></a>', '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>').map((s) => Buffer.from(s)),
+  fc.constantFrom('<EZVIZ><enabled>maybe</enabled></EZVIZ>', '<User><id>x</id></User>', '{"User":{"userName":1}}', '<IPAddress/>', '<NetworkInterface><id>1</id><IPAddress><addressingType>static</addressingType><ipAddress>1.2.3.4</ipAddress></IPAddress></NetworkInterface>', '<AdminAccessProtocolList><AdminAccessProtocol><protocol>HTTP</protocol><portNo>99999</portNo></AdminAccessProtocol></AdminAccessProtocolList>', '<MotionDetection><MotionDetectionLayout><layout/></MotionDetectionLayout></MotionDetection>', '<EventTrigger><EventTriggerNotificationList><EventTriggerNotification/></EventTriggerNotificationList></EventTrigger>', '<a><b>&x;</b></a>', '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>').map((s) => Buffer.from(s)),
 );
 
 describe('ISAPI handling never crashes on malformed requests', () => {

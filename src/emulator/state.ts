@@ -101,6 +101,14 @@ export interface FaultState {
   upgradeFailsAt: number | null;
 }
 
+export interface ServicePorts {
+  http: number;
+  /** Absent: the device has no RTSP service (AX Pro). */
+  rtsp?: number;
+  https: number;
+  devManage: number;
+}
+
 export interface DeviceState {
   type: EmulatedDeviceType;
   model: string;
@@ -118,7 +126,17 @@ export interface DeviceState {
   /** The version before the `firmwareIncompatible` fault, restored when it is cleared. */
   firmwareBeforeFault?: { version: string; build: string };
   users: StoredUser[];
-  network: { addressingType: 'static' | 'dynamic'; subnetMask: string; gateway: string; dns: string };
+  /**
+   * LAN interface 1. `ipAddress`: a static address written over ISAPI (absent: the address the
+   * device listens on); like the ports, stored and reported but not applied — the emulator keeps
+   * its listener, so Sitekeeper still reaches it where it did.
+   */
+  network: { addressingType: 'static' | 'dynamic'; subnetMask: string; gateway: string; dns: string; ipAddress?: string; secondaryDns?: string };
+  /**
+   * Service ports written over ISAPI (`/ISAPI/Security/adminAccesses`); absent: factory (HTTP the
+   * port the device listens on, RTSP 554 — none on an AX Pro —, HTTPS 443, SDK 8000).
+   */
+  ports?: ServicePorts;
   time: { timeMode: string; timeZone: string };
   /** The NTP server (/ISAPI/System/time/ntpServers/1); absent: the factory default. */
   ntp?: { addressingFormatType: 'hostname' | 'ipaddress'; host: string; portNo: number; synchronizeInterval: number };
@@ -244,6 +262,7 @@ export function factoryResetState(s: DeviceState): void {
   s.cloudEnabled = false;
   s.verificationCode = s.labelVerificationCode;
   s.network = { addressingType: 'static', subnetMask: '255.0.0.0', gateway: '127.0.0.1', dns: '127.0.0.1' };
+  delete s.ports;
   s.overwrite = true;
   delete s.eventNotifications;
   delete s.motionDetection;

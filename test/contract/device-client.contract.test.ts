@@ -118,6 +118,30 @@ describe.each<Kind>(['http', 'cloud', 'agent'])('DeviceClient contract over %s',
     expect((await c.setDhcp()).rebootRequired).toBe(false);
   });
 
+  it('writes interface 1 and the service ports: stored, reboot required, reached where it was', async () => {
+    const n = { http: 10, cloud: 20, agent: 30 }[kind];
+    const c = clientFor(kind, camera);
+    const ip = { ipVersion: 'v4', addressingType: 'static' as const, ipAddress: `192.168.${n}.64`, subnetMask: '255.255.255.0', defaultGateway: `192.168.${n}.1`, primaryDns: '8.8.8.8', secondaryDns: '0.0.0.0' };
+    expect(await c.setNetwork(ip)).toEqual({ rebootRequired: true });
+    expect(await c.getNetwork()).toEqual(ip);
+    // DNS alone applies at once.
+    expect(await c.setNetwork({ ...ip, secondaryDns: '8.8.4.4' })).toEqual({ rebootRequired: false });
+    expect(camera.state.network).toMatchObject({ ipAddress: ip.ipAddress, gateway: ip.defaultGateway, secondaryDns: '8.8.4.4' });
+
+    const ports = await c.adminAccesses();
+    expect(ports.map((p) => p.protocol)).toEqual(['HTTP', 'RTSP', 'HTTPS', 'DEV_MANAGE']);
+    expect(ports[2]!.extra).toEqual({ redirectToHttps: 'false' });
+    const next = ports.map((p) => (p.protocol === 'HTTP' ? { ...p, portNo: 18_000 + n } : p.protocol === 'RTSP' ? { ...p, portNo: 19_000 + n } : p));
+    expect(await c.setAdminAccesses(next)).toEqual({ rebootRequired: true });
+    expect(await c.adminAccesses()).toEqual(next);
+    expect(await c.setAdminAccesses(next)).toEqual({ rebootRequired: false });
+    // The device refuses two services on one port, and keeps what it had.
+    expect(await code(c.setAdminAccesses([{ id: 1, protocol: 'HTTP', portNo: 443 }]))).toBe('DEVICE_REJECTED');
+    expect(camera.state.ports).toMatchObject({ http: 18_000 + n, rtsp: 19_000 + n });
+    // Nothing was applied to the listener: the same client still reaches it.
+    expect((await c.deviceInfo()).serialNumber).toBe(camera.serial);
+  });
+
   it('lists NVR disks and channels, and sees faults', async () => {
     const c = clientFor(kind, nvr);
     const storage = await c.storage();

@@ -207,6 +207,10 @@ const CASES: Record<string, Case> = {
   'PUT /api/devices/:id/config/channels/:channelId': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/channels/1`, body: { name: 'Gate' } }), expect: siteRead },
   'GET /api/devices/:id/config/recording': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/recording` }), expect: siteRead },
   'PUT /api/devices/:id/config/recording': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/recording`, body: { overwrite: true } }), expect: siteRead },
+  'GET /api/devices/:id/config/network': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/network` }), expect: siteRead },
+  'PUT /api/devices/:id/config/network': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/network`, body: { addressing: 'static', ipAddress: '192.168.1.64', subnetMask: '255.255.255.0', defaultGateway: '192.168.1.1' } }), expect: siteRead },
+  'GET /api/devices/:id/config/ports': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/ports` }), expect: siteRead },
+  'PUT /api/devices/:id/config/ports': { request: async (fx) => ({ url: `/api/devices/${fx.deviceId}/config/ports`, body: { httpPort: 8080, rtspPort: 8554 } }), expect: siteRead },
   // The ISAPI pass-through: installer admins only (an allowed path: the fixture device answers DEVICE_ADMIN_PASSWORD_NEEDED).
   // Firmware (issue 16): packages are the installer admin's; a campaign needs configuration access to every device's site
   // (the fixture device has health monitoring off: refused per device, 422, after the access checks).

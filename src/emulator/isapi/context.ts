@@ -37,6 +37,8 @@ export interface DeviceCore {
   readonly model: string;
   /** The LAN address (what the device reports as its IP address). */
   readonly host: string;
+  /** The port the device's HTTP server listens on. */
+  readonly httpPort: number;
   readonly ns: string;
   readonly clock: () => number;
   readonly options: ResolvedDeviceOptions;

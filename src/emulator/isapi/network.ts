@@ -1,9 +1,12 @@
 /**
- * /ISAPI/System/Network: the LAN interface (address, DHCP) and the cloud service (`EZVIZ`:
- * enabled, verification code, registration).
+ * /ISAPI/System/Network: the LAN interface (address, DHCP, DNS) and the cloud service (`EZVIZ`:
+ * enabled, verification code, registration); /ISAPI/Security/adminAccesses: the service ports.
+ * Address and port changes are stored and reported, never applied to the listener.
  */
-import { ezvizCapabilitiesXml, ezvizXml, ipAddressXml, parseEzviz, parseIpAddress } from '../../protocol/isapi/models';
-import { buildXml } from '../../protocol/isapi/xml';
+import { adminAccessesXml, ezvizCapabilitiesXml, ezvizXml, ipAddressXml, parseAdminAccesses, parseEzviz, parseIpAddress, parseNetworkInterface, type AdminAccessProtocol, type IpAddressConfig } from '../../protocol/isapi/models';
+import { buildXml, type XmlElement } from '../../protocol/isapi/xml';
+import { checkIpv4Settings, NO_ADDRESS, type Ipv4Settings } from '../../protocol/net/ipv4-settings';
+import type { ServicePorts } from '../state';
 import type { IsapiResponse } from '../types';
 import type { DeviceCore, IsapiContext } from './context';
 import { isResponse, parsedBody, type IsapiRoute } from './route';
@@ -32,23 +35,29 @@ function putEzviz(d: DeviceCore, c: IsapiContext): IsapiResponse {
   return d.ok(c);
 }
 
-function ipAddressRes(d: DeviceCore): IsapiResponse {
+/** The IPv4 settings the device reports: what was written, else the address it listens on. */
+function ipv4(d: DeviceCore): IpAddressConfig {
   const n = d.state.network;
-  return d.xml(200, ipAddressXml({ ipVersion: 'v4', addressingType: n.addressingType, ipAddress: d.host, subnetMask: n.subnetMask, defaultGateway: n.gateway, primaryDns: n.dns, secondaryDns: '0.0.0.0' }, d.ns));
+  return { ipVersion: 'v4', addressingType: n.addressingType, ipAddress: n.ipAddress ?? d.host, subnetMask: n.subnetMask, defaultGateway: n.gateway, primaryDns: n.dns, secondaryDns: n.secondaryDns ?? NO_ADDRESS };
 }
 
-function interfacesRes(d: DeviceCore): IsapiResponse {
-  const n = d.state.network;
-  const networkInterface = {
+function ipAddressRes(d: DeviceCore): IsapiResponse {
+  return d.xml(200, ipAddressXml(ipv4(d), d.ns));
+}
+
+/** Interface 1 as the AX Pro capture shows it (IPv6, discovery and link blocks around the IPv4 settings). */
+function networkInterface(d: DeviceCore): XmlElement {
+  const ip = ipv4(d);
+  return {
     id: 1,
     IPAddress: {
-      ipVersion: 'v4',
-      addressingType: n.addressingType,
-      ipAddress: d.host,
-      subnetMask: n.subnetMask,
-      DefaultGateway: { ipAddress: n.gateway },
-      PrimaryDNS: { ipAddress: n.dns },
-      SecondaryDNS: { ipAddress: '0.0.0.0' },
+      ipVersion: ip.ipVersion,
+      addressingType: ip.addressingType,
+      ipAddress: ip.ipAddress,
+      subnetMask: ip.subnetMask,
+      DefaultGateway: { ipAddress: ip.defaultGateway },
+      PrimaryDNS: { ipAddress: ip.primaryDns },
+      SecondaryDNS: { ipAddress: ip.secondaryDns },
       ipv6Address: '::',
       bitMask: '0',
       ipV6AddressingType: 'ra',
@@ -56,7 +65,14 @@ function interfacesRes(d: DeviceCore): IsapiResponse {
     Discovery: { UPnP: { enabled: false }, Zeroconf: { enabled: false } },
     Link: { MACAddress: d.state.mac, autoNegotiation: true, speed: 0, duplex: 'full', MTU: { '@': { min: 500, max: 9676 }, '#': 1500 } },
   };
-  return d.xml(200, buildXml('NetworkInterfaceList', { NetworkInterface: networkInterface }, { ns: d.ns }));
+}
+
+function interfacesRes(d: DeviceCore): IsapiResponse {
+  return d.xml(200, buildXml('NetworkInterfaceList', { NetworkInterface: networkInterface(d) }, { ns: d.ns }));
+}
+
+function interfaceRes(d: DeviceCore): IsapiResponse {
+  return d.xml(200, buildXml('NetworkInterface', networkInterface(d), { ns: d.ns }));
 }
 
 function putIpAddress(d: DeviceCore, c: IsapiContext): IsapiResponse {
@@ -74,6 +90,89 @@ function putIpAddress(d: DeviceCore, c: IsapiContext): IsapiResponse {
   return d.ok(c);
 }
 
+/**
+ * `PUT /ISAPI/System/Network/interfaces/1`: the IPv4 settings of its `IPAddress` block (what the
+ * block leaves out stays). Values the device would refuse → `badParameters`. Stored and reported,
+ * not applied: a change of address, mask, gateway or mode answers statusCode 7 `rebootRequired`
+ * like a real device, and the listener stays where it is (tests keep reaching the device).
+ */
+function putInterface(d: DeviceCore, c: IsapiContext): IsapiResponse {
+  const body = parsedBody(d, c, parseNetworkInterface);
+  if (isResponse(body)) return body;
+  if (body.id !== 1) return d.rs(c, 'badParameters', { description: 'The interface id in the body must be 1.' });
+  const cfg = body.ip;
+  const before = ipv4(d);
+  const next: Ipv4Settings = {
+    addressing: cfg.addressingType === 'dynamic' ? 'dhcp' : 'static',
+    ipAddress: cfg.ipAddress ?? before.ipAddress ?? '',
+    subnetMask: cfg.subnetMask ?? before.subnetMask ?? '',
+    defaultGateway: cfg.defaultGateway ?? before.defaultGateway ?? '',
+    primaryDns: cfg.primaryDns ?? before.primaryDns ?? '',
+    secondaryDns: cfg.secondaryDns ?? before.secondaryDns ?? '',
+  };
+  const problems = checkIpv4Settings(next);
+  if (problems.length > 0) return d.rs(c, 'badParameters', { description: problems.map((p) => `${p.field}: ${p.message}`).join(' ') });
+  const n = d.state.network;
+  n.addressingType = cfg.addressingType;
+  if (cfg.addressingType === 'static') {
+    if (next.ipAddress === d.host) delete n.ipAddress;
+    else n.ipAddress = next.ipAddress;
+    n.subnetMask = next.subnetMask;
+    n.gateway = next.defaultGateway || NO_ADDRESS;
+  } else delete n.ipAddress; // the lease: the address it listens on
+  n.dns = next.primaryDns || NO_ADDRESS;
+  if ((next.secondaryDns || NO_ADDRESS) === NO_ADDRESS) delete n.secondaryDns;
+  else n.secondaryDns = next.secondaryDns;
+  d.changed();
+  const after = ipv4(d);
+  const needsRestart = (['addressingType', 'ipAddress', 'subnetMask', 'defaultGateway'] as const).some((k) => before[k] !== after[k]);
+  return needsRestart ? d.rs(c, 'rebootRequired') : d.ok(c);
+}
+
+// ---------------------------------------------------------------- service ports
+
+const RTSP_DEFAULT = 554;
+
+function servicePorts(d: DeviceCore): ServicePorts {
+  return d.state.ports ?? { http: d.httpPort, ...(d.type === 'axpro' ? {} : { rtsp: RTSP_DEFAULT }), https: 443, devManage: 8000 };
+}
+
+/** The list as real devices write it: HTTP 1, RTSP 2, HTTPS 3 (with a setting of its own), DEV_MANAGE 4 (without `enabled`, as captured). */
+function adminAccessList(p: ServicePorts): AdminAccessProtocol[] {
+  return [
+    { id: 1, enabled: true, protocol: 'HTTP', portNo: p.http },
+    ...(p.rtsp !== undefined ? [{ id: 2, enabled: true, protocol: 'RTSP', portNo: p.rtsp }] : []),
+    { id: 3, enabled: true, protocol: 'HTTPS', portNo: p.https, extra: { redirectToHttps: false } },
+    { id: 4, protocol: 'DEV_MANAGE', portNo: p.devManage },
+  ];
+}
+
+/**
+ * `PUT /ISAPI/Security/adminAccesses`: the ports of the services the body lists (by protocol; the
+ * others stay). A port outside 1–65535, or two services on one port → `badParameters`. A change
+ * answers `rebootRequired`; the emulator stores it and keeps listening where it does.
+ */
+function putAdminAccesses(d: DeviceCore, c: IsapiContext): IsapiResponse {
+  const list = parsedBody(d, c, parseAdminAccesses);
+  if (isResponse(list)) return list;
+  const before = servicePorts(d);
+  const next: ServicePorts = { ...before };
+  const keys: Record<string, 'http' | 'rtsp' | 'https' | 'devManage'> = { HTTP: 'http', RTSP: 'rtsp', HTTPS: 'https', DEV_MANAGE: 'devManage' };
+  for (const p of list) {
+    const k = keys[p.protocol];
+    if (!k || (k === 'rtsp' && before.rtsp === undefined)) return d.rs(c, 'badParameters', { description: `No ${p.protocol} service on this device.` });
+    if (!Number.isInteger(p.portNo) || p.portNo < 1 || p.portNo > 65535) return d.rs(c, 'badParameters', { description: `${p.protocol} port out of range.` });
+    next[k] = p.portNo;
+  }
+  const used = Object.values(next).filter((v): v is number => v !== undefined);
+  if (new Set(used).size !== used.length) return d.rs(c, 'badParameters', { description: 'Two services cannot share a port.' });
+  const changed = (Object.keys(keys) as (keyof typeof keys)[]).some((p) => before[keys[p]!] !== next[keys[p]!]);
+  if (!changed) return d.ok(c);
+  d.state.ports = next;
+  d.changed();
+  return d.rs(c, 'rebootRequired');
+}
+
 export function networkRoutes(d: DeviceCore): IsapiRoute[] {
   return [
     ['GET', /^\/isapi\/system\/network\/ezviz$/, () => ezvizRes(d)],
@@ -82,5 +181,9 @@ export function networkRoutes(d: DeviceCore): IsapiRoute[] {
     ['GET', /^\/isapi\/system\/network\/interfaces\/1\/ipaddress$/, () => ipAddressRes(d)],
     ['PUT', /^\/isapi\/system\/network\/interfaces\/1\/ipaddress$/, (c) => putIpAddress(d, c)],
     ['GET', /^\/isapi\/system\/network\/interfaces$/, () => interfacesRes(d)],
+    ['GET', /^\/isapi\/system\/network\/interfaces\/1$/, () => interfaceRes(d)],
+    ['PUT', /^\/isapi\/system\/network\/interfaces\/1$/, (c) => putInterface(d, c)],
+    ['GET', /^\/isapi\/security\/adminaccesses$/, () => d.xml(200, adminAccessesXml(adminAccessList(servicePorts(d)), d.ns))],
+    ['PUT', /^\/isapi\/security\/adminaccesses$/, (c) => putAdminAccesses(d, c)],
   ];
 }

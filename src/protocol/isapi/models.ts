@@ -4,8 +4,8 @@
  * parser). Parsers accept both namespaces and ignore unknown elements; they throw
  * VALIDATION_FAILED when the root is wrong or a required element is missing. Shapes follow
  * ../shared/isapi-samples and its DOCUMENTED.md; see docs/emulator.md. Storage and channels are in
- * storage-models.ts, accounts in user-models.ts, alarm outputs and manual recording in io-models.ts
- * (re-exported here).
+ * storage-models.ts, accounts in user-models.ts, alarm outputs and manual recording in io-models.ts,
+ * the LAN interface and service ports in network-models.ts (re-exported here).
  */
 import { AppError } from '../../errors/app-error';
 import { buildXml, parseDocument, parseXml, xmlBool, xmlChild, xmlInt, xmlText, type XmlElement } from './xml';
@@ -13,6 +13,7 @@ import { buildXml, parseDocument, parseXml, xmlBool, xmlChild, xmlInt, xmlText, 
 export * from './storage-models';
 export * from './user-models';
 export * from './io-models';
+export * from './network-models';
 
 const str = (d: unknown, n: string): string => xmlText(d, n) ?? '';
 
@@ -186,49 +187,6 @@ export function ezvizCapabilitiesXml(ns?: string): string {
     },
     ns ? { ns } : {},
   );
-}
-
-// ---------------------------------------------------------------- Network
-export interface IpAddressConfig {
-  ipVersion: string;
-  addressingType: 'static' | 'dynamic';
-  ipAddress?: string;
-  subnetMask?: string;
-  defaultGateway?: string;
-  primaryDns?: string;
-  secondaryDns?: string;
-}
-
-export function ipAddressXml(c: IpAddressConfig, ns?: string): string {
-  return buildXml(
-    'IPAddress',
-    {
-      ipVersion: c.ipVersion,
-      addressingType: c.addressingType,
-      ipAddress: c.ipAddress,
-      subnetMask: c.subnetMask,
-      DefaultGateway: c.defaultGateway !== undefined ? { ipAddress: c.defaultGateway } : undefined,
-      PrimaryDNS: c.primaryDns !== undefined ? { ipAddress: c.primaryDns } : undefined,
-      SecondaryDNS: c.secondaryDns !== undefined ? { ipAddress: c.secondaryDns } : undefined,
-    },
-    ns ? { ns } : {},
-  );
-}
-
-export function parseIpAddress(body: string | Buffer): IpAddressConfig {
-  const d = parseDocument(body, 'IPAddress');
-  const t = xmlText(d, 'addressingType');
-  if (t !== 'static' && t !== 'dynamic') throw new AppError('VALIDATION_FAILED', 'IPAddress needs addressingType static or dynamic.');
-  const c: IpAddressConfig = { ipVersion: xmlText(d, 'ipVersion') ?? 'v4', addressingType: t };
-  const set = (k: keyof IpAddressConfig, v: string | undefined): void => {
-    if (v !== undefined && v !== '') (c as unknown as Record<string, string>)[k] = v;
-  };
-  set('ipAddress', xmlText(d, 'ipAddress'));
-  set('subnetMask', xmlText(d, 'subnetMask'));
-  set('defaultGateway', xmlText(xmlChild(d, 'DefaultGateway'), 'ipAddress'));
-  set('primaryDns', xmlText(xmlChild(d, 'PrimaryDNS'), 'ipAddress'));
-  set('secondaryDns', xmlText(xmlChild(d, 'SecondaryDNS'), 'ipAddress'));
-  return c;
 }
 
 // ---------------------------------------------------------------- Firmware

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDeviceInfo, parseIpAddress } from './models';
+import { networkInterfaceXml, parseDeviceInfo, parseIpAddress, parseNetworkInterface, parseNetworkInterfaceList } from './models';
 import { parseSessionLoginCap } from './session-login';
 import { looksLikeXml, parseXml, xmlBool } from './xml';
 
@@ -35,6 +35,20 @@ describe.skipIf(!have)('ISAPI parsers on real device answers', () => {
   it('reads the IPAddress of the AX Pro interface list (hikvision.com namespace, nested, indented)', () => {
     const xml = /<IPAddress[\s\S]*?<\/IPAddress>/.exec(sample('GET_ISAPI_System_Network_interfaces.ax-pro.xml').toString('utf8'))?.[0];
     expect(parseIpAddress(xml ?? '')).toMatchObject({ addressingType: 'dynamic', ipAddress: '192.168.72.226', defaultGateway: '192.168.72.1', primaryDns: '192.168.72.1' });
+  });
+
+  it('reads every interface of the AX Pro NetworkInterfaceList, and writes interface 1 back as it was read', () => {
+    const list = parseNetworkInterfaceList(sample('GET_ISAPI_System_Network_interfaces.ax-pro.xml'));
+    expect(list).toEqual([
+      { id: 1, ip: { ipVersion: 'dual', addressingType: 'dynamic', ipAddress: '192.168.72.226', subnetMask: '255.255.255.0', defaultGateway: '192.168.72.1', primaryDns: '192.168.72.1', secondaryDns: '0.0.0.0' } },
+      { id: 2, ip: { ipVersion: 'v4', addressingType: 'dynamic', ipAddress: '192.168.8.1', subnetMask: '255.255.255.0', defaultGateway: '255.255.255.255', primaryDns: '0.0.0.0', secondaryDns: '0.0.0.0' } },
+    ]);
+    // The PUT body in the capture's namespace, with the capture's nesting (IPAddress carries its own version and xmlns).
+    const ns = 'http://www.hikvision.com/ver20/XMLSchema';
+    const put = networkInterfaceXml(list[0]!, ns);
+    expect(put).toContain(`<NetworkInterface version="2.0" xmlns="${ns}">`);
+    expect(put).toContain(`<IPAddress version="2.0" xmlns="${ns}">`);
+    expect(parseNetworkInterface(put)).toEqual(list[0]);
   });
 
   it('reads the AX Pro SessionLoginCap (isIrreversible true)', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { isAppError } from '../../errors/app-error';
-import { buildXml, definedFields, looksLikeXml, MAX_XML_BYTES, parseXml, xmlBool, xmlChild, xmlInt, xmlList, xmlText } from './xml';
+import { buildXml, definedFields, looksLikeXml, MAX_XML_BYTES, parseXml, toXmlValue, xmlBool, xmlChild, xmlInt, xmlList, xmlText, type XmlElement } from './xml';
 
 function codeOf(body: string): string | undefined {
   try {
@@ -61,5 +62,17 @@ describe('reading ISAPI XML (the rules every parser shares)', () => {
 
   it('definedFields leaves out undefined values', () => {
     expect(definedFields({ a: 1, b: undefined, c: '' })).toStrictEqual({ a: 1, c: '' });
+  });
+
+  it('toXmlValue writes a parsed document back as it was (attributes, nesting, repeats, escaped text)', () => {
+    const text = fc.stringMatching(/^[A-Za-z0-9&<>"' !%;#.-]{0,12}$/).filter((t) => t.trim() === t && t !== '');
+    const name = fc.constantFrom('a', 'b', 'portNo', 'TLS1_2Enable');
+    const element: fc.Arbitrary<XmlElement> = fc.dictionary(name, fc.oneof(text, fc.record({ '@': fc.dictionary(fc.constantFrom('min', 'opt'), text, { minKeys: 1 }), '#': text }), fc.array(text, { minLength: 2, maxLength: 3 })), { minKeys: 1 });
+    fc.assert(fc.property(fc.dictionary(name, element, { minKeys: 1 }), (children) => {
+      const xml = buildXml('Root', children);
+      // The root's own attributes (version, xmlns) are buildXml's to write.
+      const doc = Object.fromEntries(Object.entries(parseXml(xml).doc).filter(([k]) => !k.startsWith('@_')));
+      expect(buildXml('Root', toXmlValue(doc) as XmlElement)).toBe(xml);
+    }));
   });
 });

@@ -267,3 +267,23 @@ export function xmlShape(input: string | Buffer): XmlShape {
   walk(doc, '');
   return { root, ns, paths };
 }
+
+/**
+ * A parsed element back as something `buildXml` writes (attributes, text with its entities decoded,
+ * children in their order): how a client writes back elements it does not model, as read.
+ */
+export function toXmlValue(node: unknown): XmlValue {
+  if (Array.isArray(node)) return node.map(toXmlValue);
+  if (node === null || node === undefined) return null;
+  if (typeof node !== 'object') return decodeXmlEntities(String(node as string | number | boolean));
+  const attrs: Record<string, string> = {};
+  const children: XmlElement = {};
+  let text: string | undefined;
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (k.startsWith('@_')) attrs[k.slice(2)] = decodeXmlEntities(String(v as string));
+    else if (k === '#text') text = decodeXmlEntities(String(v as string));
+    else children[k] = toXmlValue(v);
+  }
+  const inner: XmlValue = Object.keys(children).length > 0 ? children : (text ?? null);
+  return Object.keys(attrs).length > 0 ? { '@': attrs, '#': inner } : inner;
+}

@@ -7,6 +7,7 @@ import type { DeviceRemoteService } from './device-remote.service';
 import { channelsRecordingRoutes } from './device-config/channels-recording.routes';
 import { ISAPI_ALLOWED_PREFIXES, ISAPI_MAX_BODY_BYTES, ISAPI_MAX_RESPONSE_BYTES } from './isapi-passthrough';
 import { deviceUsersRoutes } from './device-config/users.routes';
+import { networkConfigRoutes } from './device-config/network.routes';
 
 const DeviceNameConfig = Type.Object({ deviceName: Type.String({ minLength: 1, maxLength: 32, pattern: '^[^<>&"]*$', description: 'The name the device itself holds (1–32 characters)' }) }, { additionalProperties: false });
 const NtpSchema = Type.Object({
@@ -62,6 +63,7 @@ export function deviceRemoteRoutes(app: App, deps: { remote: DeviceRemoteService
 
   deviceUsersRoutes(app, { remote });
   channelsRecordingRoutes(app, deps);
+  networkConfigRoutes(app, deps);
 
   app.post('/api/devices/:id/isapi', {
     config: { access: 'admin' },

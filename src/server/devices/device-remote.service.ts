@@ -35,7 +35,7 @@ export interface TimeSettings {
   ntp: { host: string; port: number; intervalMinutes: number };
 }
 
-export type ConfigArea = 'device-name' | 'time' | 'users' | 'channels' | 'recording';
+export type ConfigArea = 'device-name' | 'time' | 'users' | 'channels' | 'recording' | 'network' | 'ports';
 
 export class DeviceRemoteService {
   constructor(

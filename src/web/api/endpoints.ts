@@ -18,6 +18,12 @@ import type {
   PutApiDevicesIdConfigRecordingBody,
   PutApiDevicesIdConfigRecordingResponse,
   GetApiDevicesIdConfigTimeResponse,
+  GetApiDevicesIdConfigNetworkResponse,
+  GetApiDevicesIdConfigPortsResponse,
+  PutApiDevicesIdConfigNetworkBody,
+  PutApiDevicesIdConfigNetworkResponse,
+  PutApiDevicesIdConfigPortsBody,
+  PutApiDevicesIdConfigPortsResponse,
   PutApiDevicesIdAdminPasswordBody,
   PutApiDevicesIdAdminPasswordResponse,
   PutApiDevicesIdConfigDeviceNameBody,
@@ -266,6 +272,11 @@ export const devicesApi = {
     api.put<PutApiDevicesIdConfigChannelsChannelIdResponse>(`/api/devices/${enc(id)}/config/channels/${channelId}`, body),
   recording: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigRecordingResponse>(`/api/devices/${enc(id)}/config/recording`, { signal }),
   setRecording: (id: string, body: PutApiDevicesIdConfigRecordingBody) => api.put<PutApiDevicesIdConfigRecordingResponse>(`/api/devices/${enc(id)}/config/recording`, body),
+  /** Network and ports: devices apply a change when they restart (`rebootRequired`); `reachAddressChanges` when the address Sitekeeper reaches them on moves then. */
+  network: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigNetworkResponse>(`/api/devices/${enc(id)}/config/network`, { signal }),
+  setNetwork: (id: string, body: PutApiDevicesIdConfigNetworkBody) => api.put<PutApiDevicesIdConfigNetworkResponse>(`/api/devices/${enc(id)}/config/network`, body),
+  ports: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdConfigPortsResponse>(`/api/devices/${enc(id)}/config/ports`, { signal }),
+  setPorts: (id: string, body: PutApiDevicesIdConfigPortsBody) => api.put<PutApiDevicesIdConfigPortsResponse>(`/api/devices/${enc(id)}/config/ports`, body),
   /** An AX Pro's user accounts that Sitekeeper keeps in step with the site (installers who manage it, and its owner). */
   panelAccounts: (id: string, signal?: AbortSignal) => api.get<GetApiDevicesIdPanelAccountsResponse>(`/api/devices/${enc(id)}/panel-accounts`, { signal }),
 };

@@ -333,6 +333,38 @@ export interface GetApiDevicesIdConfigDeviceNameResponse {
   deviceName: string;
 }
 
+export interface GetApiDevicesIdConfigNetworkResponse {
+  /**
+   * dhcp: the DHCP server gives address, mask and gateway; static: the ones given here
+   */
+  addressing: 'dhcp' | 'static';
+  /**
+   * IPv4 address (with DHCP: the one it has now); empty: none
+   */
+  ipAddress: string;
+  subnetMask: string;
+  /**
+   * Empty: none
+   */
+  defaultGateway: string;
+  /**
+   * Empty: none
+   */
+  primaryDns: string;
+  /**
+   * Empty: none
+   */
+  secondaryDns: string;
+}
+
+export interface GetApiDevicesIdConfigPortsResponse {
+  httpPort: number;
+  /**
+   * Null: the device has no RTSP service (an alarm panel)
+   */
+  rtspPort: number | null;
+}
+
 export interface GetApiDevicesIdConfigRecordingResponse {
   /**
    * False for a device without a disk or memory card: there is nothing to overwrite
@@ -4732,6 +4764,86 @@ export interface PutApiDevicesIdConfigDeviceNameResponse {
    * The name the device itself holds (1–32 characters)
    */
   deviceName: string;
+}
+
+export interface PutApiDevicesIdConfigNetworkBody {
+  /**
+   * dhcp: the DHCP server gives address, mask and gateway; static: the ones given here
+   */
+  addressing: 'dhcp' | 'static';
+  /**
+   * IPv4 address: needed for static, ignored with DHCP
+   */
+  ipAddress?: string;
+  /**
+   * Contiguous netmask (/1–/30): needed for static, ignored with DHCP
+   */
+  subnetMask?: string;
+  /**
+   * In the same subnet as the address; absent: as it is, empty: none; ignored with DHCP
+   */
+  defaultGateway?: string;
+  /**
+   * Absent: as it is, empty: none
+   */
+  primaryDns?: string;
+  /**
+   * Absent: as it is, empty: none
+   */
+  secondaryDns?: string;
+}
+
+export interface PutApiDevicesIdConfigNetworkResponse {
+  /**
+   * dhcp: the DHCP server gives address, mask and gateway; static: the ones given here
+   */
+  addressing: 'dhcp' | 'static';
+  /**
+   * IPv4 address (with DHCP: the one it has now); empty: none
+   */
+  ipAddress: string;
+  subnetMask: string;
+  /**
+   * Empty: none
+   */
+  defaultGateway: string;
+  /**
+   * Empty: none
+   */
+  primaryDns: string;
+  /**
+   * Empty: none
+   */
+  secondaryDns: string;
+  /**
+   * The device applies the change when it restarts (Sitekeeper does not restart it)
+   */
+  rebootRequired: boolean;
+  /**
+   * Sitekeeper reaches this device by its address (directly or through a site agent) and that address or HTTP port changes at the restart: give it the new one with "Edit device information" then
+   */
+  reachAddressChanges: boolean;
+}
+
+export interface PutApiDevicesIdConfigPortsBody {
+  httpPort: number;
+  rtspPort?: number;
+}
+
+export interface PutApiDevicesIdConfigPortsResponse {
+  httpPort: number;
+  /**
+   * Null: the device has no RTSP service (an alarm panel)
+   */
+  rtspPort: number | null;
+  /**
+   * The device applies the change when it restarts (Sitekeeper does not restart it)
+   */
+  rebootRequired: boolean;
+  /**
+   * Sitekeeper reaches this device by its address (directly or through a site agent) and that address or HTTP port changes at the restart: give it the new one with "Edit device information" then
+   */
+  reachAddressChanges: boolean;
 }
 
 export interface PutApiDevicesIdConfigRecordingBody {

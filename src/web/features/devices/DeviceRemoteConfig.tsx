@@ -6,6 +6,7 @@ import { ErrorNotice, Field, Loading } from '../../ui/components';
 import { firmwareBlocks, FirmwareUnavailable } from './DeviceOptions';
 import { DeviceUsers } from './DeviceUsers';
 import { DeviceChannelsConfig } from './DeviceChannelsConfig';
+import { DeviceNetworkConfig } from './DeviceNetworkConfig';
 
 /**
  * "Admin password needed" (a device added by label and verification code): a state, with a form.
@@ -40,8 +41,9 @@ export function DeviceAdminPassword({ device, onChanged }: { device: Device; onC
 }
 
 /**
- * Remote configuration: the device's name and its time (mode, zone, NTP server), read from the
- * device and written back; each change is audited with the old and new values.
+ * Remote configuration: the device's name, its time (mode, zone, NTP server), its network settings
+ * and ports (DeviceNetworkConfig.tsx), read from the device and written back; each change is
+ * audited with the old and new values.
  */
 export function DeviceRemoteConfig({ device }: { device: Device }) {
   const block = firmwareBlocks(device, 'remote_configuration');
@@ -56,6 +58,7 @@ export function DeviceRemoteConfig({ device }: { device: Device }) {
           <TimeForm deviceId={device.id} />
           <DeviceUsers deviceId={device.id} type={device.type} />
           <DeviceChannelsConfig device={device} />
+          <DeviceNetworkConfig device={device} />
         </>
       )}
     </section>
