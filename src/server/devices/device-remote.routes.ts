@@ -5,7 +5,7 @@ import { errorResponses, IdParams } from '../http/common.schema';
 import { requireActor } from '../http/access';
 import type { DeviceRemoteService } from './device-remote.service';
 import { channelsRecordingRoutes } from './device-config/channels-recording.routes';
-import { ISAPI_ALLOWED_PREFIXES, ISAPI_MAX_BODY_BYTES, ISAPI_MAX_RESPONSE_BYTES } from './isapi-passthrough';
+import { describeAllowList, ISAPI_MAX_BODY_BYTES, ISAPI_MAX_RESPONSE_BYTES } from './isapi-passthrough';
 import { deviceUsersRoutes } from './device-config/users.routes';
 import { networkConfigRoutes } from './device-config/network.routes';
 
@@ -70,7 +70,7 @@ export function deviceRemoteRoutes(app: App, deps: { remote: DeviceRemoteService
     schema: {
       tags: ['devices'],
       summary: 'ISAPI pass-through to the device (installer admins; every call audited)',
-      description: `Methods GET, PUT, POST; paths under ${ISAPI_ALLOWED_PREFIXES.join(', ')} only, taken literally (plain segments, no "..", no percent-encoding): ISAPI_REQUEST_NOT_ALLOWED otherwise. Body up to ${ISAPI_MAX_BODY_BYTES} bytes (ISAPI_BODY_TOO_LARGE), answer up to ${ISAPI_MAX_RESPONSE_BYTES} bytes (DEVICE_BODY_TOO_LARGE). Needs the device admin password. Audited as \`device.isapi\` with the method, path and status, never a body.`,
+      description: `Only these methods and paths (a prefix and what is under it): ${describeAllowList()}; paths taken literally (plain segments, no "..", no percent-encoding); a disk format, factory reset, reboot or firmware path never, under any prefix: ISAPI_REQUEST_NOT_ALLOWED otherwise, with details.reason (method, path_syntax, path_not_allowed, method_not_allowed_here, destructive). Body up to ${ISAPI_MAX_BODY_BYTES} bytes (ISAPI_BODY_TOO_LARGE), answer up to ${ISAPI_MAX_RESPONSE_BYTES} bytes (DEVICE_BODY_TOO_LARGE). Needs the device admin password. Audited as \`device.isapi\` with the method, path and status, never a body.`,
       params: IdParams,
       body: Type.Object({ method: Type.String({ maxLength: 10 }), path: Type.String({ minLength: 1, maxLength: 1024 }), body: Type.Optional(Type.String()) }, { additionalProperties: false }),
       response: { 200: Type.Object({ status: Type.Integer(), contentType: Type.String(), body: Type.String() }), ...errorResponses },

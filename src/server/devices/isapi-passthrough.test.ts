@@ -9,6 +9,9 @@ describe('ISAPI pass-through allow-list', () => {
     ['GET', '/ISAPI/ContentMgmt/Storage/hdd/1/SMARTTest/status'],
     ['GET', '/ISAPI/SecurityCP/status/zones?format=json'],
     ['POST', '/ISAPI/Event/triggers'],
+    ['GET', '/ISAPI/Event/notification/httpHosts'],
+    ['POST', '/ISAPI/ContentMgmt/InputProxy/channels'],
+    ['PUT', '/ISAPI/ContentMgmt/Storage/hdd/1'],
   ])('allows %s %s', (method, path) => {
     expect(checkIsapiRequest({ method, path })).toEqual({ ok: true, path });
   });
@@ -35,6 +38,15 @@ describe('ISAPI pass-through allow-list', () => {
     ['GET', '/ISAPI/System/deviceInfo\r\nHost: evil', 'path_syntax'],
     ['GET', '/ISAPI/System/deviceInfo\u0000', 'path_syntax'],
     ['GET', `/ISAPI/System/${'a'.repeat(300)}`, 'path_syntax'],
+    // Narrowed per prefix: read-only areas, event push targets, destructive segments under allowed prefixes.
+    ['PUT', '/ISAPI/System/status', 'method_not_allowed_here'],
+    ['POST', '/ISAPI/System/time', 'method_not_allowed_here'],
+    ['PUT', '/ISAPI/Event/notification/httpHosts/1', 'method_not_allowed_here'],
+    ['POST', '/ISAPI/Event/notification/httpHosts', 'method_not_allowed_here'],
+    ['PUT', '/ISAPI/SecurityCP/status/zones', 'method_not_allowed_here'],
+    ['PUT', '/ISAPI/ContentMgmt/Storage/hdd/1/format', 'destructive'],
+    ['PUT', '/ISAPI/ContentMgmt/Storage/hdd/format', 'destructive'],
+    ['GET', '/ISAPI/System/Video/inputs/channels/1/FORMAT', 'destructive'],
   ])('refuses %s %j (%s)', (method, path, reason) => {
     expect(checkIsapiRequest({ method, path })).toMatchObject({ ok: false, code: 'ISAPI_REQUEST_NOT_ALLOWED', reason });
   });
