@@ -221,6 +221,10 @@ describe('firmware packages and campaigns', () => {
       return (v.body.counts.succeeded ?? 0) >= 2 ? v.body : undefined;
     }, 'first devices upgraded', 30_000);
     expect(mid.done, 'the restart lands mid-campaign').toBe(false);
+    // The package cannot be deleted while the campaign sends it.
+    const inUse = await admin.delete(`/api/firmware/packages/${packageId}`);
+    expect(inUse.status).toBe(409);
+    expect(inUse.body.error.code).toBe('FIRMWARE_PACKAGE_IN_USE');
     await app!.close();
     app = await start();
     admin = await signIn(app, company.adminEmail);
@@ -253,4 +257,27 @@ describe('firmware packages and campaigns', () => {
     const audit = await admin.get('/api/audit?action=firmware.campaign.create');
     expect(JSON.stringify(audit.body)).toContain(campaignId);
   }, 120_000);
+
+  it('deletes a package once its campaigns are done: bytes gone, campaigns still shown, no new campaign; the same file again brings it back', async () => {
+    const db = app!.platform.database.db;
+    const del = await admin.delete(`/api/firmware/packages/${packageId}`);
+    expect(del.status).toBe(204);
+    expect((await admin.get('/api/firmware/packages')).body.items).toEqual([]);
+    expect(await db.selectFrom('firmware_packages').select(['content', 'deleted_at']).where('id', '=', packageId).executeTakeFirstOrThrow()).toMatchObject({ content: null, deleted_at: expect.any(Date) });
+    const campaigns = await admin.get('/api/firmware/campaigns');
+    expect(campaigns.body.items.length).toBeGreaterThan(0);
+    expect((await admin.get(`/api/firmware/campaigns/${campaigns.body.items[0].id as string}`)).body.package).toMatchObject({ version: NEW_VERSION });
+    const anyDevice = await db.selectFrom('devices').select('id').where('company_id', '=', company.companyId).executeTakeFirstOrThrow();
+    const again = await admin.post('/api/firmware/campaigns', { packageId, deviceIds: [anyDevice.id] });
+    expect(again.status).toBe(404);
+    expect(again.body.error.code).toBe('FIRMWARE_PACKAGE_NOT_FOUND');
+    expect((await admin.delete(`/api/firmware/packages/${packageId}`)).status).toBe(404);
+    const audit = await admin.get('/api/audit?action=firmware.package.delete');
+    expect(JSON.stringify(audit.body)).toContain(packageId);
+
+    const back = await upload(admin, pkg());
+    expect(back.status).toBe(201);
+    expect(back.body).toMatchObject({ id: packageId, created: true });
+    expect((await admin.get('/api/firmware/packages')).body.items.map((p: { id: string }) => p.id)).toEqual([packageId]);
+  });
 });

@@ -4,6 +4,7 @@
  * without a rule. Outcomes: ok (the handler ran: 2xx or a domain answer such as 409), unauth (401),
  * forbidden (403), hidden (404: another tenant's object does not exist for you).
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { ApiClient } from '../helpers/api';
@@ -216,6 +217,8 @@ const CASES: Record<string, Case> = {
   // (the fixture device has health monitoring off: refused per device, 422, after the access checks).
   'POST /api/firmware/packages': { request: async () => ({ url: '/api/firmware/packages' }), expect: adminOnly },
   'GET /api/firmware/packages': { request: async () => ({ url: '/api/firmware/packages' }), expect: adminOnly },
+  // Installer admins only; another company's admin does not find the package.
+  'DELETE /api/firmware/packages/:id': { request: async (fx) => ({ url: `/api/firmware/packages/${await freshPackage(fx)}` }), expect: adminOnlyOwnTarget },
   'POST /api/firmware/campaigns': { request: async (fx) => ({ url: '/api/firmware/campaigns', body: { packageId: (await fixtureCampaign(fx)).packageId, deviceIds: [await freshDevice(fx, { healthMonitoring: false })] } }), expect: siteRead },
   'GET /api/firmware/campaigns': { request: async () => ({ url: '/api/firmware/campaigns' }), expect: installersOnly },
   'GET /api/firmware/campaigns/:id': { request: async (fx) => ({ url: `/api/firmware/campaigns/${(await fixtureCampaign(fx)).campaignId}` }), expect: siteRead },
@@ -293,6 +296,17 @@ async function freshWebhook(fx: Fixture): Promise<string> {
   const r = await APP.platform.database.db
     .insertInto('webhook_endpoints')
     .values({ company_id: fx.company.companyId, name: 'RBAC hook', url: 'http://127.0.0.1:9/hook', secret_sealed: 'v1.none', types: JSON.stringify([]) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** A firmware package of the fixture company, unused (deleting it is allowed). */
+async function freshPackage(fx: Fixture): Promise<string> {
+  const sha256 = randomBytes(32).toString('hex');
+  const r = await APP.platform.database.db
+    .insertInto('firmware_packages')
+    .values({ company_id: fx.company.companyId, sha256, file_name: 'fw.bin', models: JSON.stringify(['DS-2CD2143G2-I']), version: 'V5.8.0', build: '1', size: 4, content: Buffer.from('pkg!'), uploaded_by: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

@@ -11,6 +11,11 @@ export const FIRMWARE_ERRORS = {
     hint: 'Check that this is the right file; the server operator can raise FIRMWARE_MAX_BYTES.',
   },
   FIRMWARE_PACKAGE_NOT_FOUND: { status: 404, message: 'No such firmware package.', hint: 'Upload the package first (POST /api/firmware/packages) and use the id it returns.' },
+  FIRMWARE_PACKAGE_IN_USE: {
+    status: 409,
+    message: 'A campaign is still sending this package: it cannot be deleted now.',
+    hint: 'Delete it once its campaigns are done (GET /api/firmware/campaigns shows them).',
+  },
   FIRMWARE_CAMPAIGN_NOT_FOUND: { status: 404, message: 'No such firmware campaign.', hint: 'Check the link; campaigns are listed per company.' },
   FIRMWARE_CAMPAIGN_REFUSED: {
     status: 422,

@@ -24,6 +24,7 @@ import * as m0018 from './migrations/0018_firmware_campaigns';
 import * as m0019 from './migrations/0019_email';
 import * as m0020 from './migrations/0020_axpro_identity_unproven';
 import * as m0021 from './migrations/0021_user_email_alerts';
+import * as m0022 from './migrations/0022_firmware_package_delete';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019_email': m0019,
   '0020_axpro_identity_unproven': m0020,
   '0021_user_email_alerts': m0021,
+  '0022_firmware_package_delete': m0022,
 };
 
 class StaticProvider implements MigrationProvider {

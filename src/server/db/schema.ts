@@ -510,9 +510,11 @@ export interface FirmwarePackagesTable {
   version: string;
   build: string;
   size: number;
-  content: Buffer;
+  /** The package's bytes; null once it was deleted (migration 0022). */
+  content: Buffer | null;
   uploaded_by: string | null;
   created_at: CreatedAt;
+  deleted_at: Timestamp | null;
 }
 
 export interface FirmwareCampaignsTable {

@@ -22,6 +22,8 @@ export interface PackageRecord {
   size: number;
   uploadedBy: string | null;
   createdAt: Date;
+  /** Deleted: its bytes are gone; the row stays as the record of what its campaigns sent. */
+  deletedAt: Date | null;
 }
 
 export interface CampaignRecord {
@@ -54,7 +56,7 @@ export interface CampaignDeviceRow {
 /** Why a claim did not take the row: it is done or held, its site is full, or paced (`waitMs`). */
 export type ClaimResult = { claimed: CampaignDeviceRow; token: string } | { claimed: null; why: 'gone' | 'held' | 'site_full' } | { claimed: null; why: 'paced'; waitMs: number };
 
-const PACKAGE_COLUMNS = ['id', 'company_id as companyId', 'sha256', 'file_name as fileName', 'models', 'version', 'build', 'size', 'uploaded_by as uploadedBy', 'created_at as createdAt'] as const;
+const PACKAGE_COLUMNS = ['id', 'company_id as companyId', 'sha256', 'file_name as fileName', 'models', 'version', 'build', 'size', 'uploaded_by as uploadedBy', 'created_at as createdAt', 'deleted_at as deletedAt'] as const;
 const ROW_COLUMNS = [
   'id', 'campaign_id as campaignId', 'device_id as deviceId', 'site_id as siteId', 'position', 'state', 'percent', 'stage', 'from_version as fromVersion', 'reason_code as reasonCode',
   'reason_message as reasonMessage', 'attempts', 'lease_until as leaseUntil', 'started_at as startedAt', 'finished_at as finishedAt', 'updated_at as updatedAt',
@@ -74,6 +76,16 @@ export class FirmwareRepository {
       .returning(PACKAGE_COLUMNS)
       .executeTakeFirst();
     if (inserted) return { pkg: inserted as PackageRecord, created: true };
+    // The same bytes uploaded again after the package was deleted: it is back.
+    const restored = await this.db
+      .updateTable('firmware_packages')
+      .set({ content: p.content, deleted_at: null, file_name: p.fileName, uploaded_by: p.uploadedBy })
+      .where('company_id', '=', p.companyId)
+      .where('sha256', '=', p.sha256)
+      .where('deleted_at', 'is not', null)
+      .returning(PACKAGE_COLUMNS)
+      .executeTakeFirst();
+    if (restored) return { pkg: restored as PackageRecord, created: true };
     const existing = await this.db.selectFrom('firmware_packages').select(PACKAGE_COLUMNS).where('company_id', '=', p.companyId).where('sha256', '=', p.sha256).executeTakeFirstOrThrow();
     return { pkg: existing as PackageRecord, created: false };
   }
@@ -83,11 +95,32 @@ export class FirmwareRepository {
   }
 
   async packageContent(id: string): Promise<Buffer | undefined> {
-    return (await this.db.selectFrom('firmware_packages').select('content').where('id', '=', id).executeTakeFirst())?.content;
+    return (await this.db.selectFrom('firmware_packages').select('content').where('id', '=', id).executeTakeFirst())?.content ?? undefined;
   }
 
   async listPackages(companyId: string): Promise<PackageRecord[]> {
-    return (await this.db.selectFrom('firmware_packages').select(PACKAGE_COLUMNS).where('company_id', '=', companyId).orderBy('created_at', 'desc').limit(500).execute()) as PackageRecord[];
+    return (await this.db.selectFrom('firmware_packages').select(PACKAGE_COLUMNS).where('company_id', '=', companyId).where('deleted_at', 'is', null).orderBy('created_at', 'desc').limit(500).execute()) as PackageRecord[];
+  }
+
+  /**
+   * Deletes a package's bytes (the row stays, deleted_at set) unless a campaign still sends it (a
+   * device of one not finished). One statement, so a campaign started meanwhile either sees the
+   * package or does not: 'deleted', 'in_use', or 'not_found' (none of the company's, or deleted already).
+   */
+  async deletePackage(id: string, companyId: string, now: Date): Promise<'deleted' | 'in_use' | 'not_found'> {
+    const r = await this.db
+      .updateTable('firmware_packages')
+      .set({ content: null, deleted_at: now })
+      .where('id', '=', id)
+      .where('company_id', '=', companyId)
+      .where('deleted_at', 'is', null)
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('firmware_campaign_devices as cd').innerJoin('firmware_campaigns as c', 'c.id', 'cd.campaign_id').select('cd.id').where('c.package_id', '=', id).where('cd.state', 'not in', ['succeeded', 'failed']))),
+      )
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) > 0) return 'deleted';
+    const pkg = await this.db.selectFrom('firmware_packages').select('id').where('id', '=', id).where('company_id', '=', companyId).where('deleted_at', 'is', null).executeTakeFirst();
+    return pkg ? 'in_use' : 'not_found';
   }
 
   // ---- campaigns ---------------------------------------------------------------------------------

@@ -108,6 +108,20 @@ export function firmwareRoutes(app: App, deps: { firmware: FirmwareService; prog
     schema: { tags: ['firmware'], summary: "The company's firmware packages (installer admins)", response: { 200: Type.Object({ items: Type.Array(PackageSchema) }), ...errorResponses } },
   }, async (req) => ({ items: await firmware.packages(requireActor(req)) }));
 
+  app.delete('/api/firmware/packages/:id', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['firmware'],
+      summary: 'Delete a firmware package (installer admins; audited)',
+      description: 'Its bytes go; past campaigns keep showing what they sent. Refused with FIRMWARE_PACKAGE_IN_USE while a campaign still sends it. Uploading the same file again brings it back.',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+  }, async (req, reply) => {
+    await firmware.deletePackage(requireActor(req), req.params.id, meta(req));
+    return reply.status(204).send(null);
+  });
+
   app.post('/api/firmware/campaigns', {
     config: { access: 'installer' },
     schema: {

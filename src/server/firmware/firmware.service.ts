@@ -103,6 +103,18 @@ export class FirmwareService {
     return (await this.uow.read.firmware.listPackages(companyOf(actor))).map(packageView);
   }
 
+  /** Installer admins: deletes a package's bytes; refused while a campaign still sends it. Audited. */
+  async deletePackage(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+    if (actor.role !== 'installer_admin') throw new AppError('FORBIDDEN');
+    const companyId = companyOf(actor);
+    await this.uow.tx(async (r) => {
+      const outcome = await r.firmware.deletePackage(id, companyId, new Date());
+      if (outcome === 'not_found') throw new AppError('FIRMWARE_PACKAGE_NOT_FOUND');
+      if (outcome === 'in_use') throw new AppError('FIRMWARE_PACKAGE_IN_USE');
+      await r.audit.record({ companyId, actorId: actor.id, actorEmail: actor.email, action: 'firmware.package.delete', targetType: 'firmware_package', targetId: id, outcome: 'success', details: {}, correlationId: meta.correlationId });
+    });
+  }
+
   // ---- campaigns ---------------------------------------------------------------------------------
 
   async create(actor: Actor, input: { packageId: string; deviceIds: string[] }, meta: RequestMeta): Promise<CampaignView> {
@@ -118,7 +130,7 @@ export class FirmwareService {
     // The caller must be allowed to configure every site (refused as a whole: 403 / 404).
     for (const siteId of new Set(found.map((d) => d.siteId))) await requireSiteAccess(actor, siteId, this.uow.read.sites, false, 'configure_device');
     const pkg = await this.uow.read.firmware.findPackage(input.packageId);
-    if (!pkg || pkg.companyId !== companyId) throw new AppError('FIRMWARE_PACKAGE_NOT_FOUND');
+    if (!pkg || pkg.companyId !== companyId || pkg.deletedAt) throw new AppError('FIRMWARE_PACKAGE_NOT_FOUND');
     const running = new Set(await this.uow.read.firmware.devicesUpgrading(found.map((d) => d.id)));
     for (const d of found) {
       const gate = monitoringGate(d, 'firmware_upgrade');

@@ -349,6 +349,8 @@ export const firmwareApi = {
     form.append('package', file, file.name);
     return api.post<PostApiFirmwarePackagesResponse>('/api/firmware/packages', form, { timeoutMs: 10 * 60_000 });
   },
+  /** Deletes the package's bytes (FIRMWARE_PACKAGE_IN_USE while a campaign sends it). */
+  removePackage: (id: string) => api.del<void>(`/api/firmware/packages/${enc(id)}`),
   start: (body: PostApiFirmwareCampaignsBody) => api.post<PostApiFirmwareCampaignsResponse>('/api/firmware/campaigns', body),
   campaign: (id: string, signal?: AbortSignal) => api.get<GetApiFirmwareCampaignsIdResponse>(`/api/firmware/campaigns/${enc(id)}`, { signal }),
   /** Server-sent events of a campaign (`device`, `campaign`, `end`); the EventSource sends the session cookie. */

@@ -84,6 +84,11 @@ export function FirmwarePage() {
     const c = await firmwareApi.start({ packageId, deviceIds: [...selected] as [string, ...string[]] });
     setCampaignId(c.id);
   });
+  const removePackage = useAction(async (id: string) => {
+    await firmwareApi.removePackage(id);
+    if (packageId === id) setPackageId('');
+    packages.reload();
+  });
   const submitUpload = (e: FormEvent) => {
     e.preventDefault();
     upload.run();
@@ -119,6 +124,19 @@ export function FirmwarePage() {
             ))}
           </select>
         </label>
+        {pkg && (
+          <button
+            type="button"
+            className="btn btn-ghost"
+            disabled={removePackage.busy}
+            onClick={() => {
+              if (window.confirm(`Delete the package ${pkg.version} (${pkg.fileName})? Past campaigns keep showing what they sent; uploading the file again brings it back.`)) removePackage.run(pkg.id);
+            }}
+          >
+            Delete this package
+          </button>
+        )}
+        <ErrorNotice error={removePackage.error} />
       </section>
       <section className="card" aria-labelledby="devices-title">
         <h2 id="devices-title">Devices</h2>
