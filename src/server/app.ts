@@ -72,6 +72,7 @@ import { HealthRecorder } from './health/health-recorder';
 import { HealthPoller } from './health/health-poller';
 import { FirmwareVerdictService } from './devices/firmware-verdict.service';
 import { DeviceRemoteService } from './devices/device-remote.service';
+import { LogRetention } from './jobs/log-retention';
 import { deviceRemoteRoutes } from './devices/device-remote.routes';
 import { healthRoutes } from './health/health.routes';
 import { ExceptionService } from './exceptions/exception.service';
@@ -441,7 +442,8 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
       },
       eventsRecorded,
     });
-    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, webhooks, axpro: axproReconciles, email, firmware: firmwareRunner }));
+    const logs = new LogRetention(uow, clock, config.deliveryLogDays);
+    await jobs.start(createJobHandlers({ uow, onboarding: onboarding.job, notifications, health, logs, webhooks, axpro: axproReconciles, email, firmware: firmwareRunner }));
     cleanups.push(() => jobs.stop());
     // Runs let go of their devices first (state kept), so the queue stops at once and any node resumes them.
     cleanups.push(() => firmwareRunner.close());

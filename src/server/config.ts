@@ -70,6 +70,7 @@ const EnvSchema = Type.Object({
   HEALTH_POLL_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   HEALTH_OFFLINE_GRACE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   HEALTH_HISTORY_DAYS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  DELIVERY_LOG_DAYS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   STORM_WINDOW_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   STORM_MIN_DEVICES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   EXCEPTIONS_POLL_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -101,7 +102,7 @@ const POSITIVE = [
   'PROGRESS_STREAMS_PER_USER', 'PROGRESS_STREAMS_PER_NODE', 'PROGRESS_ACCESS_CHECK_SECONDS',
   'JOB_POOL_MAX', 'JOB_POLL_INTERVAL_MS', 'LOGIN_RATE_LIMIT_PER_MINUTE', 'INVITATION_RATE_LIMIT_PER_MINUTE',
   'PHOTO_MAX_PIXELS', 'PHOTO_DECODE_WORKERS', 'PHOTO_DECODES_PER_USER', 'PHOTO_DECODES_MAX', 'PHOTO_UPLOAD_TIMEOUT_SECONDS',
-  'HEALTH_POLL_SECONDS', 'HEALTH_POLL_CONCURRENCY', 'HEALTH_OFFLINE_GRACE_SECONDS', 'HEALTH_HISTORY_DAYS',
+  'HEALTH_POLL_SECONDS', 'HEALTH_POLL_CONCURRENCY', 'HEALTH_OFFLINE_GRACE_SECONDS', 'HEALTH_HISTORY_DAYS', 'DELIVERY_LOG_DAYS',
   'STORM_MIN_DEVICES', 'EXCEPTIONS_POLL_MS', 'WEBHOOK_TIMEOUT_SECONDS', 'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_RETRY_BASE_SECONDS',
   'AXPRO_RECONCILE_SECONDS', 'SMTP_TIMEOUT_SECONDS', 'SMTP_MAX_ATTEMPTS', 'SMTP_RETRY_BASE_SECONDS', 'FIRMWARE_MAX_BYTES', 'FIRMWARE_SITE_CONCURRENCY', 'FIRMWARE_LEASE_SECONDS', 'FIRMWARE_POLL_MS', 'FIRMWARE_REBOOT_TIMEOUT_SECONDS',
 ] as const;
@@ -216,6 +217,8 @@ export interface Config {
   healthOfflineGraceSeconds: number;
   /** Health history (summary changes) is kept this long (health.retention job). */
   healthHistoryDays: number;
+  /** Finished e-mails, webhook deliveries and linkage firings are kept this long (the same retention job). */
+  deliveryLogDays: number;
   /** Offline exceptions are held this long (0: sent at the next pass): many of one site together are one grouped alert; back within it, damped. */
   stormWindowSeconds: number;
   /** Devices of one site offline together that make a storm (one grouped alert per recipient). */
@@ -377,6 +380,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthPollConcurrency: int(e.HEALTH_POLL_CONCURRENCY, 32),
     healthOfflineGraceSeconds: int(e.HEALTH_OFFLINE_GRACE_SECONDS, 60),
     healthHistoryDays: int(e.HEALTH_HISTORY_DAYS, 30),
+    deliveryLogDays: int(e.DELIVERY_LOG_DAYS, 30),
     stormWindowSeconds: int(e.STORM_WINDOW_SECONDS, 60),
     stormMinDevices: int(e.STORM_MIN_DEVICES, 5),
     exceptionsPollMs: int(e.EXCEPTIONS_POLL_MS, 1000),

@@ -118,6 +118,12 @@ export class EmailRepository {
   }
 
   /** Addresses of enabled accounts, by user id (recipients of exceptions). */
+  /** Retention: finished e-mails (sent, failed, cancelled) written before `before`. Returns rows deleted. */
+  async trimFinished(before: Date): Promise<number> {
+    const r = await this.db.deleteFrom('email_deliveries').where('state', 'in', ['sent', 'failed', 'cancelled']).where('created_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async addressesOf(userIds: string[], opts: { alerts?: boolean } = {}): Promise<Map<string, { email: string; name: string }>> {
     if (userIds.length === 0) return new Map();
     let q = this.db.selectFrom('users').select(['id', 'email', 'name']).where('id', 'in', userIds).where('disabled', '=', false);

@@ -106,6 +106,12 @@ export class LinkageRepository {
   }
 
   /** Writes a firing unless the rule already fired for the event; returns it only when new. */
+  /** Retention: firings done before `before` (the outbox cursor passed their events long ago). Returns rows deleted. */
+  async trimFinished(before: Date): Promise<number> {
+    const r = await this.db.deleteFrom('linkage_firings').where('state', '=', 'done').where('fired_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async insertFiring(f: { ruleId: string; companyId: string; siteId: string; eventId: string; eventType: string; subject: string; actions: ActionResult[]; state: 'pending' | 'done'; now: Date }): Promise<LinkageFiring | undefined> {
     const row = await this.db
       .insertInto('linkage_firings')

@@ -91,6 +91,12 @@ export class WebhookRepository {
       .executeTakeFirst();
   }
 
+  /** Retention: finished deliveries (delivered, failed) written before `before`. Returns rows deleted. */
+  async trimFinished(before: Date): Promise<number> {
+    const r = await this.db.deleteFrom('webhook_deliveries').where('status', 'in', ['delivered', 'failed']).where('created_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async recordAttempt(id: string, a: { status: 'delivered' | 'retrying' | 'failed'; attempts: number; statusCode: number | null; error: string | null; nextAttemptAt: Date | null; deliveredAt: Date | null }): Promise<void> {
     await this.db
       .updateTable('webhook_deliveries')
