@@ -6,6 +6,7 @@ import { useAction, useAsync } from '../../ui/async';
 import { Empty, ErrorNotice, PageHeader } from '../../ui/components';
 import { DataTable, type TableColumn } from '../../ui/DataTable';
 import { RecipientChecks } from '../../ui/RecipientChecks';
+import { ScheduleFields, useSchedule } from '../../ui/ScheduleFields';
 
 type Rule = GetApiExceptionRulesResponse['items'][number];
 type ExceptionType = PostApiExceptionRulesBody['types'][number];
@@ -27,8 +28,6 @@ const TYPES: Array<[ExceptionType, string]> = [
 ];
 const TYPE_LABEL = Object.fromEntries(TYPES) as Record<string, string>;
 const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-/** The "business hours only" schedule: Monday to Friday, 08:00–18:00 in the site's time zone. */
-const BUSINESS_HOURS: NonNullable<PostApiExceptionRulesBody['schedule']> = { days: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' };
 
 /** Exception rules: per site (or the company default), which exceptions go to whom, and when. */
 export function ExceptionRulesPage() {
@@ -41,11 +40,11 @@ export function ExceptionRulesPage() {
   const [types, setTypes] = useState<ExceptionType[]>([]);
   const [siteInstallers, setSiteInstallers] = useState(true);
   const [installerAdmins, setInstallerAdmins] = useState(true);
-  const [businessHours, setBusinessHours] = useState(false);
+  const schedule = useSchedule(null);
   const add = useAction(async () => {
     const [first, ...rest] = types;
     if (!first) return; // the button is disabled until a type is chosen
-    await exceptionRulesApi.create({ siteId: siteId || null, name, types: [first, ...rest], recipients: { siteInstallers, installerAdmins }, schedule: businessHours ? BUSINESS_HOURS : null, enabled: true });
+    await exceptionRulesApi.create({ siteId: siteId || null, name, types: [first, ...rest], recipients: { siteInstallers, installerAdmins }, schedule: schedule.schedule ? { ...schedule.schedule, days: schedule.schedule.days as NonNullable<PostApiExceptionRulesBody['schedule']>['days'] } : null, enabled: true });
     setName('');
     setTypes([]);
     rules.reload();
@@ -125,13 +124,10 @@ export function ExceptionRulesPage() {
           <legend>Recipients</legend>
           <RecipientChecks installerAdmins={installerAdmins} siteInstallers={siteInstallers} onInstallerAdmins={setInstallerAdmins} onSiteInstallers={setSiteInstallers} />
         </fieldset>
-        <label className="checkbox">
-          <input type="checkbox" checked={businessHours} onChange={(e) => setBusinessHours(e.target.checked)} />
-          Business hours only (Mon–Fri 08:00–18:00, the site&apos;s time)
-        </label>
+        <ScheduleFields idPrefix="exception-rule" state={schedule} note="In the site's time zone; it starts at business hours (Mon–Fri 08:00–18:00)." />
         <ErrorNotice error={add.error ?? remove.error} />
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={add.busy || types.length === 0}>
+          <button type="submit" className="btn btn-primary" disabled={add.busy || types.length === 0 || !schedule.valid}>
             Add rule
           </button>
         </div>

@@ -4,6 +4,7 @@ import type { GetApiSitesIdLinkageRulesResponse, GetApiSitesIdLinkageRulesTempla
 import { useAction } from '../../ui/async';
 import { ErrorNotice } from '../../ui/components';
 import { RecipientChecks } from '../../ui/RecipientChecks';
+import { ScheduleFields, useSchedule } from '../../ui/ScheduleFields';
 
 export type Rule = GetApiSitesIdLinkageRulesResponse['items'][number];
 export type Template = GetApiSitesIdLinkageRulesTemplatesResponse['items'][number];
@@ -25,7 +26,6 @@ const OPERATIONS = Object.keys(OPERATION_LABEL) as Array<DeviceAction['operation
 const TARGET_TYPES = ['camera', 'nvr', 'dvr'];
 const ZONE_EVENTS = ['zone_alarm', 'zone_fault'];
 const CHANNEL_EVENTS = ['video_loss', 'recording_stopped'];
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const CUSTOM = 'custom';
 
 const numberOrNull = (s: string): number | null => (s.trim() === '' ? null : Number(s));
@@ -68,10 +68,7 @@ export function RuleEditor({ siteId, templates, devices, webhooks, editing, onSa
   const [operation, setOperation] = useState<DeviceAction['operation']>(startDevice?.operation ?? (templateDevice?.operation as DeviceAction['operation'] | undefined) ?? 'start_recording');
   const [targetId, setTargetId] = useState(startDevice?.deviceId ?? '');
   const [number, setNumber] = useState(String(startDevice?.channel ?? startDevice?.output ?? 1));
-  const [scheduled, setScheduled] = useState(startSchedule !== null);
-  const [days, setDays] = useState<number[]>(startSchedule?.days ?? [1, 2, 3, 4, 5]);
-  const [from, setFrom] = useState(startSchedule?.from ?? '08:00');
-  const [to, setTo] = useState(startSchedule?.to ?? '18:00');
+  const schedule = useSchedule(startSchedule ? { days: [...startSchedule.days], from: startSchedule.from, to: startSchedule.to } : null);
   const [enabled, setEnabled] = useState(start?.enabled ?? true);
 
   const chooseTemplate = (id: string) => {
@@ -105,7 +102,7 @@ export function RuleEditor({ siteId, templates, devices, webhooks, editing, onSa
       sourceDeviceId: sourceId,
       sourceZone: zoneField ? numberOrNull(zone) : null,
       sourceChannel: channelField ? numberOrNull(channel) : null,
-      conditions: { schedule: scheduled ? { days: [...days].sort((a, b) => a - b) as Schedule['days'], from, to } : null },
+      conditions: { schedule: schedule.schedule ? { ...schedule.schedule, days: schedule.schedule.days as Schedule['days'] } : null },
       actions: [actions[0]!, ...actions.slice(1)] as Body['actions'],
       enabled,
     };
@@ -118,7 +115,6 @@ export function RuleEditor({ siteId, templates, devices, webhooks, editing, onSa
     e.preventDefault();
     save.run();
   };
-  const toggleDay = (d: number, on: boolean) => setDays((xs) => (on ? [...new Set([...xs, d])] : xs.filter((x) => x !== d)));
   const toggleWebhook = (id: string, on: boolean) => setWebhookIds((xs) => (on ? [...new Set([...xs, id])] : xs.filter((x) => x !== id)));
 
   return (
@@ -226,29 +222,7 @@ export function RuleEditor({ siteId, templates, devices, webhooks, editing, onSa
           </>
         )}
       </fieldset>
-      <fieldset className="field">
-        <legend>Schedule</legend>
-        <label className="checkbox">
-          <input type="checkbox" checked={scheduled} onChange={(e) => setScheduled(e.target.checked)} />
-          Only at certain times (otherwise always)
-        </label>
-        {scheduled && (
-          <>
-            <div role="group" aria-label="Days">
-              {DAYS.map((d, i) => (
-                <label key={d} className="checkbox">
-                  <input type="checkbox" checked={days.includes(i)} onChange={(e) => toggleDay(i, e.target.checked)} />
-                  {d}
-                </label>
-              ))}
-            </div>
-            <label htmlFor="linkage-from">From</label>
-            <input id="linkage-from" type="time" required value={from} onChange={(e) => setFrom(e.target.value)} />
-            <label htmlFor="linkage-to">To</label>
-            <input id="linkage-to" type="time" required value={to} onChange={(e) => setTo(e.target.value)} />
-          </>
-        )}
-      </fieldset>
+      <ScheduleFields idPrefix="linkage" state={schedule} />
       <label className="checkbox">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         Enabled
@@ -256,7 +230,7 @@ export function RuleEditor({ siteId, templates, devices, webhooks, editing, onSa
       {!hasAction && <p className="muted">A rule needs at least one action.</p>}
       <ErrorNotice error={save.error} />
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.busy || !sourceId || !hasAction || (withDevice && !targetId) || (scheduled && days.length === 0)}>
+        <button type="submit" className="btn btn-primary" disabled={save.busy || !sourceId || !hasAction || (withDevice && !targetId) || !schedule.valid}>
           {editing ? 'Save changes' : 'Create rule'}
         </button>
         {editing && (
