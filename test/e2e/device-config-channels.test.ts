@@ -10,8 +10,7 @@ import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { parseStorage } from '../../src/protocol/isapi/models';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildSite, setupCompany, type TestCompany } from '../helpers/factories';
-import { eventually, insertFleetDevice, startFleetFor } from '../helpers/fleet';
-import { bindCloudDevice } from '../helpers/cloud-binding';
+import { addCloudDeviceWithAdmin, insertFleetDevice, startFleetFor } from '../helpers/fleet';
 
 let p: TestPlatform;
 let company: TestCompany;
@@ -59,10 +58,7 @@ describe('a camera over the device cloud', () => {
 
   beforeAll(async () => {
     cam = fleet.devices[0]!;
-    await eventually(() => p.inDeviceCloud(cam.serial), 'camera in the device cloud');
-    await bindCloudDevice(p.app.platform.gateway, cam.serial, fleet.describe(cam).verificationCode);
-    id = await insertFleetDevice(p, fleet, { companyId: company.companyId, siteId }, cam, 'cloud');
-    expect((await company.admin.put(`/api/devices/${id}/admin-password`, { password: fleet.describe(cam).adminPassword })).status).toBe(200);
+    id = await addCloudDeviceWithAdmin(p, fleet, { companyId: company.companyId, siteId }, cam, company.admin);
   });
 
   it('channel name and recording overwrite round trip, each change audited with old and new values', async () => {

@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fleet, VirtualDevice } from '../../src/emulator';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { buildSite, setupCompany, type TestCompany } from '../helpers/factories';
-import { eventually, insertFleetDevice, startFleetFor } from '../helpers/fleet';
-import { bindCloudDevice } from '../helpers/cloud-binding';
+import { addCloudDeviceWithAdmin, insertFleetDevice, startFleetFor } from '../helpers/fleet';
 
 let p: TestPlatform;
 let company: TestCompany;
@@ -41,11 +40,8 @@ describe('a camera reached through the device cloud', () => {
 
   beforeAll(async () => {
     cam = fleet.devices[0]!;
-    await eventually(() => p.inDeviceCloud(cam.serial), 'camera in the device cloud');
-    await bindCloudDevice(p.app.platform.gateway, cam.serial, fleet.describe(cam).verificationCode);
-    id = await insertFleetDevice(p, fleet, { companyId: company.companyId, siteId }, cam, 'cloud');
     // A cloud device comes without its admin password: given once (checked against the device).
-    expect((await company.admin.put(`/api/devices/${id}/admin-password`, { password: fleet.describe(cam).adminPassword })).status).toBe(200);
+    id = await addCloudDeviceWithAdmin(p, fleet, { companyId: company.companyId, siteId }, cam, company.admin);
   });
 
   it('network and ports round trip: stored on the device, reboot required, still reached; audited old → new', async () => {

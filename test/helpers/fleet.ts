@@ -4,6 +4,9 @@
  */
 import { startFleet, type Fleet } from '../../src/emulator';
 import type { DeviceOptions, DeviceSpec, VirtualDevice } from '../../src/emulator';
+import { bindCloudDevice } from './cloud-binding';
+import { eventually } from './wait';
+import type { ApiClient } from './api';
 import type { TestPlatform } from './platform';
 
 export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[], device: DeviceOptions = {}): Promise<Fleet> {
@@ -23,7 +26,7 @@ export async function startFleetFor(p: TestPlatform, specs: DeviceSpec[], device
   return fleet;
 }
 
-export { eventually } from './wait';
+export { eventually };
 
 /**
  * Puts a fleet device on a site as a row, the way an add leaves it: `direct` with its address (and,
@@ -50,4 +53,18 @@ export async function insertFleetDevice(
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
+}
+
+/**
+ * A device of the fleet added over the device cloud as onboarding leaves it — in the device cloud,
+ * bound with its verification code, added without a stored admin password — then given its admin
+ * password through the API (as an installer does when an option needs it). Returns the device id.
+ */
+export async function addCloudDeviceWithAdmin(p: TestPlatform, fleet: Fleet, at: { companyId: string; siteId: string }, d: VirtualDevice, admin: ApiClient): Promise<string> {
+  await eventually(() => p.inDeviceCloud(d.serial), `${d.serial} in the device cloud`);
+  await bindCloudDevice(p.app.platform.gateway, d.serial, fleet.describe(d).verificationCode);
+  const id = await insertFleetDevice(p, fleet, at, d, 'cloud', { credentials: false });
+  const r = await admin.put(`/api/devices/${id}/admin-password`, { password: fleet.describe(d).adminPassword });
+  if (r.status !== 200) throw new Error(`admin password for ${d.serial}: ${r.status} ${JSON.stringify(r.body)}`);
+  return id;
 }
