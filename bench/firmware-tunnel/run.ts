@@ -129,8 +129,9 @@ await Promise.race([
     await gateway.close();
     await device.close();
     await broker?.close();
-    await mosquitto?.close();
   })(),
   new Promise((r) => setTimeout(r, 5000).unref()),
 ]);
+// Outside the race: a close that hangs (a link the broker cut) must not leave our Mosquitto running.
+await mosquitto?.close();
 process.exit(0);
