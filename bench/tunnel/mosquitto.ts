@@ -20,11 +20,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPrivateMosquitto(): Promise<{ url: string; pid: number; close(): Promise<void> } | null> {
+/** `extraConf`: lines appended to the configuration (e.g. `max_packet_size …`). */
+export async function startPrivateMosquitto(extraConf = ''): Promise<{ url: string; pid: number; close(): Promise<void> } | null> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sk-bench-mosq-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\nmax_connections -1\n`);
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\nmax_connections -1\n${extraConf}`);
   const child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   const failed = await new Promise<boolean>((resolve) => {
     child.once('error', () => resolve(true));

@@ -3,7 +3,8 @@
  * connected to the platform (AgentHub). This is how real devices on a customer's LAN are reached.
  */
 import type { HttpTarget } from './http-transport';
-import type { IsapiRequest, IsapiResponse, IsapiTransport } from './transport';
+import { MAX_TUNNEL_BODY_BYTES } from '../protocol/tunnel/envelope';
+import type { IsapiRequest, IsapiResponse, IsapiTransport, RequestLimit } from './transport';
 
 /** The part of AgentHub this transport uses (a fake in unit tests). */
 export interface AgentRouter {
@@ -13,6 +14,8 @@ export interface AgentRouter {
 export class AgentTransport implements IsapiTransport {
   readonly target: string;
   readonly deviceKey: string;
+  /** One tunnel message per request (docs/decisions/0018-firmware-campaigns.md, "Transports"). */
+  readonly requestLimit: RequestLimit = { transport: 'agent', maxBytes: MAX_TUNNEL_BODY_BYTES };
 
   constructor(
     private readonly hub: AgentRouter,

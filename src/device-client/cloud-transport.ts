@@ -2,7 +2,8 @@
  * Cloud tunnel transport: ISAPI to a device registered with the device cloud, by serial, through
  * the platform's broker (DeviceGateway.request). Works from any API node.
  */
-import type { IsapiRequest, IsapiResponse, IsapiTransport } from './transport';
+import { MAX_TUNNEL_BODY_BYTES } from '../protocol/tunnel/envelope';
+import type { IsapiRequest, IsapiResponse, IsapiTransport, RequestLimit } from './transport';
 
 /** The part of DeviceGateway this transport uses (a fake in unit tests). */
 export interface CloudRouter {
@@ -12,6 +13,8 @@ export interface CloudRouter {
 export class CloudTransport implements IsapiTransport {
   readonly target: string;
   readonly deviceKey: string;
+  /** One tunnel message per request (docs/decisions/0018-firmware-campaigns.md, "Transports"). */
+  readonly requestLimit: RequestLimit = { transport: 'cloud', maxBytes: MAX_TUNNEL_BODY_BYTES };
 
   constructor(
     private readonly router: CloudRouter,

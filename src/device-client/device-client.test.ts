@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AppError, isAppError } from '../errors/app-error';
 import { DeviceClient, DeviceConcurrency } from './device-client';
-import type { IsapiRequest, IsapiResponse, IsapiTransport } from './transport';
+import { CloudTransport } from './cloud-transport';
+import { AgentTransport } from './agent-transport';
+import { MAX_TUNNEL_BODY_BYTES } from '../protocol/tunnel/envelope';
+import type { IsapiRequest, IsapiResponse, IsapiTransport, RequestLimit } from './transport';
 
 const NS = 'http://www.hikvision.com/ver10/XMLSchema';
 
@@ -107,5 +110,31 @@ describe('DeviceClient (fake transport)', () => {
     const t = new FakeTransport(() => xml('<ResponseStatus><statusCode>1</statusCode></ResponseStatus>'));
     await expect(new DeviceClient(t).enableCloud('ABC')).rejects.toMatchObject({ code: 'VERIFICATION_CODE_INVALID' });
     expect(t.calls).toHaveLength(0);
+  });
+
+  it('refuses a firmware package larger than its transport carries before sending anything; sends one at the limit', async () => {
+    const ok = '<ResponseStatus><statusCode>1</statusCode></ResponseStatus>';
+    const limited = Object.assign(new FakeTransport(() => xml(ok)), { requestLimit: { transport: 'agent', maxBytes: 1000 } satisfies RequestLimit });
+    const c = new DeviceClient(limited);
+    expect(c.firmwareTooLarge(1000)).toBeUndefined();
+    await expect(c.upgradeFirmware(Buffer.alloc(1001))).rejects.toMatchObject({
+      code: 'FIRMWARE_PACKAGE_TOO_LARGE_FOR_TRANSPORT', status: 413, details: { transport: 'agent', maxBytes: 1000, packageBytes: 1001, target: 'fake://device' },
+    });
+    expect(limited.calls).toHaveLength(0);
+    await c.upgradeFirmware(Buffer.alloc(1000));
+    expect(limited.calls.map((r) => r.path)).toEqual(['/ISAPI/System/updateFirmware']);
+    // Direct HTTP has no cap of its own (the device answers 413 if it must).
+    expect(new DeviceClient(new FakeTransport(() => xml(ok))).firmwareTooLarge(2 ** 31)).toBeUndefined();
+  });
+
+  it('gives the tunnel transports the one-message cap, named', () => {
+    const never = () => Promise.reject(new Error('not called'));
+    const cloud = new CloudTransport({ request: never }, 'DS-X');
+    const agent = new AgentTransport({ isapi: never }, 'ag-1', { host: '10.0.0.2', port: 80 });
+    expect(cloud.requestLimit).toEqual({ transport: 'cloud', maxBytes: MAX_TUNNEL_BODY_BYTES });
+    expect(agent.requestLimit).toEqual({ transport: 'agent', maxBytes: MAX_TUNNEL_BODY_BYTES });
+    const err = new DeviceClient(cloud).firmwareTooLarge(MAX_TUNNEL_BODY_BYTES + 1);
+    expect(err?.message).toBe('The package (64.1 MiB) is larger than the device cloud carries (64 MiB): upgrade this device on its own network, or add it by address.');
+    expect(new DeviceClient(cloud).firmwareTooLarge(MAX_TUNNEL_BODY_BYTES)).toBeUndefined();
   });
 });

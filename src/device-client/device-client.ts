@@ -59,7 +59,7 @@ import {
 import { parseResponseStatus } from '../protocol/isapi/response-status';
 import { looksLikeXml, parseXml, xmlText } from '../protocol/isapi/xml';
 import { errorFromResponse, isTransientDeviceError, STATUS_REBOOT_REQUIRED } from './device-errors';
-import { DEFAULT_TIMEOUT_MS, type IsapiRequest, type IsapiResponse, type IsapiTransport } from './transport';
+import { DEFAULT_TIMEOUT_MS, type IsapiRequest, type IsapiResponse, type IsapiTransport, type RequestLimit } from './transport';
 
 // ---- result types -------------------------------------------------------------------------------
 // Documents are the types of src/protocol/isapi/models.ts, read by its parsers.
@@ -113,6 +113,24 @@ export class DeviceConcurrency {
 }
 
 const defaultConcurrency = new DeviceConcurrency(2);
+
+const TRANSPORT_NAMES: Record<RequestLimit['transport'], string> = { cloud: 'the device cloud', agent: 'the site agent' };
+/** MiB rounded up to a tenth: a package just over a limit never reads as equal to it. */
+const mib = (bytes: number) => `${Math.ceil((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+
+/**
+ * FIRMWARE_PACKAGE_TOO_LARGE_FOR_TRANSPORT for a package of `bytes` over a transport with `limit`
+ * (details: transport, maxBytes, packageBytes), or undefined when it fits. Used before anything is
+ * sent: by DeviceClient, and by the campaign check that knows the transport without a client.
+ */
+export function firmwareTooLargeFor(limit: RequestLimit | undefined, bytes: number, target?: string): AppError | undefined {
+  if (!limit || bytes <= limit.maxBytes) return undefined;
+  return new AppError(
+    'FIRMWARE_PACKAGE_TOO_LARGE_FOR_TRANSPORT',
+    `The package (${mib(bytes)}) is larger than ${TRANSPORT_NAMES[limit.transport]} carries (${mib(limit.maxBytes)}): upgrade this device on its own network, or add it by address.`,
+    { details: { transport: limit.transport, maxBytes: limit.maxBytes, packageBytes: bytes, ...(target ? { target } : {}) } },
+  );
+}
 
 export interface DeviceClientOptions {
   timeoutMs?: number;
@@ -441,7 +459,18 @@ export class DeviceClient {
   // -- firmware --
 
   /** Upload a firmware package. The device then upgrades (watch upgradeStatus) and reboots. */
+  /**
+   * FIRMWARE_PACKAGE_TOO_LARGE_FOR_TRANSPORT when a package of `bytes` is more than this client's
+   * transport carries (the tunnels' one-message cap); undefined when it may be sent.
+   */
+  firmwareTooLarge(bytes: number): AppError | undefined {
+    return firmwareTooLargeFor(this.#t.requestLimit, bytes, this.#t.target);
+  }
+
+  /** Sends a package; refused before anything is sent when the transport cannot carry it (firmwareTooLarge). */
   async upgradeFirmware(pkg: Buffer, opts: { timeoutMs?: number } = {}): Promise<void> {
+    const tooLarge = this.firmwareTooLarge(pkg.length);
+    if (tooLarge) throw tooLarge;
     await this.#write('PUT', '/ISAPI/System/updateFirmware', pkg, { contentType: 'application/octet-stream', timeoutMs: opts.timeoutMs ?? 120_000 });
   }
 

@@ -27,8 +27,20 @@ export interface IsapiTransport {
   readonly target: string;
   /** Key under which DeviceClient bounds concurrency (one device = one key, whatever the transport). */
   readonly deviceKey: string;
+  /**
+   * The largest request body this transport carries, when it has a limit of its own: the device
+   * cloud and site agents send a request as one tunnel message (MAX_TUNNEL_BODY_BYTES). Absent for
+   * direct HTTP (the device decides, answering 413).
+   */
+  readonly requestLimit?: RequestLimit;
   request(req: IsapiRequest): Promise<IsapiResponse>;
   close?(): Promise<void>;
+}
+
+/** A transport's own cap on request bodies, and which transport it is (for errors). */
+export interface RequestLimit {
+  transport: 'cloud' | 'agent';
+  maxBytes: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -30,23 +30,26 @@ export { eventually };
 
 /**
  * Puts a fleet device on a site as a row, the way an add leaves it: `direct` with its address (and,
- * unless `credentials: false`, its admin credentials sealed), `cloud` by serial alone.
+ * unless `credentials: false`, its admin credentials sealed), `cloud` by serial alone, `agent` with
+ * its address and credentials, reached through the site's agent (the platform's embedded one on a
+ * site without its own: startFleetFor lets it reach the fleet).
  */
 export async function insertFleetDevice(
   p: TestPlatform,
   fleet: Fleet,
   at: { companyId: string; siteId: string },
   d: VirtualDevice,
-  via: 'direct' | 'cloud',
+  via: 'direct' | 'cloud' | 'agent',
   opts: { credentials?: boolean; firmwareCompatible?: boolean | null } = {},
 ): Promise<string> {
   const desc = fleet.describe(d);
-  const sealCreds = via === 'direct' && opts.credentials !== false;
+  const byAddress = via !== 'cloud';
+  const sealCreds = byAddress && opts.credentials !== false;
   const r = await p.app.platform.database.db
     .insertInto('devices')
     .values({
       company_id: at.companyId, site_id: at.siteId, serial: desc.serial, name: `${desc.type} ${desc.shortSerial}`, type: desc.type, model: desc.model,
-      added_via: via, host: via === 'direct' ? desc.host : null, port: via === 'direct' ? desc.httpPort : null,
+      added_via: via, host: byAddress ? desc.host : null, port: byAddress ? desc.httpPort : null,
       credentials_sealed: sealCreds ? p.app.platform.secrets.seal(JSON.stringify({ user: desc.adminUser, password: desc.adminPassword }), `device:${desc.serial}`) : null,
       verification_code_sealed: null, added_by: null, firmware_compatible: opts.firmwareCompatible === undefined ? true : opts.firmwareCompatible, status: 'online',
     })

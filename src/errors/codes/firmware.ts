@@ -20,13 +20,19 @@ export const FIRMWARE_ERRORS = {
   FIRMWARE_CAMPAIGN_REFUSED: {
     status: 422,
     message: 'Some of the devices cannot be upgraded now: nothing was started.',
-    hint: 'details.devices gives each refused device with its code (HEALTH_MONITORING_OFF, DEVICE_OFFLINE, FIRMWARE_PACKAGE_WRONG_MODEL, FIRMWARE_UPGRADE_RUNNING, DEVICE_NOT_FOUND_HERE); fix them or leave them out and start again.',
+    hint: 'details.devices gives each refused device with its code (HEALTH_MONITORING_OFF, DEVICE_OFFLINE, FIRMWARE_PACKAGE_WRONG_MODEL, FIRMWARE_PACKAGE_TOO_LARGE_FOR_TRANSPORT, FIRMWARE_UPGRADE_RUNNING, DEVICE_ADMIN_PASSWORD_NEEDED, DEVICE_NOT_FOUND_HERE); fix them or leave them out and start again.',
     note: 'The whole request is refused when any device is: a campaign never starts on part of what was asked.',
   },
   FIRMWARE_PACKAGE_WRONG_MODEL: {
     status: 422,
     message: "The firmware package is not made for this device's model.",
     hint: "Upload the package for the device's model (details.model) and start the upgrade with it.",
+  },
+  FIRMWARE_PACKAGE_TOO_LARGE_FOR_TRANSPORT: {
+    status: 413,
+    message: 'The firmware package is larger than the way Sitekeeper reaches this device can carry.',
+    hint: "details give the transport (cloud: the device cloud; agent: the site agent), its limit (maxBytes) and the package's size. Upgrade this device with the device's own web page or tool on its network, or add it directly (by address) where the server can reach it.",
+    note: 'Checked before anything is sent: the device cloud and site agents carry a request of up to 64 MiB in one tunnel message (see docs/decisions/0018-firmware-campaigns.md). `DEVICE_BODY_TOO_LARGE` is the device\'s own refusal (HTTP 413), or a tunnel refusing data that is not a firmware upgrade.',
   },
   FIRMWARE_UPGRADE_RUNNING: { status: 409, message: "An upgrade of this device's firmware is already running.", hint: 'Wait for the running campaign to finish with the device.' },
   FIRMWARE_NOT_APPLIED: {

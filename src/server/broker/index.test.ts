@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from './index';
@@ -50,5 +51,67 @@ describe('embedded broker', () => {
     await pub.publishAsync('t/dev1/presence', '', { qos: 1, retain: true });
     expect(await retainedSeen('t/dev1/presence')).toEqual([]);
     expect(await retainedSeen('t/+/presence')).toEqual(['t/dev2/presence=on2']);
+  });
+});
+
+describe('embedded broker with authentication: packet sizes by sender (packet-size-guard.ts)', () => {
+  let guarded: EmbeddedBroker;
+  const MIB = 1024 * 1024;
+  const clients: MqttClient[] = [];
+  const login = async (username: string) => {
+    const c = await connectMqtt(guarded.url, { clientId: `${username.replace(':', '-')}-${clients.length}`, username, password: 'x', reconnectPeriod: 0 });
+    clients.push(c);
+    return c;
+  };
+  const closed = (c: MqttClient) => new Promise<void>((resolve) => c.once('close', () => resolve()));
+
+  beforeAll(async () => {
+    guarded = await startEmbeddedBroker({
+      port: 0,
+      authenticate: (_id, username) => (username === 'platform' ? true : username?.startsWith('dev:') ? { kind: 'device', serial: username.slice(4) } : null),
+    });
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.endAsync(true).catch(() => undefined);
+    await guarded?.close();
+  });
+
+  it('closes an unauthenticated connection whose CONNECT declares 200 MiB at its header, before buffering it', async () => {
+    const { port } = new URL(guarded.url);
+    const s = connect(Number(port), '127.0.0.1');
+    s.on('error', () => undefined);
+    const gone = new Promise<void>((resolve) => s.once('close', () => resolve()));
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    // CONNECT, remaining length 200 MiB (0x80 0x80 0x80 0x64), then a little of it.
+    s.write(Buffer.from([0x10, 0x80, 0x80, 0x80, 0x64]));
+    s.write(Buffer.alloc(64 * 1024));
+    await gone;
+    expect(guarded.connectedClients()).toBe(0);
+  });
+
+  it('carries a 9 MiB tunnel request from the platform to a device; a device sending as much is disconnected, 1 MiB goes through', async () => {
+    const platform = await login('platform');
+    const device = await login('dev:DS-1');
+    const toDevice: number[] = [];
+    const toPlatform: number[] = [];
+    device.on('message', (_t, p) => toDevice.push(p.length));
+    platform.on('message', (_t, p) => toPlatform.push(p.length));
+    await device.subscribeAsync('d/DS-1/req', { qos: 1 });
+    await platform.subscribeAsync('d/DS-1/event', { qos: 1 });
+
+    await platform.publishAsync('d/DS-1/req', Buffer.alloc(9 * MIB), { qos: 1 });
+    await eventually(() => toDevice.includes(9 * MIB), 'the platform\'s 9 MiB at the device', 10_000, 20);
+    await device.publishAsync('d/DS-1/event', Buffer.alloc(MIB), { qos: 1 });
+    await eventually(() => toPlatform.includes(MIB), 'the device\'s 1 MiB at the platform', 10_000, 20);
+
+    const gone = closed(device);
+    device.publish('d/DS-1/event', Buffer.alloc(9 * MIB), { qos: 1 }, () => undefined);
+    await gone;
+    // The platform's link is untouched, and what it gets next is its own marker, never the 9 MiB.
+    const marker = await login('dev:DS-2');
+    await marker.publishAsync('d/DS-1/event', 'marker', { qos: 1 });
+    await eventually(() => toPlatform.includes(6), 'the marker at the platform', 10_000, 20);
+    expect(toPlatform).toEqual([MIB, 6]);
+    expect(platform.connected).toBe(true);
   });
 });

@@ -4,10 +4,11 @@
  * version 4 and the tunnel carries reply topics in its own envelope (src/protocol/tunnel/envelope.ts).
  * The MQTT client helpers every party uses (platform services, site agent, emulator) are in src/mqtt.
  */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import type { BrokerPrincipal, TopicAcl } from '../../protocol/tunnel/acl';
+import { PacketSizeGuard, maxPacketBytes } from './packet-size-guard';
 
 /** Who a client is (`BrokerPrincipal`), or null/false to refuse it; `true` = the platform (everything). */
 export type BrokerAuthenticate = (clientId: string, username: string | undefined, password: Buffer | undefined) => BrokerPrincipal | boolean | null | Promise<BrokerPrincipal | boolean | null>;
@@ -87,9 +88,13 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
   broker.on('client', (c) => live.add(c));
   broker.on('clientDisconnect', (c) => live.delete(c));
   // No Nagle: small request/response messages otherwise wait for delayed ACKs (~40 ms each way).
+  // Packet sizes by sender (packet-size-guard.ts): before authentication a CONNECT's worth; on a
+  // broker without authentication (tests, development) everyone is the platform.
+  const limitOf = (client: Client) => maxPacketBytes(authenticate ? (principals.get(client) ?? 'unauthenticated') : { kind: 'platform' });
   const server: Server = createServer((socket) => {
     socket.setNoDelay(true);
-    broker.handle(socket);
+    const client = broker.handle(socket);
+    guardReads(socket, new PacketSizeGuard(() => limitOf(client)));
   });
   server.maxConnections = 100_000;
   await new Promise<void>((resolve, reject) => {
@@ -128,6 +133,22 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
         setTimeout(resolve, 2000).unref();
       });
     },
+  };
+}
+
+/**
+ * Aedes takes a connection's bytes with `read()`: each chunk it takes passes the guard first, and a
+ * packet declaring more than its sender may send closes the connection before it is buffered.
+ */
+function guardReads(socket: Socket, guard: PacketSizeGuard): void {
+  const read = socket.read.bind(socket);
+  socket.read = (size?: number): unknown => {
+    const chunk: unknown = read(size);
+    if (chunk instanceof Uint8Array && !guard.feed(chunk)) {
+      socket.destroy();
+      return null;
+    }
+    return chunk;
   };
 }
 

@@ -1,5 +1,7 @@
 import { AppError } from '../../errors/app-error';
 import type { DeviceClient } from '../../device-client/device-client';
+import type { RequestLimit } from '../../device-client/transport';
+import { MAX_TUNNEL_BODY_BYTES } from '../../protocol/tunnel/envelope';
 import type { DeviceAddedVia } from '../db/schema';
 import type { Credentials, DeviceReach } from '../onboarding/device-reach';
 
@@ -31,4 +33,15 @@ export function clientForDevice(
   if (d.addedVia === 'agent') return reach.lanClient(d.host, d.port, creds ?? undefined, d.siteId);
   if (!creds) throw new AppError('DEVICE_ADMIN_PASSWORD_NEEDED');
   return reach.directClient(d.host, d.port, creds);
+}
+
+/**
+ * The request-size cap of the transport clientForDevice picks for a device added this way (the
+ * `requestLimit` of the client it would build), known without building one: the device cloud and
+ * site agents carry one tunnel message per request; direct HTTP has no cap of Sitekeeper's own.
+ */
+export function requestLimitFor(addedVia: string): RequestLimit | undefined {
+  if (addedVia === 'cloud') return { transport: 'cloud', maxBytes: MAX_TUNNEL_BODY_BYTES };
+  if (addedVia === 'agent') return { transport: 'agent', maxBytes: MAX_TUNNEL_BODY_BYTES };
+  return undefined;
 }

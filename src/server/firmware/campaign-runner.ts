@@ -5,7 +5,8 @@
  * within its site's bounds: at most `perSite` upgrades at once per site (all campaigns together),
  * and `paceMs` between two starting. Then, from the row's state:
  *
- *   queued     → read the device (already on the version: done), check the monitoring gate
+ *   queued     → read the device (already on the version: done), check the monitoring gate (and,
+ *                before anything is sent, that the device's transport can carry the package)
  *   uploading  → send the package (resumed: the device's status first — it may have it already)
  *   installing → follow the device's upgrade status (percent, stage) until it reboots; the device's
  *                own failure ends the row `failed` with the device's reason (the device keeps its
@@ -211,6 +212,12 @@ export class CampaignRunner {
       if (!(await repo.progress(row.id, token, { state, percent, stage }, this.leaseUntil(), this.clock.now()))) throw new LeaseLost();
     };
     const target = pkg.version;
+    // Before anything is sent: a transport that cannot carry the package (the tunnels' one-message
+    // cap) fails the device at once, with the limit, rather than timing out five times.
+    if (state === 'queued' || state === 'uploading') {
+      const tooLarge = c.firmwareTooLarge(pkg.size);
+      if (tooLarge) return this.fail(row, token, device, tooLarge, 0, 'upload');
+    }
 
     for (;;) {
       this.checkStopped();
@@ -244,7 +251,8 @@ export class CampaignRunner {
             await c.upgradeFirmware(content);
           } catch (e) {
             const err = asAppError(e);
-            if (err.code === 'DEVICE_FIRMWARE_REJECTED') return this.fail(row, token, device, err, 0, 'upload');
+            // The device's refusal, or a package it (413) or the transport cannot take: another run would not change that.
+            if (err.code === 'DEVICE_FIRMWARE_REJECTED' || err.code === 'DEVICE_BODY_TOO_LARGE' || err.code === 'FIRMWARE_PACKAGE_TOO_LARGE_FOR_TRANSPORT') return this.fail(row, token, device, err, 0, 'upload');
             // DEVICE_BUSY: an upgrade is already running there (ours, from before a restart).
             if (err.code !== 'DEVICE_BUSY') return this.retryOrFail(row, token, device, err, percent, stage);
           }

@@ -6,6 +6,7 @@ import { DateTime, errorResponses, IdParams, Uuid } from '../http/common.schema'
 import { requireActor } from '../http/access';
 import { serveEventStream } from '../http/event-stream';
 import { AppError } from '../../errors/app-error';
+import { MAX_TUNNEL_BODY_BYTES } from '../../protocol/tunnel/envelope';
 import type { FirmwareService } from './firmware.service';
 import type { CampaignProgress } from './campaign-progress';
 
@@ -127,7 +128,7 @@ export function firmwareRoutes(app: App, deps: { firmware: FirmwareService; prog
     schema: {
       tags: ['firmware'],
       summary: 'Upgrade devices with a package: a campaign (jobs, bounded per site, resumed after a restart)',
-      description: 'Every device must be on a site the caller may configure (403 / 404 otherwise). When any device cannot be upgraded now the whole campaign is refused with FIRMWARE_CAMPAIGN_REFUSED and details.devices[] = { deviceId, code, message }: HEALTH_MONITORING_OFF, DEVICE_OFFLINE, FIRMWARE_PACKAGE_WRONG_MODEL, FIRMWARE_UPGRADE_RUNNING, DEVICE_ADMIN_PASSWORD_NEEDED, DEVICE_NOT_FOUND_HERE. '
+      description: 'Every device must be on a site the caller may configure (403 / 404 otherwise). When any device cannot be upgraded now the whole campaign is refused with FIRMWARE_CAMPAIGN_REFUSED and details.devices[] = { deviceId, code, message, details? }: HEALTH_MONITORING_OFF, DEVICE_OFFLINE, FIRMWARE_PACKAGE_WRONG_MODEL, FIRMWARE_PACKAGE_TOO_LARGE_FOR_TRANSPORT (a device reached through the device cloud or a site agent, which carry a package of up to ' + `${MAX_TUNNEL_BODY_BYTES / (1024 * 1024)} MiB; details: transport, maxBytes, packageBytes), FIRMWARE_UPGRADE_RUNNING, DEVICE_ADMIN_PASSWORD_NEEDED, DEVICE_NOT_FOUND_HERE. `
         + 'Each device then goes queued → uploading → installing → rebooting → verifying → succeeded (the new version read back from the device) or failed (with the device\'s reason; the device keeps its old firmware). FIRMWARE_SITE_CONCURRENCY devices per site at once, FIRMWARE_PACE_SECONDS apart. Audited as `firmware.campaign.create`.',
       body: Type.Object({ packageId: Uuid, deviceIds: Type.Array(Uuid, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }),
       response: { 201: CampaignSchema, ...errorResponses, 422: Type.Ref('ErrorResponse') },

@@ -3,7 +3,8 @@
  * package parser, stored once per company by its SHA-256), then upgrade devices with it as a
  * campaign. A campaign is refused as a whole, with a code per device, when any device may not be
  * upgraded now: not configurable by the caller, health monitoring off (the monitoring gate),
- * offline, the package made for another model, or already being upgraded. The devices' upgrades run
+ * offline, the package made for another model or larger than the device's transport carries (the
+ * device cloud's and site agents' one-message cap), or already being upgraded. The devices' upgrades run
  * as jobs (campaign-runner.ts); a campaign's view is read from the database, so every node shows
  * the same progress.
  */
@@ -14,6 +15,8 @@ import type { UnitOfWork } from '../db/unit-of-work';
 import { companyOf, type Actor, type RequestMeta } from '../auth/actor';
 import { requireSiteAccess } from '../sites/site-access';
 import { monitoringGate } from '../health/health-policy';
+import { firmwareTooLargeFor } from '../../device-client/device-client';
+import { requestLimitFor } from '../devices/device-reach';
 import type { PackageRecord } from './firmware.repository';
 
 export interface PackageView {
@@ -33,6 +36,8 @@ export interface RefusedDevice {
   deviceId: string;
   code: string;
   message: string;
+  /** FIRMWARE_PACKAGE_TOO_LARGE_FOR_TRANSPORT: transport, maxBytes, packageBytes. */
+  details?: Record<string, unknown>;
 }
 
 export interface CampaignDeviceView {
@@ -134,9 +139,11 @@ export class FirmwareService {
     const running = new Set(await this.uow.read.firmware.devicesUpgrading(found.map((d) => d.id)));
     for (const d of found) {
       const gate = monitoringGate(d, 'firmware_upgrade');
+      const tooLarge = firmwareTooLargeFor(requestLimitFor(d.addedVia), pkg.size);
       if (!gate.allowed) refused.push({ deviceId: d.id, code: gate.code, message: gate.reason });
       else if (d.status === 'offline' || (d.addedVia === 'cloud' && !this.ports.cloudOnline(d.serial))) refused.push({ deviceId: d.id, code: 'DEVICE_OFFLINE', message: 'The device is offline: it cannot be upgraded now.' });
       else if (!firmwareFitsModel(pkg, d.model)) refused.push({ deviceId: d.id, code: 'FIRMWARE_PACKAGE_WRONG_MODEL', message: `The package is for ${pkg.models.join(', ')}, not ${d.model}.` });
+      else if (tooLarge) refused.push({ deviceId: d.id, code: tooLarge.code, message: tooLarge.message, details: tooLarge.details ?? {} });
       else if (running.has(d.id)) refused.push({ deviceId: d.id, code: 'FIRMWARE_UPGRADE_RUNNING', message: "An upgrade of this device's firmware is already running." });
       else if (d.addedVia === 'direct' && !d.credentialsSealed) refused.push({ deviceId: d.id, code: 'DEVICE_ADMIN_PASSWORD_NEEDED', message: 'Sitekeeper does not hold the admin password of this device.' });
     }
