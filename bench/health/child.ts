@@ -1,9 +1,10 @@
 /**
- * The orchestrator's handle on a benchmark child process (bench/health): forked with tsx, spoken to
- * over IPC; `ask` sends a message and waits for the answer of a given type.
+ * The orchestrator's handle on a benchmark child process (bench/health): forked (a .ts file with
+ * tsx, a bundled .mjs with plain node), spoken to over IPC; `ask` sends a message and waits for the
+ * answer of a given type.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,7 +23,9 @@ export class Child {
     args: string[],
     env: Record<string, string> = {},
   ) {
-    this.proc = fork(join(here, file), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+    // A bundled .mjs runs on plain node (as the production build does); a .ts file through tsx.
+    const ts = file.endsWith('.ts');
+    this.proc = fork(isAbsolute(file) ? file : join(here, file), args, { execArgv: ts ? ['--import', 'tsx'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
     this.proc.on('message', (m: Msg) => {
       if (m.type === 'error') process.stderr.write(`  ${name}: ${String(m.message)}\n`);
       this.onMessage(m);

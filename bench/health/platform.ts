@@ -53,10 +53,15 @@ export interface PlatformMark {
   cpuMicros: number;
   rssBytes: number;
   heapUsedBytes: number;
+  heapTotalBytes: number;
+  /** Memory outside the JS heap (PGlite's WebAssembly memory is here). */
+  externalBytes: number;
   /** Event-loop delay since the previous mark (ms). */
   lag: { p50: number; p99: number; max: number; mean: number };
   writeStatements: number;
   statements: number;
+  /** Polls the health poller made of the seeded devices so far. */
+  polls: number;
   /** pg_stat_database of this database (null where it cannot be read). */
   stat: { xactCommit: number; inserted: number; updated: number; deleted: number } | null;
   /** CPU time of the PostgreSQL server processes serving this database (PostgreSQL on this machine only). */
@@ -114,6 +119,7 @@ async function main(): Promise<void> {
   const recipients = [company.adminId, installer.id];
 
   let cloudSerials: string[] = [];
+  let deviceIds: string[] = [];
 
   async function pgStat(): Promise<PlatformMark['stat']> {
     try {
@@ -147,10 +153,11 @@ async function main(): Promise<void> {
 
   async function mark(name: string): Promise<PlatformMark> {
     const cpu = process.cpuUsage();
+    const mem = process.memoryUsage();
     const m: PlatformMark = {
-      name, at: Date.now(), cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed,
+      name, at: Date.now(), cpuMicros: cpu.user + cpu.system, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal, externalBytes: mem.external,
       lag: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6, mean: lag.mean / 1e6 },
-      writeStatements, statements, stat: await pgStat(), pgBackendCpuMicros: await pgBackends(),
+      writeStatements, statements, polls: deviceIds.reduce((sum, id) => sum + p.healthPoller.stats(id).polls, 0), stat: await pgStat(), pgBackendCpuMicros: await pgBackends(),
     };
     lag.reset();
     return m;
@@ -188,6 +195,7 @@ async function main(): Promise<void> {
       const r = await db.insertInto('devices').values(rows).returning(['id', 'serial']).execute();
       for (const x of r) ids[x.serial] = x.id;
     }
+    deviceIds = Object.values(ids);
     if (!isPglite) await sql`analyze`.execute(db);
     return ids;
   }

@@ -21,12 +21,14 @@
  *
  *   npx tsx bench/health/run.ts [--sizes 1000,5000,10000] [--backends pglite,pg] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *        [--poll-seconds 30] [--grace-seconds 30] [--storm-seconds 30] [--steady-seconds 60]
- *        [--sites 20] [--outage 500] [--direct-share 0.1] [--nvr-every 5] [--markdown]
+ *        [--sites 20] [--outage 500] [--direct-share 0.1] [--nvr-every 5] [--runner bundle|tsx] [--markdown]
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import pg from 'pg';
 import { arg, exitAfter, machineLine, quantile, reachable } from '../lib';
 import { Child, type Msg } from './child';
@@ -44,6 +46,8 @@ const OUTAGE = Number(arg('outage', '500'));
 const DIRECT_SHARE = Number(arg('direct-share', '0.1'));
 const NVR_EVERY = Number(arg('nvr-every', '5'));
 const MARKDOWN = process.argv.includes('--markdown');
+/** bundle: the children bundled by esbuild and run on plain node, as `npm run build` + `start:prod` run the server; tsx: from source. */
+const RUNNER = arg('runner', 'bundle');
 exitAfter(Number(arg('timeout-minutes', '90')) * 60_000);
 
 const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
@@ -85,8 +89,8 @@ interface RunResult {
   connectS: number;
   firstHealthS: number;
   steady: {
-    seconds: number; cpuPercent: number; pgCpuPercent: number | null; rssMB: number; heapMB: number; lag: PlatformMark['lag'];
-    writeStatementsPerS: number; statementsPerS: number; rowsPerS: number | null; commitsPerS: number | null;
+    seconds: number; cpuPercent: number; pgCpuPercent: number | null; rssMB: number; heapMB: number; heapTotalMB: number; externalMB: number; lag: PlatformMark['lag'];
+    writeStatementsPerS: number; statementsPerS: number; pollsPerS: number; rowsPerS: number | null; commitsPerS: number | null;
     emulatorCpuPercent: number; emulatorRssMB: number;
   } | null;
   peakRssMB: number;
@@ -100,9 +104,10 @@ function layout(devices: Array<Omit<SeedDevice, 'site'>>, outage: number): SeedD
   const direct = devices.filter((d) => d.via === 'direct');
   const cloud = devices.filter((d) => d.via === 'cloud');
   const n = devices.length;
+  const k = direct.length;
   const out: SeedDevice[] = [];
   for (let i = 0; i < n; i++) {
-    const takeDirect = Math.floor(((i + 1) * direct.length) / n) > Math.floor((i * direct.length) / n);
+    const takeDirect = Math.floor(((i + 1) * k) / n) > Math.floor((i * k) / n);
     const d = (takeDirect ? direct.shift() : cloud.shift()) ?? direct.shift() ?? cloud.shift()!;
     out.push({ ...d, site: i < outage ? 0 : 1 + ((i - outage) % (SITES - 1)) });
   }
@@ -131,6 +136,21 @@ async function createDatabase(base: string): Promise<{ url: string; drop(): Prom
   };
 }
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+const children = { platform: 'platform.ts', emulator: 'emulator.ts' };
+
+/** The children as one file each (our TypeScript compiled once, packages from node_modules), like scripts/build.ts bundles the server. */
+async function bundleChildren(): Promise<void> {
+  if (RUNNER !== 'bundle') return;
+  const outdir = path.join(here, '../out/health');
+  await build({
+    entryPoints: { platform: path.join(here, 'platform.ts'), emulator: path.join(here, 'emulator.ts') },
+    outdir, outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning',
+  });
+  children.platform = path.join(outdir, 'platform.mjs');
+  children.emulator = path.join(outdir, 'emulator.mjs');
+}
+
 async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
   const directCount = Math.round(n * DIRECT_SHARE);
   const outage = Math.min(OUTAGE, Math.floor(n / 2));
@@ -141,7 +161,7 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
   let emulator: Child | undefined;
   let peakRss = 0;
   try {
-    platform = new Child('platform', 'platform.ts', [], {
+    platform = new Child('platform', children.platform, [], {
       BENCH_CONFIG: JSON.stringify({
         ...(database ? { databaseUrl: database.url } : {}), dataDir, sites: SITES,
         env: { HEALTH_POLL_SECONDS: String(POLL_S), HEALTH_OFFLINE_GRACE_SECONDS: String(GRACE_S), STORM_WINDOW_SECONDS: String(STORM_S) },
@@ -149,7 +169,7 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
     });
     const ready = await platform.wait('ready', 180_000);
     log(`${result.backend} ${n}: platform ready (${ready.pglite ? 'PGlite' : 'PostgreSQL'}), starting ${n} emulated devices`);
-    emulator = new Child('emulator', 'emulator.ts', [], { BENCH_CONFIG: JSON.stringify({ count: n, direct: directCount, nvrEvery: NVR_EVERY }) });
+    emulator = new Child('emulator', children.emulator, [], { BENCH_CONFIG: JSON.stringify({ count: n, direct: directCount, nvrEvery: NVR_EVERY }) });
     const emu = await emulator.wait('ready', 300_000);
     const devices = layout(emu.devices as Array<Omit<SeedDevice, 'site'>>, outage);
     const cloud = devices.filter((d) => d.via === 'cloud');
@@ -202,16 +222,19 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
       pgCpuPercent: pgCpu === null ? null : (pgCpu / 1e6 / sec) * 100,
       rssMB: b.rssBytes / 2 ** 20,
       heapMB: b.heapUsedBytes / 2 ** 20,
+      heapTotalMB: b.heapTotalBytes / 2 ** 20,
+      externalMB: b.externalBytes / 2 ** 20,
       lag: b.lag,
       writeStatementsPerS: (b.writeStatements - a.writeStatements) / sec,
       statementsPerS: (b.statements - a.statements) / sec,
+      pollsPerS: (b.polls - a.polls) / sec,
       rowsPerS: a.stat && b.stat ? (b.stat.inserted + b.stat.updated + b.stat.deleted - (a.stat.inserted + a.stat.updated + a.stat.deleted)) / sec : null,
       commitsPerS: a.stat && b.stat ? (b.stat.xactCommit - a.stat.xactCommit) / sec : null,
       emulatorCpuPercent: ((eb.cpuMicros - ea.cpuMicros) / 1e6 / ((eb.at - ea.at) / 1000)) * 100,
       emulatorRssMB: eb.rssBytes / 2 ** 20,
     };
     peakRss = Math.max(a.rssBytes, b.rssBytes);
-    log(`  steady: CPU ${result.steady.cpuPercent.toFixed(1)} %, RSS ${result.steady.rssMB.toFixed(0)} MB, lag p99 ${b.lag.p99.toFixed(1)} ms, ${result.steady.writeStatementsPerS.toFixed(1)} write statements/s`);
+    log(`  steady: CPU ${result.steady.cpuPercent.toFixed(1)} %, RSS ${result.steady.rssMB.toFixed(0)} MB (JS heap ${result.steady.heapMB.toFixed(0)} used / ${result.steady.heapTotalMB.toFixed(0)} MB, external ${result.steady.externalMB.toFixed(0)} MB), lag p99 ${b.lag.p99.toFixed(1)} ms, ${result.steady.writeStatementsPerS.toFixed(1)} write statements/s, ${result.steady.pollsPerS.toFixed(1)} polls/s (${(n / POLL_S).toFixed(1)} due)`);
 
     // The cuts: 1 device; 10 devices of 10 sites (one of them direct); every device of the outage site.
     const bySite = (s: number) => devices.filter((d) => d.site === s);
@@ -311,6 +334,7 @@ async function main(): Promise<void> {
     if (await reachable(u.hostname, Number(u.port || 5432))) backends.push('pg');
     else log(`PostgreSQL at ${PG_URL} not reachable: PGlite only`);
   }
+  await bundleChildren();
   const machineBefore = machineLine();
   log(`machine at start: ${machineBefore}`);
   const results: RunResult[] = [];
@@ -323,11 +347,11 @@ async function main(): Promise<void> {
   out.push(`machine at end:   ${machineAfter}`);
   out.push('');
   if (MARKDOWN) {
-    out.push('| backend | devices (cloud / direct) | connect (s) | first health of all (s) | server CPU (% of a core) | PostgreSQL backends CPU | server RSS (MB) | event-loop delay p50 / p99 / max (ms) | write statements/s | rows written/s | commits/s | emulator CPU / RSS |');
-    out.push('|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|');
+    out.push('| backend | devices (cloud / direct) | connect (s) | first health of all (s) | polls/s (due) | server CPU (% of a core) | PostgreSQL backends CPU | server RSS (MB) | event-loop delay p50 / p99 / max (ms) | write statements/s | rows written/s | commits/s | emulator CPU / RSS |');
+    out.push('|---|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---|');
     for (const r of results) {
       const s = r.steady;
-      out.push(`| ${r.backend} | ${r.devices} (${r.cloud} / ${r.direct})${r.error ? ` — ${r.error}` : ''} | ${f(r.connectS, 1)} | ${f(r.firstHealthS, 1)} | ${f(s?.cpuPercent, 1)} % | ${s?.pgCpuPercent === null || !s ? '—' : `${f(s.pgCpuPercent, 1)} %`} | ${f(s?.rssMB)} (peak ${f(r.peakRssMB)}) | ${s ? `${f(s.lag.p50, 1)} / ${f(s.lag.p99, 1)} / ${f(s.lag.max)}` : '—'} | ${f(s?.writeStatementsPerS, 1)} | ${f(s?.rowsPerS, 1)} | ${f(s?.commitsPerS, 1)} | ${s ? `${f(s.emulatorCpuPercent, 1)} % / ${f(s.emulatorRssMB)} MB` : '—'} |`);
+      out.push(`| ${r.backend} | ${r.devices} (${r.cloud} / ${r.direct})${r.error ? ` — ${r.error}` : ''} | ${f(r.connectS, 1)} | ${f(r.firstHealthS, 1)} | ${f(s?.pollsPerS, 1)} (${f(r.devices / POLL_S, 1)}) | ${f(s?.cpuPercent, 1)} % | ${s?.pgCpuPercent === null || !s ? '—' : `${f(s.pgCpuPercent, 1)} %`} | ${f(s?.rssMB)} (peak ${f(r.peakRssMB)}) | ${s ? `${f(s.lag.p50, 1)} / ${f(s.lag.p99, 1)} / ${f(s.lag.max)}` : '—'} | ${f(s?.writeStatementsPerS, 1)} | ${f(s?.rowsPerS, 1)} | ${f(s?.commitsPerS, 1)} | ${s ? `${f(s.emulatorCpuPercent, 1)} % / ${f(s.emulatorRssMB)} MB` : '—'} |`);
     }
     out.push('');
     out.push('| backend | devices | cut | devices.status offline p50 / p99 (s) | health offline p50 / p99 (s) | p99 − grace (s) | cloud p99 / direct p99 (s) | first alert after (s) | alerts (notifications) | exceptions |');
