@@ -338,7 +338,14 @@ async function main(): Promise<void> {
   const machineBefore = machineLine();
   log(`machine at start: ${machineBefore}`);
   const results: RunResult[] = [];
-  for (const b of backends) for (const n of SIZES) results.push(await runOne(b, n));
+  for (const b of backends) {
+    for (const n of SIZES) {
+      const r = await runOne(b, n);
+      results.push(r);
+      // Each result as soon as it is in: a later run that fails or is stopped keeps it.
+      log(`result: ${JSON.stringify(r)}`);
+    }
+  }
   const machineAfter = machineLine();
 
   const out: string[] = [];
