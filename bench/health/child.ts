@@ -25,7 +25,7 @@ export class Child {
   ) {
     // A bundled .mjs runs on plain node (as the production build does); a .ts file through tsx.
     const ts = file.endsWith('.ts');
-    this.proc = fork(isAbsolute(file) ? file : join(here, file), args, { execArgv: ts ? ['--import', 'tsx'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+    this.proc = fork(isAbsolute(file) ? file : join(here, file), args, { execArgv: [...(ts ? ['--import', 'tsx'] : []), '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
     this.proc.on('message', (m: Msg) => {
       if (m.type === 'error') process.stderr.write(`  ${name}: ${String(m.message)}\n`);
       this.onMessage(m);

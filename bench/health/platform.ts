@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import pg from 'pg';
 import pino from 'pino';
 import { sql } from 'kysely';
@@ -312,6 +313,13 @@ async function main(): Promise<void> {
         else if (m.type === 'watch') send({ type: 'watched', ...(await watch(m.ids as string[], Number(m.timeoutMs))) });
         else if (m.type === 'alerts') send(await alerts(Number(m.since), m.phase as string[], m.earlier as string[]));
         else if (m.type === 'warnings') send({ type: 'warnings', warnings: warnings() });
+        else if (m.type === 'heap') {
+          // The JS heap that stays after a full collection (the child runs with --expose-gc); a snapshot when asked.
+          const gc = (globalThis as { gc?: () => void }).gc;
+          gc?.();
+          const snapshot = typeof m.snapshot === 'string' ? writeHeapSnapshot(m.snapshot) : undefined;
+          send({ type: 'heap', heapUsedBytes: process.memoryUsage().heapUsed, rssBytes: process.memoryUsage().rss, collected: gc !== undefined, snapshot });
+        }
         else if (m.type === 'exit') {
           await app.close().catch(() => undefined);
           process.exit(0);

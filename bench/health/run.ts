@@ -21,7 +21,7 @@
  *
  *   npx tsx bench/health/run.ts [--sizes 1000,5000,10000] [--backends pglite,pg] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *        [--poll-seconds 30] [--grace-seconds 30] [--storm-seconds 30] [--steady-seconds 60]
- *        [--sites 20] [--outage 500] [--direct-share 0.1] [--nvr-every 5] [--runner bundle|tsx] [--markdown]
+ *        [--sites 20] [--outage 500] [--direct-share 0.1] [--nvr-every 5] [--runner bundle|tsx] [--heap-snapshot dir] [--markdown]
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -48,6 +48,8 @@ const NVR_EVERY = Number(arg('nvr-every', '5'));
 const MARKDOWN = process.argv.includes('--markdown');
 /** bundle: the children bundled by esbuild and run on plain node, as `npm run build` + `start:prod` run the server; tsx: from source. */
 const RUNNER = arg('runner', 'bundle');
+/** Write a heap snapshot of the platform at the end of the steady state into this directory. */
+const HEAP_SNAPSHOT_DIR = arg('heap-snapshot', '');
 exitAfter(Number(arg('timeout-minutes', '90')) * 60_000);
 
 const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
@@ -92,6 +94,8 @@ interface RunResult {
     seconds: number; cpuPercent: number; pgCpuPercent: number | null; rssMB: number; heapMB: number; heapTotalMB: number; externalMB: number; lag: PlatformMark['lag'];
     writeStatementsPerS: number; statementsPerS: number; pollsPerS: number; rowsPerS: number | null; commitsPerS: number | null;
     emulatorCpuPercent: number; emulatorRssMB: number;
+    /** JS heap after a full collection at the start and at the end of the steady state (MB). */
+    heapAfterGcMB: [number, number];
   } | null;
   peakRssMB: number;
   cuts: CutResult[];
@@ -210,10 +214,13 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
     result.firstHealthS = (Date.now() - t1) / 1000;
     log(`  every device has a health after ${result.firstHealthS.toFixed(1)} s; steady state for ${STEADY_S} s`);
 
-    // Steady state.
+    // Steady state (a full collection before and after, outside the window: what the heap holds).
+    const heap = async (snapshot?: string) => Number((await p.ask({ type: 'heap', ...(snapshot ? { snapshot } : {}) }, 'heap', 600_000)).heapUsedBytes) / 2 ** 20;
+    const heapBefore = await heap();
     const [a, ea] = [await pmark('steady-start'), await emark('steady-start')];
     await sleep(STEADY_S * 1000);
     const [b, eb] = [await pmark('steady-end'), await emark('steady-end')];
+    const heapAfter = await heap(HEAP_SNAPSHOT_DIR ? path.resolve(HEAP_SNAPSHOT_DIR, `platform-${backend}-${n}.heapsnapshot`) : undefined);
     const sec = (b.at - a.at) / 1000;
     const pgCpu = a.pgBackendCpuMicros && b.pgBackendCpuMicros ? Object.keys(b.pgBackendCpuMicros).reduce((sum, pid) => sum + (a.pgBackendCpuMicros![pid] !== undefined ? b.pgBackendCpuMicros![pid]! - a.pgBackendCpuMicros![pid]! : 0), 0) : null;
     result.steady = {
@@ -232,9 +239,10 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
       commitsPerS: a.stat && b.stat ? (b.stat.xactCommit - a.stat.xactCommit) / sec : null,
       emulatorCpuPercent: ((eb.cpuMicros - ea.cpuMicros) / 1e6 / ((eb.at - ea.at) / 1000)) * 100,
       emulatorRssMB: eb.rssBytes / 2 ** 20,
+      heapAfterGcMB: [heapBefore, heapAfter],
     };
     peakRss = Math.max(a.rssBytes, b.rssBytes);
-    log(`  steady: CPU ${result.steady.cpuPercent.toFixed(1)} %, RSS ${result.steady.rssMB.toFixed(0)} MB (JS heap ${result.steady.heapMB.toFixed(0)} used / ${result.steady.heapTotalMB.toFixed(0)} MB, external ${result.steady.externalMB.toFixed(0)} MB), lag p99 ${b.lag.p99.toFixed(1)} ms, ${result.steady.writeStatementsPerS.toFixed(1)} write statements/s, ${result.steady.pollsPerS.toFixed(1)} polls/s (${(n / POLL_S).toFixed(1)} due)`);
+    log(`  steady: CPU ${result.steady.cpuPercent.toFixed(1)} %, RSS ${result.steady.rssMB.toFixed(0)} MB (JS heap ${result.steady.heapMB.toFixed(0)} used / ${result.steady.heapTotalMB.toFixed(0)} MB, after GC ${heapBefore.toFixed(0)} → ${heapAfter.toFixed(0)} MB, external ${result.steady.externalMB.toFixed(0)} MB), lag p99 ${b.lag.p99.toFixed(1)} ms, ${result.steady.writeStatementsPerS.toFixed(1)} write statements/s, ${result.steady.pollsPerS.toFixed(1)} polls/s (${(n / POLL_S).toFixed(1)} due)`);
 
     // The cuts: 1 device; 10 devices of 10 sites (one of them direct); every device of the outage site.
     const bySite = (s: number) => devices.filter((d) => d.site === s);
@@ -354,11 +362,11 @@ async function main(): Promise<void> {
   out.push(`machine at end:   ${machineAfter}`);
   out.push('');
   if (MARKDOWN) {
-    out.push('| backend | devices (cloud / direct) | connect (s) | first health of all (s) | polls/s (due) | server CPU (% of a core) | PostgreSQL backends CPU | server RSS (MB) | event-loop delay p50 / p99 / max (ms) | write statements/s | rows written/s | commits/s | emulator CPU / RSS |');
-    out.push('|---|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---|');
+    out.push('| backend | devices (cloud / direct) | connect (s) | first health of all (s) | polls/s (due) | server CPU (% of a core) | PostgreSQL backends CPU | server RSS (MB) | JS heap after GC, start → end (MB) | event-loop delay p50 / p99 / max (ms) | write statements/s | rows written/s | commits/s | emulator CPU / RSS |');
+    out.push('|---|---|---:|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|');
     for (const r of results) {
       const s = r.steady;
-      out.push(`| ${r.backend} | ${r.devices} (${r.cloud} / ${r.direct})${r.error ? ` — ${r.error}` : ''} | ${f(r.connectS, 1)} | ${f(r.firstHealthS, 1)} | ${f(s?.pollsPerS, 1)} (${f(r.devices / POLL_S, 1)}) | ${f(s?.cpuPercent, 1)} % | ${s?.pgCpuPercent === null || !s ? '—' : `${f(s.pgCpuPercent, 1)} %`} | ${f(s?.rssMB)} (peak ${f(r.peakRssMB)}) | ${s ? `${f(s.lag.p50, 1)} / ${f(s.lag.p99, 1)} / ${f(s.lag.max)}` : '—'} | ${f(s?.writeStatementsPerS, 1)} | ${f(s?.rowsPerS, 1)} | ${f(s?.commitsPerS, 1)} | ${s ? `${f(s.emulatorCpuPercent, 1)} % / ${f(s.emulatorRssMB)} MB` : '—'} |`);
+      out.push(`| ${r.backend} | ${r.devices} (${r.cloud} / ${r.direct})${r.error ? ` — ${r.error}` : ''} | ${f(r.connectS, 1)} | ${f(r.firstHealthS, 1)} | ${f(s?.pollsPerS, 1)} (${f(r.devices / POLL_S, 1)}) | ${f(s?.cpuPercent, 1)} % | ${s?.pgCpuPercent === null || !s ? '—' : `${f(s.pgCpuPercent, 1)} %`} | ${f(s?.rssMB)} (peak ${f(r.peakRssMB)}) | ${s ? `${f(s.heapAfterGcMB[0])} → ${f(s.heapAfterGcMB[1])}` : '—'} | ${s ? `${f(s.lag.p50, 1)} / ${f(s.lag.p99, 1)} / ${f(s.lag.max)}` : '—'} | ${f(s?.writeStatementsPerS, 1)} | ${f(s?.rowsPerS, 1)} | ${f(s?.commitsPerS, 1)} | ${s ? `${f(s.emulatorCpuPercent, 1)} % / ${f(s.emulatorRssMB)} MB` : '—'} |`);
     }
     out.push('');
     out.push('| backend | devices | cut | devices.status offline p50 / p99 (s) | health offline p50 / p99 (s) | p99 − grace (s) | cloud p99 / direct p99 (s) | first alert after (s) | alerts (notifications) | exceptions |');
