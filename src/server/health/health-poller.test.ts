@@ -95,6 +95,21 @@ describe('HealthPoller', () => {
     await f.poller.stop();
   });
 
+  it('a finished poll starts the next due device at once: a round is not capped at `concurrency` polls', async () => {
+    // With polls started only at ticks (one a second), a poller of concurrency 32 did at most 32
+    // polls a second: 1,920 devices per 60 s interval, whatever the fleet (bench/health, 10,000 devices).
+    const f = setup(Array.from({ length: 6 }, (_, i) => target(i)), { concurrency: 2 });
+    await f.poller.tick(); // first round: spread over one interval (random 0.5: due in 500 ms)
+    f.advance(600);
+    await f.poller.tick();
+    await f.settle();
+    expect(Object.keys(f.calls)).toHaveLength(6);
+    expect(f.maxInFlight()).toBeLessThanOrEqual(2);
+    await f.poller.tick();
+    expect(f.recorded.flat().map((o) => o.reachability)).toEqual(Array(6).fill('online'));
+    await f.poller.stop();
+  });
+
   it('an unreachable device: pending within the grace period, offline after it, then backoff; online again when it answers', async () => {
     const f = setup([target(1)], { graceMs: 3000 });
     await f.poller.tick();

@@ -5,7 +5,8 @@
  *   monitoring is on, their health snapshot;
  * - cloud devices with monitoring on, for their health snapshot (their presence comes from the
  *   gateway: an offline cloud device is offline without a poll).
- * At most `concurrency` polls run at once; each device is polled every `pollIntervalMs` with
+ * At most `concurrency` polls run at once (a finished poll starts the next due one at once, so a
+ * round is not capped at `concurrency` polls); each device is polled every `pollIntervalMs` with
  * jitter (±10 %) so the fleet spreads out; an unreachable device is declared offline only after
  * `offlineGraceMs` without an answer, and from then on polled with exponential backoff (up to
  * `maxBackoffMs`). Outcomes are written in one transaction per tick (HealthRecorder), never one
@@ -75,6 +76,8 @@ export class HealthPoller {
   readonly #devices = new Map<string, DeviceState>();
   readonly #pending: PollOutcome[] = [];
   readonly #inFlight = new Set<Promise<void>>();
+  /** This round's due devices, most overdue first: a finished poll starts the next at once (not at the next tick). */
+  #queue: DeviceState[] = [];
   readonly #stats = new Map<string, PollStats>();
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
@@ -142,6 +145,7 @@ export class HealthPoller {
       // Another node polls; forget ours so that taking over later starts from the database.
       if (this.#leader) this.#devices.clear();
       this.#leader = false;
+      this.#queue = [];
       this.#pending.length = 0;
       return;
     }
@@ -190,15 +194,25 @@ export class HealthPoller {
   }
 
   #dispatch(now: number): void {
-    const due = [...this.#devices.values()].filter((d) => !d.inFlight && d.nextDueAt <= now).sort((a, b) => a.nextDueAt - b.nextDueAt);
-    for (const d of due) {
-      if (this.#inFlight.size >= this.#o.concurrency) break;
+    this.#queue = [...this.#devices.values()].filter((d) => !d.inFlight && d.nextDueAt <= now).sort((a, b) => a.nextDueAt - b.nextDueAt);
+    this.#startDue();
+  }
+
+  /** Starts due devices of this round's queue while fewer than `concurrency` polls run. */
+  #startDue(): void {
+    const now = this.#o.clock.now().getTime();
+    while (this.#inFlight.size < this.#o.concurrency && !this.#stopped && this.#leader) {
+      const d = this.#queue.shift();
+      if (!d) return;
+      // Polled meanwhile (rescheduled), or no longer a target.
+      if (d.inFlight || d.nextDueAt > now || this.#devices.get(d.target.id) !== d) continue;
       d.inFlight = true;
       const p = this.#poll(d)
         .catch((err: unknown) => this.#o.onError?.(err))
         .finally(() => {
           d.inFlight = false;
           this.#inFlight.delete(p);
+          this.#startDue();
         });
       this.#inFlight.add(p);
     }
