@@ -308,7 +308,11 @@ async function main(): Promise<void> {
       try {
         if (m.type === 'register') send({ type: 'registered', keys: await register(m.devices as SeedDevice[]) });
         else if (m.type === 'seed') send({ type: 'seeded', ids: await seed(m.devices as SeedDevice[]) });
-        else if (m.type === 'status') send({ type: 'status', ...(await status()) });
+        else if (m.type === 'status') send({ type: 'status', ...(await status().catch(async () => {
+          // The pool had no connection for us in time (platform saturated): wait and look again.
+          await new Promise((r) => setTimeout(r, 1000));
+          return status();
+        })) });
         else if (m.type === 'mark') send({ type: 'mark', mark: await mark(String(m.name)) });
         else if (m.type === 'watch') send({ type: 'watched', ...(await watch(m.ids as string[], Number(m.timeoutMs))) });
         else if (m.type === 'alerts') send(await alerts(Number(m.since), m.phase as string[], m.earlier as string[]));
