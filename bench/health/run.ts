@@ -179,7 +179,18 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
     const cloud = devices.filter((d) => d.via === 'cloud');
     const p = platform;
     const e = emulator;
-    const status = async () => (await p.ask({ type: 'status' }, 'status')) as unknown as { online: number; healthRows: number; healthOnline: number };
+    type Status = { online: number; healthRows: number; healthOnline: number };
+    // A platform too busy to answer in time (its database pool exhausted) is asked again, not given up on.
+    const status = async (): Promise<Status> => {
+      for (;;) {
+        try {
+          return (await p.ask({ type: 'status' }, 'status')) as unknown as Status;
+        } catch (err) {
+          if (p.proc.exitCode !== null) throw err;
+          log(`  status: ${err instanceof Error ? err.message : String(err)}; asking again`);
+        }
+      }
+    };
     const pmark = async (name: string) => (await p.ask({ type: 'mark', name }, 'mark')).mark as PlatformMark;
     const emark = async (name: string) => (await e.ask({ type: 'mark', name }, 'mark')).mark as EmulatorMark;
 
