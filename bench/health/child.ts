@@ -22,10 +22,12 @@ export class Child {
     file: string,
     args: string[],
     env: Record<string, string> = {},
+    /** Node options of its own (e.g. V8 heap flags), before the file. */
+    nodeOptions: string[] = [],
   ) {
     // A bundled .mjs runs on plain node (as the production build does); a .ts file through tsx.
     const ts = file.endsWith('.ts');
-    this.proc = fork(isAbsolute(file) ? file : join(here, file), args, { execArgv: [...(ts ? ['--import', 'tsx'] : []), '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+    this.proc = fork(isAbsolute(file) ? file : join(here, file), args, { execArgv: [...(ts ? ['--import', 'tsx'] : []), '--expose-gc', ...nodeOptions], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
     this.proc.on('message', (m: Msg) => {
       if (m.type === 'error') process.stderr.write(`  ${name}: ${String(m.message)}\n`);
       this.onMessage(m);

@@ -22,6 +22,10 @@
  *   npx tsx bench/health/run.ts [--sizes 1000,5000,10000] [--backends pglite,pg] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *        [--poll-seconds 30] [--grace-seconds 30] [--storm-seconds 30] [--steady-seconds 60]
  *        [--sites 20] [--outage 500] [--direct-share 0.1] [--nvr-every 5] [--runner bundle|tsx] [--heap-snapshot dir] [--markdown]
+ *        [--brokers embedded,mosquitto] [--platform-node-options "--max-semi-space-size=4 …"] [--steady-only]
+ * --brokers: the platform's embedded Aedes (the default, in its process) and/or a Mosquitto of the
+ * benchmark's own (mosquitto.ts; the platform with MQTT_URL), side by side in one run;
+ * --steady-only: no cuts (memory and CPU at steady state only).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,6 +36,7 @@ import { build } from 'esbuild';
 import pg from 'pg';
 import { arg, exitAfter, machineLine, quantile, reachable } from '../lib';
 import { Child, type Msg } from './child';
+import { startBenchMosquitto, type BenchMosquitto } from './mosquitto';
 import type { PlatformMark, SeedDevice } from './platform';
 
 const SIZES = arg('sizes', '1000,5000,10000').split(',').map(Number);
@@ -50,6 +55,11 @@ const MARKDOWN = process.argv.includes('--markdown');
 const RUNNER = arg('runner', 'bundle');
 /** Write a heap snapshot of the platform at the end of the steady state into this directory. */
 const HEAP_SNAPSHOT_DIR = arg('heap-snapshot', '');
+const BROKERS = arg('brokers', 'embedded').split(',') as Array<'embedded' | 'mosquitto'>;
+for (const b of BROKERS) if (b !== 'embedded' && b !== 'mosquitto') throw new Error(`--brokers: embedded or mosquitto, not ${b}`);
+/** Extra node options for the platform process (V8 heap flags, say): the same for every run. */
+const PLATFORM_NODE_OPTIONS = arg('platform-node-options', '').split(' ').filter(Boolean);
+const STEADY_ONLY = process.argv.includes('--steady-only');
 exitAfter(Number(arg('timeout-minutes', '90')) * 60_000);
 
 const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
@@ -85,6 +95,9 @@ interface CutResult {
 
 interface RunResult {
   backend: string;
+  broker: 'embedded' | 'mosquitto';
+  /** The external broker's own process at the end of the steady state (Mosquitto only). */
+  brokerProcess: { rssMB: number; cpuPercent: number } | null;
   devices: number;
   cloud: number;
   direct: number;
@@ -155,24 +168,26 @@ async function bundleChildren(): Promise<void> {
   children.emulator = path.join(outdir, 'emulator.mjs');
 }
 
-async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
+async function runOne(backend: 'pglite' | 'pg', broker: 'embedded' | 'mosquitto', n: number): Promise<RunResult> {
   const directCount = Math.round(n * DIRECT_SHARE);
   const outage = Math.min(OUTAGE, Math.floor(n / 2));
-  const result: RunResult = { backend: backend === 'pg' ? 'PostgreSQL' : 'PGlite', devices: n, cloud: n - directCount, direct: directCount, connectS: NaN, firstHealthS: NaN, steady: null, peakRssMB: NaN, cuts: [], warnings: {} };
+  const result: RunResult = { backend: backend === 'pg' ? 'PostgreSQL' : 'PGlite', broker, brokerProcess: null, devices: n, cloud: n - directCount, direct: directCount, connectS: NaN, firstHealthS: NaN, steady: null, peakRssMB: NaN, cuts: [], warnings: {} };
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sk-bench-health-'));
   const database = backend === 'pg' ? await createDatabase(PG_URL) : undefined;
   let platform: Child | undefined;
   let emulator: Child | undefined;
+  let mosquitto: BenchMosquitto | undefined;
   let peakRss = 0;
   try {
+    if (broker === 'mosquitto') mosquitto = await startBenchMosquitto();
     platform = new Child('platform', children.platform, [], {
       BENCH_CONFIG: JSON.stringify({
         ...(database ? { databaseUrl: database.url } : {}), dataDir, sites: SITES,
-        env: { HEALTH_POLL_SECONDS: String(POLL_S), HEALTH_OFFLINE_GRACE_SECONDS: String(GRACE_S), STORM_WINDOW_SECONDS: String(STORM_S) },
+        env: { HEALTH_POLL_SECONDS: String(POLL_S), HEALTH_OFFLINE_GRACE_SECONDS: String(GRACE_S), STORM_WINDOW_SECONDS: String(STORM_S), ...(mosquitto ? { MQTT_URL: mosquitto.url } : {}) },
       }),
-    });
+    }, PLATFORM_NODE_OPTIONS);
     const ready = await platform.wait('ready', 180_000);
-    log(`${result.backend} ${n}: platform ready (${ready.pglite ? 'PGlite' : 'PostgreSQL'}), starting ${n} emulated devices`);
+    log(`${result.backend} ${n}: platform ready (${ready.pglite ? 'PGlite' : 'PostgreSQL'}, ${mosquitto ? `Mosquitto at ${mosquitto.url}` : 'embedded broker'}${PLATFORM_NODE_OPTIONS.length ? `, node ${PLATFORM_NODE_OPTIONS.join(' ')}` : ''}), starting ${n} emulated devices`);
     emulator = new Child('emulator', children.emulator, [], { BENCH_CONFIG: JSON.stringify({ count: n, direct: directCount, nvrEvery: NVR_EVERY }) });
     const emu = await emulator.wait('ready', 300_000);
     const devices = layout(emu.devices as Array<Omit<SeedDevice, 'site'>>, outage);
@@ -229,9 +244,11 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
     const heap = async (snapshot?: string) => Number((await p.ask({ type: 'heap', ...(snapshot ? { snapshot } : {}) }, 'heap', 600_000)).heapUsedBytes) / 2 ** 20;
     const heapBefore = await heap();
     const [a, ea] = [await pmark('steady-start'), await emark('steady-start')];
+    const brokerCpuStart = mosquitto?.cpuMicros() ?? 0;
     await sleep(STEADY_S * 1000);
     const [b, eb] = [await pmark('steady-end'), await emark('steady-end')];
-    const heapAfter = await heap(HEAP_SNAPSHOT_DIR ? path.resolve(HEAP_SNAPSHOT_DIR, `platform-${backend}-${n}.heapsnapshot`) : undefined);
+    if (mosquitto) result.brokerProcess = { rssMB: mosquitto.rssMB(), cpuPercent: ((mosquitto.cpuMicros() - brokerCpuStart) / 1e6 / ((b.at - a.at) / 1000)) * 100 };
+    const heapAfter = await heap(HEAP_SNAPSHOT_DIR ? path.resolve(HEAP_SNAPSHOT_DIR, `platform-${backend}-${broker}-${n}.heapsnapshot`) : undefined);
     const sec = (b.at - a.at) / 1000;
     const pgCpu = a.pgBackendCpuMicros && b.pgBackendCpuMicros ? Object.keys(b.pgBackendCpuMicros).reduce((sum, pid) => sum + (a.pgBackendCpuMicros![pid] !== undefined ? b.pgBackendCpuMicros![pid]! - a.pgBackendCpuMicros![pid]! : 0), 0) : null;
     result.steady = {
@@ -253,6 +270,7 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
       heapAfterGcMB: [heapBefore, heapAfter],
     };
     peakRss = Math.max(a.rssBytes, b.rssBytes);
+    if (result.brokerProcess) log(`  Mosquitto: RSS ${result.brokerProcess.rssMB.toFixed(0)} MB, CPU ${result.brokerProcess.cpuPercent.toFixed(1)} %`);
     log(`  steady: CPU ${result.steady.cpuPercent.toFixed(1)} %, RSS ${result.steady.rssMB.toFixed(0)} MB (JS heap ${result.steady.heapMB.toFixed(0)} used / ${result.steady.heapTotalMB.toFixed(0)} MB, after GC ${heapBefore.toFixed(0)} → ${heapAfter.toFixed(0)} MB, external ${result.steady.externalMB.toFixed(0)} MB), lag p99 ${b.lag.p99.toFixed(1)} ms, ${result.steady.writeStatementsPerS.toFixed(1)} write statements/s, ${result.steady.pollsPerS.toFixed(1)} polls/s (${(n / POLL_S).toFixed(1)} due)`);
 
     // The cuts: 1 device; 10 devices of 10 sites (one of them direct); every device of the outage site.
@@ -270,7 +288,7 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
       { name: `cut ${outage} (site outage)`, list: bySite(0), storm: true },
     ];
     const cutBefore: string[] = [];
-    for (const ph of phases) {
+    for (const ph of STEADY_ONLY ? [] : phases) {
       const since = Date.now();
       const phaseIds = ph.list.map((d) => ids[d.serial]!);
       const askAlerts = async () => (await p.ask({ type: 'alerts', since, phase: phaseIds, earlier: cutBefore }, 'alerts')) as Msg;
@@ -327,6 +345,7 @@ async function runOne(backend: 'pglite' | 'pg', n: number): Promise<RunResult> {
     result.peakRssMB = peakRss / 2 ** 20;
     await emulator?.stop(120_000);
     await platform?.stop(60_000);
+    await mosquitto?.close();
     await database?.drop().catch((err: unknown) => log(`  drop database: ${String(err)}`));
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -358,8 +377,8 @@ async function main(): Promise<void> {
   log(`machine at start: ${machineBefore}`);
   const results: RunResult[] = [];
   for (const b of backends) {
-    for (const n of SIZES) {
-      const r = await runOne(b, n);
+    for (const n of SIZES) for (const broker of BROKERS) {
+      const r = await runOne(b, broker, n);
       results.push(r);
       // Each result as soon as it is in: a later run that fails or is stopped keeps it.
       log(`result: ${JSON.stringify(r)}`);
@@ -373,20 +392,20 @@ async function main(): Promise<void> {
   out.push(`machine at end:   ${machineAfter}`);
   out.push('');
   if (MARKDOWN) {
-    out.push('| backend | devices (cloud / direct) | connect (s) | first health of all (s) | polls/s (due) | server CPU (% of a core) | PostgreSQL backends CPU | server RSS (MB) | JS heap after GC, start → end (MB) | event-loop delay p50 / p99 / max (ms) | write statements/s | rows written/s | commits/s | emulator CPU / RSS |');
-    out.push('|---|---|---:|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|');
+    out.push('| backend | broker (its RSS / CPU) | devices (cloud / direct) | connect (s) | first health of all (s) | polls/s (due) | server CPU (% of a core) | PostgreSQL backends CPU | server RSS (MB) | JS heap after GC, start → end (MB) | event-loop delay p50 / p99 / max (ms) | write statements/s | rows written/s | commits/s | emulator CPU / RSS |');
+    out.push('|---|---|---|---:|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|');
     for (const r of results) {
       const s = r.steady;
-      out.push(`| ${r.backend} | ${r.devices} (${r.cloud} / ${r.direct})${r.error ? ` — ${r.error}` : ''} | ${f(r.connectS, 1)} | ${f(r.firstHealthS, 1)} | ${f(s?.pollsPerS, 1)} (${f(r.devices / POLL_S, 1)}) | ${f(s?.cpuPercent, 1)} % | ${s?.pgCpuPercent === null || !s ? '—' : `${f(s.pgCpuPercent, 1)} %`} | ${f(s?.rssMB)} (peak ${f(r.peakRssMB)}) | ${s ? `${f(s.heapAfterGcMB[0])} → ${f(s.heapAfterGcMB[1])}` : '—'} | ${s ? `${f(s.lag.p50, 1)} / ${f(s.lag.p99, 1)} / ${f(s.lag.max)}` : '—'} | ${f(s?.writeStatementsPerS, 1)} | ${f(s?.rowsPerS, 1)} | ${f(s?.commitsPerS, 1)} | ${s ? `${f(s.emulatorCpuPercent, 1)} % / ${f(s.emulatorRssMB)} MB` : '—'} |`);
+      out.push(`| ${r.backend} | ${r.broker === 'embedded' ? 'embedded (in the server)' : `Mosquitto (${f(r.brokerProcess?.rssMB)} MB / ${f(r.brokerProcess?.cpuPercent, 1)} %)`} | ${r.devices} (${r.cloud} / ${r.direct})${r.error ? ` — ${r.error}` : ''} | ${f(r.connectS, 1)} | ${f(r.firstHealthS, 1)} | ${f(s?.pollsPerS, 1)} (${f(r.devices / POLL_S, 1)}) | ${f(s?.cpuPercent, 1)} % | ${s?.pgCpuPercent === null || !s ? '—' : `${f(s.pgCpuPercent, 1)} %`} | ${f(s?.rssMB)} (peak ${f(r.peakRssMB)}) | ${s ? `${f(s.heapAfterGcMB[0])} → ${f(s.heapAfterGcMB[1])}` : '—'} | ${s ? `${f(s.lag.p50, 1)} / ${f(s.lag.p99, 1)} / ${f(s.lag.max)}` : '—'} | ${f(s?.writeStatementsPerS, 1)} | ${f(s?.rowsPerS, 1)} | ${f(s?.commitsPerS, 1)} | ${s ? `${f(s.emulatorCpuPercent, 1)} % / ${f(s.emulatorRssMB)} MB` : '—'} |`);
     }
     out.push('');
-    out.push('| backend | devices | cut | devices.status offline p50 / p99 (s) | health offline p50 / p99 (s) | p99 − grace (s) | cloud p99 / direct p99 (s) | first alert after (s) | alerts (notifications) | exceptions |');
-    out.push('|---|---:|---|---|---|---:|---|---:|---|---|');
+    out.push('| backend | broker | devices | cut | devices.status offline p50 / p99 (s) | health offline p50 / p99 (s) | p99 − grace (s) | cloud p99 / direct p99 (s) | first alert after (s) | alerts (notifications) | exceptions |');
+    out.push('|---|---|---:|---|---|---|---:|---|---:|---|---|');
     for (const r of results) {
       for (const c of r.cuts) {
         const st = pcts(c.status);
         const h = pcts(c.health);
-        out.push(`| ${r.backend} | ${r.devices} | ${c.name}${c.direct ? ` (${c.direct} direct)` : ''}${c.missed ? ` — ${c.missed} not detected` : ''} | ${f(st.p50, 1)} / ${f(st.p99, 1)} | ${f(h.p50, 1)} / ${f(h.p99, 1)} | ${f(h.p99 - GRACE_S, 1)} | ${f(pcts(c.healthCloud).p99, 1)} / ${f(pcts(c.healthDirect).p99, 1)} | ${f(c.alertAfter, 1)} | ${alertText(c)} | ${Object.entries(c.alerts.exceptions as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'} |`);
+        out.push(`| ${r.backend} | ${r.broker} | ${r.devices} | ${c.name}${c.direct ? ` (${c.direct} direct)` : ''}${c.missed ? ` — ${c.missed} not detected` : ''} | ${f(st.p50, 1)} / ${f(st.p99, 1)} | ${f(h.p50, 1)} / ${f(h.p99, 1)} | ${f(h.p99 - GRACE_S, 1)} | ${f(pcts(c.healthCloud).p99, 1)} / ${f(pcts(c.healthDirect).p99, 1)} | ${f(c.alertAfter, 1)} | ${alertText(c)} | ${Object.entries(c.alerts.exceptions as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'} |`);
       }
     }
   } else {
@@ -394,7 +413,7 @@ async function main(): Promise<void> {
   }
   for (const r of results) {
     const w = Object.entries(r.warnings);
-    if (w.length) out.push(`\n${r.backend} ${r.devices}: platform warnings: ${w.map(([k, v]) => `${v}× ${k}`).join('; ')}`);
+    if (w.length) out.push(`\n${r.backend} ${r.broker} ${r.devices}: platform warnings: ${w.map(([k, v]) => `${v}× ${k}`).join('; ')}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }

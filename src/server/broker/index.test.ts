@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { startEmbeddedBroker, type EmbeddedBroker } from './index';
+import { createServer } from 'node:net';
+import { Aedes, type Client } from 'aedes';
+import { releaseConnectPacket, startEmbeddedBroker, type EmbeddedBroker } from './index';
 import { connectMqtt } from '../../mqtt/client';
 import { eventually } from '../../../test/helpers/wait';
 
@@ -51,6 +53,43 @@ describe('embedded broker', () => {
     await pub.publishAsync('t/dev1/presence', '', { qos: 1, retain: true });
     expect(await retainedSeen('t/dev1/presence')).toEqual([]);
     expect(await retainedSeen('t/+/presence')).toEqual(['t/dev2/presence=on2']);
+  });
+});
+
+describe('embedded broker: what a connection keeps after its CONNECT (releaseConnectPacket)', () => {
+  it('keeps neither the password nor the read chunk, and the Last Will still goes out', async () => {
+    // A plain Aedes, to look at its client as the embedded broker's 'client' handler does.
+    const aedes = await Aedes.createBroker();
+    const server = createServer((s) => aedes.handle(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `mqtt://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const clients = new Map<string, Client>();
+    aedes.on('client', (c) => clients.set(c.id, c));
+    const watcher = await connectMqtt(url, { clientId: 'watcher' });
+    const wills: string[] = [];
+    watcher.on('message', (t, p) => wills.push(`${t}=${p.toString()}`));
+    await watcher.subscribeAsync('lw/#', { qos: 1 });
+    const dev = await connectMqtt(url, { clientId: 'dev-1', username: 'dev:1', password: 'connect-proof-secret', reconnectPeriod: 0, will: { topic: 'lw/dev-1', payload: Buffer.from('{"online":false}'), qos: 1, retain: false } });
+    const client = clients.get('dev-1')!;
+    const internals = client as unknown as { _parser: { settings: Record<string, unknown> }; will: { payload: Buffer } };
+    // Before: the CONNECT packet with the password, the will payload a slice of a larger buffer.
+    expect(Buffer.from(internals._parser.settings.password as Buffer).toString()).toBe('connect-proof-secret');
+    expect(internals.will.payload.buffer.byteLength).toBeGreaterThan(internals.will.payload.length);
+
+    releaseConnectPacket(client);
+    expect(internals._parser.settings).toEqual({ protocolVersion: 4 });
+    expect(internals.will.payload.buffer.byteLength).toBe(internals.will.payload.length);
+    expect(internals.will.payload.toString()).toBe('{"online":false}');
+
+    // The connection still works, and dies with its will published.
+    await dev.publishAsync('lw/alive', 'yes', { qos: 1 });
+    (dev as unknown as { stream: { destroy(): void } }).stream.destroy();
+    await eventually(() => wills.includes('lw/dev-1={"online":false}'), 'the Last Will of the dropped connection', 5000, 10);
+    expect(wills).toContain('lw/alive=yes');
+    await dev.endAsync(true).catch(() => undefined);
+    await watcher.endAsync();
+    await new Promise<void>((r) => aedes.close(() => r()));
+    server.close();
   });
 });
 

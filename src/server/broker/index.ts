@@ -85,7 +85,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
   const broker = await Aedes.createBroker(options);
   indexRetainedByTopic(broker);
   const live = new Set<Client>();
-  broker.on('client', (c) => live.add(c));
+  broker.on('client', (c) => {
+    live.add(c);
+    releaseConnectPacket(c);
+  });
   broker.on('clientDisconnect', (c) => live.delete(c));
   // No Nagle: small request/response messages otherwise wait for delayed ACKs (~40 ms each way).
   // Packet sizes by sender (packet-size-guard.ts): before authentication a CONNECT's worth; on a
@@ -150,6 +153,26 @@ function guardReads(socket: Socket, guard: PacketSizeGuard): void {
     }
     return chunk;
   };
+}
+
+/**
+ * After a CONNECT, Aedes keeps the whole packet for the connection's life (mqtt-packet's parser
+ * holds it as its settings; the client holds its will). Its password and will payload are slices
+ * of the chunk the packet was read in, so every connection pinned a whole 8 KB buffer-pool slab
+ * (40 MB at 9,000 devices) and kept the device's connect password in memory. What stays: the
+ * protocol version the parser reads, and the will payload as a copy of its own (the same object
+ * Aedes' persistence holds, so the will still goes out when the connection dies).
+ */
+export function releaseConnectPacket(client: Client): void {
+  const c = client as unknown as { _parser?: { settings?: { protocolVersion?: number; bridgeMode?: boolean } }; will?: { payload?: Buffer } | null };
+  const settings = c._parser?.settings;
+  if (c._parser && settings) c._parser.settings = { protocolVersion: settings.protocolVersion ?? 4, ...(settings.bridgeMode ? { bridgeMode: true } : {}) };
+  const payload = c.will?.payload;
+  if (c.will && payload instanceof Uint8Array && payload.buffer.byteLength !== payload.length) {
+    const own = Buffer.allocUnsafeSlow(payload.length);
+    own.set(payload);
+    c.will.payload = own;
+  }
 }
 
 interface RetainedPersistence {
