@@ -320,6 +320,7 @@ async function main(): Promise<void> {
         else if (m.type === 'mark') send({ type: 'mark', mark: await mark(String(m.name)) });
         else if (m.type === 'watch') send({ type: 'watched', ...(await watch(m.ids as string[], Number(m.timeoutMs))) });
         else if (m.type === 'alerts') send(await alerts(Number(m.since), m.phase as string[], m.earlier as string[]));
+        else if (m.type === 'rss') send({ type: 'rss', rssBytes: process.memoryUsage.rss() });
         else if (m.type === 'warnings') send({ type: 'warnings', warnings: warnings() });
         else if (m.type === 'heap') {
           // The JS heap that stays after a full collection (the child runs with --expose-gc); a snapshot when asked.

@@ -22,7 +22,7 @@
  *   npx tsx bench/health/run.ts [--sizes 1000,5000,10000] [--backends pglite,pg] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *        [--poll-seconds 30] [--grace-seconds 30] [--storm-seconds 30] [--steady-seconds 60]
  *        [--sites 20] [--outage 500] [--direct-share 0.1] [--nvr-every 5] [--runner bundle|tsx] [--heap-snapshot dir] [--markdown]
- *        [--brokers embedded,mosquitto] [--platform-node-options "--max-semi-space-size=4 …"] [--steady-only]
+ *        [--brokers embedded,mosquitto] [--platform-node-options "--max-semi-space-size=4 …"] [--platform-env "K=V …"] [--steady-only]
  * --brokers: the platform's embedded Aedes (the default, in its process) and/or a Mosquitto of the
  * benchmark's own (mosquitto.ts; the platform with MQTT_URL), side by side in one run;
  * --steady-only: no cuts (memory and CPU at steady state only).
@@ -55,11 +55,19 @@ const MARKDOWN = process.argv.includes('--markdown');
 const RUNNER = arg('runner', 'bundle');
 /** Write a heap snapshot of the platform at the end of the steady state into this directory. */
 const HEAP_SNAPSHOT_DIR = arg('heap-snapshot', '');
-const BROKERS = arg('brokers', 'embedded').split(',') as Array<'embedded' | 'mosquitto'>;
-for (const b of BROKERS) if (b !== 'embedded' && b !== 'mosquitto') throw new Error(`--brokers: embedded or mosquitto, not ${b}`);
+const BROKERS = arg('brokers', 'embedded').split(',').map((b) => {
+  if (b !== 'embedded' && b !== 'mosquitto') throw new Error(`--brokers: embedded or mosquitto, not ${b}`);
+  return b;
+});
 /** Extra node options for the platform process (V8 heap flags, say): the same for every run. */
 const PLATFORM_NODE_OPTIONS = arg('platform-node-options', '').split(' ').filter(Boolean);
 const STEADY_ONLY = process.argv.includes('--steady-only');
+/**
+ * Extra environment for the platform process (`K=V K2=V2`), e.g. glibc malloc tunables; variants
+ * separated by `|` run side by side (`"|GLIBC_TUNABLES=…"`: without, then with).
+ */
+const PLATFORM_ENVS = arg('platform-env', '').split('|').map((v) => Object.fromEntries(v.split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>);
+const envText = (e: Record<string, string>) => Object.entries(e).map(([k, v]) => `${k}=${v}`).join(' ');
 exitAfter(Number(arg('timeout-minutes', '90')) * 60_000);
 
 const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
@@ -96,6 +104,8 @@ interface CutResult {
 interface RunResult {
   backend: string;
   broker: 'embedded' | 'mosquitto';
+  /** The platform's extra environment (--platform-env), '' for none. */
+  platformEnv: string;
   /** The external broker's own process at the end of the steady state (Mosquitto only). */
   brokerProcess: { rssMB: number; cpuPercent: number } | null;
   devices: number;
@@ -109,6 +119,8 @@ interface RunResult {
     emulatorCpuPercent: number; emulatorRssMB: number;
     /** JS heap after a full collection at the start and at the end of the steady state (MB). */
     heapAfterGcMB: [number, number];
+    /** Platform RSS every 10 s of the steady state, first to last (MB). */
+    rssSeriesMB: number[];
   } | null;
   peakRssMB: number;
   cuts: CutResult[];
@@ -168,10 +180,10 @@ async function bundleChildren(): Promise<void> {
   children.emulator = path.join(outdir, 'emulator.mjs');
 }
 
-async function runOne(backend: 'pglite' | 'pg', broker: 'embedded' | 'mosquitto', n: number): Promise<RunResult> {
+async function runOne(backend: 'pglite' | 'pg', broker: 'embedded' | 'mosquitto', n: number, PLATFORM_ENV: Record<string, string>): Promise<RunResult> {
   const directCount = Math.round(n * DIRECT_SHARE);
   const outage = Math.min(OUTAGE, Math.floor(n / 2));
-  const result: RunResult = { backend: backend === 'pg' ? 'PostgreSQL' : 'PGlite', broker, brokerProcess: null, devices: n, cloud: n - directCount, direct: directCount, connectS: NaN, firstHealthS: NaN, steady: null, peakRssMB: NaN, cuts: [], warnings: {} };
+  const result: RunResult = { backend: backend === 'pg' ? 'PostgreSQL' : 'PGlite', broker, platformEnv: envText(PLATFORM_ENV), brokerProcess: null, devices: n, cloud: n - directCount, direct: directCount, connectS: NaN, firstHealthS: NaN, steady: null, peakRssMB: NaN, cuts: [], warnings: {} };
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sk-bench-health-'));
   const database = backend === 'pg' ? await createDatabase(PG_URL) : undefined;
   let platform: Child | undefined;
@@ -185,9 +197,10 @@ async function runOne(backend: 'pglite' | 'pg', broker: 'embedded' | 'mosquitto'
         ...(database ? { databaseUrl: database.url } : {}), dataDir, sites: SITES,
         env: { HEALTH_POLL_SECONDS: String(POLL_S), HEALTH_OFFLINE_GRACE_SECONDS: String(GRACE_S), STORM_WINDOW_SECONDS: String(STORM_S), ...(mosquitto ? { MQTT_URL: mosquitto.url } : {}) },
       }),
+      ...PLATFORM_ENV,
     }, PLATFORM_NODE_OPTIONS);
     const ready = await platform.wait('ready', 180_000);
-    log(`${result.backend} ${n}: platform ready (${ready.pglite ? 'PGlite' : 'PostgreSQL'}, ${mosquitto ? `Mosquitto at ${mosquitto.url}` : 'embedded broker'}${PLATFORM_NODE_OPTIONS.length ? `, node ${PLATFORM_NODE_OPTIONS.join(' ')}` : ''}), starting ${n} emulated devices`);
+    log(`${result.backend} ${n}: platform ready (${ready.pglite ? 'PGlite' : 'PostgreSQL'}, ${mosquitto ? `Mosquitto at ${mosquitto.url}` : 'embedded broker'}${PLATFORM_NODE_OPTIONS.length ? `, node ${PLATFORM_NODE_OPTIONS.join(' ')}` : ''}${result.platformEnv ? `, env ${result.platformEnv}` : ''}), starting ${n} emulated devices`);
     emulator = new Child('emulator', children.emulator, [], { BENCH_CONFIG: JSON.stringify({ count: n, direct: directCount, nvrEvery: NVR_EVERY }) });
     const emu = await emulator.wait('ready', 300_000);
     const devices = layout(emu.devices as Array<Omit<SeedDevice, 'site'>>, outage);
@@ -245,8 +258,14 @@ async function runOne(backend: 'pglite' | 'pg', broker: 'embedded' | 'mosquitto'
     const heapBefore = await heap();
     const [a, ea] = [await pmark('steady-start'), await emark('steady-start')];
     const brokerCpuStart = mosquitto?.cpuMicros() ?? 0;
-    await sleep(STEADY_S * 1000);
+    // RSS every 10 s through the steady state: does it settle or keep growing?
+    const rssSeries: number[] = [a.rssBytes / 2 ** 20];
+    for (let left = STEADY_S * 1000; left > 0; left -= 10_000) {
+      await sleep(Math.min(10_000, left));
+      if (left > 10_000) rssSeries.push(Number((await p.ask({ type: 'rss' }, 'rss')).rssBytes) / 2 ** 20);
+    }
     const [b, eb] = [await pmark('steady-end'), await emark('steady-end')];
+    rssSeries.push(b.rssBytes / 2 ** 20);
     if (mosquitto) result.brokerProcess = { rssMB: mosquitto.rssMB(), cpuPercent: ((mosquitto.cpuMicros() - brokerCpuStart) / 1e6 / ((b.at - a.at) / 1000)) * 100 };
     const heapAfter = await heap(HEAP_SNAPSHOT_DIR ? path.resolve(HEAP_SNAPSHOT_DIR, `platform-${backend}-${broker}-${n}.heapsnapshot`) : undefined);
     const sec = (b.at - a.at) / 1000;
@@ -268,10 +287,11 @@ async function runOne(backend: 'pglite' | 'pg', broker: 'embedded' | 'mosquitto'
       emulatorCpuPercent: ((eb.cpuMicros - ea.cpuMicros) / 1e6 / ((eb.at - ea.at) / 1000)) * 100,
       emulatorRssMB: eb.rssBytes / 2 ** 20,
       heapAfterGcMB: [heapBefore, heapAfter],
+      rssSeriesMB: rssSeries,
     };
     peakRss = Math.max(a.rssBytes, b.rssBytes);
     if (result.brokerProcess) log(`  Mosquitto: RSS ${result.brokerProcess.rssMB.toFixed(0)} MB, CPU ${result.brokerProcess.cpuPercent.toFixed(1)} %`);
-    log(`  steady: CPU ${result.steady.cpuPercent.toFixed(1)} %, RSS ${result.steady.rssMB.toFixed(0)} MB (JS heap ${result.steady.heapMB.toFixed(0)} used / ${result.steady.heapTotalMB.toFixed(0)} MB, after GC ${heapBefore.toFixed(0)} → ${heapAfter.toFixed(0)} MB, external ${result.steady.externalMB.toFixed(0)} MB), lag p99 ${b.lag.p99.toFixed(1)} ms, ${result.steady.writeStatementsPerS.toFixed(1)} write statements/s, ${result.steady.pollsPerS.toFixed(1)} polls/s (${(n / POLL_S).toFixed(1)} due)`);
+    log(`  steady: CPU ${result.steady.cpuPercent.toFixed(1)} %, RSS ${result.steady.rssMB.toFixed(0)} MB (every 10 s: ${rssSeries.map((x) => x.toFixed(0)).join(' ')}) (JS heap ${result.steady.heapMB.toFixed(0)} used / ${result.steady.heapTotalMB.toFixed(0)} MB, after GC ${heapBefore.toFixed(0)} → ${heapAfter.toFixed(0)} MB, external ${result.steady.externalMB.toFixed(0)} MB), lag p99 ${b.lag.p99.toFixed(1)} ms, ${result.steady.writeStatementsPerS.toFixed(1)} write statements/s, ${result.steady.pollsPerS.toFixed(1)} polls/s (${(n / POLL_S).toFixed(1)} due)`);
 
     // The cuts: 1 device; 10 devices of 10 sites (one of them direct); every device of the outage site.
     const bySite = (s: number) => devices.filter((d) => d.site === s);
@@ -377,8 +397,8 @@ async function main(): Promise<void> {
   log(`machine at start: ${machineBefore}`);
   const results: RunResult[] = [];
   for (const b of backends) {
-    for (const n of SIZES) for (const broker of BROKERS) {
-      const r = await runOne(b, broker, n);
+    for (const n of SIZES) for (const broker of BROKERS) for (const env of PLATFORM_ENVS) {
+      const r = await runOne(b, broker, n, env);
       results.push(r);
       // Each result as soon as it is in: a later run that fails or is stopped keeps it.
       log(`result: ${JSON.stringify(r)}`);
@@ -392,11 +412,11 @@ async function main(): Promise<void> {
   out.push(`machine at end:   ${machineAfter}`);
   out.push('');
   if (MARKDOWN) {
-    out.push('| backend | broker (its RSS / CPU) | devices (cloud / direct) | connect (s) | first health of all (s) | polls/s (due) | server CPU (% of a core) | PostgreSQL backends CPU | server RSS (MB) | JS heap after GC, start → end (MB) | event-loop delay p50 / p99 / max (ms) | write statements/s | rows written/s | commits/s | emulator CPU / RSS |');
+    out.push('| backend | broker (its RSS / CPU) | devices (cloud / direct) | connect (s) | first health of all (s) | polls/s (due) | server CPU (% of a core) | PostgreSQL backends CPU | server RSS, steady start → end (MB) | JS heap after GC, start → end (MB) | event-loop delay p50 / p99 / max (ms) | write statements/s | rows written/s | commits/s | emulator CPU / RSS |');
     out.push('|---|---|---|---:|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|');
     for (const r of results) {
       const s = r.steady;
-      out.push(`| ${r.backend} | ${r.broker === 'embedded' ? 'embedded (in the server)' : `Mosquitto (${f(r.brokerProcess?.rssMB)} MB / ${f(r.brokerProcess?.cpuPercent, 1)} %)`} | ${r.devices} (${r.cloud} / ${r.direct})${r.error ? ` — ${r.error}` : ''} | ${f(r.connectS, 1)} | ${f(r.firstHealthS, 1)} | ${f(s?.pollsPerS, 1)} (${f(r.devices / POLL_S, 1)}) | ${f(s?.cpuPercent, 1)} % | ${s?.pgCpuPercent === null || !s ? '—' : `${f(s.pgCpuPercent, 1)} %`} | ${f(s?.rssMB)} (peak ${f(r.peakRssMB)}) | ${s ? `${f(s.heapAfterGcMB[0])} → ${f(s.heapAfterGcMB[1])}` : '—'} | ${s ? `${f(s.lag.p50, 1)} / ${f(s.lag.p99, 1)} / ${f(s.lag.max)}` : '—'} | ${f(s?.writeStatementsPerS, 1)} | ${f(s?.rowsPerS, 1)} | ${f(s?.commitsPerS, 1)} | ${s ? `${f(s.emulatorCpuPercent, 1)} % / ${f(s.emulatorRssMB)} MB` : '—'} |`);
+      out.push(`| ${r.backend}${r.platformEnv ? ` (${r.platformEnv})` : ''} | ${r.broker === 'embedded' ? 'embedded (in the server)' : `Mosquitto (${f(r.brokerProcess?.rssMB)} MB / ${f(r.brokerProcess?.cpuPercent, 1)} %)`} | ${r.devices} (${r.cloud} / ${r.direct})${r.error ? ` — ${r.error}` : ''} | ${f(r.connectS, 1)} | ${f(r.firstHealthS, 1)} | ${f(s?.pollsPerS, 1)} (${f(r.devices / POLL_S, 1)}) | ${f(s?.cpuPercent, 1)} % | ${s?.pgCpuPercent === null || !s ? '—' : `${f(s.pgCpuPercent, 1)} %`} | ${s ? `${f(s.rssSeriesMB[0])} → ${f(s.rssMB)} (max ${f(Math.max(...s.rssSeriesMB))})` : '—'} | ${s ? `${f(s.heapAfterGcMB[0])} → ${f(s.heapAfterGcMB[1])}` : '—'} | ${s ? `${f(s.lag.p50, 1)} / ${f(s.lag.p99, 1)} / ${f(s.lag.max)}` : '—'} | ${f(s?.writeStatementsPerS, 1)} | ${f(s?.rowsPerS, 1)} | ${f(s?.commitsPerS, 1)} | ${s ? `${f(s.emulatorCpuPercent, 1)} % / ${f(s.emulatorRssMB)} MB` : '—'} |`);
     }
     out.push('');
     out.push('| backend | broker | devices | cut | devices.status offline p50 / p99 (s) | health offline p50 / p99 (s) | p99 − grace (s) | cloud p99 / direct p99 (s) | first alert after (s) | alerts (notifications) | exceptions |');
@@ -405,7 +425,7 @@ async function main(): Promise<void> {
       for (const c of r.cuts) {
         const st = pcts(c.status);
         const h = pcts(c.health);
-        out.push(`| ${r.backend} | ${r.broker} | ${r.devices} | ${c.name}${c.direct ? ` (${c.direct} direct)` : ''}${c.missed ? ` — ${c.missed} not detected` : ''} | ${f(st.p50, 1)} / ${f(st.p99, 1)} | ${f(h.p50, 1)} / ${f(h.p99, 1)} | ${f(h.p99 - GRACE_S, 1)} | ${f(pcts(c.healthCloud).p99, 1)} / ${f(pcts(c.healthDirect).p99, 1)} | ${f(c.alertAfter, 1)} | ${alertText(c)} | ${Object.entries(c.alerts.exceptions as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'} |`);
+        out.push(`| ${r.backend}${r.platformEnv ? ` (${r.platformEnv})` : ''} | ${r.broker} | ${r.devices} | ${c.name}${c.direct ? ` (${c.direct} direct)` : ''}${c.missed ? ` — ${c.missed} not detected` : ''} | ${f(st.p50, 1)} / ${f(st.p99, 1)} | ${f(h.p50, 1)} / ${f(h.p99, 1)} | ${f(h.p99 - GRACE_S, 1)} | ${f(pcts(c.healthCloud).p99, 1)} / ${f(pcts(c.healthDirect).p99, 1)} | ${f(c.alertAfter, 1)} | ${alertText(c)} | ${Object.entries(c.alerts.exceptions as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'} |`);
       }
     }
   } else {

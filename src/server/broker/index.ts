@@ -167,12 +167,15 @@ export function releaseConnectPacket(client: Client): void {
   const c = client as unknown as { _parser?: { settings?: { protocolVersion?: number; bridgeMode?: boolean } }; will?: { payload?: Buffer } | null };
   const settings = c._parser?.settings;
   if (c._parser && settings) c._parser.settings = { protocolVersion: settings.protocolVersion ?? 4, ...(settings.bridgeMode ? { bridgeMode: true } : {}) };
-  const payload = c.will?.payload;
-  if (c.will && payload instanceof Uint8Array && payload.buffer.byteLength !== payload.length) {
-    const own = Buffer.allocUnsafeSlow(payload.length);
-    own.set(payload);
-    c.will.payload = own;
-  }
+  if (c.will?.payload instanceof Uint8Array) c.will.payload = ownCopy(c.will.payload);
+}
+
+/** `b` itself when it is its whole buffer; else a copy in a buffer of its own (not from the shared pool). */
+function ownCopy(b: Buffer): Buffer {
+  if (!(b instanceof Uint8Array) || b.buffer.byteLength === b.length) return b;
+  const own = Buffer.allocUnsafeSlow(b.length);
+  own.set(b);
+  return own;
 }
 
 interface RetainedPersistence {
@@ -197,7 +200,11 @@ function indexRetainedByTopic(broker: Aedes): void {
   const exact = (t: string) => !t.includes('+') && !t.includes('#');
   p.storeRetained = (packet, cb) => {
     if (packet.payload.length === 0) retained.delete(packet.topic);
-    else retained.set(packet.topic, { ...packet });
+    else {
+      // Kept as long as the topic's last message: a copy of its own, not a slice pinning the chunk it was read in.
+      packet.payload = ownCopy(packet.payload);
+      retained.set(packet.topic, { ...packet });
+    }
     return store(packet, cb);
   };
   p.createRetainedStreamCombi = (patterns) =>
