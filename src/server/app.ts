@@ -19,6 +19,7 @@ import { migrateToLatest } from './db/migrate';
 import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work';
 import type { SettingRepository } from './system/setting.repository';
 import { systemClock, type Clock } from './lib/clock';
+import { KeyBatch } from './lib/key-batch';
 import { SecretBox } from './security/secret-box';
 import { loadSecretKey } from './security/secret-key';
 import { AuthService } from './auth/auth.service';
@@ -567,17 +568,29 @@ export async function buildApp(config: Readonly<Config>, options: BuildOptions =
     const sweepTimer = setInterval(() => void sweep(), config.onboardingRetrySeconds * 1000);
     sweepTimer.unref();
     cleanups.push(async () => clearInterval(sweepTimer));
+    // Devices coming online, in batches (one read per batch, not per device: thousands reconnect
+    // together after a broker or uplink outage): their pending adds continue; a cloud AX Pro panel's
+    // accounts catch up.
+    const cameOnline = new KeyBatch<string>(async (batch) => {
+      const serials = [...batch.keys()];
+      await Promise.all([
+        onboarding.job.devicesOnline(serials).catch((err: unknown) => logger.warn({ err, devices: serials.length }, 'continuing pending adds failed')),
+        uow.read.axpro.panelsBySerials(serials).then(scheduleReconciles).catch((err: unknown) => logger.warn({ err, devices: serials.length }, 'AX Pro reconcile on presence')),
+      ]);
+    }, () => undefined);
     gateway.on('presence', (p: { serial: string; online: boolean }) => {
-      if (p.online) void onboarding.job.deviceOnline(p.serial).catch((err: unknown) => logger.warn({ err }, 'continuing pending adds failed'));
-      // A cloud panel back online: its accounts catch up.
-      if (p.online) void uow.read.axpro.panelsBySerial(p.serial).then(scheduleReconciles).catch((err: unknown) => logger.warn({ err }, 'AX Pro reconcile on presence'));
+      if (p.online) cameOnline.add(p.serial, true);
     });
-    // Firmware verdicts (issue 16): a version a device reports over the device cloud re-checks it;
-    // rows computed with an older catalogue are re-checked once at start.
+    cleanups.push(() => cameOnline.close());
+    // Firmware verdicts (issue 16): a version a device reports over the device cloud re-checks it
+    // (batched as above); rows computed with an older catalogue are re-checked once at start.
     const firmwareVerdicts = new FirmwareVerdictService(uow);
-    gateway.on('registered', (r: { serial: string; firmware: string }) => {
-      void firmwareVerdicts.reported(r.serial, r.firmware).catch((err: unknown) => logger.warn({ err }, 'firmware verdict re-check failed'));
-    });
+    const reported = new KeyBatch<string, string>(
+      (batch) => firmwareVerdicts.reportedMany(batch).then(() => undefined),
+      (err, devices) => logger.warn({ err, devices }, 'firmware verdict re-check failed'),
+    );
+    gateway.on('registered', (r: { serial: string; firmware: string }) => reported.add(r.serial, r.firmware));
+    cleanups.push(() => reported.close());
     const rechecked = await firmwareVerdicts.recheckStale();
     if (rechecked > 0) logger.info({ devices: rechecked }, 'firmware verdicts re-checked against the compatibility catalogue');
 

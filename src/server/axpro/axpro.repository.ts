@@ -177,8 +177,9 @@ export class AxproRepository {
     return (await this.db.selectFrom('devices').select('id').where('company_id', '=', companyId).where('type', '=', 'axpro').execute()).map((r) => r.id);
   }
 
-  async panelsBySerial(serial: string): Promise<string[]> {
-    return (await this.db.selectFrom('devices').select('id').where('serial', '=', serial).where('type', '=', 'axpro').execute()).map((r) => r.id);
+  async panelsBySerials(serials: readonly string[]): Promise<string[]> {
+    if (serials.length === 0) return [];
+    return (await this.db.selectFrom('devices').select('id').where('serial', 'in', serials).where('type', '=', 'axpro').execute()).map((r) => r.id);
   }
 
   async isPanel(deviceId: string): Promise<boolean> {

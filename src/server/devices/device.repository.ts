@@ -221,8 +221,9 @@ export class DeviceRepository {
   }
 
   /** The devices with this serial (one, unless the serial was re-added elsewhere) and the firmware stored for them. */
-  async firmwareBySerial(serial: string): Promise<Array<{ id: string; companyId: string; siteId: string; model: string; firmwareVersion: string }>> {
-    return this.db.selectFrom('devices').select(['id', 'company_id as companyId', 'site_id as siteId', 'model', 'firmware_version as firmwareVersion']).where('serial', '=', serial).execute();
+  async firmwareBySerials(serials: readonly string[]): Promise<Array<{ id: string; serial: string; companyId: string; siteId: string; model: string; firmwareVersion: string }>> {
+    if (serials.length === 0) return [];
+    return this.db.selectFrom('devices').select(['id', 'serial', 'company_id as companyId', 'site_id as siteId', 'model', 'firmware_version as firmwareVersion']).where('serial', 'in', serials).execute();
   }
 
   /** The admin password (sealed credentials) of a device added without one (issue 16's "admin password needed"). */

@@ -40,19 +40,29 @@ export class FirmwareVerdictService {
    * a new version is stored with its verdict.
    */
   async reported(serial: string, firmwareVersion: string, source: 'device_cloud' | 'firmware_upgrade' = 'device_cloud'): Promise<boolean> {
-    if (!firmwareVersion) return false;
-    const devices = await this.uow.read.devices.firmwareBySerial(serial);
-    const changed = devices.filter((d) => d.firmwareVersion !== firmwareVersion);
-    if (changed.length === 0) return false;
+    return (await this.reportedMany(new Map([[serial, firmwareVersion]]), source)) > 0;
+  }
+
+  /**
+   * Many devices' reports at once (serial → version; devices connecting together): one read for
+   * all of them, one transaction for the rows whose version changed. Returns how many changed.
+   */
+  async reportedMany(reports: ReadonlyMap<string, string>, source: 'device_cloud' | 'firmware_upgrade' = 'device_cloud'): Promise<number> {
+    const serials = [...reports].filter(([, version]) => version).map(([serial]) => serial);
+    if (serials.length === 0) return 0;
+    const devices = await this.uow.read.devices.firmwareBySerials(serials);
+    const changed = devices.filter((d) => d.firmwareVersion !== reports.get(d.serial));
+    if (changed.length === 0) return 0;
     await this.uow.tx(async (r) => {
       for (const d of changed) {
+        const firmwareVersion = reports.get(d.serial)!;
         const verdict = verdictFor(d.model, firmwareVersion, this.catalogue);
         await r.devices.setFirmware(d.id, firmwareVersion, verdict, this.catalogue.version);
         await r.events.append(d.companyId, DOMAIN_EVENT_TYPES.deviceFirmwareChanged, {
-          deviceId: d.id, siteId: d.siteId, serial, old: d.firmwareVersion, new: firmwareVersion, compatible: verdict?.compatible ?? null, upgradeTo: verdict?.upgradeTo ?? null, source,
+          deviceId: d.id, siteId: d.siteId, serial: d.serial, old: d.firmwareVersion, new: firmwareVersion, compatible: verdict?.compatible ?? null, upgradeTo: verdict?.upgradeTo ?? null, source,
         });
       }
     });
-    return true;
+    return changed.length;
   }
 }

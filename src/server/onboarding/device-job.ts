@@ -97,9 +97,9 @@ export class DeviceJob {
     return rows.length;
   }
 
-  /** A device came online (presence): continue its pending adds now. */
-  async deviceOnline(serial: string): Promise<void> {
-    const ids = await this.uow.read.onboarding.pendingItemIdsForSerial(serial);
+  /** Devices came online (presence, batched): continue their pending adds now. */
+  async devicesOnline(serials: readonly string[]): Promise<void> {
+    const ids = await this.uow.read.onboarding.pendingItemIdsForSerials(serials);
     if (ids.length > 0) await this.ports.enqueue(ids);
   }
 }

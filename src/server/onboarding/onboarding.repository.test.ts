@@ -44,3 +44,29 @@ describe('device by serial (full or the 9-character short serial of labels and S
     expect(plan).toContain('devices_serial_tail_idx');
   });
 });
+
+describe('pending adds waiting for devices that come online (pendingItemIdsForSerials)', () => {
+  it('matches full and short serials either way round, case-insensitively, for a whole batch of devices at once', async () => {
+    const db = p.app.platform.database.db;
+    const scan = await company.admin.post(`/api/sites/${siteId}/scans`, { text: 'DS-2CD2143G2-I20240101AAWRJ55500001' });
+    expect(scan.status, JSON.stringify(scan.body)).toBe(201);
+    const candidateId = scan.body.candidates[0].id as string;
+    const batch = await db.insertInto('onboarding_batches').values({ company_id: company.companyId, site_id: siteId, scan_id: scan.body.scanId as string, idempotency_key: `k-${Math.random()}`, created_by: null }).returning('id').executeTakeFirstOrThrow();
+    const item = async (serial: string | null, state = 'pending') =>
+      (await db.insertInto('onboarding_items').values({ batch_id: batch.id, candidate_id: candidateId, site_id: siteId, serial, state, secrets_sealed: null, error_code: null, error_message: null, error_hint: null, device_id: null, pending_until: null, lease_until: null }).returning('id').executeTakeFirstOrThrow()).id;
+    const full = await item('DS-2CD2143G2-I20240101AAWRJ55500001'); // added by its full serial
+    const short = await item('j55500002'); // added by the label's short serial
+    const other = await item('DS-2CD2143G2-I20240101AAWRJ55500003');
+    await item('DS-2CD2143G2-I20240101AAWRJ55500004', 'added'); // not pending
+    await item(null); // no serial (an address-only add)
+    const same9 = await item('DS-XXXXXXXXX-I20240101AAWRJ55500005');
+    const repo = new OnboardingRepository(db);
+    const online = ['J55500001', 'DS-2CD2143G2-I20240101AAWRJ55500002', 'DS-2CD2143G2-I20240101AAWRJ55500005', 'NOT-A-MATCH123'];
+    expect((await repo.pendingItemIdsForSerials(online)).sort()).toEqual([full, short].sort());
+    // Same last 9 characters but another full serial: not the same device.
+    expect(await repo.pendingItemIdsForSerials(['DS-2CD2143G2-I20240101AAWRJ55500005'])).not.toContain(same9);
+    expect(await repo.pendingItemIdsForSerials(['DS-XXXXXXXXX-I20240101AAWRJ55500005'])).toEqual([same9]);
+    expect(await repo.pendingItemIdsForSerials(['dS-2cd2143g2-i20240101aawrj55500003'])).toEqual([other]);
+    expect(await repo.pendingItemIdsForSerials([])).toEqual([]);
+  });
+});

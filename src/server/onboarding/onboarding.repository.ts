@@ -273,18 +273,28 @@ export class OnboardingRepository {
       .execute();
   }
 
-  /** Pending (offline) items waiting for the device with this serial (full or short, either way round). */
-  async pendingItemIdsForSerial(serial: string): Promise<string[]> {
-    const s = serial.toUpperCase();
-    // serialMatches in SQL, both ways: the item's serial is s or a (short) tail of it, or s is a tail of the item's.
-    const tails = s.length > 9 ? Array.from({ length: s.length - 8 }, (_, i) => s.slice(i)) : [s];
-    const rows = await this.db
-      .selectFrom('onboarding_items')
-      .select('id')
-      .where('state', '=', 'pending')
-      .where((eb) => eb.or([eb(sql<string>`upper(serial)`, 'in', tails), ...(s.length >= 9 ? [eb(sql<string>`upper(serial)`, 'like', `%${s.replace(/[\\%_]/g, '')}`)] : [])]))
-      .execute();
-    return rows.map((r) => r.id);
+  /**
+   * Pending (offline) items waiting for any of these devices (serials full or short, either way
+   * round: `serialMatches` both ways). One read for a whole batch of devices coming online: the
+   * pending items (few: adds waiting for a device), matched here on their last 9 characters.
+   */
+  async pendingItemIdsForSerials(serials: readonly string[]): Promise<string[]> {
+    if (serials.length === 0) return [];
+    const pending = await this.db.selectFrom('onboarding_items').select(['id', 'serial']).where('state', '=', 'pending').where('serial', 'is not', null).execute();
+    if (pending.length === 0) return [];
+    const byTail = new Map<string, Array<{ id: string; serial: string }>>();
+    for (const { id, serial } of pending) {
+      if (!serial) continue;
+      const tail = serial.toUpperCase().slice(-9);
+      byTail.set(tail, [...(byTail.get(tail) ?? []), { id, serial }]);
+    }
+    const ids = new Set<string>();
+    for (const s of serials) {
+      for (const p of byTail.get(s.toUpperCase().slice(-9)) ?? []) {
+        if (serialMatches(s, p.serial) || serialMatches(p.serial, s)) ids.add(p.id);
+      }
+    }
+    return [...ids];
   }
 
   /** Record the device an item added (in the transaction of the insert). */
