@@ -64,6 +64,37 @@ describe('the embedded database is private to this user (PGlite checks no passwo
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('creates a new cluster in a child process, complete or not at all; a later start opens it with its data', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, readdirSync, existsSync, statSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sk-initdb-'));
+    // What a start killed part-way through creating the cluster leaves: a temporary folder, and a
+    // cluster folder without PG_VERSION.
+    mkdirSync(path.join(dataDir, 'pglite.init-crashed'));
+    writeFileSync(path.join(dataDir, 'pglite.init-crashed', 'junk'), 'x');
+    mkdirSync(path.join(dataDir, 'pglite'));
+    writeFileSync(path.join(dataDir, 'pglite', 'half-made'), 'x');
+    let h = await openDatabase({ databaseUrl: undefined, dataDir });
+    try {
+      expect(readdirSync(dataDir).sort()).toEqual(['pglite']);
+      expect(existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
+      expect(existsSync(path.join(dataDir, 'pglite', 'half-made'))).toBe(false);
+      expect(statSync(path.join(dataDir, 'pglite')).mode & 0o777).toBe(0o700);
+      await sql`create table kept (v text)`.execute(h.db);
+      await sql`insert into kept values ('still here')`.execute(h.db);
+    } finally {
+      await h.close();
+    }
+    h = await openDatabase({ databaseUrl: undefined, dataDir });
+    try {
+      expect((await sql<{ v: string }>`select v from kept`.execute(h.db)).rows).toEqual([{ v: 'still here' }]);
+    } finally {
+      await h.close();
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('serves on loopback TCP only when the operator sets a port', async () => {
     const { createServer } = await import('node:net');
     const free = await new Promise<number>((resolve) => {

@@ -7,7 +7,9 @@
  * user can enter (0700), never on a TCP port another local user could reach — unless the operator
  * asks for one with EMBEDDED_PG_PORT (then loopback only, and the log says it has no password).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -113,6 +115,39 @@ const EMBEDDED_MAINTENANCE_MS = 10 * 60_000;
 /** The socket file name `pg` (and psql) look for in a socket folder, for the default port. */
 const SOCKET_FILE = '.s.PGSQL.5432';
 
+/**
+ * Creates a new embedded database cluster (initdb) in a short-lived child process. PGlite runs
+ * initdb in the process that creates the cluster and its memory stays with that process: a first
+ * start held ~800 MB where a later one (opening the existing cluster) holds ~300 MB. The cluster is
+ * made in a temporary folder beside `dir` and renamed into place once complete, so a crash
+ * part-way leaves no half-made cluster (a leftover temporary folder is removed at the next start).
+ */
+async function initEmbeddedInChild(dir: string): Promise<void> {
+  const parent = path.dirname(dir);
+  const prefix = `${path.basename(dir)}.init-`;
+  for (const name of await readdir(parent)) if (name.startsWith(prefix)) await rm(path.join(parent, name), { recursive: true, force: true });
+  const tmp = await mkdtemp(path.join(parent, prefix));
+  const moduleUrl = import.meta.resolve('@electric-sql/pglite');
+  const code = 'const { PGlite } = await import(process.env.SK_PGLITE_MODULE); const db = await PGlite.create(process.env.SK_PGLITE_DIR); await db.close();';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', code], { env: { ...process.env, SK_PGLITE_MODULE: moduleUrl, SK_PGLITE_DIR: tmp }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+      child.once('error', reject);
+      child.once('exit', (exitCode, signal) => {
+        if (exitCode === 0 && existsSync(path.join(tmp, 'PG_VERSION'))) resolve();
+        else reject(new Error(`creating the embedded database in ${dir} failed (${signal ?? `exit ${String(exitCode)}`}): ${stderr.trim() || 'no output'}`));
+      });
+    });
+    // `dir` holds no cluster (no PG_VERSION): replace it with the new one.
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
 /** PGlite served over a private unix socket (port 0) or a loopback TCP port: this process's embedded database, or a test's shared one. */
 export async function startEmbeddedPostgres(dataDir: string, port: number, maxConnections = 16): Promise<{ url: string; listening: string; stop(): Promise<void> }> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -125,6 +160,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, maxCo
   }
   // A short path (unix socket paths are limited to ~107 bytes) that only this user can enter.
   const socketDir = port ? undefined : await mkdtemp(path.join(tmpdir(), 'sitekeeper-pg-'));
+  if (dir && !existsSync(path.join(dir, 'PG_VERSION'))) await initEmbeddedInChild(dir);
   // pg_trgm: the device search's trigram indexes (migration 0010).
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
