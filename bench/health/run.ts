@@ -22,7 +22,7 @@
  *   npx tsx bench/health/run.ts [--sizes 1000,5000,10000] [--backends pglite,pg] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *        [--poll-seconds 30] [--grace-seconds 30] [--storm-seconds 30] [--steady-seconds 60]
  *        [--sites 20] [--outage 500] [--direct-share 0.1] [--nvr-every 5] [--runner bundle|tsx] [--heap-snapshot dir] [--markdown]
- *        [--brokers embedded,mosquitto] [--platform-node-options "--max-semi-space-size=4 …"] [--platform-env "K=V …"] [--steady-only]
+ *        [--brokers embedded,mosquitto] [--variants "|K=V --node-flag …"] [--steady-only]
  * --brokers: the platform's embedded Aedes (the default, in its process) and/or a Mosquitto of the
  * benchmark's own (mosquitto.ts; the platform with MQTT_URL), side by side in one run;
  * --steady-only: no cuts (memory and CPU at steady state only).
@@ -59,15 +59,19 @@ const BROKERS = arg('brokers', 'embedded').split(',').map((b) => {
   if (b !== 'embedded' && b !== 'mosquitto') throw new Error(`--brokers: embedded or mosquitto, not ${b}`);
   return b;
 });
-/** Extra node options for the platform process (V8 heap flags, say): the same for every run. */
-const PLATFORM_NODE_OPTIONS = arg('platform-node-options', '').split(' ').filter(Boolean);
+
 const STEADY_ONLY = process.argv.includes('--steady-only');
 /**
- * Extra environment for the platform process (`K=V K2=V2`), e.g. glibc malloc tunables; variants
- * separated by `|` run side by side (`"|GLIBC_TUNABLES=…"`: without, then with).
+ * Variants of the platform process, run side by side, separated by `|`: each a space-separated
+ * list of `K=V` (environment, e.g. glibc malloc tunables) and `--flag` (node/V8 options, e.g.
+ * `--optimize-for-size`); empty = as `npm run start:prod` runs it. `"|GLIBC_TUNABLES=…"`: without, then with.
  */
-const PLATFORM_ENVS = arg('platform-env', '').split('|').map((v) => Object.fromEntries(v.split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>);
-const envText = (e: Record<string, string>) => Object.entries(e).map(([k, v]) => `${k}=${v}`).join(' ');
+interface PlatformVariant { env: Record<string, string>; nodeOptions: string[]; text: string }
+const VARIANTS: PlatformVariant[] = arg('variants', '').split('|').map((v) => {
+  const tokens = v.split(' ').filter(Boolean);
+  const env = Object.fromEntries(tokens.filter((t) => !t.startsWith('--')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>;
+  return { env, nodeOptions: tokens.filter((t) => t.startsWith('--')), text: tokens.join(' ') };
+});
 exitAfter(Number(arg('timeout-minutes', '90')) * 60_000);
 
 const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
@@ -104,7 +108,7 @@ interface CutResult {
 interface RunResult {
   backend: string;
   broker: 'embedded' | 'mosquitto';
-  /** The platform's extra environment (--platform-env), '' for none. */
+  /** The platform's variant (--variants: environment and node options), '' for none. */
   platformEnv: string;
   /** The external broker's own process at the end of the steady state (Mosquitto only). */
   brokerProcess: { rssMB: number; cpuPercent: number } | null;
@@ -180,10 +184,10 @@ async function bundleChildren(): Promise<void> {
   children.emulator = path.join(outdir, 'emulator.mjs');
 }
 
-async function runOne(backend: 'pglite' | 'pg', broker: 'embedded' | 'mosquitto', n: number, PLATFORM_ENV: Record<string, string>): Promise<RunResult> {
+async function runOne(backend: 'pglite' | 'pg', broker: 'embedded' | 'mosquitto', n: number, variant: PlatformVariant): Promise<RunResult> {
   const directCount = Math.round(n * DIRECT_SHARE);
   const outage = Math.min(OUTAGE, Math.floor(n / 2));
-  const result: RunResult = { backend: backend === 'pg' ? 'PostgreSQL' : 'PGlite', broker, platformEnv: envText(PLATFORM_ENV), brokerProcess: null, devices: n, cloud: n - directCount, direct: directCount, connectS: NaN, firstHealthS: NaN, steady: null, peakRssMB: NaN, cuts: [], warnings: {} };
+  const result: RunResult = { backend: backend === 'pg' ? 'PostgreSQL' : 'PGlite', broker, platformEnv: variant.text, brokerProcess: null, devices: n, cloud: n - directCount, direct: directCount, connectS: NaN, firstHealthS: NaN, steady: null, peakRssMB: NaN, cuts: [], warnings: {} };
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sk-bench-health-'));
   const database = backend === 'pg' ? await createDatabase(PG_URL) : undefined;
   let platform: Child | undefined;
@@ -197,10 +201,10 @@ async function runOne(backend: 'pglite' | 'pg', broker: 'embedded' | 'mosquitto'
         ...(database ? { databaseUrl: database.url } : {}), dataDir, sites: SITES,
         env: { HEALTH_POLL_SECONDS: String(POLL_S), HEALTH_OFFLINE_GRACE_SECONDS: String(GRACE_S), STORM_WINDOW_SECONDS: String(STORM_S), ...(mosquitto ? { MQTT_URL: mosquitto.url } : {}) },
       }),
-      ...PLATFORM_ENV,
-    }, PLATFORM_NODE_OPTIONS);
+      ...variant.env,
+    }, variant.nodeOptions);
     const ready = await platform.wait('ready', 180_000);
-    log(`${result.backend} ${n}: platform ready (${ready.pglite ? 'PGlite' : 'PostgreSQL'}, ${mosquitto ? `Mosquitto at ${mosquitto.url}` : 'embedded broker'}${PLATFORM_NODE_OPTIONS.length ? `, node ${PLATFORM_NODE_OPTIONS.join(' ')}` : ''}${result.platformEnv ? `, env ${result.platformEnv}` : ''}), starting ${n} emulated devices`);
+    log(`${result.backend} ${n}: platform ready (${ready.pglite ? 'PGlite' : 'PostgreSQL'}, ${mosquitto ? `Mosquitto at ${mosquitto.url}` : 'embedded broker'}${result.platformEnv ? `, ${result.platformEnv}` : ''}), starting ${n} emulated devices`);
     emulator = new Child('emulator', children.emulator, [], { BENCH_CONFIG: JSON.stringify({ count: n, direct: directCount, nvrEvery: NVR_EVERY }) });
     const emu = await emulator.wait('ready', 300_000);
     const devices = layout(emu.devices as Array<Omit<SeedDevice, 'site'>>, outage);
@@ -397,8 +401,8 @@ async function main(): Promise<void> {
   log(`machine at start: ${machineBefore}`);
   const results: RunResult[] = [];
   for (const b of backends) {
-    for (const n of SIZES) for (const broker of BROKERS) for (const env of PLATFORM_ENVS) {
-      const r = await runOne(b, broker, n, env);
+    for (const n of SIZES) for (const broker of BROKERS) for (const variant of VARIANTS) {
+      const r = await runOne(b, broker, n, variant);
       results.push(r);
       // Each result as soon as it is in: a later run that fails or is stopped keeps it.
       log(`result: ${JSON.stringify(r)}`);
