@@ -22,7 +22,7 @@
  *   npx tsx bench/health/run.ts [--sizes 1000,5000,10000] [--backends pglite,pg] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *        [--poll-seconds 30] [--grace-seconds 30] [--storm-seconds 30] [--steady-seconds 60]
  *        [--sites 20] [--outage 500] [--direct-share 0.1] [--nvr-every 5] [--runner bundle|tsx] [--heap-snapshot dir] [--markdown]
- *        [--brokers embedded,mosquitto] [--variants "|K=V --node-flag …"] [--steady-only]
+ *        [--brokers embedded,mosquitto] [--variants "bare|K=V --node-flag …"] [--steady-only]
  * --brokers: the platform's embedded Aedes (the default, in its process) and/or a Mosquitto of the
  * benchmark's own (mosquitto.ts; the platform with MQTT_URL), side by side in one run;
  * --steady-only: no cuts (memory and CPU at steady state only).
@@ -37,6 +37,7 @@ import pg from 'pg';
 import { arg, exitAfter, machineLine, quantile, reachable } from '../lib';
 import { Child, type Msg } from './child';
 import { startBenchMosquitto, type BenchMosquitto } from './mosquitto';
+import { SERVER_ENV, SERVER_NODE_OPTIONS } from '../../src/start/runtime-settings';
 import type { PlatformMark, SeedDevice } from './platform';
 
 const SIZES = arg('sizes', '1000,5000,10000').split(',').map(Number);
@@ -62,15 +63,20 @@ const BROKERS = arg('brokers', 'embedded').split(',').map((b) => {
 
 const STEADY_ONLY = process.argv.includes('--steady-only');
 /**
- * Variants of the platform process, run side by side, separated by `|`: each a space-separated
- * list of `K=V` (environment, e.g. glibc malloc tunables) and `--flag` (node/V8 options, e.g.
- * `--optimize-for-size`); empty = as `npm run start:prod` runs it. `"|GLIBC_TUNABLES=…"`: without, then with.
+ * Variants of the platform process, run side by side, separated by `|`. Each starts from what
+ * `npm run start:prod` gives the server (src/start/runtime-settings.ts: glibc malloc tunables, V8
+ * heap growth) — or from nothing with the token `bare` — plus space-separated `K=V` (environment)
+ * and `--flag` (node/V8 options). Default: one variant, the server's settings. `"bare|"`: without
+ * them, then with.
  */
 interface PlatformVariant { env: Record<string, string>; nodeOptions: string[]; text: string }
 const VARIANTS: PlatformVariant[] = arg('variants', '').split('|').map((v) => {
   const tokens = v.split(' ').filter(Boolean);
-  const env = Object.fromEntries(tokens.filter((t) => !t.startsWith('--')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>;
-  return { env, nodeOptions: tokens.filter((t) => t.startsWith('--')), text: tokens.join(' ') };
+  const bare = tokens.includes('bare');
+  const own = tokens.filter((t) => t !== 'bare');
+  const env = { ...(bare ? {} : SERVER_ENV), ...Object.fromEntries(own.filter((t) => !t.startsWith('--')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) } as Record<string, string>;
+  const nodeOptions = [...(bare ? [] : SERVER_NODE_OPTIONS), ...own.filter((t) => t.startsWith('--'))];
+  return { env, nodeOptions, text: bare ? ['no server settings', ...own].join(' ') : own.length ? `server settings + ${own.join(' ')}` : '' };
 });
 exitAfter(Number(arg('timeout-minutes', '90')) * 60_000);
 
@@ -412,6 +418,7 @@ async function main(): Promise<void> {
 
   const out: string[] = [];
   out.push(`Health monitoring at scale: HEALTH_POLL_SECONDS=${POLL_S}, HEALTH_OFFLINE_GRACE_SECONDS=${GRACE_S}, STORM_WINDOW_SECONDS=${STORM_S}; ${SITES} sites, outage site ${OUTAGE} devices; ${Math.round(DIRECT_SHARE * 100)} % direct; every ${NVR_EVERY}th device an NVR, the others cameras; steady state ${STEADY_S} s`);
+  out.push(`server process (unless a variant says otherwise): ${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`).join(' ')} node ${SERVER_NODE_OPTIONS.join(' ')} (src/start/runtime-settings.ts, as npm run start:prod)`);
   out.push(`machine at start: ${machineBefore}`);
   out.push(`machine at end:   ${machineAfter}`);
   out.push('');
