@@ -150,7 +150,8 @@ describe('README quick start in a fresh clone', () => {
     const server = start('start:prod');
     try {
       const link = await setupLink(server);
-      expect(server.output()).toMatch(/node --enable-source-maps dist\/server\/sitekeeper\.js/);
+      // Plain node (no tsx), with the server's process settings (src/start/runtime-settings.ts).
+      expect(server.output()).toMatch(/ node (--[\w=.-]+ )*--enable-source-maps dist\/server\/sitekeeper\.js/);
       await expectWebApp(link);
     } finally {
       expect(await stop(server), server.output()).toBe(0);
